@@ -1,0 +1,349 @@
+/*
+ * knee.h - the public C API of libknee, a treatment-comparison engine for knee pain and
+ * knee osteoarthritis.
+ *
+ * This is the only public header. It is C89-clean, usable from C++, and includes nothing but
+ * <stddef.h> and <stdint.h>. Anything not declared here is not API.
+ *
+ * Conventions used throughout:
+ *  - Functions return a status: KNEE_OK (0) on success, a negative KNEE_E* code on failure.
+ *    The output comes first: knee_ruleset_load_file(&rs, ...).
+ *  - On failure an output pointer is set to NULL and nothing is leaked or half-changed.
+ *  - Destructors are void knee_*_free(x) and accept NULL.
+ *  - Strings returned as "const char *" are borrowed: valid until the object they came from is
+ *    freed (or, for a result, until it is filled again by knee_compare()). Memory returned
+ *    through "char **" is owned by the caller and freed with knee_free().
+ *  - Thread use: a knee_ruleset is immutable after load and may be shared by any number of
+ *    threads. A knee_patient, knee_result, knee_diag or knee_options belongs to one thread at a
+ *    time. The library keeps no mutable global state, never prints, never exits, never reads
+ *    the clock and never changes the locale.
+ */
+#ifndef KNEE_H
+#define KNEE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- version ------------------------------------------------------------------------------ */
+
+#define KNEE_VERSION_MAJOR 0
+#define KNEE_VERSION_MINOR 1
+#define KNEE_VERSION_PATCH 0
+/* MAJOR*10000 + MINOR*100 + PATCH, comparable with knee_version_number(). */
+#define KNEE_VERSION_NUMBER (KNEE_VERSION_MAJOR * 10000 + KNEE_VERSION_MINOR * 100 + KNEE_VERSION_PATCH)
+
+#if defined(KNEE_STATIC)
+#define KNEE_API
+#elif defined(_WIN32)
+#if defined(KNEE_BUILDING)
+#define KNEE_API __declspec(dllexport)
+#else
+#define KNEE_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define KNEE_API __attribute__((visibility("default")))
+#else
+#define KNEE_API
+#endif
+
+/* The version of the library actually loaded, e.g. "0.1.0". Static string. */
+KNEE_API const char *knee_version_string(void);
+/* The version of the library actually loaded, as KNEE_VERSION_NUMBER. */
+KNEE_API int knee_version_number(void);
+
+/* ---- status codes (pinned, append-only) --------------------------------------------------- */
+
+#define KNEE_OK 0
+#define KNEE_EINVAL (-1)        /* a bad argument: NULL handle, NULL required pointer, bad enum */
+#define KNEE_ENOMEM (-2)        /* an allocation failed */
+#define KNEE_EIO (-3)           /* a file could not be opened or read */
+#define KNEE_EPARSE (-4)        /* input is not well-formed (XML syntax, bad number, bad text) */
+#define KNEE_EINVALID (-5)      /* a rule file or patient file breaks the schema or a semantic check */
+#define KNEE_ELIMIT (-6)        /* a configured limit was exceeded (size, depth, count, regex budget) */
+#define KNEE_EUNKNOWN (-7)      /* an unknown id: fact, criterion, option */
+#define KNEE_ETYPE (-8)         /* a value of the wrong type for the declared fact */
+#define KNEE_ERANGE (-9)        /* a value outside the declared bounds, or an index out of range */
+#define KNEE_EWEIGHT (-10)      /* weights are negative, not finite, or sum to zero */
+#define KNEE_ENOTFOUND (-11)    /* the default rule file could not be found */
+#define KNEE_EREGEX (-12)       /* a pattern match failed at evaluation */
+
+/* A short, static, English description of a status code. Never NULL. */
+KNEE_API const char *knee_strerror(int status);
+
+/* Free memory the library handed to the caller through a "char **" output. Accepts NULL. */
+KNEE_API void knee_free(void *p);
+
+/* ---- options and limits ------------------------------------------------------------------- */
+
+/* Caller-settable limits. Defaults are documented in docs/limits.md. */
+enum knee_limit {
+    KNEE_LIMIT_INPUT_BYTES = 0,   /* largest rule or patient file accepted (default 16 MiB) */
+    KNEE_LIMIT_XML_DEPTH = 1,     /* deepest element nesting (default 32) */
+    KNEE_LIMIT_ELEMENTS = 2,      /* most XML elements in one file (default 1,000,000) */
+    KNEE_LIMIT_RULES = 3,         /* most rules in one rule file (default 100,000) */
+    KNEE_LIMIT_EXPR_BYTES = 4,    /* longest condition text (default 4,096) */
+    KNEE_LIMIT_EXPR_DEPTH = 5,    /* deepest condition nesting (default 64) */
+    KNEE_LIMIT_STRING_BYTES = 6,  /* longest string fact value (default 4,096) */
+    KNEE_LIMIT_REGEX_MATCH = 7,   /* PCRE2 match limit per match (default 100,000) */
+    KNEE_LIMIT_REGEX_DEPTH = 8,   /* PCRE2 depth limit per match (default 1,000) */
+    KNEE_LIMIT_REGEX_HEAP_KIB = 9 /* PCRE2 heap limit per match in KiB (default 1,024) */
+};
+#define KNEE_LIMIT_COUNT 10
+
+typedef struct knee_options knee_options;
+
+/* Create options holding the default limits. Ownership: caller frees with knee_options_free(). */
+KNEE_API int knee_options_new(knee_options **out);
+KNEE_API void knee_options_free(knee_options *opts);
+/* Set one limit; value must be >= 1. KNEE_EINVAL for an unknown limit or a value < 1. */
+KNEE_API int knee_options_set_limit(knee_options *opts, int limit, int64_t value);
+/* The limit's value, or -1 for an unknown limit. opts may be NULL: the default is returned. */
+KNEE_API int64_t knee_options_get_limit(const knee_options *opts, int limit);
+
+/* ---- diagnostics -------------------------------------------------------------------------- */
+
+/* A list of problems found while loading a rule file or patient file. A rule author wants every
+ * mistake at once, so a load reports all it finds. Line and column are 1-based; 0 = unknown. */
+typedef struct knee_diag knee_diag;
+
+#define KNEE_SEVERITY_ERROR 0
+#define KNEE_SEVERITY_WARNING 1
+
+KNEE_API size_t knee_diag_count(const knee_diag *d);
+/* The status class of diagnostic i (a KNEE_E* code), or KNEE_ERANGE past the end. */
+KNEE_API int knee_diag_status(const knee_diag *d, size_t i);
+/* Stable, machine-readable code of diagnostic i, e.g. "duplicate-id" (see docs/diagnostics.md). */
+KNEE_API const char *knee_diag_code(const knee_diag *d, size_t i);
+KNEE_API const char *knee_diag_message(const knee_diag *d, size_t i);
+KNEE_API const char *knee_diag_file(const knee_diag *d, size_t i);
+KNEE_API unsigned knee_diag_line(const knee_diag *d, size_t i);
+KNEE_API unsigned knee_diag_column(const knee_diag *d, size_t i);
+/* The id of the element the problem is in (e.g. a rule id), or NULL. */
+KNEE_API const char *knee_diag_element(const knee_diag *d, size_t i);
+KNEE_API int knee_diag_severity(const knee_diag *d, size_t i);
+/* Number of diagnostics with severity KNEE_SEVERITY_ERROR. */
+KNEE_API size_t knee_diag_error_count(const knee_diag *d);
+KNEE_API void knee_diag_free(knee_diag *d);
+
+/* ---- rulesets ----------------------------------------------------------------------------- */
+
+typedef struct knee_ruleset knee_ruleset;
+
+/*
+ * Load a rule file. On success *out is a ruleset the caller frees with knee_ruleset_free().
+ * On failure *out is NULL. If diag is not NULL, *diag receives every problem found (also on
+ * success, for warnings); the caller frees it with knee_diag_free(). opts may be NULL.
+ * Thread use: a loaded ruleset is immutable and may be shared by any number of threads.
+ */
+KNEE_API int knee_ruleset_load_file(knee_ruleset **out, const char *path,
+                                    const knee_options *opts, knee_diag **diag);
+/* As above, from len bytes at buf (not NUL-terminated). name is used in diagnostics; may be NULL. */
+KNEE_API int knee_ruleset_load_memory(knee_ruleset **out, const void *buf, size_t len,
+                                      const char *name, const knee_options *opts,
+                                      knee_diag **diag);
+/* The default knee-OA rule set that ships with the library (compiled in). */
+KNEE_API int knee_ruleset_load_default(knee_ruleset **out, knee_diag **diag);
+KNEE_API void knee_ruleset_free(knee_ruleset *rs);
+
+/* Metadata. Borrowed strings, valid while the ruleset lives. */
+KNEE_API const char *knee_ruleset_id(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_version(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_title(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_status(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_evidence_as_of(const knee_ruleset *rs);
+/* Lower-case hex SHA-256 of the exact bytes loaded (64 characters). */
+KNEE_API const char *knee_ruleset_sha256(const knee_ruleset *rs);
+/* The file name or name given at load ("<default>" for the built-in rules). */
+KNEE_API const char *knee_ruleset_name(const knee_ruleset *rs);
+
+/* Treatment options, in document order. */
+KNEE_API size_t knee_ruleset_option_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_option_id(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_option_name(const knee_ruleset *rs, size_t i);
+
+/* Criteria, in document order. */
+#define KNEE_DIRECTION_MINIMIZE (-1)
+#define KNEE_DIRECTION_MAXIMIZE 1
+KNEE_API size_t knee_ruleset_criterion_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_criterion_id(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_criterion_label(const knee_ruleset *rs, size_t i);
+/* Unit text, or NULL for an ordinal criterion without one. */
+KNEE_API const char *knee_ruleset_criterion_unit(const knee_ruleset *rs, size_t i);
+KNEE_API int knee_ruleset_criterion_direction(const knee_ruleset *rs, size_t i);
+/* The rule file's default weight (not normalised). */
+KNEE_API double knee_ruleset_criterion_weight(const knee_ruleset *rs, size_t i);
+/* Ordinal levels (0 for a numeric criterion), from the least to the most of the quantity. */
+KNEE_API size_t knee_ruleset_criterion_level_count(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_criterion_level(const knee_ruleset *rs, size_t i, size_t k);
+
+/* Declared facts, in document order. */
+#define KNEE_FACT_NUMBER 1
+#define KNEE_FACT_INTEGER 2
+#define KNEE_FACT_BOOLEAN 3
+#define KNEE_FACT_STRING 4
+#define KNEE_FACT_SET 5
+KNEE_API size_t knee_ruleset_fact_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_fact_id(const knee_ruleset *rs, size_t i);
+KNEE_API int knee_ruleset_fact_type(const knee_ruleset *rs, size_t i);
+/* Human label, or the id when the file gives none. */
+KNEE_API const char *knee_ruleset_fact_label(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_fact_unit(const knee_ruleset *rs, size_t i); /* or NULL */
+/* Bounds of a numeric fact; returns 1 if the bound is declared, 0 if not. */
+KNEE_API int knee_ruleset_fact_min(const knee_ruleset *rs, size_t i, double *min);
+KNEE_API int knee_ruleset_fact_max(const knee_ruleset *rs, size_t i, double *max);
+/* Allowed values of a string or set fact (0 when any value is allowed). */
+KNEE_API size_t knee_ruleset_fact_value_count(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_fact_value(const knee_ruleset *rs, size_t i, size_t k);
+
+/* Sources, in document order. */
+KNEE_API size_t knee_ruleset_source_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_source_id(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_source_title(const knee_ruleset *rs, size_t i);
+KNEE_API const char *knee_ruleset_source_url(const knee_ruleset *rs, size_t i);
+KNEE_API int knee_ruleset_source_year(const knee_ruleset *rs, size_t i);
+
+/*
+ * Run the rule file's own <tests> cases. *n_cases and *n_failed (either may be NULL) receive
+ * the counts. If report is not NULL, *report receives one line per failed expectation
+ * ("case-id: option: expected ..., got ..."), "" when all pass; caller frees with knee_free().
+ * Returns KNEE_OK when the cases ran (whether or not they passed), or a negative status.
+ */
+KNEE_API int knee_ruleset_run_tests(const knee_ruleset *rs, size_t *n_cases, size_t *n_failed,
+                                    char **report);
+
+/* ---- patients ----------------------------------------------------------------------------- */
+
+/* A patient: typed facts and per-criterion preference weights, checked against the ruleset's
+ * declarations. A failed setter leaves the patient unchanged. The ruleset must outlive the
+ * patient. Belongs to one thread at a time. */
+typedef struct knee_patient knee_patient;
+
+/* Ownership: caller frees with knee_patient_free(). */
+KNEE_API int knee_patient_new(knee_patient **out, const knee_ruleset *rs);
+KNEE_API void knee_patient_free(knee_patient *p);
+/* Forget every fact and weight. */
+KNEE_API void knee_patient_clear(knee_patient *p);
+
+/* Number and integer facts (an integer fact needs a whole value). */
+KNEE_API int knee_patient_set_number(knee_patient *p, const char *fact, double value);
+KNEE_API int knee_patient_set_bool(knee_patient *p, const char *fact, int value);
+/* String facts; value is copied. */
+KNEE_API int knee_patient_set_string(knee_patient *p, const char *fact, const char *value);
+/* Set facts: add one member (value copied; adding a member twice keeps one). */
+KNEE_API int knee_patient_add_to_set(knee_patient *p, const char *fact, const char *member);
+/* Parse text by the fact's declared type: "72", "true"/"false"/"yes"/"no"/"1"/"0", any text
+ * for a string, comma-separated members for a set (replacing the set). Locale-independent. */
+KNEE_API int knee_patient_set_text(knee_patient *p, const char *fact, const char *text);
+/* Make a fact unknown again. */
+KNEE_API int knee_patient_unset(knee_patient *p, const char *fact);
+/* 1 if the patient has a value for the fact, 0 if not, negative on error. */
+KNEE_API int knee_patient_has(const knee_patient *p, const char *fact);
+
+/* Preference weight for one criterion, >= 0 and finite; overrides the rule file's default. */
+KNEE_API int knee_patient_set_weight(knee_patient *p, const char *criterion, double weight);
+
+/* Read a patient XML file (docs/patient-format.md) into p. All or nothing: on failure p is
+ * unchanged and *diag (if not NULL) lists every problem. opts may be NULL. */
+KNEE_API int knee_patient_load_file(knee_patient *p, const char *path, const knee_options *opts,
+                                    knee_diag **diag);
+KNEE_API int knee_patient_load_memory(knee_patient *p, const void *buf, size_t len,
+                                      const char *name, const knee_options *opts,
+                                      knee_diag **diag);
+
+/* Why the last call on p failed, in words; "" after success. Borrowed until the next call. */
+KNEE_API const char *knee_patient_errmsg(const knee_patient *p);
+
+/* ---- comparison and results --------------------------------------------------------------- */
+
+typedef struct knee_result knee_result;
+
+/* An empty result to fill with knee_compare(); reuse it for many patients to avoid
+ * allocation. Ownership: caller frees with knee_result_free(). */
+KNEE_API int knee_result_new(knee_result **out);
+KNEE_API void knee_result_free(knee_result *r);
+
+/*
+ * Compare every option of rs for patient p (weighted sum on the rule file's absolute scales)
+ * and fill r. p may be NULL (no facts, default weights). The result borrows strings from rs:
+ * rs must outlive r's contents. On failure r holds no options and knee_result_errmsg() says why.
+ * Thread use: any number of threads may call this on one shared rs with their own p and r.
+ */
+KNEE_API int knee_compare(const knee_ruleset *rs, const knee_patient *p, knee_result *r);
+
+KNEE_API const char *knee_result_errmsg(const knee_result *r);
+/* "weighted-sum". */
+KNEE_API const char *knee_result_method(const knee_result *r);
+
+/* Criteria and the normalised weights used (sum 1). Index j follows the ruleset's order. */
+KNEE_API size_t knee_result_criterion_count(const knee_result *r);
+KNEE_API const char *knee_result_criterion_id(const knee_result *r, size_t j);
+KNEE_API double knee_result_weight(const knee_result *r, size_t j);
+
+/* Options in result order: ranked options by rank, then excluded options in document order. */
+KNEE_API size_t knee_result_option_count(const knee_result *r);
+KNEE_API const char *knee_result_option_id(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_option_name(const knee_result *r, size_t i);
+/* 1-based rank; 0 for an excluded option. */
+KNEE_API int knee_result_option_rank(const knee_result *r, size_t i);
+/* Weighted-sum score in [0, 1]; 0 for an excluded option. */
+KNEE_API double knee_result_option_score(const knee_result *r, size_t i);
+KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);
+
+/* Exclusion reasons and cautions: text, the rule that gave it and that rule's source id. */
+KNEE_API size_t knee_result_reason_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_reason_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_reason_rule(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_reason_source(const knee_result *r, size_t i, size_t k);
+KNEE_API size_t knee_result_caution_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_caution_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_rule(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_source(const knee_result *r, size_t i, size_t k);
+
+/* Per option i and criterion j. A numeric value is the typical one used for scoring; low and
+ * high give its range. value_known is 0 when the rule file marks the value unknown. */
+KNEE_API int knee_result_value_known(const knee_result *r, size_t i, size_t j);
+/* The numeric value, or NaN for an ordinal or unknown value. */
+KNEE_API double knee_result_value(const knee_result *r, size_t i, size_t j);
+KNEE_API double knee_result_value_low(const knee_result *r, size_t i, size_t j);
+KNEE_API double knee_result_value_high(const knee_result *r, size_t i, size_t j);
+/* The ordinal level id, or NULL for a numeric or unknown value. */
+KNEE_API const char *knee_result_value_level(const knee_result *r, size_t i, size_t j);
+KNEE_API double knee_result_utility(const knee_result *r, size_t i, size_t j);
+KNEE_API double knee_result_contribution(const knee_result *r, size_t i, size_t j);
+/* Sources behind the value: the declared value's, then each rule that changed it. */
+KNEE_API size_t knee_result_value_source_count(const knee_result *r, size_t i, size_t j);
+KNEE_API const char *knee_result_value_source(const knee_result *r, size_t i, size_t j, size_t k);
+/* Rules that changed the value (set/adjust), in the order applied. */
+KNEE_API size_t knee_result_value_rule_count(const knee_result *r, size_t i, size_t j);
+KNEE_API const char *knee_result_value_rule(const knee_result *r, size_t i, size_t j, size_t k);
+
+/* Rules whose condition was true for option i, in the order applied. */
+KNEE_API size_t knee_result_fired_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_fired_rule(const knee_result *r, size_t i, size_t k);
+/* Rules whose condition was unknown (a fact missing) and the facts that would decide them. */
+KNEE_API size_t knee_result_unknown_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_unknown_rule(const knee_result *r, size_t i, size_t k);
+KNEE_API size_t knee_result_unknown_fact_count(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_unknown_fact(const knee_result *r, size_t i, size_t k, size_t f);
+
+/* Facts the ruleset's conditions read that the patient did not give (sorted, unique). */
+KNEE_API size_t knee_result_missing_fact_count(const knee_result *r);
+KNEE_API const char *knee_result_missing_fact(const knee_result *r, size_t k);
+
+/*
+ * The result as JSON in the documented contract (docs/result-contract.md): library version,
+ * ruleset id/version/sha256/evidence date, method, weights, options with everything above.
+ * Numbers are written locale-independently. Ownership: caller frees *out with knee_free().
+ * *len (if len is not NULL) receives the length without the terminating NUL.
+ */
+KNEE_API int knee_result_to_json(const knee_result *r, char **out, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KNEE_H */

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install what libknee needs to build and test on Debian 12 (idempotent: installs only what is
+# missing). Run as root, or with sudo available.
+set -eu
+
+PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
+libcunit1-dev valgrind python3 locales binutils"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+        echo "install-deps: need root to run: $*" >&2; exit 1; fi
+}
+
+if [ -n "$missing" ]; then
+    echo "install-deps: installing$missing"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+# A comma-decimal locale: the tests prove output does not change under it.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    echo "install-deps: generating the de_DE.UTF-8 locale"
+    as_root sed -i 's/^# *\(de_DE.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+    as_root locale-gen >/dev/null
+fi
+echo "install-deps: all dependencies present"

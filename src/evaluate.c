@@ -1,0 +1,310 @@
+/* evaluate.c - one patient against a ruleset: rule conditions, value changes, exclusions and
+ * cautions, value functions, weights, weighted sum and ranking (architecture.md, "Scoring"). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "patient.h"
+#include "result.h"
+
+static int fail(knee_result *r, int status, const char *msg)
+{
+    snprintf(r->errmsg, sizeof r->errmsg, "%s", msg);
+    r->opts_n = r->order_n = r->cells_n = 0;
+    r->rs = NULL;
+    return status;
+}
+
+static int push_note(knee_result *r, int caution, const knee__rule *rule, const knee__action *a)
+{
+    knee__note n;
+    n.text = a->text;
+    n.rule = rule->id;
+    n.source = a->sources.n ? a->sources.v[0] : NULL;
+    if (caution) {
+        if (KNEE__RESERVE(r, cautions, r->cautions_n + 1) != KNEE_OK)
+            return KNEE_ENOMEM;
+        r->cautions[r->cautions_n++] = n;
+    } else {
+        if (KNEE__RESERVE(r, reasons, r->reasons_n + 1) != KNEE_OK)
+            return KNEE_ENOMEM;
+        r->reasons[r->reasons_n++] = n;
+    }
+    return KNEE_OK;
+}
+
+/* Utility of a value on criterion c's absolute scale, in [0, 1]. */
+static double utility(const knee__criterion *c, const knee__value *v)
+{
+    double x, prev_x, prev_u, t;
+    size_t i;
+    if (!v->known)
+        return c->missing_utility;
+    if (c->n_levels)
+        return c->levels[v->level].utility;
+    x = v->typical;
+    /* piecewise linear through (worst,0), the points, (best,1); plain linear without points */
+    prev_x = c->worst;
+    prev_u = 0;
+    for (i = 0; i <= c->n_points; i++) {
+        double nx = i < c->n_points ? c->points[i].value : c->best;
+        double nu = i < c->n_points ? c->points[i].utility : 1.0;
+        int before = c->worst < c->best ? x <= nx : x >= nx;
+        if (before) {
+            t = (x - prev_x) / (nx - prev_x);
+            if (t < 0)
+                t = 0;
+            return prev_u + t * (nu - prev_u);
+        }
+        prev_x = nx;
+        prev_u = nu;
+    }
+    return 1.0;
+}
+
+static int apply_action(knee_result *r, size_t o, const knee__rule *rule, const knee__action *a)
+{
+    knee__opt *opt = &r->opts[o];
+    knee__cell *cell;
+    switch (a->kind) {
+    case KNEE__ACT_EXCLUDE:
+        opt->excluded = 1;
+        opt->reason_n++;
+        return push_note(r, 0, rule, a);
+    case KNEE__ACT_CAUTION:
+        opt->caution_n++;
+        return push_note(r, 1, rule, a);
+    default:
+        break;
+    }
+    cell = &r->cells[o * r->rs->n_criteria + a->criterion];
+    if (a->kind == KNEE__ACT_SET) {
+        knee__idlist declared = cell->v.sources;
+        int year = cell->v.year;
+        cell->v = a->value;
+        cell->v.sources = declared;   /* sources list: declared value's, then the changes' */
+        cell->v.year = year;
+    } else if (cell->v.known) {
+        cell->v.low += a->by;
+        cell->v.typical += a->by;
+        cell->v.high += a->by;
+    }
+    if (KNEE__RESERVE(r, changes, r->changes_n + 1) != KNEE_OK)
+        return KNEE_ENOMEM;
+    r->changes[r->changes_n].criterion = a->criterion;
+    r->changes[r->changes_n].rule = rule;
+    r->changes[r->changes_n].action = a;
+    r->changes_n++;
+    return KNEE_OK;
+}
+
+static int record_unknown(knee_result *r, const knee_patient *p, const knee__rule *rule)
+{
+    size_t k, n = knee__expr_fact_count(rule->cond);
+    knee__unknown *u;
+    if (KNEE__RESERVE(r, unknowns, r->unknowns_n + 1) != KNEE_OK ||
+        KNEE__RESERVE(r, unknown_facts, r->unknown_facts_n + n) != KNEE_OK)
+        return KNEE_ENOMEM;
+    u = &r->unknowns[r->unknowns_n++];
+    u->rule = rule->id;
+    u->fact_off = r->unknown_facts_n;
+    u->fact_n = 0;
+    for (k = 0; k < n; k++) {
+        int f = knee__expr_fact(rule->cond, k);
+        if (p && p->facts[f].known)
+            continue;
+        r->unknown_facts[r->unknown_facts_n++] = r->rs->facts[f].id;
+        u->fact_n++;
+        r->marks[f] = 1;
+    }
+    return KNEE_OK;
+}
+
+/* Stable insertion sort of one option's changes by criterion (there are only a few). */
+static void group_changes(knee_result *r, size_t from)
+{
+    size_t i, j;
+    for (i = from + 1; i < r->changes_n; i++) {
+        knee__change c = r->changes[i];
+        for (j = i; j > from && r->changes[j - 1].criterion > c.criterion; j--)
+            r->changes[j] = r->changes[j - 1];
+        r->changes[j] = c;
+    }
+}
+
+static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
+{
+    const knee_ruleset *rs = r->rs;
+    const knee__treatment *tr = &rs->treatments[t];
+    knee__opt *opt = &r->opts[t];
+    size_t nc = rs->n_criteria, j, k, changes_from = r->changes_n;
+    int rc;
+
+    memset(opt, 0, sizeof *opt);
+    opt->treatment = t;
+    opt->reason_off = r->reasons_n;
+    opt->caution_off = r->cautions_n;
+    opt->fired_off = r->fired_n;
+    opt->unknown_off = r->unknowns_n;
+    for (j = 0; j < nc; j++) {
+        knee__cell *cell = &r->cells[t * nc + j];
+        cell->v = tr->values[j];
+        cell->change_n = 0;
+    }
+    for (k = 0; k < tr->n_rules; k++) {
+        const knee__rule *rule = &rs->rules[tr->rules[k]];
+        int truth = r->truth[tr->rules[k]];
+        size_t a;
+        if (truth == KNEE__UNKNOWN) {
+            if ((rc = record_unknown(r, p, rule)) != KNEE_OK)
+                return rc;
+            opt->unknown_n++;
+            continue;
+        }
+        if (truth != KNEE__TRUE)
+            continue;
+        if (KNEE__RESERVE(r, fired, r->fired_n + 1) != KNEE_OK)
+            return KNEE_ENOMEM;
+        r->fired[r->fired_n++] = rule->id;
+        opt->fired_n++;
+        for (a = 0; a < rule->n_actions; a++)
+            if (rule->actions[a].option == t &&
+                (rc = apply_action(r, t, rule, &rule->actions[a])) != KNEE_OK)
+                return rc;
+    }
+    group_changes(r, changes_from);
+    for (k = changes_from; k < r->changes_n; k++) {
+        knee__cell *cell = &r->cells[t * nc + r->changes[k].criterion];
+        if (cell->change_n++ == 0)
+            cell->change_off = k;
+    }
+    for (j = 0; j < nc; j++) {
+        knee__cell *cell = &r->cells[t * nc + j];
+        cell->utility = utility(&rs->criteria[j], &cell->v);
+        cell->contribution = opt->excluded ? 0 : r->weights[j] * cell->utility;
+        opt->score += cell->contribution;
+    }
+    return KNEE_OK;
+}
+
+/* Ties: scores equal to 12 decimal places keep the rule file's order (documented). */
+static long long rank_key(double score)
+{
+    return llround(score * 1e12);
+}
+
+static void rank_options(knee_result *r)
+{
+    size_t i, j, n = 0;
+    for (i = 0; i < r->opts_n; i++)
+        if (!r->opts[i].excluded)
+            r->order[n++] = i;
+    /* insertion sort: stable, and the option count is small */
+    for (i = 1; i < n; i++) {
+        size_t x = r->order[i];
+        long long kx = rank_key(r->opts[x].score);
+        for (j = i; j > 0 && rank_key(r->opts[r->order[j - 1]].score) < kx; j--)
+            r->order[j] = r->order[j - 1];
+        r->order[j] = x;
+    }
+    for (i = 0; i < n; i++)
+        r->opts[r->order[i]].rank = (int)(i + 1);
+    for (i = 0; i < r->opts_n; i++)
+        if (r->opts[i].excluded)
+            r->order[n++] = i;
+    r->order_n = n;
+}
+
+static int prepare(knee_result *r, const knee_ruleset *rs)
+{
+    size_t nt = rs->n_treatments, nc = rs->n_criteria;
+    uint32_t lim[3];
+    if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) || KNEE__RESERVE(r, order, nt) ||
+        KNEE__RESERVE(r, cells, nt * nc) || KNEE__RESERVE(r, truth, rs->n_rules) ||
+        KNEE__RESERVE(r, marks, rs->n_facts) || KNEE__RESERVE(r, missing, rs->n_facts))
+        return KNEE_ENOMEM;
+    lim[0] = rs->regex_match_limit;
+    lim[1] = rs->regex_depth_limit;
+    lim[2] = rs->regex_heap_kib;
+    if (!r->scratch || memcmp(lim, r->scratch_limits, sizeof lim) != 0) {
+        knee__match_scratch_free(r->scratch);
+        r->scratch = NULL;
+        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2]) != KNEE_OK)
+            return KNEE_ENOMEM;
+        memcpy(r->scratch_limits, lim, sizeof lim);
+    }
+    r->reasons_n = r->cautions_n = r->fired_n = r->unknowns_n = 0;
+    r->unknown_facts_n = r->changes_n = r->missing_n = 0;
+    memset(r->marks, 0, rs->n_facts ? rs->n_facts : 1);
+    return KNEE_OK;
+}
+
+static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patient *p)
+{
+    double total = 0;
+    size_t j;
+    for (j = 0; j < rs->n_criteria; j++) {
+        double w = p && p->weight_set[j] ? p->weights[j] : rs->criteria[j].weight;
+        r->weights[j] = w;
+        total += w;
+    }
+    r->weights_n = rs->n_criteria;
+    if (!(total > 0) || !isfinite(total))
+        return KNEE_EWEIGHT;
+    for (j = 0; j < rs->n_criteria; j++)
+        r->weights[j] /= total;
+    return KNEE_OK;
+}
+
+int knee_compare(const knee_ruleset *rs, const knee_patient *p, knee_result *r)
+{
+    char err[256];
+    size_t i;
+    int rc;
+    if (!r)
+        return KNEE_EINVAL;
+    if (!rs)
+        return fail(r, KNEE_EINVAL, "no ruleset given");
+    if (p && p->rs != rs)
+        return fail(r, KNEE_EINVAL, "the patient was made for another ruleset");
+    r->rs = NULL;
+    if ((rc = prepare(r, rs)) != KNEE_OK)
+        return fail(r, rc, "out of memory");
+    r->rs = rs;
+    if ((rc = set_weights(r, rs, p)) != KNEE_OK)
+        return fail(r, rc, "the weights sum to zero: give at least one criterion a positive weight");
+
+    /* No patient: every fact is unknown (known(x) is still false, literals still work). */
+    if (!p) {
+        if (KNEE__RESERVE(r, blank, rs->n_facts) != KNEE_OK)
+            return fail(r, KNEE_ENOMEM, "out of memory");
+        memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
+    }
+    /* Each condition once per patient, however many options its rule acts on. */
+    for (i = 0; i < rs->n_rules; i++) {
+        const knee__rule *rule = &rs->rules[i];
+        int t = KNEE__TRUE;
+        if (rule->cond) {
+            t = knee__expr_eval(rule->cond, p ? p->facts : r->blank, r->scratch, err, sizeof err);
+            if (t < 0) {
+                fail(r, t, "");
+                snprintf(r->errmsg, sizeof r->errmsg, "rule '%s': %s", rule->id, err);
+                return t;
+            }
+        }
+        r->truth[i] = (unsigned char)t;
+    }
+    r->opts_n = rs->n_treatments;
+    r->cells_n = rs->n_treatments * rs->n_criteria;
+    for (i = 0; i < rs->n_treatments; i++)
+        if ((rc = evaluate_option(r, p, i)) != KNEE_OK)
+            return fail(r, rc, "out of memory");
+    rank_options(r);
+    for (i = 0; i < rs->n_facts; i++)
+        if (r->marks[i])
+            r->missing[r->missing_n++] = rs->facts[i].id;
+    r->errmsg[0] = '\0';
+    return KNEE_OK;
+}

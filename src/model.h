@@ -1,0 +1,160 @@
+/* model.h - the loaded, immutable ruleset. Built once by ruleset_build.c, never changed after,
+ * so any number of threads may read it. All strings and arrays live in its arena. */
+#ifndef KNEE_MODEL_H
+#define KNEE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "expr.h"
+#include "knee.h"
+
+#define KNEE__NONE ((size_t)-1)
+
+typedef struct knee__idlist {   /* source ids, borrowed from the ruleset's sources */
+    const char **v;
+    size_t n;
+} knee__idlist;
+
+typedef struct knee__source {
+    const char *id, *title, *url, *publisher, *tier, *note;
+    int year;
+} knee__source;
+
+typedef struct knee__fact {
+    const char *id, *label, *unit;
+    int type;                  /* KNEE_FACT_* */
+    int has_min, has_max;
+    double min, max;
+    const char **allowed;      /* string/set facts: permitted values (none = any) */
+    size_t n_allowed;
+} knee__fact;
+
+typedef struct knee__level {
+    const char *id, *label;
+    double utility;
+} knee__level;
+
+typedef struct knee__point {
+    double value, utility;
+} knee__point;
+
+typedef struct knee__criterion {
+    const char *id, *label, *unit, *description;
+    int direction;             /* KNEE_DIRECTION_* */
+    double weight;             /* default, not normalised */
+    double missing_utility;
+    knee__level *levels;       /* ordinal when n_levels > 0 */
+    size_t n_levels;
+    double worst, best;        /* numeric scale */
+    knee__point *points;       /* optional piecewise-linear points, worst to best */
+    size_t n_points;
+} knee__criterion;
+
+/* A criterion value: declared in the file, or as changed by rules during evaluation. */
+typedef struct knee__value {
+    int known;
+    size_t level;              /* ordinal: level index; KNEE__NONE for numeric */
+    double low, typical, high;
+    knee__idlist sources;
+    int year;                  /* year of a cost figure, 0 when not given */
+    const char *note;
+} knee__value;
+
+enum { KNEE__ACT_EXCLUDE, KNEE__ACT_CAUTION, KNEE__ACT_SET, KNEE__ACT_ADJUST };
+
+typedef struct knee__action {
+    int kind;
+    size_t option;             /* treatment index it acts on */
+    const char *text;          /* exclude reason / caution text */
+    size_t criterion;          /* set / adjust */
+    knee__value value;         /* set: the new value (known) */
+    double by;                 /* adjust */
+    knee__idlist sources;      /* its own, or the rule's */
+} knee__action;
+
+typedef struct knee__rule {
+    const char *id, *when, *note;
+    knee__expr *cond;          /* NULL: always true */
+    knee__action *actions;
+    size_t n_actions;
+    size_t owner;              /* treatment index, or KNEE__NONE for a top-level rule */
+} knee__rule;
+
+typedef struct knee__treatment {
+    const char *id, *name, *group, *description;
+    knee__value *values;       /* one per criterion, in criterion order */
+    size_t *rules;             /* rules acting on it, in evaluation order (rules/README.md) */
+    size_t n_rules;
+} knee__treatment;
+
+typedef struct knee__expect {
+    size_t option;
+    int rank, rank_at_most;            /* 0: not asserted */
+    int excluded;                      /* -1: not asserted */
+    const char *fired, *not_fired, *caution;
+    size_t criterion;                  /* KNEE__NONE: not asserted */
+    const char *level;
+    int has_value;
+    double value;
+} knee__expect;
+
+typedef struct knee__case_fact {
+    const char *id, *text;
+} knee__case_fact;
+
+typedef struct knee__case_weight {
+    const char *criterion;
+    double weight;
+} knee__case_weight;
+
+typedef struct knee__case {
+    const char *id, *description;
+    knee__case_fact *facts;
+    size_t n_facts;
+    knee__case_weight *weights;
+    size_t n_weights;
+    knee__expect *expects;
+    size_t n_expects;
+} knee__case;
+
+struct knee_ruleset {
+    knee__arena arena;
+    const char *name;          /* file name given at load */
+    const char *id, *version, *status, *title, *evidence_as_of, *publisher, *description;
+    char sha256[65];
+
+    knee__source *sources;
+    size_t n_sources;
+    knee__fact *facts;
+    size_t n_facts;
+    knee__criterion *criteria;
+    size_t n_criteria;
+    knee__treatment *treatments;
+    size_t n_treatments;
+    knee__rule *rules;         /* every rule, in document order */
+    size_t n_rules;
+    knee__case *cases;
+    size_t n_cases;
+
+    size_t max_string_bytes;   /* for patient string facts */
+    uint32_t regex_match_limit, regex_depth_limit, regex_heap_kib;
+};
+
+/* Lookups by id; KNEE__NONE when absent. */
+size_t knee__find_fact(const knee_ruleset *rs, const char *id);
+size_t knee__find_criterion(const knee_ruleset *rs, const char *id);
+size_t knee__find_treatment(const knee_ruleset *rs, const char *id);
+size_t knee__find_level(const knee__criterion *c, const char *id);
+
+/* Build a ruleset from a validated tree (ruleset_build.c). Every semantic problem goes to diag.
+ * Returns KNEE_OK, KNEE_EINVALID, KNEE_ELIMIT or KNEE_ENOMEM; on failure *out is NULL. */
+struct knee__xdoc;
+int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
+                        knee_diag *diag);
+
+/* Free a ruleset built by knee__ruleset_build (its compiled conditions and arena). */
+void knee__ruleset_destroy(knee_ruleset *rs);
+
+#endif

@@ -1,0 +1,17 @@
+/* numbers.h - locale-independent number text. The host may run under any locale (a comma
+ * decimal point, say); rule files, patient input and JSON always use '.'. */
+#ifndef KNEE_NUMBERS_H
+#define KNEE_NUMBERS_H
+
+#include <stddef.h>
+
+/* Parse the whole of s[0..len) as a finite decimal ("-12", "0.5", "1e3"; surrounding blanks
+ * allowed). Returns 0 on success, -1 when it is not exactly one finite number. */
+int knee__parse_double(const char *s, size_t len, double *out);
+
+/* Shortest text that reads back as v ("0.2", "90", "1e-07"); "null" for NaN or infinities.
+ * buf must hold KNEE__NUMBUF bytes. Returns buf. */
+#define KNEE__NUMBUF 40
+char *knee__format_double(char *buf, double v);
+
+#endif

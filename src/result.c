@@ -1,0 +1,233 @@
+/* result.c - the result object's life and its read-only accessors. Index i is in result order
+ * (ranked options by rank, then excluded ones in document order); j is a criterion index. */
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "result.h"
+
+int knee_result_new(knee_result **out)
+{
+    if (!out)
+        return KNEE_EINVAL;
+    *out = knee__calloc(1, sizeof **out);
+    return *out ? KNEE_OK : KNEE_ENOMEM;
+}
+
+void knee_result_free(knee_result *r)
+{
+    if (!r)
+        return;
+    knee__dealloc(r->weights);
+    knee__dealloc(r->opts);
+    knee__dealloc(r->order);
+    knee__dealloc(r->cells);
+    knee__dealloc(r->reasons);
+    knee__dealloc(r->cautions);
+    knee__dealloc(r->fired);
+    knee__dealloc(r->unknowns);
+    knee__dealloc(r->unknown_facts);
+    knee__dealloc(r->changes);
+    knee__dealloc(r->missing);
+    knee__dealloc(r->truth);
+    knee__dealloc(r->marks);
+    knee__dealloc(r->blank);
+    knee__match_scratch_free(r->scratch);
+    knee__dealloc(r);
+}
+
+const char *knee_result_errmsg(const knee_result *r)
+{
+    return r ? r->errmsg : "no result";
+}
+
+const char *knee_result_method(const knee_result *r)
+{
+    return r && r->rs ? "weighted-sum" : NULL;
+}
+
+size_t knee_result_criterion_count(const knee_result *r)
+{
+    return r && r->rs ? r->rs->n_criteria : 0;
+}
+
+const char *knee_result_criterion_id(const knee_result *r, size_t j)
+{
+    return r && r->rs && j < r->rs->n_criteria ? r->rs->criteria[j].id : NULL;
+}
+
+double knee_result_weight(const knee_result *r, size_t j)
+{
+    return r && r->rs && j < r->rs->n_criteria ? r->weights[j] : NAN;
+}
+
+size_t knee_result_option_count(const knee_result *r)
+{
+    return r && r->rs ? r->order_n : 0;
+}
+
+static const knee__opt *opt(const knee_result *r, size_t i)
+{
+    return r && r->rs && i < r->order_n ? &r->opts[r->order[i]] : NULL;
+}
+
+static const knee__cell *cell(const knee_result *r, size_t i, size_t j)
+{
+    const knee__opt *o = opt(r, i);
+    return o && j < r->rs->n_criteria ? &r->cells[o->treatment * r->rs->n_criteria + j] : NULL;
+}
+
+const char *knee_result_option_id(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? r->rs->treatments[opt(r, i)->treatment].id : NULL;
+}
+
+const char *knee_result_option_name(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? r->rs->treatments[opt(r, i)->treatment].name : NULL;
+}
+
+int knee_result_option_rank(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->rank : 0; }
+double knee_result_option_score(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->score : NAN; }
+int knee_result_option_excluded(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->excluded : 0; }
+
+size_t knee_result_reason_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->reason_n : 0; }
+size_t knee_result_caution_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->caution_n : 0; }
+
+static const knee__note *reason(const knee_result *r, size_t i, size_t k)
+{
+    const knee__opt *o = opt(r, i);
+    return o && k < o->reason_n ? &r->reasons[o->reason_off + k] : NULL;
+}
+
+static const knee__note *caution(const knee_result *r, size_t i, size_t k)
+{
+    const knee__opt *o = opt(r, i);
+    return o && k < o->caution_n ? &r->cautions[o->caution_off + k] : NULL;
+}
+
+const char *knee_result_reason_text(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->text : NULL; }
+const char *knee_result_reason_rule(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->rule : NULL; }
+const char *knee_result_reason_source(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->source : NULL; }
+const char *knee_result_caution_text(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->text : NULL; }
+const char *knee_result_caution_rule(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->rule : NULL; }
+const char *knee_result_caution_source(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->source : NULL; }
+
+int knee_result_value_known(const knee_result *r, size_t i, size_t j)
+{
+    return cell(r, i, j) ? cell(r, i, j)->v.known : 0;
+}
+
+static int numeric(const knee__cell *c)
+{
+    return c && c->v.known && c->v.level == KNEE__NONE;
+}
+
+double knee_result_value(const knee_result *r, size_t i, size_t j)
+{
+    const knee__cell *c = cell(r, i, j);
+    return numeric(c) ? c->v.typical : NAN;
+}
+
+double knee_result_value_low(const knee_result *r, size_t i, size_t j)
+{
+    const knee__cell *c = cell(r, i, j);
+    return numeric(c) ? c->v.low : NAN;
+}
+
+double knee_result_value_high(const knee_result *r, size_t i, size_t j)
+{
+    const knee__cell *c = cell(r, i, j);
+    return numeric(c) ? c->v.high : NAN;
+}
+
+const char *knee_result_value_level(const knee_result *r, size_t i, size_t j)
+{
+    const knee__cell *c = cell(r, i, j);
+    if (!c || !c->v.known || c->v.level == KNEE__NONE)
+        return NULL;
+    return r->rs->criteria[j].levels[c->v.level].id;
+}
+
+double knee_result_utility(const knee_result *r, size_t i, size_t j)
+{
+    return cell(r, i, j) ? cell(r, i, j)->utility : NAN;
+}
+
+double knee_result_contribution(const knee_result *r, size_t i, size_t j)
+{
+    return cell(r, i, j) ? cell(r, i, j)->contribution : NAN;
+}
+
+size_t knee_result_value_source_count(const knee_result *r, size_t i, size_t j)
+{
+    const knee__cell *c = cell(r, i, j);
+    size_t k, n;
+    if (!c)
+        return 0;
+    n = c->v.sources.n;
+    for (k = 0; k < c->change_n; k++)
+        n += r->changes[c->change_off + k].action->sources.n;
+    return n;
+}
+
+const char *knee_result_value_source(const knee_result *r, size_t i, size_t j, size_t k)
+{
+    const knee__cell *c = cell(r, i, j);
+    size_t m;
+    if (!c)
+        return NULL;
+    if (k < c->v.sources.n)
+        return c->v.sources.v[k];
+    k -= c->v.sources.n;
+    for (m = 0; m < c->change_n; m++) {
+        const knee__idlist *s = &r->changes[c->change_off + m].action->sources;
+        if (k < s->n)
+            return s->v[k];
+        k -= s->n;
+    }
+    return NULL;
+}
+
+size_t knee_result_value_rule_count(const knee_result *r, size_t i, size_t j)
+{
+    return cell(r, i, j) ? cell(r, i, j)->change_n : 0;
+}
+
+const char *knee_result_value_rule(const knee_result *r, size_t i, size_t j, size_t k)
+{
+    const knee__cell *c = cell(r, i, j);
+    return c && k < c->change_n ? r->changes[c->change_off + k].rule->id : NULL;
+}
+
+size_t knee_result_fired_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->fired_n : 0; }
+
+const char *knee_result_fired_rule(const knee_result *r, size_t i, size_t k)
+{
+    const knee__opt *o = opt(r, i);
+    return o && k < o->fired_n ? r->fired[o->fired_off + k] : NULL;
+}
+
+size_t knee_result_unknown_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->unknown_n : 0; }
+
+static const knee__unknown *unknown(const knee_result *r, size_t i, size_t k)
+{
+    const knee__opt *o = opt(r, i);
+    return o && k < o->unknown_n ? &r->unknowns[o->unknown_off + k] : NULL;
+}
+
+const char *knee_result_unknown_rule(const knee_result *r, size_t i, size_t k) { return unknown(r, i, k) ? unknown(r, i, k)->rule : NULL; }
+size_t knee_result_unknown_fact_count(const knee_result *r, size_t i, size_t k) { return unknown(r, i, k) ? unknown(r, i, k)->fact_n : 0; }
+
+const char *knee_result_unknown_fact(const knee_result *r, size_t i, size_t k, size_t f)
+{
+    const knee__unknown *u = unknown(r, i, k);
+    return u && f < u->fact_n ? r->unknown_facts[u->fact_off + f] : NULL;
+}
+
+size_t knee_result_missing_fact_count(const knee_result *r) { return r && r->rs ? r->missing_n : 0; }
+
+const char *knee_result_missing_fact(const knee_result *r, size_t k)
+{
+    return r && r->rs && k < r->missing_n ? r->missing[k] : NULL;
+}

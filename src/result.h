@@ -1,0 +1,66 @@
+/* result.h - the result object: filled by evaluate.c, read through result.c and
+ * result_json.c. Everything is kept in flat arrays that keep their capacity when the result
+ * is reused, so evaluating many patients into one result stops allocating after warm-up. */
+#ifndef KNEE_RESULT_H
+#define KNEE_RESULT_H
+
+#include "model.h"
+#include "regex.h"
+
+typedef struct knee__note {        /* an exclusion reason or a caution */
+    const char *text, *rule, *source;
+} knee__note;
+
+typedef struct knee__unknown {
+    const char *rule;
+    size_t fact_off, fact_n;       /* into unknown_facts */
+} knee__unknown;
+
+typedef struct knee__change {      /* a rule that changed a value */
+    size_t criterion;
+    const knee__rule *rule;
+    const knee__action *action;
+} knee__change;
+
+typedef struct knee__cell {
+    knee__value v;                 /* after rules */
+    double utility, contribution;
+    size_t change_off, change_n;   /* into changes */
+} knee__cell;
+
+typedef struct knee__opt {
+    size_t treatment;
+    int rank, excluded;
+    double score;
+    size_t reason_off, reason_n, caution_off, caution_n;
+    size_t fired_off, fired_n, unknown_off, unknown_n;
+} knee__opt;
+
+#define KNEE__VEC(T, name) T *name; size_t name##_n, name##_cap
+
+struct knee_result {
+    const knee_ruleset *rs;        /* NULL until filled */
+    char errmsg[320];
+    KNEE__VEC(double, weights);
+    KNEE__VEC(knee__opt, opts);        /* in treatment order */
+    KNEE__VEC(size_t, order);          /* result order -> opts index */
+    KNEE__VEC(knee__cell, cells);      /* opts_n x n_criteria */
+    KNEE__VEC(knee__note, reasons);
+    KNEE__VEC(knee__note, cautions);
+    KNEE__VEC(const char *, fired);
+    KNEE__VEC(knee__unknown, unknowns);
+    KNEE__VEC(const char *, unknown_facts);
+    KNEE__VEC(knee__change, changes);
+    KNEE__VEC(const char *, missing);
+    KNEE__VEC(unsigned char, truth);   /* per rule, this patient */
+    KNEE__VEC(unsigned char, marks);   /* per fact: missing and read by an unknown rule */
+    KNEE__VEC(knee__factval, blank);   /* all-unknown facts, for a comparison with no patient */
+    knee__match_scratch *scratch;
+    uint32_t scratch_limits[3];
+};
+
+/* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. */
+#define KNEE__RESERVE(r, name, n) \
+    knee__grow((void **)&(r)->name, &(r)->name##_cap, (n), sizeof *(r)->name)
+
+#endif

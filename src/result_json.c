@@ -1,0 +1,159 @@
+/* result_json.c - the result in the JSON contract of docs/result-contract.md. Keys are kept
+ * across versions (EHR plugins read them); numbers are written locale-independently. */
+#include <math.h>
+
+#include "result.h"
+#include "strbuf.h"
+
+static void str_list(knee__strbuf *b, const char *const *v, size_t n)
+{
+    size_t k;
+    knee__sb_str(b, "[");
+    for (k = 0; k < n; k++) {
+        if (k)
+            knee__sb_str(b, ",");
+        knee__sb_json_str(b, v[k]);
+    }
+    knee__sb_str(b, "]");
+}
+
+static void notes(knee__strbuf *b, const knee__note *v, size_t n)
+{
+    size_t k;
+    knee__sb_str(b, "[");
+    for (k = 0; k < n; k++) {
+        knee__sb_str(b, k ? ",{\"text\":" : "{\"text\":");
+        knee__sb_json_str(b, v[k].text);
+        knee__sb_str(b, ",\"rule\":");
+        knee__sb_json_str(b, v[k].rule);
+        knee__sb_str(b, ",\"source\":");
+        knee__sb_json_str(b, v[k].source);
+        knee__sb_str(b, "}");
+    }
+    knee__sb_str(b, "]");
+}
+
+static void num_or_null(knee__strbuf *b, double v)
+{
+    if (isnan(v))
+        knee__sb_str(b, "null");
+    else
+        knee__sb_num(b, v);
+}
+
+static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
+{
+    size_t k, n;
+    knee__sb_str(b, j ? ",{\"id\":" : "{\"id\":");
+    knee__sb_json_str(b, knee_result_criterion_id(r, j));
+    knee__sb_str(b, ",\"known\":");
+    knee__sb_str(b, knee_result_value_known(r, i, j) ? "true" : "false");
+    knee__sb_str(b, ",\"value\":");
+    num_or_null(b, knee_result_value(r, i, j));
+    knee__sb_str(b, ",\"low\":");
+    num_or_null(b, knee_result_value_low(r, i, j));
+    knee__sb_str(b, ",\"high\":");
+    num_or_null(b, knee_result_value_high(r, i, j));
+    knee__sb_str(b, ",\"level\":");
+    knee__sb_json_str(b, knee_result_value_level(r, i, j));
+    knee__sb_str(b, ",\"utility\":");
+    knee__sb_num(b, knee_result_utility(r, i, j));
+    knee__sb_str(b, ",\"weight\":");
+    knee__sb_num(b, knee_result_weight(r, j));
+    knee__sb_str(b, ",\"contribution\":");
+    knee__sb_num(b, knee_result_contribution(r, i, j));
+    knee__sb_str(b, ",\"sources\":[");
+    n = knee_result_value_source_count(r, i, j);
+    for (k = 0; k < n; k++) {
+        if (k)
+            knee__sb_str(b, ",");
+        knee__sb_json_str(b, knee_result_value_source(r, i, j, k));
+    }
+    knee__sb_str(b, "],\"rules\":[");
+    n = knee_result_value_rule_count(r, i, j);
+    for (k = 0; k < n; k++) {
+        if (k)
+            knee__sb_str(b, ",");
+        knee__sb_json_str(b, knee_result_value_rule(r, i, j, k));
+    }
+    knee__sb_str(b, "]}");
+}
+
+static void option(knee__strbuf *b, const knee_result *r, size_t i)
+{
+    const knee__opt *o = &r->opts[r->order[i]];
+    size_t j, k;
+    knee__sb_str(b, i ? ",\n  {\"id\":" : "\n  {\"id\":");
+    knee__sb_json_str(b, knee_result_option_id(r, i));
+    knee__sb_str(b, ",\"name\":");
+    knee__sb_json_str(b, knee_result_option_name(r, i));
+    if (o->excluded) {
+        knee__sb_str(b, ",\"rank\":null,\"score\":null,\"excluded\":true");
+    } else {
+        knee__sb_printf(b, ",\"rank\":%d,\"score\":", o->rank);
+        knee__sb_num(b, o->score);
+        knee__sb_str(b, ",\"excluded\":false");
+    }
+    knee__sb_str(b, ",\"reasons\":");
+    notes(b, r->reasons + o->reason_off, o->reason_n);
+    knee__sb_str(b, ",\"cautions\":");
+    notes(b, r->cautions + o->caution_off, o->caution_n);
+    knee__sb_str(b, ",\"criteria\":[");
+    for (j = 0; j < r->rs->n_criteria; j++)
+        criterion(b, r, i, j);
+    knee__sb_str(b, "],\"rules_fired\":");
+    str_list(b, r->fired + o->fired_off, o->fired_n);
+    knee__sb_str(b, ",\"unknown\":[");
+    for (k = 0; k < o->unknown_n; k++) {
+        const knee__unknown *u = &r->unknowns[o->unknown_off + k];
+        knee__sb_str(b, k ? ",{\"rule\":" : "{\"rule\":");
+        knee__sb_json_str(b, u->rule);
+        knee__sb_str(b, ",\"facts\":");
+        str_list(b, r->unknown_facts + u->fact_off, u->fact_n);
+        knee__sb_str(b, "}");
+    }
+    knee__sb_str(b, "]}");
+}
+
+int knee_result_to_json(const knee_result *r, char **out, size_t *len)
+{
+    const knee_ruleset *rs;
+    knee__strbuf b;
+    size_t i, j;
+    if (!out)
+        return KNEE_EINVAL;
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if (!r || !r->rs)
+        return KNEE_EINVAL;
+    rs = r->rs;
+    knee__sb_init(&b);
+    knee__sb_str(&b, "{\"ruleset\":{\"id\":");
+    knee__sb_json_str(&b, rs->id);
+    knee__sb_str(&b, ",\"version\":");
+    knee__sb_json_str(&b, rs->version);
+    knee__sb_str(&b, ",\"title\":");
+    knee__sb_json_str(&b, rs->title);
+    knee__sb_str(&b, ",\"sha256\":");
+    knee__sb_json_str(&b, rs->sha256);
+    knee__sb_str(&b, ",\"evidence_as_of\":");
+    knee__sb_json_str(&b, rs->evidence_as_of);
+    knee__sb_str(&b, "},\n \"library\":{\"version\":");
+    knee__sb_json_str(&b, knee_version_string());
+    knee__sb_str(&b, "},\n \"method\":\"weighted-sum\",\n \"weights\":{");
+    for (j = 0; j < rs->n_criteria; j++) {
+        if (j)
+            knee__sb_str(&b, ",");
+        knee__sb_json_str(&b, rs->criteria[j].id);
+        knee__sb_str(&b, ":");
+        knee__sb_num(&b, r->weights[j]);
+    }
+    knee__sb_str(&b, "},\n \"options\":[");
+    for (i = 0; i < r->order_n; i++)
+        option(&b, r, i);
+    knee__sb_str(&b, "],\n \"missing_facts\":");
+    str_list(&b, r->missing, r->missing_n);
+    knee__sb_str(&b, "}\n");
+    return knee__sb_finish(&b, out, len);
+}

@@ -1,0 +1,1037 @@
+/* ruleset_build.c - turn a schema-checked XML tree into the immutable ruleset, with every
+ * semantic check of rules/README.md ("Loading: what is checked"). It reports every problem it
+ * finds, not just the first, and is defensive about trees the XSD already rejected (a missing
+ * required attribute is skipped here: the XSD has reported it). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "diag.h"
+#include "model.h"
+#include "numbers.h"
+#include "options.h"
+#include "xml_input.h"
+
+typedef struct builder {
+    knee_ruleset *rs;
+    knee_diag *diag;
+    const char *file;
+    const knee_options *opts;
+    int status;        /* KNEE_OK, or the first failure's status */
+    int oom;
+} builder;
+
+static void report(builder *b, int severity, int status, const char *code, knee__pos pos,
+                   const char *element, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
+
+static void report(builder *b, int severity, int status, const char *code, knee__pos pos,
+                   const char *element, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (severity == KNEE_SEVERITY_ERROR && b->status == KNEE_OK)
+        b->status = status;
+    if (knee__diag_add(b->diag, severity, status, code, b->file, pos, element, "%s", msg) != KNEE_OK)
+        b->oom = 1;
+}
+
+#define ERR(b, code, pos, el, ...) report(b, KNEE_SEVERITY_ERROR, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
+#define WARN(b, code, pos, el, ...) report(b, KNEE_SEVERITY_WARNING, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
+
+static void *alloc_array(builder *b, size_t n, size_t size)
+{
+    void *p;
+    if (n == 0)
+        return NULL;
+    p = knee__arena_alloc(&b->rs->arena, n * size);
+    if (!p)
+        b->oom = 1;
+    return p;
+}
+
+static const char *dup(builder *b, const char *s)
+{
+    char *d;
+    if (!s)
+        return NULL;
+    d = knee__arena_strdup(&b->rs->arena, s);
+    if (!d)
+        b->oom = 1;
+    return d;
+}
+
+static const char *attr(const knee__xnode *n, const char *name)
+{
+    return knee__xml_attr_value(n, name);
+}
+
+static knee__pos attr_pos(const knee__xnode *n, const char *name)
+{
+    const knee__xattr *a = knee__xml_attr(n, name);
+    return a ? a->pos : n->pos;
+}
+
+/* 1: present and a number; 0: absent; -1: present but not a number (reported). */
+static int num_attr(builder *b, const knee__xnode *n, const char *name, double *out)
+{
+    const char *v = attr(n, name);
+    if (!v)
+        return 0;
+    if (knee__parse_double(v, strlen(v), out) != 0) {
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "'%s' is not a number", v);
+        return -1;
+    }
+    return 1;
+}
+
+static size_t count_children(const knee__xnode *n, const char *name)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n->n_children; i++)
+        if (strcmp(n->children[i].name, name) == 0)
+            k++;
+    return k;
+}
+
+static const knee__xnode *child(const knee__xnode *n, const char *name)
+{
+    size_t i;
+    for (i = 0; i < n->n_children; i++)
+        if (strcmp(n->children[i].name, name) == 0)
+            return &n->children[i];
+    return NULL;
+}
+
+static const char *child_text(builder *b, const knee__xnode *n, const char *name)
+{
+    const knee__xnode *c = child(n, name);
+    return c ? dup(b, c->text) : NULL;
+}
+
+/* ---- lookups ---------------------------------------------------------------------------- */
+
+size_t knee__find_fact(const knee_ruleset *rs, const char *id)
+{
+    size_t i;
+    for (i = 0; i < rs->n_facts; i++)
+        if (strcmp(rs->facts[i].id, id) == 0)
+            return i;
+    return KNEE__NONE;
+}
+
+size_t knee__find_criterion(const knee_ruleset *rs, const char *id)
+{
+    size_t i;
+    for (i = 0; i < rs->n_criteria; i++)
+        if (strcmp(rs->criteria[i].id, id) == 0)
+            return i;
+    return KNEE__NONE;
+}
+
+size_t knee__find_treatment(const knee_ruleset *rs, const char *id)
+{
+    size_t i;
+    for (i = 0; i < rs->n_treatments; i++)
+        if (strcmp(rs->treatments[i].id, id) == 0)
+            return i;
+    return KNEE__NONE;
+}
+
+size_t knee__find_level(const knee__criterion *c, const char *id)
+{
+    size_t i;
+    for (i = 0; i < c->n_levels; i++)
+        if (strcmp(c->levels[i].id, id) == 0)
+            return i;
+    return KNEE__NONE;
+}
+
+static size_t find_source(const knee_ruleset *rs, const char *id, size_t len)
+{
+    size_t i;
+    for (i = 0; i < rs->n_sources; i++)
+        if (strlen(rs->sources[i].id) == len && memcmp(rs->sources[i].id, id, len) == 0)
+            return i;
+    return KNEE__NONE;
+}
+
+static size_t find_rule(const knee_ruleset *rs, const char *id)
+{
+    size_t i;
+    for (i = 0; i < rs->n_rules; i++)
+        if (rs->rules[i].id && strcmp(rs->rules[i].id, id) == 0)
+            return i;
+    return KNEE__NONE;
+}
+
+/* ---- duplicate ids: sort once, so big files stay fast -------------------------------------- */
+
+typedef struct idref {
+    const char *id;
+    size_t index;
+    knee__pos pos;
+} idref;
+
+static int cmp_idref(const void *a, const void *b)
+{
+    const idref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void check_unique(builder *b, idref *refs, size_t n, const char *what)
+{
+    size_t i;
+    if (n < 2)
+        return;
+    qsort(refs, n, sizeof *refs, cmp_idref);
+    for (i = 1; i < n; i++)
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0)
+            ERR(b, "duplicate-id", refs[i].pos, refs[i].id, "duplicate %s id '%s' (first at line %u)",
+                what, refs[i].id, refs[i - 1].pos.line);
+}
+
+/* ---- source lists ------------------------------------------------------------------------- */
+
+/* Parse a space-separated list of source ids from attribute `name` of n. */
+static knee__idlist source_list(builder *b, const knee__xnode *n, const char *name, const char *el)
+{
+    knee__idlist l = {NULL, 0};
+    const knee__xattr *a = knee__xml_attr(n, name);
+    const char *s, *p;
+    size_t count = 0;
+    if (!a)
+        return l;
+    for (s = a->value; *s;) {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        if (!*s)
+            break;
+        count++;
+        while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+            s++;
+    }
+    l.v = alloc_array(b, count, sizeof *l.v);
+    if (count && !l.v)
+        return l;
+    for (s = a->value; *s;) {
+        size_t k;
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        if (!*s)
+            break;
+        p = s;
+        while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+            s++;
+        k = find_source(b->rs, p, (size_t)(s - p));
+        if (k == KNEE__NONE)
+            ERR(b, "unknown-source", knee__xml_value_pos(a, (size_t)(p - a->value)), el,
+                "unknown source '%.*s'", (int)(s - p), p);
+        else
+            l.v[l.n++] = b->rs->sources[k].id;
+    }
+    return l;
+}
+
+/* ---- sections ------------------------------------------------------------------------------ */
+
+static void build_sources(builder *b, const knee__xnode *sec)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, n = count_children(sec, "source");
+    idref *refs;
+    rs->sources = alloc_array(b, n, sizeof *rs->sources);
+    refs = knee__calloc(n ? n : 1, sizeof *refs);
+    if ((n && !rs->sources) || !refs) {
+        b->oom = 1;
+        knee__dealloc(refs);
+        return;
+    }
+    for (i = 0; i < sec->n_children; i++) {
+        const knee__xnode *c = &sec->children[i];
+        knee__source *s;
+        const char *year;
+        if (strcmp(c->name, "source") != 0 || !attr(c, "id"))
+            continue;
+        s = &rs->sources[rs->n_sources];
+        s->id = dup(b, attr(c, "id"));
+        s->title = dup(b, attr(c, "title"));
+        s->url = dup(b, attr(c, "url"));
+        s->publisher = dup(b, attr(c, "publisher"));
+        s->tier = dup(b, attr(c, "tier"));
+        s->note = c->text[0] ? dup(b, c->text) : NULL;
+        year = attr(c, "year");
+        s->year = year ? atoi(year) : 0;
+        refs[rs->n_sources].id = attr(c, "id");
+        refs[rs->n_sources].index = rs->n_sources;
+        refs[rs->n_sources].pos = attr_pos(c, "id");
+        rs->n_sources++;
+    }
+    check_unique(b, refs, rs->n_sources, "source");
+    knee__dealloc(refs);
+}
+
+static int fact_type(const char *t)
+{
+    static const char *const names[] = {"number", "integer", "boolean", "string", "set"};
+    int i;
+    for (i = 0; t && i < 5; i++)
+        if (strcmp(t, names[i]) == 0)
+            return i + 1;   /* KNEE_FACT_NUMBER .. KNEE_FACT_SET */
+    return 0;
+}
+
+static void build_facts(builder *b, const knee__xnode *sec)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, n = count_children(sec, "fact");
+    idref *refs;
+    rs->facts = alloc_array(b, n, sizeof *rs->facts);
+    refs = knee__calloc(n ? n : 1, sizeof *refs);
+    if ((n && !rs->facts) || !refs) {
+        b->oom = 1;
+        knee__dealloc(refs);
+        return;
+    }
+    for (i = 0; i < sec->n_children; i++) {
+        const knee__xnode *c = &sec->children[i];
+        knee__fact *f;
+        size_t k, na;
+        int numeric;
+        if (strcmp(c->name, "fact") != 0 || !attr(c, "id") || !fact_type(attr(c, "type")))
+            continue;
+        f = &rs->facts[rs->n_facts];
+        f->id = dup(b, attr(c, "id"));
+        f->type = fact_type(attr(c, "type"));
+        f->label = dup(b, attr(c, "label") ? attr(c, "label") : attr(c, "id"));
+        f->unit = dup(b, attr(c, "unit"));
+        numeric = f->type == KNEE_FACT_NUMBER || f->type == KNEE_FACT_INTEGER;
+        f->has_min = num_attr(b, c, "min", &f->min) == 1;
+        f->has_max = num_attr(b, c, "max", &f->max) == 1;
+        if ((f->has_min || f->has_max) && !numeric)
+            ERR(b, "fact-bounds", c->pos, f->id, "min/max only apply to number and integer facts");
+        if (f->has_min && f->has_max && f->min > f->max)
+            ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
+        na = count_children(c, "allowed");
+        if (na && f->type != KNEE_FACT_STRING && f->type != KNEE_FACT_SET)
+            ERR(b, "fact-allowed", c->pos, f->id, "<allowed> only applies to string and set facts");
+        f->allowed = alloc_array(b, na, sizeof *f->allowed);
+        for (k = 0; f->allowed && k < c->n_children; k++) {
+            const knee__xnode *a = &c->children[k];
+            size_t j;
+            if (strcmp(a->name, "allowed") != 0 || !attr(a, "value"))
+                continue;
+            for (j = 0; j < f->n_allowed; j++)
+                if (strcmp(f->allowed[j], attr(a, "value")) == 0)
+                    ERR(b, "duplicate-id", attr_pos(a, "value"), f->id,
+                        "value '%s' is allowed twice", attr(a, "value"));
+            f->allowed[f->n_allowed++] = dup(b, attr(a, "value"));
+        }
+        refs[rs->n_facts].id = attr(c, "id");
+        refs[rs->n_facts].index = rs->n_facts;
+        refs[rs->n_facts].pos = attr_pos(c, "id");
+        rs->n_facts++;
+    }
+    check_unique(b, refs, rs->n_facts, "fact");
+    knee__dealloc(refs);
+}
+
+static void build_scale(builder *b, knee__criterion *cr, const knee__xnode *s)
+{
+    size_t i, n = count_children(s, "point");
+    double prev_v, prev_u = 0;
+    if (num_attr(b, s, "worst", &cr->worst) != 1 || num_attr(b, s, "best", &cr->best) != 1)
+        return;
+    if (cr->worst == cr->best) {
+        ERR(b, "scale", s->pos, cr->id, "criterion '%s': worst and best are equal", cr->id);
+        return;
+    }
+    if ((cr->direction == KNEE_DIRECTION_MINIMIZE) != (cr->worst > cr->best))
+        ERR(b, "scale-direction", s->pos, cr->id,
+            "criterion '%s' is to be %s, but its scale runs the other way (worst=%s, best=%s)",
+            cr->id, cr->direction == KNEE_DIRECTION_MINIMIZE ? "minimized" : "maximized",
+            attr(s, "worst"), attr(s, "best"));
+    cr->points = alloc_array(b, n, sizeof *cr->points);
+    prev_v = cr->worst;
+    for (i = 0; cr->points && i < s->n_children; i++) {
+        const knee__xnode *p = &s->children[i];
+        knee__point pt;
+        int inside;
+        if (strcmp(p->name, "point") != 0)
+            continue;
+        if (num_attr(b, p, "value", &pt.value) != 1 || num_attr(b, p, "utility", &pt.utility) != 1)
+            continue;
+        inside = cr->worst < cr->best ? (pt.value > prev_v && pt.value < cr->best)
+                                      : (pt.value < prev_v && pt.value > cr->best);
+        if (!inside || pt.utility < prev_u)
+            ERR(b, "scale-points", p->pos, cr->id,
+                "points must run from worst to best, strictly inside the scale, with utilities not "
+                "decreasing");
+        prev_v = pt.value;
+        prev_u = pt.utility;
+        cr->points[cr->n_points++] = pt;
+    }
+}
+
+static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
+{
+    size_t i, n = count_children(c, "level"), given = 0;
+    cr->levels = alloc_array(b, n, sizeof *cr->levels);
+    for (i = 0; cr->levels && i < c->n_children; i++) {
+        const knee__xnode *l = &c->children[i];
+        knee__level *lv;
+        if (strcmp(l->name, "level") != 0 || !attr(l, "id"))
+            continue;
+        if (knee__find_level(cr, attr(l, "id")) != KNEE__NONE)
+            ERR(b, "duplicate-id", attr_pos(l, "id"), cr->id, "level '%s' is declared twice",
+                attr(l, "id"));
+        lv = &cr->levels[cr->n_levels++];
+        lv->id = dup(b, attr(l, "id"));
+        lv->label = dup(b, attr(l, "label") ? attr(l, "label") : attr(l, "id"));
+        lv->utility = -1;
+        if (num_attr(b, l, "utility", &lv->utility) == 1)
+            given++;
+    }
+    if (given && given != cr->n_levels)
+        ERR(b, "level-utility", c->pos, cr->id,
+            "criterion '%s': give a utility for every level or for none", cr->id);
+    if (!given) {   /* evenly spaced in the preferred direction */
+        for (i = 0; i < cr->n_levels; i++) {
+            double u = cr->n_levels > 1 ? (double)i / (double)(cr->n_levels - 1) : 1.0;
+            cr->levels[i].utility = cr->direction == KNEE_DIRECTION_MAXIMIZE ? u : 1.0 - u;
+        }
+    }
+}
+
+static void build_criteria(builder *b, const knee__xnode *sec)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, n = count_children(sec, "criterion");
+    double total = 0;
+    idref *refs;
+    rs->criteria = alloc_array(b, n, sizeof *rs->criteria);
+    refs = knee__calloc(n ? n : 1, sizeof *refs);
+    if ((n && !rs->criteria) || !refs) {
+        b->oom = 1;
+        knee__dealloc(refs);
+        return;
+    }
+    for (i = 0; i < sec->n_children; i++) {
+        const knee__xnode *c = &sec->children[i];
+        const knee__xnode *scale;
+        knee__criterion *cr;
+        const char *dir;
+        if (strcmp(c->name, "criterion") != 0 || !attr(c, "id"))
+            continue;
+        cr = &rs->criteria[rs->n_criteria];
+        cr->id = dup(b, attr(c, "id"));
+        cr->label = dup(b, attr(c, "label") ? attr(c, "label") : attr(c, "id"));
+        cr->unit = dup(b, attr(c, "unit"));
+        cr->description = child_text(b, c, "description");
+        dir = attr(c, "direction");
+        cr->direction = dir && strcmp(dir, "maximize") == 0 ? KNEE_DIRECTION_MAXIMIZE
+                                                            : KNEE_DIRECTION_MINIMIZE;
+        if (num_attr(b, c, "weight", &cr->weight) == 1 && cr->weight < 0)
+            ERR(b, "weight", attr_pos(c, "weight"), cr->id, "weight must not be negative");
+        total += cr->weight > 0 ? cr->weight : 0;
+        cr->missing_utility = 0;
+        num_attr(b, c, "missing-utility", &cr->missing_utility);
+        scale = child(c, "scale");
+        if (scale)
+            build_scale(b, cr, scale);
+        else
+            build_levels(b, cr, c);
+        refs[rs->n_criteria].id = attr(c, "id");
+        refs[rs->n_criteria].index = rs->n_criteria;
+        refs[rs->n_criteria].pos = attr_pos(c, "id");
+        rs->n_criteria++;
+    }
+    check_unique(b, refs, rs->n_criteria, "criterion");
+    knee__dealloc(refs);
+    if (rs->n_criteria && !(total > 0))
+        ERR(b, "weights-zero", sec->pos, NULL, "the default weights of all criteria are zero");
+}
+
+/* A level or low/typical/high on node n for criterion cr, into v. For <value> and <set>. */
+static void build_value(builder *b, knee__value *v, const knee__criterion *cr, const knee__xnode *n,
+                        const char *el)
+{
+    const char *level = attr(n, "level");
+    int has_num;
+    double lo = 0, ty = 0, hi = 0;
+    int nlo = num_attr(b, n, "low", &lo), nty = num_attr(b, n, "typical", &ty),
+        nhi = num_attr(b, n, "high", &hi);
+    const char *unknown = attr(n, "unknown");
+    v->level = KNEE__NONE;
+    v->known = 0;
+    has_num = nlo != 0 || nty != 0 || nhi != 0;
+    if (unknown && (strcmp(unknown, "true") == 0 || strcmp(unknown, "1") == 0)) {
+        if (level || has_num)
+            ERR(b, "value-kind", n->pos, el, "an unknown value cannot also give a level or numbers");
+        return;
+    }
+    if (cr->n_levels) {
+        if (has_num)
+            ERR(b, "value-kind", n->pos, el, "criterion '%s' is ordinal: give level=, not numbers", cr->id);
+        if (!level) {
+            ERR(b, "value-kind", n->pos, el, "criterion '%s' needs level= (or unknown=\"true\")", cr->id);
+            return;
+        }
+        v->level = knee__find_level(cr, level);
+        if (v->level == KNEE__NONE) {
+            ERR(b, "unknown-level", attr_pos(n, "level"), el,
+                "'%s' is not a level of criterion '%s'", level, cr->id);
+            return;
+        }
+        v->known = 1;
+        return;
+    }
+    if (level)
+        ERR(b, "value-kind", attr_pos(n, "level"), el, "criterion '%s' is numeric: give typical=, not level=", cr->id);
+    if (nty != 1) {
+        if (nty == 0)
+            ERR(b, "value-kind", n->pos, el, "criterion '%s' needs typical= (or unknown=\"true\")", cr->id);
+        return;
+    }
+    if (nlo < 0 || nhi < 0)
+        return;
+    v->typical = ty;
+    v->low = nlo == 1 ? lo : ty;
+    v->high = nhi == 1 ? hi : ty;
+    if (!(v->low <= v->typical && v->typical <= v->high)) {
+        ERR(b, "value-order", n->pos, el, "low <= typical <= high does not hold (%s, %s, %s)",
+            attr(n, "low") ? attr(n, "low") : attr(n, "typical"), attr(n, "typical"),
+            attr(n, "high") ? attr(n, "high") : attr(n, "typical"));
+        return;
+    }
+    v->known = 1;
+}
+
+static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i;
+    char *seen = knee__calloc(rs->n_criteria ? rs->n_criteria : 1, 1);
+    t->values = alloc_array(b, rs->n_criteria, sizeof *t->values);
+    if (!seen || (rs->n_criteria && !t->values)) {
+        b->oom = 1;
+        knee__dealloc(seen);
+        return;
+    }
+    for (i = 0; i < tn->n_children; i++) {
+        const knee__xnode *vn = &tn->children[i];
+        const char *cid = attr(vn, "criterion");
+        knee__value *v;
+        size_t j;
+        if (strcmp(vn->name, "value") != 0 || !cid)
+            continue;
+        j = knee__find_criterion(rs, cid);
+        if (j == KNEE__NONE) {
+            ERR(b, "unknown-criterion", attr_pos(vn, "criterion"), t->id, "unknown criterion '%s'", cid);
+            continue;
+        }
+        if (seen[j]++) {
+            ERR(b, "duplicate-value", vn->pos, t->id, "treatment '%s' gives criterion '%s' twice", t->id, cid);
+            continue;
+        }
+        v = &t->values[j];
+        build_value(b, v, &rs->criteria[j], vn, t->id);
+        v->sources = source_list(b, vn, "source", t->id);
+        v->note = dup(b, attr(vn, "note"));
+        v->year = attr(vn, "year") ? atoi(attr(vn, "year")) : 0;
+        if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
+            WARN(b, "value-without-source", vn->pos, t->id,
+                 "treatment '%s', criterion '%s': a value without a source", t->id, cid);
+    }
+    for (i = 0; i < rs->n_criteria; i++)
+        if (!seen[i]) {
+            ERR(b, "missing-value", tn->pos, t->id,
+                "treatment '%s' gives no value for criterion '%s' (use unknown=\"true\" if none is sourced)",
+                t->id, rs->criteria[i].id);
+            t->values[i].level = KNEE__NONE;
+        }
+    knee__dealloc(seen);
+}
+
+/* ---- rules ---------------------------------------------------------------------------------- */
+
+static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
+{
+    const knee_ruleset *rs = ctx;
+    size_t i;
+    for (i = 0; i < rs->n_facts; i++)
+        if (strlen(rs->facts[i].id) == len && memcmp(rs->facts[i].id, name, len) == 0) {
+            *type = rs->facts[i].type;
+            return (int)i;
+        }
+    return -1;
+}
+
+static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
+{
+    const knee__xattr *a = knee__xml_attr(rn, "when");
+    knee__expr_limits lim;
+    knee__expr_error e;
+    int rc;
+    if (!a)
+        return;
+    lim.max_bytes = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_BYTES);
+    lim.max_depth = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_DEPTH);
+    memset(&e, 0, sizeof e);
+    rc = knee__expr_compile(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs, &lim, &e);
+    if (rc == KNEE_ENOMEM) {
+        b->oom = 1;
+    } else if (rc != KNEE_OK) {
+        report(b, KNEE_SEVERITY_ERROR, rc == KNEE_ELIMIT ? KNEE_ELIMIT : KNEE_EINVALID,
+               e.code ? e.code : "expr-syntax", knee__xml_value_pos(a, e.offset), r->id,
+               "rule '%s': %s", r->id, e.message);
+    }
+}
+
+static int action_kind(const char *name)
+{
+    if (strcmp(name, "exclude") == 0) return KNEE__ACT_EXCLUDE;
+    if (strcmp(name, "caution") == 0) return KNEE__ACT_CAUTION;
+    if (strcmp(name, "set") == 0) return KNEE__ACT_SET;
+    if (strcmp(name, "adjust") == 0) return KNEE__ACT_ADJUST;
+    return -1;
+}
+
+static void build_action(builder *b, knee__rule *r, knee__action *act, const knee__xnode *an,
+                         knee__idlist rule_sources, int has_rule_source)
+{
+    knee_ruleset *rs = b->rs;
+    const char *opt = attr(an, "option");
+    const char *cid = attr(an, "criterion");
+    act->kind = action_kind(an->name);
+    act->criterion = KNEE__NONE;
+    if (r->owner != KNEE__NONE) {
+        if (opt)
+            ERR(b, "action-option", attr_pos(an, "option"), r->id,
+                "rule '%s' is inside a treatment: its actions may not name an option", r->id);
+        act->option = r->owner;
+    } else if (!opt) {
+        ERR(b, "action-option", an->pos, r->id,
+            "rule '%s' is a top-level rule: each action must name the option it acts on", r->id);
+        act->option = KNEE__NONE;
+    } else {
+        act->option = knee__find_treatment(rs, opt);
+        if (act->option == KNEE__NONE)
+            ERR(b, "unknown-option", attr_pos(an, "option"), r->id, "unknown option '%s'", opt);
+    }
+    if (knee__xml_attr(an, "source"))
+        act->sources = source_list(b, an, "source", r->id);
+    else
+        act->sources = rule_sources;
+    if (!knee__xml_attr(an, "source") && !has_rule_source)
+        ERR(b, "action-without-source", an->pos, r->id,
+            "rule '%s': <%s> has no source (give source= on the action or the rule)", r->id, an->name);
+
+    switch (act->kind) {
+    case KNEE__ACT_EXCLUDE:
+        act->text = dup(b, attr(an, "reason"));
+        break;
+    case KNEE__ACT_CAUTION:
+        act->text = dup(b, attr(an, "text"));
+        break;
+    case KNEE__ACT_SET:
+    case KNEE__ACT_ADJUST:
+        if (!cid)
+            break;
+        act->criterion = knee__find_criterion(rs, cid);
+        if (act->criterion == KNEE__NONE) {
+            ERR(b, "unknown-criterion", attr_pos(an, "criterion"), r->id, "unknown criterion '%s'", cid);
+            break;
+        }
+        if (act->kind == KNEE__ACT_SET) {
+            build_value(b, &act->value, &rs->criteria[act->criterion], an, r->id);
+            act->value.sources = act->sources;
+        } else if (rs->criteria[act->criterion].n_levels) {
+            ERR(b, "adjust-ordinal", an->pos, r->id,
+                "rule '%s': cannot adjust ordinal criterion '%s' (use <set level=...>)", r->id, cid);
+        } else {
+            num_attr(b, an, "by", &act->by);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void build_rule(builder *b, knee__rule *r, const knee__xnode *rn, size_t owner)
+{
+    size_t i, n = 0;
+    knee__idlist rule_sources;
+    r->id = dup(b, attr(rn, "id"));
+    r->when = dup(b, attr(rn, "when"));
+    r->note = dup(b, attr(rn, "note"));
+    r->owner = owner;
+    rule_sources = source_list(b, rn, "source", r->id);
+    compile_condition(b, r, rn);
+    for (i = 0; i < rn->n_children; i++)
+        if (action_kind(rn->children[i].name) >= 0)
+            n++;
+    r->actions = alloc_array(b, n, sizeof *r->actions);
+    for (i = 0; r->actions && i < rn->n_children; i++) {
+        if (action_kind(rn->children[i].name) < 0)
+            continue;
+        build_action(b, r, &r->actions[r->n_actions++], &rn->children[i], rule_sources,
+                     knee__xml_attr(rn, "source") != NULL);
+    }
+}
+
+/* Count all rules, so the rule array is allocated once and the rule limit checked up front. */
+static size_t count_rules(const knee__xnode *root)
+{
+    size_t i, j, n = 0;
+    for (i = 0; i < root->n_children; i++) {
+        const knee__xnode *c = &root->children[i];
+        if (strcmp(c->name, "treatment") == 0 || strcmp(c->name, "rules") == 0)
+            for (j = 0; j < c->n_children; j++)
+                if (strcmp(c->children[j].name, "rule") == 0 && attr(&c->children[j], "id"))
+                    n++;
+    }
+    return n;
+}
+
+static void build_treatments(builder *b, const knee__xnode *root)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, j, n = count_children(root, "treatment");
+    idref *refs;
+    rs->treatments = alloc_array(b, n, sizeof *rs->treatments);
+    refs = knee__calloc(n ? n : 1, sizeof *refs);
+    if ((n && !rs->treatments) || !refs) {
+        b->oom = 1;
+        knee__dealloc(refs);
+        return;
+    }
+    for (i = 0; i < root->n_children && !b->oom; i++) {
+        const knee__xnode *tn = &root->children[i];
+        knee__treatment *t;
+        if (strcmp(tn->name, "treatment") != 0 || !attr(tn, "id"))
+            continue;
+        t = &rs->treatments[rs->n_treatments];
+        t->id = dup(b, attr(tn, "id"));
+        t->name = dup(b, attr(tn, "name") ? attr(tn, "name") : attr(tn, "id"));
+        t->group = dup(b, attr(tn, "group"));
+        t->description = child_text(b, tn, "description");
+        refs[rs->n_treatments].id = attr(tn, "id");
+        refs[rs->n_treatments].index = rs->n_treatments;
+        refs[rs->n_treatments].pos = attr_pos(tn, "id");
+        build_values(b, t, tn);
+        for (j = 0; j < tn->n_children; j++)
+            if (strcmp(tn->children[j].name, "rule") == 0 && attr(&tn->children[j], "id"))
+                build_rule(b, &rs->rules[rs->n_rules++], &tn->children[j], rs->n_treatments);
+        rs->n_treatments++;
+    }
+    check_unique(b, refs, rs->n_treatments, "treatment");
+    knee__dealloc(refs);
+}
+
+static void build_top_rules(builder *b, const knee__xnode *sec)
+{
+    size_t i;
+    for (i = 0; i < sec->n_children; i++)
+        if (strcmp(sec->children[i].name, "rule") == 0 && attr(&sec->children[i], "id"))
+            build_rule(b, &b->rs->rules[b->rs->n_rules++], &sec->children[i], KNEE__NONE);
+}
+
+static void check_rule_ids(builder *b, const knee__xnode *root)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, j, k = 0;
+    idref *refs = knee__calloc(rs->n_rules ? rs->n_rules : 1, sizeof *refs);
+    if (!refs) {
+        b->oom = 1;
+        return;
+    }
+    for (i = 0; i < root->n_children; i++) {
+        const knee__xnode *c = &root->children[i];
+        if (strcmp(c->name, "treatment") != 0 && strcmp(c->name, "rules") != 0)
+            continue;
+        for (j = 0; j < c->n_children && k < rs->n_rules; j++)
+            if (strcmp(c->children[j].name, "rule") == 0 && attr(&c->children[j], "id")) {
+                refs[k].id = attr(&c->children[j], "id");
+                refs[k].index = k;
+                refs[k].pos = attr_pos(&c->children[j], "id");
+                k++;
+            }
+    }
+    check_unique(b, refs, k, "rule");
+    knee__dealloc(refs);
+}
+
+/* Each treatment's evaluation order: its own rules, then top-level rules acting on it. */
+static void link_rules(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t t, r, a;
+    for (t = 0; t < rs->n_treatments; t++) {
+        knee__treatment *tr = &rs->treatments[t];
+        size_t n = 0;
+        for (r = 0; r < rs->n_rules; r++) {
+            const knee__rule *ru = &rs->rules[r];
+            int acts = ru->owner == t;
+            for (a = 0; !acts && ru->owner == KNEE__NONE && a < ru->n_actions; a++)
+                acts = ru->actions[a].option == t;
+            n += acts;
+        }
+        tr->rules = alloc_array(b, n, sizeof *tr->rules);
+        if (n && !tr->rules)
+            return;
+        for (r = 0; r < rs->n_rules; r++)   /* owned rules come first in document order */
+            if (rs->rules[r].owner == t)
+                tr->rules[tr->n_rules++] = r;
+        for (r = 0; r < rs->n_rules; r++) {
+            const knee__rule *ru = &rs->rules[r];
+            int acts = 0;
+            for (a = 0; ru->owner == KNEE__NONE && a < ru->n_actions; a++)
+                acts |= ru->actions[a].option == t;
+            if (acts)
+                tr->rules[tr->n_rules++] = r;
+        }
+    }
+}
+
+static void check_conflicts(builder *b, const knee__xnode *sec)
+{
+    size_t i;
+    for (i = 0; i < sec->n_children; i++) {
+        const knee__xnode *c = &sec->children[i];
+        const knee__xattr *opts = knee__xml_attr(c, "options");
+        const char *s;
+        source_list(b, c, "source", attr(c, "id"));
+        for (s = opts ? opts->value : ""; *s;) {
+            const char *p;
+            char id[65];
+            while (*s == ' ')
+                s++;
+            p = s;
+            while (*s && *s != ' ')
+                s++;
+            if (s == p || (size_t)(s - p) >= sizeof id)
+                continue;
+            memcpy(id, p, (size_t)(s - p));
+            id[s - p] = '\0';
+            if (knee__find_treatment(b->rs, id) == KNEE__NONE)
+                ERR(b, "unknown-option", knee__xml_value_pos(opts, (size_t)(p - opts->value)),
+                    attr(c, "id"), "unknown option '%s'", id);
+        }
+    }
+}
+
+/* ---- test cases ----------------------------------------------------------------------------- */
+
+static int bool_attr(const knee__xnode *n, const char *name)
+{
+    const char *v = attr(n, name);
+    if (!v)
+        return -1;
+    return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+}
+
+static const char *rule_ref(builder *b, const knee__xnode *e, const char *name, const char *el)
+{
+    const char *v = attr(e, name);
+    if (v && find_rule(b->rs, v) == KNEE__NONE)
+        ERR(b, "unknown-rule", attr_pos(e, name), el, "unknown rule '%s'", v);
+    return dup(b, v);
+}
+
+static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
+{
+    knee_ruleset *rs = b->rs;
+    knee__expect *x = &cs->expects[cs->n_expects];
+    const char *opt = attr(e, "option"), *cid = attr(e, "criterion"), *lvl = attr(e, "level");
+    if (!opt)
+        return;
+    x->option = knee__find_treatment(rs, opt);
+    if (x->option == KNEE__NONE) {
+        ERR(b, "unknown-option", attr_pos(e, "option"), cs->id, "unknown option '%s'", opt);
+        return;
+    }
+    x->rank = attr(e, "rank") ? atoi(attr(e, "rank")) : 0;
+    x->rank_at_most = attr(e, "rank-at-most") ? atoi(attr(e, "rank-at-most")) : 0;
+    x->excluded = bool_attr(e, "excluded");
+    x->fired = rule_ref(b, e, "fired", cs->id);
+    x->not_fired = rule_ref(b, e, "not-fired", cs->id);
+    x->caution = rule_ref(b, e, "caution", cs->id);
+    x->criterion = KNEE__NONE;
+    x->has_value = num_attr(b, e, "value", &x->value) == 1;
+    if (cid) {
+        x->criterion = knee__find_criterion(rs, cid);
+        if (x->criterion == KNEE__NONE) {
+            ERR(b, "unknown-criterion", attr_pos(e, "criterion"), cs->id, "unknown criterion '%s'", cid);
+            return;
+        }
+        if (lvl && knee__find_level(&rs->criteria[x->criterion], lvl) == KNEE__NONE)
+            ERR(b, "unknown-level", attr_pos(e, "level"), cs->id,
+                "'%s' is not a level of criterion '%s'", lvl, cid);
+        x->level = dup(b, lvl);
+    } else if (lvl || x->has_value) {
+        ERR(b, "expect-criterion", e->pos, cs->id, "level= or value= needs criterion=");
+    }
+    cs->n_expects++;
+}
+
+static void build_tests(builder *b, const knee__xnode *sec)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, j, n = count_children(sec, "case");
+    idref *refs;
+    rs->cases = alloc_array(b, n, sizeof *rs->cases);
+    refs = knee__calloc(n ? n : 1, sizeof *refs);
+    if ((n && !rs->cases) || !refs) {
+        b->oom = 1;
+        knee__dealloc(refs);
+        return;
+    }
+    for (i = 0; i < sec->n_children && !b->oom; i++) {
+        const knee__xnode *c = &sec->children[i];
+        knee__case *cs;
+        if (strcmp(c->name, "case") != 0 || !attr(c, "id"))
+            continue;
+        cs = &rs->cases[rs->n_cases];
+        cs->id = dup(b, attr(c, "id"));
+        cs->description = dup(b, attr(c, "description"));
+        cs->facts = alloc_array(b, count_children(c, "fact"), sizeof *cs->facts);
+        cs->weights = alloc_array(b, count_children(c, "weight"), sizeof *cs->weights);
+        cs->expects = alloc_array(b, count_children(c, "expect"), sizeof *cs->expects);
+        for (j = 0; j < c->n_children && !b->oom; j++) {
+            const knee__xnode *e = &c->children[j];
+            if (strcmp(e->name, "fact") == 0 && attr(e, "id")) {
+                if (knee__find_fact(rs, attr(e, "id")) == KNEE__NONE)
+                    ERR(b, "unknown-fact", attr_pos(e, "id"), cs->id, "unknown fact '%s'", attr(e, "id"));
+                cs->facts[cs->n_facts].id = dup(b, attr(e, "id"));
+                cs->facts[cs->n_facts].text = dup(b, e->text);
+                cs->n_facts++;
+            } else if (strcmp(e->name, "weight") == 0 && attr(e, "criterion")) {
+                knee__case_weight *w = &cs->weights[cs->n_weights];
+                if (knee__find_criterion(rs, attr(e, "criterion")) == KNEE__NONE)
+                    ERR(b, "unknown-criterion", attr_pos(e, "criterion"), cs->id,
+                        "unknown criterion '%s'", attr(e, "criterion"));
+                w->criterion = dup(b, attr(e, "criterion"));
+                if (knee__parse_double(e->text, strlen(e->text), &w->weight) != 0)
+                    ERR(b, "bad-number", e->pos, cs->id, "weight '%s' is not a number", e->text);
+                cs->n_weights++;
+            } else if (strcmp(e->name, "expect") == 0) {
+                build_expect(b, cs, e);
+            }
+        }
+        refs[rs->n_cases].id = attr(c, "id");
+        refs[rs->n_cases].index = rs->n_cases;
+        refs[rs->n_cases].pos = attr_pos(c, "id");
+        rs->n_cases++;
+    }
+    check_unique(b, refs, rs->n_cases, "test case");
+    knee__dealloc(refs);
+}
+
+/* ---- entry point ------------------------------------------------------------------------------ */
+
+static void free_partial(knee_ruleset *rs)
+{
+    size_t i;
+    if (!rs)
+        return;
+    for (i = 0; i < rs->n_rules; i++)
+        knee__expr_free(rs->rules[i].cond);
+    knee__arena_release(&rs->arena);
+    knee__dealloc(rs);
+}
+
+int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_options *opts,
+                        knee_diag *diag)
+{
+    const knee__xnode *root = doc->root, *sec;
+    builder b;
+    knee_ruleset *rs;
+    size_t n_rules;
+
+    *out = NULL;
+    rs = knee__calloc(1, sizeof *rs);
+    if (!rs)
+        return KNEE_ENOMEM;
+    knee__arena_init(&rs->arena);
+    memset(&b, 0, sizeof b);
+    b.rs = rs;
+    b.diag = diag;
+    b.file = doc->file;
+    b.opts = opts;
+    b.status = KNEE_OK;
+
+    if (strcmp(root->name, "ruleset") != 0) {
+        ERR(&b, "schema-element", root->pos, NULL, "the root element must be <ruleset>");
+        goto out;
+    }
+    rs->id = dup(&b, attr(root, "id") ? attr(root, "id") : "");
+    rs->version = dup(&b, attr(root, "version") ? attr(root, "version") : "");
+    rs->status = dup(&b, attr(root, "status") ? attr(root, "status") : "");
+    rs->title = dup(&b, attr(root, "title") ? attr(root, "title") : "");
+    rs->evidence_as_of = dup(&b, attr(root, "evidence-as-of") ? attr(root, "evidence-as-of") : "");
+    rs->publisher = dup(&b, attr(root, "publisher"));
+    rs->description = child_text(&b, root, "description");
+    rs->max_string_bytes = (size_t)knee__limit(opts, KNEE_LIMIT_STRING_BYTES);
+    rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
+    rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);
+    rs->regex_heap_kib = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_HEAP_KIB);
+
+    n_rules = count_rules(root);
+    if (n_rules > (size_t)knee__limit(opts, KNEE_LIMIT_RULES)) {
+        report(&b, KNEE_SEVERITY_ERROR, KNEE_ELIMIT, "limit-rules", root->pos, NULL,
+               "%zu rules, over the rule limit (KNEE_LIMIT_RULES) of %lld", n_rules,
+               (long long)knee__limit(opts, KNEE_LIMIT_RULES));
+        goto out;
+    }
+    rs->rules = alloc_array(&b, n_rules, sizeof *rs->rules);
+
+    if ((sec = child(root, "sources")) != NULL)
+        build_sources(&b, sec);
+    if ((sec = child(root, "facts")) != NULL)
+        build_facts(&b, sec);
+    if ((sec = child(root, "criteria")) != NULL)
+        build_criteria(&b, sec);
+    if (!b.oom)
+        build_treatments(&b, root);
+    if (!b.oom && (sec = child(root, "rules")) != NULL)
+        build_top_rules(&b, sec);
+    if (!b.oom) {
+        check_rule_ids(&b, root);
+        link_rules(&b);
+    }
+    if (!b.oom && (sec = child(root, "conflicts")) != NULL)
+        check_conflicts(&b, sec);
+    if (!b.oom && (sec = child(root, "tests")) != NULL)
+        build_tests(&b, sec);
+    if (rs->n_treatments == 0 && b.status == KNEE_OK)
+        ERR(&b, "empty", root->pos, NULL, "the rule file declares no treatments");
+out:
+    if (b.oom) {
+        free_partial(rs);
+        return KNEE_ENOMEM;
+    }
+    if (b.status != KNEE_OK) {
+        free_partial(rs);
+        return b.status;
+    }
+    *out = rs;
+    return KNEE_OK;
+}
+
+void knee__ruleset_destroy(knee_ruleset *rs)
+{
+    free_partial(rs);
+}

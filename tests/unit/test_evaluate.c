@@ -1,0 +1,312 @@
+/* test_evaluate.c - scoring worked out by hand on tests/data/mini.xml (weights 1:1:2 ->
+ * 0.25, 0.25, 0.5; linear utilities on the declared scales; ordinal levels at 0, 0.5, 1). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static knee_ruleset *rs;
+
+static int setup(void)
+{
+    rs = kt_load_data("mini.xml");
+    return 0;
+}
+
+static int teardown(void)
+{
+    knee_ruleset_free(rs);
+    return 0;
+}
+
+static void test_no_patient_scores(void)
+{
+    knee_result *r = NULL;
+    size_t a, b, d;
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, NULL, r), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(knee_result_method(r), "weighted-sum");
+    CU_ASSERT_EQUAL(knee_result_option_count(r), 5);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 0), 0.25, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 2), 0.5, 1e-15);
+    /* A: recovery 0 -> 1, cost 100 -> 0.9, high -> 1: 0.25 + 0.225 + 0.5 */
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, 0), 0.975, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, 0), 1);
+    a = kt_option(r, "a");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_utility(r, a, 1), 0.9, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_contribution(r, a, 1), 0.225, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_value(r, a, 1), 100, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_value_low(r, a, 1), 50, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_value_high(r, a, 1), 200, 0);
+    CU_ASSERT_EQUAL(knee_result_value_source_count(r, a, 1), 2);
+    CU_ASSERT_STRING_EQUAL(knee_result_value_source(r, a, 1, 1), "s2");
+    CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, a, 2), "high");
+    CU_ASSERT(isnan(knee_result_value(r, a, 2)));
+    /* D: cost unknown -> missing utility 0: 0.25 + 0 + 0.5 */
+    d = kt_option(r, "d");
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, d), 2);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, d), 0.75, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_value_known(r, d, 1), 0);
+    CU_ASSERT(isnan(knee_result_value(r, d, 1)));
+    /* B and E tie at 0.5: the rule file's order breaks the tie */
+    b = kt_option(r, "b");
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, b), 3);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, kt_option(r, "e")), 4);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, b), 0.5, 1e-12);
+    /* with no facts every condition is unknown and says which facts would decide it */
+    CU_ASSERT_EQUAL(knee_result_fired_count(r, b), 0);
+    CU_ASSERT_EQUAL(knee_result_unknown_count(r, b), 3);
+    CU_ASSERT_STRING_EQUAL(knee_result_unknown_rule(r, b, 0), "b-old");
+    CU_ASSERT_EQUAL(knee_result_unknown_fact_count(r, b, 0), 1);
+    CU_ASSERT_STRING_EQUAL(knee_result_unknown_fact(r, b, 0, 0), "age");
+    CU_ASSERT_STRING_EQUAL(knee_result_unknown_rule(r, b, 2), "diabetes-caution");
+    CU_ASSERT_EQUAL(knee_result_missing_fact_count(r), 5);   /* all but sex, in declaration order */
+    CU_ASSERT_STRING_EQUAL(knee_result_missing_fact(r, 0), "age");
+    CU_ASSERT_STRING_EQUAL(knee_result_missing_fact(r, 4), "prior");
+    knee_result_free(r);
+}
+
+static void test_rules_change_the_result(void)
+{
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    size_t b, c, a, n;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 70), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 2), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "Medicare Part B"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_bool(p, "diabetes", 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "steroid-3mo"), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    n = knee_result_option_count(r);
+    CU_ASSERT_EQUAL(n, 5);
+    /* C excluded: listed last, unranked, with its reason, rule and source */
+    c = kt_option(r, "c");
+    CU_ASSERT_EQUAL(c, n - 1);
+    CU_ASSERT_EQUAL(knee_result_option_excluded(r, c), 1);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, c), 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, c), 0, 0);
+    CU_ASSERT_EQUAL_FATAL(knee_result_reason_count(r, c), 1);
+    CU_ASSERT_STRING_EQUAL(knee_result_reason_text(r, c, 0), "Not for early disease");
+    CU_ASSERT_STRING_EQUAL(knee_result_reason_rule(r, c, 0), "c-early");
+    CU_ASSERT_STRING_EQUAL(knee_result_reason_source(r, c, 0), "s1");
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, c), 1);
+    /* B: age adjusts recovery 50 -> 80 (utility 0.2); medicare sets evidence to low:
+       0.25*0.2 + 0.25*0.5 + 0.5*0 = 0.175 */
+    b = kt_option(r, "b");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, b), 0.175, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, b), 4);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_value(r, b, 0), 80, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_value_low(r, b, 0), 40, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_value_high(r, b, 0), 120, 0);
+    CU_ASSERT_EQUAL(knee_result_value_rule_count(r, b, 0), 1);
+    CU_ASSERT_STRING_EQUAL(knee_result_value_rule(r, b, 0, 0), "b-old");
+    CU_ASSERT_EQUAL(knee_result_value_source_count(r, b, 0), 2);   /* declared s1, rule's s2 */
+    CU_ASSERT_STRING_EQUAL(knee_result_value_source(r, b, 0, 1), "s2");
+    CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, b, 2), "low");
+    CU_ASSERT_STRING_EQUAL(knee_result_value_rule(r, b, 2, 0), "b-medicare");
+    CU_ASSERT_EQUAL(knee_result_fired_count(r, b), 3);
+    CU_ASSERT_STRING_EQUAL(knee_result_fired_rule(r, b, 2), "diabetes-caution");
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, b), 2);
+    CU_ASSERT_STRING_EQUAL(knee_result_caution_rule(r, b, 0), "b-medicare");
+    CU_ASSERT_STRING_EQUAL(knee_result_caution_text(r, b, 1), "Diabetes: monitor glucose");
+    CU_ASSERT_EQUAL(knee_result_unknown_count(r, b), 0);
+    /* the top-level rule acted on A and B only */
+    a = kt_option(r, "a");
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, a), 1);
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, kt_option(r, "e")), 0);
+    CU_ASSERT_EQUAL(knee_result_missing_fact_count(r), 0);
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+static void test_weights(void)
+{
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    /* only cost matters: A (0.9) > B = E (0.5) > C (0); D's unknown cost scores 0 */
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "recovery", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "evidence", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 7), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 1), 1.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, 0), 0.9, 1e-12);
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 3), "c");   /* C 0 before D 0: file order */
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 4), "d");
+    /* all zero: an error, never a silent fix */
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_EWEIGHT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_result_errmsg(r), "zero"));
+    CU_ASSERT_EQUAL(knee_result_option_count(r), 0);
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+/* A reused result gives the same answer as a fresh one, whatever it held before. */
+static void test_result_reuse(void)
+{
+    knee_patient *p = NULL, *q = NULL;
+    knee_result *r = NULL, *fresh = NULL;
+    char *j1 = NULL, *j2 = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&q, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(q, "age", 30), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&fresh), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, q, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, q, fresh), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &j1, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_to_json(fresh, &j2, NULL), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(j1, j2);
+    knee_free(j1);
+    knee_free(j2);
+    knee_result_free(r);
+    knee_result_free(fresh);
+    knee_patient_free(p);
+    knee_patient_free(q);
+}
+
+static void test_patient_of_other_ruleset(void)
+{
+    knee_ruleset *other = kt_load_data("mini.xml");
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, other), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare(NULL, p, r), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare(rs, p, NULL), KNEE_EINVAL);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(other);
+}
+
+static void test_json(void)
+{
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    char *json = NULL;
+    size_t len = 0;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "a \"quoted\"\\payer\n"), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &json, &len), KNEE_EINVAL);   /* not filled yet */
+    CU_ASSERT_PTR_NULL(json);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &json, &len), KNEE_OK);
+    CU_ASSERT_EQUAL(len, strlen(json));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"ruleset\":{\"id\":\"mini\",\"version\":\"1.2.3\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"sha256\":\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"evidence_as_of\":\"2025-01-31\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"method\":\"weighted-sum\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"weights\":{\"recovery\":0.25,\"cost\":0.25,\"evidence\":0.5}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":1,\"score\":0.975,\"excluded\":false"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"c\",\"name\":\"Option C\",\"rank\":null,\"score\":null,\"excluded\":true,"
+                                        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\"}]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"unknown\":[{\"rule\":\"b-old\",\"facts\":[\"age\"]}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing_facts\":[\"age\",\"diabetes\",\"prior\"]"));
+    knee_free(json);
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+/* A catastrophic pattern against a long subject ends in a clear error, quickly. */
+static void test_catastrophic_regex(void)
+{
+    char path[1024], *xml, *pos;
+    size_t len;
+    knee_options *o = NULL;
+    knee_ruleset *hostile = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    knee_diag *d = NULL;
+    char subject[64], pattern[32];
+    snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
+    xml = kt_read(path, &len);
+    pos = strstr(xml, "(?i)^(medicare|mcr)");
+    CU_ASSERT_FATAL(pos != NULL);
+    /* same length, so the file stays valid: exponential backtracking */
+    snprintf(pattern, sizeof pattern, "%-19s", "(?x)^(a+)+$");   /* x: padding ignored */
+    memcpy(pos, pattern, 19);
+    CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_REGEX_MATCH, 10000), KNEE_OK);
+    if (knee_ruleset_load_memory(&hostile, xml, len, "hostile.xml", o, &d) != KNEE_OK)
+        kt_dump(d);
+    knee_diag_free(d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(hostile);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, hostile), KNEE_OK);
+    memset(subject, 'a', 40);
+    strcpy(subject + 40, "b");
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", subject), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(hostile, p, r), KNEE_EREGEX);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_result_errmsg(r), "b-medicare"));
+    CU_ASSERT_EQUAL(knee_result_option_count(r), 0);
+    /* a harmless subject still works with the same ruleset and result */
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "aaaa"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(hostile, p, r), KNEE_OK);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(hostile);
+    knee_options_free(o);
+    free(xml);
+}
+
+static void test_rule_file_cases(void)
+{
+    size_t cases = 0, failed = 9;
+    char *report = NULL;
+    CU_ASSERT_EQUAL(knee_ruleset_run_tests(rs, &cases, &failed, &report), KNEE_OK);
+    CU_ASSERT_EQUAL(cases, 2);
+    CU_ASSERT_EQUAL(failed, 0);
+    CU_ASSERT_STRING_EQUAL(report, "");
+    knee_free(report);
+}
+
+static void test_rule_file_case_failure_is_reported(void)
+{
+    char path[1024], *xml, *pos;
+    size_t len, cases = 0, failed = 0;
+    knee_ruleset *bad = NULL;
+    char *report = NULL;
+    snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
+    xml = kt_read(path, &len);
+    pos = strstr(xml, "<expect option=\"a\" rank=\"1\"/>");
+    CU_ASSERT_FATAL(pos != NULL);
+    pos[25] = '2';   /* expect A at rank 2: wrong */
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&bad, xml, len, "bad.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_ruleset_run_tests(bad, &cases, &failed, &report), KNEE_OK);
+    CU_ASSERT_EQUAL(failed, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: a: expected rank 2, got 1"));
+    knee_free(report);
+    knee_ruleset_free(bad);
+    free(xml);
+}
+
+int main(void)
+{
+    CU_pSuite s;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    s = CU_add_suite("evaluate", setup, teardown);
+    CU_add_test(s, "scores with no patient", test_no_patient_scores);
+    CU_add_test(s, "rules change values, exclude, caution", test_rules_change_the_result);
+    CU_add_test(s, "weights: override, normalise, zero", test_weights);
+    CU_add_test(s, "result reuse", test_result_reuse);
+    CU_add_test(s, "patient of another ruleset", test_patient_of_other_ruleset);
+    CU_add_test(s, "JSON contract", test_json);
+    CU_add_test(s, "catastrophic regex", test_catastrophic_regex);
+    CU_add_test(s, "rule file cases pass", test_rule_file_cases);
+    CU_add_test(s, "rule file case failure reported", test_rule_file_case_failure_is_reported);
+    return kt_run();
+}

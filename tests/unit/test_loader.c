@@ -1,0 +1,379 @@
+/* test_loader.c - loading rule files: valid files, and every kind of bad input the issue lists,
+ * each with a located diagnostic, no ruleset, and (checked under valgrind) no leak. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+/* Line 6 holds the rule; its condition starts at column 21. */
+#define DOC_HEAD \
+    "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n" \
+    "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>\n" \
+    "<facts><fact id=\"age\" type=\"number\" min=\"0\" max=\"120\"/><fact id=\"payer\" type=\"string\"/><fact id=\"prior\" type=\"set\"/></facts>\n" \
+    "<criteria><criterion id=\"c1\" label=\"C1\" direction=\"minimize\" weight=\"%s\"><scale worst=\"10\" best=\"0\"/></criterion></criteria>\n" \
+    "<treatment id=\"x\" name=\"X\"><value criterion=\"c1\" typical=\"1\" source=\"s1\"/>\n" \
+    "<rule id=\"r1\" when=\"%s\" source=\"s1\"><caution text=\"t\"/></rule>\n" \
+    "</treatment>\n" \
+    "%s\n" \
+    "</ruleset>\n"
+
+static char doc[65536];
+
+static const char *make(const char *weight, const char *when, const char *extra)
+{
+    snprintf(doc, sizeof doc, DOC_HEAD, weight, when, extra);
+    return doc;
+}
+
+/* Load doc; expect failure with `status`, and a diagnostic `code` at line:col (0 = any). */
+static void expect_fail(const char *text, size_t len, int status, const char *code, unsigned line,
+                        unsigned col)
+{
+    knee_ruleset *rs = (knee_ruleset *)1;
+    knee_diag *d = NULL;
+    int rc = knee_ruleset_load_memory(&rs, text, len, "t.xml", NULL, &d);
+    CU_ASSERT_EQUAL(rc, status);
+    CU_ASSERT_PTR_NULL(rs);
+    CU_ASSERT(knee_diag_error_count(d) >= 1);
+    if (!kt_has_diag(d, code, line, col)) {
+        fprintf(stderr, "\n  expected %s at %u:%u, got:\n", code, line, col);
+        kt_dump(d);
+        CU_FAIL("diagnostic not found");
+    }
+    CU_ASSERT_STRING_EQUAL(knee_diag_file(d, 0), "t.xml");
+    knee_diag_free(d);
+}
+
+static void expect_fail_str(const char *text, int status, const char *code, unsigned line, unsigned col)
+{
+    expect_fail(text, strlen(text), status, code, line, col);
+}
+
+static void test_valid_template(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    const char *t = make("1", "age &gt; 60", "");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 0);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_id(rs), "t");
+    CU_ASSERT_EQUAL(knee_ruleset_option_count(rs), 1);
+    knee_ruleset_free(rs);
+    knee_diag_free(d);
+}
+
+static void test_mini_metadata(void)
+{
+    knee_ruleset *rs = kt_load_data("mini.xml");
+    double v;
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_id(rs), "mini");
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_version(rs), "1.2.3");
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_status(rs), "draft");
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_evidence_as_of(rs), "2025-01-31");
+    CU_ASSERT_EQUAL(knee_ruleset_option_count(rs), 5);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_option_id(rs, 1), "b");
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_option_name(rs, 1), "Option B");
+    CU_ASSERT_PTR_NULL(knee_ruleset_option_id(rs, 5));
+    CU_ASSERT_EQUAL(knee_ruleset_criterion_count(rs), 3);
+    CU_ASSERT_EQUAL(knee_ruleset_criterion_direction(rs, 0), KNEE_DIRECTION_MINIMIZE);
+    CU_ASSERT_EQUAL(knee_ruleset_criterion_direction(rs, 2), KNEE_DIRECTION_MAXIMIZE);
+    CU_ASSERT_DOUBLE_EQUAL(knee_ruleset_criterion_weight(rs, 2), 2.0, 0);
+    CU_ASSERT_EQUAL(knee_ruleset_criterion_level_count(rs, 2), 3);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_criterion_level(rs, 2, 1), "moderate");
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_criterion_unit(rs, 0), "days");
+    CU_ASSERT_EQUAL(knee_ruleset_fact_count(rs), 6);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_type(rs, 1), KNEE_FACT_INTEGER);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_type(rs, 5), KNEE_FACT_SET);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_max(rs, 0, &v), 1);
+    CU_ASSERT_DOUBLE_EQUAL(v, 120, 0);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_min(rs, 2, &v), 0);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_value_count(rs, 3), 2);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_fact_value(rs, 3, 1), "male");
+    CU_ASSERT_EQUAL(knee_ruleset_source_count(rs), 2);
+    CU_ASSERT_EQUAL(knee_ruleset_source_year(rs, 1), 2021);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_source_url(rs, 0), "https://example.org/one");
+    knee_ruleset_free(rs);
+}
+
+/* The digest is of the exact bytes: compare with coreutils' sha256sum, and file vs memory. */
+static void test_sha256_matches_file_bytes(void)
+{
+    char path[1024], cmd[1200], expect[65] = "";
+    knee_ruleset *a = kt_load_data("mini.xml"), *b = NULL;
+    size_t len;
+    char *bytes;
+    FILE *p;
+    snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
+    snprintf(cmd, sizeof cmd, "sha256sum '%s'", path);
+    p = popen(cmd, "r");
+    CU_ASSERT_FATAL(p != NULL);
+    CU_ASSERT_EQUAL(fscanf(p, "%64s", expect), 1);
+    pclose(p);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_sha256(a), expect);
+    bytes = kt_read(path, &len);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&b, bytes, len, "m", NULL, NULL), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_sha256(b), expect);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_name(b), "m");
+    free(bytes);
+    knee_ruleset_free(a);
+    knee_ruleset_free(b);
+}
+
+static void test_malformed_xml(void)
+{
+    expect_fail_str("<ruleset xmlns=\"urn:libknee:rules:1\">\n  <sources>\n</ruleset>\n", KNEE_EPARSE,
+                    "xml-syntax", 3, 0);
+}
+
+static void test_empty_input(void)
+{
+    expect_fail("", 0, KNEE_EPARSE, "xml-empty", 1, 1);
+}
+
+static void test_doctype_external_entity(void)
+{
+    expect_fail_str("<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+                    "<ruleset>&xxe;</ruleset>\n",
+                    KNEE_EPARSE, "xml-doctype", 2, 0);
+}
+
+static void test_billion_laughs(void)
+{
+    expect_fail_str("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+                    " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+                    " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n"
+                    "<ruleset>&lol3;</ruleset>\n",
+                    KNEE_EPARSE, "xml-doctype", 0, 0);
+}
+
+static void test_size_limit(void)
+{
+    knee_options *o = NULL;
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    const char *t = make("1", "age &gt; 1", "");
+    CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(t)), KNEE_OK);
+    /* at the limit: fine */
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", o, NULL), KNEE_OK);
+    knee_ruleset_free(rs);
+    /* one byte over: refused before parsing */
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(t) - 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", o, &d), KNEE_ELIMIT);
+    CU_ASSERT_PTR_NULL(rs);
+    CU_ASSERT(kt_has_diag(d, "limit-size", 0, 0));
+    knee_diag_free(d);
+    knee_options_free(o);
+}
+
+static void test_deep_nesting(void)
+{
+    static char deep[8192];
+    size_t i, n = 0;
+    n += (size_t)snprintf(deep + n, sizeof deep - n, "<ruleset xmlns=\"urn:libknee:rules:1\">");
+    for (i = 0; i < 200; i++)
+        n += (size_t)snprintf(deep + n, sizeof deep - n, "<a>");
+    for (i = 0; i < 200; i++)
+        n += (size_t)snprintf(deep + n, sizeof deep - n, "</a>");
+    snprintf(deep + n, sizeof deep - n, "</ruleset>");
+    expect_fail_str(deep, KNEE_ELIMIT, "limit-depth", 1, 0);
+}
+
+static void test_invalid_utf8(void)
+{
+    char t[65536];
+    char *p;
+    strcpy(t, make("1", "age &gt; 1", ""));
+    p = strstr(t, "title=\"T\"");
+    p[7] = (char)0xC3;   /* a lead byte followed by '"': not UTF-8 */
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 1, 0);
+}
+
+static void test_nul_byte(void)
+{
+    char t[65536];
+    size_t len;
+    strcpy(t, make("1", "age &gt; 1", ""));
+    len = strlen(t);
+    t[50] = '\0';
+    expect_fail(t, len, KNEE_EPARSE, "xml-syntax", 1, 0);
+}
+
+static void test_unknown_element_and_attribute(void)
+{
+    knee_diag *d = NULL;
+    knee_ruleset *rs = NULL;
+    const char *t = make("1", "age &gt; 1", "<bogus/>");
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+    CU_ASSERT(kt_has_diag(d, "schema-element", 8, 1));
+    knee_diag_free(d);
+    {
+        char u[65536], *p;
+        strcpy(u, make("1", "age &gt; 1", ""));
+        p = strstr(u, "<rule id=");
+        memcpy(p, "<rule ix=", 9);   /* unknown attribute ix, and id missing */
+        expect_fail_str(u, KNEE_EINVALID, "schema-unknown-attribute", 6, 0);
+        expect_fail_str(u, KNEE_EINVALID, "schema-missing-attribute", 6, 1);
+    }
+}
+
+static void test_duplicate_id(void)
+{
+    expect_fail_str(make("1", "age &gt; 1",
+                         "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" source=\"s1\"/></treatment>"),
+                    KNEE_EINVALID, "duplicate-id", 8, 16);
+}
+
+static void test_dangling_references(void)
+{
+    knee_diag *d = NULL;
+    knee_ruleset *rs = NULL;
+    const char *t = make("1", "age &gt; 1",
+                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c9\" typical=\"1\" source=\"s1 s7\"/></treatment>");
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+    CU_ASSERT_PTR_NULL(rs);
+    /* every problem at once: the unknown criterion, and the missing value for c1 */
+    CU_ASSERT(kt_has_diag(d, "unknown-criterion", 8, 46));
+    CU_ASSERT(kt_has_diag(d, "missing-value", 8, 1));
+    CU_ASSERT(knee_diag_error_count(d) >= 2);
+    knee_diag_free(d);
+    /* an unknown source in a list points at the bad id itself */
+    t = make("1", "age &gt; 1",
+             "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" typical=\"1\" source=\"s1 s7\"/></treatment>");
+    expect_fail_str(t, KNEE_EINVALID, "unknown-source", 8, 73);
+}
+
+static void test_value_checks(void)
+{
+    expect_fail_str(make("1", "age &gt; 1",
+                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" low=\"5\" typical=\"2\" high=\"9\" source=\"s1\"/></treatment>"),
+                    KNEE_EINVALID, "value-order", 8, 28);
+    expect_fail_str(make("1", "age &gt; 1",
+                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" level=\"high\" source=\"s1\"/></treatment>"),
+                    KNEE_EINVALID, "value-kind", 8, 0);
+}
+
+static void test_expression_errors(void)
+{
+    /* unknown fact: points at the identifier */
+    expect_fail_str(make("1", "agee &gt; 3", ""), KNEE_EINVALID, "expr-unknown-fact", 6, 21);
+    /* syntax error: on line 6, inside the condition */
+    {
+        knee_diag *d = NULL;
+        knee_ruleset *rs = NULL;
+        const char *t = make("1", "age &gt; (3", "");
+        size_t i;
+        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+        for (i = 0; i < knee_diag_count(d); i++)
+            if (strcmp(knee_diag_code(d, i), "expr-syntax") == 0) {
+                CU_ASSERT_EQUAL(knee_diag_line(d, i), 6);
+                CU_ASSERT(knee_diag_column(d, i) >= 21 && knee_diag_column(d, i) <= 32);
+                CU_ASSERT_STRING_EQUAL(knee_diag_element(d, i), "r1");
+            }
+        CU_ASSERT(kt_has_diag(d, "expr-syntax", 6, 0));
+        knee_diag_free(d);
+    }
+    /* type error: a string fact compared with a number; the column is past "payer &lt; " */
+    {
+        knee_diag *d = NULL;
+        knee_ruleset *rs = NULL;
+        const char *t = make("1", "age &gt; 1 and payer &lt; 3", "");
+        size_t i;
+        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+        CU_ASSERT(kt_has_diag(d, "expr-type", 6, 0));
+        for (i = 0; i < knee_diag_count(d); i++)
+            if (strcmp(knee_diag_code(d, i), "expr-type") == 0)   /* "payer" starts at col 36 */
+                CU_ASSERT(knee_diag_column(d, i) >= 36 && knee_diag_column(d, i) <= 47);
+        knee_diag_free(d);
+    }
+    /* invalid regex */
+    expect_fail_str(make("1", "payer ~ '(unclosed'", ""), KNEE_EINVALID, "regex-invalid", 6, 0);
+}
+
+static void test_zero_weights(void)
+{
+    expect_fail_str(make("0", "age &gt; 1", ""), KNEE_EINVALID, "weights-zero", 4, 0);
+}
+
+static void test_many_errors_at_once(void)
+{
+    knee_diag *d = NULL;
+    knee_ruleset *rs = NULL;
+    const char *t = make("0", "agee &gt; 1",
+                         "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" source=\"s9\"/></treatment>");
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+    CU_ASSERT(kt_has_diag(d, "weights-zero", 4, 0));
+    CU_ASSERT(kt_has_diag(d, "expr-unknown-fact", 6, 21));
+    CU_ASSERT(kt_has_diag(d, "duplicate-id", 8, 16));
+    CU_ASSERT(kt_has_diag(d, "unknown-source", 8, 0));
+    knee_diag_free(d);
+}
+
+static void test_action_rules(void)
+{
+    /* a top-level rule action must name an option; a treatment rule's must not */
+    expect_fail_str(make("1", "age &gt; 1",
+                         "<rules><rule id=\"g\" source=\"s1\"><caution text=\"t\"/></rule></rules>"),
+                    KNEE_EINVALID, "action-option", 8, 0);
+    expect_fail_str(make("1", "age &gt; 1",
+                         "<rules><rule id=\"g\"><caution option=\"x\" text=\"t\"/></rule></rules>"),
+                    KNEE_EINVALID, "action-without-source", 8, 0);
+    expect_fail_str(make("1", "age &gt; 1",
+                         "<rules><rule id=\"r1\" source=\"s1\"><caution option=\"x\" text=\"t\"/></rule></rules>"),
+                    KNEE_EINVALID, "duplicate-id", 8, 0);
+}
+
+static void test_missing_file(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, "/nonexistent/rules.xml", NULL, &d), KNEE_EIO);
+    CU_ASSERT_PTR_NULL(rs);
+    CU_ASSERT(kt_has_diag(d, "io", 0, 0));
+    knee_diag_free(d);
+}
+
+static void test_load_file_all_data(void)
+{
+    knee_ruleset *rs = NULL;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/knee-oa.xml", KNEE_RULES_DIR);
+    CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, path, NULL, NULL), KNEE_OK);
+    CU_ASSERT(knee_ruleset_option_count(rs) >= 5);
+    knee_ruleset_free(rs);
+    CU_ASSERT_EQUAL(knee_ruleset_load_default(&rs, NULL), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_id(rs), "knee-oa");
+    knee_ruleset_free(rs);
+}
+
+int main(void)
+{
+    CU_pSuite s;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    s = CU_add_suite("loader", NULL, NULL);
+    CU_add_test(s, "valid template loads", test_valid_template);
+    CU_add_test(s, "metadata accessors", test_mini_metadata);
+    CU_add_test(s, "sha256 of the exact bytes", test_sha256_matches_file_bytes);
+    CU_add_test(s, "default and shipped rules load", test_load_file_all_data);
+    s = CU_add_suite("bad input", NULL, NULL);
+    CU_add_test(s, "malformed XML", test_malformed_xml);
+    CU_add_test(s, "empty input", test_empty_input);
+    CU_add_test(s, "DOCTYPE with external entity", test_doctype_external_entity);
+    CU_add_test(s, "entity expansion (billion laughs)", test_billion_laughs);
+    CU_add_test(s, "size limit", test_size_limit);
+    CU_add_test(s, "deep nesting", test_deep_nesting);
+    CU_add_test(s, "invalid UTF-8", test_invalid_utf8);
+    CU_add_test(s, "NUL byte", test_nul_byte);
+    CU_add_test(s, "unknown element and attribute", test_unknown_element_and_attribute);
+    CU_add_test(s, "duplicate id", test_duplicate_id);
+    CU_add_test(s, "dangling references", test_dangling_references);
+    CU_add_test(s, "value checks", test_value_checks);
+    CU_add_test(s, "expression errors", test_expression_errors);
+    CU_add_test(s, "all-zero weights", test_zero_weights);
+    CU_add_test(s, "every problem at once", test_many_errors_at_once);
+    CU_add_test(s, "rule action checks", test_action_rules);
+    CU_add_test(s, "missing file", test_missing_file);
+    return kt_run();
+}

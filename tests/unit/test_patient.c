@@ -1,0 +1,210 @@
+/* test_patient.c - typed facts and weights checked against the declarations; a failed call
+ * leaves the patient unchanged; patient XML files load all or nothing. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+static knee_ruleset *rs;
+
+static int setup(void)
+{
+    rs = kt_load_data("mini.xml");
+    return 0;
+}
+
+static int teardown(void)
+{
+    knee_ruleset_free(rs);
+    return 0;
+}
+
+/* The comparison as JSON: a complete picture of the patient's effect, for "unchanged" checks. */
+static char *snapshot(const knee_patient *p)
+{
+    knee_result *r = NULL;
+    char *json = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
+    knee_result_free(r);
+    return json;
+}
+
+static void test_typed_setters(void)
+{
+    knee_patient *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 72.5), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 1);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 4), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_bool(p, "diabetes", 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "medicare"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_add_to_set(p, "prior", "pt"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_add_to_set(p, "prior", "pt"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_unset(p, "age"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "nope"), KNEE_EUNKNOWN);
+    CU_ASSERT_STRING_EQUAL(knee_patient_errmsg(p), "");
+    knee_patient_free(p);
+}
+
+static void test_errors_leave_patient_unchanged(void)
+{
+    knee_patient *p = NULL;
+    char *before, *after;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "age", "70"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "steroid-3mo"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "payer", "mcr-b"), KNEE_OK);
+    before = snapshot(p);
+
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "agee", 3), KNEE_EUNKNOWN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "agee"));
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 500), KNEE_ERANGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "maximum 120"));
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", -1), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", NAN), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 2.5), KNEE_ETYPE);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 5), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "age", "old"), KNEE_ETYPE);
+    CU_ASSERT_EQUAL(knee_patient_set_bool(p, "payer", 1), KNEE_ETYPE);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "sex", "unknown"), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "\xC3("), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_patient_add_to_set(p, "prior", "surgery"), KNEE_ERANGE);
+    /* a set given as text is replaced all or nothing: one bad member keeps the old set */
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "pt, surgery"), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "age", "7O"), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "age", "1e999"), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "diabetes", "maybe"), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", -1), KNEE_EWEIGHT);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", INFINITY), KNEE_EWEIGHT);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "price", 1), KNEE_EUNKNOWN);
+    CU_ASSERT_EQUAL(knee_patient_set_number(NULL, "age", 1), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, NULL, "x"), KNEE_EINVAL);
+
+    after = snapshot(p);
+    CU_ASSERT_STRING_EQUAL(before, after);
+    knee_free(before);
+    knee_free(after);
+    knee_patient_free(p);
+}
+
+static void test_string_limit(void)
+{
+    knee_options *o = NULL;
+    knee_ruleset *small = NULL;
+    knee_patient *p = NULL;
+    char path[1024], big[65];
+    snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
+    CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_STRING_BYTES, 64), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_file(&small, path, o, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, small), KNEE_OK);
+    memset(big, 'x', 64);
+    big[64] = '\0';
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", big), KNEE_OK);   /* at the limit */
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "payer", "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyz"),
+                    KNEE_ELIMIT);
+    knee_patient_free(p);
+    knee_ruleset_free(small);
+    knee_options_free(o);
+}
+
+static void test_text_forms(void)
+{
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    size_t i;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "diabetes", " YES "), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "diabetes", "0"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "kl_grade", " 2 "), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", " steroid-3mo ,pt,, pt "), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    i = kt_option(r, "c");
+    CU_ASSERT_EQUAL(knee_result_option_excluded(r, i), 1);   /* kl_grade 2 */
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, i), 1);      /* steroid-3mo is in the set */
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+static void test_patient_file(void)
+{
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    knee_result *r = NULL;
+    char path[1024];
+    size_t i;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    snprintf(path, sizeof path, "%s/patient-ok.xml", KNEE_TEST_DATA);
+    CU_ASSERT_EQUAL(knee_patient_load_file(p, path, NULL, &d), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 0);
+    knee_diag_free(d);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 1);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    /* weights 1, 3, 2 -> cost weight 0.5 */
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 1), 0.5, 1e-12);
+    i = kt_option(r, "b");
+    CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, i, 2), "low");   /* medicare-advantage-xyz */
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+static void test_patient_file_all_or_nothing(void)
+{
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    char path[1024], *before, *after;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 40), KNEE_OK);
+    before = snapshot(p);
+    snprintf(path, sizeof path, "%s/patient-bad.xml", KNEE_TEST_DATA);
+    CU_ASSERT_NOT_EQUAL(knee_patient_load_file(p, path, NULL, &d), KNEE_OK);
+    /* every bad line reported, at its line */
+    CU_ASSERT(kt_has_diag(d, "patient-value", 4, 3));   /* kl_grade 7 */
+    CU_ASSERT(kt_has_diag(d, "patient-value", 5, 3));   /* agee */
+    CU_ASSERT(kt_has_diag(d, "patient-value", 6, 3));   /* negative weight */
+    CU_ASSERT_EQUAL(knee_diag_error_count(d), 3);
+    knee_diag_free(d);
+    after = snapshot(p);   /* age 70 from the file was not applied either */
+    CU_ASSERT_STRING_EQUAL(before, after);
+    knee_free(before);
+    knee_free(after);
+    /* malformed patient XML and a DOCTYPE */
+    CU_ASSERT_EQUAL(knee_patient_load_memory(p, "<patient", 8, "p.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT(kt_has_diag(d, "xml-syntax", 1, 0));
+    knee_diag_free(d);
+    {
+        const char *t = "<!DOCTYPE p [<!ENTITY e \"x\">]><patient xmlns=\"urn:libknee:patient:1\"/>";
+        CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, strlen(t), "p.xml", NULL, &d), KNEE_EPARSE);
+        CU_ASSERT(kt_has_diag(d, "xml-doctype", 1, 0));
+        knee_diag_free(d);
+    }
+    {
+        const char *t = "<patient xmlns=\"urn:libknee:patient:1\"><age>3</age></patient>";
+        CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, strlen(t), "p.xml", NULL, &d), KNEE_EINVALID);
+        CU_ASSERT(kt_has_diag(d, "schema-element", 1, 40));
+        knee_diag_free(d);
+    }
+    knee_patient_free(p);
+}
+
+int main(void)
+{
+    CU_pSuite s;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    s = CU_add_suite("patient", setup, teardown);
+    CU_add_test(s, "typed setters", test_typed_setters);
+    CU_add_test(s, "errors leave the patient unchanged", test_errors_leave_patient_unchanged);
+    CU_add_test(s, "string length limit", test_string_limit);
+    CU_add_test(s, "text forms", test_text_forms);
+    CU_add_test(s, "patient file", test_patient_file);
+    CU_add_test(s, "patient file: all or nothing", test_patient_file_all_or_nothing);
+    return kt_run();
+}
