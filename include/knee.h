@@ -289,7 +289,7 @@ KNEE_API const char *knee_result_option_id(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_option_name(const knee_result *r, size_t i);
 /* 1-based rank; 0 for an excluded option. */
 KNEE_API int knee_result_option_rank(const knee_result *r, size_t i);
-/* Weighted-sum score in [0, 1]; 0 for an excluded option. */
+/* Weighted-sum score in [0, 1] (the sum of the contributions); 0 for an excluded option. */
 KNEE_API double knee_result_option_score(const knee_result *r, size_t i);
 KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);
 
@@ -312,7 +312,13 @@ KNEE_API double knee_result_value_low(const knee_result *r, size_t i, size_t j);
 KNEE_API double knee_result_value_high(const knee_result *r, size_t i, size_t j);
 /* The ordinal level id, or NULL for a numeric or unknown value. */
 KNEE_API const char *knee_result_value_level(const knee_result *r, size_t i, size_t j);
+/* Utility on the criterion's absolute 0-1 scale. An unknown value has utility 0 unless the
+ * criterion declares a missing-utility. */
 KNEE_API double knee_result_utility(const knee_result *r, size_t i, size_t j);
+/* The weight option i's score gives criterion j: the normalised weight, rescaled over the
+ * criteria option i has values for. An unknown value (without a declared missing-utility) gets
+ * 0, so an option is scored on what is known about it. contribution = cell weight x utility. */
+KNEE_API double knee_result_cell_weight(const knee_result *r, size_t i, size_t j);
 KNEE_API double knee_result_contribution(const knee_result *r, size_t i, size_t j);
 /* Sources behind the value: the declared value's, then each rule that changed it. */
 KNEE_API size_t knee_result_value_source_count(const knee_result *r, size_t i, size_t j);

@@ -41,7 +41,7 @@ static double utility(const knee__criterion *c, const knee__value *v)
     double x, prev_x, prev_u, t;
     size_t i;
     if (!v->known)
-        return c->missing_utility;
+        return c->has_missing_utility ? c->missing_utility : 0;
     if (c->n_levels)
         return c->levels[v->level].utility;
     x = v->typical;
@@ -134,6 +134,32 @@ static void group_changes(knee_result *r, size_t from)
     }
 }
 
+/* An unknown value counts only where the criterion declares a missing-utility; otherwise it is
+ * left out and the option's other weights are rescaled to sum to 1 (available-case scoring),
+ * so an option is neither punished nor rewarded for a gap in the evidence. */
+static int counted(const knee__criterion *c, const knee__cell *cell)
+{
+    return cell->v.known || c->has_missing_utility;
+}
+
+static void score_option(knee_result *r, size_t t)
+{
+    const knee_ruleset *rs = r->rs;
+    knee__opt *opt = &r->opts[t];
+    size_t nc = rs->n_criteria, j;
+    double total = 0;
+    for (j = 0; j < nc; j++)
+        if (counted(&rs->criteria[j], &r->cells[t * nc + j]))
+            total += r->weights[j];
+    for (j = 0; j < nc; j++) {
+        knee__cell *cell = &r->cells[t * nc + j];
+        cell->utility = utility(&rs->criteria[j], &cell->v);
+        cell->weight = total > 0 && counted(&rs->criteria[j], cell) ? r->weights[j] / total : 0;
+        cell->contribution = opt->excluded ? 0 : cell->weight * cell->utility;
+        opt->score += cell->contribution;
+    }
+}
+
 static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
 {
     const knee_ruleset *rs = r->rs;
@@ -180,12 +206,7 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
         if (cell->change_n++ == 0)
             cell->change_off = k;
     }
-    for (j = 0; j < nc; j++) {
-        knee__cell *cell = &r->cells[t * nc + j];
-        cell->utility = utility(&rs->criteria[j], &cell->v);
-        cell->contribution = opt->excluded ? 0 : r->weights[j] * cell->utility;
-        opt->score += cell->contribution;
-    }
+    score_option(r, t);
     return KNEE_OK;
 }
 

@@ -44,6 +44,7 @@ typedef struct knee__criterion {
     const char *id, *label, *unit, *description;
     int direction;             /* KNEE_DIRECTION_* */
     double weight;             /* default, not normalised */
+    int has_missing_utility;   /* 0: an unknown value is left out of the option's score */
     double missing_utility;
     knee__level *levels;       /* ordinal when n_levels > 0 */
     size_t n_levels;

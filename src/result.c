@@ -154,6 +154,11 @@ double knee_result_utility(const knee_result *r, size_t i, size_t j)
     return cell(r, i, j) ? cell(r, i, j)->utility : NAN;
 }
 
+double knee_result_cell_weight(const knee_result *r, size_t i, size_t j)
+{
+    return cell(r, i, j) ? cell(r, i, j)->weight : NAN;
+}
+
 double knee_result_contribution(const knee_result *r, size_t i, size_t j)
 {
     return cell(r, i, j) ? cell(r, i, j)->contribution : NAN;

@@ -24,7 +24,7 @@ typedef struct knee__change {      /* a rule that changed a value */
 
 typedef struct knee__cell {
     knee__value v;                 /* after rules */
-    double utility, contribution;
+    double utility, weight, contribution;   /* weight: effective, for this option */
     size_t change_off, change_n;   /* into changes */
 } knee__cell;
 

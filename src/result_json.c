@@ -59,7 +59,7 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
     knee__sb_str(b, ",\"utility\":");
     knee__sb_num(b, knee_result_utility(r, i, j));
     knee__sb_str(b, ",\"weight\":");
-    knee__sb_num(b, knee_result_weight(r, j));
+    knee__sb_num(b, knee_result_cell_weight(r, i, j));
     knee__sb_str(b, ",\"contribution\":");
     knee__sb_num(b, knee_result_contribution(r, i, j));
     knee__sb_str(b, ",\"sources\":[");

@@ -446,8 +446,7 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         if (num_attr(b, c, "weight", &cr->weight) == 1 && cr->weight < 0)
             ERR(b, "weight", attr_pos(c, "weight"), cr->id, "weight must not be negative");
         total += cr->weight > 0 ? cr->weight : 0;
-        cr->missing_utility = 0;
-        num_attr(b, c, "missing-utility", &cr->missing_utility);
+        cr->has_missing_utility = num_attr(b, c, "missing-utility", &cr->missing_utility) == 1;
         scale = child(c, "scale");
         if (scale)
             build_scale(b, cr, scale);

@@ -32,10 +32,11 @@ static void test_no_patient_scores(void)
     CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 0), 0.25, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 2), 0.5, 1e-15);
     /* A: recovery 0 -> 1, cost 100 -> 0.9, high -> 1: 0.25 + 0.225 + 0.5 */
-    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
-    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, 0), 0.975, 1e-12);
-    CU_ASSERT_EQUAL(knee_result_option_rank(r, 0), 1);
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 1), "a");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, 1), 0.975, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, 1), 2);
     a = kt_option(r, "a");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, a, 1), 0.25, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_utility(r, a, 1), 0.9, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_contribution(r, a, 1), 0.225, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_value(r, a, 1), 100, 0);
@@ -45,12 +46,18 @@ static void test_no_patient_scores(void)
     CU_ASSERT_STRING_EQUAL(knee_result_value_source(r, a, 1, 1), "s2");
     CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, a, 2), "high");
     CU_ASSERT(isnan(knee_result_value(r, a, 2)));
-    /* D: cost unknown -> missing utility 0: 0.25 + 0 + 0.5 */
+    /* D: cost unknown, left out; recovery and evidence rescaled to 1/3 and 2/3, both at
+       utility 1: score 1, rank 1 */
     d = kt_option(r, "d");
-    CU_ASSERT_EQUAL(knee_result_option_rank(r, d), 2);
-    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, d), 0.75, 1e-12);
+    CU_ASSERT_EQUAL(d, 0);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, d), 1);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, d), 1.0, 1e-12);
     CU_ASSERT_EQUAL(knee_result_value_known(r, d, 1), 0);
     CU_ASSERT(isnan(knee_result_value(r, d, 1)));
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 1), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_contribution(r, d, 1), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 0), 1.0 / 3, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 2), 2.0 / 3, 1e-15);
     /* B and E tie at 0.5: the rule file's order breaks the tie */
     b = kt_option(r, "b");
     CU_ASSERT_EQUAL(knee_result_option_rank(r, b), 3);
@@ -209,10 +216,11 @@ static void test_json(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"evidence_as_of\":\"2025-01-31\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"method\":\"weighted-sum\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"weights\":{\"recovery\":0.25,\"cost\":0.25,\"evidence\":0.5}"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":1,\"score\":0.975,\"excluded\":false"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":2,\"score\":0.975,\"excluded\":false"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"c\",\"name\":\"Option C\",\"rank\":null,\"score\":null,\"excluded\":true,"
                                         "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\"}]"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null,\"low\":null,"
+                                        "\"high\":null,\"level\":null,\"utility\":0,\"weight\":0,\"contribution\":0"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"unknown\":[{\"rule\":\"b-old\",\"facts\":[\"age\"]}"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing_facts\":[\"age\",\"diabetes\",\"prior\"]"));
     knee_free(json);
@@ -262,6 +270,36 @@ static void test_catastrophic_regex(void)
     free(xml);
 }
 
+static void test_declared_missing_utility(void)
+{
+    char path[1024], *xml, *pos, *edited;
+    size_t len, d;
+    knee_ruleset *alt = NULL;
+    knee_result *r = NULL;
+    snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
+    xml = kt_read(path, &len);
+    pos = strstr(xml, "unit=\"USD\" weight=\"1\">");
+    CU_ASSERT_FATAL(pos != NULL);
+    /* the same file with missing-utility="0.2" on the cost criterion */
+    edited = malloc(len + 32);
+    CU_ASSERT_FATAL(edited != NULL);
+    snprintf(edited, len + 32, "%.*smissing-utility=\"0.2\" %s", (int)(pos - xml), xml, pos);
+    free(xml);
+    xml = edited;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&alt, xml, strlen(xml), "alt.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(alt, NULL, r), KNEE_OK);
+    /* D: 0.25*1 + 0.25*0.2 + 0.5*1 = 0.8, behind A's 0.975 */
+    d = kt_option(r, "d");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, d), 0.8, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, d), 2);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 1), 0.25, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_utility(r, d, 1), 0.2, 1e-15);
+    knee_result_free(r);
+    knee_ruleset_free(alt);
+    free(xml);
+}
+
 static void test_rule_file_cases(void)
 {
     size_t cases = 0, failed = 9;
@@ -269,6 +307,8 @@ static void test_rule_file_cases(void)
     CU_ASSERT_EQUAL(knee_ruleset_run_tests(rs, &cases, &failed, &report), KNEE_OK);
     CU_ASSERT_EQUAL(cases, 2);
     CU_ASSERT_EQUAL(failed, 0);
+    if (report && *report)
+        fprintf(stderr, "\n%s", report);
     CU_ASSERT_STRING_EQUAL(report, "");
     knee_free(report);
 }
@@ -281,13 +321,13 @@ static void test_rule_file_case_failure_is_reported(void)
     char *report = NULL;
     snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
     xml = kt_read(path, &len);
-    pos = strstr(xml, "<expect option=\"a\" rank=\"1\"/>");
+    pos = strstr(xml, "<expect option=\"a\" rank=\"2\"/>");
     CU_ASSERT_FATAL(pos != NULL);
-    pos[25] = '2';   /* expect A at rank 2: wrong */
+    pos[25] = '3';   /* expect A at rank 3: wrong */
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&bad, xml, len, "bad.xml", NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL(knee_ruleset_run_tests(bad, &cases, &failed, &report), KNEE_OK);
     CU_ASSERT_EQUAL(failed, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: a: expected rank 2, got 1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: a: expected rank 3, got 2"));
     knee_free(report);
     knee_ruleset_free(bad);
     free(xml);
@@ -306,6 +346,7 @@ int main(void)
     CU_add_test(s, "patient of another ruleset", test_patient_of_other_ruleset);
     CU_add_test(s, "JSON contract", test_json);
     CU_add_test(s, "catastrophic regex", test_catastrophic_regex);
+    CU_add_test(s, "declared missing-utility", test_declared_missing_utility);
     CU_add_test(s, "rule file cases pass", test_rule_file_cases);
     CU_add_test(s, "rule file case failure reported", test_rule_file_case_failure_is_reported);
     return kt_run();
