@@ -157,7 +157,7 @@ KNEE_API const char *knee_ruleset_status(const knee_ruleset *rs);
 KNEE_API const char *knee_ruleset_evidence_as_of(const knee_ruleset *rs);
 /* Lower-case hex SHA-256 of the exact bytes loaded (64 characters). */
 KNEE_API const char *knee_ruleset_sha256(const knee_ruleset *rs);
-/* The file name or name given at load ("<default>" for the built-in rules). */
+/* The file name or name given at load ("knee-oa.xml (built in)" for the built-in rules). */
 KNEE_API const char *knee_ruleset_name(const knee_ruleset *rs);
 
 /* Treatment options, in document order. */
@@ -179,6 +179,19 @@ KNEE_API double knee_ruleset_criterion_weight(const knee_ruleset *rs, size_t i);
 /* Ordinal levels (0 for a numeric criterion), from the least to the most of the quantity. */
 KNEE_API size_t knee_ruleset_criterion_level_count(const knee_ruleset *rs, size_t i);
 KNEE_API const char *knee_ruleset_criterion_level(const knee_ruleset *rs, size_t i, size_t k);
+/* The level's label (its id when the file gives none). */
+KNEE_API const char *knee_ruleset_criterion_level_label(const knee_ruleset *rs, size_t i, size_t k);
+/* A numeric criterion's absolute scale: returns 1 and sets *worst and *best (either may be
+ * NULL); returns 0 for an ordinal criterion. */
+KNEE_API int knee_ruleset_criterion_scale(const knee_ruleset *rs, size_t i, double *worst,
+                                          double *best);
+/* Returns 1 and sets *utility when the criterion declares a missing-utility; 0 when an unknown
+ * value is left out of the option's score (rules/README.md, "Unknown values"). */
+KNEE_API int knee_ruleset_criterion_missing_utility(const knee_ruleset *rs, size_t i,
+                                                    double *utility);
+
+/* Number of rules (in treatments and at top level). */
+KNEE_API size_t knee_ruleset_rule_count(const knee_ruleset *rs);
 
 /* Declared facts, in document order. */
 #define KNEE_FACT_NUMBER 1
@@ -293,7 +306,8 @@ KNEE_API int knee_result_option_rank(const knee_result *r, size_t i);
 KNEE_API double knee_result_option_score(const knee_result *r, size_t i);
 KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);
 
-/* Exclusion reasons and cautions: text, the rule that gave it and that rule's source id. */
+/* Exclusion reasons and cautions: text, the rule that gave it, and the first source id the
+ * action (or else its rule) cites. */
 KNEE_API size_t knee_result_reason_count(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_reason_text(const knee_result *r, size_t i, size_t k);
 KNEE_API const char *knee_result_reason_rule(const knee_result *r, size_t i, size_t k);

@@ -189,7 +189,7 @@ int knee_patient_set_number(knee_patient *p, const char *fact, double value)
 {
     const knee__fact *f;
     size_t i;
-    int status;
+    int status = KNEE_EINVAL;
     char nb[KNEE__NUMBUF], lim[KNEE__NUMBUF];
     if (!p)
         return KNEE_EINVAL;
@@ -215,7 +215,7 @@ int knee_patient_set_number(knee_patient *p, const char *fact, double value)
 int knee_patient_set_bool(knee_patient *p, const char *fact, int value)
 {
     size_t i;
-    int status;
+    int status = KNEE_EINVAL;
     if (!p)
         return KNEE_EINVAL;
     if (!decl(p, fact, KNEE_FACT_BOOLEAN, &i, &status))
@@ -230,7 +230,7 @@ int knee_patient_set_string(knee_patient *p, const char *fact, const char *value
 {
     const knee__fact *f;
     size_t i, n;
-    int status;
+    int status = KNEE_EINVAL;
     char *copy;
     if (!p)
         return KNEE_EINVAL;
@@ -264,7 +264,7 @@ int knee_patient_add_to_set(knee_patient *p, const char *fact, const char *membe
     const knee__fact *f;
     knee__factval *v;
     size_t i, n;
-    int status;
+    int status = KNEE_EINVAL;
     char *copy, **grown;
     if (!p)
         return KNEE_EINVAL;
@@ -345,7 +345,7 @@ int knee_patient_set_text(knee_patient *p, const char *fact, const char *text)
 {
     const knee__fact *f;
     size_t i, n;
-    int status;
+    int status = KNEE_EINVAL;
     double v;
     if (!p)
         return KNEE_EINVAL;
@@ -387,7 +387,7 @@ int knee_patient_set_text(knee_patient *p, const char *fact, const char *text)
 int knee_patient_unset(knee_patient *p, const char *fact)
 {
     size_t i;
-    int status;
+    int status = KNEE_EINVAL;
     if (!p)
         return KNEE_EINVAL;
     if (!decl(p, fact, 0, &i, &status))

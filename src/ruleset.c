@@ -170,6 +170,39 @@ const char *knee_ruleset_criterion_level(const knee_ruleset *rs, size_t i, size_
     return c && k < c->n_levels ? c->levels[k].id : NULL;
 }
 
+const char *knee_ruleset_criterion_level_label(const knee_ruleset *rs, size_t i, size_t k)
+{
+    const knee__criterion *c = crit_at(rs, i);
+    return c && k < c->n_levels ? c->levels[k].label : NULL;
+}
+
+int knee_ruleset_criterion_scale(const knee_ruleset *rs, size_t i, double *worst, double *best)
+{
+    const knee__criterion *c = crit_at(rs, i);
+    if (!c || c->n_levels)
+        return 0;
+    if (worst)
+        *worst = c->worst;
+    if (best)
+        *best = c->best;
+    return 1;
+}
+
+int knee_ruleset_criterion_missing_utility(const knee_ruleset *rs, size_t i, double *utility)
+{
+    const knee__criterion *c = crit_at(rs, i);
+    if (!c || !c->has_missing_utility)
+        return 0;
+    if (utility)
+        *utility = c->missing_utility;
+    return 1;
+}
+
+size_t knee_ruleset_rule_count(const knee_ruleset *rs)
+{
+    return rs ? rs->n_rules : 0;
+}
+
 const char *knee_ruleset_fact_id(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->id : NULL; }
 int knee_ruleset_fact_type(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->type : 0; }
 const char *knee_ruleset_fact_label(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->label : NULL; }

@@ -31,8 +31,9 @@ out=$(LD_LIBRARY_PATH="$libdir" "$work/compare_pkgconfig")
 echo "$out" | grep -q 'rank 1:' || { echo "example (pkg-config) printed no ranking:"; echo "$out"; exit 1; }
 
 # 3. the static library, through pkg-config --static
-PKG_CONFIG_PATH="$libdir/pkgconfig" cc -std=c99 -Wall -Werror -DKNEE_STATIC "$src/examples/compare_patient.c" \
-    "$libdir/libknee.a" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --static --libs-only-l knee | sed 's/-lknee//') \
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+cc -std=c99 -Wall -Werror -DKNEE_STATIC $(pkg-config --cflags knee) "$src/examples/compare_patient.c" \
+    "$libdir/libknee.a" $(pkg-config --static --libs-only-l knee | sed 's/-lknee//') \
     -lpthread -lm -o "$work/compare_static"
 "$work/compare_static" | grep -q 'rank 1:' || { echo "example (static) failed"; exit 1; }
 echo "install test: CMake package, pkg-config and static linking all work"

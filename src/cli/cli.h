@@ -1,0 +1,120 @@
+/* cli.h - what the files of the knee command share. Internal to src/cli; the command itself
+ * uses only the public API in knee.h. */
+#ifndef KNEE_CLI_H
+#define KNEE_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "knee.h"
+
+/* Exit statuses of the command. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1    /* a library call failed, a check or a test failed */
+#define CLI_EXIT_USAGE 2   /* unknown command or option, missing argument */
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define CLI_PRINTF(fmt, args)
+#endif
+
+/* ---- commands (cmd_*.c); argv[0] is the command name -------------------------------------- */
+
+int cli_cmd_compare(int argc, char **argv);
+int cli_cmd_check(int argc, char **argv);
+int cli_cmd_list(int argc, char **argv);
+int cli_cmd_test(int argc, char **argv);
+
+/* ---- usage (main.c) ----------------------------------------------------------------------- */
+
+void cli_usage(FILE *out);
+
+/* ---- option parsing (args.c) -------------------------------------------------------------- */
+
+/* 1 if argv[*i] is a help option (-h, --help). */
+int cli_is_help(const char *arg);
+/* If argv[*i] is the option `name` ("--rules FILE" or "--rules=FILE"): set *value, move *i to
+ * the last argument used and return 1. Return 0 if it is another argument, or -1 (after a usage
+ * message) if the option has no value. */
+int cli_option_value(int argc, char **argv, int *i, const char *name, const char **value);
+/* Split "name=value" at the first '='. *name is owned by the caller (free()); *value points into
+ * arg. Returns 0, or -1 if there is no '=' or the name is empty, or -2 when out of memory. */
+int cli_split_assignment(const char *arg, char **name, const char **value);
+/* Parse a plain decimal number ("12", "-0.5", "1e3") whatever the process locale: no hex, no
+ * inf/nan, no surrounding space. Returns 0 on success, -1 if text is not such a number. */
+int cli_parse_number(const char *text, double *out);
+
+/* ---- messages (messages.c) ---------------------------------------------------------------- */
+
+/* "knee: <message>" and a hint on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* "knee: <what>: <knee_strerror(status)>[: <detail>]" on stderr; returns CLI_EXIT_FAIL. */
+int cli_fail(const char *what, int status, const char *detail);
+/* As cli_fail, with the detail taken from a diagnostics list: one diagnostic goes on the same
+ * line, several go on the lines below in file:line:col form. d may be NULL. */
+int cli_fail_diag(const char *what, int status, const knee_diag *d, const char *file);
+/* Every diagnostic of d, one per line: "file:line:col: code: [warning: ]message". file is used
+ * when a diagnostic names none. */
+void cli_print_diags(FILE *out, const knee_diag *d, const char *file);
+
+/* ---- rule file loading (rules.c) ---------------------------------------------------------- */
+
+/* Load path, or the built-in rules when path is NULL. On failure the problem is printed
+ * (cli_fail_diag) and NULL returned. Warnings are not printed: `knee check` shows them. */
+knee_ruleset *cli_load_rules(const char *path);
+
+/* ---- number formatting (format.c); every function writes into buf and returns it ---------- */
+
+/* Up to `decimals` decimals, trailing zeros dropped, thousands separated by ',' when grouped is
+ * set: 20000 -> "20,000", 0.25 -> "0.25". Independent of the locale. */
+char *cli_format_number(char *buf, size_t size, double v, int decimals, int grouped);
+/* A quantity with its unit: "90 days", "$20,000", "30%", "12 EUR". unit may be NULL. */
+char *cli_format_quantity(char *buf, size_t size, double v, const char *unit);
+/* A numeric criterion value: typical with unit and, if it differs, the range:
+ * "90 days (42–365)", "$20,000 ($15,000–$35,000)". */
+char *cli_format_value(char *buf, size_t size, double typical, double low, double high,
+                       const char *unit);
+/* Display width of UTF-8 text (code points; the CLI prints no wide or combining characters). */
+size_t cli_text_width(const char *s, size_t len);
+
+/* ---- aligned text columns (grid.c) -------------------------------------------------------- */
+
+typedef struct cli_grid cli_grid;
+
+#define CLI_ALIGN_LEFT 0
+#define CLI_ALIGN_RIGHT 1
+
+/* A grid of ncols columns. headers may be NULL (no header row); otherwise ncols strings.
+ * Returns NULL when out of memory. */
+cli_grid *cli_grid_new(size_t ncols, const char *const *headers);
+void cli_grid_free(cli_grid *g);
+void cli_grid_align(cli_grid *g, size_t col, int align);
+/* Mark a column to be narrowed (its cells wrapped) before the others when lines are too long. */
+void cli_grid_wrap_first(cli_grid *g, size_t col);
+/* Append a row; cells are copied (NULL = empty). Returns 0, or -1 when out of memory. */
+int cli_grid_add_row(cli_grid *g, const char *const *cells);
+/* Append a note printed under the last row, starting at column `col` (wrapped there).
+ * Returns 0, or -1 when out of memory or there is no row yet. */
+int cli_grid_add_note(cli_grid *g, size_t col, const char *text);
+/* Print with `indent` spaces before each line, columns two spaces apart, cells wrapped at
+ * spaces so that lines stay within max_width where the words allow. */
+void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_width);
+
+/* Word-wrap text to width, each line prefixed by `indent` spaces (first_prefix replaces the
+ * indent on the first line when not NULL). */
+void cli_print_wrapped(FILE *out, const char *first_prefix, size_t indent, const char *text,
+                       size_t width);
+
+/* ---- the clinician's table (table.c) ------------------------------------------------------ */
+
+/* Print a comparison result as text tables. Returns 0, or -1 when out of memory. */
+int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r);
+
+/* The en dash of ranges ("42–365"), in UTF-8. */
+#define CLI_EN_DASH "\xe2\x80\x93"
+
+/* Lines of text output are kept within this width where the words allow. */
+#define CLI_LINE_WIDTH 120
+
+#endif /* KNEE_CLI_H */

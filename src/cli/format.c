@@ -1,0 +1,135 @@
+/* format.c - numbers and quantities in words a clinician reads, the same in every locale. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+char *cli_format_number(char *buf, size_t size, double v, int decimals, int grouped)
+{
+    char raw[64];
+    char *p, *point, *digits;
+    size_t int_len, k, o = 0;
+
+    if (size == 0)
+        return buf;
+    if (isnan(v)) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, "%s", v < 0 ? "-inf" : "inf");
+        return buf;
+    }
+    if (fabs(v) >= 1e18) {   /* beyond what grouping by hand is meant for */
+        snprintf(buf, size, "%.6g", v);
+        return buf;
+    }
+    snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    /* The CLI runs in the "C" locale, but whatever the decimal separator came out as, the
+     * only character that is neither a digit nor a sign is it: make it a '.'. */
+    point = NULL;
+    for (p = raw; *p; p++) {
+        if (*p != '-' && (*p < '0' || *p > '9')) {
+            *p = '.';
+            point = p;
+        }
+    }
+    if (point) {   /* drop trailing zeros, then a bare point */
+        p = raw + strlen(raw) - 1;
+        while (p > point && *p == '0')
+            *p-- = '\0';
+        if (p == point)
+            *p = '\0';
+    }
+    if (strcmp(raw, "-0") == 0)
+        strcpy(raw, "0");
+
+    digits = raw[0] == '-' ? raw + 1 : raw;
+    point = strchr(digits, '.');
+    int_len = point ? (size_t)(point - digits) : strlen(digits);
+    if (digits != raw && o + 1 < size)
+        buf[o++] = '-';
+    for (k = 0; k < int_len && o + 1 < size; k++) {
+        if (grouped && k > 0 && (int_len - k) % 3 == 0 && o + 2 < size)
+            buf[o++] = ',';
+        buf[o++] = digits[k];
+    }
+    for (p = digits + int_len; *p && o + 1 < size; p++)
+        buf[o++] = *p;
+    buf[o] = '\0';
+    return buf;
+}
+
+static int is_dollars(const char *unit)
+{
+    return unit && (strcmp(unit, "USD") == 0 || strcmp(unit, "usd") == 0 ||
+                    strcmp(unit, "$") == 0 || strcmp(unit, "US$") == 0);
+}
+
+/* Money is shown in whole units when whole, else with cents; other quantities with up to two
+ * decimals. */
+static char *format_plain(char *buf, size_t size, double v, const char *unit)
+{
+    int money = is_dollars(unit);
+    int decimals = 2;
+
+    if (money && v == floor(v))
+        decimals = 0;
+    cli_format_number(buf, size, v, decimals, 1);
+    if (money && strchr(buf, '.') && strlen(strchr(buf, '.')) == 2 && strlen(buf) + 1 < size)
+        strcat(buf, "0");   /* $12.5 -> $12.50 */
+    return buf;
+}
+
+char *cli_format_quantity(char *buf, size_t size, double v, const char *unit)
+{
+    char num[80];
+
+    format_plain(num, sizeof num, v, unit);
+    if (!unit || !*unit)
+        snprintf(buf, size, "%s", num);
+    else if (is_dollars(unit))
+        snprintf(buf, size, "%s$%s", num[0] == '-' ? "-" : "", num[0] == '-' ? num + 1 : num);
+    else if (strcmp(unit, "%") == 0)
+        snprintf(buf, size, "%s%%", num);
+    else
+        snprintf(buf, size, "%s %s", num, unit);
+    return buf;
+}
+
+char *cli_format_value(char *buf, size_t size, double typical, double low, double high,
+                       const char *unit)
+{
+    char t[128], l[128], h[128];
+
+    cli_format_quantity(t, sizeof t, typical, unit);
+    if (isnan(low))
+        low = typical;
+    if (isnan(high))
+        high = typical;
+    if (low == typical && high == typical) {
+        snprintf(buf, size, "%s", t);
+        return buf;
+    }
+    /* The range repeats the unit only where it is a prefix ("$"): "90 days (42–365)". */
+    if (is_dollars(unit)) {
+        cli_format_quantity(l, sizeof l, low, unit);
+        cli_format_quantity(h, sizeof h, high, unit);
+    } else {
+        format_plain(l, sizeof l, low, unit);
+        format_plain(h, sizeof h, high, unit);
+    }
+    snprintf(buf, size, "%s (%s" CLI_EN_DASH "%s)", t, l, h);
+    return buf;
+}
+
+size_t cli_text_width(const char *s, size_t len)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < len && s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)   /* count lead bytes, not continuations */
+            w++;
+    return w;
+}

@@ -1,0 +1,77 @@
+/* main.c - the knee command: pick the subcommand and print usage. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_usage(FILE *out)
+{
+    fputs("usage: knee <command> [options]\n"
+          "\n"
+          "Compare knee-osteoarthritis treatment options for one patient, on rule files that\n"
+          "cite a source for every value and rule.\n"
+          "\n"
+          "commands:\n"
+          "  compare [--rules FILE] [--patient FILE] [--fact NAME=VALUE]... [--weight CRITERION=N]...\n"
+          "          [--format table|json]\n"
+          "      Rank every option for the patient. Facts from --patient are read first; --fact\n"
+          "      overrides them (an empty VALUE makes the fact unknown). Without --rules the\n"
+          "      built-in knee-OA rules are used.\n"
+          "  check [--strict] FILE...\n"
+          "      Load rule files and print every problem as file:line:col: code: message.\n"
+          "      --strict: warnings fail the check too.\n"
+          "  list [--rules FILE]\n"
+          "      Show a rule file's options, criteria, facts and sources.\n"
+          "  test [FILE...]\n"
+          "      Run the test cases inside rule files (the built-in rules when none given).\n"
+          "  version    Print the library version.\n"
+          "  help       Print this text.\n"
+          "\n"
+          "exit status: 0 success, 1 failure (bad input, failed check or test), 2 usage error.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+    int rc;
+
+    /* No setlocale() on purpose: the "C" locale keeps every number we print with a '.'
+     * decimal point whatever LANG or LC_ALL say. */
+    if (argc < 2) {
+        cli_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || cli_is_help(cmd)) {
+        cli_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        if (argc > 2)
+            return cli_usage_error("version takes no arguments");
+        printf("%s\n", knee_version_string());
+        rc = CLI_EXIT_OK;
+    } else if (strcmp(cmd, "compare") == 0) {
+        rc = cli_cmd_compare(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "check") == 0) {
+        rc = cli_cmd_check(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "list") == 0) {
+        rc = cli_cmd_list(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "test") == 0) {
+        rc = cli_cmd_test(argc - 1, argv + 1);
+    } else if (cmd[0] == '-') {
+        return cli_usage_error("unknown option '%s'", cmd);
+    } else {
+        return cli_usage_error("unknown command '%s'", cmd);
+    }
+
+    /* Output that could not be written (a full disk, a closed pipe) is a failure, not a
+     * silent success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fputs("knee: error writing standard output\n", stderr);
+        if (rc == CLI_EXIT_OK)
+            rc = CLI_EXIT_FAIL;
+    }
+    return rc;
+}

@@ -1,0 +1,246 @@
+/* table.c - a comparison result as text a clinician reads: where it came from, the ranked
+ * options with their values in words, cautions, exclusions and the facts still missing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define FIXED_COLS 3   /* rank, option, score; then one column per criterion */
+/* Rule-file texts are at most 4,000 characters (the XSD's Text type); room for one with its
+ * provenance, so that nothing a clinician should read is cut. */
+#define CELL_MAX 4200
+#define NOTE_MAX 8400
+
+/* The ruleset's index of a criterion id, or the count when absent. The result follows the
+ * ruleset's order, but looking up by id does not depend on it. */
+static size_t criterion_index(const knee_ruleset *rs, const char *id)
+{
+    size_t i, n = knee_ruleset_criterion_count(rs);
+    for (i = 0; i < n; i++)
+        if (id && strcmp(knee_ruleset_criterion_id(rs, i), id) == 0)
+            return i;
+    return n;
+}
+
+static const char *fact_label(const knee_ruleset *rs, const char *id)
+{
+    size_t i, n = knee_ruleset_fact_count(rs);
+    for (i = 0; i < n; i++)
+        if (strcmp(knee_ruleset_fact_id(rs, i), id) == 0)
+            return knee_ruleset_fact_label(rs, i);
+    return NULL;
+}
+
+/* "[rule R, source S]" for a reason or caution. */
+static void provenance(char *buf, size_t size, const char *rule, const char *source)
+{
+    if (source && *source)
+        snprintf(buf, size, "[rule %s, source %s]", rule ? rule : "?", source);
+    else
+        snprintf(buf, size, "[rule %s]", rule ? rule : "?");
+}
+
+/* One criterion value in words: a level id, "90 days (42–365)", or "unknown". */
+static void value_text(char *buf, size_t size, const knee_ruleset *rs, const knee_result *r,
+                       size_t i, size_t j)
+{
+    const char *level = knee_result_value_level(r, i, j);
+    size_t c = criterion_index(rs, knee_result_criterion_id(r, j));
+    double v = knee_result_value(r, i, j);
+
+    if (!knee_result_value_known(r, i, j))
+        snprintf(buf, size, "unknown");
+    else if (level)
+        snprintf(buf, size, "%s", level);
+    else if (!isnan(v))
+        cli_format_value(buf, size, v, knee_result_value_low(r, i, j),
+                         knee_result_value_high(r, i, j),
+                         c < knee_ruleset_criterion_count(rs) ? knee_ruleset_criterion_unit(rs, c)
+                                                              : NULL);
+    else
+        snprintf(buf, size, "unknown");
+}
+
+/* A score with exactly two decimals ("0.50", "1.00"), so that the column lines up. */
+static void score_text(char *buf, size_t size, double score)
+{
+    char *point;
+    cli_format_number(buf, size, score, 2, 0);
+    if (!strchr(buf, '.') && strlen(buf) + 1 < size)
+        strcat(buf, ".");
+    point = strchr(buf, '.');
+    while (point && strlen(point) < 3 && strlen(buf) + 1 < size)
+        strcat(buf, "0");
+}
+
+static const char *criterion_label(const knee_ruleset *rs, const char *id)
+{
+    size_t c = criterion_index(rs, id);
+    return c < knee_ruleset_criterion_count(rs) ? knee_ruleset_criterion_label(rs, c) : id;
+}
+
+static void print_header(FILE *out, const knee_ruleset *rs, const knee_result *r)
+{
+    char line[4096], num[64];
+    size_t j, n = knee_result_criterion_count(r), o = 0;
+
+    fprintf(out, "%s\n", knee_ruleset_title(rs));
+    fprintf(out, "Rule file: %s %s (%s), sha256 %.12s, from %s\n", knee_ruleset_id(rs),
+            knee_ruleset_version(rs), knee_ruleset_status(rs), knee_ruleset_sha256(rs),
+            knee_ruleset_name(rs));
+    fprintf(out, "Evidence as of: %s\n", knee_ruleset_evidence_as_of(rs));
+    o += (size_t)snprintf(line, sizeof line, "%s; weights:", knee_result_method(r));
+    for (j = 0; j < n && o < sizeof line; j++) {
+        cli_format_number(num, sizeof num, 100.0 * knee_result_weight(r, j), 1, 0);
+        o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s%%", j ? "," : "",
+                              criterion_label(rs, knee_result_criterion_id(r, j)), num);
+    }
+    cli_print_wrapped(out, "Method: ", 8, line, CLI_LINE_WIDTH);
+}
+
+/* 1 if option i was scored without some criterion (an unknown value left out). */
+static int scored_on_part(const knee_result *r, size_t i)
+{
+    size_t j;
+    for (j = 0; j < knee_result_criterion_count(r); j++)
+        if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0 &&
+            knee_result_weight(r, j) > 0)
+            return 1;
+    return 0;
+}
+
+static int print_ranked(FILE *out, const knee_ruleset *rs, const knee_result *r)
+{
+    int any_partial = 0;
+    size_t nc = knee_result_criterion_count(r), ncols = FIXED_COLS + nc;
+    size_t i, j, k, n_ranked = 0;
+    const char **cells = calloc(ncols, sizeof *cells);
+    char **texts = calloc(ncols, sizeof *texts);
+    cli_grid *g = NULL;
+    int rc = -1;
+
+    if (!cells || !texts)
+        goto out;
+    for (j = 0; j < ncols; j++)
+        if (!(texts[j] = malloc(CELL_MAX)))
+            goto out;
+    cells[0] = "Rank";
+    cells[1] = "Option";
+    cells[2] = "Score";
+    for (j = 0; j < nc; j++)
+        cells[FIXED_COLS + j] = criterion_label(rs, knee_result_criterion_id(r, j));
+    if (!(g = cli_grid_new(ncols, cells)))
+        goto out;
+    cli_grid_align(g, 0, CLI_ALIGN_RIGHT);
+    cli_grid_align(g, 2, CLI_ALIGN_RIGHT);
+    cli_grid_wrap_first(g, 1);
+
+    for (i = 0; i < knee_result_option_count(r); i++) {
+        if (knee_result_option_excluded(r, i) || knee_result_option_rank(r, i) <= 0)
+            continue;
+        n_ranked++;
+        snprintf(texts[0], CELL_MAX, "%d", knee_result_option_rank(r, i));
+        snprintf(texts[1], CELL_MAX, "%s", knee_result_option_name(r, i));
+        score_text(texts[2], CELL_MAX, knee_result_option_score(r, i));
+        if (scored_on_part(r, i)) {
+            strncat(texts[2], "*", CELL_MAX - strlen(texts[2]) - 1);
+            any_partial = 1;
+        }
+        for (j = 0; j < nc; j++)
+            value_text(texts[FIXED_COLS + j], CELL_MAX, rs, r, i, j);
+        for (j = 0; j < ncols; j++)
+            cells[j] = texts[j];
+        if (cli_grid_add_row(g, cells) != 0)
+            goto out;
+        for (k = 0; k < knee_result_caution_count(r, i); k++) {
+            char note[NOTE_MAX], prov[512];
+            provenance(prov, sizeof prov, knee_result_caution_rule(r, i, k),
+                       knee_result_caution_source(r, i, k));
+            snprintf(note, sizeof note, "caution: %s %s", knee_result_caution_text(r, i, k), prov);
+            if (cli_grid_add_note(g, 1, note) != 0)
+                goto out;
+        }
+    }
+    fputs("\nRanked options (score 0 to 1, higher is better)\n", out);
+    if (n_ranked) {
+        cli_grid_print(g, out, 0, CLI_LINE_WIDTH);
+        fputs("Numbers are typical values, with their range (low" CLI_EN_DASH "high) where sources give one; "
+              "unknown: no sourced value.\n", out);
+        if (any_partial)
+            fputs("* scored on the criteria with known values only: unknown values are left out and the "
+                  "other weights rescaled.\n", out);
+    } else {
+        fputs("  none: every option is excluded for this patient\n", out);
+    }
+    rc = 0;
+out:
+    cli_grid_free(g);
+    if (texts)
+        for (j = 0; j < ncols; j++)
+            free(texts[j]);
+    free(texts);
+    free(cells);
+    return rc;
+}
+
+static void print_excluded(FILE *out, const knee_result *r)
+{
+    size_t i, k, n_excluded = 0;
+    char line[NOTE_MAX], prov[512];
+
+    fputs("\nExcluded\n", out);
+    for (i = 0; i < knee_result_option_count(r); i++) {
+        if (!knee_result_option_excluded(r, i))
+            continue;
+        n_excluded++;
+        fprintf(out, "  %s (%s)\n", knee_result_option_name(r, i), knee_result_option_id(r, i));
+        for (k = 0; k < knee_result_reason_count(r, i); k++) {
+            provenance(prov, sizeof prov, knee_result_reason_rule(r, i, k),
+                       knee_result_reason_source(r, i, k));
+            snprintf(line, sizeof line, "%s %s", knee_result_reason_text(r, i, k), prov);
+            cli_print_wrapped(out, "    reason: ", 12, line, CLI_LINE_WIDTH);
+        }
+        for (k = 0; k < knee_result_caution_count(r, i); k++) {
+            provenance(prov, sizeof prov, knee_result_caution_rule(r, i, k),
+                       knee_result_caution_source(r, i, k));
+            snprintf(line, sizeof line, "%s %s", knee_result_caution_text(r, i, k), prov);
+            cli_print_wrapped(out, "    caution: ", 13, line, CLI_LINE_WIDTH);
+        }
+    }
+    if (!n_excluded)
+        fputs("  none\n", out);
+}
+
+static void print_missing(FILE *out, const knee_ruleset *rs, const knee_result *r)
+{
+    size_t k, n = knee_result_missing_fact_count(r);
+
+    fputs("\nMissing facts that would change the result:", out);
+    if (!n) {
+        fputs(" none\n", out);
+        return;
+    }
+    fputc('\n', out);
+    for (k = 0; k < n; k++) {
+        const char *id = knee_result_missing_fact(r, k);
+        const char *label = fact_label(rs, id);
+        char line[NOTE_MAX];
+        if (label && strcmp(label, id) != 0)
+            snprintf(line, sizeof line, "%s (%s)", id, label);
+        else
+            snprintf(line, sizeof line, "%s", id);
+        cli_print_wrapped(out, "  ", 4, line, CLI_LINE_WIDTH);
+    }
+}
+
+int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r)
+{
+    print_header(out, rs, r);
+    if (print_ranked(out, rs, r) != 0)
+        return -1;
+    print_excluded(out, r);
+    print_missing(out, rs, r);
+    return 0;
+}

@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# test_cli.sh - what the knee command does, run against the real binary.
+# usage: test_cli.sh KNEE_BINARY REPO_ROOT
+# Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 KNEE_BINARY REPO_ROOT" >&2
+    exit 2
+fi
+KNEE=$1
+ROOT=$2
+if [ ! -x "$KNEE" ]; then
+    echo "FAIL - $KNEE is not an executable"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+DATA=$ROOT/tests/cli/data
+SMALL=$DATA/small.xml
+SHIPPED=$ROOT/rules/knee-oa.xml
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+passed=0
+failed=0
+rc=0
+
+# run ARGS...: run knee, keeping stdout in $TMP/out, stderr in $TMP/err and the exit status in rc.
+run() {
+    "$KNEE" "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+}
+
+# check NAME CONDITION: CONDITION is shell code, evaluated after the last run.
+check() {
+    local name=$1 cond=$2
+    if eval "$cond"; then
+        echo "ok   - $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL - $name"
+        echo "       condition: $cond (exit status was $rc)"
+        sed -e 's/^/       stdout: /' "$TMP/out" | head -n 15
+        sed -e 's/^/       stderr: /' "$TMP/err" | head -n 15
+        failed=$((failed + 1))
+    fi
+}
+
+skip() {
+    echo "skip - $1"
+}
+
+out_has() { grep -Eq -- "$1" "$TMP/out"; }
+err_has() { grep -Eq -- "$1" "$TMP/err"; }
+# The widest line of stdout, in characters (not bytes: the table prints an en dash).
+max_width() { python3 -c 'import sys; print(max((len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")), default=0))' "$TMP/out"; }
+diag_line='^[^:]+:[0-9]+:[0-9]+: [a-z0-9-]+: '
+
+# ---------------------------------------------------------------- version and help
+run version
+check "version prints the library version" '[ $rc -eq 0 ] && out_has "^[0-9]+\.[0-9]+\.[0-9]+"'
+version=$(cat "$TMP/out")
+run --version
+check "--version prints the same" '[ $rc -eq 0 ] && [ "$(cat "$TMP/out")" = "$version" ]'
+run help
+check "help prints usage and exits 0" '[ $rc -eq 0 ] && out_has "^usage: knee" && out_has "compare"'
+run
+check "no arguments prints usage and exits 0" '[ $rc -eq 0 ] && out_has "^usage: knee"'
+run --help
+check "--help exits 0" '[ $rc -eq 0 ] && out_has "^usage: knee"'
+run frobnicate
+check "unknown command exits 2 with a message on stderr" \
+    '[ $rc -eq 2 ] && err_has "unknown command .frobnicate." && [ ! -s "$TMP/out" ]'
+run --frobnicate
+check "unknown top-level option exits 2" '[ $rc -eq 2 ] && err_has "frobnicate"'
+run compare --frobnicate
+check "unknown compare option exits 2" '[ $rc -eq 2 ] && err_has "frobnicate"'
+run compare --format xml
+check "--format xml is a usage error" '[ $rc -eq 2 ] && err_has "xml"'
+run compare --rules
+check "--rules without a value is a usage error" '[ $rc -eq 2 ] && err_has "needs a value"'
+run compare --fact age
+check "--fact without = is a usage error" '[ $rc -eq 2 ] && err_has "NAME=VALUE"'
+run check
+check "check without files is a usage error" '[ $rc -eq 2 ]'
+
+# ---------------------------------------------------------------- compare, built-in rules
+run compare
+check "compare (built-in rules) exits 0" '[ $rc -eq 0 ]'
+check "compare table has a rank-1 row" 'out_has "^ *1  +[^ ].* [01]\.[0-9]{2}\*?( |$)"'
+check "compare table names the rule file and its sha256" \
+    'out_has "^Rule file: .*sha256 [0-9a-f]{12}" && out_has "^Evidence as of: [0-9]{4}-[0-9]{2}-[0-9]{2}"'
+check "compare table has the excluded and missing-facts sections" \
+    'out_has "^Excluded$" && out_has "^Missing facts that would change the result:"'
+check "compare table lines fit in 120 characters" '[ "$(max_width)" -le 120 ]'
+
+run compare --fact age=72 --fact kl_grade=4 --fact payer=medicare --format json
+check "compare --format json exits 0" '[ $rc -eq 0 ]'
+cp "$TMP/out" "$TMP/default.json"
+check "json output is valid JSON" 'python3 -m json.tool "$TMP/default.json" >/dev/null 2>&1'
+check "json has options, ruleset and sha256" \
+    'grep -q "\"options\"" "$TMP/default.json" && grep -q "\"ruleset\"" "$TMP/default.json" && grep -q "\"sha256\"" "$TMP/default.json"'
+check "json ends with a newline" '[ "$(tail -c 1 "$TMP/default.json" | od -An -c | tr -d " ")" = "\n" ]'
+
+run compare --fact agee=3
+check "unknown fact exits 1 naming the fact" \
+    '[ $rc -eq 1 ] && err_has "^knee: --fact agee=3: .*agee" && [ ! -s "$TMP/out" ]'
+run compare --fact age=500
+check "out-of-range age=500 exits 1" '[ $rc -eq 1 ] && err_has "^knee: --fact age=500: " && err_has "500"'
+run compare --fact age=old
+check "a non-number age exits 1" '[ $rc -eq 1 ] && err_has "age"'
+
+# Criterion ids of the built-in rules, from the JSON (the CLI must not assume there are five).
+criteria=$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["weights"]))' "$TMP/default.json" 2>/dev/null)
+first_criterion=${criteria%% *}
+if [ -n "$criteria" ]; then
+    run compare --weight "$first_criterion=abc"
+    check "--weight $first_criterion=abc exits 1" '[ $rc -eq 1 ] && err_has "^knee: --weight .*abc"'
+    zero=()
+    for c in $criteria; do zero+=(--weight "$c=0"); done
+    run compare "${zero[@]}"
+    check "all-zero weights (built-in rules) exit 1" '[ $rc -eq 1 ] && err_has "^knee: compare: "'
+    run list
+    ids=$(python3 -c 'import json,sys; print(" ".join(o["id"] for o in json.load(open(sys.argv[1]))["options"]))' "$TMP/default.json")
+    missing=""
+    for id in $ids; do grep -Eq "^  $id( |$)" "$TMP/out" || missing="$missing $id"; done
+    check "list prints every option id of the built-in rules" '[ $rc -eq 0 ] && [ -n "$ids" ] && [ -z "$missing" ]'
+else
+    check "criteria could be read from the JSON weights" 'false'
+fi
+
+# ---------------------------------------------------------------- compare, a known rule file
+run compare --rules "$SMALL"
+check "compare --rules small.xml exits 0" '[ $rc -eq 0 ]'
+check "rank 1 is physical therapy" 'out_has "^ *1  Physical therapy "'
+check "header gives title, id, version and evidence date" \
+    'out_has "^CLI test rules$" && out_has "^Rule file: cli-small 2\.0\.1 " && out_has "^Evidence as of: 2025-03-15$"'
+check "numeric values show unit and range" 'out_has "90 days \(42–365\)"'
+check "costs use thousands separators" 'out_has "\\\$20,000 \(\\\$15,000–\\\$35,000\)" && out_has "\\\$8,000 \(\\\$5,000–\\\$12,500\.50\)"'
+check "ordinal values show the level" 'out_has "not-covered" && out_has "moderate"'
+check "an unknown value reads unknown" 'out_has "^ *[0-9]+  Stem-cell .* unknown$"'
+# (a note may wrap: join the lines under the row before matching)
+check "a caution is shown under its option with rule and source" \
+    'grep -A4 "Stem-cell " "$TMP/out" | grep -Eq "^ +caution: Not approved" &&
+     grep -A4 "Stem-cell " "$TMP/out" | tr -s " \n" "  " | grep -q "evidence is still under study \[rule stem-cell-unproven, source src-b\]"'
+check "missing facts are listed" 'out_has "^  kl_grade \(Kellgren-Lawrence grade\)$" && out_has "^  payer$"'
+check "excluded section says none" 'grep -A1 "^Excluded$" "$TMP/out" | grep -q "none"'
+check "small table lines fit in 120 characters" '[ "$(max_width)" -le 120 ]'
+
+run compare --rules "$SMALL" --fact kl_grade=2 --fact prior=steroid-3mo
+check "an excluded option is listed with its reason, rule and source" \
+    '[ $rc -eq 0 ] && grep -A2 "^Excluded$" "$TMP/out" | grep -q "Total knee arthroplasty (tka)" &&
+     out_has "reason: Replacement is for end-stage disease \[rule tka-early-oa, source src-a\]"'
+check "an excluded option is not ranked" '! out_has "^ *[0-9]+  Total knee "'
+
+run compare --rules "$SMALL" --patient "$DATA/patient.xml"
+check "--patient reads facts (kl_grade 2 excludes tka)" '[ $rc -eq 0 ] && out_has "rule tka-early-oa"'
+check "--patient reads facts (payer medicare gives the caution)" 'out_has "Medicare does not pay"'
+run compare --rules "$SMALL" --patient "$DATA/patient.xml" --fact kl_grade=4
+check "--fact overrides the patient file" '[ $rc -eq 0 ] && ! out_has "rule tka-early-oa" && out_has "^ *[0-9]+  Total knee "'
+run compare --rules "$SMALL" --patient "$DATA/patient.xml" --fact kl_grade=
+check "an empty --fact value makes the fact unknown" '[ $rc -eq 0 ] && ! out_has "rule tka-early-oa" && out_has "^  kl_grade "'
+run compare --rules "$SMALL" --patient "$ROOT/tests/cli/data/does-not-exist.xml"
+check "a missing patient file exits 1" '[ $rc -eq 1 ] && err_has "^knee: patient .*does-not-exist"'
+run compare --rules "$SMALL" --patient "$DATA/malformed.xml"
+check "a patient file that is not a patient exits 1" '[ $rc -eq 1 ] && err_has "^knee: patient "'
+
+run compare --rules "$SMALL" --weight cost=abc
+check "--weight cost=abc exits 1" '[ $rc -eq 1 ] && err_has "^knee: --weight cost=abc: .*abc"'
+run compare --rules "$SMALL" --weight cost=1,5
+check "--weight with a decimal comma exits 1" '[ $rc -eq 1 ]'
+run compare --rules "$SMALL" --weight cost=0x10
+check "--weight in hex exits 1" '[ $rc -eq 1 ]'
+run compare --rules "$SMALL" --weight cost=-1
+check "a negative weight exits 1" '[ $rc -eq 1 ] && err_has "^knee: --weight cost=-1: "'
+run compare --rules "$SMALL" --weight costs=1
+check "a weight on an unknown criterion exits 1" '[ $rc -eq 1 ] && err_has "costs"'
+run compare --rules "$SMALL" --weight invasiveness=0 --weight recovery=0 --weight cost=0 \
+    --weight coverage=0 --weight evidence=0
+check "all-zero weights exit 1" '[ $rc -eq 1 ] && err_has "^knee: compare: " && [ ! -s "$TMP/out" ]'
+run compare --rules "$SMALL" --weight invasiveness=0 --weight recovery=0 --weight cost=1.5e1 \
+    --weight coverage=0 --weight evidence=0 --format json
+check "weights parse as decimals (cost only: weight 1)" \
+    '[ $rc -eq 0 ] && python3 -c "import json,sys; w=json.load(open(sys.argv[1]))[\"weights\"]; sys.exit(0 if abs(w[\"cost\"]-1)<1e-9 else 1)" "$TMP/out"'
+LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 run compare --rules "$SMALL" --weight cost=2.5 --format json
+check "a decimal-point weight works under a comma-decimal locale" \
+    '[ $rc -eq 0 ] && python3 -m json.tool "$TMP/out" >/dev/null 2>&1'
+run compare --rules "$SMALL" --patient "$DATA/patient.xml"
+cp "$TMP/out" "$TMP/table.c-locale"
+LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 run compare --rules "$SMALL" --patient "$DATA/patient.xml"
+check "the table is the same under a comma-decimal locale" \
+    '[ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/table.c-locale" && out_has " 0\.[0-9]{2} "'
+run compare --rules "$DATA/malformed.xml"
+check "compare on a broken rule file exits 1 with file:line:col detail" \
+    '[ $rc -eq 1 ] && err_has "^knee: rules .*malformed\.xml" && err_has "malformed\.xml:[0-9]+:[0-9]+: "'
+
+# ---------------------------------------------------------------- check
+run check "$SMALL"
+check "check on a valid file exits 0 and says ok" \
+    '[ $rc -eq 0 ] && out_has "small\.xml: ok \(4 options, 5 criteria"'
+run check "$DATA/malformed.xml"
+check "check on malformed XML prints file:line:col: code: lines and exits 1" \
+    '[ $rc -eq 1 ] && out_has "malformed\.xml:[0-9]+:[0-9]+: [a-z0-9-]+: " && out_has "malformed\.xml: failed"'
+# line_of FILE TEXT: the line number of the last line of FILE holding TEXT.
+line_of() { grep -nF -- "$2" "$1" | tail -n 1 | cut -d: -f1; }
+run check "$DATA/duplicate-id.xml"
+line=$(line_of "$DATA/duplicate-id.xml" '<treatment id="pt"')
+check "check reports a duplicate id at its line" \
+    '[ $rc -eq 1 ] && out_has "duplicate-id\.xml:$line:[0-9]+: duplicate-id: "'
+run check "$DATA/bad-condition.xml"
+line=$(line_of "$DATA/bad-condition.xml" 'agee')
+check "check reports an undeclared fact in a condition" \
+    '[ $rc -eq 1 ] && out_has "bad-condition\.xml:$line:[0-9]+: [a-z0-9-]+: .*agee"'
+run check "$DATA/many-errors.xml"
+l1=$(line_of "$DATA/many-errors.xml" '<treatment id="pt"')
+l2=$(line_of "$DATA/many-errors.xml" 'open-surgery')
+l3=$(line_of "$DATA/many-errors.xml" 'src-zzz')
+check "check prints every problem, not just the first" \
+    '[ $rc -eq 1 ] && [ "$(grep -Ec "$diag_line" "$TMP/out")" -ge 3 ] &&
+     out_has "many-errors\.xml:$l1:" && out_has "many-errors\.xml:$l2:" && out_has "many-errors\.xml:$l3:"'
+run check "$DATA/warning.xml"
+line=$(line_of "$DATA/warning.xml" 'typical="300"')
+check "check passes a file with warnings and shows them" \
+    '[ $rc -eq 0 ] && out_has "warning\.xml:$line:[0-9]+: [a-z0-9-]+: warning: " && out_has "warning\.xml: ok"'
+run check --strict "$DATA/warning.xml"
+check "check --strict fails on warnings" '[ $rc -eq 1 ] && out_has "warning\.xml: failed"'
+run check "$SMALL" "$DATA/duplicate-id.xml"
+check "check on several files checks each and fails if one fails" \
+    '[ $rc -eq 1 ] && out_has "small\.xml: ok" && out_has "duplicate-id\.xml: failed"'
+run check "$DATA/does-not-exist.xml"
+check "check on a missing file exits 1" '[ $rc -eq 1 ] && out_has "does-not-exist\.xml"'
+run check --frobnicate "$SMALL"
+check "check with an unknown option exits 2" '[ $rc -eq 2 ]'
+if [ -f "$SHIPPED" ]; then
+    run check "$SHIPPED"
+    check "check on rules/knee-oa.xml exits 0" '[ $rc -eq 0 ] && out_has "knee-oa\.xml: ok"'
+else
+    skip "check on rules/knee-oa.xml (file not written yet)"
+fi
+
+# ---------------------------------------------------------------- list
+run list --rules "$SMALL"
+check "list exits 0" '[ $rc -eq 0 ]'
+missing=""
+for id in pt steroid stem-cell tka; do grep -Eq "^  $id +[A-Z]" "$TMP/out" || missing="$missing $id"; done
+check "list prints every option id" '[ -z "$missing" ]'
+check "list prints criteria with direction, unit, weight and levels" \
+    'out_has "^  recovery +Recovery time +minimize +days +20 +numeric" &&
+     out_has "^  evidence +Evidence +maximize +- +25 +very-low < low < moderate < high"'
+check "list prints facts with type, bounds and allowed values" \
+    'out_has "^  age +number +years +0\.\.120" && out_has "^  prior +set +pt, steroid-3mo" && out_has "^  payer +string +any"'
+check "list prints sources with year and title" 'out_has "^  src-b +2023 +Test source B"'
+check "list prints metadata" 'out_has "^  sha256 +[0-9a-f]{64}$" && out_has "^  evidence as of +2025-03-15$"'
+run list "$SMALL"
+check "list with a bare file argument is a usage error" '[ $rc -eq 2 ]'
+
+# ---------------------------------------------------------------- test
+run test "$SMALL"
+check "test on passing cases exits 0" '[ $rc -eq 0 ] && out_has "small\.xml: 2 cases, 0 failed"'
+run test "$DATA/failing-tests.xml"
+check "test on a failing case exits 1 and reports it" \
+    '[ $rc -eq 1 ] && out_has "failing-tests\.xml: 2 cases, 1 failed" && out_has "^  end-stage: tka"'
+run test "$SMALL" "$DATA/failing-tests.xml"
+check "test on several files fails if one fails" '[ $rc -eq 1 ] && out_has "small\.xml: 2 cases, 0 failed"'
+run test "$DATA/malformed.xml"
+check "test on a broken file exits 1" '[ $rc -eq 1 ] && err_has "malformed\.xml"'
+run test
+check "test with no file runs the built-in rules" '[ $rc -eq 0 ] && out_has "[0-9]+ cases?, 0 failed"'
+
+# ---------------------------------------------------------------- memory (valgrind)
+# Everything is freed on success and on every error path. Skipped when valgrind is missing,
+# for sanitizer builds (they cannot run under valgrind) or with KNEE_CLI_VALGRIND=0.
+if command -v valgrind >/dev/null 2>&1 && [ "${KNEE_CLI_VALGRIND:-1}" != 0 ] &&
+   ! (ldd "$KNEE" 2>/dev/null | grep -Eq 'libasan|libubsan|libtsan'); then
+    vg() {
+        valgrind --quiet --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect "$KNEE" "$@" >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+    }
+    vg compare --rules "$SMALL" --patient "$DATA/patient.xml" --fact prior=pt,steroid-3mo
+    check "valgrind: compare table is clean" '[ $rc -eq 0 ]'
+    vg compare --fact age=72 --format json
+    check "valgrind: compare json is clean" '[ $rc -eq 0 ]'
+    vg compare --rules "$SMALL" --fact age=72 --fact agee=3
+    check "valgrind: unknown fact path is clean" '[ $rc -eq 1 ]'
+    vg compare --rules "$SMALL" --weight cost=abc
+    check "valgrind: bad weight path is clean" '[ $rc -eq 1 ]'
+    vg check "$DATA/many-errors.xml" "$DATA/warning.xml" "$DATA/malformed.xml"
+    check "valgrind: check is clean" '[ $rc -eq 1 ]'
+    vg list --rules "$SMALL"
+    check "valgrind: list is clean" '[ $rc -eq 0 ]'
+    vg test "$DATA/failing-tests.xml"
+    check "valgrind: test is clean" '[ $rc -eq 1 ]'
+else
+    skip "valgrind checks (valgrind missing, sanitizer build or KNEE_CLI_VALGRIND=0)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
