@@ -228,6 +228,15 @@ KNEE_API int knee_ruleset_source_year(const knee_ruleset *rs, size_t i);
 KNEE_API int knee_ruleset_run_tests(const knee_ruleset *rs, size_t *n_cases, size_t *n_failed,
                                     char **report);
 
+/*
+ * Checks for rule authors beyond what loading requires: a source never cited, a rule whose
+ * condition can never be true, two rules that set the same value differently and can fire
+ * together, options described in unequal detail. *out receives warnings (severity
+ * KNEE_SEVERITY_WARNING, located, codes in docs/diagnostics.md); caller frees with
+ * knee_diag_free(). Returns KNEE_OK or KNEE_ENOMEM. `knee check` prints them; --strict fails on them.
+ */
+KNEE_API int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out);
+
 /* ---- patients ----------------------------------------------------------------------------- */
 
 /* A patient: typed facts and per-criterion preference weights, checked against the ruleset's

@@ -1326,3 +1326,55 @@ int knee__expr_fact(const knee__expr *e, size_t k)
         return -1;
     return e->facts[k];
 }
+
+/* ---- literals, for the lint ----------------------------------------------------------------- */
+
+static void literal_pair(const knee__expr *e, const operand *x, const operand *y, int vtype,
+                         knee__expr_literal_fn fn, void *ctx)
+{
+    (void)e;
+    if (x->kind != OPD_FACT || y->kind != OPD_LIT)
+        return;
+    if (vtype == VT_NUM)
+        fn(ctx, x->index, 1, y->num, NULL, 0);
+    else if (vtype == VT_STR)
+        fn(ctx, x->index, 0, 0, y->str, y->len);
+}
+
+void knee__expr_literals(const knee__expr *e, knee__expr_literal_fn fn, void *ctx)
+{
+    size_t i, k;
+    if (!e)
+        return;
+    for (i = 0; i < e->n_nodes; i++) {
+        const node *nd = &e->nodes[i];
+        switch (nd->kind) {
+        case NK_CMP:
+            literal_pair(e, &nd->a, &nd->b, nd->vtype, fn, ctx);
+            literal_pair(e, &nd->b, &nd->a, nd->vtype, fn, ctx);
+            break;
+        case NK_IN_LIST:
+            if (nd->a.kind != OPD_FACT)
+                break;
+            for (k = 0; k < nd->list_n; k++) {
+                if (nd->vtype == VT_NUM)
+                    fn(ctx, nd->a.index, 1, e->nums[nd->list_off + k], NULL, 0);
+                else
+                    fn(ctx, nd->a.index, 0, 0, e->strs[nd->list_off + k].s, e->strs[nd->list_off + k].len);
+            }
+            break;
+        case NK_IN_RANGE:
+            if (nd->a.kind == OPD_FACT) {
+                fn(ctx, nd->a.index, 1, nd->lo, NULL, 0);
+                fn(ctx, nd->a.index, 1, nd->hi, NULL, 0);
+            }
+            break;
+        case NK_IN_SET:
+            if (nd->a.kind == OPD_LIT)
+                fn(ctx, nd->fact, 0, 0, nd->a.str, nd->a.len);
+            break;
+        default:
+            break;
+        }
+    }
+}

@@ -44,6 +44,12 @@ void knee__expr_free(knee__expr *e);
 int knee__expr_eval(const knee__expr *e, const knee__factval *facts, knee__match_scratch *scratch,
                     char *errbuf, size_t errbuf_len);
 
+/* Every literal the expression compares a fact with (a number, or a string of len bytes), for
+ * the lint's search of values that make a condition true. is_num tells which is given. */
+typedef void (*knee__expr_literal_fn)(void *ctx, int fact, int is_num, double num, const char *str,
+                                      size_t len);
+void knee__expr_literals(const knee__expr *e, knee__expr_literal_fn fn, void *ctx);
+
 /* The distinct fact indices the expression reads, in first-use order. */
 size_t knee__expr_fact_count(const knee__expr *e);
 int knee__expr_fact(const knee__expr *e, size_t k);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "expr.h"
 #include "knee.h"
 
@@ -20,6 +21,7 @@ typedef struct knee__idlist {   /* source ids, borrowed from the ruleset's sourc
 typedef struct knee__source {
     const char *id, *title, *url, *publisher, *tier, *note;
     int year;
+    knee__pos pos;
 } knee__source;
 
 typedef struct knee__fact {
@@ -61,6 +63,7 @@ typedef struct knee__value {
     knee__idlist sources;
     int year;                  /* year of a cost figure, 0 when not given */
     const char *note;
+    knee__pos pos;
 } knee__value;
 
 enum { KNEE__ACT_EXCLUDE, KNEE__ACT_CAUTION, KNEE__ACT_SET, KNEE__ACT_ADJUST };
@@ -73,6 +76,7 @@ typedef struct knee__action {
     knee__value value;         /* set: the new value (known) */
     double by;                 /* adjust */
     knee__idlist sources;      /* its own, or the rule's */
+    knee__pos pos;
 } knee__action;
 
 typedef struct knee__rule {
@@ -81,6 +85,9 @@ typedef struct knee__rule {
     knee__action *actions;
     size_t n_actions;
     size_t owner;              /* treatment index, or KNEE__NONE for a top-level rule */
+    knee__idlist sources;      /* the rule's own source attribute */
+    const char *overrides;     /* space-separated ids of rules it deliberately overrides */
+    knee__pos pos;
 } knee__rule;
 
 typedef struct knee__treatment {
@@ -88,7 +95,13 @@ typedef struct knee__treatment {
     knee__value *values;       /* one per criterion, in criterion order */
     size_t *rules;             /* rules acting on it, in evaluation order (rules/README.md) */
     size_t n_rules;
+    knee__pos pos;
 } knee__treatment;
+
+typedef struct knee__conflict {   /* where sources disagree, and the stance the file takes */
+    const char *id, *topic, *stance, *text;
+    knee__idlist sources;
+} knee__conflict;
 
 typedef struct knee__expect {
     size_t option;
@@ -138,6 +151,8 @@ struct knee_ruleset {
     size_t n_rules;
     knee__case *cases;
     size_t n_cases;
+    knee__conflict *conflicts;
+    size_t n_conflicts;
 
     size_t max_string_bytes;   /* for patient string facts */
     uint32_t regex_match_limit, regex_depth_limit, regex_heap_kib;

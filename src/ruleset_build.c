@@ -274,6 +274,7 @@ static void build_sources(builder *b, const knee__xnode *sec)
         s->note = c->text[0] ? dup(b, c->text) : NULL;
         year = attr(c, "year");
         s->year = year ? atoi(year) : 0;
+        s->pos = c->pos;
         refs[rs->n_sources].id = attr(c, "id");
         refs[rs->n_sources].index = rs->n_sources;
         refs[rs->n_sources].pos = attr_pos(c, "id");
@@ -290,6 +291,16 @@ static int fact_type(const char *t)
     for (i = 0; t && i < 5; i++)
         if (strcmp(t, names[i]) == 0)
             return i + 1;   /* KNEE_FACT_NUMBER .. KNEE_FACT_SET */
+    return 0;
+}
+
+static int is_reserved(const char *id)
+{
+    static const char *const words[] = {"and", "or", "not", "in", "true", "false", "known"};
+    size_t i;
+    for (i = 0; i < sizeof words / sizeof *words; i++)
+        if (strcmp(id, words[i]) == 0)
+            return 1;
     return 0;
 }
 
@@ -312,6 +323,9 @@ static void build_facts(builder *b, const knee__xnode *sec)
         int numeric;
         if (strcmp(c->name, "fact") != 0 || !attr(c, "id") || !fact_type(attr(c, "type")))
             continue;
+        if (is_reserved(attr(c, "id")))
+            ERR(b, "fact-reserved", attr_pos(c, "id"), attr(c, "id"),
+                "'%s' is a word of the condition language and cannot name a fact", attr(c, "id"));
         f = &rs->facts[rs->n_facts];
         f->id = dup(b, attr(c, "id"));
         f->type = fact_type(attr(c, "type"));
@@ -549,6 +563,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         build_value(b, v, &rs->criteria[j], vn, t->id);
         v->sources = source_list(b, vn, "source", t->id);
         v->note = dup(b, attr(vn, "note"));
+        v->pos = vn->pos;
         v->year = attr(vn, "year") ? atoi(attr(vn, "year")) : 0;
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
             WARN(b, "value-without-source", vn->pos, t->id,
@@ -616,6 +631,7 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
     const char *cid = attr(an, "criterion");
     act->kind = action_kind(an->name);
     act->criterion = KNEE__NONE;
+    act->pos = an->pos;
     if (r->owner != KNEE__NONE) {
         if (opt)
             ERR(b, "action-option", attr_pos(an, "option"), r->id,
@@ -676,8 +692,11 @@ static void build_rule(builder *b, knee__rule *r, const knee__xnode *rn, size_t 
     r->id = dup(b, attr(rn, "id"));
     r->when = dup(b, attr(rn, "when"));
     r->note = dup(b, attr(rn, "note"));
+    r->overrides = dup(b, attr(rn, "overrides"));
     r->owner = owner;
+    r->pos = rn->pos;
     rule_sources = source_list(b, rn, "source", r->id);
+    r->sources = rule_sources;
     compile_condition(b, r, rn);
     for (i = 0; i < rn->n_children; i++)
         if (action_kind(rn->children[i].name) >= 0)
@@ -727,6 +746,7 @@ static void build_treatments(builder *b, const knee__xnode *root)
         t->name = dup(b, attr(tn, "name") ? attr(tn, "name") : attr(tn, "id"));
         t->group = dup(b, attr(tn, "group"));
         t->description = child_text(b, tn, "description");
+        t->pos = tn->pos;
         refs[rs->n_treatments].id = attr(tn, "id");
         refs[rs->n_treatments].index = rs->n_treatments;
         refs[rs->n_treatments].pos = attr_pos(tn, "id");
@@ -771,6 +791,33 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
     }
     check_unique(b, refs, k, "rule");
     knee__dealloc(refs);
+    for (i = 0, k = 0; i < root->n_children; i++) {
+        const knee__xnode *c = &root->children[i];
+        if (strcmp(c->name, "treatment") != 0 && strcmp(c->name, "rules") != 0)
+            continue;
+        for (j = 0; j < c->n_children; j++) {
+            const knee__xattr *o;
+            const char *s;
+            if (strcmp(c->children[j].name, "rule") != 0 || !(o = knee__xml_attr(&c->children[j], "overrides")))
+                continue;
+            for (s = o->value; *s;) {
+                const char *p;
+                char id[65];
+                while (*s == ' ')
+                    s++;
+                p = s;
+                while (*s && *s != ' ')
+                    s++;
+                if (s == p || (size_t)(s - p) >= sizeof id)
+                    continue;
+                memcpy(id, p, (size_t)(s - p));
+                id[s - p] = '\0';
+                if (find_rule(rs, id) == KNEE__NONE)
+                    ERR(b, "unknown-rule", knee__xml_value_pos(o, (size_t)(p - o->value)),
+                        attr(&c->children[j], "id"), "unknown rule '%s'", id);
+            }
+        }
+    }
 }
 
 /* Each treatment's evaluation order: its own rules, then top-level rules acting on it. */
@@ -805,14 +852,24 @@ static void link_rules(builder *b)
     }
 }
 
-static void check_conflicts(builder *b, const knee__xnode *sec)
+static void build_conflicts(builder *b, const knee__xnode *sec)
 {
+    knee_ruleset *rs = b->rs;
     size_t i;
-    for (i = 0; i < sec->n_children; i++) {
+    rs->conflicts = alloc_array(b, count_children(sec, "conflict"), sizeof *rs->conflicts);
+    for (i = 0; rs->conflicts && i < sec->n_children; i++) {
         const knee__xnode *c = &sec->children[i];
         const knee__xattr *opts = knee__xml_attr(c, "options");
+        knee__conflict *k;
         const char *s;
-        source_list(b, c, "source", attr(c, "id"));
+        if (strcmp(c->name, "conflict") != 0)
+            continue;
+        k = &rs->conflicts[rs->n_conflicts++];
+        k->id = dup(b, attr(c, "id"));
+        k->topic = dup(b, attr(c, "topic"));
+        k->stance = dup(b, attr(c, "stance"));
+        k->text = dup(b, c->text);
+        k->sources = source_list(b, c, "source", attr(c, "id"));
         for (s = opts ? opts->value : ""; *s;) {
             const char *p;
             char id[65];
@@ -1012,7 +1069,7 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         link_rules(&b);
     }
     if (!b.oom && (sec = child(root, "conflicts")) != NULL)
-        check_conflicts(&b, sec);
+        build_conflicts(&b, sec);
     if (!b.oom && (sec = child(root, "tests")) != NULL)
         build_tests(&b, sec);
     if (rs->n_treatments == 0 && b.status == KNEE_OK)

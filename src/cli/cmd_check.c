@@ -9,7 +9,7 @@
 static int check_file(const char *path, int strict)
 {
     knee_ruleset *rs = NULL;
-    knee_diag *diag = NULL;
+    knee_diag *diag = NULL, *lint = NULL;
     int status = knee_ruleset_load_file(&rs, path, NULL, &diag);
     size_t n = diag ? knee_diag_count(diag) : 0;
     size_t errors = diag ? knee_diag_error_count(diag) : 0;
@@ -17,6 +17,13 @@ static int check_file(const char *path, int strict)
     int pass;
 
     cli_print_diags(stdout, diag, path);
+    /* The author's lint runs on every file that loads; its findings are warnings. */
+    if (status == KNEE_OK) {
+        status = knee_ruleset_lint(rs, &lint);
+        cli_print_diags(stdout, lint, path);
+        warnings += knee_diag_count(lint);
+        knee_diag_free(lint);
+    }
     if (status != KNEE_OK) {
         pass = 0;
         if (n == 0)   /* nothing to point at (out of memory, say): say what happened */
