@@ -88,7 +88,8 @@ void knee_patient_clear(knee_patient *p)
         return;
     for (i = 0; i < p->rs->n_facts; i++)
         clear_value(&p->facts[i]);
-    memset(p->weight_set, 0, p->rs->n_criteria ? p->rs->n_criteria : 1);
+    if (p->weight_set)   /* NULL when knee_patient_new ran out of memory half-way */
+        memset(p->weight_set, 0, p->rs->n_criteria ? p->rs->n_criteria : 1);
     p->errmsg[0] = '\0';
 }
 

@@ -5,23 +5,25 @@
 #include "result.h"
 #include "strbuf.h"
 
-static void str_list(knee__strbuf *b, const char *const *v, size_t n)
+/* v[off .. off+n): the base may be NULL when n is 0 (NULL + offset is undefined, even + 0). */
+static void str_list(knee__strbuf *b, const char *const *v, size_t off, size_t n)
 {
     size_t k;
     knee__sb_str(b, "[");
     for (k = 0; k < n; k++) {
         if (k)
             knee__sb_str(b, ",");
-        knee__sb_json_str(b, v[k]);
+        knee__sb_json_str(b, v[off + k]);
     }
     knee__sb_str(b, "]");
 }
 
-static void notes(knee__strbuf *b, const knee__note *v, size_t n)
+static void notes(knee__strbuf *b, const knee__note *base, size_t off, size_t n)
 {
     size_t k;
     knee__sb_str(b, "[");
     for (k = 0; k < n; k++) {
+        const knee__note *v = base + off;
         knee__sb_str(b, k ? ",{\"text\":" : "{\"text\":");
         knee__sb_json_str(b, v[k].text);
         knee__sb_str(b, ",\"rule\":");
@@ -95,21 +97,21 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
         knee__sb_str(b, ",\"excluded\":false");
     }
     knee__sb_str(b, ",\"reasons\":");
-    notes(b, r->reasons + o->reason_off, o->reason_n);
+    notes(b, r->reasons, o->reason_off, o->reason_n);
     knee__sb_str(b, ",\"cautions\":");
-    notes(b, r->cautions + o->caution_off, o->caution_n);
+    notes(b, r->cautions, o->caution_off, o->caution_n);
     knee__sb_str(b, ",\"criteria\":[");
     for (j = 0; j < r->rs->n_criteria; j++)
         criterion(b, r, i, j);
     knee__sb_str(b, "],\"rules_fired\":");
-    str_list(b, r->fired + o->fired_off, o->fired_n);
+    str_list(b, r->fired, o->fired_off, o->fired_n);
     knee__sb_str(b, ",\"unknown\":[");
     for (k = 0; k < o->unknown_n; k++) {
         const knee__unknown *u = &r->unknowns[o->unknown_off + k];
         knee__sb_str(b, k ? ",{\"rule\":" : "{\"rule\":");
         knee__sb_json_str(b, u->rule);
         knee__sb_str(b, ",\"facts\":");
-        str_list(b, r->unknown_facts + u->fact_off, u->fact_n);
+        str_list(b, r->unknown_facts, u->fact_off, u->fact_n);
         knee__sb_str(b, "}");
     }
     knee__sb_str(b, "]}");
@@ -153,7 +155,7 @@ int knee_result_to_json(const knee_result *r, char **out, size_t *len)
     for (i = 0; i < r->order_n; i++)
         option(&b, r, i);
     knee__sb_str(&b, "],\n \"missing_facts\":");
-    str_list(&b, r->missing, r->missing_n);
+    str_list(&b, r->missing, 0, r->missing_n);
     knee__sb_str(&b, "}\n");
     return knee__sb_finish(&b, out, len);
 }
