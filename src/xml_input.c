@@ -452,6 +452,60 @@ static int check_encoding(const unsigned char *b, size_t len, const char *file, 
     return KNEE_OK;
 }
 
+/* libxml2 2.9 checks a start tag's attributes for duplicates pairwise, so one element with
+ * 50,000 attributes takes seconds and 16 MiB can hold two million (hours). No element of the
+ * formats has more than a handful, so a start tag with more than MAX_ATTRIBUTES is refused
+ * before libxml2 sees it, by one linear scan of the bytes (our own position scan is pairwise
+ * per tag too). Comments, CDATA sections and processing instructions are skipped. */
+#define MAX_ATTRIBUTES 64
+
+static int check_attribute_counts(const char *p, size_t len, const char *file, knee_diag *diag)
+{
+    const char *end = p + len, *s = p;
+    while (s < end) {
+        const char *lt = memchr(s, '<', (size_t)(end - s)), *close;
+        size_t n = 0;
+        char quote = 0;
+        if (!lt)
+            break;
+        s = lt + 1;
+        if (end - s >= 3 && memcmp(s, "!--", 3) == 0) {
+            close = memmem(s, (size_t)(end - s), "-->", 3);
+            s = close ? close + 3 : end;
+            continue;
+        }
+        if (end - s >= 8 && memcmp(s, "![CDATA[", 8) == 0) {
+            close = memmem(s, (size_t)(end - s), "]]>", 3);
+            s = close ? close + 3 : end;
+            continue;
+        }
+        if (s < end && *s == '?') {
+            close = memmem(s, (size_t)(end - s), "?>", 2);
+            s = close ? close + 2 : end;
+            continue;
+        }
+        for (; s < end; s++) {
+            if (quote) {
+                if (*s == quote)
+                    quote = 0;
+            } else if (*s == '"' || *s == '\'') {
+                quote = *s;
+            } else if (*s == '>') {
+                break;
+            } else if (*s == '=' && ++n > MAX_ATTRIBUTES) {
+                knee__pos pos = {1, 0};
+                for (close = p; close < lt; close++)
+                    pos.line += *close == '\n';
+                knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_ELIMIT, "limit-attributes", file,
+                               pos, NULL, "an element has more than %d attributes",
+                               MAX_ATTRIBUTES);
+                return KNEE_ELIMIT;
+            }
+        }
+    }
+    return KNEE_OK;
+}
+
 int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *file,
                    const unsigned char *xsd, size_t xsd_len, const knee__xml_limits *limits,
                    knee_diag *diag)
@@ -481,6 +535,8 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
         return KNEE_ELIMIT;
     }
     rc = check_encoding(buf, len, file, diag);
+    if (rc == KNEE_OK)
+        rc = check_attribute_counts(buf, len, file, diag);
     if (rc != KNEE_OK)
         return rc;
 
@@ -495,6 +551,10 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
     ctxt->sax->warning = NULL;
     ctxt->sax->internalSubset = on_doctype;
     ctxt->sax->externalSubset = NULL;
+    /* Comments and processing instructions are never read, and 16 MiB of them would otherwise
+     * become 1.5 million tree nodes that no element limit counts. */
+    ctxt->sax->comment = NULL;
+    ctxt->sax->processingInstruction = NULL;
     st.start = ctxt->sax->startElementNs;
     st.end = ctxt->sax->endElementNs;
     ctxt->sax->startElementNs = on_start;
