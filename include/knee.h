@@ -267,6 +267,18 @@ KNEE_API int knee_patient_has(const knee_patient *p, const char *fact);
 
 /* Preference weight for one criterion, >= 0 and finite; overrides the rule file's default. */
 KNEE_API int knee_patient_set_weight(knee_patient *p, const char *criterion, double weight);
+/* Swing weight: 0-100 points for the criterion (100 for the swing that matters most); only the
+ * ratios matter. The same as set_weight, but checked against the 0-100 scale. */
+KNEE_API int knee_patient_set_swing(knee_patient *p, const char *criterion, double points);
+
+/* Weights from the patient's ranking of what matters most (ids[0] first), replacing every
+ * weight: KNEE_RANKING_ROC (rank-order centroid) or KNEE_RANKING_RANK_SUM. Criteria not ranked
+ * share equally the weights of the places after the last ranked one (docs/methods.md). An id
+ * given twice or unknown is an error, and the patient is unchanged. */
+#define KNEE_RANKING_ROC 0
+#define KNEE_RANKING_RANK_SUM 1
+KNEE_API int knee_patient_rank_criteria(knee_patient *p, const char *const *ids, size_t n,
+                                        int scheme);
 
 /* Read a patient XML file (docs/patient-format.md) into p. All or nothing: on failure p is
  * unchanged and *diag (if not NULL) lists every problem. opts may be NULL. */
@@ -283,6 +295,42 @@ KNEE_API const char *knee_patient_errmsg(const knee_patient *p);
 
 typedef struct knee_result knee_result;
 
+/* ---- comparison options: method and analyses --------------------------------------------- */
+
+/* Aggregation methods (docs/methods.md). */
+#define KNEE_METHOD_DEFAULT 0        /* the rule file's method (weighted sum unless it says) */
+#define KNEE_METHOD_WEIGHTED_SUM 1   /* additive value on the file's absolute scales: no rank reversal */
+#define KNEE_METHOD_TOPSIS 2         /* TOPSIS, vector normalisation */
+#define KNEE_METHOD_TOPSIS_MINMAX 3  /* TOPSIS, min-max normalisation */
+#define KNEE_METHOD_PROMETHEE2 4     /* PROMETHEE II net flow, preference functions from the file */
+#define KNEE_METHOD_VIKOR 5          /* VIKOR; the compromise set is reported */
+/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor"), or NULL. */
+KNEE_API const char *knee_method_name(int method);
+/* The method for a name, or KNEE_EINVAL. */
+KNEE_API int knee_method_from_name(const char *name);
+
+typedef struct knee_compare_options knee_compare_options;
+/* Defaults: the rule file's method, VIKOR v = 0.5, no SMAA, no sensitivity analysis.
+ * Ownership: caller frees with knee_compare_options_free(). One thread at a time. */
+KNEE_API int knee_compare_options_new(knee_compare_options **out);
+KNEE_API void knee_compare_options_free(knee_compare_options *o);
+KNEE_API int knee_compare_options_set_method(knee_compare_options *o, int method);
+/* VIKOR's strategy weight v in [0, 1] ("majority of criteria" vs "veto"). */
+KNEE_API int knee_compare_options_set_vikor_v(knee_compare_options *o, double v);
+/* SMAA-2 with this many samples (0: off; at most 10,000,000) and seed. Values are sampled from
+ * their low/typical/high ranges (triangular). Weights: uniform on the simplex when spread is
+ * 0, else uniform within +-spread of the patient's normalised weights (renormalised). */
+KNEE_API int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t samples,
+                                           uint64_t seed, double weight_spread);
+/* Weight sensitivity of the winner; a winner whose score margin over the runner-up is below
+ * fragile_margin (default 0.05) is flagged fragile. */
+KNEE_API int knee_compare_options_set_sensitivity(knee_compare_options *o, int on,
+                                                  double fragile_margin);
+
+/* knee_compare with options (o may be NULL: the same as knee_compare). */
+KNEE_API int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p,
+                             const knee_compare_options *o, knee_result *r);
+
 /* An empty result to fill with knee_compare(); reuse it for many patients to avoid
  * allocation. Ownership: caller frees with knee_result_free(). */
 KNEE_API int knee_result_new(knee_result **out);
@@ -297,7 +345,7 @@ KNEE_API void knee_result_free(knee_result *r);
 KNEE_API int knee_compare(const knee_ruleset *rs, const knee_patient *p, knee_result *r);
 
 KNEE_API const char *knee_result_errmsg(const knee_result *r);
-/* "weighted-sum". */
+/* The method used, by name (knee_method_name). */
 KNEE_API const char *knee_result_method(const knee_result *r);
 
 /* Criteria and the normalised weights used (sum 1). Index j follows the ruleset's order. */
@@ -311,8 +359,21 @@ KNEE_API const char *knee_result_option_id(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_option_name(const knee_result *r, size_t i);
 /* 1-based rank; 0 for an excluded option. */
 KNEE_API int knee_result_option_rank(const knee_result *r, size_t i);
-/* Weighted-sum score in [0, 1] (the sum of the contributions); 0 for an excluded option. */
+/* The method's score, higher is better: weighted sum in [0, 1] (the sum of the contributions),
+ * TOPSIS closeness in [0, 1], PROMETHEE II net flow in [-1, 1], VIKOR 1 - Q in [0, 1].
+ * 0 for an excluded option. */
 KNEE_API double knee_result_option_score(const knee_result *r, size_t i);
+/* A method's own figure for option i by name: "weighted_sum" (always), "closeness",
+ * "phi_plus", "phi_minus", "phi_net", "S", "R", "Q". Returns 1 and sets *value, or 0 when the
+ * figure does not apply. */
+KNEE_API int knee_result_option_metric(const knee_result *r, size_t i, const char *name,
+                                       double *value);
+/* VIKOR: 1 if option i is in the compromise set. */
+KNEE_API int knee_result_option_in_compromise(const knee_result *r, size_t i);
+/* Options that Pareto-dominate option i (at least as good on every criterion's utility, better
+ * on one, among non-excluded options; unknown values compare as not better). */
+KNEE_API size_t knee_result_dominator_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_dominator(const knee_result *r, size_t i, size_t k);
 KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);
 
 /* Exclusion reasons and cautions: text, the rule that gave it, and the first source id the
@@ -362,6 +423,39 @@ KNEE_API const char *knee_result_unknown_fact(const knee_result *r, size_t i, si
 /* Facts the ruleset's conditions read that the patient did not give (sorted, unique). */
 KNEE_API size_t knee_result_missing_fact_count(const knee_result *r);
 KNEE_API const char *knee_result_missing_fact(const knee_result *r, size_t k);
+
+/* ---- analyses (filled when asked for in knee_compare_options) ------------------------------- */
+
+/* SMAA-2: samples (0 when not run) and seed used. */
+KNEE_API uint64_t knee_result_smaa_samples(const knee_result *r);
+KNEE_API uint64_t knee_result_smaa_seed(const knee_result *r);
+/* P(option i has rank `rank`), rank 1..number of ranked options; NaN if not run. */
+KNEE_API double knee_result_rank_acceptability(const knee_result *r, size_t i, size_t rank);
+/* Mean weight of criterion j in the samples where option i ranked first (NaN if never). */
+KNEE_API double knee_result_central_weight(const knee_result *r, size_t i, size_t j);
+/* P(option i ranks first when its central weights are used), NaN if never first. */
+KNEE_API double knee_result_confidence(const knee_result *r, size_t i);
+
+/* Sensitivity of the winner (weighted sum): 1 if computed. */
+KNEE_API int knee_result_has_sensitivity(const knee_result *r);
+/* The interval [lower, upper] of criterion j's weight over which the winner stays first, the
+ * other weights rescaled in proportion. */
+KNEE_API int knee_result_sensitivity_interval(const knee_result *r, size_t j, double *lower,
+                                              double *upper);
+/* The smallest change of a single weight that changes the winner: the criterion index, the
+ * signed change and the new winner's result index. Returns 0 when no single weight can. */
+KNEE_API int knee_result_min_weight_change(const knee_result *r, size_t *criterion, double *delta,
+                                           size_t *new_winner);
+/* Score margin of the winner over the runner-up, and 1 if it is below the fragile margin. */
+KNEE_API double knee_result_winner_margin(const knee_result *r);
+KNEE_API int knee_result_winner_fragile(const knee_result *r);
+
+/* Why option a ranks where it does against option b (result indices): each criterion's
+ * contribution to the weighted-sum difference, as JSON {"a":..,"b":..,"rank_a":..,"rank_b":..,
+ * "weighted_sum_a":..,"weighted_sum_b":..,"for":[{"criterion":..,"difference":..,
+ * "utility_a":..,"utility_b":..}],"against":[..]}, each list largest first.
+ * Ownership: caller frees *out with knee_free(). */
+KNEE_API int knee_result_why(const knee_result *r, size_t a, size_t b, char **out);
 
 /*
  * The result as JSON in the documented contract (docs/result-contract.md): library version,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregate.h"
 #include "alloc.h"
 #include "patient.h"
 #include "result.h"
@@ -36,12 +37,12 @@ static int push_note(knee_result *r, int caution, const knee__rule *rule, const 
 }
 
 /* Utility of a value on criterion c's absolute scale, in [0, 1]. */
-static double utility(const knee__criterion *c, const knee__value *v)
+double knee__utility(const knee__criterion *c, const knee__value *v)
 {
     double x, prev_x, prev_u, t;
     size_t i;
     if (!v->known)
-        return c->has_missing_utility ? c->missing_utility : 0;
+        return c->missing == KNEE__MISSING_UTILITY ? c->missing_utility : 0;
     if (c->n_levels)
         return c->levels[v->level].utility;
     x = v->typical;
@@ -134,14 +135,10 @@ static void group_changes(knee_result *r, size_t from)
     }
 }
 
-/* An unknown value counts only where the criterion declares a missing-utility; otherwise it is
- * left out and the option's other weights are rescaled to sum to 1 (available-case scoring),
- * so an option is neither punished nor rewarded for a gap in the evidence. */
-static int counted(const knee__criterion *c, const knee__cell *cell)
-{
-    return cell->v.known || c->has_missing_utility;
-}
-
+/* An unknown value counts only where the criterion's missing policy gives it a utility;
+ * otherwise it is left out and the option's other weights are rescaled to sum to 1
+ * (available-case scoring), so an option is neither punished nor rewarded for a gap in the
+ * evidence (knee__counted, aggregate.c). */
 static void score_option(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
@@ -149,15 +146,37 @@ static void score_option(knee_result *r, size_t t)
     size_t nc = rs->n_criteria, j;
     double total = 0;
     for (j = 0; j < nc; j++)
-        if (counted(&rs->criteria[j], &r->cells[t * nc + j]))
+        if (knee__counted(&rs->criteria[j], &r->cells[t * nc + j].v))
             total += r->weights[j];
     for (j = 0; j < nc; j++) {
         knee__cell *cell = &r->cells[t * nc + j];
-        cell->utility = utility(&rs->criteria[j], &cell->v);
-        cell->weight = total > 0 && counted(&rs->criteria[j], cell) ? r->weights[j] / total : 0;
+        cell->utility = knee__utility(&rs->criteria[j], &cell->v);
+        cell->weight = total > 0 && knee__counted(&rs->criteria[j], &cell->v) ? r->weights[j] / total : 0;
         cell->contribution = opt->excluded ? 0 : cell->weight * cell->utility;
         opt->score += cell->contribution;
     }
+    opt->ws_score = opt->score;
+}
+
+/* missing="refuse": an option whose value is unknown after its rules is excluded, saying why. */
+static int refuse_unknown(knee_result *r, size_t t)
+{
+    const knee_ruleset *rs = r->rs;
+    size_t nc = rs->n_criteria, j;
+    for (j = 0; j < nc; j++) {
+        const knee__criterion *c = &rs->criteria[j];
+        if (c->missing != KNEE__MISSING_REFUSE || r->cells[t * nc + j].v.known)
+            continue;
+        if (KNEE__RESERVE(r, reasons, r->reasons_n + 1) != KNEE_OK)
+            return KNEE_ENOMEM;
+        r->reasons[r->reasons_n].text = c->refuse_reason;
+        r->reasons[r->reasons_n].rule = NULL;
+        r->reasons[r->reasons_n].source = NULL;
+        r->reasons_n++;
+        r->opts[t].reason_n++;
+        r->opts[t].excluded = 1;
+    }
+    return KNEE_OK;
 }
 
 static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
@@ -200,6 +219,9 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
                 (rc = apply_action(r, t, rule, &rule->actions[a])) != KNEE_OK)
                 return rc;
     }
+    /* refusals come after the rules' own reasons, which are contiguous for this option */
+    if ((rc = refuse_unknown(r, t)) != KNEE_OK)
+        return rc;
     group_changes(r, changes_from);
     for (k = changes_from; k < r->changes_n; k++) {
         knee__cell *cell = &r->cells[t * nc + r->changes[k].criterion];
@@ -281,6 +303,12 @@ static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patien
 
 int knee_compare(const knee_ruleset *rs, const knee_patient *p, knee_result *r)
 {
+    return knee_compare_ex(rs, p, NULL, r);
+}
+
+int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_compare_options *o,
+                    knee_result *r)
+{
     char err[256];
     size_t i;
     int rc;
@@ -322,7 +350,18 @@ int knee_compare(const knee_ruleset *rs, const knee_patient *p, knee_result *r)
     for (i = 0; i < rs->n_treatments; i++)
         if ((rc = evaluate_option(r, p, i)) != KNEE_OK)
             return fail(r, rc, "out of memory");
+    r->vikor_v = o ? o->vikor_v : 0.5;
+    r->smaa_samples = 0;
+    r->has_sensitivity = 0;
+    if ((rc = knee__aggregate(r, o)) != KNEE_OK)
+        return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the method could not score these options");
     rank_options(r);
+    if ((rc = knee__dominance(r)) != KNEE_OK)
+        return fail(r, rc, "out of memory");
+    if (o && o->sensitivity && (rc = knee__sensitivity(r, o)) != KNEE_OK)
+        return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the sensitivity analysis failed");
+    if (o && o->smaa_samples && (rc = knee__smaa_run(r, o)) != KNEE_OK)
+        return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the SMAA analysis failed");
     for (i = 0; i < rs->n_facts; i++)
         if (r->marks[i])
             r->missing[r->missing_n++] = rs->facts[i].id;

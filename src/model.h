@@ -42,12 +42,18 @@ typedef struct knee__point {
     double value, utility;
 } knee__point;
 
+enum { KNEE__MISSING_RENORMALISE, KNEE__MISSING_UTILITY, KNEE__MISSING_REFUSE };
+
 typedef struct knee__criterion {
     const char *id, *label, *unit, *description;
     int direction;             /* KNEE_DIRECTION_* */
     double weight;             /* default, not normalised */
-    int has_missing_utility;   /* 0: an unknown value is left out of the option's score */
-    double missing_utility;
+    int missing;               /* KNEE__MISSING_*: how an unknown value is scored */
+    const char *missing_name;  /* "renormalise", "worst", "best", "utility" or "refuse" */
+    double missing_utility;    /* KNEE__MISSING_UTILITY: worst 0, best 1, or as declared */
+    const char *refuse_reason; /* KNEE__MISSING_REFUSE: the exclusion reason shown */
+    int pref_type;             /* PROMETHEE II preference function (mcda.h KNEE__PREF_*) */
+    double pref_q, pref_p, pref_s;
     knee__level *levels;       /* ordinal when n_levels > 0 */
     size_t n_levels;
     double worst, best;        /* numeric scale */
@@ -137,6 +143,7 @@ struct knee_ruleset {
     knee__arena arena;
     const char *name;          /* file name given at load */
     const char *id, *version, *status, *title, *evidence_as_of, *publisher, *description;
+    int method;                /* default KNEE_METHOD_* */
     char sha256[65];
 
     knee__source *sources;

@@ -426,6 +426,65 @@ int knee_patient_set_weight(knee_patient *p, const char *criterion, double weigh
     return ok(p);
 }
 
+int knee_patient_set_swing(knee_patient *p, const char *criterion, double points)
+{
+    if (!p)
+        return KNEE_EINVAL;
+    if (!(points >= 0 && points <= 100))
+        return fail(p, KNEE_EWEIGHT, "swing weights are points from 0 to 100");
+    return knee_patient_set_weight(p, criterion, points);
+}
+
+/* Weight of place k (1-based) of N: rank-order centroid (1/N) sum_{i=k..N} 1/i, or rank sum
+ * 2(N+1-k) / (N(N+1)). */
+static double place_weight(int scheme, size_t k, size_t n)
+{
+    double w = 0;
+    size_t i;
+    if (scheme == KNEE_RANKING_RANK_SUM)
+        return 2.0 * (double)(n + 1 - k) / ((double)n * (double)(n + 1));
+    for (i = k; i <= n; i++)
+        w += 1.0 / (double)i;
+    return w / (double)n;
+}
+
+int knee_patient_rank_criteria(knee_patient *p, const char *const *ids, size_t n, int scheme)
+{
+    const knee_ruleset *rs;
+    size_t nc, i, j, *place;
+    double rest = 0;
+    if (!p)
+        return KNEE_EINVAL;
+    rs = p->rs;
+    nc = rs->n_criteria;
+    if ((scheme != KNEE_RANKING_ROC && scheme != KNEE_RANKING_RANK_SUM) || (!ids && n))
+        return fail(p, KNEE_EINVAL, "unknown ranking scheme or no criteria given");
+    if (n == 0 || n > nc)
+        return fail(p, KNEE_EINVAL, "rank between 1 and %zu criteria", nc);
+    place = knee__calloc(nc, sizeof *place);   /* 0: not ranked */
+    if (!place)
+        return fail(p, KNEE_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        size_t c = ids[i] ? knee__find_criterion(rs, ids[i]) : KNEE__NONE;
+        if (c == KNEE__NONE || place[c]) {
+            knee__dealloc(place);
+            return fail(p, c == KNEE__NONE ? KNEE_EUNKNOWN : KNEE_EINVAL,
+                        c == KNEE__NONE ? "unknown criterion '%.64s'" : "criterion '%.64s' is ranked twice",
+                        ids[i] ? ids[i] : "(null)");
+        }
+        place[c] = i + 1;
+    }
+    /* criteria left out share the places after the last ranked one */
+    for (j = n + 1; j <= nc; j++)
+        rest += place_weight(scheme, j, nc);
+    for (j = 0; j < nc; j++) {
+        p->weights[j] = place[j] ? place_weight(scheme, place[j], nc) : rest / (double)(nc - n);
+        p->weight_set[j] = 1;
+    }
+    knee__dealloc(place);
+    return ok(p);
+}
+
 /* ---- patient files ---------------------------------------------------------------------------- */
 
 static void trim(const char *s, const char **b, size_t *n)

@@ -32,6 +32,20 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->truth);
     knee__dealloc(r->marks);
     knee__dealloc(r->blank);
+    knee__dealloc(r->dominators);
+    knee__dealloc(r->alts);
+    knee__dealloc(r->util);
+    knee__dealloc(r->known);
+    knee__dealloc(r->dirs);
+    knee__dealloc(r->work);
+    knee__dealloc(r->order_work);
+    knee__dealloc(r->flags);
+    knee__dealloc(r->w_try);
+    knee__dealloc(r->rank_acc);
+    knee__dealloc(r->central_w);
+    knee__dealloc(r->confidence);
+    knee__dealloc(r->sens_lo);
+    knee__dealloc(r->sens_hi);
     knee__match_scratch_free(r->scratch);
     knee__dealloc(r);
 }
@@ -43,7 +57,7 @@ const char *knee_result_errmsg(const knee_result *r)
 
 const char *knee_result_method(const knee_result *r)
 {
-    return r && r->rs ? "weighted-sum" : NULL;
+    return r && r->rs ? knee_method_name(r->method) : NULL;
 }
 
 size_t knee_result_criterion_count(const knee_result *r)
@@ -235,4 +249,131 @@ size_t knee_result_missing_fact_count(const knee_result *r) { return r && r->rs 
 const char *knee_result_missing_fact(const knee_result *r, size_t k)
 {
     return r && r->rs && k < r->missing_n ? r->missing[k] : NULL;
+}
+
+/* ---- method figures, dominance, analyses ------------------------------------------------------ */
+
+int knee_result_option_metric(const knee_result *r, size_t i, const char *name, double *value)
+{
+    const knee__opt *o = opt(r, i);
+    double v;
+    int m;
+    if (!o || !name || o->excluded)
+        return 0;
+    m = r->method;
+    if (strcmp(name, "weighted_sum") == 0)
+        v = o->ws_score;
+    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX))
+        v = o->closeness;
+    else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
+        v = o->phi_plus;
+    else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_minus") == 0)
+        v = o->phi_minus;
+    else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_net") == 0)
+        v = o->phi_net;
+    else if (m == KNEE_METHOD_VIKOR && strcmp(name, "S") == 0)
+        v = o->S;
+    else if (m == KNEE_METHOD_VIKOR && strcmp(name, "R") == 0)
+        v = o->R;
+    else if (m == KNEE_METHOD_VIKOR && strcmp(name, "Q") == 0)
+        v = o->Q;
+    else
+        return 0;
+    if (value)
+        *value = v;
+    return 1;
+}
+
+int knee_result_option_in_compromise(const knee_result *r, size_t i)
+{
+    const knee__opt *o = opt(r, i);
+    return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? o->in_compromise : 0;
+}
+
+size_t knee_result_dominator_count(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->dom_n : 0;
+}
+
+const char *knee_result_dominator(const knee_result *r, size_t i, size_t k)
+{
+    const knee__opt *o = opt(r, i);
+    return o && k < o->dom_n ? r->dominators[o->dom_off + k] : NULL;
+}
+
+uint64_t knee_result_smaa_samples(const knee_result *r) { return r && r->rs ? r->smaa_samples : 0; }
+uint64_t knee_result_smaa_seed(const knee_result *r) { return r && r->rs ? r->smaa_seed : 0; }
+
+/* The candidate index of result option i when SMAA ran, or KNEE__NONE. */
+static size_t smaa_alt(const knee_result *r, size_t i)
+{
+    const knee__opt *o = opt(r, i);
+    return o && r->smaa_samples && !o->excluded ? o->alt : KNEE__NONE;
+}
+
+double knee_result_rank_acceptability(const knee_result *r, size_t i, size_t rank)
+{
+    size_t a = smaa_alt(r, i);
+    if (a == KNEE__NONE || rank < 1 || rank > r->alts_n)
+        return NAN;
+    return r->rank_acc[a * r->alts_n + rank - 1];
+}
+
+double knee_result_central_weight(const knee_result *r, size_t i, size_t j)
+{
+    size_t a = smaa_alt(r, i);
+    if (a == KNEE__NONE || j >= r->rs->n_criteria || r->rank_acc[a * r->alts_n] == 0)
+        return NAN;
+    return r->central_w[a * r->rs->n_criteria + j];
+}
+
+double knee_result_confidence(const knee_result *r, size_t i)
+{
+    size_t a = smaa_alt(r, i);
+    if (a == KNEE__NONE || r->rank_acc[a * r->alts_n] == 0)
+        return NAN;
+    return r->confidence[a];
+}
+
+int knee_result_has_sensitivity(const knee_result *r)
+{
+    return r && r->rs ? r->has_sensitivity : 0;
+}
+
+int knee_result_sensitivity_interval(const knee_result *r, size_t j, double *lower, double *upper)
+{
+    if (!knee_result_has_sensitivity(r) || j >= r->rs->n_criteria)
+        return KNEE_ERANGE;
+    if (lower)
+        *lower = r->sens_lo[j];
+    if (upper)
+        *upper = r->sens_hi[j];
+    return KNEE_OK;
+}
+
+int knee_result_min_weight_change(const knee_result *r, size_t *criterion, double *delta,
+                                  size_t *new_winner)
+{
+    size_t i;
+    if (!knee_result_has_sensitivity(r) || !r->has_flip)
+        return 0;
+    if (criterion)
+        *criterion = r->flip_criterion;
+    if (delta)
+        *delta = r->flip_delta;
+    if (new_winner)
+        for (i = 0; i < r->order_n; i++)
+            if (r->order[i] == r->flip_winner)
+                *new_winner = i;
+    return 1;
+}
+
+double knee_result_winner_margin(const knee_result *r)
+{
+    return knee_result_has_sensitivity(r) ? r->margin : NAN;
+}
+
+int knee_result_winner_fragile(const knee_result *r)
+{
+    return knee_result_has_sensitivity(r) ? r->fragile : 0;
 }

@@ -31,12 +31,26 @@ typedef struct knee__cell {
 typedef struct knee__opt {
     size_t treatment;
     int rank, excluded;
-    double score;
+    double score;                  /* the method's score, higher is better */
+    double ws_score;               /* the weighted sum, always computed */
+    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;   /* per method */
+    unsigned char in_compromise;
+    size_t alt;                    /* index among the ranked candidates, or KNEE__NONE */
+    size_t dom_off, dom_n;         /* into dominators */
     size_t reason_off, reason_n, caution_off, caution_n;
     size_t fired_off, fired_n, unknown_off, unknown_n;
 } knee__opt;
 
 #define KNEE__VEC(T, name) T *name; size_t name##_n, name##_cap
+
+struct knee_compare_options {
+    int method;                    /* KNEE_METHOD_* */
+    double vikor_v;
+    uint64_t smaa_samples, smaa_seed;
+    double smaa_spread;
+    int sensitivity;
+    double fragile_margin;
+};
 
 struct knee_result {
     const knee_ruleset *rs;        /* NULL until filled */
@@ -57,6 +71,30 @@ struct knee_result {
     KNEE__VEC(knee__factval, blank);   /* all-unknown facts, for a comparison with no patient */
     knee__match_scratch *scratch;
     uint32_t scratch_limits[3];
+
+    int method;                        /* KNEE_METHOD_* used */
+    double vikor_v;
+    KNEE__VEC(const char *, dominators);
+    /* matrix methods and analyses work on the ranked candidates only */
+    KNEE__VEC(size_t, alts);           /* candidate -> opts index, in rule-file order */
+    KNEE__VEC(double, util);           /* alts x criteria utilities */
+    KNEE__VEC(unsigned char, known);   /* alts x criteria: counted in the score */
+    KNEE__VEC(int, dirs);
+    KNEE__VEC(double, work);
+    KNEE__VEC(size_t, order_work);
+    KNEE__VEC(unsigned char, flags);   /* VIKOR compromise set, per candidate */
+    KNEE__VEC(double, w_try);          /* weights tried by the sensitivity scan */
+    /* SMAA-2 */
+    uint64_t smaa_samples, smaa_seed;
+    KNEE__VEC(double, rank_acc);       /* alts x alts */
+    KNEE__VEC(double, central_w);      /* alts x criteria */
+    KNEE__VEC(double, confidence);     /* alts */
+    /* sensitivity of the winner */
+    int has_sensitivity, fragile, has_flip;
+    double margin, flip_delta, fragile_margin;
+    size_t flip_criterion, flip_winner;   /* flip_winner: opts index */
+    KNEE__VEC(double, sens_lo);
+    KNEE__VEC(double, sens_hi);
 };
 
 /* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. */

@@ -64,6 +64,8 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
     knee__sb_num(b, knee_result_cell_weight(r, i, j));
     knee__sb_str(b, ",\"contribution\":");
     knee__sb_num(b, knee_result_contribution(r, i, j));
+    knee__sb_str(b, ",\"missing\":");
+    knee__sb_json_str(b, knee_result_value_known(r, i, j) ? NULL : r->rs->criteria[j].missing_name);
     knee__sb_str(b, ",\"sources\":[");
     n = knee_result_value_source_count(r, i, j);
     for (k = 0; k < n; k++) {
@@ -81,6 +83,122 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
     knee__sb_str(b, "]}");
 }
 
+/* The method's own figures for a ranked option. */
+static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *o)
+{
+    switch (r->method) {
+    case KNEE_METHOD_TOPSIS:
+    case KNEE_METHOD_TOPSIS_MINMAX:
+        knee__sb_str(b, ",\"metrics\":{\"closeness\":");
+        knee__sb_num(b, o->closeness);
+        break;
+    case KNEE_METHOD_PROMETHEE2:
+        knee__sb_str(b, ",\"metrics\":{\"phi_plus\":");
+        knee__sb_num(b, o->phi_plus);
+        knee__sb_str(b, ",\"phi_minus\":");
+        knee__sb_num(b, o->phi_minus);
+        knee__sb_str(b, ",\"phi_net\":");
+        knee__sb_num(b, o->phi_net);
+        break;
+    case KNEE_METHOD_VIKOR:
+        knee__sb_str(b, ",\"metrics\":{\"S\":");
+        knee__sb_num(b, o->S);
+        knee__sb_str(b, ",\"R\":");
+        knee__sb_num(b, o->R);
+        knee__sb_str(b, ",\"Q\":");
+        knee__sb_num(b, o->Q);
+        knee__sb_str(b, o->in_compromise ? ",\"compromise\":true" : ",\"compromise\":false");
+        break;
+    default:
+        return;
+    }
+    knee__sb_str(b, "}");
+}
+
+static void smaa(knee__strbuf *b, const knee_result *r)
+{
+    size_t i, k, j, nc = r->rs->n_criteria;
+    knee__sb_printf(b, ",\n \"smaa\":{\"samples\":%llu,\"seed\":%llu,\"options\":[",
+                    (unsigned long long)r->smaa_samples, (unsigned long long)r->smaa_seed);
+    for (i = 0, k = 0; i < r->order_n; i++) {
+        const knee__opt *o = &r->opts[r->order[i]];
+        size_t rank;
+        double c;
+        if (o->excluded)
+            continue;
+        knee__sb_str(b, k++ ? ",\n  {\"id\":" : "\n  {\"id\":");
+        knee__sb_json_str(b, knee_result_option_id(r, i));
+        knee__sb_str(b, ",\"rank_acceptability\":[");
+        for (rank = 1; rank <= r->alts_n; rank++) {
+            if (rank > 1)
+                knee__sb_str(b, ",");
+            knee__sb_num(b, knee_result_rank_acceptability(r, i, rank));
+        }
+        knee__sb_str(b, "],\"central_weights\":");
+        if (isnan(knee_result_central_weight(r, i, 0))) {
+            knee__sb_str(b, "null");
+        } else {
+            knee__sb_str(b, "{");
+            for (j = 0; j < nc; j++) {
+                if (j)
+                    knee__sb_str(b, ",");
+                knee__sb_json_str(b, r->rs->criteria[j].id);
+                knee__sb_str(b, ":");
+                knee__sb_num(b, knee_result_central_weight(r, i, j));
+            }
+            knee__sb_str(b, "}");
+        }
+        knee__sb_str(b, ",\"confidence\":");
+        c = knee_result_confidence(r, i);
+        if (isnan(c))
+            knee__sb_str(b, "null");
+        else
+            knee__sb_num(b, c);
+        knee__sb_str(b, "}");
+    }
+    knee__sb_str(b, "]}");
+}
+
+static void sensitivity(knee__strbuf *b, const knee_result *r)
+{
+    size_t j, c, w;
+    double d;
+    knee__sb_str(b, ",\n \"sensitivity\":{\"winner\":");
+    knee__sb_json_str(b, knee_result_option_count(r) ? knee_result_option_id(r, 0) : NULL);
+    knee__sb_str(b, ",\"margin\":");
+    if (isnan(r->margin))
+        knee__sb_str(b, "null");
+    else
+        knee__sb_num(b, r->margin);
+    knee__sb_str(b, r->fragile ? ",\"fragile\":true,\"fragile_margin\":" : ",\"fragile\":false,\"fragile_margin\":");
+    knee__sb_num(b, r->fragile_margin);
+    knee__sb_str(b, ",\"criteria\":[");
+    for (j = 0; j < r->rs->n_criteria; j++) {
+        knee__sb_str(b, j ? ",{\"id\":" : "{\"id\":");
+        knee__sb_json_str(b, r->rs->criteria[j].id);
+        knee__sb_str(b, ",\"weight\":");
+        knee__sb_num(b, r->weights[j]);
+        knee__sb_str(b, ",\"lower\":");
+        knee__sb_num(b, r->sens_lo[j]);
+        knee__sb_str(b, ",\"upper\":");
+        knee__sb_num(b, r->sens_hi[j]);
+        knee__sb_str(b, "}");
+    }
+    knee__sb_str(b, "],\"smallest_change\":");
+    if (knee_result_min_weight_change(r, &c, &d, &w)) {
+        knee__sb_str(b, "{\"criterion\":");
+        knee__sb_json_str(b, r->rs->criteria[c].id);
+        knee__sb_str(b, ",\"delta\":");
+        knee__sb_num(b, d);
+        knee__sb_str(b, ",\"new_winner\":");
+        knee__sb_json_str(b, knee_result_option_id(r, w));
+        knee__sb_str(b, "}");
+    } else {
+        knee__sb_str(b, "null");
+    }
+    knee__sb_str(b, "}");
+}
+
 static void option(knee__strbuf *b, const knee_result *r, size_t i)
 {
     const knee__opt *o = &r->opts[r->order[i]];
@@ -94,7 +212,9 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
     } else {
         knee__sb_printf(b, ",\"rank\":%d,\"score\":", o->rank);
         knee__sb_num(b, o->score);
-        knee__sb_str(b, ",\"excluded\":false");
+        knee__sb_str(b, ",\"excluded\":false,\"weighted_sum\":");
+        knee__sb_num(b, o->ws_score);
+        metrics(b, r, o);
     }
     knee__sb_str(b, ",\"reasons\":");
     notes(b, r->reasons, o->reason_off, o->reason_n);
@@ -103,7 +223,9 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
     knee__sb_str(b, ",\"criteria\":[");
     for (j = 0; j < r->rs->n_criteria; j++)
         criterion(b, r, i, j);
-    knee__sb_str(b, "],\"rules_fired\":");
+    knee__sb_str(b, "],\"dominated_by\":");
+    str_list(b, r->dominators, o->dom_off, o->dom_n);
+    knee__sb_str(b, ",\"rules_fired\":");
     str_list(b, r->fired, o->fired_off, o->fired_n);
     knee__sb_str(b, ",\"unknown\":[");
     for (k = 0; k < o->unknown_n; k++) {
@@ -143,7 +265,14 @@ int knee_result_to_json(const knee_result *r, char **out, size_t *len)
     knee__sb_json_str(&b, rs->evidence_as_of);
     knee__sb_str(&b, "},\n \"library\":{\"version\":");
     knee__sb_json_str(&b, knee_version_string());
-    knee__sb_str(&b, "},\n \"method\":\"weighted-sum\",\n \"weights\":{");
+    knee__sb_str(&b, "},\n \"method\":");
+    knee__sb_json_str(&b, knee_method_name(r->method));
+    if (r->method == KNEE_METHOD_VIKOR) {
+        knee__sb_str(&b, ",\n \"method_options\":{\"v\":");
+        knee__sb_num(&b, r->vikor_v);
+        knee__sb_str(&b, "}");
+    }
+    knee__sb_str(&b, ",\n \"weights\":{");
     for (j = 0; j < rs->n_criteria; j++) {
         if (j)
             knee__sb_str(&b, ",");
@@ -156,6 +285,10 @@ int knee_result_to_json(const knee_result *r, char **out, size_t *len)
         option(&b, r, i);
     knee__sb_str(&b, "],\n \"missing_facts\":");
     str_list(&b, r->missing, 0, r->missing_n);
+    if (r->smaa_samples)
+        smaa(&b, r);
+    if (r->has_sensitivity)
+        sensitivity(&b, r);
     knee__sb_str(&b, "}\n");
     return knee__sb_finish(&b, out, len);
 }

@@ -191,7 +191,7 @@ int knee_ruleset_criterion_scale(const knee_ruleset *rs, size_t i, double *worst
 int knee_ruleset_criterion_missing_utility(const knee_ruleset *rs, size_t i, double *utility)
 {
     const knee__criterion *c = crit_at(rs, i);
-    if (!c || !c->has_missing_utility)
+    if (!c || c->missing != KNEE__MISSING_UTILITY)
         return 0;
     if (utility)
         *utility = c->missing_utility;

@@ -429,6 +429,61 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
     }
 }
 
+static void build_missing(builder *b, knee__criterion *cr, const knee__xnode *c)
+{
+    const char *policy = attr(c, "missing");
+    char reason[300];
+    cr->missing = KNEE__MISSING_RENORMALISE;
+    cr->missing_name = policy ? dup(b, policy) : "renormalise";
+    if (num_attr(b, c, "missing-utility", &cr->missing_utility) == 1) {
+        cr->missing = KNEE__MISSING_UTILITY;
+        cr->missing_name = "utility";
+        if (policy)
+            ERR(b, "missing-policy", attr_pos(c, "missing"), cr->id,
+                "criterion '%s': give missing= or missing-utility=, not both", cr->id);
+        return;
+    }
+    if (!policy || strcmp(policy, "renormalise") == 0)
+        return;
+    if (strcmp(policy, "worst") == 0 || strcmp(policy, "best") == 0) {
+        cr->missing = KNEE__MISSING_UTILITY;
+        cr->missing_utility = policy[0] == 'b' ? 1.0 : 0.0;
+    } else {
+        cr->missing = KNEE__MISSING_REFUSE;
+        snprintf(reason, sizeof reason,
+                 "No sourced value for %s; this rule file does not score an option without one",
+                 cr->label);
+        cr->refuse_reason = dup(b, reason);
+    }
+}
+
+static void build_preference(builder *b, knee__criterion *cr, const knee__xnode *pn)
+{
+    static const char *const names[] = {"usual", "u-shape", "v-shape", "level", "linear", "gaussian"};
+    const char *fn;
+    int i, hq, hp, hs;
+    cr->pref_type = 0;
+    if (!pn || !(fn = attr(pn, "function")))
+        return;
+    for (i = 0; i < 6; i++)
+        if (strcmp(fn, names[i]) == 0)
+            cr->pref_type = i;
+    hq = num_attr(b, pn, "q", &cr->pref_q) == 1;
+    hp = num_attr(b, pn, "p", &cr->pref_p) == 1;
+    hs = num_attr(b, pn, "s", &cr->pref_s) == 1;
+    /* which thresholds each function needs (Brans & Vincke 1985) */
+    if (((cr->pref_type == 1 || cr->pref_type == 3 || cr->pref_type == 4) && !hq) ||
+        ((cr->pref_type == 2 || cr->pref_type == 3 || cr->pref_type == 4) && !hp) ||
+        (cr->pref_type == 5 && !hs))
+        ERR(b, "preference", pn->pos, cr->id,
+            "criterion '%s': the %s preference function needs %s", cr->id, fn,
+            cr->pref_type == 5 ? "s" : cr->pref_type == 1 ? "q" : cr->pref_type == 2 ? "p" : "q and p");
+    else if ((hq && cr->pref_q < 0) || (hp && cr->pref_p < 0) || (hs && cr->pref_s <= 0) ||
+             (hq && hp && cr->pref_p < cr->pref_q))
+        ERR(b, "preference", pn->pos, cr->id,
+            "criterion '%s': thresholds must satisfy 0 <= q <= p and s > 0", cr->id);
+}
+
 static void build_criteria(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
@@ -460,7 +515,8 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         if (num_attr(b, c, "weight", &cr->weight) == 1 && cr->weight < 0)
             ERR(b, "weight", attr_pos(c, "weight"), cr->id, "weight must not be negative");
         total += cr->weight > 0 ? cr->weight : 0;
-        cr->has_missing_utility = num_attr(b, c, "missing-utility", &cr->missing_utility) == 1;
+        build_missing(b, cr, c);
+        build_preference(b, cr, child(c, "preference"));
         scale = child(c, "scale");
         if (scale)
             build_scale(b, cr, scale);
@@ -1040,6 +1096,9 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->evidence_as_of = dup(&b, attr(root, "evidence-as-of") ? attr(root, "evidence-as-of") : "");
     rs->publisher = dup(&b, attr(root, "publisher"));
     rs->description = child_text(&b, root, "description");
+    rs->method = KNEE_METHOD_WEIGHTED_SUM;
+    if (attr(root, "method"))
+        rs->method = knee_method_from_name(attr(root, "method"));
     rs->max_string_bytes = (size_t)knee__limit(opts, KNEE_LIMIT_STRING_BYTES);
     rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
     rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);

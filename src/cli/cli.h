@@ -58,6 +58,14 @@ int cli_fail_diag(const char *what, int status, const knee_diag *d, const char *
  * when a diagnostic names none. */
 void cli_print_diags(FILE *out, const knee_diag *d, const char *file);
 
+/* ---- analyses as text (analyses.c) --------------------------------------------------------- */
+
+/* Method figures, dominance, SMAA, sensitivity and (when why is "A,B") why A ranks where it
+ * does against B, as text after the table. Returns 0, or -1 when out of memory. */
+int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why);
+/* Find options "A,B" (ids) in a result; prints the problem and returns -1 if one is missing. */
+int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b);
+
 /* ---- rule file loading (rules.c) ---------------------------------------------------------- */
 
 /* Load path, or the built-in rules when path is NULL. On failure the problem is printed

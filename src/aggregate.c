@@ -1,0 +1,175 @@
+/* aggregate.c - turn the options' criterion utilities into one score per option by the chosen
+ * method (docs/methods.md, "How the engine feeds the methods"). Every method works on the
+ * utilities of the rule file's value functions (0 to 1, more is better) of the options that are
+ * not excluded; a value left out under the renormalise policy is a missing cell for the
+ * kernels. The weighted sum is computed for every option whatever the method, because the
+ * explanations (contributions, "why") are stated in its terms. */
+#include <math.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "alloc.h"
+#include "mcda.h"
+
+int knee__counted(const knee__criterion *c, const knee__value *v)
+{
+    return v->known || c->missing == KNEE__MISSING_UTILITY;
+}
+
+/* Build the candidate matrix: r->alts, r->util, r->known, r->dirs. */
+static int build_matrix(knee_result *r)
+{
+    const knee_ruleset *rs = r->rs;
+    size_t nc = rs->n_criteria, i, j, n = 0;
+    if (KNEE__RESERVE(r, alts, r->opts_n) || KNEE__RESERVE(r, util, r->opts_n * nc) ||
+        KNEE__RESERVE(r, known, r->opts_n * nc) || KNEE__RESERVE(r, dirs, nc))
+        return KNEE_ENOMEM;
+    for (i = 0; i < r->opts_n; i++) {
+        knee__opt *o = &r->opts[i];
+        o->alt = KNEE__NONE;
+        if (o->excluded)
+            continue;
+        o->alt = n;
+        r->alts[n] = i;
+        for (j = 0; j < nc; j++) {
+            const knee__cell *c = &r->cells[i * nc + j];
+            r->util[n * nc + j] = c->utility;
+            r->known[n * nc + j] = (unsigned char)knee__counted(&rs->criteria[j], &c->v);
+        }
+        n++;
+    }
+    for (j = 0; j < nc; j++)
+        r->dirs[j] = 1;
+    r->alts_n = n;
+    return KNEE_OK;
+}
+
+/* r->work layout: [0, OUT) the kernels' own work space (TOPSIS needs n*nc + 2nc, VIKOR 2nc + n);
+ * then four output rows of n doubles each: OUT + k*n. */
+#define OUT(n, nc) ((n) * (nc) + 2 * (nc) + (n) + 4)
+
+static int reserve_work(knee_result *r, size_t n, size_t nc)
+{
+    if (KNEE__RESERVE(r, work, OUT(n, nc) + 4 * n + 4) || KNEE__RESERVE(r, order_work, n + 1) ||
+        KNEE__RESERVE(r, flags, n + 1))
+        return KNEE_ENOMEM;
+    return KNEE_OK;
+}
+
+double *knee__out_row(knee_result *r, size_t k)
+{
+    return r->work + OUT(r->alts_n, r->rs->n_criteria) + k * r->alts_n;
+}
+
+static void preference_fns(const knee_ruleset *rs, knee__pref_fn *fn)
+{
+    size_t j;
+    for (j = 0; j < rs->n_criteria; j++) {
+        const knee__criterion *c = &rs->criteria[j];
+        /* thresholds are in the criterion's unit: map them onto the utility scale */
+        double span = c->n_levels ? 1.0 : fabs(c->best - c->worst);
+        fn[j].type = c->pref_type;
+        fn[j].q = c->pref_q / span;
+        fn[j].p = c->pref_p / span;
+        fn[j].s = c->pref_s / span;
+    }
+}
+
+int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const double *w,
+                             double *out)
+{
+    const knee_ruleset *rs = r->rs;
+    size_t n = r->alts_n, nc = rs->n_criteria, a, j;
+    knee__matrix m;
+    m.n_alt = n;
+    m.n_crit = nc;
+    m.x = r->util;
+    m.known = r->known;
+    m.direction = r->dirs;
+    m.w = w;
+    switch (method) {
+    case KNEE_METHOD_TOPSIS:
+    case KNEE_METHOD_TOPSIS_MINMAX:
+        return knee__topsis(&m, method == KNEE_METHOD_TOPSIS ? KNEE__NORM_VECTOR : KNEE__NORM_MINMAX,
+                            out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
+    case KNEE_METHOD_PROMETHEE2: {
+        knee__pref_fn fn[64];
+        double *plus = knee__out_row(r, 0), *minus = knee__out_row(r, 1);
+        if (nc > 64)
+            return KNEE_ELIMIT;
+        preference_fns(rs, fn);
+        return knee__promethee2(&m, fn, plus, minus, out) == 0 ? KNEE_OK : KNEE_EINVAL;
+    }
+    case KNEE_METHOD_VIKOR: {
+        double *S = knee__out_row(r, 2), *R = knee__out_row(r, 0), *Q = knee__out_row(r, 1);
+        if (knee__vikor(&m, vikor_v, S, R, Q, r->flags, r->work, r->order_work) != 0)
+            return KNEE_EINVAL;
+        for (a = 0; a < n; a++)
+            out[a] = 1.0 - Q[a];
+        return KNEE_OK;
+    }
+    default:   /* weighted sum over each option's counted criteria, weights rescaled */
+        for (a = 0; a < n; a++) {
+            double num = 0, den = 0;
+            for (j = 0; j < nc; j++)
+                if (r->known[a * nc + j]) {
+                    num += w[j] * r->util[a * nc + j];
+                    den += w[j];
+                }
+            out[a] = den > 0 ? num / den : 0;
+        }
+        return KNEE_OK;
+    }
+}
+
+int knee__aggregate(knee_result *r, const knee_compare_options *o)
+{
+    const knee_ruleset *rs = r->rs;
+    size_t n, nc = rs->n_criteria, a;
+    int rc;
+    double *scores;
+    (void)nc;
+    r->method = o && o->method ? o->method : rs->method;
+    if ((rc = build_matrix(r)) != KNEE_OK)
+        return rc;
+    n = r->alts_n;
+    if ((rc = reserve_work(r, n, nc)) != KNEE_OK)
+        return rc;
+    if (r->method == KNEE_METHOD_WEIGHTED_SUM || n == 0)
+        return KNEE_OK;
+    scores = knee__out_row(r, 3);
+    switch (r->method) {
+    case KNEE_METHOD_TOPSIS:
+    case KNEE_METHOD_TOPSIS_MINMAX:
+        if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
+            return rc;
+        for (a = 0; a < n; a++)
+            r->opts[r->alts[a]].score = r->opts[r->alts[a]].closeness = scores[a];
+        return KNEE_OK;
+    case KNEE_METHOD_PROMETHEE2:
+        if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
+            return rc;
+        for (a = 0; a < n; a++) {
+            knee__opt *op = &r->opts[r->alts[a]];
+            op->phi_plus = knee__out_row(r, 0)[a];
+            op->phi_minus = knee__out_row(r, 1)[a];
+            op->score = op->phi_net = scores[a];
+        }
+        return KNEE_OK;
+    case KNEE_METHOD_VIKOR:
+        if ((rc = knee__scores_for_weights(r, r->method, o ? o->vikor_v : 0.5, r->weights,
+                                           scores)) != KNEE_OK)
+            return rc;
+        for (a = 0; a < n; a++) {
+            knee__opt *op = &r->opts[r->alts[a]];
+            op->S = knee__out_row(r, 2)[a];
+            op->R = knee__out_row(r, 0)[a];
+            op->Q = knee__out_row(r, 1)[a];
+            op->score = 1.0 - op->Q;
+            op->in_compromise = r->flags[a];
+        }
+        return KNEE_OK;
+    default:
+        return KNEE_OK;
+    }
+}

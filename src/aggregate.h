@@ -1,0 +1,25 @@
+/* aggregate.h - scores by method (aggregate.c) and the analyses built on them (analysis.c). */
+#ifndef KNEE_AGGREGATE_H
+#define KNEE_AGGREGATE_H
+
+#include "result.h"
+
+/* Utility of a value on criterion c's absolute scale, in [0, 1] (evaluate.c). */
+double knee__utility(const knee__criterion *c, const knee__value *v);
+/* 1 if a value takes part in its option's score (known, or scored by a missing policy). */
+int knee__counted(const knee__criterion *c, const knee__value *v);
+/* Build the candidate matrix and score the candidates by the method asked for (or the rule
+ * file's); the weighted sum is already in every option. */
+int knee__aggregate(knee_result *r, const knee_compare_options *o);
+/* The candidates' scores under weights w (sum 1) by method, into out[alts_n]. */
+int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const double *w,
+                             double *out);
+/* Output row k (0..3) of the work space, alts_n doubles. */
+double *knee__out_row(knee_result *r, size_t k);
+
+/* analysis.c */
+int knee__dominance(knee_result *r);
+int knee__sensitivity(knee_result *r, const knee_compare_options *o);
+int knee__smaa_run(knee_result *r, const knee_compare_options *o);
+
+#endif
