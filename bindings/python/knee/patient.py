@@ -1,0 +1,194 @@
+"""Patients: typed facts and preference weights, checked against a ruleset's declarations."""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import numbers
+import os
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
+
+from ._errors import PatientError, Status, load_message
+from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle
+
+if TYPE_CHECKING:
+    from .ruleset import Ruleset
+
+#: A fact value: a number (number and integer facts), a bool, a str (parsed by the fact's
+#: declared type, as on the command line: "72", "yes", "a,b"), a collection of str (a set
+#: fact), or None (unknown).
+FactValue = Union[None, bool, int, float, str, Iterable[str]]
+Facts = Mapping[str, FactValue]
+Weights = Mapping[str, float]
+
+_SETS = (list, tuple, set, frozenset)
+
+
+def _number(fact: str, value: numbers.Real) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise PatientError(Status.ERANGE, "fact '%s': %r is too large" % (fact, value)) from None
+
+
+def set_fact(p: int, types: Mapping[str, str], fact: str, value: FactValue) -> None:
+    """Set one fact on the C patient ``p`` according to the Python type of ``value``;
+    ``types`` maps the ruleset's fact ids to their declared types."""
+    name = cstr(fact, "a fact name", PatientError)
+    if value is None:
+        lib.knee_patient_unset(p, name)
+    elif isinstance(value, bool):  # before numbers: bool is an int
+        lib.knee_patient_set_bool(p, name, int(value))
+    elif isinstance(value, numbers.Real):
+        lib.knee_patient_set_number(p, name, _number(fact, value))
+    elif isinstance(value, str):
+        lib.knee_patient_set_text(p, name, cstr(value, "fact '%s'" % fact, PatientError))
+    elif isinstance(value, _SETS):
+        if fact in types and types[fact] != "set":
+            raise PatientError(Status.ETYPE, "fact '%s' is a %s, not a set" % (fact, types[fact]))
+        members = [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
+        # One member at a time, so that a member may contain a comma.
+        lib.knee_patient_unset(p, name)
+        try:
+            for m in members:
+                lib.knee_patient_add_to_set(p, name, m)
+            if not members:  # known and empty: a set text with no members
+                lib.knee_patient_set_text(p, name, b",")
+        except PatientError:
+            lib.knee_patient_unset(p, name)  # never half set: unknown
+            raise
+    else:
+        raise PatientError(Status.ETYPE, "fact '%s': cannot use a %s as a fact value (use a "
+                           "number, bool, str, a list of str, or None)"
+                           % (fact, type(value).__name__))
+
+
+def set_weight(p: int, criterion: str, weight: float) -> None:
+    """Set one preference weight on the C patient ``p``."""
+    name = cstr(criterion, "a criterion name", PatientError)
+    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
+        raise PatientError(Status.EWEIGHT, "criterion '%s': a weight must be a number, not %s"
+                           % (criterion, type(weight).__name__))
+    try:
+        w = float(weight)
+    except OverflowError:
+        w = math.inf
+    lib.knee_patient_set_weight(p, name, w)
+
+
+def apply(p: int, types: Mapping[str, str], facts: Optional[Facts],
+          weights: Optional[Weights]) -> None:
+    """Set every fact and weight given on the C patient ``p`` (``types``: as for set_fact)."""
+    for fact, value in (facts or {}).items():
+        set_fact(p, types, fact, value)
+    for criterion, weight in (weights or {}).items():
+        set_weight(p, criterion, weight)
+
+
+class Patient:
+    """A patient for one ruleset: facts and per-criterion preference weights.
+
+    Every setter checks the value against the rule file's declaration and raises
+    :class:`PatientError` with the reason (unknown fact, wrong type, out of range, not an
+    allowed value, bad weight). A Patient keeps its ruleset alive. Use it from one thread at a
+    time (uses are serialised by a lock); close it with close() or a ``with`` block.
+
+    Most code does not need a Patient: ``ruleset.compare(facts, weights)`` makes one. Use it to
+    load a patient file, or to change a few facts between comparisons.
+    """
+
+    def __init__(self, ruleset: "Ruleset", facts: Optional[Facts] = None,
+                 weights: Optional[Weights] = None) -> None:
+        """A patient for ``ruleset`` with the given facts and weights (see :meth:`set`)."""
+        with ruleset._handle as rs:
+            self._handle = new_handle(lib.knee_patient_new, lib.knee_patient_free, "patient", rs,
+                                      exclusive=True, parent=ruleset._handle)
+        self.ruleset: "Ruleset" = ruleset
+        try:
+            self.update(facts, weights)
+        except BaseException:
+            self.close()
+            raise
+
+    def set(self, fact: str, value: FactValue) -> None:
+        """Set a fact. int/float: a number or integer fact; bool: a boolean fact; str: parsed
+        by the fact's declared type ("72", "yes"/"no", any text, "a,b" for a set); a list,
+        tuple or set of str: a set fact's members (``[]`` = known to be empty); None: unknown.
+        On failure the fact keeps its old value (a set fact becomes unknown)."""
+        with self._handle as p:
+            set_fact(p, self.ruleset._fact_types, fact, value)
+
+    def update(self, facts: Optional[Facts] = None, weights: Optional[Weights] = None) -> None:
+        """Set several facts and weights, in order; stops at the first error."""
+        with self._handle as p:
+            apply(p, self.ruleset._fact_types, facts, weights)
+
+    def unset(self, fact: str) -> None:
+        """Make a fact unknown again."""
+        self.set(fact, None)
+
+    def has(self, fact: str) -> bool:
+        """True if the patient has a value for ``fact``."""
+        name = cstr(fact, "a fact name", PatientError)
+        with self._handle as p:
+            status = lib.knee_patient_has(p, name)
+        if status < 0:
+            raise PatientError(status, "fact '%s': %s" % (fact, lib.knee_strerror(status)))
+        return bool(status)
+
+    def set_weight(self, criterion: str, weight: float) -> None:
+        """Set the preference weight of one criterion (finite, >= 0); it overrides the rule
+        file's default. Weights are normalised to sum 1 at comparison."""
+        with self._handle as p:
+            set_weight(p, criterion, weight)
+
+    def clear(self) -> None:
+        """Forget every fact and weight."""
+        with self._handle as p:
+            lib.knee_patient_clear(p)
+
+    def load(self, path: Union[str, "os.PathLike[str]"],
+             limits: Optional[Mapping[str, int]] = None) -> None:
+        """Read a patient XML file (docs/patient-format.md) into this patient. All or nothing:
+        on failure the patient is unchanged and PatientError.diagnostics lists every problem."""
+        self._load(lambda p, o, d: lib.knee_patient_load_file(p, os.fsencode(path), o, d),
+                   "patient file '%s'" % os.fspath(path), limits)
+
+    def load_string(self, xml: Union[str, bytes], name: Optional[str] = None,
+                    limits: Optional[Mapping[str, int]] = None) -> None:
+        """As :meth:`load`, from the text of a patient file; ``name`` is used in diagnostics."""
+        data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        cname = None if name is None else cstr(name, "name", PatientError)
+        self._load(lambda p, o, d: lib.knee_patient_load_memory(p, data, len(data), cname, o, d),
+                   "patient '%s'" % (name or "<memory>"), limits)
+
+    def _load(self, call: Any, what: str, limits: Optional[Mapping[str, int]]) -> None:
+        diag = ctypes.c_void_p()
+        with self._handle as p, Options(limits) as opts:
+            try:
+                status = call(p, opts, ctypes.byref(diag))
+                found = diagnostics(diag.value)
+                reason = lib.knee_patient_errmsg(p) or lib.knee_strerror(status)
+            finally:
+                lib.knee_diag_free(diag)
+        if status < 0:
+            raise PatientError(status, load_message(what, status, reason if not found else
+                                                    lib.knee_strerror(status), found), found)
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._handle.closed
+
+    def close(self) -> None:
+        """Free the C patient. Idempotent; using a closed patient raises KneeError."""
+        self._handle.close()
+
+    def __enter__(self) -> "Patient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<knee.Patient for %s%s>" % (self.ruleset._label, " (closed)" if self.closed else "")

@@ -1,0 +1,319 @@
+"""Comparison results as plain Python data, matching the JSON contract (docs/result-contract.md).
+
+The dataclasses' fields have the names and order of the contract's keys, so
+``dataclasses.asdict(option)`` equals the option's object in ``result.to_dict()["options"]``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional
+
+from ._errors import KneeError, Status
+from ._lib import Handle, lib, take_string
+
+if TYPE_CHECKING:
+    from .ruleset import Ruleset
+
+
+@dataclass
+class Note:
+    """An exclusion reason or a caution: its text, the rule that gave it, and the source the
+    rule cites (or None)."""
+
+    text: str
+    rule: str
+    source: Optional[str]
+
+
+@dataclass
+class CriterionValue:
+    """One option's value on one criterion, and how it entered the score.
+
+    ``value``/``low``/``high``: the numeric value used (typical) and its range, None for an
+    ordinal or unknown value; ``level``: the ordinal level id, None for a numeric or unknown
+    value; ``known``: False when the rule file marks the value unknown; ``utility``: the value
+    on the criterion's absolute 0-1 scale; ``weight``: the weight this option's score gives the
+    criterion (the normalised weight rescaled over the criteria the option has values for);
+    ``contribution``: weight x utility; ``sources``: the value's sources, then those of each
+    rule that changed it; ``rules``: the rules that changed it, in the order applied.
+    """
+
+    id: str
+    known: bool
+    value: Optional[float]
+    low: Optional[float]
+    high: Optional[float]
+    level: Optional[str]
+    utility: float
+    weight: float
+    contribution: float
+    sources: List[str]
+    rules: List[str]
+
+
+@dataclass
+class UnknownRule:
+    """A rule whose condition could not be decided, and the missing facts that would decide it."""
+
+    rule: str
+    facts: List[str]
+
+
+@dataclass
+class OptionResult:
+    """One treatment option in a result. ``rank`` is 1-based and ``score`` in [0, 1]; both are
+    None for an excluded option (``reasons`` says why). ``criteria`` follows the rule file's
+    criterion order; ``rules_fired`` lists the rules whose condition was true."""
+
+    id: str
+    name: str
+    rank: Optional[int]
+    score: Optional[float]
+    excluded: bool
+    reasons: List[Note]
+    cautions: List[Note]
+    criteria: List[CriterionValue]
+    rules_fired: List[str]
+    unknown: List[UnknownRule]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "OptionResult":
+        """An OptionResult from its object in the JSON contract (keys added to the contract
+        after this binding was written are ignored)."""
+        return cls(
+            id=d["id"], name=d["name"], rank=d["rank"], score=d["score"],
+            excluded=d["excluded"],
+            reasons=[_make(Note, n) for n in d["reasons"]],
+            cautions=[_make(Note, n) for n in d["cautions"]],
+            criteria=[_make(CriterionValue, c) for c in d["criteria"]],
+            rules_fired=list(d["rules_fired"]),
+            unknown=[_make(UnknownRule, u) for u in d["unknown"]])
+
+
+class Ranking(NamedTuple):
+    """The light form of one option's outcome (``compare_many(..., full=False)``)."""
+
+    id: str
+    rank: Optional[int]   # None when excluded
+    score: Optional[float]  # None when excluded
+
+
+def _make(cls: Any, d: Dict[str, Any]) -> Any:
+    """cls from the keys of d that are its fields."""
+    return cls(**{f.name: d[f.name] for f in dataclasses.fields(cls)})
+
+
+def _num(x: float) -> Optional[float]:
+    return None if math.isnan(x) else x
+
+
+def _notes(r: int, i: int, count: Any, text: Any, rule: Any, source: Any) -> List[Note]:
+    return [Note(text(r, i, k), rule(r, i, k), source(r, i, k)) for k in range(count(r, i))]
+
+
+def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
+    L = lib
+    return CriterionValue(
+        id=cid,
+        known=bool(L.knee_result_value_known(r, i, j)),
+        value=_num(L.knee_result_value(r, i, j)),
+        low=_num(L.knee_result_value_low(r, i, j)),
+        high=_num(L.knee_result_value_high(r, i, j)),
+        level=L.knee_result_value_level(r, i, j),
+        utility=L.knee_result_utility(r, i, j),
+        weight=L.knee_result_cell_weight(r, i, j),
+        contribution=L.knee_result_contribution(r, i, j),
+        sources=[L.knee_result_value_source(r, i, j, k)
+                 for k in range(L.knee_result_value_source_count(r, i, j))],
+        rules=[L.knee_result_value_rule(r, i, j, k)
+               for k in range(L.knee_result_value_rule_count(r, i, j))])
+
+
+def read_options(r: int) -> List[OptionResult]:
+    """Every option of the C result ``r``, through its accessors."""
+    L = lib
+    crit = [L.knee_result_criterion_id(r, j) for j in range(L.knee_result_criterion_count(r))]
+    out = []
+    for i in range(L.knee_result_option_count(r)):
+        excluded = bool(L.knee_result_option_excluded(r, i))
+        out.append(OptionResult(
+            id=L.knee_result_option_id(r, i),
+            name=L.knee_result_option_name(r, i),
+            rank=None if excluded else L.knee_result_option_rank(r, i),
+            score=None if excluded else L.knee_result_option_score(r, i),
+            excluded=excluded,
+            reasons=_notes(r, i, L.knee_result_reason_count, L.knee_result_reason_text,
+                           L.knee_result_reason_rule, L.knee_result_reason_source),
+            cautions=_notes(r, i, L.knee_result_caution_count, L.knee_result_caution_text,
+                            L.knee_result_caution_rule, L.knee_result_caution_source),
+            criteria=[_criterion(r, i, j, cid) for j, cid in enumerate(crit)],
+            rules_fired=[L.knee_result_fired_rule(r, i, k)
+                         for k in range(L.knee_result_fired_count(r, i))],
+            unknown=[UnknownRule(L.knee_result_unknown_rule(r, i, k),
+                                 [L.knee_result_unknown_fact(r, i, k, f)
+                                  for f in range(L.knee_result_unknown_fact_count(r, i, k))])
+                     for k in range(L.knee_result_unknown_count(r, i))]))
+    return out
+
+
+def read_weights(r: int) -> Dict[str, float]:
+    """The normalised weights of the C result ``r``, by criterion id."""
+    return {lib.knee_result_criterion_id(r, j): lib.knee_result_weight(r, j)
+            for j in range(lib.knee_result_criterion_count(r))}
+
+
+def read_missing_facts(r: int) -> List[str]:
+    """The missing facts of the C result ``r``."""
+    return [lib.knee_result_missing_fact(r, k)
+            for k in range(lib.knee_result_missing_fact_count(r))]
+
+
+def read_rankings(r: int) -> List[Ranking]:
+    """Each option's id, rank and score from the C result ``r`` (result order)."""
+    L = lib
+    out = []
+    for i in range(L.knee_result_option_count(r)):
+        if L.knee_result_option_excluded(r, i):
+            out.append(Ranking(L.knee_result_option_id(r, i), None, None))
+        else:
+            out.append(Ranking(L.knee_result_option_id(r, i), L.knee_result_option_rank(r, i),
+                               L.knee_result_option_score(r, i)))
+    return out
+
+
+def read_json(r: int) -> str:
+    """The C result ``r`` as JSON text (knee_result_to_json)."""
+    out, n = ctypes.c_void_p(), ctypes.c_size_t()
+    lib.knee_result_to_json(r, ctypes.byref(out), ctypes.byref(n))
+    return take_string(out, n.value)
+
+
+class Result:
+    """The comparison of every option for one patient.
+
+    Its data is plain Python, read from the C result when first asked for: ``options``
+    (ranked options by rank, then excluded ones in rule-file order), ``weights``,
+    ``missing_facts``, ``method``; ``to_dict()`` and ``to_json()`` give the JSON contract of
+    docs/result-contract.md exactly. A Result from :meth:`Ruleset.compare` owns a C result and
+    keeps its ruleset alive until close() (or a ``with`` block) frees it; a Result from
+    :meth:`Ruleset.compare_many` holds only its JSON text. Either way, after close() every
+    accessor raises KneeError.
+    """
+
+    def __init__(self, ruleset: "Ruleset", handle: Optional[Handle] = None,
+                 json_text: Optional[str] = None) -> None:
+        """Not for direct use: results come from Ruleset.compare() and compare_many()."""
+        self.ruleset: "Ruleset" = ruleset
+        self._handle = handle
+        self._json = json_text
+        self._dict: Optional[Dict[str, Any]] = None
+        self._options: Optional[List[OptionResult]] = None
+        self._closed = False
+
+    # -- data -------------------------------------------------------------------------------
+
+    def _check(self) -> None:
+        if self._closed:
+            raise KneeError(Status.EINVAL, "the result is closed")
+
+    def _from_c(self, read: Any) -> Any:
+        assert self._handle is not None
+        with self._handle as r:
+            return read(r)
+
+    @property
+    def options(self) -> List[OptionResult]:
+        """Every option: ranked ones by rank, then excluded ones in rule-file order."""
+        self._check()
+        if self._options is None:
+            if self._handle is not None:
+                self._options = self._from_c(read_options)
+            else:
+                self._options = [OptionResult.from_dict(o) for o in self._parsed()["options"]]
+        return self._options
+
+    @property
+    def top(self) -> Optional[OptionResult]:
+        """The option ranked first, or None when every option is excluded."""
+        return next((o for o in self.options if not o.excluded), None)
+
+    def option(self, option_id: str) -> OptionResult:
+        """The option with this id (KeyError if the rule file has none)."""
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+    @property
+    def weights(self) -> Dict[str, float]:
+        """The normalised weights used (sum 1), by criterion id, in rule-file order."""
+        self._check()
+        if self._handle is None:
+            return dict(self._parsed()["weights"])
+        return self._from_c(read_weights)
+
+    @property
+    def missing_facts(self) -> List[str]:
+        """Every fact some undecided rule needs: asking for these would sharpen the result."""
+        self._check()
+        if self._handle is None:
+            return list(self._parsed()["missing_facts"])
+        return self._from_c(read_missing_facts)
+
+    @property
+    def method(self) -> str:
+        """The aggregation method, e.g. ``'weighted-sum'``."""
+        self._check()
+        if self._handle is None:
+            return str(self._parsed()["method"])
+        return str(self._from_c(lib.knee_result_method))
+
+    def to_json(self) -> str:
+        """The result as the JSON text libknee writes (knee_result_to_json), unchanged."""
+        self._check()
+        if self._json is None:
+            self._json = self._from_c(read_json)
+        return self._json
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON contract as Python data: ``json.loads(self.to_json())``. A new dict each
+        call, so changing it does not change the result."""
+        return json.loads(self.to_json())
+
+    def _parsed(self) -> Dict[str, Any]:
+        """The JSON contract, parsed once (for a Result that holds only its JSON text)."""
+        if self._dict is None:
+            self._dict = self.to_dict()
+        return self._dict
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Free the C result and the data read from it. Idempotent."""
+        self._closed = True
+        self._options = self._dict = self._json = None
+        if self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self) -> "Result":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self._closed:
+            return "<knee.Result (closed)>"
+        ranked = ", ".join("%d. %s %.3f" % (o.rank, o.id, o.score)
+                           for o in self.options if not o.excluded)
+        return "<knee.Result %s: %s>" % (self.ruleset._label, ranked or "every option excluded")

@@ -1,0 +1,385 @@
+"""Rulesets: loading rule files, their metadata, and comparing options for patients."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+
+from ._errors import Diagnostic, KneeError, LoadError, Status, load_message
+from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
+from .patient import Facts, Patient, Weights, apply
+from .result import Ranking, Result, read_json, read_rankings
+
+PathLike = Union[str, "os.PathLike[str]"]
+Limits = Mapping[str, int]
+
+_FACT_TYPES = {1: "number", 2: "integer", 3: "boolean", 4: "string", 5: "set"}
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    """A treatment option of the rule file."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of an ordinal criterion (``label`` is the id when the file gives none)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    """A criterion the options are compared on.
+
+    ``direction`` is ``'minimize'`` or ``'maximize'``; ``weight`` the rule file's default
+    (not normalised); ``levels`` the ordinal levels from the least to the most of the quantity
+    (empty for a numeric criterion); ``scale`` a numeric criterion's ``(worst, best)``
+    (None for an ordinal one); ``missing_utility`` the utility an unknown value gets, or None
+    when an unknown value is left out of the score.
+    """
+
+    id: str
+    label: str
+    unit: Optional[str]
+    direction: str
+    weight: float
+    levels: Tuple[Level, ...]
+    scale: Optional[Tuple[float, float]]
+    missing_utility: Optional[float]
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    """A fact the rule file declares. ``type`` is one of ``'number'``, ``'integer'``,
+    ``'boolean'``, ``'string'``, ``'set'``; ``min``/``max`` the declared bounds (or None);
+    ``values`` the allowed values of a string or set fact (empty: any value)."""
+
+    id: str
+    type: str
+    label: str
+    unit: Optional[str]
+    min: Optional[float]
+    max: Optional[float]
+    values: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source the rule file cites."""
+
+    id: str
+    title: str
+    url: Optional[str]
+    year: int
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """The outcome of a rule file's own test cases: counts, and one line per failed
+    expectation (``"case-id: option: expected ..., got ..."``)."""
+
+    cases: int
+    failed: int
+    failures: Tuple[str, ...]
+
+
+def _load(call: Callable[[Any, Optional[int], Any], int], what: str,
+          limits: Optional[Limits]) -> Tuple[Handle, List[Diagnostic]]:
+    """Run a knee_ruleset_load_* call; (handle, warnings) or LoadError with every problem."""
+    out, diag = ctypes.c_void_p(), ctypes.c_void_p()
+    with Options(limits) as opts:
+        try:
+            status = call(ctypes.byref(out), opts, ctypes.byref(diag))
+            found = diagnostics(diag.value)
+        finally:
+            lib.knee_diag_free(diag)
+    if status < 0:
+        raise LoadError(status, load_message(what, status, lib.knee_strerror(status), found), found)
+    return Handle(out.value, lib.knee_ruleset_free, "ruleset"), found  # type: ignore[arg-type]
+
+
+def check(path: PathLike, limits: Optional[Limits] = None) -> List[Diagnostic]:
+    """Load a rule file only to check it: every problem found (errors and warnings) as
+    Diagnostic objects, in file order; ``[]`` for a clean file. A file that cannot be read is
+    reported as an ``io`` diagnostic, not raised. Raises KneeError only when the check itself
+    fails (e.g. out of memory) or ``limits`` is invalid."""
+    out, diag = ctypes.c_void_p(), ctypes.c_void_p()
+    with Options(limits) as opts:
+        try:
+            status = lib.knee_ruleset_load_file(ctypes.byref(out), os.fsencode(path), opts,
+                                                ctypes.byref(diag))
+            found = diagnostics(diag.value)
+        finally:
+            lib.knee_diag_free(diag)
+            lib.knee_ruleset_free(out)
+    if status < 0 and not found:
+        raise KneeError(status, "cannot check '%s': %s"
+                        % (os.fspath(path), lib.knee_strerror(status)))
+    return found
+
+
+class Ruleset:
+    """A loaded rule file: options, criteria, facts, sources and rules, immutable.
+
+    Make one with :meth:`load`, :meth:`from_string` or :meth:`default`. A Ruleset may be shared
+    by any number of threads: :meth:`compare` releases the GIL while libknee works, and each
+    call uses its own C patient and result. Free it with close() or a ``with`` block; results
+    and patients made from it keep the C ruleset alive until they are closed too.
+    """
+
+    def __init__(self, handle: Handle, warnings: Iterable[Diagnostic] = ()) -> None:
+        """Not for direct use: see load(), from_string() and default()."""
+        self._handle = handle
+        self.warnings: List[Diagnostic] = list(warnings)
+        """Warnings found at load (a successful load reports no errors)."""
+        with handle as rs:
+            self._label = "%s %s" % (lib.knee_ruleset_id(rs), lib.knee_ruleset_version(rs))
+            # Declared fact types, for the checks the C setters cannot make (a list given for
+            # a fact that is not a set). A ruleset never changes, so this stays true.
+            self._fact_types = {lib.knee_ruleset_fact_id(rs, i):
+                                _FACT_TYPES.get(lib.knee_ruleset_fact_type(rs, i), "unknown")
+                                for i in range(lib.knee_ruleset_fact_count(rs))}
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: PathLike, limits: Optional[Limits] = None) -> "Ruleset":
+        """Load a rule file. ``limits`` overrides input limits by name (e.g.
+        ``{"input_bytes": 1 << 20}``; see :data:`knee.LIMITS` and docs/limits.md). Raises
+        LoadError, whose ``diagnostics`` lists every problem with file, line and column."""
+        cpath = os.fsencode(path)
+        return cls(*_load(lambda out, o, d: lib.knee_ruleset_load_file(out, cpath, o, d),
+                          "rule file '%s'" % os.fspath(path), limits))
+
+    @classmethod
+    def from_string(cls, xml: Union[str, bytes], name: Optional[str] = None,
+                    limits: Optional[Limits] = None) -> "Ruleset":
+        """Load a rule file from its text (str, or bytes in the file's own encoding). ``name``
+        stands for the file name in diagnostics (``"<memory>"`` when None)."""
+        data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        cname = None if name is None else cstr(name, "name")
+        return cls(*_load(lambda out, o, d: lib.knee_ruleset_load_memory(out, data, len(data),
+                                                                         cname, o, d),
+                          "rules '%s'" % (name or "<memory>"), limits))
+
+    @classmethod
+    def default(cls) -> "Ruleset":
+        """The knee-OA rule set compiled into the library (needs no files)."""
+        return cls(*_load(lambda out, o, d: lib.knee_ruleset_load_default(out, d),
+                          "the default rules", None))
+
+    # -- metadata -----------------------------------------------------------------------------
+
+    def _get(self, fn: Callable[[int], Any]) -> Any:
+        with self._handle as rs:
+            return fn(rs)
+
+    @property
+    def id(self) -> str:
+        """The rule file's id, e.g. ``'knee-oa'``."""
+        return self._get(lib.knee_ruleset_id)
+
+    @property
+    def version(self) -> str:
+        """The rule file's version."""
+        return self._get(lib.knee_ruleset_version)
+
+    @property
+    def title(self) -> str:
+        """The rule file's title."""
+        return self._get(lib.knee_ruleset_title)
+
+    @property
+    def status(self) -> str:
+        """The rule file's status, e.g. ``'active'`` or ``'draft'``."""
+        return self._get(lib.knee_ruleset_status)
+
+    @property
+    def evidence_as_of(self) -> str:
+        """The date the evidence was last reviewed (YYYY-MM-DD)."""
+        return self._get(lib.knee_ruleset_evidence_as_of)
+
+    @property
+    def sha256(self) -> str:
+        """Lower-case hex SHA-256 of the exact bytes loaded."""
+        return self._get(lib.knee_ruleset_sha256)
+
+    @property
+    def name(self) -> str:
+        """The file name or name given at load (``'knee-oa.xml (built in)'`` for the default)."""
+        return self._get(lib.knee_ruleset_name)
+
+    @property
+    def rule_count(self) -> int:
+        """The number of rules (in treatments and at top level)."""
+        return self._get(lib.knee_ruleset_rule_count)
+
+    @property
+    def options(self) -> List[OptionInfo]:
+        """The treatment options, in document order."""
+        def read(rs: int) -> List[OptionInfo]:
+            return [OptionInfo(lib.knee_ruleset_option_id(rs, i),
+                               lib.knee_ruleset_option_name(rs, i))
+                    for i in range(lib.knee_ruleset_option_count(rs))]
+        return self._get(read)
+
+    @property
+    def criteria(self) -> List[CriterionInfo]:
+        """The criteria, in document order."""
+        def one(rs: int, i: int) -> CriterionInfo:
+            worst, best, missing = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+            has_scale = lib.knee_ruleset_criterion_scale(rs, i, ctypes.byref(worst),
+                                                         ctypes.byref(best))
+            has_missing = lib.knee_ruleset_criterion_missing_utility(rs, i, ctypes.byref(missing))
+            return CriterionInfo(
+                id=lib.knee_ruleset_criterion_id(rs, i),
+                label=lib.knee_ruleset_criterion_label(rs, i),
+                unit=lib.knee_ruleset_criterion_unit(rs, i),
+                direction="minimize" if lib.knee_ruleset_criterion_direction(rs, i) < 0
+                else "maximize",
+                weight=lib.knee_ruleset_criterion_weight(rs, i),
+                levels=tuple(Level(lib.knee_ruleset_criterion_level(rs, i, k),
+                                   lib.knee_ruleset_criterion_level_label(rs, i, k))
+                             for k in range(lib.knee_ruleset_criterion_level_count(rs, i))),
+                scale=(worst.value, best.value) if has_scale else None,
+                missing_utility=missing.value if has_missing else None)
+        return self._get(lambda rs: [one(rs, i)
+                                     for i in range(lib.knee_ruleset_criterion_count(rs))])
+
+    @property
+    def facts(self) -> List[FactInfo]:
+        """The declared facts, in document order."""
+        def one(rs: int, i: int) -> FactInfo:
+            lo, hi = ctypes.c_double(), ctypes.c_double()
+            has_lo = lib.knee_ruleset_fact_min(rs, i, ctypes.byref(lo))
+            has_hi = lib.knee_ruleset_fact_max(rs, i, ctypes.byref(hi))
+            return FactInfo(
+                id=lib.knee_ruleset_fact_id(rs, i),
+                type=_FACT_TYPES.get(lib.knee_ruleset_fact_type(rs, i), "unknown"),
+                label=lib.knee_ruleset_fact_label(rs, i),
+                unit=lib.knee_ruleset_fact_unit(rs, i),
+                min=lo.value if has_lo else None,
+                max=hi.value if has_hi else None,
+                values=tuple(lib.knee_ruleset_fact_value(rs, i, k)
+                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))))
+        return self._get(lambda rs: [one(rs, i) for i in range(lib.knee_ruleset_fact_count(rs))])
+
+    @property
+    def sources(self) -> List[SourceInfo]:
+        """The sources the rule file cites, in document order."""
+        def read(rs: int) -> List[SourceInfo]:
+            return [SourceInfo(lib.knee_ruleset_source_id(rs, i),
+                               lib.knee_ruleset_source_title(rs, i),
+                               lib.knee_ruleset_source_url(rs, i),
+                               lib.knee_ruleset_source_year(rs, i))
+                    for i in range(lib.knee_ruleset_source_count(rs))]
+        return self._get(read)
+
+    def run_tests(self) -> CaseReport:
+        """Run the rule file's own ``<tests>`` cases."""
+        cases, failed, report = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_void_p()
+        with self._handle as rs:
+            lib.knee_ruleset_run_tests(rs, ctypes.byref(cases), ctypes.byref(failed),
+                                       ctypes.byref(report))
+        text = take_string(report) if report.value else ""
+        return CaseReport(cases.value, failed.value, tuple(text.splitlines()))
+
+    # -- comparing ----------------------------------------------------------------------------
+
+    def patient(self, facts: Optional[Facts] = None, weights: Optional[Weights] = None) -> Patient:
+        """A new :class:`Patient` for this ruleset (same as ``Patient(self, facts, weights)``)."""
+        return Patient(self, facts, weights)
+
+    def compare(self, facts: Union[Facts, Patient, None] = None,
+                weights: Optional[Weights] = None) -> Result:
+        """Compare every option for one patient and return the :class:`Result`.
+
+        ``facts`` maps fact ids to values (see :meth:`Patient.set` for how Python types map
+        to fact types; None or a missing key = unknown), or is a :class:`Patient`.
+        ``weights`` maps criterion ids to preference weights (>= 0; normalised to sum 1),
+        overriding the rule file's defaults. Raises PatientError for bad facts or weights.
+        Safe to call from many threads at once on one Ruleset.
+        """
+        if isinstance(facts, Patient):
+            if weights is not None:
+                raise KneeError(Status.EINVAL, "give the weights to the Patient, not to compare()")
+            return self._compare(facts._handle)
+        with Patient(self, facts, weights) as patient:
+            return self._compare(patient._handle)
+
+    def _compare(self, patient: Handle) -> Result:
+        result = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
+                            exclusive=True, parent=self._handle)
+        try:
+            with self._handle as rs, patient as p, result as r:
+                lib.knee_compare(rs, p, r)
+        except BaseException:
+            result.close()
+            raise
+        return Result(self, result)
+
+    def compare_many(self, patients: Iterable[Facts], weights: Optional[Weights] = None,
+                     full: bool = True) -> Iterator[Union[Result, List[Ranking]]]:
+        """Compare every option for each patient of ``patients`` (fact dicts, as for
+        :meth:`compare`), lazily: a generator yielding one item per patient, in order.
+
+        ``weights`` applies to every patient. With ``full=True`` each item is a
+        :class:`Result` that holds only the result's JSON text (a few KB; its options are
+        parsed when first read). With ``full=False`` each item is a list of :class:`Ranking`
+        ``(id, rank, score)`` tuples in result order, which is much faster.
+
+        Memory: one C patient and one C result serve the whole batch (the patient is cleared
+        between patients; the result stops allocating after the first), and the input is read
+        one patient at a time, so the batch itself uses constant memory whatever its length;
+        only the items you keep stay in memory. A bad patient raises PatientError, which ends
+        the generator. Each call is for one thread; run one generator per thread to use more
+        cores.
+        """
+        with self._handle as rs:
+            p = new_handle(lib.knee_patient_new, lib.knee_patient_free, "patient", rs,
+                           parent=self._handle)
+        r: Optional[Handle] = None
+        try:
+            r = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
+                           parent=self._handle)
+            with p as pp, r as rp:
+                read = read_json if full else read_rankings
+                for facts in patients:
+                    lib.knee_patient_clear(pp)
+                    apply(pp, self._fact_types, facts, weights)
+                    with self._handle as rs:
+                        lib.knee_compare(rs, pp, rp)
+                    item = read(rp)
+                    yield Result(self, json_text=item) if full else item
+        finally:
+            p.close()
+            if r is not None:
+                r.close()
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._handle.closed
+
+    def close(self) -> None:
+        """Free the ruleset (once the results and patients made from it are closed too).
+        Idempotent; any later use raises KneeError."""
+        self._handle.close()
+
+    def __enter__(self) -> "Ruleset":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<knee.Ruleset %s%s>" % (self._label, " (closed)" if self.closed else "")

@@ -1,0 +1,429 @@
+"""Every public function of the knee package, against the C library and the `knee` command."""
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import pathlib
+import unittest
+
+import knee
+from support import (DATA, DEFAULT_RULES, GOLDEN, MINI, SAMPLE, cli, mini_variant, read)
+
+
+def as_known(option):
+    """An option of the JSON contract with only the keys the binding models (the contract may
+    gain keys: docs/result-contract.md)."""
+    def pick(cls, d):
+        return {f.name: d[f.name] for f in dataclasses.fields(cls)}
+    out = pick(knee.OptionResult, option)
+    out["reasons"] = [pick(knee.Note, n) for n in option["reasons"]]
+    out["cautions"] = [pick(knee.Note, n) for n in option["cautions"]]
+    out["criteria"] = [pick(knee.CriterionValue, c) for c in option["criteria"]]
+    out["unknown"] = [pick(knee.UnknownRule, u) for u in option["unknown"]]
+    return out
+
+
+class ModuleTest(unittest.TestCase):
+    def test_versions(self):
+        self.assertEqual(knee.__version__, "0.1.0")
+        self.assertEqual(knee.EXPECTED_MAJOR, 0)
+        self.assertRegex(knee.library_version, r"^0\.\d+\.\d+$")
+        self.assertIn(knee.library_version, cli("version").stdout)
+
+    def test_library_path(self):
+        self.assertTrue(knee.library_path)
+        if os.environ.get("LIBKNEE_PATH"):
+            self.assertEqual(knee.library_path, os.environ["LIBKNEE_PATH"])
+
+    def test_all_names_exist(self):
+        for name in knee.__all__:
+            self.assertTrue(hasattr(knee, name), name)
+
+    def test_default_limits(self):
+        limits = knee.default_limits()
+        self.assertEqual(tuple(limits), knee.LIMITS)
+        self.assertEqual(limits["input_bytes"], 16 * 1024 * 1024)
+        self.assertEqual(limits["xml_depth"], 32)
+        self.assertEqual(limits["regex_heap_kib"], 1024)
+
+
+class RulesetMetadataTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mini = knee.Ruleset.load(MINI)
+        cls.default = knee.Ruleset.default()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mini.close()
+        cls.default.close()
+
+    def test_mini_header(self):
+        m = self.mini
+        self.assertEqual((m.id, m.version, m.status, m.title, m.evidence_as_of),
+                         ("mini", "1.2.3", "draft", "Mini rules for tests", "2025-01-31"))
+        self.assertEqual(m.sha256, hashlib.sha256(pathlib.Path(MINI).read_bytes()).hexdigest())
+        self.assertEqual(m.name, MINI)
+        self.assertEqual(m.rule_count, 5)
+        self.assertEqual(m.warnings, [])
+        self.assertEqual(repr(m), "<knee.Ruleset mini 1.2.3>")
+
+    def test_mini_options(self):
+        self.assertEqual(self.mini.options[0], knee.OptionInfo("a", "Option A"))
+        self.assertEqual([o.id for o in self.mini.options], ["a", "b", "c", "d", "e"])
+
+    def test_mini_criteria(self):
+        recovery, cost, evidence = self.mini.criteria
+        self.assertEqual(recovery, knee.CriterionInfo(
+            id="recovery", label="Recovery time", unit="days", direction="minimize",
+            weight=1.0, levels=(), scale=(100.0, 0.0), missing_utility=None))
+        self.assertEqual(cost.unit, "USD")
+        self.assertEqual(evidence.direction, "maximize")
+        self.assertEqual(evidence.weight, 2.0)
+        self.assertIsNone(evidence.scale)
+        self.assertIsNone(evidence.unit)
+        self.assertEqual([lv.id for lv in evidence.levels], ["low", "moderate", "high"])
+        self.assertEqual(evidence.levels[0], knee.Level("low", "low"))  # no label: the id
+
+    def test_mini_facts(self):
+        facts = {f.id: f for f in self.mini.facts}
+        self.assertEqual(list(facts), ["age", "kl_grade", "payer", "sex", "diabetes", "prior"])
+        self.assertEqual(facts["age"], knee.FactInfo("age", "number", "age", "years", 0.0, 120.0, ()))
+        self.assertEqual((facts["kl_grade"].type, facts["kl_grade"].max), ("integer", 4.0))
+        self.assertEqual(facts["payer"].values, ())
+        self.assertIsNone(facts["payer"].min)
+        self.assertEqual(facts["sex"].values, ("female", "male"))
+        self.assertEqual(facts["diabetes"].type, "boolean")
+        self.assertEqual((facts["prior"].type, facts["prior"].values), ("set", ("pt", "steroid-3mo")))
+
+    def test_mini_sources(self):
+        self.assertEqual(self.mini.sources, [
+            knee.SourceInfo("s1", "Source one", "https://example.org/one", 2020),
+            knee.SourceInfo("s2", "Source two", "https://example.org/two", 2021)])
+
+    def test_default(self):
+        d = self.default
+        self.assertEqual(d.id, "knee-oa")
+        self.assertEqual(d.name, "knee-oa.xml (built in)")
+        self.assertRegex(d.sha256, "^[0-9a-f]{64}$")
+        self.assertIn("sha256          %s" % d.sha256, cli("list").stdout)
+        self.assertEqual([c.id for c in d.criteria],
+                         ["invasiveness", "recovery", "cost", "coverage", "evidence"])
+        facts = {f.id: f for f in d.facts}
+        for fid in ("age", "kl_grade", "payer", "diabetes", "prior", "region", "bmi"):
+            self.assertIn(fid, facts)
+        self.assertIn("failed-conservative", facts["prior"].values)
+        self.assertIn("Options (%d)" % len(d.options), cli("list").stdout)
+        self.assertGreater(len(d.sources), 10)
+
+    def test_load_pathlike_and_from_string(self):
+        text = read(MINI)
+        with knee.Ruleset.load(pathlib.Path(MINI)) as a, \
+                knee.Ruleset.from_string(text) as b, \
+                knee.Ruleset.from_string(text.encode("utf-8"), name="mini-copy.xml") as c:
+            self.assertEqual(a.sha256, b.sha256)
+            self.assertEqual(b.sha256, c.sha256)
+            self.assertEqual(c.name, "mini-copy.xml")
+            self.assertEqual(b.name, "<memory>")
+
+    def test_load_file_equals_builtin(self):
+        with knee.Ruleset.load(DEFAULT_RULES) as f:
+            self.assertEqual(f.id, self.default.id)
+            self.assertEqual(f.sha256, hashlib.sha256(pathlib.Path(DEFAULT_RULES).read_bytes()).hexdigest())
+            self.assertEqual(f.options, self.default.options)
+
+    def test_limits(self):
+        with knee.Ruleset.load(MINI, limits={"input_bytes": 1 << 20, "rules": 10}) as rs:
+            self.assertEqual(rs.id, "mini")
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.load(MINI, limits={"rules": 2})
+        self.assertEqual(cm.exception.code, knee.Status.ELIMIT)
+        self.assertEqual(cm.exception.diagnostics[0].code, "limit-rules")
+
+    def test_warnings(self):
+        text = mini_variant('<value criterion="recovery" typical="0" source="s1"/>',
+                            '<value criterion="recovery" typical="0"/>')
+        with knee.Ruleset.from_string(text, name="warn.xml") as rs:
+            self.assertEqual([(w.code, w.severity) for w in rs.warnings],
+                             [("value-without-source", "warning")])
+            self.assertEqual(rs.warnings[0].file, "warn.xml")
+
+    def test_run_tests(self):
+        self.assertEqual(self.mini.run_tests(), knee.CaseReport(2, 0, ()))
+        report = self.default.run_tests()
+        self.assertGreater(report.cases, 5)
+        self.assertEqual((report.failed, report.failures), (0, ()))
+        text = mini_variant('<expect option="d" rank="1"/>', '<expect option="d" rank="2"/>')
+        with knee.Ruleset.from_string(text) as rs:
+            report = rs.run_tests()
+        self.assertEqual((report.cases, report.failed), (2, 1))
+        self.assertEqual(len(report.failures), 1)
+        self.assertTrue(report.failures[0].startswith("no-facts: d:"), report.failures)
+
+
+class CheckTest(unittest.TestCase):
+    def test_clean(self):
+        self.assertEqual(knee.check(MINI), [])
+        self.assertEqual(knee.check(pathlib.Path(MINI)), [])
+
+    def test_same_as_cli(self):
+        bad = os.path.join(self.tmp, "bad.xml")
+        pathlib.Path(bad).write_text(
+            mini_variant('<treatment id="b"', '<treatment id="a"')
+            .replace('<value criterion="recovery" typical="100" source="s1"/>',
+                     '<value criterion="recovery" typical="100" source="s9"/>'))
+        found = knee.check(bad)
+        self.assertGreaterEqual(len(found), 2)
+        self.assertTrue(all(isinstance(d, knee.Diagnostic) for d in found))
+        codes = {d.code for d in found}
+        self.assertIn("duplicate-id", codes)
+        self.assertIn("unknown-source", codes)
+        for d in found:
+            self.assertEqual(d.file, bad)
+            self.assertGreater(d.line, 0)
+            self.assertGreater(d.column, 0)
+            self.assertEqual(d.severity, "error")
+            self.assertEqual(d.status, knee.Status.EINVALID)
+        out = cli("check", bad).stdout.splitlines()
+        self.assertEqual([str(d) for d in found], out[:-1])
+
+    def test_missing_and_malformed(self):
+        missing = os.path.join(self.tmp, "nope.xml")
+        (d,) = knee.check(missing)
+        self.assertEqual((d.code, d.status, d.file, d.line), ("io", knee.Status.EIO, missing, 0))
+        bad = os.path.join(self.tmp, "syntax.xml")
+        pathlib.Path(bad).write_text("<ruleset\n")
+        (d,) = knee.check(bad)
+        self.assertEqual((d.code, d.severity, d.line), ("xml-syntax", "error", 2))
+
+    def setUp(self):
+        import tempfile
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+
+class CompareTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.default()
+        cls.mini = knee.Ruleset.load(MINI)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+        cls.mini.close()
+
+    def test_result_data(self):
+        with self.rules.compare(SAMPLE) as r:
+            self.assertEqual(r.method, "weighted-sum")
+            self.assertEqual(list(r.weights), [c.id for c in self.rules.criteria])
+            self.assertAlmostEqual(sum(r.weights.values()), 1.0)
+            self.assertEqual(sorted(o.id for o in r.options), sorted(o.id for o in self.rules.options))
+            ranked = [o for o in r.options if not o.excluded]
+            self.assertEqual(r.options, ranked + [o for o in r.options if o.excluded])
+            self.assertEqual([o.rank for o in ranked], list(range(1, len(ranked) + 1)))
+            self.assertIs(r.top, ranked[0])
+            self.assertIs(r.option(ranked[0].id), ranked[0])
+            with self.assertRaises(KeyError):
+                r.option("no-such-option")
+            for o in r.options:
+                self.assertIsInstance(o, knee.OptionResult)
+                self.assertEqual([c.id for c in o.criteria], list(r.weights))
+                if not o.excluded:
+                    self.assertAlmostEqual(o.score, sum(c.contribution for c in o.criteria))
+                    self.assertTrue(0 <= o.score <= 1)
+                for c in o.criteria:
+                    self.assertIsInstance(c, knee.CriterionValue)
+                    self.assertAlmostEqual(c.contribution, 0 if o.excluded else c.weight * c.utility)
+            self.assertIs(r.ruleset, self.rules)
+            self.assertTrue(repr(r).startswith("<knee.Result knee-oa %s: 1. " % self.rules.version))
+
+    def test_accessors_agree_with_json(self):
+        for facts in (SAMPLE, {}, {"age": 60, "diabetes": True, "prior": ["steroid-injection-3mo"]},
+                      {"kl_grade": 1, "region": "uk", "bmi": 45}):
+            with self.rules.compare(facts) as r:
+                d = r.to_dict()
+                self.assertEqual([dataclasses.asdict(o) for o in r.options],
+                                 [as_known(o) for o in d["options"]])
+                self.assertEqual(r.weights, d["weights"])
+                self.assertEqual(r.missing_facts, d["missing_facts"])
+                self.assertEqual(r.method, d["method"])
+                self.assertEqual(d, json.loads(r.to_json()))
+                self.assertEqual(d["ruleset"]["sha256"], self.rules.sha256)
+                self.assertEqual(d["library"]["version"], knee.library_version)
+                d["options"].clear()  # to_dict gives a copy
+                self.assertEqual(len(r.to_dict()["options"]), len(self.rules.options))
+
+    def test_excluded_option(self):
+        with self.mini.compare({"kl_grade": 2}) as r:
+            c = r.option("c")
+            self.assertTrue(c.excluded)
+            self.assertIsNone(c.rank)
+            self.assertIsNone(c.score)
+            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1")])
+            self.assertEqual(c.rules_fired, ["c-early"])
+            self.assertIs(r.options[-1], c)  # excluded options come last
+
+    def test_details(self):
+        with self.mini.compare({"age": 70, "payer": "MCR-B", "diabetes": True}) as r:
+            b = r.option("b")
+            self.assertEqual(b.cautions, [knee.Note("Check coverage", "b-medicare", "s2"),
+                                          knee.Note("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            rec = b.criteria[0]
+            self.assertEqual((rec.id, rec.known, rec.value, rec.low, rec.high, rec.level),
+                             ("recovery", True, 80.0, 40.0, 120.0, None))
+            self.assertEqual(rec.rules, ["b-old"])
+            self.assertEqual(rec.sources, ["s1", "s2"])
+            ev = b.criteria[2]
+            self.assertEqual((ev.level, ev.value, ev.rules), ("low", None, ["b-medicare"]))
+            cost_d = r.option("d").criteria[1]
+            self.assertEqual((cost_d.known, cost_d.weight, cost_d.contribution), (False, 0.0, 0.0))
+            self.assertIn("kl_grade", r.missing_facts)
+            unknown = {u.rule: u.facts for u in r.option("c").unknown}
+            self.assertEqual(unknown, {"c-early": ["kl_grade"], "c-steroid": ["prior"]})
+            self.assertIsInstance(r.option("c").unknown[0], knee.UnknownRule)
+
+    def test_json_equals_cli(self):
+        """Python's result JSON is byte for byte the C library's (via `knee compare`), for
+        every golden case of the command-line tests."""
+        cases = sorted(f for f in os.listdir(GOLDEN) if f.endswith(".args"))
+        self.assertGreaterEqual(len(cases), 3)
+        for name in cases:
+            with self.subTest(case=name):
+                args = [a for a in read(os.path.join(GOLDEN, name)).splitlines()
+                        if a and not a.startswith("#")]
+                args = [a.replace("@DATA@", DATA) for a in args]
+                opts = {"--fact": [], "--weight": [], "--rules": [], "--patient": []}
+                flags = set(args[::2])
+                if not flags <= set(opts):
+                    self.skipTest("options the binding does not map: %s" % (flags - set(opts)))
+                for flag, value in zip(args[::2], args[1::2]):
+                    opts[flag].append(value)
+                facts = dict(f.split("=", 1) for f in opts["--fact"])
+                weights = {k: float(v) for k, v in (w.split("=", 1) for w in opts["--weight"])}
+                rules = knee.Ruleset.load(opts["--rules"][0]) if opts["--rules"] else knee.Ruleset.default()
+                with rules, rules.patient() as p:
+                    for path in opts["--patient"]:
+                        p.load(path)
+                    p.update(facts, weights)
+                    with rules.compare(p) as r:
+                        ours = r.to_json()
+                theirs = cli("compare", *args, "--format", "json")
+                self.assertEqual(theirs.returncode, 0, theirs.stderr)
+                # The command adds a newline of its own after the library's text.
+                self.assertEqual(ours, theirs.stdout[:-1])
+
+    def test_python_types_match_text(self):
+        """Typed values and their text give the same result (text goes through set_text)."""
+        typed = {"age": 60, "bmi": 31.5, "diabetes": True, "ckd": False, "kl_grade": 3,
+                 "prior": ["ha-6mo", "failed-conservative"], "payer": "medicare"}
+        text = {"age": "60", "bmi": "31.5", "diabetes": "yes", "ckd": "no", "kl_grade": "3",
+                "prior": "ha-6mo, failed-conservative", "payer": "medicare"}
+        as_set = dict(typed, prior={"ha-6mo", "failed-conservative"}, kl_grade=3.0)
+        with self.rules.compare(typed) as a, self.rules.compare(text) as b, \
+                self.rules.compare(as_set) as c:
+            self.assertEqual(a.to_dict(), b.to_dict())
+            self.assertEqual(a.to_dict(), c.to_dict())
+
+    def test_none_is_unknown(self):
+        with self.rules.compare({"age": None, "kl_grade": 4}) as a, \
+                self.rules.compare({"kl_grade": 4}) as b:
+            self.assertEqual(a.to_json(), b.to_json())
+        with self.rules.patient({"age": 70}) as p:
+            p.set("age", None)
+            self.assertFalse(p.has("age"))
+
+    def test_empty_set_is_known(self):
+        with self.rules.patient({"prior": []}) as p:
+            self.assertTrue(p.has("prior"))
+            with self.rules.compare(p) as r:
+                self.assertNotIn("prior", r.missing_facts)
+        with self.rules.compare({}) as r:
+            self.assertIn("prior", r.missing_facts)
+
+    def test_set_member_with_comma(self):
+        text = mini_variant('<fact id="prior" type="set"><allowed value="pt"/><allowed value="steroid-3mo"/></fact>',
+                            '<fact id="prior" type="set"/>').replace("'steroid-3mo' in prior", "'x,y' in prior")
+        with knee.Ruleset.from_string(text) as rs:
+            with rs.compare({"prior": ["x,y"]}) as r:
+                self.assertIn("c-steroid", r.option("c").rules_fired)
+            with rs.compare({"prior": "x,y"}) as r:  # text: two members, x and y
+                self.assertNotIn("c-steroid", r.option("c").rules_fired)
+            with rs.compare({"prior": ("x", "y", "x")}) as r:
+                self.assertNotIn("c-steroid", r.option("c").rules_fired)
+
+    def test_weights(self):
+        with self.mini.compare({}, {"cost": 2}) as r:
+            self.assertEqual(r.weights, {"recovery": 0.2, "cost": 0.4, "evidence": 0.4})
+        with self.mini.compare({}, {"recovery": 0, "cost": 0}) as r:
+            self.assertEqual(r.weights["evidence"], 1.0)
+        with self.mini.compare() as r:
+            self.assertEqual(r.weights, {"recovery": 0.25, "cost": 0.25, "evidence": 0.5})
+
+
+class PatientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mini = knee.Ruleset.load(MINI)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mini.close()
+
+    def test_setters(self):
+        with knee.Patient(self.mini, {"age": 70}) as p:
+            self.assertIs(p.ruleset, self.mini)
+            self.assertTrue(p.has("age"))
+            self.assertFalse(p.has("payer"))
+            p.set("payer", "MCR-B")
+            p.set("prior", ["pt"])
+            p.set("diabetes", False)
+            p.update({"kl_grade": 2}, {"cost": 3})
+            for fact in ("payer", "prior", "diabetes", "kl_grade"):
+                self.assertTrue(p.has(fact), fact)
+            p.unset("payer")
+            self.assertFalse(p.has("payer"))
+            p.set_weight("evidence", 0)
+            with self.mini.compare(p) as r:
+                self.assertEqual(r.weights, {"recovery": 0.25, "cost": 0.75, "evidence": 0.0})
+                self.assertTrue(r.option("c").excluded)
+            p.clear()
+            self.assertFalse(p.has("age"))
+            with self.mini.compare(p) as r, self.mini.compare() as empty:
+                self.assertEqual(r.to_json(), empty.to_json())
+            self.assertIn("knee.Patient for mini 1.2.3", repr(p))
+
+    def test_failed_set_keeps_old_value(self):
+        with self.mini.patient({"age": 70, "prior": ["pt"]}) as p:
+            with self.assertRaises(knee.PatientError):
+                p.set("age", 500)
+            with self.assertRaises(knee.PatientError):
+                p.set("age", [70])
+            with self.mini.compare(p) as r:
+                self.assertNotIn("age", r.missing_facts)
+                self.assertEqual(r.option("b").criteria[0].rules, ["b-old"])
+            with self.assertRaises(knee.PatientError):
+                p.set("prior", ["pt", "bogus"])
+            self.assertFalse(p.has("prior"))  # a set fact is never left half set
+
+    def test_load_file_and_string(self):
+        with self.mini.patient() as p:
+            p.load(os.path.join(DATA, "patient-ok.xml"))
+            self.assertTrue(p.has("prior"))
+            with self.mini.compare(p) as r:
+                from_file = r.to_json()
+        with self.mini.patient() as p:
+            p.load_string(read(os.path.join(DATA, "patient-ok.xml")), name="ok.xml")
+            with self.mini.compare(p) as r:
+                self.assertEqual(r.to_json(), from_file)
+        with self.mini.patient() as p:
+            p.load(pathlib.Path(DATA, "patient-ok.xml"), limits={"input_bytes": 4096})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,235 @@
+"""Every error path: each raises KneeError (or its LoadError / PatientError subclass) with the
+code, name and message, and nothing is printed."""
+
+import math
+import os
+import pathlib
+import pickle
+import re
+import tempfile
+import textwrap
+import unittest
+
+import knee
+from support import DATA, MINI, SOURCE_DIR, mini_variant, run_python
+
+S = knee.Status
+
+
+class StatusTest(unittest.TestCase):
+    def test_codes_match_header(self):
+        header = pathlib.Path(SOURCE_DIR, "include", "knee.h").read_text()
+        pinned = {name: int(v) for name, v in
+                  re.findall(r"#define KNEE_(OK|E[A-Z]+) \(?(-?\d+)\)?", header)}
+        self.assertEqual(pinned, {s.name: int(s) for s in S})
+
+    def test_error_attributes(self):
+        e = knee.KneeError(-9, "age is too old")
+        self.assertEqual((e.code, e.name, e.message, e.diagnostics),
+                         (S.ERANGE, "KNEE_ERANGE", "age is too old", ()))
+        self.assertIsInstance(e.code, int)
+        self.assertEqual(str(e), "age is too old [KNEE_ERANGE]")
+        future = knee.KneeError(-99)
+        self.assertEqual((future.code, future.name), (-99, "KNEE_STATUS(-99)"))
+        self.assertTrue(issubclass(knee.LoadError, knee.KneeError))
+        self.assertTrue(issubclass(knee.PatientError, knee.KneeError))
+
+    def test_pickle(self):
+        d = knee.Diagnostic("io", "cannot open", "x.xml", 0, 0, "error", None, S.EIO)
+        e = pickle.loads(pickle.dumps(knee.LoadError(S.EIO, "cannot load", [d])))
+        self.assertIsInstance(e, knee.LoadError)
+        self.assertEqual((e.code, e.message, e.diagnostics), (S.EIO, "cannot load", (d,)))
+
+
+class LoadErrorTest(unittest.TestCase):
+    def test_missing_file(self):
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.load("/no/such/rules.xml")
+        e = cm.exception
+        self.assertEqual((e.code, e.name), (S.EIO, "KNEE_EIO"))
+        self.assertEqual([(d.code, d.file) for d in e.diagnostics], [("io", "/no/such/rules.xml")])
+        self.assertIn("/no/such/rules.xml", e.message)
+
+    def test_malformed_xml(self):
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.from_string("<ruleset>\n  <oops>\n</ruleset>", name="broken.xml")
+        e = cm.exception
+        self.assertEqual(e.code, S.EPARSE)
+        d = e.diagnostics[0]
+        self.assertEqual((d.code, d.file, d.severity, d.status), ("xml-syntax", "broken.xml", "error", S.EPARSE))
+        self.assertGreaterEqual(d.line, 2)
+        self.assertIn("broken.xml:%d:%d: xml-syntax:" % (d.line, d.column), e.message)
+
+    def test_invalid_rules_report_every_problem(self):
+        text = mini_variant('<treatment id="b"', '<treatment id="a"').replace(
+            'when="kl_grade &lt;= 2"', 'when="kl_grade &lt;= "').replace(
+            'when="diabetes"', 'when="diabetic"')
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.from_string(text, name="bad.xml")
+        e = cm.exception
+        self.assertEqual(e.code, S.EINVALID)
+        codes = [d.code for d in e.diagnostics]
+        for code in ("duplicate-id", "expr-syntax", "expr-unknown-fact"):
+            self.assertIn(code, codes)
+        self.assertIn("more errors", e.message)
+        self.assertTrue(all(d.line > 0 and d.file == "bad.xml" for d in e.diagnostics))
+        self.assertIn(("duplicate-id", "a"), [(d.code, d.element) for d in e.diagnostics])
+        self.assertIn(("expr-syntax", "c-early"), [(d.code, d.element) for d in e.diagnostics])
+
+    def test_doctype_refused(self):
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.from_string('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r/>')
+        self.assertEqual(cm.exception.diagnostics[0].code, "xml-doctype")
+
+    def test_empty_input(self):
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.from_string(b"")
+        self.assertEqual(cm.exception.diagnostics[0].code, "xml-empty")
+
+    def test_bad_limits(self):
+        for limits in ({"no_such_limit": 1}, {"rules": 0}, {"rules": 1.5}, {"rules": True},
+                       {"rules": 2 ** 70}):
+            with self.subTest(limits=limits), self.assertRaises(knee.KneeError) as cm:
+                knee.Ruleset.load(MINI, limits=limits)
+            self.assertEqual(cm.exception.code, S.EINVAL)
+            self.assertNotIsInstance(cm.exception, knee.LoadError)
+        with self.assertRaises(knee.KneeError):
+            knee.check(MINI, limits={"nope": 3})
+
+    def test_input_over_limit(self):
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.load(MINI, limits={"input_bytes": 100})
+        self.assertEqual((cm.exception.code, cm.exception.diagnostics[0].code),
+                         (S.ELIMIT, "limit-size"))
+
+    def test_bad_name(self):
+        with self.assertRaises(knee.KneeError) as cm:
+            knee.Ruleset.from_string("<r/>", name="a\0b")
+        self.assertEqual(cm.exception.code, S.EPARSE)
+
+
+class PatientErrorTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.default()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+
+    def assertPatientError(self, code, facts=None, weights=None, mentions=None):
+        with self.assertRaises(knee.PatientError) as cm:
+            self.rules.compare(facts, weights)
+        e = cm.exception
+        self.assertEqual(e.code, code, e)
+        self.assertEqual(e.name, "KNEE_" + S(code).name)
+        if mentions:
+            self.assertIn(mentions, e.message)
+        return e
+
+    def test_unknown_fact(self):
+        e = self.assertPatientError(S.EUNKNOWN, {"agee": 70}, mentions="agee")
+        self.assertIn("unknown fact", e.message)
+        self.assertPatientError(S.EUNKNOWN, {"agee": None})
+        self.assertPatientError(S.EUNKNOWN, {"agee": ["x"]})
+
+    def test_wrong_type(self):
+        self.assertPatientError(S.EPARSE, {"age": "old"}, mentions="age")
+        self.assertPatientError(S.EPARSE, {"diabetes": "maybe"}, mentions="diabetes")
+        self.assertPatientError(S.ETYPE, {"diabetes": 1}, mentions="diabetes")  # ints are not bools
+        self.assertPatientError(S.ETYPE, {"age": True}, mentions="age")
+        self.assertPatientError(S.ETYPE, {"kl_grade": 2.5}, mentions="kl_grade")
+        self.assertPatientError(S.ETYPE, {"payer": 3}, mentions="payer")
+        self.assertPatientError(S.ETYPE, {"prior": 3}, mentions="prior")
+        self.assertPatientError(S.ETYPE, {"age": ["72"]}, mentions="age")
+        self.assertPatientError(S.ETYPE, {"payer": []}, mentions="not a set")
+        self.assertPatientError(S.ETYPE, {"age": {"years": 72}}, mentions="dict")
+        self.assertPatientError(S.ETYPE, {"prior": [1]}, mentions="prior")
+        self.assertPatientError(S.ETYPE, {"age": b"72"}, mentions="bytes")
+        self.assertPatientError(S.ETYPE, {3: 72})
+
+    def test_out_of_range(self):
+        self.assertPatientError(S.ERANGE, {"age": 150}, mentions="maximum")
+        self.assertPatientError(S.ERANGE, {"age": -1}, mentions="minimum")
+        self.assertPatientError(S.ERANGE, {"kl_grade": 5})
+        self.assertPatientError(S.ERANGE, {"age": math.nan})
+        self.assertPatientError(S.ERANGE, {"age": math.inf})
+        self.assertPatientError(S.ERANGE, {"age": 10 ** 400})
+        self.assertPatientError(S.ERANGE, {"region": "fr"}, mentions="allowed")
+        self.assertPatientError(S.ERANGE, {"prior": ["failed-conservative", "bogus"]}, mentions="bogus")
+
+    def test_bad_text(self):
+        self.assertPatientError(S.EPARSE, {"payer": "medi\0care"}, mentions="NUL")
+        self.assertPatientError(S.EPARSE, {"payer": "\udc80"})
+        self.assertPatientError(S.ELIMIT, {"payer": "x" * 5000})
+
+    def test_bad_weights(self):
+        self.assertPatientError(S.EWEIGHT, {}, {"cost": -1}, mentions="cost")
+        self.assertPatientError(S.EWEIGHT, {}, {"cost": math.nan})
+        self.assertPatientError(S.EWEIGHT, {}, {"cost": math.inf})
+        self.assertPatientError(S.EWEIGHT, {}, {"cost": 10 ** 400})
+        self.assertPatientError(S.EWEIGHT, {}, {"cost": "3"}, mentions="number")
+        self.assertPatientError(S.EWEIGHT, {}, {"cost": True})
+        self.assertPatientError(S.EUNKNOWN, {}, {"price": 1}, mentions="price")
+        zero = {c.id: 0 for c in self.rules.criteria}
+        self.assertPatientError(S.EWEIGHT, {}, zero, mentions="sum to zero")
+
+    def test_patient_file(self):
+        with self.rules.patient() as p, self.assertRaises(knee.PatientError) as cm:
+            p.load(os.path.join(DATA, "patient-bad.xml"))
+        self.assertGreaterEqual(len(cm.exception.diagnostics), 2)
+        self.assertTrue(all(d.line > 0 for d in cm.exception.diagnostics))
+        with self.rules.patient() as p:
+            with self.assertRaises(knee.PatientError) as cm:
+                p.load("/no/such/patient.xml")
+            self.assertEqual(cm.exception.code, S.EIO)
+            with self.assertRaises(knee.PatientError) as cm:
+                p.load_string("<patient", name="p.xml")
+            self.assertEqual(cm.exception.code, S.EPARSE)
+            self.assertEqual(cm.exception.diagnostics[0].file, "p.xml")
+
+    def test_has_unknown_fact(self):
+        with self.rules.patient() as p, self.assertRaises(knee.PatientError) as cm:
+            p.has("agee")
+        self.assertEqual(cm.exception.code, S.EUNKNOWN)
+
+    def test_wrong_ruleset_or_weights_with_patient(self):
+        with knee.Ruleset.load(MINI) as mini, mini.patient() as p:
+            with self.assertRaises(knee.KneeError) as cm:
+                self.rules.compare(p)
+            self.assertEqual(cm.exception.code, S.EINVAL)
+            self.assertIn("another ruleset", cm.exception.message)
+            with self.assertRaises(knee.KneeError):
+                mini.compare(p, {"cost": 1})
+
+    def test_regex_budget(self):
+        text = mini_variant("payer ~ '(?i)^(medicare|mcr)'", "payer ~ '^(a+)+$'")
+        with knee.Ruleset.from_string(text, limits={"regex_match": 1000}) as rs:
+            with self.assertRaises(knee.KneeError) as cm:
+                rs.compare({"payer": "a" * 40 + "b"})
+        self.assertEqual(cm.exception.code, S.EREGEX)
+        self.assertNotIsInstance(cm.exception, knee.PatientError)
+        self.assertIn("b-medicare", cm.exception.message)
+
+
+class NothingPrintedTest(unittest.TestCase):
+    def test_errors_print_nothing(self):
+        code = textwrap.dedent("""
+            import knee
+            for call in (lambda: knee.Ruleset.load("/no/such.xml"),
+                         lambda: knee.Ruleset.from_string("<ruleset"),
+                         lambda: knee.Ruleset.default().compare({"age": 500}),
+                         lambda: knee.Ruleset.default().compare({"agee": 1}),
+                         lambda: knee.Ruleset.default().compare({}, {"cost": -1}),
+                         lambda: knee.check("/no/such.xml")):
+                try:
+                    call()
+                except knee.KneeError:
+                    pass
+            """)
+        out = run_python(code)
+        self.assertEqual((out.returncode, out.stdout, out.stderr), (0, "", ""))
+
+
+if __name__ == "__main__":
+    unittest.main()
