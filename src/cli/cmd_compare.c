@@ -329,6 +329,11 @@ int cli_cmd_compare(int argc, char **argv)
         cli_fail("compare", status, knee_result_errmsg(r));
         goto out;
     }
+    if (a.why) {   /* both options must exist before anything is printed */
+        size_t ia, ib;
+        if (cli_find_pair(r, a.why, &ia, &ib) != 0)
+            goto out;
+    }
     if (a.format == FORMAT_JSON) {
         rc = a.why ? print_why_json(r, a.why) : print_json(r);
     } else if (cli_print_result_table(stdout, rs, r) != 0 ||

@@ -295,5 +295,33 @@ else
     skip "valgrind checks (valgrind missing, sanitizer build or KNEE_CLI_VALGRIND=0)"
 fi
 
+# ---------------------------------------------------------------- decision analysis (issue 5)
+run compare --fact age=72 --fact kl_grade=4 --method topsis --format json
+check "--method topsis is used and reported" '[ $rc -eq 0 ] && out_has "\"method\":\"topsis\"" && out_has "\"closeness\":"'
+run compare --method ahp
+check "--method with an unknown name is a usage error" '[ $rc -eq 2 ] && err_has "promethee2"'
+run compare --fact age=72 --method vikor --vikor-v 0.3 --format json
+check "--method vikor reports S, R, Q and v" '[ $rc -eq 0 ] && out_has "\"v\":0.3" && out_has "\"compromise\":"'
+run compare --fact age=72 --fact kl_grade=4 --smaa 500 --seed 9 --format json
+cp "$TMP/out" "$TMP/smaa1"
+run compare --fact age=72 --fact kl_grade=4 --smaa 500 --seed 9 --format json
+check "--smaa with a seed reproduces bit for bit" '[ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/smaa1" && out_has "\"smaa\":\\{\"samples\":500,\"seed\":9"'
+run compare --fact age=72 --fact kl_grade=4 --smaa 500 --seed 9
+check "--smaa table shows how often options rank first" '[ $rc -eq 0 ] && out_has "^Uncertainty \\(SMAA-2, 500 samples, seed 9\\)"'
+run compare --fact age=72 --sensitivity
+check "--sensitivity prints each weight range and the margin" '[ $rc -eq 0 ] && out_has "^Sensitivity: " && out_has "Margin over the runner-up"'
+run compare --fact age=72 --why tka,pt
+check "--why A,B explains for and against" '[ $rc -eq 0 ] && out_has "^Why Total knee arthroplasty ranks below" && out_has "^  Against:"'
+run compare --fact age=72 --why tka,nothing
+check "--why with an unknown option fails naming it" '[ $rc -eq 1 ] && err_has "nothing"'
+run compare --fact age=72 --why tka,pt --format json
+check "--why with --format json prints the explanation" '[ $rc -eq 0 ] && out_has "\"a\":\"tka\",\"b\":\"pt\"" && python3 -m json.tool "$TMP/out" >/dev/null'
+run compare --rank-criteria evidence,invasiveness --format json
+check "--rank-criteria sets rank-order centroid weights" '[ $rc -eq 0 ] && python3 -c "import json,sys; w=json.load(open(sys.argv[1]))[\"weights\"]; sys.exit(0 if abs(w[\"evidence\"]-(1+1/2+1/3+1/4+1/5)/5)<1e-12 else 1)" "$TMP/out"'
+run compare --rank-criteria evidence,evidence
+check "--rank-criteria with a repeated criterion fails" '[ $rc -eq 1 ]'
+run compare --swing cost=150
+check "--swing outside 0-100 fails" '[ $rc -eq 1 ] && err_has "0 to 100"'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
