@@ -1,0 +1,187 @@
+/* mcda_smaa.c - SMAA-2 (Lahdelma & Salminen 2001) over an additive value model: rank
+ * acceptability indices, central weight vectors and confidence factors by Monte Carlo.
+ * Definitions and edge cases: docs/methods.md.
+ *
+ * Sample k: rng = knee__rng_seed(seed, k); draw the weights; then the caller's callback draws
+ * the utilities with the same rng. The confidence factors replay the same samples (same
+ * streams, same weight draws, discarded) with each alternative's central weights, so a
+ * sample's utilities are the same in both passes. Nothing depends on anything but (seed, k),
+ * and the sums are taken in sample order, so results are the same bit for bit on every run.
+ *
+ * Work space (knee__smaa_work_size): weights (n_crit), a second weight vector (n_crit),
+ * utilities (n_alt * n_crit), values (n_alt). */
+#include <math.h>
+
+#include "mcda.h"
+
+/* Do the sizes (work space and n_alt^2 rank acceptabilities) fit in a size_t of doubles? */
+static int sizes_ok(size_t n_alt, size_t n_crit)
+{
+    size_t max = (size_t)-1 / sizeof(double);
+    if (n_alt > max / 4 || n_crit > max / 4)
+        return 0;
+    if (n_crit && n_alt > (max / 4) / n_crit)
+        return 0;
+    return !n_alt || n_alt <= max / n_alt;
+}
+
+/* Returns 0 for sizes that overflow, which knee__smaa rejects in the same way. */
+size_t knee__smaa_work_size(size_t n_alt, size_t n_crit)
+{
+    if (!sizes_ok(n_alt, n_crit))
+        return 0;
+    return n_alt * n_crit + n_alt + 2 * n_crit;
+}
+
+static int check_in(const knee__smaa_in *in)
+{
+    size_t j;
+    double total = 0;
+    if (!in->utilities || in->samples == 0)
+        return -1;
+    if (!sizes_ok(in->n_alt, in->n_crit))
+        return -1;
+    if (!in->w_center)
+        return 0;
+    if (!isfinite(in->w_spread) || in->w_spread < 0)
+        return -1;
+    for (j = 0; j < in->n_crit; j++) {
+        if (!isfinite(in->w_center[j]) || in->w_center[j] < 0)
+            return -1;
+        total += in->w_center[j];
+    }
+    return in->n_crit == 0 || (total > 0 && isfinite(total)) ? 0 : -1;
+}
+
+/* The sample's weights: uniform on the simplex, or each centre weight moved uniformly within
+ * +-spread, clipped at 0 and renormalised to sum 1 (if every weight clips to 0, the centre
+ * itself, normalised). Always n_crit uniform draws in the second case. */
+static void draw_weights(const knee__smaa_in *in, knee__rng *rng, double *w, double *spare)
+{
+    size_t j, nc = in->n_crit;
+    double total = 0;
+    if (!in->w_center) {
+        knee__rng_simplex(rng, nc, w, spare);
+        return;
+    }
+    for (j = 0; j < nc; j++) {
+        double x = in->w_center[j] + in->w_spread * (2 * knee__rng_uniform(rng) - 1);
+        w[j] = x > 0 ? x : 0;
+        total += w[j];
+    }
+    if (!(total > 0) || !isfinite(total)) {
+        total = 0;
+        for (j = 0; j < nc; j++)
+            total += w[j] = in->w_center[j];
+    }
+    for (j = 0; j < nc; j++)
+        w[j] /= total;
+}
+
+/* value[i] = sum_j w_j u_ij over i's known cells, divided by the weight of those cells (the
+ * available-case value of evaluate.c's weighted sum; 0 when that weight is 0). -1 if a known
+ * utility or a value is not finite; a missing cell's utility is never read. */
+static int values(const knee__smaa_in *in, const double *w, const double *u, double *value)
+{
+    size_t i, j, na = in->n_alt, nc = in->n_crit;
+    for (i = 0; i < na; i++) {
+        double v = 0, total = 0;
+        for (j = 0; j < nc; j++) {
+            if (in->known && !in->known[i * nc + j])
+                continue;
+            if (!isfinite(u[i * nc + j]))
+                return -1;
+            v += w[j] * u[i * nc + j];
+            total += w[j];
+        }
+        v = total > 0 ? v / total : 0;
+        if (!isfinite(v))
+            return -1;
+        value[i] = v;
+    }
+    return 0;
+}
+
+/* 0-based rank of i: the alternatives valued higher, and the equal ones with a lower index. */
+static size_t rank_of(size_t na, const double *value, size_t i)
+{
+    size_t k, r = 0;
+    for (k = 0; k < na; k++)
+        if (value[k] > value[i] || (value[k] == value[i] && k < i))
+            r++;
+    return r;
+}
+
+int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work)
+{
+    size_t na, nc, i, j, k, n;
+    double *w, *spare, *u, *value;
+    if (!in || !out || check_in(in) != 0)
+        return -1;
+    na = in->n_alt;
+    nc = in->n_crit;
+    if (na == 0)
+        return 0;
+    if (!work || !out->rank_acceptability || (out->confidence && !out->central_weights))
+        return -1;
+    w = work;
+    spare = w + nc;
+    u = spare + nc;
+    value = u + na * nc;
+    n = in->samples;
+
+    /* Pass 1: count ranks (exact in a double up to 2^53 samples) and sum first-place weights. */
+    for (i = 0; i < na * na; i++)
+        out->rank_acceptability[i] = 0;
+    if (out->central_weights)
+        for (i = 0; i < na * nc; i++)
+            out->central_weights[i] = 0;
+    for (k = 0; k < n; k++) {
+        knee__rng rng;
+        knee__rng_seed(&rng, in->seed, k);
+        draw_weights(in, &rng, w, spare);
+        in->utilities(in->ctx, &rng, u);
+        if (values(in, w, u, value) != 0)
+            return -1;
+        for (i = 0; i < na; i++) {
+            size_t r = rank_of(na, value, i);
+            out->rank_acceptability[i * na + r] += 1;
+            if (r == 0 && out->central_weights)
+                for (j = 0; j < nc; j++)
+                    out->central_weights[i * nc + j] += w[j];
+        }
+    }
+    /* Central weights: the mean weights of the samples where i ranked first (0 if none). */
+    if (out->central_weights)
+        for (i = 0; i < na; i++) {
+            double first = out->rank_acceptability[i * na];
+            for (j = 0; j < nc; j++)
+                if (first > 0)
+                    out->central_weights[i * nc + j] /= first;
+        }
+    /* Pass 2: confidence factors, the share of samples in which i ranks first with its central
+     * weights. Never first in pass 1: no central weights, confidence 0. */
+    if (out->confidence) {
+        for (i = 0; i < na; i++)
+            out->confidence[i] = 0;
+        for (k = 0; k < n; k++) {
+            knee__rng rng;
+            knee__rng_seed(&rng, in->seed, k);
+            draw_weights(in, &rng, w, spare); /* keeps the sample's utility draws aligned */
+            in->utilities(in->ctx, &rng, u);
+            for (i = 0; i < na; i++) {
+                if (out->rank_acceptability[i * na] == 0)
+                    continue;
+                if (values(in, &out->central_weights[i * nc], u, value) != 0)
+                    return -1;
+                if (rank_of(na, value, i) == 0)
+                    out->confidence[i] += 1;
+            }
+        }
+        for (i = 0; i < na; i++)
+            out->confidence[i] /= (double)n;
+    }
+    for (i = 0; i < na * na; i++)
+        out->rank_acceptability[i] /= (double)n;
+    return 0;
+}
