@@ -11,11 +11,6 @@
 #include "alloc.h"
 #include "mcda.h"
 
-int knee__counted(const knee__criterion *c, const knee__value *v)
-{
-    return v->known || c->missing == KNEE__MISSING_UTILITY;
-}
-
 /* Build the candidate matrix: r->alts, r->util, r->known, r->dirs. */
 static int build_matrix(knee_result *r)
 {

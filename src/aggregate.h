@@ -7,7 +7,10 @@
 /* Utility of a value on criterion c's absolute scale, in [0, 1] (evaluate.c). */
 double knee__utility(const knee__criterion *c, const knee__value *v);
 /* 1 if a value takes part in its option's score (known, or scored by a missing policy). */
-int knee__counted(const knee__criterion *c, const knee__value *v);
+static inline int knee__counted(const knee__criterion *c, const knee__value *v)
+{
+    return v->known || c->missing == KNEE__MISSING_UTILITY;
+}
 /* Build the candidate matrix and score the candidates by the method asked for (or the rule
  * file's); the weighted sum is already in every option. */
 int knee__aggregate(knee_result *r, const knee_compare_options *o);

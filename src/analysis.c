@@ -26,17 +26,34 @@ static int dominates(const knee_result *r, size_t a, size_t b)
     return better;
 }
 
+/* 1 if every criterion of candidate a takes part in its score: only such options can dominate
+ * or be dominated. */
+static int complete(const knee_result *r, size_t a)
+{
+    size_t nc = r->rs->n_criteria, j;
+    for (j = 0; j < nc; j++)
+        if (!r->known[a * nc + j])
+            return 0;
+    return 1;
+}
+
 int knee__dominance(knee_result *r)
 {
     size_t n = r->alts_n, a, b;
     r->dominators_n = 0;
     for (b = 0; b < r->opts_n; b++)
         r->opts[b].dom_off = r->opts[b].dom_n = 0;
+    for (a = 0; a < n; a++)   /* reuse the compromise flags' bytes: free at this point */
+        r->flags[a] = (unsigned char)complete(r, a);
     for (b = 0; b < n; b++) {
         knee__opt *ob = &r->opts[r->alts[b]];
         ob->dom_off = r->dominators_n;
+        if (!r->flags[b])
+            continue;
         for (a = 0; a < n; a++) {
-            if (a == b || !dominates(r, a, b))
+            /* a dominator has a weighted sum at least as high: a cheap filter first */
+            if (a == b || !r->flags[a] || r->opts[r->alts[a]].ws_score < ob->ws_score ||
+                !dominates(r, a, b))
                 continue;
             if (KNEE__RESERVE(r, dominators, r->dominators_n + 1) != KNEE_OK)
                 return KNEE_ENOMEM;

@@ -232,23 +232,27 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     return KNEE_OK;
 }
 
-/* Ties: scores equal to 12 decimal places keep the rule file's order (documented). */
+/* Ties: scores equal to 12 decimal places keep the rule file's order (documented). Scores are
+ * in [-1, 1], so the product fits easily; rounding half away from zero, as llround. */
 static long long rank_key(double score)
 {
-    return llround(score * 1e12);
+    double x = score * 1e12;
+    return (long long)(x >= 0 ? x + 0.5 : x - 0.5);
 }
 
 static void rank_options(knee_result *r)
 {
     size_t i, j, n = 0;
     for (i = 0; i < r->opts_n; i++)
-        if (!r->opts[i].excluded)
+        if (!r->opts[i].excluded) {
             r->order[n++] = i;
+            r->opts[i].key = rank_key(r->opts[i].score);
+        }
     /* insertion sort: stable, and the option count is small */
     for (i = 1; i < n; i++) {
         size_t x = r->order[i];
-        long long kx = rank_key(r->opts[x].score);
-        for (j = i; j > 0 && rank_key(r->opts[r->order[j - 1]].score) < kx; j--)
+        long long kx = r->opts[x].key;
+        for (j = i; j > 0 && r->opts[r->order[j - 1]].key < kx; j--)
             r->order[j] = r->order[j - 1];
         r->order[j] = x;
     }

@@ -32,6 +32,7 @@ typedef struct knee__opt {
     size_t treatment;
     int rank, excluded;
     double score;                  /* the method's score, higher is better */
+    long long key;                 /* score rounded for ranking (ties: rule-file order) */
     double ws_score;               /* the weighted sum, always computed */
     double closeness, phi_plus, phi_minus, phi_net, S, R, Q;   /* per method */
     unsigned char in_compromise;
@@ -97,8 +98,10 @@ struct knee_result {
     KNEE__VEC(double, sens_hi);
 };
 
-/* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. */
+/* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. The capacity check is
+ * inline: after warm-up it is all the hot path pays. */
 #define KNEE__RESERVE(r, name, n) \
-    knee__grow((void **)&(r)->name, &(r)->name##_cap, (n), sizeof *(r)->name)
+    ((size_t)(n) <= (r)->name##_cap ? KNEE_OK \
+                                    : knee__grow((void **)&(r)->name, &(r)->name##_cap, (n), sizeof *(r)->name))
 
 #endif

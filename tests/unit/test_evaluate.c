@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "support.h"
 
 static knee_ruleset *rs;
@@ -181,6 +182,42 @@ static void test_result_reuse(void)
     knee_patient_free(q);
 }
 
+/* After warm-up a reused result allocates nothing per comparison, with every analysis on:
+ * counted through the allocation choke point (test builds count every allocation). */
+static void test_no_allocation_after_warm_up(void)
+{
+    knee_ruleset *def = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    knee_compare_options *o = NULL;
+    int k, m;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&def, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, def), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "age", "72"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "payer", "medicare"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "steroid-injection-3mo"), KNEE_OK);
+    for (m = KNEE_METHOD_WEIGHTED_SUM; m <= KNEE_METHOD_VIKOR; m++) {
+        CU_ASSERT_EQUAL(knee_compare_options_set_method(o, m), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);   /* warm-up */
+        knee__fault_inject(-1);
+        for (k = 0; k < 10; k++)
+            CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);
+        CU_ASSERT_EQUAL(knee__fault_inject(-1), 0);
+    }
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 100, 1, 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0.05), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);
+    knee__fault_inject(-1);
+    CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee__fault_inject(-1), 0);
+    knee_compare_options_free(o);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(def);
+}
+
 static void test_patient_of_other_ruleset(void)
 {
     knee_ruleset *other = kt_load_data("mini.xml");
@@ -343,6 +380,7 @@ int main(void)
     CU_add_test(s, "rules change values, exclude, caution", test_rules_change_the_result);
     CU_add_test(s, "weights: override, normalise, zero", test_weights);
     CU_add_test(s, "result reuse", test_result_reuse);
+    CU_add_test(s, "no allocation after warm-up", test_no_allocation_after_warm_up);
     CU_add_test(s, "patient of another ruleset", test_patient_of_other_ruleset);
     CU_add_test(s, "JSON contract", test_json);
     CU_add_test(s, "catastrophic regex", test_catastrophic_regex);
