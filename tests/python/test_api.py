@@ -15,14 +15,60 @@ from support import (DATA, DEFAULT_RULES, GOLDEN, MINI, SAMPLE, cli, mini_varian
 def as_known(option):
     """An option of the JSON contract with only the keys the binding models (the contract may
     gain keys: docs/result-contract.md)."""
-    def pick(cls, d):
-        return {f.name: d[f.name] for f in dataclasses.fields(cls)}
+    def pick(cls, d):  # weighted_sum and metrics are left out where they do not apply
+        return {f.name: d.get(f.name) for f in dataclasses.fields(cls)}
     out = pick(knee.OptionResult, option)
     out["reasons"] = [pick(knee.Note, n) for n in option["reasons"]]
     out["cautions"] = [pick(knee.Note, n) for n in option["cautions"]]
     out["criteria"] = [pick(knee.CriterionValue, c) for c in option["criteria"]]
     out["unknown"] = [pick(knee.UnknownRule, u) for u in option["unknown"]]
     return out
+
+
+def like_cli(args):
+    """Do what `knee compare ARGS --format json` does, through the binding: the result's JSON
+    text, or for --why the explanation as a dict."""
+    it = iter(args)
+    given = {"facts": [], "weights": [], "swings": []}
+    rules = patient = ranking = why = None
+    scheme, kw = "roc", {}
+    for flag in it:
+        if flag == "--sensitivity":
+            kw["sensitivity"] = True
+            continue
+        value = next(it)
+        if flag in ("--fact", "--weight", "--swing"):
+            given[flag[2:] + "s"].append(value.split("=", 1))
+        elif flag == "--rules":
+            rules = value
+        elif flag == "--patient":
+            patient = value
+        elif flag == "--rank-criteria":
+            ranking = value.split(",")
+        elif flag == "--rank-scheme":
+            scheme = value
+        elif flag == "--why":
+            why = value.split(",")
+        else:
+            name, convert = {"--method": ("method", str), "--vikor-v": ("vikor_v", float),
+                             "--smaa": ("smaa", int), "--seed": ("seed", int),
+                             "--smaa-spread": ("smaa_spread", float),
+                             "--fragile-margin": ("fragile_margin", float)}[flag]
+            kw[name] = convert(value)
+    rs = knee.Ruleset.load(rules) if rules else knee.Ruleset.default()
+    with rs, rs.patient() as p:
+        if patient:  # in the command's order: file, facts, ranking, weights, swings
+            p.load(patient)
+        for fact, text in given["facts"]:
+            p.set(fact, text or None)
+        if ranking:
+            p.rank_criteria(ranking, scheme)
+        for criterion, w in given["weights"]:
+            p.set_weight(criterion, float(w))
+        for criterion, points in given["swings"]:
+            p.set_swing(criterion, float(points))
+        with rs.compare(p, **kw) as r:
+            return r.why(*why) if why else r.to_json()
 
 
 class ModuleTest(unittest.TestCase):
@@ -189,6 +235,17 @@ class CheckTest(unittest.TestCase):
         out = cli("check", bad).stdout.splitlines()
         self.assertEqual([str(d) for d in found], out[:-1])
 
+    def test_lint(self):
+        """check() adds the author's lint to a file that loads, as `knee check` does."""
+        path = os.path.join(self.tmp, "lint.xml")
+        pathlib.Path(path).write_text(mini_variant(
+            '<source id="s2"', '<source id="unused" title="Never cited" year="2000" url="https://example.org/x"/>\n    <source id="s2"'))
+        found = knee.check(path)
+        self.assertIn(("source-unused", "warning"), [(d.code, d.severity) for d in found])
+        self.assertEqual([str(d) for d in found], cli("check", path).stdout.splitlines()[:-1])
+        with knee.Ruleset.load(path) as rs:
+            self.assertEqual(rs.warnings, [])  # loading alone does not lint
+
     def test_missing_and_malformed(self):
         missing = os.path.join(self.tmp, "nope.xml")
         (d,) = knee.check(missing)
@@ -244,9 +301,13 @@ class CompareTest(unittest.TestCase):
             self.assertTrue(repr(r).startswith("<knee.Result knee-oa %s: 1. " % self.rules.version))
 
     def test_accessors_agree_with_json(self):
-        for facts in (SAMPLE, {}, {"age": 60, "diabetes": True, "prior": ["steroid-injection-3mo"]},
-                      {"kl_grade": 1, "region": "uk", "bmi": 45}):
-            with self.rules.compare(facts) as r:
+        cases = [(facts, None) for facts in (
+            SAMPLE, {}, {"age": 60, "diabetes": True, "prior": ["steroid-injection-3mo"]},
+            {"kl_grade": 1, "region": "uk", "bmi": 45})]
+        cases += [(SAMPLE, m) for m in knee.METHODS]
+        for facts, method in cases:
+            with self.subTest(facts=facts, method=method), \
+                    self.rules.compare(facts, method=method) as r:
                 d = r.to_dict()
                 self.assertEqual([dataclasses.asdict(o) for o in r.options],
                                  [as_known(o) for o in d["options"]])
@@ -295,28 +356,32 @@ class CompareTest(unittest.TestCase):
         self.assertGreaterEqual(len(cases), 3)
         for name in cases:
             with self.subTest(case=name):
-                args = [a for a in read(os.path.join(GOLDEN, name)).splitlines()
+                args = [a.replace("@DATA@", DATA) for a in read(os.path.join(GOLDEN, name)).splitlines()
                         if a and not a.startswith("#")]
-                args = [a.replace("@DATA@", DATA) for a in args]
-                opts = {"--fact": [], "--weight": [], "--rules": [], "--patient": []}
-                flags = set(args[::2])
-                if not flags <= set(opts):
-                    self.skipTest("options the binding does not map: %s" % (flags - set(opts)))
-                for flag, value in zip(args[::2], args[1::2]):
-                    opts[flag].append(value)
-                facts = dict(f.split("=", 1) for f in opts["--fact"])
-                weights = {k: float(v) for k, v in (w.split("=", 1) for w in opts["--weight"])}
-                rules = knee.Ruleset.load(opts["--rules"][0]) if opts["--rules"] else knee.Ruleset.default()
-                with rules, rules.patient() as p:
-                    for path in opts["--patient"]:
-                        p.load(path)
-                    p.update(facts, weights)
-                    with rules.compare(p) as r:
-                        ours = r.to_json()
-                theirs = cli("compare", *args, "--format", "json")
-                self.assertEqual(theirs.returncode, 0, theirs.stderr)
-                # The command adds a newline of its own after the library's text.
-                self.assertEqual(ours, theirs.stdout[:-1])
+                self.assertSameAsCli(args)
+
+    def test_methods_and_analyses_equal_cli(self):
+        base = ["--fact", "age=66", "--fact", "kl_grade=3", "--fact", "payer=medicare"]
+        for extra in ([["--method", m] for m in knee.METHODS] +
+                      [["--method", "vikor", "--vikor-v", "0.2"],
+                       ["--smaa", "200", "--seed", "7"],
+                       ["--smaa", "100", "--seed", "3", "--smaa-spread", "0.1", "--method", "topsis"],
+                       ["--sensitivity"], ["--sensitivity", "--fragile-margin", "0.2"],
+                       ["--swing", "cost=100", "--swing", "evidence=40"],
+                       ["--rank-criteria", "evidence,cost"],
+                       ["--rank-criteria", "cost,coverage,evidence", "--rank-scheme", "rank-sum"],
+                       ["--weight", "cost=5", "--why", "pt,tka"]]):
+            with self.subTest(args=extra):
+                self.assertSameAsCli(base + extra)
+
+    def assertSameAsCli(self, args):
+        theirs = cli("compare", *args, "--format", "json")
+        self.assertEqual(theirs.returncode, 0, theirs.stderr)
+        ours = like_cli(args)
+        if isinstance(ours, dict):  # --why: the explanation object alone
+            self.assertEqual(ours, json.loads(theirs.stdout))
+        else:  # the command adds a newline of its own after the library's text
+            self.assertEqual(ours, theirs.stdout[:-1])
 
     def test_python_types_match_text(self):
         """Typed values and their text give the same result (text goes through set_text)."""
@@ -356,6 +421,53 @@ class CompareTest(unittest.TestCase):
                 self.assertNotIn("c-steroid", r.option("c").rules_fired)
             with rs.compare({"prior": ("x", "y", "x")}) as r:
                 self.assertNotIn("c-steroid", r.option("c").rules_fired)
+
+    def test_methods(self):
+        self.assertEqual(knee.METHODS[0], "weighted-sum")
+        self.assertIn("topsis", knee.METHODS)
+        for m in knee.METHODS:
+            with self.rules.compare(SAMPLE, method=m) as r:
+                self.assertEqual(r.method, m)
+                self.assertEqual(r.top.metrics is None, m == "weighted-sum")
+                self.assertIsNotNone(r.top.weighted_sum)
+                excluded = [o for o in r.options if o.excluded]
+                self.assertTrue(all(o.metrics is None and o.weighted_sum is None for o in excluded))
+        with self.rules.compare(SAMPLE, method="vikor") as r:
+            self.assertEqual(set(r.top.metrics), {"S", "R", "Q", "compromise"})
+            self.assertTrue(r.top.metrics["compromise"])
+
+    def test_analyses(self):
+        with self.rules.compare(SAMPLE) as r:
+            self.assertIsNone(r.smaa)
+            self.assertIsNone(r.sensitivity)
+        with self.rules.compare(SAMPLE, smaa=300, seed=11, sensitivity=True, fragile_margin=0.1) as r:
+            self.assertEqual((r.smaa["samples"], r.smaa["seed"]), (300, 11))
+            ranked = [o.id for o in r.options if not o.excluded]
+            self.assertEqual([o["id"] for o in r.smaa["options"]], ranked)
+            for o in r.smaa["options"]:
+                self.assertAlmostEqual(sum(o["rank_acceptability"]), 1.0)
+            self.assertEqual(r.sensitivity["winner"], r.top.id)
+            self.assertEqual(r.sensitivity["fragile_margin"], 0.1)
+            r.smaa.clear()  # a copy each time
+            self.assertEqual(r.smaa["samples"], 300)
+        with self.rules.compare(SAMPLE, smaa=300, seed=11) as a, \
+                self.rules.compare(SAMPLE, smaa=300, seed=11) as b:
+            self.assertEqual(a.smaa, b.smaa)  # the seed makes it repeatable
+
+    def test_why(self):
+        with self.mini.compare({"age": 70}) as r:
+            why = r.why("a", "b")
+            self.assertEqual((why["a"], why["b"], why["rank_a"]), ("a", "b", r.option("a").rank))
+            self.assertTrue(why["for"])
+            self.assertEqual(r.why("b", "a")["against"][0]["criterion"], why["for"][0]["criterion"])
+
+    def test_dominated_by(self):
+        with self.mini.compare({}) as r:
+            self.assertEqual(r.option("a").dominated_by, [])
+            for o in r.options:
+                for other in o.dominated_by:
+                    self.assertGreater(o.rank, r.option(other).rank)
+            self.assertTrue(any(o.dominated_by for o in r.options))
 
     def test_weights(self):
         with self.mini.compare({}, {"cost": 2}) as r:
@@ -410,6 +522,21 @@ class PatientTest(unittest.TestCase):
             with self.assertRaises(knee.PatientError):
                 p.set("prior", ["pt", "bogus"])
             self.assertFalse(p.has("prior"))  # a set fact is never left half set
+
+    def test_swing_and_ranking(self):
+        with self.mini.patient() as p:
+            p.set_swing("recovery", 100)
+            p.set_swing("cost", 50)
+            p.set_swing("evidence", 50)
+            with self.mini.compare(p) as r:
+                self.assertEqual(r.weights, {"recovery": 0.5, "cost": 0.25, "evidence": 0.25})
+            p.rank_criteria(["evidence", "recovery", "cost"])  # ROC: 11/18, 5/18, 2/18
+            with self.mini.compare(p) as r:
+                self.assertAlmostEqual(r.weights["evidence"], 11 / 18)
+                self.assertAlmostEqual(r.weights["cost"], 2 / 18)
+            p.rank_criteria(("evidence", "recovery", "cost"), scheme="rank-sum")  # 3:2:1
+            with self.mini.compare(p) as r:
+                self.assertAlmostEqual(r.weights["evidence"], 0.5)
 
     def test_load_file_and_string(self):
         with self.mini.patient() as p:

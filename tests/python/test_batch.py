@@ -32,6 +32,19 @@ class BatchTest(unittest.TestCase):
                     self.assertEqual(got.method, one.method)
                     self.assertEqual(got.top, one.top)
 
+    def test_method_and_analyses(self):
+        kw = {"method": "promethee2", "smaa": 50, "seed": 5, "sensitivity": True}
+        many = list(self.rules.compare_many(self.patients[:20], **kw))
+        for facts, got in zip(self.patients, many):
+            with self.rules.compare(facts, **kw) as one:
+                self.assertEqual(got.to_json(), one.to_json())
+                self.assertEqual(got.options, one.options)
+                self.assertEqual(got.smaa, one.smaa)
+        light = list(self.rules.compare_many(self.patients[:20], full=False, method="vikor"))
+        for facts, rankings in zip(self.patients, light):
+            with self.rules.compare(facts, method="vikor") as one:
+                self.assertEqual(rankings, [(o.id, o.rank, o.score) for o in one.options])
+
     def test_light_equals_compare(self):
         for facts, rankings in zip(self.patients, self.rules.compare_many(self.patients, full=False)):
             with self.rules.compare(facts) as one:

@@ -212,6 +212,62 @@ class PatientErrorTest(unittest.TestCase):
         self.assertIn("b-medicare", cm.exception.message)
 
 
+class CompareOptionsErrorTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.load(MINI)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+
+    def assertEinval(self, **kw):
+        with self.assertRaises(knee.KneeError) as cm:
+            self.rules.compare({}, **kw)
+        self.assertEqual(cm.exception.code, S.EINVAL, cm.exception)
+        return cm.exception
+
+    def test_bad_options(self):
+        self.assertIn("topsis", self.assertEinval(method="electre").message)
+        with self.assertRaises(knee.KneeError) as cm:
+            self.rules.compare({}, method=3)
+        self.assertEqual(cm.exception.code, S.ETYPE)
+        self.assertEinval(vikor_v=1.5)
+        self.assertEinval(vikor_v="half")
+        self.assertEinval(smaa=10 ** 9)
+        self.assertEinval(sensitivity=True, fragile_margin=-1)
+        with self.assertRaises(knee.KneeError):
+            list(self.rules.compare_many([{}], method="electre"))
+
+    def test_why(self):
+        with self.rules.compare({}) as r:
+            with self.assertRaises(knee.KneeError) as cm:
+                r.why("a", "nope")
+            self.assertEqual(cm.exception.code, S.EUNKNOWN)
+        (r,) = self.rules.compare_many([{}])
+        with self.assertRaises(knee.KneeError) as cm:
+            r.why("a", "b")
+        self.assertEqual(cm.exception.code, S.EINVAL)
+
+    def test_swing_and_ranking(self):
+        with self.rules.patient() as p:
+            for bad in (-1, 101, math.nan, "50", True):
+                with self.subTest(points=bad), self.assertRaises(knee.PatientError):
+                    p.set_swing("cost", bad)
+            with self.assertRaises(knee.PatientError) as cm:
+                p.set_swing("price", 50)
+            self.assertEqual(cm.exception.code, S.EUNKNOWN)
+            p.set_weight("cost", 7)
+            for ids in (["cost", "cost"], ["cost", "price"]):
+                with self.subTest(ids=ids), self.assertRaises(knee.PatientError):
+                    p.rank_criteria(ids)
+            with self.assertRaises(knee.PatientError) as cm:
+                p.rank_criteria(["cost"], scheme="borda")
+            self.assertEqual(cm.exception.code, S.EINVAL)
+            with self.rules.compare(p) as r:  # unchanged by the failed rankings
+                self.assertEqual(r.weights, {"recovery": 0.1, "cost": 0.7, "evidence": 0.2})
+
+
 class NothingPrintedTest(unittest.TestCase):
     def test_errors_print_nothing(self):
         code = textwrap.dedent("""

@@ -20,7 +20,7 @@ from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
 from .result import CriterionValue, Note, OptionResult, Ranking, Result, UnknownRule
-from .ruleset import (CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
+from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
                       SourceInfo, check)
 
 __version__ = "0.1.0"
@@ -36,8 +36,8 @@ def default_limits() -> Dict[str, int]:
 
 __all__ = [
     "CaseReport", "CriterionInfo", "CriterionValue", "Diagnostic", "EXPECTED_MAJOR",
-    "FactInfo", "FactValue", "Facts", "KneeError", "LIMITS", "Level", "LoadError", "Note",
-    "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "Result", "Ruleset",
-    "SourceInfo", "Status", "UnknownRule", "Weights", "check", "default_limits",
+    "FactInfo", "FactValue", "Facts", "KneeError", "LIMITS", "Level", "LoadError", "METHODS",
+    "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "Result",
+    "Ruleset", "SourceInfo", "Status", "UnknownRule", "Weights", "check", "default_limits",
     "library_path", "library_version",
 ]

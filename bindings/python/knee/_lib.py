@@ -18,7 +18,8 @@ import ctypes
 import ctypes.util
 import os
 import threading
-from ctypes import POINTER, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint, c_void_p
+from ctypes import (POINTER, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint, c_uint64,
+                    c_void_p)
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Tuple
 
 from ._errors import Diagnostic, KneeError, PatientError, Status
@@ -51,9 +52,9 @@ def _patient_status(result: int, func: Any, args: tuple) -> int:
 
 
 def _compare_status(result: int, func: Any, args: tuple) -> int:
-    """knee_compare: the reason is kept on the result (knee_result_errmsg)."""
+    """knee_compare(_ex): the reason is kept on the result, the last argument."""
     if result < 0:
-        message = lib.knee_result_errmsg(args[2]) or lib.knee_strerror(result)
+        message = lib.knee_result_errmsg(args[-1]) or lib.knee_strerror(result)
         raise (PatientError if result == Status.EWEIGHT else KneeError)(result, message)
     return result
 
@@ -135,6 +136,7 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_ruleset_source_url": (_STR, [_P, _S]),
     "knee_ruleset_source_year": (_INT, [_P, _S]),
     "knee_ruleset_run_tests": (_ST, [_P, POINTER(c_size_t), POINTER(c_size_t), _PP]),
+    "knee_ruleset_lint": (_ST, [_P, _PP]),
     # patients
     "knee_patient_new": (_ST, [_PP, _P]),
     "knee_patient_free": (_VOID, [_P]),
@@ -147,13 +149,24 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_patient_unset": (_PST, [_P, c_char_p]),
     "knee_patient_has": (_RAW, [_P, c_char_p]),
     "knee_patient_set_weight": (_PST, [_P, c_char_p, c_double]),
+    "knee_patient_set_swing": (_PST, [_P, c_char_p, c_double]),
+    "knee_patient_rank_criteria": (_PST, [_P, POINTER(c_char_p), _S, c_int]),
     "knee_patient_load_file": (_RAW, [_P, c_char_p, _P, _PP]),
     "knee_patient_load_memory": (_RAW, [_P, c_char_p, _S, c_char_p, _P, _PP]),
     "knee_patient_errmsg": (_STR, [_P]),
-    # comparison and results
+    # comparison options, comparison and results
+    "knee_method_name": (_STR, [c_int]),
+    "knee_method_from_name": (_RAW, [c_char_p]),
+    "knee_compare_options_new": (_ST, [_PP]),
+    "knee_compare_options_free": (_VOID, [_P]),
+    "knee_compare_options_set_method": (_ST, [_P, c_int]),
+    "knee_compare_options_set_vikor_v": (_ST, [_P, c_double]),
+    "knee_compare_options_set_smaa": (_ST, [_P, c_uint64, c_uint64, c_double]),
+    "knee_compare_options_set_sensitivity": (_ST, [_P, c_int, c_double]),
     "knee_result_new": (_ST, [_PP]),
     "knee_result_free": (_VOID, [_P]),
     "knee_compare": ((c_int, _compare_status), [_P, _P, _P]),
+    "knee_compare_ex": ((c_int, _compare_status), [_P, _P, _P, _P]),
     "knee_result_errmsg": (_STR, [_P]),
     "knee_result_method": (_STR, [_P]),
     "knee_result_criterion_count": (_SIZE, [_P]),
@@ -165,6 +178,10 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_option_rank": (_INT, [_P, _S]),
     "knee_result_option_score": (_DBL, [_P, _S]),
     "knee_result_option_excluded": (_INT, [_P, _S]),
+    "knee_result_option_metric": (_INT, [_P, _S, c_char_p, POINTER(c_double)]),
+    "knee_result_option_in_compromise": (_INT, [_P, _S]),
+    "knee_result_dominator_count": (_SIZE, [_P, _S]),
+    "knee_result_dominator": (_STR, [_P, _S, _S]),
     "knee_result_reason_count": (_SIZE, [_P, _S]),
     "knee_result_reason_text": (_STR, [_P, _S, _S]),
     "knee_result_reason_rule": (_STR, [_P, _S, _S]),
@@ -194,6 +211,7 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_missing_fact_count": (_SIZE, [_P]),
     "knee_result_missing_fact": (_STR, [_P, _S]),
     "knee_result_to_json": (_ST, [_P, _PP, POINTER(c_size_t)]),
+    "knee_result_why": (_ST, [_P, _S, _S, _PP]),
 }
 
 

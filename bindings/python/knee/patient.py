@@ -6,7 +6,7 @@ import ctypes
 import math
 import numbers
 import os
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
 
 from ._errors import PatientError, Status, load_message
 from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle
@@ -22,6 +22,7 @@ Facts = Mapping[str, FactValue]
 Weights = Mapping[str, float]
 
 _SETS = (list, tuple, set, frozenset)
+_SCHEMES = {"roc": 0, "rank-sum": 1}  # KNEE_RANKING_ROC, KNEE_RANKING_RANK_SUM
 
 
 def _number(fact: str, value: numbers.Real) -> float:
@@ -141,6 +142,29 @@ class Patient:
         file's default. Weights are normalised to sum 1 at comparison."""
         with self._handle as p:
             set_weight(p, criterion, weight)
+
+    def set_swing(self, criterion: str, points: float) -> None:
+        """Set a criterion's weight as swing points, 0-100 (100 for the swing that matters
+        most; only the ratios matter)."""
+        name = cstr(criterion, "a criterion name", PatientError)
+        if isinstance(points, bool) or not isinstance(points, numbers.Real):
+            raise PatientError(Status.EWEIGHT, "criterion '%s': swing points must be a number, "
+                               "not %s" % (criterion, type(points).__name__))
+        with self._handle as p:
+            lib.knee_patient_set_swing(p, name, _number(criterion, points))
+
+    def rank_criteria(self, criteria: Sequence[str], scheme: str = "roc") -> None:
+        """Set every weight from the patient's ranking of what matters most (``criteria[0]``
+        first): ``scheme`` ``'roc'`` (rank-order centroid) or ``'rank-sum'``. Criteria not
+        ranked share the weights of the places after the last ranked one. On error (a
+        criterion unknown or given twice) the patient is unchanged."""
+        if scheme not in _SCHEMES:
+            raise PatientError(Status.EINVAL, "unknown ranking scheme %r (schemes: %s)"
+                               % (scheme, ", ".join(_SCHEMES)))
+        ids = [cstr(c, "a criterion name", PatientError) for c in criteria]
+        with self._handle as p:
+            lib.knee_patient_rank_criteria(p, (ctypes.c_char_p * len(ids))(*ids), len(ids),
+                                           _SCHEMES[scheme])
 
     def clear(self) -> None:
         """Forget every fact and weight."""

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Union
 
 from ._errors import KneeError, Status
 from ._lib import Handle, lib, take_string
@@ -66,18 +66,29 @@ class UnknownRule:
 
 @dataclass
 class OptionResult:
-    """One treatment option in a result. ``rank`` is 1-based and ``score`` in [0, 1]; both are
-    None for an excluded option (``reasons`` says why). ``criteria`` follows the rule file's
-    criterion order; ``rules_fired`` lists the rules whose condition was true."""
+    """One treatment option in a result.
+
+    ``rank`` is 1-based and ``score`` the method's score (higher is better; the weighted sum
+    in [0, 1] by default); both are None for an excluded option (``reasons`` says why).
+    ``weighted_sum`` is the weighted-sum score whatever the method; ``metrics`` the method's
+    own figures (TOPSIS ``closeness``; PROMETHEE II ``phi_plus``, ``phi_minus``, ``phi_net``;
+    VIKOR ``S``, ``R``, ``Q`` and ``compromise``), None for the weighted sum; both None for an
+    excluded option. ``criteria`` follows the rule file's criterion order; ``dominated_by``
+    lists the options that Pareto-dominate this one; ``rules_fired`` the rules whose
+    condition was true; ``unknown`` the rules that could not be decided.
+    """
 
     id: str
     name: str
     rank: Optional[int]
     score: Optional[float]
     excluded: bool
+    weighted_sum: Optional[float]
+    metrics: Optional[Dict[str, Union[float, bool]]]
     reasons: List[Note]
     cautions: List[Note]
     criteria: List[CriterionValue]
+    dominated_by: List[str]
     rules_fired: List[str]
     unknown: List[UnknownRule]
 
@@ -87,10 +98,12 @@ class OptionResult:
         after this binding was written are ignored)."""
         return cls(
             id=d["id"], name=d["name"], rank=d["rank"], score=d["score"],
-            excluded=d["excluded"],
+            excluded=d["excluded"], weighted_sum=d.get("weighted_sum"),
+            metrics=d.get("metrics"),
             reasons=[_make(Note, n) for n in d["reasons"]],
             cautions=[_make(Note, n) for n in d["cautions"]],
             criteria=[_make(CriterionValue, c) for c in d["criteria"]],
+            dominated_by=list(d.get("dominated_by", [])),
             rules_fired=list(d["rules_fired"]),
             unknown=[_make(UnknownRule, u) for u in d["unknown"]])
 
@@ -134,10 +147,32 @@ def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
                for k in range(L.knee_result_value_rule_count(r, i, j))])
 
 
+# The metrics knee_result_option_metric() knows besides "weighted_sum" (knee.h).
+_METRICS = (b"closeness", b"phi_plus", b"phi_minus", b"phi_net", b"S", b"R", b"Q")
+
+
+def _metric(r: int, i: int, name: bytes) -> Optional[float]:
+    value = ctypes.c_double()
+    return value.value if lib.knee_result_option_metric(r, i, name, ctypes.byref(value)) else None
+
+
+def _metrics(r: int, i: int, vikor: bool) -> Optional[Dict[str, Union[float, bool]]]:
+    """The method's own figures for option i, or None when it has none (the weighted sum)."""
+    out: Dict[str, Union[float, bool]] = {}
+    for name in _METRICS:
+        value = _metric(r, i, name)
+        if value is not None:
+            out[name.decode()] = value
+    if vikor and out:
+        out["compromise"] = bool(lib.knee_result_option_in_compromise(r, i))
+    return out or None
+
+
 def read_options(r: int) -> List[OptionResult]:
     """Every option of the C result ``r``, through its accessors."""
     L = lib
     crit = [L.knee_result_criterion_id(r, j) for j in range(L.knee_result_criterion_count(r))]
+    vikor = L.knee_result_method(r) == "vikor"
     out = []
     for i in range(L.knee_result_option_count(r)):
         excluded = bool(L.knee_result_option_excluded(r, i))
@@ -147,11 +182,15 @@ def read_options(r: int) -> List[OptionResult]:
             rank=None if excluded else L.knee_result_option_rank(r, i),
             score=None if excluded else L.knee_result_option_score(r, i),
             excluded=excluded,
+            weighted_sum=_metric(r, i, b"weighted_sum"),
+            metrics=_metrics(r, i, vikor),
             reasons=_notes(r, i, L.knee_result_reason_count, L.knee_result_reason_text,
                            L.knee_result_reason_rule, L.knee_result_reason_source),
             cautions=_notes(r, i, L.knee_result_caution_count, L.knee_result_caution_text,
                             L.knee_result_caution_rule, L.knee_result_caution_source),
             criteria=[_criterion(r, i, j, cid) for j, cid in enumerate(crit)],
+            dominated_by=[L.knee_result_dominator(r, i, k)
+                          for k in range(L.knee_result_dominator_count(r, i))],
             rules_fired=[L.knee_result_fired_rule(r, i, k)
                          for k in range(L.knee_result_fired_count(r, i))],
             unknown=[UnknownRule(L.knee_result_unknown_rule(r, i, k),
@@ -272,6 +311,39 @@ class Result:
         if self._handle is None:
             return str(self._parsed()["method"])
         return str(self._from_c(lib.knee_result_method))
+
+    @property
+    def smaa(self) -> Optional[Dict[str, Any]]:
+        """The SMAA-2 analysis (``compare(..., smaa=N)``) as in the JSON contract: samples,
+        seed, and per ranked option its rank acceptabilities, central weights and confidence;
+        None when it was not asked for."""
+        return self.to_dict().get("smaa")
+
+    @property
+    def sensitivity(self) -> Optional[Dict[str, Any]]:
+        """The winner's weight sensitivity (``compare(..., sensitivity=True)``) as in the JSON
+        contract: winner, margin, fragile, each criterion's weight interval, the smallest
+        single-weight change that changes the winner; None when it was not asked for."""
+        return self.to_dict().get("sensitivity")
+
+    def why(self, a: str, b: str) -> Dict[str, Any]:
+        """Why option ``a`` ranks where it does against option ``b``: each criterion's part in
+        the weighted-sum difference, for and against (knee_result_why). Only for a Result of
+        :meth:`Ruleset.compare` (a compare_many result holds no C result)."""
+        self._check()
+        if self._handle is None:
+            raise KneeError(Status.EINVAL, "why() needs a result of compare(), not compare_many()")
+
+        def read(r: int) -> Dict[str, Any]:
+            index = {lib.knee_result_option_id(r, i): i
+                     for i in range(lib.knee_result_option_count(r))}
+            for option in (a, b):
+                if option not in index:
+                    raise KneeError(Status.EUNKNOWN, "unknown option '%s'" % option)
+            out = ctypes.c_void_p()
+            lib.knee_result_why(r, index[a], index[b], ctypes.byref(out))
+            return json.loads(take_string(out))
+        return self._from_c(read)
 
     def to_json(self) -> str:
         """The result as the JSON text libknee writes (knee_result_to_json), unchanged."""

@@ -90,6 +90,48 @@ class CaseReport:
     failures: Tuple[str, ...]
 
 
+def _methods() -> Tuple[str, ...]:
+    names, m = [], 1
+    while lib.knee_method_name(m) is not None:
+        names.append(lib.knee_method_name(m))
+        m += 1
+    return tuple(names)
+
+
+#: The aggregation methods ``compare(method=...)`` accepts (docs/methods.md).
+METHODS: Tuple[str, ...] = _methods()
+
+
+def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int, seed: int,
+                     smaa_spread: float, sensitivity: bool,
+                     fragile_margin: float) -> Optional[Handle]:
+    """A knee_compare_options for these arguments, or None when they are all the defaults."""
+    if method is None and vikor_v is None and not smaa and not sensitivity:
+        return None
+    opts = new_handle(lib.knee_compare_options_new, lib.knee_compare_options_free, "options")
+    try:
+        with opts as o:
+            if method is not None:
+                code = lib.knee_method_from_name(cstr(method, "method"))
+                if code < 0:
+                    raise KneeError(code, "unknown method %r (methods: %s)"
+                                    % (method, ", ".join(METHODS)))
+                lib.knee_compare_options_set_method(o, code)
+            if vikor_v is not None:
+                lib.knee_compare_options_set_vikor_v(o, vikor_v)
+            if smaa:
+                lib.knee_compare_options_set_smaa(o, smaa, seed, smaa_spread)
+            if sensitivity:
+                lib.knee_compare_options_set_sensitivity(o, 1, fragile_margin)
+    except (TypeError, ctypes.ArgumentError) as e:
+        opts.close()
+        raise KneeError(Status.EINVAL, "bad comparison option: %s" % e) from None
+    except BaseException:
+        opts.close()
+        raise
+    return opts
+
+
 def _load(call: Callable[[Any, Optional[int], Any], int], what: str,
           limits: Optional[Limits]) -> Tuple[Handle, List[Diagnostic]]:
     """Run a knee_ruleset_load_* call; (handle, warnings) or LoadError with every problem."""
@@ -106,23 +148,37 @@ def _load(call: Callable[[Any, Optional[int], Any], int], what: str,
 
 
 def check(path: PathLike, limits: Optional[Limits] = None) -> List[Diagnostic]:
-    """Load a rule file only to check it: every problem found (errors and warnings) as
-    Diagnostic objects, in file order; ``[]`` for a clean file. A file that cannot be read is
-    reported as an ``io`` diagnostic, not raised. Raises KneeError only when the check itself
-    fails (e.g. out of memory) or ``limits`` is invalid."""
-    out, diag = ctypes.c_void_p(), ctypes.c_void_p()
+    """Check a rule file as ``knee check`` does: every problem of loading it (errors and
+    warnings), then, if it loads, the rule author's lint (unused sources, rules that can never
+    fire, conflicting rules, unequal detail; warnings). ``[]`` for a clean file. A file that
+    cannot be read is reported as an ``io`` diagnostic, not raised. Raises KneeError only when
+    the check itself fails (e.g. out of memory) or ``limits`` is invalid."""
+    out, diag, lint = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
     with Options(limits) as opts:
         try:
             status = lib.knee_ruleset_load_file(ctypes.byref(out), os.fsencode(path), opts,
                                                 ctypes.byref(diag))
             found = diagnostics(diag.value)
+            if status == 0:
+                lib.knee_ruleset_lint(out, ctypes.byref(lint))
+                found += diagnostics(lint.value)
         finally:
             lib.knee_diag_free(diag)
+            lib.knee_diag_free(lint)
             lib.knee_ruleset_free(out)
     if status < 0 and not found:
         raise KneeError(status, "cannot check '%s': %s"
                         % (os.fspath(path), lib.knee_strerror(status)))
     return found
+
+
+def _run(rs: int, p: int, opts: Optional[Handle], r: int) -> None:
+    """knee_compare, or knee_compare_ex with the comparison options."""
+    if opts is None:
+        lib.knee_compare(rs, p, r)
+    else:
+        with opts as o:
+            lib.knee_compare_ex(rs, p, o, r)
 
 
 class Ruleset:
@@ -298,7 +354,10 @@ class Ruleset:
         return Patient(self, facts, weights)
 
     def compare(self, facts: Union[Facts, Patient, None] = None,
-                weights: Optional[Weights] = None) -> Result:
+                weights: Optional[Weights] = None, *, method: Optional[str] = None,
+                vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
+                smaa_spread: float = 0.0, sensitivity: bool = False,
+                fragile_margin: float = 0.05) -> Result:
         """Compare every option for one patient and return the :class:`Result`.
 
         ``facts`` maps fact ids to values (see :meth:`Patient.set` for how Python types map
@@ -306,31 +365,50 @@ class Ruleset:
         ``weights`` maps criterion ids to preference weights (>= 0; normalised to sum 1),
         overriding the rule file's defaults. Raises PatientError for bad facts or weights.
         Safe to call from many threads at once on one Ruleset.
-        """
-        if isinstance(facts, Patient):
-            if weights is not None:
-                raise KneeError(Status.EINVAL, "give the weights to the Patient, not to compare()")
-            return self._compare(facts._handle)
-        with Patient(self, facts, weights) as patient:
-            return self._compare(patient._handle)
 
-    def _compare(self, patient: Handle) -> Result:
+        ``method``: one of :data:`METHODS` (default: the rule file's, normally
+        ``'weighted-sum'``); ``vikor_v``: VIKOR's strategy weight in [0, 1] (default 0.5).
+        ``smaa``: run SMAA-2 with this many samples (``seed``; ``smaa_spread`` 0 samples
+        weights uniformly, else within +-spread of the patient's); see ``Result.smaa``.
+        ``sensitivity``: analyse how stable the winner is under weight changes, flagging a
+        margin below ``fragile_margin``; see ``Result.sensitivity``. docs/methods.md explains
+        them.
+        """
+        opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
+                                fragile_margin)
+        try:
+            if isinstance(facts, Patient):
+                if weights is not None:
+                    raise KneeError(Status.EINVAL,
+                                    "give the weights to the Patient, not to compare()")
+                return self._compare(facts._handle, opts)
+            with Patient(self, facts, weights) as patient:
+                return self._compare(patient._handle, opts)
+        finally:
+            if opts is not None:
+                opts.close()
+
+    def _compare(self, patient: Handle, opts: Optional[Handle]) -> Result:
         result = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
                             exclusive=True, parent=self._handle)
         try:
             with self._handle as rs, patient as p, result as r:
-                lib.knee_compare(rs, p, r)
+                _run(rs, p, opts, r)
         except BaseException:
             result.close()
             raise
         return Result(self, result)
 
     def compare_many(self, patients: Iterable[Facts], weights: Optional[Weights] = None,
-                     full: bool = True) -> Iterator[Union[Result, List[Ranking]]]:
+                     full: bool = True, *, method: Optional[str] = None,
+                     vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
+                     smaa_spread: float = 0.0, sensitivity: bool = False,
+                     fragile_margin: float = 0.05) -> Iterator[Union[Result, List[Ranking]]]:
         """Compare every option for each patient of ``patients`` (fact dicts, as for
         :meth:`compare`), lazily: a generator yielding one item per patient, in order.
 
-        ``weights`` applies to every patient. With ``full=True`` each item is a
+        ``weights`` and the keyword arguments (as for :meth:`compare`) apply to every
+        patient. With ``full=True`` each item is a
         :class:`Result` that holds only the result's JSON text (a few KB; its options are
         parsed when first read). With ``full=False`` each item is a list of :class:`Ranking`
         ``(id, rank, score)`` tuples in result order, which is much faster.
@@ -342,11 +420,13 @@ class Ruleset:
         the generator. Each call is for one thread; run one generator per thread to use more
         cores.
         """
-        with self._handle as rs:
-            p = new_handle(lib.knee_patient_new, lib.knee_patient_free, "patient", rs,
-                           parent=self._handle)
-        r: Optional[Handle] = None
+        opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
+                                fragile_margin)
+        p = r = None
         try:
+            with self._handle as rs:
+                p = new_handle(lib.knee_patient_new, lib.knee_patient_free, "patient", rs,
+                               parent=self._handle)
             r = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
                            parent=self._handle)
             with p as pp, r as rp:
@@ -355,13 +435,13 @@ class Ruleset:
                     lib.knee_patient_clear(pp)
                     apply(pp, self._fact_types, facts, weights)
                     with self._handle as rs:
-                        lib.knee_compare(rs, pp, rp)
+                        _run(rs, pp, opts, rp)
                     item = read(rp)
                     yield Result(self, json_text=item) if full else item
         finally:
-            p.close()
-            if r is not None:
-                r.close()
+            for handle in (opts, p, r):
+                if handle is not None:
+                    handle.close()
 
     # -- lifetime -----------------------------------------------------------------------------
 
