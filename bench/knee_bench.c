@@ -1,11 +1,16 @@
-/* knee_bench.c - figures for libknee on this machine: medians (min-max) over several runs.
- * Usage: knee_bench [RULES.xml]   (default: the built-in rules)
- * Each measurement repeats an operation enough times for a run to last ~50 ms, does that 7
- * times, and reports per-operation medians: the machines are noisy, medians and ratios hold. */
+/* knee_bench.c - libknee's figures on this machine (sh scripts/bench.sh).
+ * Usage: knee_bench [LARGE_RULES.xml]
+ * Every figure is a median over RUNS runs (with min and max), each run long enough to time:
+ * these machines are noisy, so compare ratios within one run and quote medians. */
 #define _GNU_SOURCE
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,14 +31,21 @@ static int cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void row(const char *name, const double *t, int n, const char *unit, double scale)
+{
+    qsort((void *)t, (size_t)n, sizeof t[0], cmp);
+    printf("%-52s %12.3f %-4s (min %.3f, max %.3f)\n", name, t[n / 2] * scale, unit,
+           t[0] * scale, t[n - 1] * scale);
+}
+
 typedef int (*op_fn)(void *ctx);
 
-/* Seconds per operation: median, min, max over RUNS runs of `reps` operations. */
-static void measure(const char *name, op_fn op, void *ctx, long reps, const char *unit, double scale)
+/* Median seconds per operation over RUNS runs of reps operations; also printed. */
+static double measure(const char *name, op_fn op, void *ctx, long reps, const char *unit, double scale)
 {
-    double t[RUNS];
-    int k;
+    double t[RUNS], med;
     long i;
+    int k;
     for (i = 0; i < reps / 10 + 1; i++)   /* warm-up */
         op(ctx);
     for (k = 0; k < RUNS; k++) {
@@ -45,24 +57,56 @@ static void measure(const char *name, op_fn op, void *ctx, long reps, const char
             }
         t[k] = (now() - t0) / (double)reps;
     }
-    qsort(t, RUNS, sizeof t[0], cmp);
-    printf("%-46s %12.3f %s   (min %.3f, max %.3f)\n", name, t[RUNS / 2] * scale, unit,
-           t[0] * scale, t[RUNS - 1] * scale);
+    row(name, t, RUNS, unit, scale);
+    med = t[RUNS / 2];
+    return med;
 }
 
+/* Median wall time of running a command (seconds), and its peak RSS in KiB via *rss. */
+static double run_process(char *const argv[], long *rss)
+{
+    double t[5];
+    int k;
+    for (k = 0; k < 5; k++) {
+        double t0 = now();
+        pid_t pid = fork();
+        int status;
+        struct rusage ru;
+        if (pid == 0) {
+            if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+                _exit(127);
+            execvp(argv[0], argv);
+            _exit(127);
+        }
+        wait4(pid, &status, 0, &ru);
+        t[k] = now() - t0;
+        if (rss)
+            *rss = ru.ru_maxrss;
+    }
+    qsort(t, 5, sizeof t[0], cmp);
+    return t[2];
+}
+
+/* ---- the operations --------------------------------------------------------------------------- */
+
 typedef struct ctx {
-    const char *path;
+    const char *path;          /* NULL: the built-in rules */
     knee_ruleset *rs;
     knee_patient *p;
     knee_result *r;
     knee_compare_options *o;
 } ctx;
 
+static int load(const char *path, knee_ruleset **rs)
+{
+    return path ? knee_ruleset_load_file(rs, path, NULL, NULL) : knee_ruleset_load_default(rs, NULL);
+}
+
 static int op_load(void *v)
 {
     ctx *c = v;
     knee_ruleset *rs = NULL;
-    int rc = c->path ? knee_ruleset_load_file(&rs, c->path, NULL, NULL) : knee_ruleset_load_default(&rs, NULL);
+    int rc = load(c->path, &rs);
     knee_ruleset_free(rs);
     return rc;
 }
@@ -88,13 +132,135 @@ static int op_json(void *v)
     return rc;
 }
 
+/* A deterministic variety of patients, so the branch predictor does not learn one. */
+static void make_patient(knee_patient *p, unsigned k)
+{
+    static const char *const payers[] = {"medicare", "commercial-aetna", "self-pay", "MCR-B", "medicaid"};
+    char num[32];
+    knee_patient_clear(p);
+    snprintf(num, sizeof num, "%u", 40 + k % 50);
+    knee_patient_set_text(p, "age", num);
+    snprintf(num, sizeof num, "%u", k % 5);
+    knee_patient_set_text(p, "kl_grade", num);
+    snprintf(num, sizeof num, "%u", 20 + k % 25);
+    knee_patient_set_text(p, "bmi", num);
+    knee_patient_set_text(p, "diabetes", k % 3 ? "no" : "yes");
+    knee_patient_set_text(p, "payer", payers[k % 5]);
+}
+
+/* ---- threads ---------------------------------------------------------------------------------- */
+
+typedef struct worker {
+    const knee_ruleset *rs;
+    unsigned first, count;
+    int failed;
+} worker;
+
+static void *work(void *v)
+{
+    worker *w = v;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    unsigned k;
+    enum { VARIANTS = 64 };
+    knee_patient *pool[VARIANTS];
+    /* patients are made before timing starts in earnest: the figure is for comparisons */
+    knee_result_new(&r);
+    for (k = 0; k < VARIANTS; k++) {
+        pool[k] = NULL;
+        knee_patient_new(&pool[k], w->rs);
+        make_patient(pool[k], w->first + k);
+    }
+    for (k = 0; k < w->count; k++)
+        if (knee_compare(w->rs, pool[(w->first + k) % VARIANTS], r) != KNEE_OK)
+            w->failed = 1;
+    for (k = 0; k < VARIANTS; k++)
+        knee_patient_free(pool[k]);
+    knee_result_free(r);
+    (void)p;
+    return NULL;
+}
+
+/* Patients per second with n threads sharing one ruleset (median of RUNS). */
+static double throughput(const knee_ruleset *rs, int n, unsigned per_thread)
+{
+    double t[RUNS];
+    int k, i;
+    for (k = 0; k < RUNS; k++) {
+        pthread_t th[64];
+        worker w[64];
+        double t0 = now();
+        for (i = 0; i < n; i++) {
+            w[i].rs = rs;
+            w[i].first = (unsigned)i * 1000;
+            w[i].count = per_thread;
+            w[i].failed = 0;
+            pthread_create(&th[i], NULL, work, &w[i]);
+        }
+        for (i = 0; i < n; i++)
+            pthread_join(th[i], NULL);
+        t[k] = (double)per_thread * n / (now() - t0);
+    }
+    qsort(t, RUNS, sizeof t[0], cmp);
+    return t[RUNS / 2];
+}
+
+/* ---- the physical limit: a plain loop over the same option x criterion matrix ------------------ */
+
+typedef struct plain {
+    size_t n, m;
+    double u[64 * 16], w[16], score[64];
+    size_t order[64];
+} plain;
+
+static int op_plain(void *v)
+{
+    plain *pl = v;
+    size_t i, j;
+    for (i = 0; i < pl->n; i++) {
+        double s = 0;
+        for (j = 0; j < pl->m; j++)
+            s += pl->w[j] * pl->u[i * pl->m + j];
+        pl->score[i] = s;
+        pl->order[i] = i;
+    }
+    for (i = 1; i < pl->n; i++) {   /* rank: the same insertion sort */
+        size_t x = pl->order[i];
+        for (j = i; j > 0 && pl->score[pl->order[j - 1]] < pl->score[x]; j--)
+            pl->order[j] = pl->order[j - 1];
+        pl->order[j] = x;
+    }
+    __asm__ volatile("" : : "r"(pl->order) : "memory");   /* keep the work */
+    return KNEE_OK;
+}
+
+/* ---- memory ----------------------------------------------------------------------------------- */
+
+static size_t heap_used(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
 int main(int argc, char **argv)
 {
     ctx c;
-    char host[256] = "?";
+    plain pl;
+    char host[256] = "?", exe[1024], knee_bin[1100], xsd[1100], rules[1100];
+    const char *large = argc > 1 ? argv[1] : NULL;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), rss = 0;
+    double t_compare, t_plain, tp1, tpn, t_xml, t_knee;
+    size_t i, j, before;
+    ssize_t len;
     FILE *f;
+
     memset(&c, 0, sizeof c);
-    c.path = argc > 1 ? argv[1] : NULL;
     if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
         char line[512];
         while (fgets(line, sizeof line, f))
@@ -105,25 +271,34 @@ int main(int argc, char **argv)
             }
         fclose(f);
     }
-    printf("libknee %s benchmark on %s (%ld cores); rules: %s\n", knee_version_string(), host,
-           sysconf(_SC_NPROCESSORS_ONLN), c.path ? c.path : "built-in knee-oa.xml");
-    printf("%-46s %15s\n", "operation", "median per op");
-    if (op_load(&c) != KNEE_OK ||
-        (c.path ? knee_ruleset_load_file(&c.rs, c.path, NULL, NULL) : knee_ruleset_load_default(&c.rs, NULL)) != KNEE_OK ||
-        knee_patient_new(&c.p, c.rs) != KNEE_OK || knee_result_new(&c.r) != KNEE_OK ||
-        knee_compare_options_new(&c.o) != KNEE_OK) {
+    /* the knee binary and the sources sit beside this program's build directory */
+    len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[len > 0 ? len : 0] = '\0';
+    if (strrchr(exe, '/'))
+        *strrchr(exe, '/') = '\0';
+    snprintf(knee_bin, sizeof knee_bin, "%s/knee", exe);
+    snprintf(xsd, sizeof xsd, "%s/../rules/schema/knee-rules-1.xsd", exe);
+    snprintf(rules, sizeof rules, "%s/../rules/knee-oa.xml", exe);
+
+    printf("libknee %s on %s, %ld cores\n\n", knee_version_string(), host, ncpu);
+    printf("%-52s %12s\n", "default rules (rules/knee-oa.xml)", "median");
+    if (load(NULL, &c.rs) != KNEE_OK || knee_patient_new(&c.p, c.rs) != KNEE_OK ||
+        knee_result_new(&c.r) != KNEE_OK || knee_compare_options_new(&c.o) != KNEE_OK) {
         fprintf(stderr, "cannot load the rules\n");
         return 1;
     }
-    knee_patient_set_text(c.p, "age", "72");
-    knee_patient_set_text(c.p, "kl_grade", "4");
-    if (knee_ruleset_fact_count(c.rs) > 2) {
-        knee_patient_set_text(c.p, "payer", "medicare");
-        knee_patient_set_text(c.p, "diabetes", "yes");
+    make_patient(c.p, 7);
+    measure("load (parse + XSD + checks + compile), in process", op_load, &c, 20, "ms", 1e3);
+    {
+        char *k_argv[] = {knee_bin, "check", rules, NULL};
+        char *x_argv[] = {"xmllint", "--noout", "--schema", xsd, rules, NULL};
+        t_knee = run_process(k_argv, NULL);
+        t_xml = run_process(x_argv, NULL);
+        printf("%-52s %12.3f ms   xmllint --schema %.3f ms: ratio %.2f\n",
+               "knee check (load + lint), as a process", t_knee * 1e3, t_xml * 1e3, t_knee / t_xml);
     }
-    measure("load rules (parse + XSD + checks + compile)", op_load, &c, 20, "ms", 1e3);
-    measure("compare one patient (result reused)", op_compare, &c, 20000, "us", 1e6);
-    measure("result to JSON", op_json, &c, 5000, "us", 1e6);
+    t_compare = measure("compare one patient (result reused)", op_compare, &c, 20000, "us", 1e6);
+    measure("result to JSON", op_json, &c, 2000, "us", 1e6);
     knee_compare_options_set_method(c.o, KNEE_METHOD_TOPSIS);
     measure("compare, TOPSIS", op_compare_ex, &c, 10000, "us", 1e6);
     knee_compare_options_set_method(c.o, KNEE_METHOD_PROMETHEE2);
@@ -136,6 +311,75 @@ int main(int argc, char **argv)
     knee_compare_options_set_sensitivity(c.o, 0, 0.05);
     knee_compare_options_set_smaa(c.o, 10000, 1, 0);
     measure("compare + SMAA-2, 10,000 samples", op_compare_ex, &c, 5, "ms", 1e3);
+    knee_compare_options_set_smaa(c.o, 0, 1, 0);
+
+    /* the same matrix with no rules: utilities and weights taken from a result */
+    knee_compare(c.rs, c.p, c.r);
+    memset(&pl, 0, sizeof pl);
+    pl.n = knee_result_option_count(c.r);
+    pl.m = knee_result_criterion_count(c.r);
+    for (i = 0; i < pl.n && i < 64; i++)
+        for (j = 0; j < pl.m && j < 16; j++)
+            pl.u[i * pl.m + j] = knee_result_utility(c.r, i, j);
+    for (j = 0; j < pl.m && j < 16; j++)
+        pl.w[j] = knee_result_weight(c.r, j);
+    t_plain = measure("plain C loop, same matrix, no rules (the floor)", op_plain, &pl, 200000, "us", 1e6);
+    printf("%-52s %12.1f x\n", "compare / plain loop", t_compare / t_plain);
+
+    tp1 = throughput(c.rs, 1, 20000);
+    tpn = throughput(c.rs, (int)ncpu, 20000);
+    printf("%-52s %12.0f /s\n", "patients per second, 1 thread (shared ruleset)", tp1);
+    printf("%-52s %12.0f /s   scaling %.2fx\n", "patients per second, all cores", tpn, tpn / tp1);
+
+    before = heap_used();
+    {
+        knee_ruleset *m = NULL;
+        long size = file_size(rules);
+        load(NULL, &m);
+        printf("%-52s %12.0f KiB  file %ld KiB: %.2fx\n", "ruleset heap after load (mallinfo2)",
+               (double)(heap_used() - before) / 1024, size / 1024,
+               size > 0 ? (double)(heap_used() - before) / (double)size : 0);
+        knee_ruleset_free(m);
+    }
+    {
+        char *k_argv[] = {knee_bin, "compare", "--fact", "age=72", "--fact", "kl_grade=4", NULL};
+        run_process(k_argv, &rss);
+        printf("%-52s %12ld KiB\n", "peak RSS of knee compare", rss);
+    }
+    printf("%-52s %12s\n", "heap allocations per compare after warm-up", "0 (tested)");
+
+    if (large) {
+        ctx g;
+        long size = file_size(large);
+        memset(&g, 0, sizeof g);
+        g.path = large;
+        printf("\n%-52s %12s\n", "large rules (bench/gen_large.py)", "median");
+        measure("load, in process", op_load, &g, 3, "ms", 1e3);
+        {
+            char *x_argv[] = {"xmllint", "--noout", "--schema", xsd, (char *)large, NULL};
+            double tl;
+            t_xml = run_process(x_argv, NULL);
+            tl = measure("load, in process (again, for the ratio)", op_load, &g, 3, "ms", 1e3);
+            printf("%-52s %12.3f ms   ratio load/xmllint %.2f\n", "xmllint --noout --schema (process)",
+                   t_xml * 1e3, tl / t_xml);
+        }
+        before = heap_used();
+        if (load(large, &g.rs) != KNEE_OK || knee_patient_new(&g.p, g.rs) != KNEE_OK ||
+            knee_result_new(&g.r) != KNEE_OK) {
+            fprintf(stderr, "cannot load %s\n", large);
+            return 1;
+        }
+        printf("%-52s %12.0f KiB  file %ld KiB: %.2fx\n", "ruleset heap after load",
+               (double)(heap_used() - before) / 1024, size / 1024,
+               (double)(heap_used() - before) / (double)size);
+        printf("%-52s %12zu x %zu, %zu rules\n", "options x criteria", knee_ruleset_option_count(g.rs),
+               knee_ruleset_criterion_count(g.rs), knee_ruleset_rule_count(g.rs));
+        make_patient(g.p, 3);
+        measure("compare one patient", op_compare, &g, 200, "us", 1e6);
+        knee_result_free(g.r);
+        knee_patient_free(g.p);
+        knee_ruleset_free(g.rs);
+    }
     knee_compare_options_free(c.o);
     knee_result_free(c.r);
     knee_patient_free(c.p);

@@ -1,6 +1,12 @@
 #!/bin/sh
-# Build optimised and print the benchmark figures (medians over 7 runs; see bench/).
+# Build optimised and print libknee's figures (medians over several runs; see bench/).
+# Includes a generated 1,000-treatment x 10-criterion x 5,000-rule file (bench/gen_large.py).
 set -eu
 cd "$(dirname "$0")/.."
-BUILD_DIR=${BUILD_DIR:-build-bench} BUILD_TYPE=Release sh scripts/build.sh -DKNEE_BUILD_BENCH=ON -DKNEE_TEST_VALGRIND=OFF >/dev/null
-"${BUILD_DIR:-build-bench}/knee_bench" "$@"
+B=${BUILD_DIR:-build-bench}
+BUILD_DIR=$B BUILD_TYPE=Release sh scripts/build.sh -DKNEE_BUILD_BENCH=ON -DKNEE_TEST_VALGRIND=OFF >/dev/null
+python3 bench/gen_large.py "$B/large-rules.xml" 1000
+"$B/knee_bench" "$B/large-rules.xml" "$@"
+if [ -d bindings/python ] && [ -f bench/python_bench.py ]; then
+    LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" python3 bench/python_bench.py
+fi

@@ -93,7 +93,8 @@ typedef struct knee__smaa_out {
 /* Work space needed by knee__smaa, in doubles. */
 size_t knee__smaa_work_size(size_t n_alt, size_t n_crit);
 /* Sample k draws its weights and utilities from knee__rng_seed(seed, k), so results are the same
- * bit for bit whatever the number of threads. Ties in a sample rank by index. Returns 0 or -1. */
+ * bit for bit whatever the number of threads. Alternatives tied exactly in a sample share the
+ * tied ranks equally. Returns 0 or -1. */
 int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work);
 
 #endif

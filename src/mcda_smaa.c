@@ -102,14 +102,21 @@ static int values(const knee__smaa_in *in, const double *w, const double *u, dou
     return 0;
 }
 
-/* 0-based rank of i: the alternatives valued higher, and the equal ones with a lower index. */
-static size_t rank_of(size_t na, const double *value, size_t i)
+/* Where i stands: *above alternatives are valued higher and *tied (i included) equal. Tied
+ * alternatives share their ranks equally (each gets 1/tied of each), so an exact tie favours
+ * no one: with ties broken by index, the first of several identical options would look
+ * certain to win. */
+static void standing(size_t na, const double *value, size_t i, size_t *above, size_t *tied)
 {
-    size_t k, r = 0;
-    for (k = 0; k < na; k++)
-        if (value[k] > value[i] || (value[k] == value[i] && k < i))
-            r++;
-    return r;
+    size_t k;
+    *above = 0;
+    *tied = 0;
+    for (k = 0; k < na; k++) {
+        if (value[k] > value[i])
+            (*above)++;
+        else if (value[k] == value[i])
+            (*tied)++;
+    }
 }
 
 int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work)
@@ -144,11 +151,15 @@ int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work)
         if (values(in, w, u, value) != 0)
             return -1;
         for (i = 0; i < na; i++) {
-            size_t r = rank_of(na, value, i);
-            out->rank_acceptability[i * na + r] += 1;
-            if (r == 0 && out->central_weights)
+            size_t above, tied, r;
+            double share;
+            standing(na, value, i, &above, &tied);
+            share = 1.0 / (double)tied;
+            for (r = above; r < above + tied; r++)
+                out->rank_acceptability[i * na + r] += share;
+            if (above == 0 && out->central_weights)
                 for (j = 0; j < nc; j++)
-                    out->central_weights[i * nc + j] += w[j];
+                    out->central_weights[i * nc + j] += share * w[j];
         }
     }
     /* Central weights: the mean weights of the samples where i ranked first (0 if none). */
@@ -174,8 +185,12 @@ int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work)
                     continue;
                 if (values(in, &out->central_weights[i * nc], u, value) != 0)
                     return -1;
-                if (rank_of(na, value, i) == 0)
-                    out->confidence[i] += 1;
+                {
+                    size_t above, tied;
+                    standing(na, value, i, &above, &tied);
+                    if (above == 0)
+                        out->confidence[i] += 1.0 / (double)tied;
+                }
             }
         }
         for (i = 0; i < na; i++)
