@@ -68,8 +68,11 @@ static double run_process(char *const argv[], long *rss)
     double t[5];
     int k;
     for (k = 0; k < 5; k++) {
-        double t0 = now();
-        pid_t pid = fork();
+        double t0;
+        pid_t pid;
+        fflush(stdout);   /* or the child would print our buffered lines again */
+        t0 = now();
+        pid = fork();
         int status;
         struct rusage ru;
         if (pid == 0) {

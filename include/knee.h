@@ -327,6 +327,13 @@ KNEE_API int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t sam
 KNEE_API int knee_compare_options_set_sensitivity(knee_compare_options *o, int on,
                                                   double fragile_margin);
 
+/* Pareto dominance costs O(options^2 x criteria): by default (AUTO) it is computed when at most
+ * 256 options are ranked, and on request (ON) for more; OFF skips it. */
+#define KNEE_DOMINANCE_AUTO 0
+#define KNEE_DOMINANCE_ON 1
+#define KNEE_DOMINANCE_OFF 2
+KNEE_API int knee_compare_options_set_dominance(knee_compare_options *o, int mode);
+
 /* knee_compare with options (o may be NULL: the same as knee_compare). */
 KNEE_API int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p,
                              const knee_compare_options *o, knee_result *r);
@@ -370,8 +377,10 @@ KNEE_API int knee_result_option_metric(const knee_result *r, size_t i, const cha
                                        double *value);
 /* VIKOR: 1 if option i is in the compromise set. */
 KNEE_API int knee_result_option_in_compromise(const knee_result *r, size_t i);
+/* 1 if dominance was computed for this result (see KNEE_DOMINANCE_AUTO). */
+KNEE_API int knee_result_has_dominance(const knee_result *r);
 /* Options that Pareto-dominate option i (at least as good on every criterion's utility, better
- * on one, among non-excluded options; unknown values compare as not better). */
+ * on one, among non-excluded options; with a value left out no claim is made). */
 KNEE_API size_t knee_result_dominator_count(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_dominator(const knee_result *r, size_t i, size_t k);
 KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);

@@ -68,6 +68,14 @@ int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t samples, uin
     return KNEE_OK;
 }
 
+int knee_compare_options_set_dominance(knee_compare_options *o, int mode)
+{
+    if (!o || mode < KNEE_DOMINANCE_AUTO || mode > KNEE_DOMINANCE_OFF)
+        return KNEE_EINVAL;
+    o->dominance = mode;
+    return KNEE_OK;
+}
+
 int knee_compare_options_set_sensitivity(knee_compare_options *o, int on, double fragile_margin)
 {
     if (!o || !(fragile_margin >= 0) || !isfinite(fragile_margin))

@@ -240,6 +240,28 @@ static long long rank_key(double score)
     return (long long)(x >= 0 ? x + 0.5 : x - 0.5);
 }
 
+/* Stable bottom-up merge sort of r->order[0..n) by key, highest first, through r->order_tmp
+ * (reserved in prepare): O(n log n) for rule files with many options. */
+static void merge_sort(knee_result *r, size_t n)
+{
+    size_t width, i, *src = r->order, *dst = r->order_tmp;
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t lo = i, mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)   /* take from the left on equal keys: stable */
+                dst[k++] = r->opts[src[b]].key > r->opts[src[a]].key ? src[b++] : src[a++];
+            while (a < mid)
+                dst[k++] = src[a++];
+            while (b < hi)
+                dst[k++] = src[b++];
+        }
+        { size_t *t = src; src = dst; dst = t; }
+    }
+    if (src != r->order)
+        memcpy(r->order, src, n * sizeof *src);
+}
+
 static void rank_options(knee_result *r)
 {
     size_t i, j, n = 0;
@@ -248,13 +270,16 @@ static void rank_options(knee_result *r)
             r->order[n++] = i;
             r->opts[i].key = rank_key(r->opts[i].score);
         }
-    /* insertion sort: stable, and the option count is small */
-    for (i = 1; i < n; i++) {
-        size_t x = r->order[i];
-        long long kx = r->opts[x].key;
-        for (j = i; j > 0 && r->opts[r->order[j - 1]].key < kx; j--)
-            r->order[j] = r->order[j - 1];
-        r->order[j] = x;
+    if (n <= 32) {   /* insertion sort: stable, and fastest for the usual handful */
+        for (i = 1; i < n; i++) {
+            size_t x = r->order[i];
+            long long kx = r->opts[x].key;
+            for (j = i; j > 0 && r->opts[r->order[j - 1]].key < kx; j--)
+                r->order[j] = r->order[j - 1];
+            r->order[j] = x;
+        }
+    } else {
+        merge_sort(r, n);
     }
     for (i = 0; i < n; i++)
         r->opts[r->order[i]].rank = (int)(i + 1);
@@ -270,6 +295,7 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     uint32_t lim[3];
     if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) || KNEE__RESERVE(r, order, nt) ||
         KNEE__RESERVE(r, cells, nt * nc) || KNEE__RESERVE(r, truth, rs->n_rules) ||
+        KNEE__RESERVE(r, order_tmp, nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
         KNEE__RESERVE(r, marks, rs->n_facts) || KNEE__RESERVE(r, missing, rs->n_facts))
         return KNEE_ENOMEM;
     lim[0] = rs->regex_match_limit;
@@ -336,18 +362,21 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
         memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
     }
     /* Each condition once per patient, however many options its rule acts on. */
-    for (i = 0; i < rs->n_rules; i++) {
-        const knee__rule *rule = &rs->rules[i];
-        int t = KNEE__TRUE;
-        if (rule->cond) {
-            t = knee__expr_eval(rule->cond, p ? p->facts : r->blank, r->scratch, err, sizeof err);
-            if (t < 0) {
-                fail(r, t, "");
-                snprintf(r->errmsg, sizeof r->errmsg, "rule '%s': %s", rule->id, err);
-                return t;
-            }
+    for (i = 0; i < rs->n_conds; i++) {
+        int t = knee__expr_eval(rs->conds[i], p ? p->facts : r->blank, r->scratch, err, sizeof err);
+        if (t < 0) {
+            size_t k;
+            for (k = 0; k < rs->n_rules && rs->rules[k].cond_index != i; k++)
+                ;
+            fail(r, t, "");
+            snprintf(r->errmsg, sizeof r->errmsg, "rule '%s': %s", k < rs->n_rules ? rs->rules[k].id : "?", err);
+            return t;
         }
-        r->truth[i] = (unsigned char)t;
+        r->cond_truth[i] = (unsigned char)t;
+    }
+    for (i = 0; i < rs->n_rules; i++) {
+        size_t c = rs->rules[i].cond_index;
+        r->truth[i] = c == KNEE__NONE ? KNEE__TRUE : r->cond_truth[c];
     }
     r->opts_n = rs->n_treatments;
     r->cells_n = rs->n_treatments * rs->n_criteria;
@@ -360,8 +389,14 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if ((rc = knee__aggregate(r, o)) != KNEE_OK)
         return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the method could not score these options");
     rank_options(r);
-    if ((rc = knee__dominance(r)) != KNEE_OK)
-        return fail(r, rc, "out of memory");
+    {
+        int mode = o ? o->dominance : KNEE_DOMINANCE_AUTO;
+        r->has_dominance = mode == KNEE_DOMINANCE_ON || (mode == KNEE_DOMINANCE_AUTO && r->alts_n <= 256);
+        for (i = 0; i < r->opts_n; i++)
+            r->opts[i].dom_n = 0;
+        if (r->has_dominance && (rc = knee__dominance(r)) != KNEE_OK)
+            return fail(r, rc, "out of memory");
+    }
     if (o && o->sensitivity && (rc = knee__sensitivity(r, o)) != KNEE_OK)
         return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the sensitivity analysis failed");
     if (o && o->smaa_samples && (rc = knee__smaa_run(r, o)) != KNEE_OK)

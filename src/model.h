@@ -87,7 +87,8 @@ typedef struct knee__action {
 
 typedef struct knee__rule {
     const char *id, *when, *note;
-    knee__expr *cond;          /* NULL: always true */
+    knee__expr *cond;          /* NULL: always true; shared by rules with the same `when` */
+    size_t cond_index;         /* index into the ruleset's distinct conditions, or KNEE__NONE */
     knee__action *actions;
     size_t n_actions;
     size_t owner;              /* treatment index, or KNEE__NONE for a top-level rule */
@@ -156,6 +157,8 @@ struct knee_ruleset {
     size_t n_treatments;
     knee__rule *rules;         /* every rule, in document order */
     size_t n_rules;
+    knee__expr **conds;        /* distinct compiled conditions (owned here) */
+    size_t n_conds;
     knee__case *cases;
     size_t n_cases;
     knee__conflict *conflicts;
@@ -176,6 +179,10 @@ size_t knee__find_level(const knee__criterion *c, const char *id);
 struct knee__xdoc;
 int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag);
+
+/* Share one compiled condition among rules with the same `when` text, so each distinct
+ * condition is evaluated once per patient (ruleset_conds.c). KNEE_OK or KNEE_ENOMEM. */
+int knee__ruleset_share_conditions(knee_ruleset *rs);
 
 /* Free a ruleset built by knee__ruleset_build (its compiled conditions and arena). */
 void knee__ruleset_destroy(knee_ruleset *rs);

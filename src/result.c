@@ -30,6 +30,8 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->changes);
     knee__dealloc(r->missing);
     knee__dealloc(r->truth);
+    knee__dealloc(r->cond_truth);
+    knee__dealloc(r->order_tmp);
     knee__dealloc(r->marks);
     knee__dealloc(r->blank);
     knee__dealloc(r->dominators);
@@ -288,6 +290,11 @@ int knee_result_option_in_compromise(const knee_result *r, size_t i)
 {
     const knee__opt *o = opt(r, i);
     return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? o->in_compromise : 0;
+}
+
+int knee_result_has_dominance(const knee_result *r)
+{
+    return r && r->rs ? r->has_dominance : 0;
 }
 
 size_t knee_result_dominator_count(const knee_result *r, size_t i)

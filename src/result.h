@@ -51,6 +51,7 @@ struct knee_compare_options {
     double smaa_spread;
     int sensitivity;
     double fragile_margin;
+    int dominance;                 /* KNEE_DOMINANCE_* */
 };
 
 struct knee_result {
@@ -68,12 +69,15 @@ struct knee_result {
     KNEE__VEC(knee__change, changes);
     KNEE__VEC(const char *, missing);
     KNEE__VEC(unsigned char, truth);   /* per rule, this patient */
+    KNEE__VEC(unsigned char, cond_truth);   /* per distinct condition */
+    KNEE__VEC(size_t, order_tmp);      /* merge sort space */
     KNEE__VEC(unsigned char, marks);   /* per fact: missing and read by an unknown rule */
     KNEE__VEC(knee__factval, blank);   /* all-unknown facts, for a comparison with no patient */
     knee__match_scratch *scratch;
     uint32_t scratch_limits[3];
 
     int method;                        /* KNEE_METHOD_* used */
+    int has_dominance;
     double vikor_v;
     KNEE__VEC(const char *, dominators);
     /* matrix methods and analyses work on the ranked candidates only */

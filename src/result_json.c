@@ -223,8 +223,11 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
     knee__sb_str(b, ",\"criteria\":[");
     for (j = 0; j < r->rs->n_criteria; j++)
         criterion(b, r, i, j);
-    knee__sb_str(b, "],\"dominated_by\":");
-    str_list(b, r->dominators, o->dom_off, o->dom_n);
+    knee__sb_str(b, "]");
+    if (r->has_dominance) {
+        knee__sb_str(b, ",\"dominated_by\":");
+        str_list(b, r->dominators, o->dom_off, o->dom_n);
+    }
     knee__sb_str(b, ",\"rules_fired\":");
     str_list(b, r->fired, o->fired_off, o->fired_n);
     knee__sb_str(b, ",\"unknown\":[");

@@ -1059,8 +1059,12 @@ static void free_partial(knee_ruleset *rs)
     size_t i;
     if (!rs)
         return;
-    for (i = 0; i < rs->n_rules; i++)
-        knee__expr_free(rs->rules[i].cond);
+    if (rs->conds)   /* shared: each distinct condition once */
+        for (i = 0; i < rs->n_conds; i++)
+            knee__expr_free(rs->conds[i]);
+    else
+        for (i = 0; i < rs->n_rules; i++)
+            knee__expr_free(rs->rules[i].cond);
     knee__arena_release(&rs->arena);
     knee__dealloc(rs);
 }
