@@ -474,6 +474,63 @@ KNEE_API int knee_result_why(const knee_result *r, size_t a, size_t b, char **ou
  */
 KNEE_API int knee_result_to_json(const knee_result *r, char **out, size_t *len);
 
+
+/* ---- FHIR R4 input (docs/fhir.md) ----------------------------------------------------------- */
+
+/* What a FHIR load did: which facts came from which resource, which facts stayed missing,
+ * which resources were ignored and why, and warnings for what was read leniently.
+ * Ownership: caller frees with knee_fhir_report_free(). Strings are borrowed from the report. */
+typedef struct knee_fhir_report knee_fhir_report;
+
+/*
+ * Read a patient from FHIR R4 data in either encoding, JSON or XML (detected from the first
+ * non-blank byte): a Bundle, a single resource, a CDS Hooks prefetch object ({"key": resource
+ * or null}) or a whole CDS Hooks request (its context.patientId is then checked against every
+ * resource). Facts are derived through the ruleset's <fhir> mapping (rules/README.md).
+ * as_of ("YYYY-MM-DD", required) is the evaluation date: ages and time windows are computed at
+ * it, and data dated after it is ignored; the clock is never read. name is used in diagnostics
+ * (may be NULL). opts may be NULL (KNEE_LIMIT_INPUT_BYTES, _XML_DEPTH and _ELEMENTS apply).
+ * All or nothing: on failure p is unchanged, *report is NULL, and *diag (if diag is not NULL)
+ * says why (e.g. "fhir-other-patient", "fhir-json", "xml-doctype", "limit-size"). On success
+ * the facts the mapping found replace those facts in p (others are kept), and *report (if
+ * report is not NULL) describes the load. KNEE_EINVAL for a bad as_of or a ruleset without a
+ * <fhir> mapping.
+ */
+KNEE_API int knee_patient_load_fhir(knee_patient *p, const void *buf, size_t len,
+                                    const char *name, const char *as_of,
+                                    const knee_options *opts, knee_fhir_report **report,
+                                    knee_diag **diag);
+KNEE_API void knee_fhir_report_free(knee_fhir_report *r);
+/* Facts set, in mapping order: fact id, value as text, and the resource it came from (type, id
+ * (or NULL), element path, date or NULL). */
+KNEE_API size_t knee_fhir_report_fact_count(const knee_fhir_report *r);
+KNEE_API const char *knee_fhir_report_fact(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_fact_value(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_fact_resource_type(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_fact_resource_id(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_fact_element(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_fact_date(const knee_fhir_report *r, size_t i);
+/* Mapped facts the data did not give, with the reason in words. */
+KNEE_API size_t knee_fhir_report_missing_count(const knee_fhir_report *r);
+KNEE_API const char *knee_fhir_report_missing_fact(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_missing_reason(const knee_fhir_report *r, size_t i);
+/* Resources (or groups of them) ignored: type, id (NULL for a group), a stable code
+ * (docs/fhir.md: "entered-in-error", "refuted", "not-done", "unit", "superseded", ...) and a
+ * message. */
+KNEE_API size_t knee_fhir_report_ignored_count(const knee_fhir_report *r);
+KNEE_API const char *knee_fhir_report_ignored_type(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_ignored_id(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_ignored_code(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_ignored_reason(const knee_fhir_report *r, size_t i);
+/* Warnings: a stable code and a message (e.g. "lenient-status", "no-patient"). */
+KNEE_API size_t knee_fhir_report_warning_count(const knee_fhir_report *r);
+KNEE_API const char *knee_fhir_report_warning_code(const knee_fhir_report *r, size_t i);
+KNEE_API const char *knee_fhir_report_warning(const knee_fhir_report *r, size_t i);
+/* The report as JSON: {"as_of","patient","facts":[{"fact","value","resource_type",
+ * "resource_id","element","date"}],"missing":[{"fact","reason"}],"ignored":[{"resource_type",
+ * "resource_id","code","reason"}],"warnings":[{"code","message"}]}. Caller frees with knee_free(). */
+KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
-libcunit1-dev valgrind python3 python3-venv python3-setuptools python3-wheel locales binutils"
+libcunit1-dev valgrind python3 python3-venv python3-setuptools python3-wheel locales binutils \
+libjansson-dev python3-jwt python3-cryptography"
 
 missing=""
 for p in $PACKAGES; do

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fhir.h"
 #include "model.h"
 #include "numbers.h"
 
@@ -329,6 +330,12 @@ static void check_sources(linter *l)
     }
     for (i = 0; i < rs->n_conflicts; i++)
         cited(&rs->conflicts[i].sources, rs, used);
+    for (i = 0; rs->fhir && i < rs->fhir->n_rules; i++) {
+        knee__idlist fl;
+        fl.v = rs->fhir->rules[i].sources;
+        fl.n = rs->fhir->rules[i].n_sources;
+        cited(&fl, rs, used);
+    }
     for (i = 0; i < rs->n_treatments; i++)
         cited_in_text(rs->treatments[i].description, rs, used);
     cited_in_text(rs->description, rs, used);

@@ -164,6 +164,8 @@ struct knee_ruleset {
     knee__conflict *conflicts;
     size_t n_conflicts;
 
+    struct knee__fhir_map *fhir; /* the <fhir> mapping (fhir.h), or NULL when the file has none */
+
     size_t max_string_bytes;   /* for patient string facts */
     uint32_t regex_match_limit, regex_depth_limit, regex_heap_kib;
 };

@@ -584,6 +584,22 @@ static int copy_into(knee_patient *dst, const knee_patient *src)
     return KNEE_OK;
 }
 
+int knee__patient_copy(knee_patient **out, const knee_patient *p)
+{
+    int rc = knee_patient_new(out, p->rs);
+    if (rc == KNEE_OK && (rc = copy_into(*out, p)) != KNEE_OK) {
+        knee_patient_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+void knee__patient_swap(knee_patient *a, knee_patient *b)
+{
+    swap(a, b);
+    ok(a);
+}
+
 static int load_patient(knee_patient *p, const void *buf, size_t len, const char *name,
                         const knee_options *opts, knee_diag *d)
 {

@@ -13,4 +13,8 @@ struct knee_patient {
     char errmsg[320];
 };
 
+/* A copy of p to work on (all-or-nothing loads), and swapping its contents into p. */
+int knee__patient_copy(knee_patient **out, const knee_patient *p);
+void knee__patient_swap(knee_patient *a, knee_patient *b);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "fhir.h"
 #include "model.h"
 #include "numbers.h"
 #include "options.h"
@@ -1133,6 +1134,13 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     }
     if (!b.oom && (sec = child(root, "conflicts")) != NULL)
         build_conflicts(&b, sec);
+    if (!b.oom && (sec = child(root, "fhir")) != NULL) {
+        int frc = knee__fhir_rules_build(rs, sec, b.file, diag);
+        if (frc == KNEE_ENOMEM)
+            b.oom = 1;
+        else if (frc != KNEE_OK && b.status == KNEE_OK)
+            b.status = frc;
+    }
     if (!b.oom && (sec = child(root, "tests")) != NULL)
         build_tests(&b, sec);
     if (rs->n_treatments == 0 && b.status == KNEE_OK)

@@ -271,6 +271,11 @@ static int build_node(build_state *b, xmlNodePtr src, knee__xnode *dst)
     dst->name = knee__arena_strdup(b->arena, (const char *)src->name);
     if (!dst->name)
         return KNEE_ENOMEM;
+    if (src->ns && src->ns->href) {
+        dst->ns = knee__arena_strdup(b->arena, (const char *)src->ns->href);
+        if (!dst->ns)
+            return KNEE_ENOMEM;
+    }
 
     for (n = 0, a = src->properties; a; a = a->next)
         n++;
@@ -606,7 +611,7 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
     if (rc != KNEE_OK)
         goto out;
 
-    rc = validate(doc, xsd, xsd_len, file, diag);
+    rc = xsd ? validate(doc, xsd, xsd_len, file, diag) : KNEE_OK;
     if (rc == KNEE_ENOMEM)
         goto out;
     *out = d;   /* also when invalid: the caller runs its own checks and reports them too */

@@ -26,6 +26,7 @@ typedef struct knee__xnode {
     struct knee__xnode *children;   /* child elements only, in document order */
     size_t n_children;
     knee__pos pos;       /* where the start tag's '<' is */
+    const char *ns;      /* namespace URI, or NULL when the element has none */
 } knee__xnode;
 
 typedef struct knee__xdoc {
@@ -41,7 +42,9 @@ typedef struct knee__xml_limits {
 
 /*
  * Parse len bytes as UTF-8 XML (no DOCTYPE, no network, no entity expansion), check depth and
- * element limits, validate against the XSD (xsd_len bytes) and build the tree. Every problem
+ * element limits, validate against the XSD (xsd_len bytes; xsd == NULL: no schema, for input
+ * such as FHIR XML whose structure the caller checks itself, with every other hardening kept)
+ * and build the tree. Every problem
  * goes to diag, located. Returns KNEE_OK; KNEE_EPARSE or KNEE_ELIMIT with *out NULL; or
  * KNEE_EINVALID with *out set (the tree is usable for further checks, but the caller must
  * treat the input as invalid); or KNEE_ENOMEM.

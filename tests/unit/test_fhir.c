@@ -1,0 +1,446 @@
+/* test_fhir.c - FHIR R4 input: the knee-oa mapping on HL7's published examples (JSON and XML
+ * twins give the same facts), Synthea bundles (a payer only in a claim's contained Coverage;
+ * an older, not fully R4 export read leniently with warnings), each documented skip, and bad
+ * input (another patient, malformed dates and JSON, hostile XML, limits) refused cleanly. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define FHIR_DIR KNEE_TEST_DATA "/fhir/"
+#define AS_OF "2026-01-15"
+
+static knee_ruleset *rs;
+
+static int setup(void)
+{
+    return knee_ruleset_load_default(&rs, NULL) == KNEE_OK ? 0 : 1;
+}
+
+static int teardown(void)
+{
+    knee_ruleset_free(rs);
+    return 0;
+}
+
+/* Load buf into a fresh patient; returns the status, the report JSON (or NULL) and the diag. */
+static int load_buf(const char *buf, size_t len, const char *as_of, knee_patient **pp,
+                    knee_fhir_report **rep, knee_diag **d)
+{
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(pp, rs), KNEE_OK);
+    return knee_patient_load_fhir(*pp, buf, len, "test", as_of, NULL, rep, d);
+}
+
+static int load_file(const char *name, knee_patient **pp, knee_fhir_report **rep, knee_diag **d)
+{
+    char path[512];
+    size_t len;
+    char *buf;
+    int rc;
+    snprintf(path, sizeof path, "%s%s", FHIR_DIR, name);
+    buf = kt_read(path, &len);
+    rc = load_buf(buf, len, AS_OF, pp, rep, d);
+    free(buf);
+    return rc;
+}
+
+static char *report_json(const knee_fhir_report *r)
+{
+    char *j = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_fhir_report_to_json(r, &j, NULL), KNEE_OK);
+    return j;
+}
+
+static char *compare_json(const knee_patient *p)
+{
+    knee_result *r = NULL;
+    char *j = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &j, NULL), KNEE_OK);
+    knee_result_free(r);
+    return j;
+}
+
+static const char *fact_value(const knee_fhir_report *r, const char *fact)
+{
+    size_t i;
+    for (i = 0; i < knee_fhir_report_fact_count(r); i++)
+        if (strcmp(knee_fhir_report_fact(r, i), fact) == 0)
+            return knee_fhir_report_fact_value(r, i);
+    return NULL;
+}
+
+static size_t fact_index(const knee_fhir_report *r, const char *fact)
+{
+    size_t i;
+    for (i = 0; i < knee_fhir_report_fact_count(r); i++)
+        if (strcmp(knee_fhir_report_fact(r, i), fact) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+static int has_ignored(const knee_fhir_report *r, const char *id, const char *code)
+{
+    size_t i;
+    for (i = 0; i < knee_fhir_report_ignored_count(r); i++)
+        if ((!id || (knee_fhir_report_ignored_id(r, i) &&
+                     strcmp(knee_fhir_report_ignored_id(r, i), id) == 0)) &&
+            strcmp(knee_fhir_report_ignored_code(r, i), code) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_missing(const knee_fhir_report *r, const char *fact)
+{
+    size_t i;
+    for (i = 0; i < knee_fhir_report_missing_count(r); i++)
+        if (strcmp(knee_fhir_report_missing_fact(r, i), fact) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_warning(const knee_fhir_report *r, const char *code)
+{
+    size_t i;
+    for (i = 0; i < knee_fhir_report_warning_count(r); i++)
+        if (strcmp(knee_fhir_report_warning_code(r, i), code) == 0)
+            return 1;
+    return 0;
+}
+
+/* Both encodings of the same data: the same report, and the same comparison. */
+static void same_both_ways(const char *stem)
+{
+    char json_name[256], xml_name[256];
+    knee_patient *pj = NULL, *px = NULL;
+    knee_fhir_report *rj = NULL, *rx = NULL;
+    knee_diag *dj = NULL, *dx = NULL;
+    char *a, *b, *ca, *cb;
+    snprintf(json_name, sizeof json_name, "%s.json", stem);
+    snprintf(xml_name, sizeof xml_name, "%s.xml", stem);
+    CU_ASSERT_EQUAL_FATAL(load_file(json_name, &pj, &rj, &dj), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(load_file(xml_name, &px, &rx, &dx), KNEE_OK);
+    a = report_json(rj);
+    b = report_json(rx);
+    if (strcmp(a, b) != 0)
+        printf("\n%s\nJSON: %s\nXML:  %s\n", stem, a, b);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    ca = compare_json(pj);
+    cb = compare_json(px);
+    CU_ASSERT_STRING_EQUAL(ca, cb);
+    knee_free(a);
+    knee_free(b);
+    knee_free(ca);
+    knee_free(cb);
+    knee_fhir_report_free(rj);
+    knee_fhir_report_free(rx);
+    knee_diag_free(dj);
+    knee_diag_free(dx);
+    knee_patient_free(pj);
+    knee_patient_free(px);
+}
+
+static void test_hl7_examples_both_encodings(void)
+{
+    same_both_ways("Patient-example");
+    same_both_ways("Observation-bmi");
+    same_both_ways("Coverage-9876B1");
+    same_both_ways("Condition-example");
+    same_both_ways("Procedure-example");
+    same_both_ways("MedicationStatement-example001");
+    same_both_ways("knee-bundle");
+}
+
+static void test_hl7_patient_and_bmi(void)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(load_file("Patient-example.xml", &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "51");   /* born 1974-12-25 */
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_element(r, fact_index(r, "age")), "Patient.birthDate");
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+
+    CU_ASSERT_EQUAL(load_file("Observation-bmi.json", &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "16.2");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(r, fact_index(r, "bmi")), "bmi");
+    CU_ASSERT(has_missing(r, "age"));
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+
+    /* The HL7 Coverage names no payer in words (an Organization reference and codes). */
+    CU_ASSERT_EQUAL(load_file("Coverage-9876B1.json", &p, &r, &d), KNEE_OK);
+    CU_ASSERT(has_missing(r, "payer"));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "payer"), 0);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+static void test_constructed_bundle_skips(void)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL_FATAL(load_file("knee-bundle.json", &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "67");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "31.2");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(r, fact_index(r, "bmi")), "bmi1");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "kl_grade"), "3");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "knee_oa"), "true");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(r, fact_index(r, "knee_oa")), "c1");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "prior"), "ha-6mo");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "payer"), "Medicare Part B");
+    CU_ASSERT(has_ignored(r, "bmi-old", "superseded"));
+    CU_ASSERT(has_ignored(r, "bmi-error", "entered-in-error"));
+    CU_ASSERT(has_ignored(r, "bmi-unit", "unit"));
+    CU_ASSERT(has_ignored(r, "bmi-future", "after-as-of"));
+    CU_ASSERT(has_ignored(r, "bmi-modext", "modifier-extension"));
+    CU_ASSERT(has_ignored(r, "c2-refuted", "refuted"));
+    CU_ASSERT(has_ignored(r, "ha-not-done", "not-done"));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "bmi"), 1);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+
+    /* Eight months later the hyaluronic-acid injection is outside its 183-day window. */
+    {
+        size_t len;
+        char *buf = kt_read(FHIR_DIR "knee-bundle.xml", &len);
+        CU_ASSERT_EQUAL(load_buf(buf, len, "2026-06-15", &p, &r, &d), KNEE_OK);
+        CU_ASSERT_PTR_NULL(fact_value(r, "prior"));
+        CU_ASSERT(has_ignored(r, "ha1", "outside-window"));
+        CU_ASSERT(has_missing(r, "prior"));
+        free(buf);
+        knee_fhir_report_free(r);
+        knee_diag_free(d);
+        knee_patient_free(p);
+    }
+}
+
+static void test_synthea(void)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    size_t i;
+    /* v2.4 export: the payer is only in the claims' contained Coverage. */
+    CU_ASSERT_EQUAL_FATAL(load_file("Chauncey_Johnston_f4673866-81fb-411a-8486-0c27f2a5b480.json",
+                                    &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "52");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "knee_oa"), "true");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "payer"), "private");
+    i = fact_index(r, "payer");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_type(r, i), "ExplanationOfBenefit");
+    CU_ASSERT(strstr(knee_fhir_report_fact_element(r, i), "contained(Coverage") != NULL);
+    CU_ASSERT(strncmp(fact_value(r, "bmi"), "27.8", 4) == 0);
+    CU_ASSERT(has_ignored(r, NULL, "superseded"));
+    CU_ASSERT_EQUAL(knee_fhir_report_warning_count(r), 0);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+
+    /* v2.2 export: string clinicalStatus and 'context' are read with warnings; no payer. */
+    CU_ASSERT_EQUAL_FATAL(load_file("Luis923_Gusikowski974_f6fe2115-82df-42db-88fd-cae438909ec0.json",
+                                    &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "knee_oa"), "true");
+    CU_ASSERT(strncmp(fact_value(r, "bmi"), "42.8", 4) == 0);
+    CU_ASSERT(has_warning(r, "lenient-status"));
+    CU_ASSERT(has_warning(r, "lenient-context"));
+    CU_ASSERT(has_missing(r, "payer"));
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+/* Runs one load that must fail with `status` and diagnostic `code`, leaving p unchanged. */
+static void refused(const char *text, const knee_options *opts, int status, const char *code)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = (knee_fhir_report *)1;
+    knee_diag *d = NULL;
+    int rc;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 40), KNEE_OK);
+    rc = knee_patient_load_fhir(p, text, strlen(text), "bad", AS_OF, opts, &r, &d);
+    CU_ASSERT_EQUAL(rc, status);
+    CU_ASSERT_PTR_NULL(r);
+    if (code && !kt_has_diag(d, code, 0, 0)) {
+        printf("\nexpected %s for: %.80s\n", code, text);
+        kt_dump(d);
+        CU_FAIL("diagnostic code");
+    }
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 1);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "sex"), 0);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+static void test_bad_input(void)
+{
+    knee_options *o = NULL;
+    char *deep;
+    size_t i, n = 100;
+    /* A Bundle for another patient than the context, and two patients in one Bundle. */
+    refused("{\"hook\":\"patient-view\",\"hookInstance\":\"x\",\"context\":{\"userId\":\"Practitioner/1\","
+            "\"patientId\":\"1288992\"},\"prefetch\":{\"patient\":{\"resourceType\":\"Patient\","
+            "\"id\":\"other\",\"gender\":\"female\"}}}",
+            NULL, KNEE_EINVALID, "fhir-other-patient");
+    refused("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+            "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}},{\"resource\":"
+            "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"subject\":"
+            "{\"reference\":\"Patient/b\"}}}]}",
+            NULL, KNEE_EINVALID, "fhir-other-patient");
+    /* Not JSON, duplicate keys, not FHIR, not UTF-8 text at all. */
+    refused("{\"resourceType\":\"Patient\",", NULL, KNEE_EPARSE, "fhir-json");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}", NULL, KNEE_EPARSE, "fhir-json");
+    refused("{\"name\":\"not a resource\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("[1,2]", NULL, KNEE_EPARSE, "fhir-not-fhir");
+    refused("<Patient xmlns=\"urn:other\"><gender value=\"male\"/></Patient>", NULL, KNEE_EINVALID,
+            "fhir-not-fhir");
+    /* Hostile XML: entities, external entities, malformed. */
+    refused("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]>"
+            "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&lol;\"/></Patient>",
+            NULL, KNEE_EPARSE, "xml-doctype");
+    refused("<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+            "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&x;\"/></Patient>",
+            NULL, KNEE_EPARSE, "xml-doctype");
+    refused("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"male\"></Patient>", NULL,
+            KNEE_EPARSE, NULL);
+    /* Limits: size, nesting depth (JSON and XML). */
+    CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_INPUT_BYTES, 64), KNEE_OK);
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"birthDate\":\"1950-01-01\"}",
+            o, KNEE_ELIMIT, "limit-size");
+    knee_options_free(o);
+    deep = malloc(n * 8 + 64);
+    strcpy(deep, "{\"resourceType\":\"Patient\",\"extension\":");
+    for (i = 0; i < n; i++)
+        strcat(deep, "{\"a\":");
+    strcat(deep, "1");
+    for (i = 0; i < n; i++)
+        strcat(deep, "}");
+    strcat(deep, "}");
+    refused(deep, NULL, KNEE_ELIMIT, "limit-depth");
+    free(deep);
+}
+
+static void test_bad_arguments(void)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_ruleset *mini = kt_load_data("mini.xml");
+    const char *pat = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}";
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, NULL, NULL, &r, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, "2026-02-30", NULL, &r, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, "2026-1-5", NULL, &r, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(NULL, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL), KNEE_EINVAL);
+    CU_ASSERT_PTR_NULL(r);
+    knee_patient_free(p);
+    /* A ruleset without a <fhir> mapping. */
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, mini), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL), KNEE_EINVAL);
+    knee_patient_free(p);
+    knee_ruleset_free(mini);
+}
+
+static void test_dates_units_prefetch(void)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    const char *t;
+    /* A year-only birth date: two possible ages on 15 January, one on 31 December. */
+    t = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":\"1958\"}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(has_missing(r, "age"));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), "2026-12-31", &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "68");
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    /* A malformed birth date is a recorded skip. */
+    t = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":\"1958-13-02\",\"gender\":\"other\"}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(has_ignored(r, "a", "date"));
+    CU_ASSERT(has_missing(r, "age"));
+    CU_ASSERT(has_missing(r, "sex"));   /* 'other' is not a value of sex */
+    CU_ASSERT(has_ignored(r, "a", "value-refused"));
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    /* BMI in lb/in2 converts; a non-UCUM unit does not. */
+    t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
+        "[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":0.04,\"system\":\"http://unitsofmeasure.org\",\"code\":\"[lb_av]/[in_i]2\"}}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(strncmp(fact_value(r, "bmi"), "28.12", 5) == 0);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
+        "[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":28,\"unit\":\"kg/m2\"}}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(has_ignored(r, "o", "unit"));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "bmi"), 0);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    /* Prefetch: a null key (queried, nothing found) is reported; a missing key is not. */
+    t = "{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"},\"conditions\":null}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(has_warning(r, "prefetch-none"));
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "female");
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    t = "{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"}}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(!has_warning(r, "prefetch-none"));
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+static void test_cds_request(void)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    /* The spec's own patient-view request: its prefetch Patient is the context patient. */
+    CU_ASSERT_EQUAL(load_file("patient-view-request-with-prefetch.json", &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(r, fact_index(r, "age")), "1288992");
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+int main(void)
+{
+    CU_pSuite s;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
+    s = CU_add_suite("fhir", setup, teardown);
+    CU_add_test(s, "HL7 examples: JSON and XML give the same facts", test_hl7_examples_both_encodings);
+    CU_add_test(s, "HL7 Patient, BMI and Coverage examples", test_hl7_patient_and_bmi);
+    CU_add_test(s, "constructed bundle: every skip recorded", test_constructed_bundle_skips);
+    CU_add_test(s, "Synthea bundles, R4 and older", test_synthea);
+    CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
+    CU_add_test(s, "bad arguments", test_bad_arguments);
+    CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);
+    CU_add_test(s, "CDS Hooks request", test_cds_request);
+    return kt_run();
+}
