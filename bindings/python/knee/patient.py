@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import math
 import numbers
 import os
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 
 from ._errors import PatientError, Status, load_message
-from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle
+from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
 
 if TYPE_CHECKING:
     from .ruleset import Ruleset
@@ -185,6 +186,32 @@ class Patient:
         cname = None if name is None else cstr(name, "name", PatientError)
         self._load(lambda p, o, d: lib.knee_patient_load_memory(p, data, len(data), cname, o, d),
                    "patient '%s'" % (name or "<memory>"), limits)
+
+    def load_fhir(self, data: Union[str, bytes, Mapping[str, Any]], as_of: str,
+                  name: Optional[str] = None,
+                  limits: Optional[Mapping[str, int]] = None) -> Dict[str, Any]:
+        """Read facts from FHIR R4 data through the rule file's <fhir> mapping (docs/fhir.md)
+        and return the FHIR report as a dict (facts with their resources, missing facts,
+        ignored resources, warnings). ``data``: JSON or XML text or bytes (a Bundle, a
+        resource, a CDS Hooks prefetch object or request), or a parsed JSON object.
+        ``as_of``: the evaluation date, "YYYY-MM-DD". All or nothing: raises PatientError
+        and leaves the patient unchanged on failure."""
+        if isinstance(data, Mapping):
+            raw = json.dumps(data).encode("utf-8")
+        else:
+            raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        cname = None if name is None else cstr(name, "name", PatientError)
+        casof = cstr(as_of, "as_of", PatientError)
+        report = ctypes.c_void_p()
+        self._load(lambda p, o, d: lib.knee_patient_load_fhir(p, raw, len(raw), cname, casof, o,
+                                                              ctypes.byref(report), d),
+                   "FHIR data '%s'" % (name or "<memory>"), limits)
+        try:
+            out, n = ctypes.c_void_p(), ctypes.c_size_t()
+            lib.knee_fhir_report_to_json(report, ctypes.byref(out), ctypes.byref(n))
+            return dict(json.loads(take_string(out, n.value)))
+        finally:
+            lib.knee_fhir_report_free(report)
 
     def _load(self, call: Any, what: str, limits: Optional[Mapping[str, int]]) -> None:
         diag = ctypes.c_void_p()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._errors import Diagnostic, KneeError, LoadError, Status, load_message
 from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
@@ -387,6 +387,24 @@ class Ruleset:
         finally:
             if opts is not None:
                 opts.close()
+
+    def compare_fhir(self, data: Union[str, bytes, Mapping[str, Any]], as_of: str,
+                     weights: Optional[Weights] = None, *, facts: Optional[Facts] = None,
+                     name: Optional[str] = None, limits: Optional[Limits] = None,
+                     **compare_options: Any) -> Tuple[Result, Dict[str, Any]]:
+        """Compare every option for a patient given as FHIR R4 data (JSON or XML text or
+        bytes: a Bundle, a resource, a CDS Hooks prefetch object or request; or a parsed JSON
+        object), read through the rule file's <fhir> mapping at ``as_of`` ("YYYY-MM-DD"; the
+        clock is never read). ``facts`` (optional) are applied after the FHIR data, so the
+        clinician's answers win. Returns ``(result, report)``: the :class:`Result` and the
+        FHIR report (facts and the resources they came from, missing facts, ignored
+        resources, warnings; docs/fhir.md). Other keyword arguments are those of
+        :meth:`compare`. Raises PatientError for data that cannot be used."""
+        with Patient(self, None, weights) as patient:
+            report = patient.load_fhir(data, as_of, name=name, limits=limits)
+            if facts:
+                patient.update(facts)
+            return self.compare(patient, **compare_options), report
 
     def _compare(self, patient: Handle, opts: Optional[Handle]) -> Result:
         result = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
