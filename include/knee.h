@@ -531,6 +531,44 @@ KNEE_API const char *knee_fhir_report_warning(const knee_fhir_report *r, size_t 
  * "resource_id","code","reason"}],"warnings":[{"code","message"}]}. Caller frees with knee_free(). */
 KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, size_t *len);
 
+/* ---- the decision-aid report (docs/report.md) ---------------------------------------------- */
+
+/* A patient's value for one fact as text, in the form knee_patient_set_text() reads: a number
+ * in its shortest form ("72", "27.5"), "yes"/"no", a string as given, a set's members joined
+ * by ", " in the order added ("" for a known empty set). *out is NULL (and KNEE_OK returned)
+ * when the patient has no value for the fact; KNEE_EUNKNOWN for a fact the ruleset does not
+ * declare. Ownership: caller frees *out with knee_free(). Locale-independent. */
+KNEE_API int knee_patient_fact_text(const knee_patient *p, const char *fact, char **out);
+
+/* What the caller tells the report that the library cannot know. Defaults: no report date.
+ * Ownership: caller frees with knee_report_options_free(). One thread at a time. */
+typedef struct knee_report_options knee_report_options;
+KNEE_API int knee_report_options_new(knee_report_options **out);
+KNEE_API void knee_report_options_free(knee_report_options *o);
+/* The date shown as the report's date, as text (e.g. "2025-07-01"; copied). The library never
+ * reads the clock: without a date the report says "not given". NULL clears it; text that is
+ * empty, over 64 bytes or has control characters is KNEE_EINVAL. */
+KNEE_API int knee_report_options_set_date(knee_report_options *o, const char *date);
+
+/*
+ * The result as a decision-aid report: one self-contained HTML5 page (no scripts, no network,
+ * inline SVG charts, printable on A4 and Letter) that a clinician and a patient read together:
+ * the rule file's title, publisher, id, version, SHA-256 and evidence date, the report date,
+ * the patient's facts used and those missing, the weights, a ranked bar chart of the scores
+ * split into criterion contributions, the option grid (options as columns, criteria as rows,
+ * values in words and numbers with ranges and sources), the SMAA rank acceptabilities when
+ * computed, sensitivity, excluded options with reasons, cautions, each option's description,
+ * the sources cited with links, and the statement that it does not replace the clinician's
+ * judgement. docs/report.md lists the content and the accessibility choices.
+ * p: the patient the result was computed for, whose known facts are listed as the facts used
+ * (NULL: not listed); it must belong to the result's ruleset (else KNEE_EINVAL). o may be NULL.
+ * Every text is escaped; numbers are written locale-independently. Ownership: caller frees
+ * *out with knee_free(); *len (if len is not NULL) receives the length without the NUL.
+ * Thread use: as knee_result_to_json (r and p are only read).
+ */
+KNEE_API int knee_result_to_html(const knee_result *r, const knee_patient *p,
+                                 const knee_report_options *o, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

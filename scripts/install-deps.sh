@@ -3,9 +3,12 @@
 # missing). Run as root, or with sudo available.
 set -eu
 
+# chromium (large), fonts-dejavu-core and python3-html5lib: the report's browser test
+# (tests/report/browser_test.py renders `knee report` headless).
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
 libcunit1-dev valgrind python3 python3-venv python3-setuptools python3-wheel locales binutils \
-libjansson-dev python3-jwt python3-cryptography"
+libjansson-dev python3-jwt python3-cryptography \
+chromium fonts-dejavu-core python3-html5lib"
 
 missing=""
 for p in $PACKAGES; do

@@ -25,6 +25,48 @@ int cli_cmd_compare(int argc, char **argv);
 int cli_cmd_check(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_test(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
+
+/* ---- one comparison from the command line (session.c) ------------------------------------- */
+
+/* The patient, method and analysis options that `knee compare` and `knee report` share, and
+ * what running them makes. */
+typedef struct cli_session {
+    const char *rules;
+    const char *patient;
+    /* --fact, --weight and --swing keep their order on the command line: a later one wins. */
+    const char **facts;
+    size_t n_facts;
+    const char **weights;
+    size_t n_weights;
+    const char **swings;
+    size_t n_swings;
+    int method;
+    double vikor_v;
+    int has_vikor_v;
+    double smaa_samples, seed, spread;
+    int sensitivity;
+    double fragile;
+    const char *why;            /* "A,B" */
+    const char *rank_criteria;  /* "a,b,c" */
+    int rank_scheme;
+    /* filled by cli_session_run() */
+    knee_ruleset *rs;
+    knee_patient *p;
+    knee_compare_options *opts;
+    knee_result *r;
+} cli_session;
+
+/* Prepare s for a command line of argc arguments. CLI_EXIT_OK, or CLI_EXIT_FAIL (reported).
+ * Call cli_session_release() in every case. */
+int cli_session_init(cli_session *s, int argc);
+/* If argv[*i] is a shared option, record it (moving *i to the last argument used) and return 1;
+ * return 0 if it is another argument, or CLI_EXIT_USAGE after a usage message. */
+int cli_session_option(cli_session *s, int argc, char **argv, int *i);
+/* Load the rules, build the patient (file first, then facts, ranking, weights, swings) and
+ * compare. CLI_EXIT_OK, or CLI_EXIT_FAIL with the problem printed. */
+int cli_session_run(cli_session *s);
+void cli_session_release(cli_session *s);
 
 /* ---- usage (main.c) ----------------------------------------------------------------------- */
 

@@ -23,6 +23,12 @@ void cli_usage(FILE *out)
           "      Analyses: --smaa N [--seed S] [--smaa-spread X] (uncertainty, SMAA-2),\n"
           "        --sensitivity [--fragile-margin M] (how stable the winner is),\n"
           "        --why A,B (the criteria for and against option A against option B).\n"
+          "  report [the options of compare, except --format and --why] -o FILE|- [--date TEXT]\n"
+          "      Write the comparison as a decision-aid page to read with the patient: one\n"
+          "      self-contained HTML file (no scripts, no network; prints on A4 and Letter) with\n"
+          "      the facts used and missing, the option grid, charts of the scores and of the\n"
+          "      uncertainty (with --smaa), exclusions, cautions and sources. --date: the date\n"
+          "      shown (default: today). -o - writes to standard output.\n"
           "  check [--strict] FILE...\n"
           "      Load rule files and print every problem as file:line:col: code: message, then\n"
           "      the author's lint (unused sources, rules that never fire, conflicting rules,\n"
@@ -61,6 +67,8 @@ int main(int argc, char **argv)
         rc = CLI_EXIT_OK;
     } else if (strcmp(cmd, "compare") == 0) {
         rc = cli_cmd_compare(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "report") == 0) {
+        rc = cli_cmd_report(argc - 1, argv + 1);
     } else if (strcmp(cmd, "check") == 0) {
         rc = cli_cmd_check(argc - 1, argv + 1);
     } else if (strcmp(cmd, "list") == 0) {

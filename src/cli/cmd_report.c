@@ -1,0 +1,132 @@
+/* cmd_report.c - `knee report`: the decision-aid report of one comparison as a self-contained
+ * HTML page (docs/report.md), written to a file or to standard output. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+typedef struct report_args {
+    const char *output;   /* "-" for standard output */
+    const char *date;     /* NULL: today */
+} report_args;
+
+/* Returns CLI_EXIT_OK, -1 after --help, or the exit status of a usage error (reported). */
+static int parse(int argc, char **argv, cli_session *s, report_args *a)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int m;
+        if (cli_is_help(argv[i])) {
+            cli_usage(stdout);
+            return -1;
+        }
+        if ((m = cli_session_option(s, argc, argv, &i)) != 0) {
+            if (m != 1)
+                return m;
+        } else if ((m = cli_option_value(argc, argv, &i, "-o", &v)) != 0 ||
+                   (m = cli_option_value(argc, argv, &i, "--output", &v)) != 0) {
+            if (m < 0)
+                return CLI_EXIT_USAGE;
+            if (a->output)
+                return cli_usage_error("report: -o given twice");
+            if (!*v)
+                return cli_usage_error("report: -o needs a file name, or - for standard output");
+            a->output = v;
+        } else if ((m = cli_option_value(argc, argv, &i, "--date", &v)) != 0) {
+            if (m < 0)
+                return CLI_EXIT_USAGE;
+            a->date = v;
+        } else if (argv[i][0] == '-') {
+            return cli_usage_error("report: unknown option '%s'", argv[i]);
+        } else {
+            return cli_usage_error("report: unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (s->why)
+        return cli_usage_error("report: --why is for compare; the report shows every option");
+    if (!a->output)
+        return cli_usage_error("report: give -o FILE (or -o - for standard output)");
+    return CLI_EXIT_OK;
+}
+
+/* Today's date as YYYY-MM-DD (the command may read the clock; the library may not). */
+static const char *today(char *buf, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (now == (time_t)-1 || !localtime_r(&now, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+        return NULL;
+    return buf;
+}
+
+static int write_output(const char *path, const char *html, size_t len)
+{
+    FILE *f;
+    char what[600];
+    if (strcmp(path, "-") == 0) {
+        fwrite(html, 1, len, stdout);
+        return CLI_EXIT_OK;   /* main() checks that standard output was written */
+    }
+    snprintf(what, sizeof what, "report: cannot write '%.500s'", path);
+    if (!(f = fopen(path, "wb"))) {
+        fprintf(stderr, "knee: %s: %s\n", what, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    if (fwrite(html, 1, len, f) != len || fflush(f) != 0 || ferror(f)) {
+        fprintf(stderr, "knee: %s: %s\n", what, strerror(errno));
+        fclose(f);
+        return CLI_EXIT_FAIL;
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "knee: %s: %s\n", what, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_report(int argc, char **argv)
+{
+    cli_session s;
+    report_args a;
+    knee_report_options *ro = NULL;
+    char *html = NULL, day[32];
+    const char *date;
+    size_t len = 0;
+    int status, rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = cli_session_init(&s, argc)) != CLI_EXIT_OK)
+        goto out;
+    rc = parse(argc, argv, &s, &a);
+    if (rc != CLI_EXIT_OK) {
+        if (rc < 0)   /* --help */
+            rc = CLI_EXIT_OK;
+        goto out;
+    }
+    if ((rc = cli_session_run(&s)) != CLI_EXIT_OK)
+        goto out;
+    rc = CLI_EXIT_FAIL;
+    date = a.date ? a.date : today(day, sizeof day);
+    if ((status = knee_report_options_new(&ro)) != KNEE_OK) {
+        cli_fail("report", status, NULL);
+        goto out;
+    }
+    if (date && (status = knee_report_options_set_date(ro, date)) != KNEE_OK) {
+        cli_fail("--date", status, "give a short date text, e.g. 2025-07-01");
+        goto out;
+    }
+    if ((status = knee_result_to_html(s.r, s.p, ro, &html, &len)) != KNEE_OK) {
+        cli_fail("report", status, knee_result_errmsg(s.r));
+        goto out;
+    }
+    rc = write_output(a.output, html, len);
+out:
+    knee_free(html);
+    knee_report_options_free(ro);
+    cli_session_release(&s);
+    return rc;
+}

@@ -1,0 +1,100 @@
+/* report.h - what the files of the decision-aid report share (docs/report.md):
+ *   report_writer.c   markup through libxml2's text writer, so every text is escaped
+ *   report_format.c   numbers and quantities as words, the same in every locale
+ *   report_svg.c      the charts (inline SVG) and their data tables
+ *   report_html.c     the page: its sections, in order, and knee_result_to_html()
+ *   report_options.c  knee_report_options
+ * Only report_writer.c includes libxml2; the others see an opaque writer. */
+#ifndef KNEE_REPORT_H
+#define KNEE_REPORT_H
+
+#include <stddef.h>
+
+#include "knee.h"
+#include "result.h"
+
+struct knee_report_options {
+    char *date;                 /* shown as the report's date; NULL: "not given" */
+};
+
+/* ---- the writer (report_writer.c) ----------------------------------------------------------
+ * Calls after a failure do nothing, so callers check once, at knee__html_finish(). Every text
+ * and attribute value is escaped by libxml2; control characters and invalid UTF-8 are replaced
+ * by U+FFFD first, so the output is always well-formed. */
+typedef struct knee__html knee__html;
+
+/* A writer into memory; NULL when out of memory. */
+knee__html *knee__html_new(void);
+/* Free a writer that was not finished (after an error). Accepts NULL. */
+void knee__html_free(knee__html *h);
+/* Text written as it is: only for the doctype and the constant style sheet. */
+void knee__html_raw(knee__html *h, const char *s);
+/* An element's start tag; its attributes follow; end it with knee__html_end(). */
+void knee__html_start(knee__html *h, const char *element);
+/* Start an element with a class attribute (cls may be NULL). */
+void knee__html_start_class(knee__html *h, const char *element, const char *cls);
+void knee__html_attr(knee__html *h, const char *name, const char *value);
+/* An attribute from a printf format: only for numbers and ids the caller built. */
+void knee__html_attrf(knee__html *h, const char *name, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void knee__html_text(knee__html *h, const char *s);
+void knee__html_textf(knee__html *h, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* End the innermost element with an end tag (never "<x/>": HTML reads that as a start tag). */
+void knee__html_end(knee__html *h);
+/* End a void element (meta) or an SVG shape: "<meta .../>". */
+void knee__html_end_empty(knee__html *h);
+/* A whole element holding text: <element class="cls">text</element>. */
+void knee__html_elem(knee__html *h, const char *element, const char *cls, const char *text);
+/* A line break in the markup (between blocks, for people reading the source). */
+void knee__html_newline(knee__html *h);
+/* Close what is open and hand over the text (caller frees with knee_free). KNEE_ENOMEM if any
+ * call failed. Frees the writer in every case. */
+int knee__html_finish(knee__html *h, char **out, size_t *len);
+
+/* ---- numbers as words (report_format.c); each writes into buf and returns it ---------------- */
+
+#define KNEE__REPORT_NUM 96
+/* Up to `decimals` decimals, trailing zeros dropped, thousands grouped with ',' when grouped:
+ * 20000 -> "20,000", 0.25 -> "0.25"; "?" for NaN. Independent of the locale. */
+char *knee__report_number(char *buf, size_t size, double v, int decimals, int grouped);
+/* Exactly `decimals` decimals: 0.5 -> "0.50". */
+char *knee__report_fixed(char *buf, size_t size, double v, int decimals);
+/* A share as a percentage with up to one decimal: 0.255 -> "25.5%". */
+char *knee__report_percent(char *buf, size_t size, double share);
+/* A quantity with its unit: "90 days", "$20,000", "30%", "12 EUR". unit may be NULL. */
+char *knee__report_quantity(char *buf, size_t size, double v, const char *unit);
+/* A range "42–365 days", "$15,000–$35,000". */
+char *knee__report_range(char *buf, size_t size, double low, double high, const char *unit);
+
+/* ---- the charts (report_svg.c) -------------------------------------------------------------- */
+
+/* Number of fills (colour + mark) the charts cycle through. */
+#define KNEE__REPORT_FILLS 8
+/* A legend swatch for fill k (decorative; the text beside it names it). */
+void knee__report_swatch(knee__html *h, size_t k);
+/* The ranked bar chart of weighted-sum scores split into criterion contributions, with its
+ * data table. */
+void knee__report_chart_scores(knee__html *h, const knee_result *r);
+/* The SMAA-2 rank-acceptability chart with its data table (only when SMAA ran). */
+void knee__report_chart_smaa(knee__html *h, const knee_result *r);
+
+/* ---- shared helpers (report_html.c) ---------------------------------------------------------- */
+
+/* The criterion's label (its id when it has none). */
+const char *knee__report_criterion_label(const knee_result *r, size_t j);
+/* Number of options that are ranked (not excluded). */
+size_t knee__report_ranked_count(const knee_result *r);
+/* A table in a region that scrolls sideways when the table is wider than the screen (named by
+ * the caption, focusable for keyboard scrolling); end it with knee__report_table_end(). */
+void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,
+                              const char *caption);
+void knee__report_table_end(knee__html *h);
+
+#endif

@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+"""The decision-aid report in a real browser (Debian's chromium, headless).
+
+Writes reports with the knee command, then:
+  * dom:    `chromium --dump-dom` of the page; the option grid has a column for every option and
+            a row for every criterion, the statement is there, nothing is a script;
+  * layout: through the DevTools protocol (a pipe, no network), the page laid out at a phone
+            (390 px) and a desktop (1280 px) width: no horizontal overflow of the page (wide
+            tables scroll inside their own region), every chart has a text alternative;
+            screenshots kept in ARTIFACTS (report-phone*.png, report-desktop*.png);
+  * print:  the page printed to PDF on A4 and on Letter (report-a4.pdf, report-letter.pdf).
+
+Usage: browser_test.py KNEE_COMMAND SOURCE_DIR ARTIFACTS_DIR [dom|layout|print ...]
+Standard library only. Exits 77 (skipped) when no chromium is installed.
+"""
+
+import base64
+import html.parser
+import xml.etree.ElementTree as ET
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--disable-default-apps", "--mute-audio",
+         "--hide-scrollbars"]
+
+PATIENT = ["--fact", "age=72", "--fact", "kl_grade=4", "--fact", "payer=medicare",
+           "--smaa", "3000", "--seed", "7", "--sensitivity", "--date", "2025-07-01"]
+
+failures = []
+
+
+def check(ok, what):
+    print(("ok     " if ok else "FAILED ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+# ---- the DOM as the browser sees it -------------------------------------------------------------
+
+
+class Dom(html.parser.HTMLParser):
+    """Collects what the checks need from a dumped DOM: the option grid's column and row
+    headers, scripts, svg charts and their labels."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []
+        self.grid_depth = 0
+        self.section = None
+        self.col_heads, self.row_heads = [], []
+        self.grids = []
+        self.scripts = 0
+        self.charts = []          # aria-label of each svg role=img
+        self.unlabelled_svgs = 0
+        self.text = []
+        self._th = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("meta", "br", "col", "link", "img", "input", "hr"):
+            self._void(tag, a)
+            return
+        self.stack.append(tag)
+        cls = (a.get("class") or "").split()
+        if tag == "table" and "grid" in cls:
+            self.grid_depth = len(self.stack)
+            self.grids.append(1)
+        if tag == "script":
+            self.scripts += 1
+        if tag == "svg" and "bar" in cls:
+            if a.get("role") == "img" and a.get("aria-label"):
+                self.charts.append(a["aria-label"])
+            else:
+                self.unlabelled_svgs += 1
+        if self.grid_depth and tag == "th":
+            self._th = [a.get("scope"), []]
+
+    def _void(self, tag, a):
+        pass
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in ("meta", "br", "col", "link", "img", "input", "hr"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if self._th is not None and tag == "th":
+            text = " ".join("".join(self._th[1]).split())
+            if self._th[0] == "col" and text != "Criterion":
+                self.col_heads.append(text)
+            elif self._th[0] == "row":
+                self.row_heads.append(text)
+            self._th = None
+        if tag == "table" and self.grid_depth == len(self.stack):
+            self.grid_depth = 0
+        while self.stack:
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data):
+        if self._th is not None:
+            self._th[1].append(data)
+        self.text.append(data)
+
+
+def rule_file(source):
+    """Option names and criterion labels, read from the rule file itself (not through libknee)."""
+    ns = {"k": "urn:libknee:rules:1"}
+    root = ET.parse(os.path.join(source, "rules", "knee-oa.xml")).getroot()
+    options = [t.get("name") for t in root.findall("k:treatment", ns)]
+    criteria = [c.get("label") for c in root.findall("k:criteria/k:criterion", ns)]
+    return options, criteria
+
+
+def test_dom(chromium, knee, source, report, work):
+    profile = tempfile.mkdtemp(dir=work)
+    dom = subprocess.run([chromium] + FLAGS + ["--user-data-dir=" + profile, "--dump-dom",
+                                               "file://" + report],
+                         capture_output=True, text=True, timeout=120)
+    shutil.rmtree(profile, ignore_errors=True)
+    check(dom.returncode == 0 and "<html" in dom.stdout, "dom: chromium dumps the page")
+    p = Dom()
+    p.feed(dom.stdout)
+    options, criteria = rule_file(source)
+    check(len(options) > 1 and len(criteria) == 5, "dom: the rule file has options and 5 criteria")
+    for name in options:
+        check(sum(1 for h in p.col_heads if h.startswith(name)) == 1,
+              "dom: option grid has one column for " + name)
+    for label in criteria:
+        check(sum(1 for h in p.row_heads if h.startswith(label)) == len(p.grids),
+              "dom: every part of the option grid has a row for " + label)
+    check(p.scripts == 0, "dom: no script element")
+    text = " ".join(" ".join(p.text).split())
+    check("does not replace the clinician's judgement" in text, "dom: the statement is shown")
+    data = json.loads(subprocess.run([knee, "compare", "--format", "json"] + PATIENT[:6],
+                                     capture_output=True, text=True, check=True).stdout)
+    ranked = len([o for o in data["options"] if not o["excluded"]])
+    check(len(p.charts) >= 2 * ranked,
+          "dom: every bar of both charts has role=img and an aria-label (%d)" % len(p.charts))
+    check(p.unlabelled_svgs == 0, "dom: no chart without a text alternative")
+    check(data["ruleset"]["sha256"] in text, "dom: the rule file's hash is shown")
+    check("Report date 2025-07-01" in text, "dom: the report date is shown")
+    try:
+        import html5lib  # Debian's python3-html5lib, when installed
+    except ImportError:
+        print("note   strict HTML5 parse skipped: no html5lib")
+    else:
+        parser = html5lib.HTMLParser(strict=True)
+        try:
+            with open(report, "rb") as f:
+                parser.parse(f.read())
+            ok = True
+        except Exception as e:  # noqa: BLE001 - html5lib raises ParseError subclasses
+            print("       %s" % e)
+            ok = False
+        check(ok, "dom: the page parses as HTML5 without a single parse error (html5lib)")
+
+
+# ---- the DevTools protocol over a pipe ----------------------------------------------------------
+
+
+class Browser:
+    """Chromium driven over --remote-debugging-pipe (fd 3: commands in, fd 4: replies out)."""
+
+    def __init__(self, chromium, work):
+        self.profile = tempfile.mkdtemp(dir=work)
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+
+        def fds():
+            a, b = os.dup(to_chrome_r), os.dup(from_chrome_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [chromium] + FLAGS + ["--user-data-dir=" + self.profile, "--remote-debugging-pipe",
+                                  "about:blank"],
+            preexec_fn=fds, close_fds=False, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+        self.session = None
+
+    def close(self):
+        try:
+            self.call("Browser.close", session=False, timeout=10)
+        except Exception:  # noqa: BLE001 - closing anyway
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.to_chrome)
+        os.close(self.from_chrome)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no reply from chromium")
+            ready, _, _ = select.select([self.from_chrome], [], [], left)
+            if ready:
+                chunk = os.read(self.from_chrome, 1 << 20)
+                if not chunk:
+                    raise EOFError("chromium closed the pipe")
+                self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def call(self, method, params=None, session=True, timeout=60):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        data = json.dumps(msg).encode() + b"\0"
+        while data:
+            data = data[os.write(self.to_chrome, data):]
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError("%s: %s" % (method, reply["error"]))
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_event(self, method, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            for k, e in enumerate(self.events):
+                if e.get("method") == method:
+                    del self.events[k]
+                    return e
+            self.events.append(self._read_message(deadline))
+
+    def open(self, url, width, height, mobile):
+        targets = self.call("Target.getTargets", session=False)["targetInfos"]
+        page = next(t for t in targets if t["type"] == "page")
+        self.session = self.call("Target.attachToTarget",
+                                 {"targetId": page["targetId"], "flatten": True},
+                                 session=False)["sessionId"]
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+        self.call("Page.enable")
+        self.call("Page.navigate", {"url": url})
+        self.wait_event("Page.loadEventFired")
+
+    def evaluate(self, expression):
+        r = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in r:
+            raise RuntimeError("evaluate: %s" % r["exceptionDetails"])
+        return r["result"].get("value")
+
+    def screenshot(self, path, y, width, height):
+        data = self.call("Page.captureScreenshot",
+                         {"format": "png", "captureBeyondViewport": True,
+                          "clip": {"x": 0, "y": y, "width": width, "height": height, "scale": 1}})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data["data"]))
+        return os.path.getsize(path)
+
+
+# Measured in the page by the test (the report itself has no script): elements that stick out
+# of the viewport, outside the regions meant to scroll sideways.
+MEASURE = r"""
+(() => {
+  const vw = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.scroll')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > vw + 1) out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
+  }
+  for (const c of document.querySelectorAll('caption')) {  // a caption is as wide as its table
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    const r = range.getBoundingClientRect();
+    if (r.right > vw + 1) out.push('caption "' + c.textContent.slice(0, 30) + '" ' + Math.round(r.right));
+  }
+  const y = s => { const e = document.querySelector(s); return e ? e.getBoundingClientRect().top + scrollY : 0; };
+  const grids = [...document.querySelectorAll('table.grid')];
+  return {vw: vw, sw: document.documentElement.scrollWidth, bodySw: document.body.scrollWidth,
+          height: document.documentElement.scrollHeight, overflow: out.slice(0, 10),
+          grids: grids.length,
+          stickyHeads: grids.length ? getComputedStyle(grids[0].querySelector('tbody th')).position : '',
+          scrollRegions: [...document.querySelectorAll('.scroll')].every(
+              e => e.getAttribute('tabindex') === '0' && e.getAttribute('role') === 'region'),
+          fontPx: parseFloat(getComputedStyle(document.body).fontSize),
+          smallestText: Math.min(...[...document.querySelectorAll('p,li,td,th,span,dd,dt')]
+              .filter(e => e.getClientRects().length).map(e => parseFloat(getComputedStyle(e).fontSize))),
+          chartTop: y('#scores'), gridTop: y('#grid'), smaaTop: y('#uncertainty')};
+})()
+"""
+
+
+def test_layout(chromium, report, artifacts, work):
+    for name, width, height, mobile in (("phone", 390, 844, True), ("desktop", 1280, 900, False)):
+        b = Browser(chromium, work)
+        try:
+            b.open("file://" + report, width, height, mobile)
+            m = b.evaluate(MEASURE)
+            check(m["vw"] == width, "%s: laid out %d px wide (got %s)" % (name, width, m["vw"]))
+            check(m["sw"] <= m["vw"] and m["bodySw"] <= m["vw"],
+                  "%s: no horizontal overflow (page %s px in a %s px viewport)"
+                  % (name, m["sw"], m["vw"]))
+            check(not m["overflow"], "%s: nothing sticks out of the viewport %s"
+                  % (name, m["overflow"]))
+            check(m["grids"] >= 1 and m["stickyHeads"] == "sticky",
+                  "%s: option grid with row headers that stay in view" % name)
+            check(m["scrollRegions"], "%s: every sideways-scrolling region is focusable and named"
+                  % name)
+            check(m["smallestText"] >= 12, "%s: no text below 12 px (smallest %s)"
+                  % (name, m["smallestText"]))
+            shots = [("", 0, height), ("-chart", m["chartTop"], height),
+                     ("-grid", m["gridTop"], height), ("-uncertainty", m["smaaTop"], height)]
+            for suffix, y, h in shots:
+                path = os.path.join(artifacts, "report-%s%s.png" % (name, suffix))
+                size = b.screenshot(path, y, width, h)
+                check(size > 5000, "%s: screenshot %s (%d bytes)" % (name, path, size))
+        finally:
+            b.close()
+
+
+def test_print(chromium, report, artifacts, work):
+    for name, w, h in (("a4", 8.27, 11.69), ("letter", 8.5, 11.0)):
+        b = Browser(chromium, work)
+        try:
+            b.open("file://" + report, 1280, 900, False)
+            pdf = b.call("Page.printToPDF", {"paperWidth": w, "paperHeight": h,
+                                             "printBackground": True,
+                                             "preferCSSPageSize": False}, timeout=120)
+            data = base64.b64decode(pdf["data"])
+            path = os.path.join(artifacts, "report-%s.pdf" % name)
+            with open(path, "wb") as f:
+                f.write(data)
+            pages = data.count(b"/Type /Page\n") + data.count(b"/Type/Page\n") + \
+                data.count(b"/Type /Page ") + data.count(b"/Type/Page/")
+            check(data.startswith(b"%PDF") and len(data) > 10000,
+                  "print: %s PDF written (%d bytes, about %d pages)" % (name, len(data), pages))
+            b.call("Emulation.setEmulatedMedia", {"media": "print"})
+            b.call("Emulation.setDeviceMetricsOverride",
+                   {"width": int(w * 96 - 2 * 12 / 25.4 * 96), "height": int(h * 96),
+                    "deviceScaleFactor": 1, "mobile": False})
+            m = b.evaluate(MEASURE)
+            check(m["sw"] <= m["vw"] and not m["overflow"],
+                  "print: on %s paper nothing is cut at the right edge (page %s px, paper %s px) %s" % (name, m["sw"], m["vw"], m["overflow"]))
+            nav = b.evaluate("getComputedStyle(document.querySelector('nav')).display")
+            check(nav == "none", "print: the section links are not printed")
+        finally:
+            b.close()
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__)
+        return 2
+    knee, source, artifacts = sys.argv[1:4]
+    what = sys.argv[4:] or ["dom", "layout", "print"]
+    chromium = os.environ.get("KNEE_CHROMIUM") or find_chromium()
+    if not chromium:
+        print("skipped: no chromium installed (scripts/install-deps.sh installs it)")
+        return 77
+    os.makedirs(artifacts, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="knee-report-")
+    try:
+        report = os.path.join(artifacts, "report.html")
+        subprocess.run([knee, "report"] + PATIENT + ["-o", report], check=True)
+        if "dom" in what:
+            test_dom(chromium, knee, source, report, work)
+        if "layout" in what:
+            test_layout(chromium, report, artifacts, work)
+        if "print" in what:
+            test_print(chromium, report, artifacts, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    total = sum(1 for _ in failures)
+    print("%s: %d failed" % ("FAILED" if failures else "passed", total))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
