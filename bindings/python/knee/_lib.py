@@ -212,6 +212,11 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_missing_fact": (_STR, [_P, _S]),
     "knee_result_to_json": (_ST, [_P, _PP, POINTER(c_size_t)]),
     "knee_result_why": (_ST, [_P, _S, _S, _PP]),
+    # the decision-aid report (docs/report.md)
+    "knee_report_options_new": (_ST, [_PP]),
+    "knee_report_options_free": (_VOID, [_P]),
+    "knee_report_options_set_date": (_ST, [_P, c_char_p]),
+    "knee_result_to_html": (_ST, [_P, _P, _P, _PP, POINTER(c_size_t)]),
     # FHIR R4 input (docs/fhir.md)
     "knee_patient_load_fhir": (_RAW, [_P, c_char_p, _S, c_char_p, c_char_p, _P, _PP, _PP]),
     "knee_fhir_report_free": (_VOID, [_P]),

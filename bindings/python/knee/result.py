@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Union
 
 from ._errors import KneeError, Status
-from ._lib import Handle, lib, take_string
+from ._lib import Handle, cstr, lib, new_handle, take_string
 
 if TYPE_CHECKING:
     from .ruleset import Ruleset
@@ -351,6 +351,45 @@ class Result:
         if self._json is None:
             self._json = self._from_c(read_json)
         return self._json
+
+    def to_html(self, patient: Any = None, date: Any = None) -> str:
+        """The result as the decision-aid report: one self-contained HTML page (no scripts, no
+        network, prints on A4 and Letter) that a clinician and a patient read together
+        (knee_result_to_html, docs/report.md). ``patient``: the :class:`Patient` the result
+        was computed for, or its facts as a dict, listed as the facts used (None: not listed).
+        ``date``: the report's date, a str or a ``datetime.date`` (None: "not given"; the
+        library never reads the clock). Only for a Result of :meth:`Ruleset.compare`."""
+        self._check()
+        if self._handle is None:
+            raise KneeError(Status.EINVAL,
+                            "to_html() needs a result of compare(), not compare_many()")
+        from .patient import Patient  # here: result.py is imported before patient.py is used
+        if date is not None and not isinstance(date, str) and hasattr(date, "isoformat"):
+            date = date.isoformat()
+        owned = None
+        if patient is not None and not isinstance(patient, Patient):
+            patient = owned = Patient(self.ruleset, patient)
+        opts = new_handle(lib.knee_report_options_new, lib.knee_report_options_free,
+                          "report options")
+        try:
+            with opts as o:
+                if date is not None:
+                    lib.knee_report_options_set_date(o, cstr(date, "the report date"))
+
+                def read(r: int) -> str:
+                    out, n = ctypes.c_void_p(), ctypes.c_size_t()
+                    if patient is None:
+                        lib.knee_result_to_html(r, None, o, ctypes.byref(out), ctypes.byref(n))
+                    else:
+                        with patient._handle as p:
+                            lib.knee_result_to_html(r, p, o, ctypes.byref(out),
+                                                    ctypes.byref(n))
+                    return take_string(out, n.value)
+                return self._from_c(read)
+        finally:
+            opts.close()
+            if owned is not None:
+                owned.close()
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON contract as Python data: ``json.loads(self.to_json())``. A new dict each
