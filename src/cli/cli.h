@@ -50,7 +50,10 @@ typedef struct cli_session {
     const char *why;            /* "A,B" */
     const char *rank_criteria;  /* "a,b,c" */
     int rank_scheme;
+    const char *fhir;           /* --fhir FILE: FHIR R4 data (JSON or XML) */
+    const char *as_of;          /* --as-of YYYY-MM-DD, required with --fhir */
     /* filled by cli_session_run() */
+    knee_fhir_report *fhir_report;
     knee_ruleset *rs;
     knee_patient *p;
     knee_compare_options *opts;
@@ -67,6 +70,8 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i);
  * compare. CLI_EXIT_OK, or CLI_EXIT_FAIL with the problem printed. */
 int cli_session_run(cli_session *s);
 void cli_session_release(cli_session *s);
+/* The FHIR report (facts from the record, missing, ignored, warnings) as text. */
+void cli_print_fhir_report(FILE *out, const knee_fhir_report *r);
 
 /* ---- usage (main.c) ----------------------------------------------------------------------- */
 

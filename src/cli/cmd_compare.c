@@ -55,16 +55,29 @@ static int print_why_json(const knee_result *r, const char *pair)
     return CLI_EXIT_OK;
 }
 
-static int print_json(const knee_result *r)
+/* The result's JSON (which ends in "}\n"); with --fhir, the FHIR report joins it as "fhir". */
+static int print_json(const knee_result *r, const knee_fhir_report *fhir)
 {
-    char *json = NULL;
+    char *json = NULL, *report = NULL;
     size_t len = 0;
     int status = knee_result_to_json(r, &json, &len);
 
     if (status != KNEE_OK)
         return cli_fail("result as JSON", status, knee_result_errmsg(r));
-    fwrite(json, 1, len, stdout);
-    fputc('\n', stdout);
+    if (fhir && (status = knee_fhir_report_to_json(fhir, &report, NULL)) != KNEE_OK) {
+        knee_free(json);
+        return cli_fail("FHIR report as JSON", status, NULL);
+    }
+    if (report) {
+        while (len && (json[len - 1] == '\n' || json[len - 1] == '}'))
+            if (json[--len] == '}')
+                break;
+        fwrite(json, 1, len, stdout);
+        printf(",\n \"fhir\":%s}\n", report);
+    } else {
+        fwrite(json, 1, len, stdout);
+    }
+    knee_free(report);
     knee_free(json);
     return CLI_EXIT_OK;
 }
@@ -91,11 +104,12 @@ int cli_cmd_compare(int argc, char **argv)
             goto out;
     }
     if (format == FORMAT_JSON) {
-        rc = s.why ? print_why_json(s.r, s.why) : print_json(s.r);
+        rc = s.why ? print_why_json(s.r, s.why) : print_json(s.r, s.fhir_report);
     } else if (cli_print_result_table(stdout, s.rs, s.r) != 0 ||
                cli_print_analyses(stdout, s.rs, s.r, s.why) != 0) {
         cli_fail("table", KNEE_ENOMEM, NULL);
     } else {
+        cli_print_fhir_report(stdout, s.fhir_report);
         rc = CLI_EXIT_OK;
     }
 out:

@@ -19,6 +19,8 @@ void cli_usage(FILE *out)
           "      built-in knee-OA rules are used.\n"
           "      Preferences: --weight CRITERION=N (any scale), --swing CRITERION=POINTS (0-100),\n"
           "        --rank-criteria a,b,c (most important first) [--rank-scheme roc|rank-sum].\n"
+          "      From an EHR record: --fhir FILE --as-of YYYY-MM-DD (FHIR R4 JSON or XML: a Bundle,\n"
+          "        a resource or a CDS Hooks request; --fact still overrides).\n"
           "      Method: --method weighted-sum|topsis|topsis-minmax|promethee2|vikor [--vikor-v V].\n"
           "      Analyses: --smaa N [--seed S] [--smaa-spread X] (uncertainty, SMAA-2),\n"
           "        --sensitivity [--fragile-margin M] (how stable the winner is),\n"

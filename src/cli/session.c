@@ -22,6 +22,7 @@ int cli_session_init(cli_session *s, int argc)
 
 void cli_session_release(cli_session *s)
 {
+    knee_fhir_report_free(s->fhir_report);
     knee_compare_options_free(s->opts);
     knee_result_free(s->r);
     knee_patient_free(s->p);
@@ -49,6 +50,16 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
         if (s->patient)
             return cli_usage_error("--patient given twice");
         s->patient = v;
+    } else if ((m = cli_option_value(argc, argv, i, "--fhir", &v)) != 0) {
+        if (m < 0)
+            return CLI_EXIT_USAGE;
+        if (s->fhir)
+            return cli_usage_error("--fhir given twice");
+        s->fhir = v;
+    } else if ((m = cli_option_value(argc, argv, i, "--as-of", &v)) != 0) {
+        if (m < 0)
+            return CLI_EXIT_USAGE;
+        s->as_of = v;
     } else if ((m = cli_option_value(argc, argv, i, "--fact", &v)) != 0) {
         if (m < 0)
             return CLI_EXIT_USAGE;
@@ -130,6 +141,46 @@ static int load_patient_file(knee_patient *p, const char *path)
             rc = cli_fail(what, status, knee_patient_errmsg(p));
     }
     knee_diag_free(diag);
+    return rc;
+}
+
+/* --fhir FILE --as-of DATE: facts from a FHIR R4 record through the rule file's mapping. */
+static int load_fhir(cli_session *s)
+{
+    knee_diag *diag = NULL;
+    char what[512], *buf = NULL;
+    size_t len = 0, cap = 0;
+    FILE *f;
+    int status, rc = CLI_EXIT_OK;
+
+    snprintf(what, sizeof what, "--fhir %s", s->fhir);
+    if (!s->as_of)
+        return cli_usage_error("--fhir needs --as-of YYYY-MM-DD (the evaluation date)");
+    if (!(f = fopen(s->fhir, "rb")))
+        return cli_fail(what, KNEE_EIO, "cannot open the file");
+    for (;;) {   /* the library applies its input limit; read what is there */
+        size_t got;
+        if (len == cap) {
+            char *grown = realloc(buf, cap ? cap * 2 : 65536);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                return cli_fail(what, KNEE_ENOMEM, NULL);
+            }
+            buf = grown;
+            cap = cap ? cap * 2 : 65536;
+        }
+        if ((got = fread(buf + len, 1, cap - len, f)) == 0)
+            break;
+        len += got;
+    }
+    fclose(f);
+    status = knee_patient_load_fhir(s->p, buf, len, s->fhir, s->as_of, NULL, &s->fhir_report, &diag);
+    if (status != KNEE_OK)
+        rc = diag && knee_diag_count(diag) ? cli_fail_diag(what, status, diag, s->fhir)
+                                           : cli_fail(what, status, knee_patient_errmsg(s->p));
+    knee_diag_free(diag);
+    free(buf);
     return rc;
 }
 
@@ -239,6 +290,11 @@ int cli_session_run(cli_session *s)
     /* The patient file first, so that facts and weights given on the command line win. */
     if (s->patient && load_patient_file(s->p, s->patient) != CLI_EXIT_OK)
         return CLI_EXIT_FAIL;
+    /* then the record: --fact still overrides what the record says */
+    if (s->fhir && (status = load_fhir(s)) != CLI_EXIT_OK)
+        return status;
+    if (!s->fhir && s->as_of)
+        return cli_usage_error("--as-of goes with --fhir");
     for (k = 0; k < s->n_facts; k++)
         if (apply_fact(s->p, s->facts[k]) != CLI_EXIT_OK)
             return CLI_EXIT_FAIL;
@@ -257,4 +313,29 @@ int cli_session_run(cli_session *s)
     if ((status = knee_compare_ex(s->rs, s->p, s->opts, s->r)) != KNEE_OK)
         return cli_fail("compare", status, knee_result_errmsg(s->r));
     return CLI_EXIT_OK;
+}
+
+void cli_print_fhir_report(FILE *out, const knee_fhir_report *r)
+{
+    size_t i, n;
+    if (!r)
+        return;
+    fputs("\nFacts from the record (FHIR)\n", out);
+    n = knee_fhir_report_fact_count(r);
+    for (i = 0; i < n; i++) {
+        const char *id = knee_fhir_report_fact_resource_id(r, i);
+        fprintf(out, "  %s = %s   [%s%s%s, %s]\n", knee_fhir_report_fact(r, i),
+                knee_fhir_report_fact_value(r, i), knee_fhir_report_fact_resource_type(r, i),
+                id ? "/" : "", id ? id : "", knee_fhir_report_fact_element(r, i));
+    }
+    if (!n)
+        fputs("  none\n", out);
+    n = knee_fhir_report_ignored_count(r);
+    if (n)
+        fprintf(out, "  %zu resource%s ignored (see --format json for each one and why)\n", n,
+                n == 1 ? "" : "s");
+    n = knee_fhir_report_warning_count(r);
+    if (n)
+        fprintf(out, "  %zu warning%s about data read leniently (see --format json)\n", n,
+                n == 1 ? "" : "s");
 }

@@ -323,5 +323,18 @@ check "--rank-criteria with a repeated criterion fails" '[ $rc -eq 1 ]'
 run compare --swing cost=150
 check "--swing outside 0-100 fails" '[ $rc -eq 1 ] && err_has "0 to 100"'
 
+# ---------------------------------------------------------------- FHIR record (issue 8)
+SYNTHEA=$ROOT/tests/data/fhir/Chauncey_Johnston_f4673866-81fb-411a-8486-0c27f2a5b480.json
+run compare --fhir "$SYNTHEA" --as-of 2026-01-15
+check "--fhir lists the facts taken from the record" '[ $rc -eq 0 ] && out_has "^Facts from the record" && out_has "^  payer = private"'
+run compare --fhir "$SYNTHEA" --as-of 2026-01-15 --format json
+check "--fhir with --format json adds the FHIR report" '[ $rc -eq 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d[\"fhir\"][\"facts\"] and d[\"options\"] else 1)" "$TMP/out"'
+run compare --fhir "$SYNTHEA" --as-of 2026-01-15 --fact payer=medicare --format json
+check "--fact overrides the record" '[ $rc -eq 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(r[\"rule\"]==\"medicare-coverage\" for o in d[\"options\"] for r in o[\"cautions\"]) else 1)" "$TMP/out"'
+run compare --fhir "$SYNTHEA"
+check "--fhir without --as-of is a usage error" '[ $rc -eq 2 ] && err_has "as-of"'
+run compare --fhir "$ROOT/tests/data/mini.xml" --as-of 2026-01-15
+check "--fhir on a file that is not FHIR fails clearly" '[ $rc -eq 1 ] && err_has "fhir"'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
