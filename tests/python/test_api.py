@@ -380,7 +380,7 @@ class CompareTest(unittest.TestCase):
         ours = like_cli(args)
         if isinstance(ours, dict):  # --why: the explanation object alone
             self.assertEqual(ours, json.loads(theirs.stdout))
-        else:  # the command adds a newline of its own after the library's text
+        else:  # the command prints the library's text as it is
             self.assertEqual(ours, theirs.stdout)   # the CLI prints the library's JSON as is
 
     def test_python_types_match_text(self):
