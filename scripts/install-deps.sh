@@ -3,12 +3,15 @@
 # missing). Run as root, or with sudo available.
 set -eu
 
+# clang + libclang-rt-14-dev (libFuzzer, ASan/UBSan/TSan runtimes), abigail-tools (the ABI gate's
+# abidw/abidiff) and gcovr: the hardening jobs (scripts/ci-*.sh, docs/security.md).
 # chromium (large), fonts-dejavu-core and python3-html5lib: the report's browser test
 # (tests/report/browser_test.py renders `knee report` headless).
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
 libcunit1-dev valgrind python3 python3-venv python3-setuptools python3-wheel locales binutils \
 libjansson-dev python3-jwt python3-cryptography \
-chromium fonts-dejavu-core python3-html5lib"
+chromium fonts-dejavu-core python3-html5lib \
+clang libclang-rt-14-dev abigail-tools gcovr"
 
 missing=""
 for p in $PACKAGES; do

@@ -464,6 +464,20 @@ static int check_encoding(const unsigned char *b, size_t len, const char *file, 
  * per tag too). Comments, CDATA sections and processing instructions are skipped. */
 #define MAX_ATTRIBUTES 64
 
+/* The first lit (n bytes) in [s, end), or NULL. Not memmem: sanitizers' memmem checks the whole
+ * haystack on every call, which made one search per comment quadratic under ASan and TSan. */
+static const char *find_lit(const char *s, const char *end, const char *lit, size_t n)
+{
+    while (s < end && (s = memchr(s, lit[0], (size_t)(end - s))) != NULL) {
+        if ((size_t)(end - s) < n)
+            return NULL;
+        if (memcmp(s, lit, n) == 0)
+            return s;
+        s++;
+    }
+    return NULL;
+}
+
 static int check_attribute_counts(const char *p, size_t len, const char *file, knee_diag *diag)
 {
     const char *end = p + len, *s = p;
@@ -475,17 +489,17 @@ static int check_attribute_counts(const char *p, size_t len, const char *file, k
             break;
         s = lt + 1;
         if (end - s >= 3 && memcmp(s, "!--", 3) == 0) {
-            close = memmem(s, (size_t)(end - s), "-->", 3);
+            close = find_lit(s, end, "-->", 3);
             s = close ? close + 3 : end;
             continue;
         }
         if (end - s >= 8 && memcmp(s, "![CDATA[", 8) == 0) {
-            close = memmem(s, (size_t)(end - s), "]]>", 3);
+            close = find_lit(s, end, "]]>", 3);
             s = close ? close + 3 : end;
             continue;
         }
         if (s < end && *s == '?') {
-            close = memmem(s, (size_t)(end - s), "?>", 2);
+            close = find_lit(s, end, "?>", 2);
             s = close ? close + 2 : end;
             continue;
         }
