@@ -41,6 +41,8 @@ void knee__html_attrf(knee__html *h, const char *name, const char *fmt, ...)
 #endif
     ;
 void knee__html_text(knee__html *h, const char *s);
+/* The first n bytes of s as text. */
+void knee__html_text_n(knee__html *h, const char *s, size_t n);
 void knee__html_textf(knee__html *h, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

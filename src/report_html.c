@@ -205,6 +205,30 @@ static void mark(ctx *c, const char *id)
         c->src_num[k] = 1;
 }
 
+/* 1 if text names source id as a citation: "[id]", "[a, id]", "[id; b]". */
+static int names_source(const char *text, const char *id)
+{
+    size_t n = strlen(id);
+    const char *at = text;
+    if (!text || n == 0)
+        return 0;
+    while ((at = strstr(at, id)) != NULL) {
+        char before = at == text ? '\0' : at[-1], after = at[n];
+        if ((before == '[' || before == ' ' || before == ',') &&
+            (after == ']' || after == ',' || after == ';' || after == ' ')) {
+            const char *open = at, *close = at + n;
+            while (open > text && *open != '[' && *open != ']' && *open != '\n')
+                open--;
+            while (*close && *close != ']' && *close != '[' && *close != '\n')
+                close++;
+            if (*open == '[' && *close == ']')
+                return 1;
+        }
+        at += n;
+    }
+    return 0;
+}
+
 /* Find every source the page cites and number them in the rule file's order. */
 static void number_sources(ctx *c)
 {
@@ -222,6 +246,11 @@ static void number_sources(ctx *c)
     for (i = 0; i < c->rs->n_conflicts; i++)
         for (k = 0; k < c->rs->conflicts[i].sources.n; k++)
             mark(c, c->rs->conflicts[i].sources.v[k]);
+    /* the descriptions of the options cite sources by id in brackets */
+    for (i = 0; i < n; i++)
+        for (k = 0; k < c->rs->n_sources; k++)
+            if (!c->src_num[k] && names_source(treatment(r, i)->description, c->rs->sources[k].id))
+                c->src_num[k] = 1;
     for (k = 0; k < c->rs->n_sources; k++)
         if (c->src_num[k])
             c->src_num[k] = ++c->n_cited;
@@ -247,38 +276,20 @@ static void cite(ctx *c, const char *id)
 /* Text with paragraphs at its line breaks. */
 static void paragraphs(knee__html *h, const char *text, const char *cls)
 {
-    const char *s = text, *e;
-    char buf[4200];
+    const char *s = text;
     if (!text)
         return;
     while (*s) {
-        size_t n;
-        e = strchr(s, '\n');
-        n = e ? (size_t)(e - s) : strlen(s);
-        while (n > 0) {   /* a line longer than buf goes in several runs of one paragraph */
-            size_t take = n < sizeof buf - 1 ? n : sizeof buf - 1;
-            size_t k;
-            int blank = 1;
-            memcpy(buf, s, take);
-            buf[take] = '\0';
-            for (k = 0; k < take; k++)
-                if (buf[k] != ' ' && buf[k] != '\t' && buf[k] != '\r')
-                    blank = 0;
-            if (!blank) {
-                knee__html_start_class(h, "p", cls);
-                knee__html_text(h, buf);
-                while (take < n) {   /* the rest of a very long line */
-                    size_t more = n - take < sizeof buf - 1 ? n - take : sizeof buf - 1;
-                    memcpy(buf, s + take, more);
-                    buf[more] = '\0';
-                    knee__html_text(h, buf);
-                    take += more;
-                }
-                knee__html_end(h);
-            }
-            n = 0;
+        const char *e = strchr(s, '\n');
+        size_t n = e ? (size_t)(e - s) : strlen(s), k;
+        for (k = 0; k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'); k++)
+            ;
+        if (k < n) {   /* not a blank line */
+            knee__html_start_class(h, "p", cls);
+            knee__html_text_n(h, s, n);
+            knee__html_end(h);
         }
-        s = e ? e + 1 : s + strlen(s);
+        s += n + (e != NULL);
     }
 }
 
@@ -439,7 +450,7 @@ static void summary(ctx *c)
 
     section_start(h, "summary", "At a glance");
     knee__html_start_class(h, "p", "summary");
-    knee__html_textf(h, "%zu treatment options were compared. ", n);
+    knee__html_textf(h, "%zu treatment %s compared. ", n, n == 1 ? "option was" : "options were");
     if (ranked == 0) {
         knee__html_text(h, "Every option is excluded for this patient: see the reasons below.");
     } else {
@@ -448,10 +459,11 @@ static void summary(ctx *c)
                              n - ranked, n - ranked == 1 ? "is" : "are");
         knee__html_text(h, "Ranked first with these weights: ");
         knee__html_elem(h, "strong", NULL, knee_result_option_name(r, 0));
-        knee__html_textf(h, " (score %s of 1).",
-                         knee__report_fixed(num, sizeof num, knee_result_option_score(r, 0), 2));
-        if (!is_weighted_sum(r))
-            knee__html_textf(h, " The ranking uses the %s method.",
+        knee__report_fixed(num, sizeof num, knee_result_option_score(r, 0), 2);
+        if (is_weighted_sum(r))
+            knee__html_textf(h, " (score %s of 1).", num);
+        else
+            knee__html_textf(h, " (score %s by the %s method).", num,
                              method_words(knee_result_method(r)));
     }
     knee__html_end(h);
@@ -603,7 +615,8 @@ static void scale_words(char *buf, size_t size, const knee__criterion *cr)
     }
     knee__report_quantity(lo, sizeof lo, cr->best, cr->unit);
     knee__report_quantity(hi, sizeof hi, cr->worst, cr->unit);
-    snprintf(buf, size, "%s scores best, %s or more scores worst", lo, hi);
+    snprintf(buf, size, "%s scores best, %s or %s scores worst", lo, hi,
+             cr->worst > cr->best ? "more" : "less");
 }
 
 static void weights(ctx *c)

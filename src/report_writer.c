@@ -175,6 +175,19 @@ void knee__html_text(knee__html *h, const char *s)
     knee__dealloc(copy);
 }
 
+void knee__html_text_n(knee__html *h, const char *s, size_t n)
+{
+    char *copy;
+    if (h->failed || n == 0)
+        return;
+    if (!(copy = knee__strndup(s, n))) {
+        h->failed = 1;
+        return;
+    }
+    knee__html_text(h, copy);
+    knee__dealloc(copy);
+}
+
 void knee__html_textf(knee__html *h, const char *fmt, ...)
 {
     char buf[1024];

@@ -319,6 +319,10 @@ static void test_hostile_text(void)
         CU_ASSERT_EQUAL(count_heads(s.col_heads, s.n_cols, knee_ruleset_option_name(rs, i)), 1);
     for (i = 0; i < knee_ruleset_criterion_count(rs); i++)
         CU_ASSERT_EQUAL(count_heads(s.row_heads, s.n_rows, knee_ruleset_criterion_label(rs, i)), 1);
+    /* sources: cited by a value, or in a description's words; never-cited ones are not listed */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Id: s1<"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Id: s3<"));
+    CU_ASSERT_PTR_NULL(strstr(pg.html, "Id: s4<"));
     free_scan(&s);
     free_page(&pg);
     knee_result_free(r);
