@@ -55,6 +55,13 @@ static inline int fuzz_compare_and_render(const knee_ruleset *rs, const knee_pat
         FUZZ_CHECK(json != NULL && strlen(json) == len);
         knee_free(json);
     }
+    /* The decision-aid report escapes every text it takes from the rule file and the patient. */
+    json = NULL;
+    if (rc == KNEE_OK && knee_result_to_html(r, p, NULL, &json, &len) == KNEE_OK) {
+        FUZZ_CHECK(json != NULL && strlen(json) == len);
+        FUZZ_CHECK(strstr(json, "<script") == NULL);
+        knee_free(json);
+    }
     return rc;
 }
 

@@ -47,7 +47,8 @@ class LoaderTest(unittest.TestCase):
         bogus = os.path.join(self.tmp, "libknee.so.0")
         with open(bogus, "w") as f:
             f.write("not a library\n" * 200)
-        out = run_python("import knee", env=env_without_library(LIBKNEE_PATH=bogus))
+        # LC_ALL=C: dlopen's reason is checked in English, whatever the host's locale
+        out = run_python("import knee", env=env_without_library(LIBKNEE_PATH=bogus, LC_ALL="C"))
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("ImportError: knee: cannot load libknee", out.stderr)
         self.assertIn("LIBKNEE_PATH (%s):" % bogus, out.stderr)
@@ -56,7 +57,7 @@ class LoaderTest(unittest.TestCase):
 
     def test_missing_libknee_path(self):
         missing = os.path.join(self.tmp, "nothing-here.so")
-        out = run_python("import knee", env=env_without_library(LIBKNEE_PATH=missing))
+        out = run_python("import knee", env=env_without_library(LIBKNEE_PATH=missing, LC_ALL="C"))
         self.assertIn("LIBKNEE_PATH (%s):" % missing, out.stderr)
         self.assertIn("No such file", out.stderr)
 

@@ -36,8 +36,10 @@ typedef struct stats {
     long absorbed;   /* failures the library absorbed with a correct KNEE_OK */
 } stats;
 
-/* Drive op until it completes without reaching the injected failure. */
-static stats drive(const char *what, op_fn op, void *ctx)
+/* Drive op until it completes without reaching the injected failure; it must then return
+ * final_rc (KNEE_OK, or the status an invalid input gives), and before that KNEE_ENOMEM or, for
+ * an absorbed failure, final_rc. */
+static stats drive_to(const char *what, op_fn op, void *ctx, int final_rc)
 {
     stats s = {0, 0};
     long n;
@@ -50,20 +52,20 @@ static stats drive(const char *what, op_fn op, void *ctx)
         stop();
         made = made_by_op;
         if (made <= n) {   /* the failing allocation was never reached: the operation is done */
-            if (rc != KNEE_OK)
+            if (rc != final_rc)
                 fprintf(stderr, "    %s: status %d with no failure injected\n", what, rc);
-            CU_ASSERT_EQUAL(rc, KNEE_OK);
+            CU_ASSERT_EQUAL(rc, final_rc);
             CU_ASSERT(ok);
             s.steps = n;
             printf("\n    %s: %ld allocations failed one at a time, %ld absorbed ", what, s.steps,
                    s.absorbed);
             return s;
         }
-        if (rc != KNEE_ENOMEM && rc != KNEE_OK)
+        if (rc != KNEE_ENOMEM && rc != final_rc)
             fprintf(stderr, "    %s: allocation %ld failed: status %d, not KNEE_ENOMEM\n", what,
                     n + 1, rc);
-        CU_ASSERT(rc == KNEE_ENOMEM || rc == KNEE_OK);
-        if (rc == KNEE_OK)
+        CU_ASSERT(rc == KNEE_ENOMEM || rc == final_rc);
+        if (rc == final_rc)
             s.absorbed++;
         if (!ok)
             fprintf(stderr, "    %s: allocation %ld failed: outputs or state wrong\n", what, n + 1);
@@ -71,6 +73,11 @@ static stats drive(const char *what, op_fn op, void *ctx)
     }
     CU_FAIL("operation never completed");
     return s;
+}
+
+static stats drive(const char *what, op_fn op, void *ctx)
+{
+    return drive_to(what, op, ctx, KNEE_OK);
 }
 
 /* ---- rule-file loads ------------------------------------------------------------------------ */
@@ -158,19 +165,37 @@ static void test_load_file(void)
     knee_free(c.expect_json);
 }
 
-static int op_load_builtin(void *vctx, int *ok)
+/* A rule file with many errors: the error paths and diagnostics allocate too. */
+static int op_load_invalid(void *vctx, int *ok)
 {
-    knee_ruleset *rs = NULL;
-    int rc = knee_ruleset_load_default(&rs, NULL);
-    (void)vctx;
-    *ok = (rc == KNEE_OK) == (rs != NULL);
-    knee_ruleset_free(rs);
+    load_ctx *c = vctx;
+    knee_ruleset *rs = (knee_ruleset *)1;
+    knee_diag *d = NULL;
+    int rc = knee_ruleset_load_memory(&rs, c->buf, c->len, "invalid.xml", NULL, &d);
+    stop();
+    /* A diagnostic that cannot be allocated is dropped; the load still fails as invalid. */
+    *ok = rs == NULL;
+    knee_diag_free(d);
     return rc;
 }
 
-static void test_load_builtin(void)
+static void test_load_invalid(void)
 {
-    (void)drive("knee_ruleset_load_default", op_load_builtin, NULL);
+    char path[1024];
+    load_ctx c = {NULL, 0, NULL, NULL};
+    char *buf;
+    snprintf(path, sizeof path, "%s/../cli/data/many-errors.xml", KNEE_TEST_DATA);
+    buf = kt_read(path, &c.len);
+    c.buf = buf;
+    (void)drive_to("load many-errors.xml (invalid)", op_load_invalid, &c, KNEE_EINVALID);
+    {
+        knee_ruleset *rs = NULL;
+        knee_diag *d = NULL;
+        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, c.buf, c.len, "i", NULL, &d), KNEE_EINVALID);
+        CU_ASSERT(knee_diag_error_count(d) >= 3);
+        knee_diag_free(d);
+    }
+    free(buf);
 }
 
 /* ---- patients ------------------------------------------------------------------------------- */
@@ -383,6 +408,113 @@ static void test_evaluate_default(void)
     evaluate_with("compare + to_json, default rules", default_rules, default_len, 1);
 }
 
+/* FHIR input: a bundle in JSON and in XML (libxml2's and jansson's own allocations are not
+ * failed; ours are). The patient must be unchanged on failure. */
+typedef struct fhir_ctx {
+    knee_ruleset *rs;
+    knee_patient *p;
+    const char *buf;
+    size_t len;
+    char *expect_json, *before_json;
+} fhir_ctx;
+
+static int op_fhir(void *vctx, int *ok)
+{
+    fhir_ctx *c = vctx;
+    knee_fhir_report *rep = (knee_fhir_report *)1;
+    knee_diag *d = NULL;
+    char *now;
+    int rc = knee_patient_load_fhir(c->p, c->buf, c->len, "bundle", "2025-06-30", NULL, &rep, &d);
+    stop();
+    now = json_of(c->rs, c->p);
+    if (rc == KNEE_OK) {
+        *ok = rep != NULL && strcmp(now, c->expect_json) == 0;
+        knee_fhir_report_free(rep);
+    } else {
+        *ok = rep == NULL && strcmp(now, c->before_json) == 0;
+    }
+    knee_free(now);
+    knee_diag_free(d);
+    knee_patient_clear(c->p);
+    return rc;
+}
+
+static void fhir_with(const char *file)
+{
+    fhir_ctx c;
+    char path[1024], *buf, what[200];
+    knee_fhir_report *rep = NULL;
+    memset(&c, 0, sizeof c);
+    snprintf(path, sizeof path, "%s/fhir/%s", KNEE_TEST_DATA, file);
+    buf = kt_read(path, &c.len);
+    c.buf = buf;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
+                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&c.p, c.rs), KNEE_OK);
+    c.before_json = json_of(c.rs, c.p);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_load_fhir(c.p, c.buf, c.len, "b", "2025-06-30", NULL, &rep, NULL),
+                          KNEE_OK);
+    knee_fhir_report_free(rep);
+    c.expect_json = json_of(c.rs, c.p);
+    CU_ASSERT(strcmp(c.expect_json, c.before_json) != 0);   /* the bundle gives facts */
+    knee_patient_clear(c.p);
+    snprintf(what, sizeof what, "FHIR load, %s", file);
+    (void)drive(what, op_fhir, &c);
+    knee_free(c.expect_json);
+    knee_free(c.before_json);
+    knee_patient_free(c.p);
+    knee_ruleset_free(c.rs);
+    free(buf);
+}
+
+static void test_fhir_json(void)
+{
+    fhir_with("knee-bundle.json");
+}
+
+static void test_fhir_xml(void)
+{
+    fhir_with("knee-bundle.xml");
+}
+
+/* The HTML decision-aid report of a filled result. */
+static int op_html(void *vctx, int *ok)
+{
+    eval_ctx *c = vctx;
+    char *html = (char *)1;
+    size_t len = 1;
+    int rc = knee_result_to_html(c->r, c->p, NULL, &html, &len);
+    stop();
+    if (rc == KNEE_OK) {
+        *ok = html && strlen(html) == len && strcmp(html, c->expect_json) == 0;
+        knee_free(html);
+    } else {
+        *ok = html == NULL;
+    }
+    return rc;
+}
+
+static void test_html(void)
+{
+    eval_ctx c;
+    char *html = NULL;
+    memset(&c, 0, sizeof c);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
+                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&c.p, c.rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(c.p, "age", 72), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(c.p, "payer", "medicare"), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&c.r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(c.rs, c.p, c.r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_html(c.r, c.p, NULL, &html, NULL), KNEE_OK);
+    c.expect_json = html;   /* the expected page */
+    (void)drive("knee_result_to_html, default rules", op_html, &c);
+    knee_free(c.expect_json);
+    knee_result_free(c.r);
+    knee_patient_free(c.p);
+    knee_ruleset_free(c.rs);
+}
+
 /* The rule file's own test cases. */
 static int op_selftest(void *vctx, int *ok)
 {
@@ -437,13 +569,16 @@ int main(void)
         return 2;
     s = CU_add_suite("faults", init, cleanup);
     CU_add_test(s, "load the default rules (memory)", test_load_default);
-    CU_add_test(s, "load the default rules (built in)", test_load_builtin);
     CU_add_test(s, "load mini.xml (memory)", test_load_mini);
     CU_add_test(s, "load mini.xml (file)", test_load_file);
+    CU_add_test(s, "load an invalid rule file", test_load_invalid);
     CU_add_test(s, "patient load", test_patient_load);
     CU_add_test(s, "patient new and setters", test_patient_build);
     CU_add_test(s, "compare + to_json, mini.xml", test_evaluate_mini);
     CU_add_test(s, "compare + to_json, default rules", test_evaluate_default);
     CU_add_test(s, "the rule file's own tests", test_selftest);
+    CU_add_test(s, "FHIR bundle, JSON", test_fhir_json);
+    CU_add_test(s, "FHIR bundle, XML", test_fhir_xml);
+    CU_add_test(s, "HTML report", test_html);
     return kt_run();
 }
