@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -445,13 +446,58 @@ out:
 
 /* ---- the entry point -------------------------------------------------------------------- */
 
+/* The encoding named by an XML declaration at the start of b, or NULL (no declaration or no
+ * encoding pseudo-attribute). *n receives its length. */
+static const char *declared_encoding(const unsigned char *b, size_t len, size_t *n)
+{
+    const char *p = (const char *)b, *end, *enc;
+    char q;
+    if (len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+        p += 3;
+        len -= 3;
+    }
+    if (len < 6 || memcmp(p, "<?xml", 5) != 0)
+        return NULL;
+    end = memchr(p, '>', len < 256 ? len : 256);
+    if (!end)
+        return NULL;
+    for (enc = p + 5; enc + 8 < end; enc++)
+        if (memcmp(enc, "encoding", 8) == 0)
+            break;
+    if (enc + 8 >= end)
+        return NULL;
+    for (enc += 8; enc < end && (*enc == ' ' || *enc == '=' || *enc == '\t' || *enc == '\r' ||
+                                 *enc == '\n');
+         enc++)
+        ;
+    if (enc >= end || (*enc != '"' && *enc != '\''))
+        return NULL;
+    q = *enc++;
+    for (*n = 0; enc + *n < end && enc[*n] != q; (*n)++)
+        ;
+    return enc;
+}
+
+/* Refuse anything that is not UTF-8 before libxml2 sees it: given another encoding (declared,
+ * or detected from the first bytes: UTF-16/32 with or without a byte order mark, EBCDIC),
+ * libxml2 2.9 converts the input and reports conversion failures on stderr through its global
+ * error handler, which a library must never do (and which we must not replace). */
 static int check_encoding(const unsigned char *b, size_t len, const char *file, knee_diag *diag)
 {
-    /* UTF-16/32 byte order marks or a NUL in the first bytes: not UTF-8. */
+    const char *enc;
+    size_t n = 0;
+    const char *why = NULL;
+    /* byte order marks; a NUL in the first four bytes (libxml2 would take UTF-16 or UTF-32);
+     * EBCDIC's "<?xm" */
     if ((len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE))) ||
-        (len >= 1 && b[0] == 0)) {
+        memchr(b, 0, len < 4 ? len : 4) || (len >= 4 && memcmp(b, "\x4C\x6F\xA7\x94", 4) == 0))
+        why = "input must be UTF-8";
+    else if ((enc = declared_encoding(b, len, &n)) != NULL &&
+             !(n == 5 && strncasecmp(enc, "UTF-8", 5) == 0))
+        why = "input must be UTF-8: the XML declaration names another encoding";
+    if (why) {
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-encoding", file,
-                       (knee__pos){1, 1}, NULL, "input must be UTF-8");
+                       (knee__pos){1, 1}, NULL, "%s", why);
         return KNEE_EPARSE;
     }
     return KNEE_OK;

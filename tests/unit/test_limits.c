@@ -625,6 +625,40 @@ static void test_hostile(void)
     free(b2);
 }
 
+/* Input in another encoding is refused before libxml2 converts it: libxml2 2.9 reports
+ * conversion failures on stderr (its global handler), and a library must print nothing. */
+static void test_other_encodings_print_nothing(void)
+{
+    static const char *const encodings[] = {"ISO-8859-1", "UTF-16", "ISO-2022-JP", "EBCDIC-US",
+                                            "SHIFT_JIS", "UTF-32", "ASCII", "UTF8", "bogus"};
+    char buf[512], captured[256];
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    size_t i, got;
+    CU_ASSERT_FATAL(tmp != NULL && saved >= 0);
+    fflush(stderr);
+    dup2(fileno(tmp), 2);
+    for (i = 0; i < sizeof encodings / sizeof *encodings; i++) {
+        int n = snprintf(buf, sizeof buf,
+                         "<?xml version=\"1.0\" encoding=\"%s\"?>\n<ruleset xmlns=\"urn:libknee:rules:1\">"
+                         "\xff\xfe\x1b$B <a/></ruleset>",
+                         encodings[i]);
+        CU_ASSERT_EQUAL(load(buf, (size_t)n, NULL, "xml-encoding"), KNEE_EPARSE);
+    }
+    CU_ASSERT_EQUAL(load("<\0?\0x\0m\0l\0 \0", 12, NULL, "xml-encoding"), KNEE_EPARSE);  /* UTF-16LE */
+    CU_ASSERT_EQUAL(load("\x4c\x6f\xa7\x94\x93\x40", 6, NULL, "xml-encoding"), KNEE_EPARSE);   /* EBCDIC */
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    got = fread(captured, 1, sizeof captured - 1, tmp);
+    captured[got] = '\0';
+    if (got)
+        fprintf(stderr, "    printed: %s\n", captured);
+    CU_ASSERT_EQUAL(got, 0);
+    fclose(tmp);
+}
+
 static int init(void)
 {
     char path[1024];
@@ -659,5 +693,6 @@ int main(void)
     CU_add_test(s, "string fact bytes", test_string_bytes);
     CU_add_test(s, "regex match, depth and heap limits", test_regex_limits);
     CU_add_test(s, "hostile inputs end in a clear error, in bounded time", test_hostile);
+    CU_add_test(s, "other encodings are refused and nothing is printed", test_other_encodings_print_nothing);
     return kt_run();
 }
