@@ -659,6 +659,41 @@ static void test_other_encodings_print_nothing(void)
     fclose(tmp);
 }
 
+/* A directory, and a path that does not exist, are I/O errors with a diagnostic. */
+static void test_not_a_file(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, KNEE_TEST_DATA, NULL, &d), KNEE_EIO);
+    CU_ASSERT(kt_has_diag(d, "io", 0, 0));
+    CU_ASSERT_PTR_NULL(rs);
+    knee_diag_free(d);
+    CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, KNEE_TEST_DATA "/no-such-file.xml", NULL, &d), KNEE_EIO);
+    CU_ASSERT(kt_has_diag(d, "io", 0, 0));
+    knee_diag_free(d);
+}
+
+/* Text from a rule file reaches the JSON result escaped: quotes, backslashes, tab, newline and
+ * carriage return (the only control characters XML can carry, as character references). */
+static void test_json_escapes_rule_text(void)
+{
+    char *buf = replace(mini, "name=\"Option A\"", "name=\"A &quot;q&quot; \\ t&#9;n&#10;r&#13;&#x7F;\"");
+    knee_ruleset *rs = NULL;
+    knee_result *r = NULL;
+    char *json = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, buf, strlen(buf), "esc.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, NULL, r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"A \\\"q\\\" \\\\ t\\tn\\nr\\r\x7f\""));
+    CU_ASSERT_PTR_NULL(strchr(json, '\t'));
+    CU_ASSERT_PTR_NULL(strchr(json, '\r'));
+    knee_free(json);
+    knee_result_free(r);
+    knee_ruleset_free(rs);
+    free(buf);
+}
+
 static int init(void)
 {
     char path[1024];
@@ -694,5 +729,7 @@ int main(void)
     CU_add_test(s, "regex match, depth and heap limits", test_regex_limits);
     CU_add_test(s, "hostile inputs end in a clear error, in bounded time", test_hostile);
     CU_add_test(s, "other encodings are refused and nothing is printed", test_other_encodings_print_nothing);
+    CU_add_test(s, "a directory or a missing path is an I/O error", test_not_a_file);
+    CU_add_test(s, "rule-file text is escaped in the JSON", test_json_escapes_rule_text);
     return kt_run();
 }
