@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-HARNESSES="rules patient expr evaluate"
+HARNESSES="rules patient expr evaluate fhir"
 CC=clang cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKNEE_WERROR=ON \
     -DKNEE_SANITIZE=address,undefined -DKNEE_FUZZERS=ON -DKNEE_BUILD_SHARED=OFF >/dev/null
 targets=""
@@ -21,6 +21,7 @@ for h in $HARNESSES; do
     bin=$BUILD_DIR/tests/fuzz/fuzz_$h
     dict=tests/fuzz/rules.dict
     [ "$h" = expr ] && dict=tests/fuzz/expr.dict
+    [ "$h" = fhir ] && dict=tests/fuzz/fhir.dict
     work=$BUILD_DIR/work/$h
     out=$BUILD_DIR/findings/$h
     rm -rf "$work"
