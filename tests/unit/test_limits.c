@@ -694,6 +694,80 @@ static void test_json_escapes_rule_text(void)
     free(buf);
 }
 
+/* More than 32 ranked options are sorted by a merge sort (fewer by insertion): ranks must follow
+ * the scores, highest first, and equal scores keep the rule file's order, for any count. */
+static void check_ranking(size_t n)
+{
+    const char *end_criteria = strstr(mini, "</criteria>");
+    size_t head = (size_t)(end_criteria - mini) + strlen("</criteria>"), i, len = head;
+    char *buf = malloc(head + n * 400 + 32);
+    static const char *const levels[] = {"low", "moderate", "high"};
+    knee_ruleset *rs = NULL;
+    knee_result *r = NULL;
+    size_t *pos, ranked = 0;
+    memcpy(buf, mini, head);
+    for (i = 0; i < n; i++) {
+        unsigned h = (unsigned)(i * 2654435761u) >> 7;
+        len += (size_t)sprintf(buf + len,
+                               "<treatment id=\"t%zu\" name=\"T%zu\">"
+                               "<value criterion=\"recovery\" typical=\"%u\" source=\"s1\"/>"
+                               "<value criterion=\"cost\" typical=\"%u\" source=\"s1\"/>"
+                               "<value criterion=\"evidence\" level=\"%s\" source=\"s1\"/>%s"
+                               "</treatment>",
+                               i, i, (h % 4) * 25, ((h >> 3) % 3) * 500, levels[(h >> 6) % 3],
+                               i % 7 == 3 ? "<rule id=\"x\" when=\"true\" source=\"s1\"><exclude reason=\"x\"/></rule>"
+                                          : "");
+        if (i % 7 == 3) {   /* rule ids are unique across the file */
+            char *x = strstr(buf + len - 120, "id=\"x\"");
+            char id[24];
+            int k = snprintf(id, sizeof id, "id=\"x%zu\"", i);
+            memmove(x + k, x + 6, strlen(x + 6) + 1);
+            memcpy(x, id, (size_t)k);
+            len += (size_t)k - 6;
+        }
+    }
+    len += (size_t)sprintf(buf + len, "</ruleset>\n");
+    if (load(buf, len, NULL, NULL) != KNEE_OK) {
+        CU_FAIL("generated rule file does not load");
+        free(buf);
+        return;
+    }
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, buf, len, "many.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, NULL, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_option_count(r), n);
+    pos = calloc(n, sizeof *pos);
+    for (i = 0; i < knee_result_option_count(r); i++) {
+        const char *id = knee_result_option_id(r, i);
+        pos[i] = (size_t)strtoul(id + 1, NULL, 10);   /* document order */
+        if (knee_result_option_excluded(r, i)) {
+            CU_ASSERT_EQUAL(knee_result_option_rank(r, i), 0);
+            continue;
+        }
+        ranked++;
+        CU_ASSERT_EQUAL(knee_result_option_rank(r, i), (int)ranked);
+        if (i > 0 && !knee_result_option_excluded(r, i - 1)) {
+            double prev = knee_result_option_score(r, i - 1), cur = knee_result_option_score(r, i);
+            CU_ASSERT(prev >= cur - 1e-12);
+            if (prev - cur < 1e-13 && cur - prev < 1e-13)
+                CU_ASSERT(pos[i - 1] < pos[i]);   /* a tie keeps the file's order */
+        }
+    }
+    CU_ASSERT_EQUAL(ranked, n - (n + 3) / 7);
+    free(pos);
+    knee_result_free(r);
+    knee_ruleset_free(rs);
+    free(buf);
+}
+
+static void test_many_options_ranked(void)
+{
+    static const size_t counts[] = {5, 32, 33, 38, 64, 65, 257, 1000};
+    size_t i;
+    for (i = 0; i < sizeof counts / sizeof *counts; i++)
+        check_ranking(counts[i]);
+}
+
 static int init(void)
 {
     char path[1024];
@@ -731,5 +805,6 @@ int main(void)
     CU_add_test(s, "other encodings are refused and nothing is printed", test_other_encodings_print_nothing);
     CU_add_test(s, "a directory or a missing path is an I/O error", test_not_a_file);
     CU_add_test(s, "rule-file text is escaped in the JSON", test_json_escapes_rule_text);
+    CU_add_test(s, "many options: ranks follow scores, ties keep file order", test_many_options_ranked);
     return kt_run();
 }
