@@ -458,9 +458,9 @@ static const char *declared_encoding(const unsigned char *b, size_t len, size_t 
     }
     if (len < 6 || memcmp(p, "<?xml", 5) != 0)
         return NULL;
-    end = memchr(p, '>', len < 256 ? len : 256);
+    end = memchr(p, '>', len);   /* blanks inside the declaration may be arbitrarily long */
     if (!end)
-        return NULL;
+        end = p + len;
     for (enc = p + 5; enc + 8 < end; enc++)
         if (memcmp(enc, "encoding", 8) == 0)
             break;
@@ -609,7 +609,11 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
     ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
     if (!ctxt)
         return KNEE_ENOMEM;
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING);
+    /* IGNORE_ENC: whatever declaration check_encoding did not recognise, libxml2 must never
+     * switch to another encoding (its converters report failures on stderr); the input is read
+     * as UTF-8, so other encodings' bytes fail as invalid UTF-8. */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
+                                XML_PARSE_IGNORE_ENC);
     ctxt->_private = &st;
     ctxt->sax->serror = on_parse_error;
     ctxt->sax->error = NULL;

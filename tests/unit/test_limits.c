@@ -646,6 +646,16 @@ static void test_other_encodings_print_nothing(void)
         CU_ASSERT_EQUAL(load(buf, (size_t)n, NULL, "xml-encoding"), KNEE_EPARSE);
     }
     CU_ASSERT_EQUAL(load("<\0?\0x\0m\0l\0 \0", 12, NULL, "xml-encoding"), KNEE_EPARSE);  /* UTF-16LE */
+    {
+        /* a declaration padded past any fixed window, and a malformed one (found by fuzz_patient) */
+        size_t len;
+        char *pad = repeat("<?xml version=\"1.0\"", " ", 5000,
+                           "encoding=\"UTF-16\"?><ruleset xmlns=\"urn:libknee:rules:1\"/>", &len);
+        CU_ASSERT_EQUAL(load(pad, len, NULL, "xml-encoding"), KNEE_EPARSE);
+        free(pad);
+        static const char bad[] = "<?xml version= encoding=\"UTF-7\"\"1.0\" encoding=\"UTF-\xe4\xe4<r/>";
+        CU_ASSERT_EQUAL(load(bad, sizeof bad - 1, NULL, "xml-encoding"), KNEE_EPARSE);
+    }
     CU_ASSERT_EQUAL(load("\x4c\x6f\xa7\x94\x93\x40", 6, NULL, "xml-encoding"), KNEE_EPARSE);   /* EBCDIC */
     fflush(stderr);
     dup2(saved, 2);
