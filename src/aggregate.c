@@ -123,7 +123,6 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     size_t n, nc = rs->n_criteria, a;
     int rc;
     double *scores;
-    (void)nc;
     r->method = o && o->method ? o->method : rs->method;
     if ((rc = build_matrix(r)) != KNEE_OK)
         return rc;

@@ -6,6 +6,14 @@
 
 /* Utility of a value on criterion c's absolute scale, in [0, 1] (evaluate.c). */
 double knee__utility(const knee__criterion *c, const knee__value *v);
+/* Ranking key: scores equal to 12 decimal places tie (and keep the rule file's order). Scores
+ * are in [-1, 1]; rounding half away from zero, as llround, without the libm call. */
+static inline long long knee__rank_key(double score)
+{
+    double x = score * 1e12;
+    return (long long)(x >= 0 ? x + 0.5 : x - 0.5);
+}
+
 /* 1 if a value takes part in its option's score (known, or scored by a missing policy). */
 static inline int knee__counted(const knee__criterion *c, const knee__value *v)
 {

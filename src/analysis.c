@@ -40,9 +40,7 @@ static int complete(const knee_result *r, size_t a)
 int knee__dominance(knee_result *r)
 {
     size_t n = r->alts_n, a, b;
-    r->dominators_n = 0;
-    for (b = 0; b < r->opts_n; b++)
-        r->opts[b].dom_off = r->opts[b].dom_n = 0;
+    r->dominators_n = 0;   /* each option's dom_off/dom_n were zeroed by evaluate_option */
     for (a = 0; a < n; a++)   /* reuse the compromise flags' bytes: free at this point */
         r->flags[a] = (unsigned char)complete(r, a);
     for (b = 0; b < n; b++) {
@@ -66,11 +64,6 @@ int knee__dominance(knee_result *r)
 
 /* ---- sensitivity ------------------------------------------------------------------------------ */
 
-static long long key(double s)
-{
-    return llround(s * 1e12);
-}
-
 /* The candidate that wins under weights w (ties: the rule file's order), or KNEE__NONE. */
 static size_t winner_for(knee_result *r, const double *w, double *scores, int *rc)
 {
@@ -79,7 +72,7 @@ static size_t winner_for(knee_result *r, const double *w, double *scores, int *r
     if (*rc != KNEE_OK)
         return KNEE__NONE;
     for (a = 0; a < r->alts_n; a++)
-        if (best == KNEE__NONE || key(scores[a]) > key(scores[best]))
+        if (best == KNEE__NONE || knee__rank_key(scores[a]) > knee__rank_key(scores[best]))
             best = a;
     return best;
 }

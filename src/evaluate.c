@@ -232,14 +232,6 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     return KNEE_OK;
 }
 
-/* Ties: scores equal to 12 decimal places keep the rule file's order (documented). Scores are
- * in [-1, 1], so the product fits easily; rounding half away from zero, as llround. */
-static long long rank_key(double score)
-{
-    double x = score * 1e12;
-    return (long long)(x >= 0 ? x + 0.5 : x - 0.5);
-}
-
 /* Stable bottom-up merge sort of r->order[0..n) by key, highest first, through r->order_tmp
  * (reserved in prepare): O(n log n) for rule files with many options. */
 static void merge_sort(knee_result *r, size_t n)
@@ -268,7 +260,7 @@ static void rank_options(knee_result *r)
     for (i = 0; i < r->opts_n; i++)
         if (!r->opts[i].excluded) {
             r->order[n++] = i;
-            r->opts[i].key = rank_key(r->opts[i].score);
+            r->opts[i].key = knee__rank_key(r->opts[i].score);
         }
     if (n <= 32) {   /* insertion sort: stable, and fastest for the usual handful */
         for (i = 1; i < n; i++) {
@@ -391,9 +383,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     rank_options(r);
     {
         int mode = o ? o->dominance : KNEE_DOMINANCE_AUTO;
+        /* every option's dominator list starts empty: evaluate_option zeroed it */
         r->has_dominance = mode == KNEE_DOMINANCE_ON || (mode == KNEE_DOMINANCE_AUTO && r->alts_n <= 256);
-        for (i = 0; i < r->opts_n; i++)
-            r->opts[i].dom_n = 0;
         if (r->has_dominance && (rc = knee__dominance(r)) != KNEE_OK)
             return fail(r, rc, "out of memory");
     }

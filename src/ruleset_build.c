@@ -825,6 +825,31 @@ static void build_top_rules(builder *b, const knee__xnode *sec)
             build_rule(b, &b->rs->rules[b->rs->n_rules++], &sec->children[i], KNEE__NONE);
 }
 
+/* Every id of a space-separated list attribute (may be NULL) must be found by `find`; each one
+ * that is not is reported at its own column. */
+static void check_id_list(builder *b, const knee__xattr *list, const char *element,
+                          size_t (*find)(const knee_ruleset *, const char *), const char *code,
+                          const char *noun)
+{
+    const char *s = list ? list->value : "";
+    while (*s) {
+        const char *p;
+        char id[65];   /* ids are at most 64 characters (XSD) */
+        while (*s == ' ')
+            s++;
+        p = s;
+        while (*s && *s != ' ')
+            s++;
+        if (s == p || (size_t)(s - p) >= sizeof id)
+            continue;
+        memcpy(id, p, (size_t)(s - p));
+        id[s - p] = '\0';
+        if (find(b->rs, id) == KNEE__NONE)
+            ERR(b, code, knee__xml_value_pos(list, (size_t)(p - list->value)), element,
+                "unknown %s '%s'", noun, id);
+    }
+}
+
 static void check_rule_ids(builder *b, const knee__xnode *root)
 {
     knee_ruleset *rs = b->rs;
@@ -853,26 +878,9 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
         if (strcmp(c->name, "treatment") != 0 && strcmp(c->name, "rules") != 0)
             continue;
         for (j = 0; j < c->n_children; j++) {
-            const knee__xattr *o;
-            const char *s;
-            if (strcmp(c->children[j].name, "rule") != 0 || !(o = knee__xml_attr(&c->children[j], "overrides")))
-                continue;
-            for (s = o->value; *s;) {
-                const char *p;
-                char id[65];
-                while (*s == ' ')
-                    s++;
-                p = s;
-                while (*s && *s != ' ')
-                    s++;
-                if (s == p || (size_t)(s - p) >= sizeof id)
-                    continue;
-                memcpy(id, p, (size_t)(s - p));
-                id[s - p] = '\0';
-                if (find_rule(rs, id) == KNEE__NONE)
-                    ERR(b, "unknown-rule", knee__xml_value_pos(o, (size_t)(p - o->value)),
-                        attr(&c->children[j], "id"), "unknown rule '%s'", id);
-            }
+            if (strcmp(c->children[j].name, "rule") == 0)
+                check_id_list(b, knee__xml_attr(&c->children[j], "overrides"),
+                              attr(&c->children[j], "id"), find_rule, "unknown-rule", "rule");
         }
     }
 }
@@ -918,7 +926,6 @@ static void build_conflicts(builder *b, const knee__xnode *sec)
         const knee__xnode *c = &sec->children[i];
         const knee__xattr *opts = knee__xml_attr(c, "options");
         knee__conflict *k;
-        const char *s;
         if (strcmp(c->name, "conflict") != 0)
             continue;
         k = &rs->conflicts[rs->n_conflicts++];
@@ -927,22 +934,7 @@ static void build_conflicts(builder *b, const knee__xnode *sec)
         k->stance = dup(b, attr(c, "stance"));
         k->text = dup(b, c->text);
         k->sources = source_list(b, c, "source", attr(c, "id"));
-        for (s = opts ? opts->value : ""; *s;) {
-            const char *p;
-            char id[65];
-            while (*s == ' ')
-                s++;
-            p = s;
-            while (*s && *s != ' ')
-                s++;
-            if (s == p || (size_t)(s - p) >= sizeof id)
-                continue;
-            memcpy(id, p, (size_t)(s - p));
-            id[s - p] = '\0';
-            if (knee__find_treatment(b->rs, id) == KNEE__NONE)
-                ERR(b, "unknown-option", knee__xml_value_pos(opts, (size_t)(p - opts->value)),
-                    attr(c, "id"), "unknown option '%s'", id);
-        }
+        check_id_list(b, opts, attr(c, "id"), knee__find_treatment, "unknown-option", "option");
     }
 }
 
