@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import logging
 import sys
@@ -45,6 +46,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                     help="accept calls without a JWT: local trials only, never with real data")
     args = ap.parse_args(argv)
 
+    if args.as_of:
+        try:
+            datetime.date.fromisoformat(args.as_of)
+        except ValueError:
+            ap.error("--as-of must be a date YYYY-MM-DD")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
                         stream=sys.stderr)
     verifier = None
