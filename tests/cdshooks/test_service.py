@@ -304,6 +304,22 @@ class ServiceTest(unittest.TestCase):
         self.assertIn(escape(hostile), detail)
 
 
+class CardCheckerTest(unittest.TestCase):
+    """The checker used above, on the spec's own response examples."""
+
+    def test_spec_examples(self):
+        self.assertEqual(card_problems(load(os.path.join(FHIR, "cards-response-example.json"))), [])
+        # The spec's autolaunch example has no indicator, which the spec requires.
+        self.assertEqual(card_problems(load(os.path.join(DATA, "cards-response-autolaunch-link.json"))),
+                         ["cards[0].indicator missing or not info/warning/critical"])
+        bad = {"cards": [{"summary": "x" * 140, "indicator": "success", "source": {},
+                          "uuid": "nope", "detail": "",
+                          "links": [{"label": "l", "url": "/rel", "type": "absolute",
+                                     "appContext": "{}"}],
+                          "suggestions": [{"label": "s"}]}]}
+        self.assertEqual(len(card_problems(bad)), 9)   # 7 rules + 2 empty fields
+
+
 class EscapeTest(unittest.TestCase):
     def test_escape(self):
         cases = {
