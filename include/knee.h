@@ -531,6 +531,21 @@ KNEE_API const char *knee_fhir_report_warning(const knee_fhir_report *r, size_t 
  * "resource_id","code","reason"}],"warnings":[{"code","message"}]}. Caller frees with knee_free(). */
 KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, size_t *len);
 
+/*
+ * The CDS Hooks prefetch templates the ruleset's <fhir> mapping needs (docs/cds-hooks.md), as a
+ * JSON object of prefetch key -> FHIR query template, for a CDS Hooks discovery response. Only
+ * the keys the mapping reads appear, in this order: "patient" (Patient/{{context.patientId}},
+ * for birth date or gender), "conditions", "observations" (most recent first),
+ * "procedures", "medicationStatements", "medicationRequests", "medicationAdministrations" (the
+ * resource types the history rules read), "coverage". Searches filter by the mapped codes
+ * (code=system|code,..., FHIR-escaped and percent-encoded), except that a prefix code in a
+ * rule leaves that search unfiltered. knee_patient_load_fhir() reads a prefetch object (or a
+ * CDS Hooks request) with these keys. KNEE_EINVAL for a ruleset without a <fhir> mapping.
+ * Ownership: caller frees *out with knee_free(); *len (if len is not NULL) receives the length
+ * without the terminating NUL. Thread-safe on a shared ruleset.
+ */
+KNEE_API int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len);
+
 /* ---- the decision-aid report (docs/report.md) ---------------------------------------------- */
 
 /* A patient's value for one fact as text, in the form knee_patient_set_text() reads: a number

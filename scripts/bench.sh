@@ -10,3 +10,7 @@ python3 bench/gen_large.py "$B/large-rules.xml" 1000
 if [ -d bindings/python ] && [ -f bench/python_bench.py ]; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" python3 bench/python_bench.py
 fi
+# The CDS Hooks service: response times over real HTTP with JWT checks (Debian's python3-jwt).
+if [ -f bench/cdshooks_bench.py ] && /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
+    LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" /usr/bin/python3 bench/cdshooks_bench.py 50
+fi

@@ -415,6 +415,86 @@ static void test_dates_units_prefetch(void)
     knee_patient_free(p);
 }
 
+/* Prefetch templates: the shipped mapping's keys and code filters, exactly; a mapping with a
+ * prefix code, a history rule limited to Procedure and hostile code text (escaped for FHIR
+ * search and percent-encoded); no <fhir> is KNEE_EINVAL. */
+static void test_prefetch_templates(void)
+{
+    static const char fhir[] =
+        "<fhir>"
+        "<gender fact=\"sex\" source=\"s1\"/>"
+        "<condition fact=\"diabetes\" source=\"s1\">"
+        "<code system=\"http://hl7.org/fhir/sid/icd-10-cm\" prefix=\"E11\"/></condition>"
+        "<history fact=\"prior\" member=\"pt\" resources=\"Procedure\" source=\"s2\">"
+        "<code system=\"urn:x\" code=\"a,b|c$d\\e f&amp;g%\"/>"
+        "<code system=\"urn:x\" code=\"a,b|c$d\\e f&amp;g%\"/>"
+        "<code system=\"\" code=\"91251008\"/></history>"
+        "</fhir><tests>";
+    const char *expect_default =
+        "{\"patient\":\"Patient/{{context.patientId}}\","
+        "\"conditions\":\"Condition?patient={{context.patientId}}&code="
+        "http://hl7.org/fhir/sid/icd-10-cm|M17.0,http://hl7.org/fhir/sid/icd-10-cm|M17.10,"
+        "http://hl7.org/fhir/sid/icd-10-cm|M17.11,http://hl7.org/fhir/sid/icd-10-cm|M17.12,"
+        "http://hl7.org/fhir/sid/icd-10-cm|M17.2,http://hl7.org/fhir/sid/icd-10-cm|M17.30,"
+        "http://hl7.org/fhir/sid/icd-10-cm|M17.31,http://hl7.org/fhir/sid/icd-10-cm|M17.32,"
+        "http://hl7.org/fhir/sid/icd-10-cm|M17.5,http://snomed.info/sct|239873007\","
+        "\"observations\":\"Observation?patient={{context.patientId}}&code="
+        "http://loinc.org|39156-5,urn:libknee:codes|kl-grade&_sort=-date\",";
+    const char *cov = ",\"coverage\":\"Coverage?patient={{context.patientId}}\"}";
+    const char *hcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|J7321,";
+    const char *expect_custom =
+        "{\"patient\":\"Patient/{{context.patientId}}\","
+        "\"conditions\":\"Condition?patient={{context.patientId}}\","
+        "\"procedures\":\"Procedure?patient={{context.patientId}}&code="
+        "urn:x|a%5C%2Cb%5C%7Cc%5C%24d%5C%5Ce%20f%26g%25,91251008\"}";
+    knee_ruleset *custom = NULL, *mini = NULL;
+    char *out = NULL, *rules, *at, *xml;
+    size_t len = 0, n;
+
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_fhir_prefetch(rs, &out, &len), KNEE_OK);
+    CU_ASSERT_EQUAL(len, strlen(out));
+    CU_ASSERT_EQUAL(strncmp(out, expect_default, strlen(expect_default)), 0);
+    if (strncmp(out, expect_default, strlen(expect_default)) != 0)
+        printf("\n%s\n", out);
+    /* History rules read all four record types: one key each, same codes. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"procedures\":\"Procedure?patient={{context.patientId}}&code="));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"medicationStatements\":\"MedicationStatement?patient="));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"medicationRequests\":\"MedicationRequest?patient="));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"medicationAdministrations\":\"MedicationAdministration?patient="));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, hcpcs));
+    n = strlen(out);
+    CU_ASSERT(n > strlen(cov) && strcmp(out + n - strlen(cov), cov) == 0);
+    knee_free(out);
+
+    /* mini.xml has no <fhir>: KNEE_EINVAL, *out NULL. */
+    mini = kt_load_data("mini.xml");
+    out = (char *)1;
+    CU_ASSERT_EQUAL(knee_ruleset_fhir_prefetch(mini, &out, &len), KNEE_EINVAL);
+    CU_ASSERT_PTR_NULL(out);
+    knee_ruleset_free(mini);
+    CU_ASSERT_EQUAL(knee_ruleset_fhir_prefetch(NULL, &out, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_ruleset_fhir_prefetch(rs, NULL, NULL), KNEE_EINVAL);
+
+    /* mini.xml with a <fhir> section before its <tests>. */
+    rules = kt_read(KNEE_TEST_DATA "/mini.xml", &len);
+    at = strstr(rules, "<tests>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    xml = malloc(len + sizeof fhir);
+    n = (size_t)(at - rules);
+    memcpy(xml, rules, n);
+    memcpy(xml + n, fhir, sizeof fhir - 1);
+    memcpy(xml + n + sizeof fhir - 1, at + 7, len - n - 7);
+    len = len + sizeof fhir - 1 - 7;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&custom, xml, len, "mini-fhir.xml", NULL, NULL),
+                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_fhir_prefetch(custom, &out, NULL), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(out, expect_custom);
+    knee_free(out);
+    knee_ruleset_free(custom);
+    free(xml);
+    free(rules);
+}
+
 static void test_cds_request(void)
 {
     knee_patient *p = NULL;
@@ -442,5 +522,6 @@ int main(void)
     CU_add_test(s, "bad arguments", test_bad_arguments);
     CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);
     CU_add_test(s, "CDS Hooks request", test_cds_request);
+    CU_add_test(s, "CDS Hooks prefetch templates", test_prefetch_templates);
     return kt_run();
 }

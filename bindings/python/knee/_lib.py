@@ -221,6 +221,7 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_patient_load_fhir": (_RAW, [_P, c_char_p, _S, c_char_p, c_char_p, _P, _PP, _PP]),
     "knee_fhir_report_free": (_VOID, [_P]),
     "knee_fhir_report_to_json": (_ST, [_P, _PP, POINTER(c_size_t)]),
+    "knee_ruleset_fhir_prefetch": (_ST, [_P, _PP, POINTER(c_size_t)]),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
@@ -405,6 +406,17 @@ class Ruleset:
             if facts:
                 patient.update(facts)
             return self.compare(patient, **compare_options), report
+
+    def fhir_prefetch(self) -> Dict[str, str]:
+        """The CDS Hooks prefetch templates the rule file's <fhir> mapping needs, as a dict of
+        prefetch key -> FHIR query template (``{"patient": "Patient/{{context.patientId}}",
+        "conditions": "Condition?patient={{context.patientId}}&code=...", ...}``; only the
+        keys the mapping reads; docs/cds-hooks.md). A prefetch object with these keys is what
+        :meth:`compare_fhir` reads. Raises KneeError (EINVAL) for a rule file without <fhir>."""
+        out, n = ctypes.c_void_p(), ctypes.c_size_t()
+        with self._handle as rs:
+            lib.knee_ruleset_fhir_prefetch(rs, ctypes.byref(out), ctypes.byref(n))
+        return dict(json.loads(take_string(out, n.value)))
 
     def _compare(self, patient: Handle, opts: Optional[Handle]) -> Result:
         result = new_handle(lib.knee_result_new, lib.knee_result_free, "result",

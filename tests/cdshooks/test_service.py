@@ -1,0 +1,434 @@
+"""The CDS Hooks service over real HTTP: discovery, patient-view and order-select built from the
+spec's examples and the FHIR test data, cards checked against the spec's required fields,
+412 / fetching from a fake FHIR server, bad input, escaping, and what is logged."""
+
+import copy
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import knee
+from knee.cdshooks import escape
+from knee.cdshooks.fetch import fill_template
+
+from support import (AS_OF, DATA, FHIR, ISSUER, KEYS, SERVICE_URL, SYNTHEA, FakeFhir, Running,
+                     card_problems, load, order_select, patient_view, prefetch_from_bundle,
+                     searchset, token)
+
+PV = "/cds-services/knee-oa-options"
+OS = "/cds-services/knee-oa-order-check"
+
+
+class ServiceTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.svc = Running()
+        cls.templates = cls.svc.service.templates
+        cls.knee = prefetch_from_bundle(load(os.path.join(FHIR, "knee-bundle.json")), cls.templates)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+
+    def post(self, path, body, **kw):
+        return self.svc.request("POST", path, body, **kw)
+
+    def assertCardsValid(self, out):
+        self.assertEqual(card_problems(out), [])
+
+    # -- discovery --------------------------------------------------------------------------
+
+    def test_discovery(self):
+        status, headers, out = self.svc.request("GET", "/cds-services")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("application/json"))
+        spec = load(os.path.join(FHIR, "discovery-response.json"))
+        by_hook = {s["hook"]: s for s in out["services"]}
+        self.assertEqual(set(by_hook), {"patient-view", "order-select"})
+        for s in out["services"]:
+            # The fields the spec's example services have, and the required ones.
+            for field in ("hook", "id", "description"):
+                self.assertIsInstance(s[field], str)
+            self.assertTrue(set(s) <= set().union(*spec["services"]) | {"extension"})
+            with knee.Ruleset.default() as rs:
+                self.assertEqual(s["prefetch"], rs.fhir_prefetch())
+                self.assertEqual(s["extension"]["org.libknee.ruleset"]["sha256"], rs.sha256)
+            for template in s["prefetch"].values():
+                self.assertIn("{{context.patientId}}", template)
+        self.assertEqual(by_hook["patient-view"]["id"], "knee-oa-options")
+        self.assertEqual(by_hook["patient-view"]["prefetch"]["patient"],
+                         "Patient/{{context.patientId}}")
+        self.assertIn("code=http://loinc.org|39156-5", by_hook["patient-view"]["prefetch"]["observations"])
+
+    def test_spec_template_tokens(self):
+        tpl = load(os.path.join(DATA, "prefetch-templates-example.json"))["prefetch"]
+        ctx = {"patientId": "1288992", "userId": "Practitioner/example"}
+        self.assertEqual(fill_template(tpl["hemoglobin-a1c"], ctx),
+                         "Observation?patient=1288992&code=4548-4&_count=1&sort:desc=date")
+        self.assertEqual(fill_template("Patient/{{context.patientId}}", {"patientId": "a/../b&c"}),
+                         "Patient/a%2F..%2Fb%26c")
+        with self.assertRaises(Exception):
+            fill_template(tpl["user"], ctx)   # {{userPractitionerRoleId}}: not in the context
+
+    # -- patient-view -------------------------------------------------------------------------
+
+    def test_patient_view_card(self):
+        status, _, out = self.post(PV, patient_view("p1", self.knee))
+        self.assertEqual(status, 200)
+        self.assertCardsValid(out)
+        self.assertEqual(len(out["cards"]), 1)
+        card = out["cards"][0]
+        self.assertTrue(card["summary"].startswith("Knee OA: 17 options compared"))
+        self.assertIn("Exercise / physical therapy", card["summary"])
+        # The bundle has a BMI with an unknown modifierExtension: skipped and a warning.
+        self.assertEqual(card["indicator"], "warning")
+        self.assertIn("Observation/bmi\\-modext", card["detail"])
+        with knee.Ruleset.default() as rs:
+            self.assertIn(rs.id, card["source"]["label"])
+            self.assertIn(rs.version, card["source"]["label"])
+            self.assertIn(rs.sha256[:12], card["source"]["label"])
+            urls = {s.url for s in rs.sources}
+        for link in card["links"]:
+            self.assertTrue(link["url"].startswith("https://"))
+            self.assertIn(link["url"], urls)
+        # The facts read, with where they came from, and the as-of date.
+        self.assertIn("kl\\_grade = 3 (Observation/kl1", card["detail"].replace("\\/", "/"))
+        self.assertIn("evaluated at 2026\\-01\\-15", card["detail"])
+        # Same hookInstance, same card (deterministic uuid).
+        _, _, again = self.post(PV, patient_view("p1", self.knee))
+        self.assertEqual(again["cards"][0]["uuid"], card["uuid"])
+
+    def test_patient_view_info_without_data_problems(self):
+        pre = copy.deepcopy(self.knee)
+        pre["observations"]["entry"] = [e for e in pre["observations"]["entry"]
+                                        if "modifierExtension" not in e["resource"]]
+        status, _, out = self.post(PV, patient_view("p1", pre))
+        self.assertEqual(status, 200)
+        self.assertEqual(out["cards"][0]["indicator"], "info")
+
+    def test_synthea_patients(self):
+        for name in SYNTHEA:
+            bundle = load(os.path.join(FHIR, name))
+            pid = next(e["resource"]["id"] for e in bundle["entry"]
+                       if e["resource"]["resourceType"] == "Patient")
+            status, _, out = self.post(PV, patient_view(pid, prefetch_from_bundle(bundle, self.templates)))
+            self.assertEqual(status, 200, name)
+            self.assertCardsValid(out)
+            self.assertEqual(len(out["cards"]), 1, name)   # both have knee OA (SNOMED 239873007)
+            self.assertIn("knee\\_oa = true", out["cards"][0]["detail"])
+
+    def test_no_card_without_knee_oa(self):
+        pre = copy.deepcopy(self.knee)
+        pre["conditions"] = None   # the query ran and found nothing
+        status, _, out = self.post(PV, patient_view("p1", pre))
+        self.assertEqual((status, out), (200, {"cards": []}))
+
+    def test_hl7_examples(self):
+        # HL7's R4 Patient example as the patient read: no mapped condition, no card.
+        patient = load(os.path.join(FHIR, "Patient-example.json"))
+        pre = {k: searchset([]) for k in self.templates}
+        pre["patient"] = patient
+        status, _, out = self.post(PV, patient_view(patient["id"], pre))
+        self.assertEqual((status, out), (200, {"cards": []}))
+
+    # -- prefetch missing: 412, or fetched -----------------------------------------------------
+
+    def test_spec_example_without_fhir_access_is_412(self):
+        req = patient_view("1288992")   # the spec's call: only its own key patientToGreet
+        del req["fhirServer"], req["fhirAuthorization"]
+        status, _, out = self.post(PV, req)
+        self.assertEqual(status, 412)
+        self.assertEqual(out["error"], "prefetch-missing")
+        for key in self.templates:
+            self.assertIn(key, out["message"])
+
+    def test_missing_prefetch_fetched_from_fhir_server(self):
+        pid = "p1"
+        answers = {}
+        for key, template in self.templates.items():
+            rel = fill_template(template, {"patientId": pid})
+            answers[rel] = (200, self.knee[key] or searchset([]))
+        # The observations come in two pages.
+        obs = self.knee["observations"]
+        rel_obs = fill_template(self.templates["observations"], {"patientId": pid})
+        fake = FakeFhir(answers)
+        try:
+            first = dict(obs, entry=obs["entry"][:3],
+                         link=[{"relation": "next", "url": fake.base + "/page2"}])
+            answers[rel_obs] = (200, first)
+            answers["page2"] = (200, dict(obs, entry=obs["entry"][3:]))
+            req = patient_view(pid)   # the spec's call, patientToGreet only
+            req["fhirServer"] = fake.base
+            status, _, out = self.post(PV, req)
+            self.assertEqual(status, 200, out)
+            self.assertCardsValid(out)
+            _, _, direct = self.post(PV, patient_view(pid, self.knee))
+            self.assertEqual(out["cards"][0]["detail"], direct["cards"][0]["detail"])
+            paths = [p for p, _ in fake.seen]
+            self.assertEqual(len(paths), len(self.templates) + 1)
+            self.assertIn("/fhir/Patient/p1", paths)
+            self.assertIn("/fhir/page2", paths)
+            self.assertTrue(all(a == "Bearer some-opaque-fhir-access-token" for _, a in fake.seen))
+            # The server fails one query: 412.
+            fake.seen.clear()
+            answers[rel_obs] = (500, {"resourceType": "OperationOutcome"})
+            status, _, out = self.post(PV, req)
+            self.assertEqual((status, out["error"]), (412, "fetch-failed"))
+            # A next link to another server: refused, the token is not sent there.
+            answers[rel_obs] = (200, dict(first, link=[{"relation": "next",
+                                                        "url": "http://127.0.0.2:1/x"}]))
+            status, _, out = self.post(PV, req)
+            self.assertEqual((status, out["error"]), (412, "fetch-failed"))
+        finally:
+            fake.stop()
+        # fhirServer over plain http to a non-loopback host: the token is not sent.
+        req["fhirServer"] = "http://fhir.example.org/r4"
+        status, _, out = self.post(PV, req)
+        self.assertEqual((status, out["error"]), (412, "fhir-server"))
+
+    # -- order-select ---------------------------------------------------------------------------
+
+    def test_order_select(self):
+        status, _, out = self.post(OS, order_select("p1", self.knee))
+        self.assertEqual(status, 200)
+        self.assertCardsValid(out)
+        self.assertEqual(len(out["cards"]), 1)   # the TKA order; naproxen maps to no option
+        card = out["cards"][0]
+        self.assertTrue(card["summary"].startswith("Total knee arthroplasty: ranked 8 of 17"))
+        self.assertEqual(card["indicator"], "warning")   # it has a caution for this patient
+        self.assertIn("ServiceRequest/tka\\-1", card["detail"].replace("\\/", "/"))
+        # An order for an excluded option: a warning saying why.
+        with knee.Ruleset.default() as rs:
+            svc = Running(rs, order_map={"http://snomed.info/sct|609588000": "arthroscopy"})
+            try:
+                status, _, out = svc.request("POST", OS, order_select("p1", self.knee))
+            finally:
+                svc.server.shutdown()
+                svc.server.server_close()
+        self.assertEqual(status, 200)
+        self.assertCardsValid(out)
+        self.assertIn("not suitable", out["cards"][0]["summary"])
+        self.assertEqual(out["cards"][0]["indicator"], "warning")
+        # Nothing selected that maps: no card.
+        req = order_select("p1", self.knee, code=("http://snomed.info/sct", "80146002"))
+        self.assertEqual(self.post(OS, req)[2], {"cards": []})
+
+    # -- bad input ------------------------------------------------------------------------------
+
+    def test_bundle_for_another_patient(self):
+        status, _, out = self.post(PV, patient_view("someone-else", self.knee))
+        self.assertEqual((status, out["error"]), (400, "fhir-other-patient"))
+        status, _, out = self.post(OS, order_select("p1", self.knee, subject="other"))
+        self.assertEqual((status, out["error"]), (400, "fhir-other-patient"))
+
+    def test_malformed_dates_are_skips(self):
+        pre = copy.deepcopy(self.knee)
+        pre["patient"] = dict(pre["patient"], birthDate="1958-13-45")
+        for e in pre["observations"]["entry"]:
+            e["resource"]["effectiveDateTime"] = "yesterday"
+        status, _, out = self.post(PV, patient_view("p1", pre))
+        self.assertEqual(status, 200)
+        self.assertCardsValid(out)
+        self.assertIn("age", out["cards"][0]["detail"].split("ask the patient")[1])
+
+    def test_bad_requests(self):
+        good = patient_view("p1", self.knee)
+        cases = [
+            (b"{not json", 400, "json"),
+            (b"[1,2]", 400, "request"),
+            (json.dumps(dict(good, hook="order-sign")).encode(), 400, "hook"),
+            (json.dumps(dict(good, context={"userId": "Practitioner/1"})).encode(), 400, "context"),
+            (json.dumps(dict(good, context={"userId": "x", "patientId": "p1"})).encode(), 400, "context"),
+            (json.dumps(dict(good, prefetch=[1])).encode(), 400, "prefetch"),
+            (json.dumps(dict(good, prefetch={"patient": "Patient/1"})).encode(), 400, "prefetch"),
+            (json.dumps(dict(good, extension={"org.libknee.as-of": "2026-02-30"})).encode(), 400, "as-of"),
+            (json.dumps(dict(good, hookInstance=None)).encode(), 400, "request"),
+        ]
+        for raw, status, code in cases:
+            got, _, out = self.post(PV, None, raw=raw)
+            self.assertEqual((got, out["error"]), (status, code), raw[:60])
+        self.assertEqual(self.post("/cds-services/nope", good)[0], 404)
+        self.assertEqual(self.svc.request("GET", PV)[0], 405)
+        # order-select without selections / draftOrders.
+        bad = order_select("p1", self.knee)
+        del bad["context"]["draftOrders"]
+        self.assertEqual(self.post(OS, bad)[0], 400)
+
+    def test_huge_body_is_413(self):
+        # Refused from the Content-Length alone, before any of the body is read.
+        import http.client
+        conn = http.client.HTTPConnection("127.0.0.1", self.svc.port, timeout=10)
+        conn.putrequest("POST", PV)
+        conn.putheader("Authorization", "Bearer " + token(SERVICE_URL + PV))
+        conn.putheader("Content-Type", "application/json")
+        conn.putheader("Content-Length", str(5 << 20))
+        conn.endheaders()
+        resp = conn.getresponse()
+        self.assertEqual((resp.status, json.loads(resp.read())["error"]), (413, "too-large"))
+        conn.close()
+        # Under a larger body cap but over libknee's input limit (16 MiB): 413 from libknee.
+        big = patient_view("p1", self.knee)
+        big["prefetch"]["observations"]["entry"] *= 7000
+        raw = json.dumps(big, separators=(",", ":")).encode()
+        self.assertGreater(len(raw), 16 << 20)
+        svc = Running(max_body=64 << 20)
+        try:
+            status, _, out = svc.request("POST", PV, None, raw=raw)
+        finally:
+            svc.stop()
+        self.assertEqual((status, out["error"]), (413, "limit-size"))
+
+    def test_hostile_xml_and_text(self):
+        # An XML body is not JSON: 400, not a crash.
+        xml = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+               b"<x>&e;</x>")
+        self.assertEqual(self.post(PV, None, raw=xml)[2]["error"], "json")
+        # Hostile text in the record ends up escaped in the card.
+        pre = copy.deepcopy(self.knee)
+        hostile = '<img src=x onerror=alert(1)> [click](javascript:alert(1)) **b** | www.evil.com'
+        for e in pre["coverage"]["entry"]:
+            e["resource"]["payor"] = [{"display": hostile}]
+        status, _, out = self.post(PV, patient_view("p1", pre))
+        self.assertEqual(status, 200)
+        detail = out["cards"][0]["detail"]
+        self.assertNotIn("<img", detail)
+        self.assertNotIn("](javascript", detail)
+        self.assertNotIn("**b**", detail)
+        self.assertNotIn("www.evil", detail)
+        self.assertIn(escape(hostile), detail)
+
+
+class CardCheckerTest(unittest.TestCase):
+    """The checker used above, on the spec's own response examples."""
+
+    def test_spec_examples(self):
+        self.assertEqual(card_problems(load(os.path.join(FHIR, "cards-response-example.json"))), [])
+        # The spec's autolaunch example has no indicator, which the spec requires.
+        self.assertEqual(card_problems(load(os.path.join(DATA, "cards-response-autolaunch-link.json"))),
+                         ["cards[0].indicator missing or not info/warning/critical"])
+        bad = {"cards": [{"summary": "x" * 140, "indicator": "success", "source": {},
+                          "uuid": "nope", "detail": "",
+                          "links": [{"label": "l", "url": "/rel", "type": "absolute",
+                                     "appContext": "{}"}],
+                          "suggestions": [{"label": "s"}]}]}
+        self.assertEqual(len(card_problems(bad)), 9)   # 7 rules + 2 empty fields
+
+
+class EscapeTest(unittest.TestCase):
+    def test_escape(self):
+        cases = {
+            "<script>alert(1)</script>": "&lt;script&gt;alert\\(1\\)&lt;\\/script&gt;",
+            "a & b": "a &amp; b",
+            "&amp;": "&amp;amp\\;",
+            "[x](http://e)": "\\[x\\]\\(http\\:\u2060\\/\\/e\\)",
+            "![i](y)": "\\!\\[i\\]\\(y\\)",
+            "*a* _b_ `c` ~d~": "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~",
+            "| cell |": "\\| cell \\|",
+            "line1\nline2\r\n# h": "line1 line2  \\# h",
+            "www.x.org": "www\u2060\\.x\\.org",
+            'say "hi"': "say &quot;hi&quot;",
+            "\\*": "\\\\\\*",
+            "Ünïcødé – ok": "Ünïcødé – ok",
+        }
+        for text, md in cases.items():
+            self.assertEqual(escape(text), md, text)
+
+    def test_hostile_rule_file_text(self):
+        # A rule file whose option name and caution are hostile: escaped in every card.
+        with open(os.path.join(os.environ["KNEE_SOURCE_DIR"], "rules", "knee-oa.xml"),
+                  encoding="utf-8") as f:
+            xml = f.read()
+        name = 'name="Exercise / physical therapy"'
+        self.assertIn(name, xml)
+        xml = xml.replace(name, 'name="&lt;b onmouseover=alert(1)&gt;PT&lt;/b&gt; [x](javascript:y)"', 1)
+        rs = knee.Ruleset.from_string(xml, "hostile.xml")
+        svc = Running(rs)
+        try:
+            pre = prefetch_from_bundle(load(os.path.join(FHIR, "knee-bundle.json")),
+                                       svc.service.templates)
+            status, _, out = svc.request("POST", PV, patient_view("p1", pre))
+        finally:
+            svc.stop()
+        self.assertEqual(status, 200)
+        detail = out["cards"][0]["detail"]
+        self.assertNotIn("<b", detail)
+        self.assertNotIn("](javascript", detail)
+        self.assertIn("&lt;b onmouseover=alert\\(1\\)&gt;PT", detail.replace("\\=", "="))
+
+
+class LogTest(unittest.TestCase):
+    """What the service logs: method, route, status, time. Never patient data, never a token."""
+
+    def test_no_patient_data_in_log(self):
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        logger = logging.getLogger("knee.cdshooks")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        svc = Running()
+        try:
+            bundle = load(os.path.join(FHIR, SYNTHEA[0]))
+            pid = next(e["resource"]["id"] for e in bundle["entry"]
+                       if e["resource"]["resourceType"] == "Patient")
+            pre = prefetch_from_bundle(bundle, svc.service.templates)
+            tok = token(SERVICE_URL + PV)
+            svc.request("POST", PV, patient_view(pid, pre), auth="Bearer " + tok)
+            svc.request("POST", PV, patient_view("other", pre))          # 400 fhir-other-patient
+            svc.request("POST", "/cds-services/" + pid, {})               # 404 with client text
+            svc.request("POST", PV, patient_view(pid, pre), auth=False)   # 401
+            svc.request("POST", PV, {"hook": pid})                        # 400
+        finally:
+            svc.stop()
+            logger.removeHandler(handler)
+        log = stream.getvalue()
+        lines = log.splitlines()
+        self.assertEqual(len(lines), 5, log)
+        for line in lines:
+            self.assertRegex(line, r"^POST (/cds-services/knee-oa-options|-) \d{3} \d+\.\dms$")
+        patient = pre["patient"]
+        for secret in [pid, patient["birthDate"], patient["name"][0]["family"], tok[-20:],
+                       "some-opaque-fhir-access-token", "Medicare", "1288992"]:
+            self.assertNotIn(secret, log)
+
+    def test_command_line(self):
+        """python3 -m knee.cdshooks: starts, answers, logs one line per request, no data."""
+        with tempfile.TemporaryDirectory() as tmp:
+            keys = os.path.join(tmp, "keys.json")
+            with open(keys, "w") as f:
+                json.dump({ISSUER: {"pem": KEYS.rsa_public_pem(), "kid": "rsa-1"}}, f)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "knee.cdshooks", "--issuer-keys", keys,
+                 "--allowed-issuer", ISSUER, "--service-url", SERVICE_URL, "--port", "0",
+                 "--as-of", AS_OF],
+                stderr=subprocess.PIPE, text=True)
+            try:
+                line = proc.stderr.readline()
+                self.assertIn("listening on 127.0.0.1:", line)
+                port = int(line.rsplit(":", 1)[1])
+                import urllib.request
+                req = urllib.request.Request(
+                    "http://127.0.0.1:%d/cds-services" % port,
+                    headers={"Authorization": "Bearer " + token(SERVICE_URL + "/cds-services",
+                                                                alg="RS384")})
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    self.assertEqual(len(json.load(resp)["services"]), 2)
+                self.assertRegex(proc.stderr.readline(), r"GET /cds-services 200 \d+\.\dms$")
+            finally:
+                proc.terminate()
+                proc.wait(10)
+                proc.stderr.close()
+        # Refuses to start without keys unless told it is a local trial.
+        bad = subprocess.run([sys.executable, "-m", "knee.cdshooks", "--service-url", SERVICE_URL],
+                             capture_output=True, text=True)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--issuer-keys", bad.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
