@@ -100,6 +100,9 @@ typedef struct knee__rule {
 typedef struct knee__treatment {
     const char *id, *name, *group, *description;
     knee__value *values;       /* one per criterion, in criterion order */
+    double *utility;           /* per criterion: the declared value's utility (scored at load) */
+    unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
+    int all_counted;           /* every declared value takes part */
     size_t *rules;             /* rules acting on it, in evaluation order (rules/README.md) */
     size_t n_rules;
     knee__pos pos;
@@ -153,6 +156,7 @@ struct knee_ruleset {
     size_t n_facts;
     knee__criterion *criteria;
     size_t n_criteria;
+    int has_refuse;            /* a criterion has missing="refuse" */
     knee__treatment *treatments;
     size_t n_treatments;
     knee__rule *rules;         /* every rule, in document order */
@@ -182,9 +186,22 @@ struct knee__xdoc;
 int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag);
 
-/* Share one compiled condition among rules with the same `when` text, so each distinct
- * condition is evaluated once per patient (ruleset_conds.c). KNEE_OK or KNEE_ENOMEM. */
-int knee__ruleset_share_conditions(knee_ruleset *rs);
+/* Rules with the same `when` text share one compiled condition, compiled once and evaluated
+ * once per patient (ruleset_conds.c). While rules are built, the table finds the condition
+ * compiled for a text; rs->conds owns every distinct condition, in order of first use. */
+typedef struct knee__cond_table {
+    size_t *slot;              /* hash slots: condition index + 1, 0 when empty */
+    const char **text;         /* per condition: its text (borrowed from the XML tree) */
+    size_t mask;
+} knee__cond_table;
+/* Room for n_rules conditions (rs->conds in the arena); KNEE_OK or KNEE_ENOMEM. */
+int knee__conds_begin(knee__cond_table *t, knee_ruleset *rs, size_t n_rules);
+/* The index in rs->conds of the condition compiled for text, or KNEE__NONE. */
+size_t knee__conds_find(const knee__cond_table *t, const char *text);
+/* Hand cond (compiled from text) to the ruleset; returns its index. Cannot fail: one slot per
+ * rule was reserved. */
+size_t knee__conds_add(knee__cond_table *t, knee_ruleset *rs, const char *text, knee__expr *cond);
+void knee__conds_end(knee__cond_table *t);
 
 /* Free a ruleset built by knee__ruleset_build (its compiled conditions and arena). */
 void knee__ruleset_destroy(knee_ruleset *rs);
