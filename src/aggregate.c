@@ -152,6 +152,8 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
         return rc;
     if (r->method == KNEE_METHOD_WEIGHTED_SUM || n == 0)
         return KNEE_OK;
+    if (KNEE__RESERVE(r, metrics, r->opts_n))
+        return KNEE_ENOMEM;
     scores = knee__out_row(r, 3);
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
@@ -159,16 +161,16 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
         if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++)
-            r->opts[r->alts[a]].score = r->opts[r->alts[a]].closeness = scores[a];
+            r->opts[r->alts[a]].score = r->metrics[r->alts[a]].closeness = scores[a];
         return KNEE_OK;
     case KNEE_METHOD_PROMETHEE2:
         if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++) {
-            knee__opt *op = &r->opts[r->alts[a]];
-            op->phi_plus = knee__out_row(r, 0)[a];
-            op->phi_minus = knee__out_row(r, 1)[a];
-            op->score = op->phi_net = scores[a];
+            knee__metrics *m = &r->metrics[r->alts[a]];
+            m->phi_plus = knee__out_row(r, 0)[a];
+            m->phi_minus = knee__out_row(r, 1)[a];
+            r->opts[r->alts[a]].score = m->phi_net = scores[a];
         }
         return KNEE_OK;
     case KNEE_METHOD_VIKOR:
@@ -176,12 +178,12 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
                                            scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++) {
-            knee__opt *op = &r->opts[r->alts[a]];
-            op->S = knee__out_row(r, 2)[a];
-            op->R = knee__out_row(r, 0)[a];
-            op->Q = knee__out_row(r, 1)[a];
-            op->score = 1.0 - op->Q;
-            op->in_compromise = r->flags[a];
+            knee__metrics *m = &r->metrics[r->alts[a]];
+            m->S = knee__out_row(r, 2)[a];
+            m->R = knee__out_row(r, 0)[a];
+            m->Q = knee__out_row(r, 1)[a];
+            r->opts[r->alts[a]].score = 1.0 - m->Q;
+            m->in_compromise = r->flags[a];
         }
         return KNEE_OK;
     default:

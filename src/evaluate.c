@@ -189,9 +189,13 @@ static void score_option(knee_result *r, size_t t)
         opt->counted_weight = total;
         if (total > 0 && !opt->excluded) {
             w = normalised_weights(r, total);
-            for (j = 0; j < nc; j++)
-                if (tr->counted[j])
+            if (tr->all_counted)
+                for (j = 0; j < nc; j++)
                     score += w[j] * tr->utility[j];
+            else
+                for (j = 0; j < nc; j++)
+                    if (tr->counted[j])
+                        score += w[j] * tr->utility[j];
         }
         opt->score = opt->ws_score = score;
         return;
@@ -254,9 +258,12 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     opt->unknown_off = r->unknowns_n;
     opt->cell_off = r->cells_n;
     for (k = 0; k < tr->n_rules; k++) {
-        const knee__rule *rule = &rs->rules[tr->rules[k]];
-        int truth = rule->cond_index == KNEE__NONE ? KNEE__TRUE : r->cond_truth[rule->cond_index];
-        size_t a;
+        size_t c = tr->rule_conds[k], a;
+        int truth = c == KNEE__NONE ? KNEE__TRUE : r->cond_truth[c];
+        const knee__rule *rule;
+        if (truth == KNEE__FALSE)   /* the usual case: the rule's record is not even read */
+            continue;
+        rule = &rs->rules[tr->rules[k]];
         if (truth == KNEE__UNKNOWN) {
             if ((rc = record_unknown(r, p, rule)) != KNEE_OK)
                 return rc;
@@ -283,39 +290,48 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     return KNEE_OK;
 }
 
-/* Stable sort of the candidates by key, highest first: insertion sort of runs of RUN, then
- * bottom-up merges through r->rank_tmp (reserved in prepare). O(n log n) for rule files with many
- * options; the keys sit beside the indexes, so the sort reads no option record. */
-#define RUN 16
-
-static void sort_run(knee__ranked *v, size_t n)
+/* Stable sort of the candidates by key, highest first: an LSD radix sort on the key's bytes,
+ * through r->rank_tmp (reserved in prepare). Linear and without data-dependent branches, for rule
+ * files with many options; a byte every key shares (the high ones, mostly) costs no pass. The
+ * key is mapped to an unsigned number that grows as the key falls, so ascending order of it is
+ * descending order of score, with ties left in rule-file order. */
+static uint64_t descending(long long key)
 {
-    size_t i, j;
-    for (i = 1; i < n; i++) {
-        knee__ranked x = v[i];
-        for (j = i; j > 0 && v[j - 1].key < x.key; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
+    return ~((uint64_t)key ^ 0x8000000000000000u);
 }
 
 static void sort_ranked(knee_result *r, size_t n)
 {
     knee__ranked *src = r->ranked, *dst = r->rank_tmp;
-    size_t width, i;
-    for (i = 0; i < n; i += RUN)
-        sort_run(src + i, n - i < RUN ? n - i : RUN);
-    for (width = RUN; width < n; width *= 2) {
-        for (i = 0; i < n; i += 2 * width) {
-            size_t mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
-            size_t a = i, b = mid, k = i;
-            while (a < mid && b < hi)   /* take from the left on equal keys: stable */
-                dst[k++] = src[b].key > src[a].key ? src[b++] : src[a++];
-            while (a < mid)
-                dst[k++] = src[a++];
-            while (b < hi)
-                dst[k++] = src[b++];
+    size_t count[256], i, j, shift;
+    if (n <= 32) {   /* insertion sort: stable, and fastest for the usual handful */
+        for (i = 1; i < n; i++) {
+            knee__ranked x = src[i];
+            for (j = i; j > 0 && src[j - 1].key < x.key; j--)
+                src[j] = src[j - 1];
+            src[j] = x;
         }
+        return;
+    }
+    uint64_t all = ~(uint64_t)0, any = 0;
+    for (i = 0; i < n; i++) {   /* the bits where keys differ */
+        all &= descending(src[i].key);
+        any |= descending(src[i].key);
+    }
+    for (shift = 0; shift < 64; shift += 8) {
+        size_t sum = 0;
+        if ((((all ^ any) >> shift) & 0xFF) == 0)
+            continue;   /* every key has this byte: the order stands */
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(descending(src[i].key) >> shift) & 0xFF]++;
+        for (i = 0; i < 256; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[count[(descending(src[i].key) >> shift) & 0xFF]++] = src[i];
         { knee__ranked *t = src; src = dst; dst = t; }
     }
     if (src != r->ranked)

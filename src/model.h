@@ -74,23 +74,24 @@ typedef struct knee__value {
 
 enum { KNEE__ACT_EXCLUDE, KNEE__ACT_CAUTION, KNEE__ACT_SET, KNEE__ACT_ADJUST };
 
-typedef struct knee__action {
+typedef struct knee__action {   /* what a comparison reads first comes first: one cache line */
     int kind;
     size_t option;             /* treatment index it acts on */
     const char *text;          /* exclude reason / caution text */
-    size_t criterion;          /* set / adjust */
-    knee__value value;         /* set: the new value (known) */
-    double by;                 /* adjust */
     knee__idlist sources;      /* its own, or the rule's */
+    size_t criterion;          /* set / adjust */
+    double by;                 /* adjust */
+    knee__value value;         /* set: the new value (known) */
     knee__pos pos;
 } knee__action;
 
-typedef struct knee__rule {
-    const char *id, *when, *note;
-    knee__expr *cond;          /* NULL: always true; shared by rules with the same `when` */
-    size_t cond_index;         /* index into the ruleset's distinct conditions, or KNEE__NONE */
+typedef struct knee__rule {    /* what a fired rule reads first comes first */
+    const char *id;
     knee__action *actions;
     size_t n_actions;
+    const char *when, *note;
+    knee__expr *cond;          /* NULL: always true; shared by rules with the same `when` */
+    size_t cond_index;         /* index into the ruleset's distinct conditions, or KNEE__NONE */
     size_t owner;              /* treatment index, or KNEE__NONE for a top-level rule */
     knee__idlist sources;      /* the rule's own source attribute */
     const char *overrides;     /* space-separated ids of rules it deliberately overrides */
@@ -104,6 +105,7 @@ typedef struct knee__treatment {
     unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
     int all_counted;           /* every declared value takes part */
     size_t *rules;             /* rules acting on it, in evaluation order (rules/README.md) */
+    size_t *rule_conds;        /* each one's condition index (rule cond_index), read per patient */
     size_t n_rules;
     knee__pos pos;
 } knee__treatment;

@@ -22,6 +22,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->weights);
     knee__dealloc(r->opts);
     knee__dealloc(r->order);
+    knee__dealloc(r->metrics);
     knee__dealloc(r->cells);
     knee__dealloc(r->reasons);
     knee__dealloc(r->cautions);
@@ -279,19 +280,19 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
     if (strcmp(name, "weighted_sum") == 0)
         v = o->ws_score;
     else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX))
-        v = o->closeness;
+        v = r->metrics[r->order[i]].closeness;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
-        v = o->phi_plus;
+        v = r->metrics[r->order[i]].phi_plus;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_minus") == 0)
-        v = o->phi_minus;
+        v = r->metrics[r->order[i]].phi_minus;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_net") == 0)
-        v = o->phi_net;
+        v = r->metrics[r->order[i]].phi_net;
     else if (m == KNEE_METHOD_VIKOR && strcmp(name, "S") == 0)
-        v = o->S;
+        v = r->metrics[r->order[i]].S;
     else if (m == KNEE_METHOD_VIKOR && strcmp(name, "R") == 0)
-        v = o->R;
+        v = r->metrics[r->order[i]].R;
     else if (m == KNEE_METHOD_VIKOR && strcmp(name, "Q") == 0)
-        v = o->Q;
+        v = r->metrics[r->order[i]].Q;
     else
         return 0;
     if (value)
@@ -302,7 +303,7 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
 int knee_result_option_in_compromise(const knee_result *r, size_t i)
 {
     const knee__opt *o = opt(r, i);
-    return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? o->in_compromise : 0;
+    return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? r->metrics[r->order[i]].in_compromise : 0;
 }
 
 int knee_result_has_dominance(const knee_result *r)

@@ -32,14 +32,17 @@ typedef struct knee__cell {
     size_t change_off, change_n;   /* into changes */
 } knee__cell;
 
-typedef struct knee__opt {
+typedef struct knee__metrics {     /* a candidate's figures under a matrix method */
+    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;
+    unsigned char in_compromise;
+} knee__metrics;
+
+typedef struct knee__opt {         /* written for every option of every comparison: kept small */
     size_t treatment;
     int rank, excluded;
     double score;                  /* the method's score, higher is better */
     long long key;                 /* score rounded for ranking (ties: rule-file order) */
     double ws_score;               /* the weighted sum, always computed */
-    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;   /* per method */
-    unsigned char in_compromise;
     size_t alt;                    /* index among the ranked candidates, or KNEE__NONE */
     size_t dom_off, dom_n;         /* into dominators */
     size_t reason_off, reason_n, caution_off, caution_n;
@@ -72,6 +75,7 @@ struct knee_result {
     double weights_total;              /* their sum, added in criterion order */
     KNEE__VEC(knee__opt, opts);        /* in treatment order */
     KNEE__VEC(size_t, order);          /* result order -> opts index */
+    KNEE__VEC(knee__metrics, metrics); /* per opts index; filled for candidates by the matrix methods */
     KNEE__VEC(knee__cell, cells);      /* changed values only, grouped by option */
     KNEE__VEC(double, cell_w);         /* weights / cell_w_total, shared by options alike */
     double cell_w_total;

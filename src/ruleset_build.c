@@ -931,19 +931,23 @@ static void link_rules(builder *b)
     }
     for (t = 0; t < rs->n_treatments; t++) {
         rs->treatments[t].rules = alloc_array(b, count[t], sizeof *rs->treatments[t].rules);
-        if (count[t] && !rs->treatments[t].rules)
+        rs->treatments[t].rule_conds = alloc_array(b, count[t], sizeof *rs->treatments[t].rule_conds);
+        if (count[t] && (!rs->treatments[t].rules || !rs->treatments[t].rule_conds))
             goto out;
     }
     for (r = 0; r < rs->n_rules; r++)
         if (rs->rules[r].owner != KNEE__NONE) {
             knee__treatment *tr = &rs->treatments[rs->rules[r].owner];
+            tr->rule_conds[tr->n_rules] = rs->rules[r].cond_index;
             tr->rules[tr->n_rules++] = r;
         }
     for (r = 0; r < rs->n_rules; r++) {
         const knee__rule *ru = &rs->rules[r];
         for (a = 0; ru->owner == KNEE__NONE && a < ru->n_actions; a++)
-            if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments)
+            if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments) {
+                rs->treatments[t].rule_conds[rs->treatments[t].n_rules] = ru->cond_index;
                 rs->treatments[t].rules[rs->treatments[t].n_rules++] = r;
+            }
     }
 out:
     knee__dealloc(count);
