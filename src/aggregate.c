@@ -11,13 +11,11 @@
 #include "alloc.h"
 #include "mcda.h"
 
-/* Build the candidate matrix: r->alts, r->util, r->known, r->dirs. */
-static int build_matrix(knee_result *r)
+/* The candidates: r->alts, each option's alt, r->dirs. */
+static int list_candidates(knee_result *r)
 {
-    const knee_ruleset *rs = r->rs;
-    size_t nc = rs->n_criteria, i, j, n = 0;
-    if (KNEE__RESERVE(r, alts, r->opts_n) || KNEE__RESERVE(r, util, r->opts_n * nc) ||
-        KNEE__RESERVE(r, known, r->opts_n * nc) || KNEE__RESERVE(r, dirs, nc))
+    size_t nc = r->rs->n_criteria, i, j, n = 0;
+    if (KNEE__RESERVE(r, alts, r->opts_n) || KNEE__RESERVE(r, dirs, nc))
         return KNEE_ENOMEM;
     for (i = 0; i < r->opts_n; i++) {
         knee__opt *o = &r->opts[i];
@@ -25,17 +23,37 @@ static int build_matrix(knee_result *r)
         if (o->excluded)
             continue;
         o->alt = n;
-        r->alts[n] = i;
-        for (j = 0; j < nc; j++) {
-            const knee__cell *c = &r->cells[i * nc + j];
-            r->util[n * nc + j] = c->utility;
-            r->known[n * nc + j] = (unsigned char)knee__counted(&rs->criteria[j], &c->v);
-        }
-        n++;
+        r->alts[n++] = i;
     }
     for (j = 0; j < nc; j++)
         r->dirs[j] = 1;
     r->alts_n = n;
+    return KNEE_OK;
+}
+
+/* The plain weighted sum needs no matrix: each option's score is already in it. The other
+ * methods and the analyses do, and build it here once per comparison. */
+int knee__need_matrix(knee_result *r)
+{
+    size_t nc = r->rs->n_criteria, a, j;
+    if (r->has_matrix)
+        return KNEE_OK;
+    if (KNEE__RESERVE(r, util, r->alts_n * nc) || KNEE__RESERVE(r, known, r->alts_n * nc))
+        return KNEE_ENOMEM;
+    for (a = 0; a < r->alts_n; a++) {
+        size_t t = r->alts[a];
+        const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
+        if (r->opts[t].cell_n == 0 && nc) {   /* no rule changed it: the values scored at load */
+            memcpy(&r->util[a * nc], tr->utility, nc * sizeof *r->util);
+            memcpy(&r->known[a * nc], tr->counted, nc);
+            continue;
+        }
+        for (j = 0; j < nc; j++) {
+            r->util[a * nc + j] = knee__cell_utility(r, t, j);
+            r->known[a * nc + j] = (unsigned char)knee__cell_counted(r, t, j);
+        }
+    }
+    r->has_matrix = 1;
     return KNEE_OK;
 }
 
@@ -76,6 +94,9 @@ int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const d
     const knee_ruleset *rs = r->rs;
     size_t n = r->alts_n, nc = rs->n_criteria, a, j;
     knee__matrix m;
+    int rc;
+    if ((rc = knee__need_matrix(r)) != KNEE_OK)
+        return rc;
     m.n_alt = n;
     m.n_crit = nc;
     m.x = r->util;
@@ -124,13 +145,15 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     int rc;
     double *scores;
     r->method = o && o->method ? o->method : rs->method;
-    if ((rc = build_matrix(r)) != KNEE_OK)
+    if ((rc = list_candidates(r)) != KNEE_OK)
         return rc;
     n = r->alts_n;
     if ((rc = reserve_work(r, n, nc)) != KNEE_OK)
         return rc;
     if (r->method == KNEE_METHOD_WEIGHTED_SUM || n == 0)
         return KNEE_OK;
+    if (KNEE__RESERVE(r, metrics, r->opts_n))
+        return KNEE_ENOMEM;
     scores = knee__out_row(r, 3);
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
@@ -138,16 +161,16 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
         if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++)
-            r->opts[r->alts[a]].score = r->opts[r->alts[a]].closeness = scores[a];
+            r->opts[r->alts[a]].score = r->metrics[r->alts[a]].closeness = scores[a];
         return KNEE_OK;
     case KNEE_METHOD_PROMETHEE2:
         if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++) {
-            knee__opt *op = &r->opts[r->alts[a]];
-            op->phi_plus = knee__out_row(r, 0)[a];
-            op->phi_minus = knee__out_row(r, 1)[a];
-            op->score = op->phi_net = scores[a];
+            knee__metrics *m = &r->metrics[r->alts[a]];
+            m->phi_plus = knee__out_row(r, 0)[a];
+            m->phi_minus = knee__out_row(r, 1)[a];
+            r->opts[r->alts[a]].score = m->phi_net = scores[a];
         }
         return KNEE_OK;
     case KNEE_METHOD_VIKOR:
@@ -155,12 +178,12 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
                                            scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++) {
-            knee__opt *op = &r->opts[r->alts[a]];
-            op->S = knee__out_row(r, 2)[a];
-            op->R = knee__out_row(r, 0)[a];
-            op->Q = knee__out_row(r, 1)[a];
-            op->score = 1.0 - op->Q;
-            op->in_compromise = r->flags[a];
+            knee__metrics *m = &r->metrics[r->alts[a]];
+            m->S = knee__out_row(r, 2)[a];
+            m->R = knee__out_row(r, 0)[a];
+            m->Q = knee__out_row(r, 1)[a];
+            r->opts[r->alts[a]].score = 1.0 - m->Q;
+            m->in_compromise = r->flags[a];
         }
         return KNEE_OK;
     default:

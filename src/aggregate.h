@@ -2,10 +2,10 @@
 #ifndef KNEE_AGGREGATE_H
 #define KNEE_AGGREGATE_H
 
+#include "cells.h"
 #include "result.h"
+#include "utility.h"
 
-/* Utility of a value on criterion c's absolute scale, in [0, 1] (evaluate.c). */
-double knee__utility(const knee__criterion *c, const knee__value *v);
 /* Ranking key: scores equal to 12 decimal places tie (and keep the rule file's order). Scores
  * are in [-1, 1]; rounding half away from zero, as llround, without the libm call. */
 static inline long long knee__rank_key(double score)
@@ -13,12 +13,9 @@ static inline long long knee__rank_key(double score)
     double x = score * 1e12;
     return (long long)(x >= 0 ? x + 0.5 : x - 0.5);
 }
-
-/* 1 if a value takes part in its option's score (known, or scored by a missing policy). */
-static inline int knee__counted(const knee__criterion *c, const knee__value *v)
-{
-    return v->known || c->missing == KNEE__MISSING_UTILITY;
-}
+/* Fill r->util and r->known (candidates x criteria) for the methods and analyses that work on the
+ * matrix; once per comparison, on first need. KNEE_OK or KNEE_ENOMEM. */
+int knee__need_matrix(knee_result *r);
 /* Build the candidate matrix and score the candidates by the method asked for (or the rule
  * file's); the weighted sum is already in every option. */
 int knee__aggregate(knee_result *r, const knee_compare_options *o);

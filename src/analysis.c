@@ -40,7 +40,10 @@ static int complete(const knee_result *r, size_t a)
 int knee__dominance(knee_result *r)
 {
     size_t n = r->alts_n, a, b;
+    int rc;
     r->dominators_n = 0;   /* each option's dom_off/dom_n were zeroed by evaluate_option */
+    if ((rc = knee__need_matrix(r)) != KNEE_OK)
+        return rc;
     for (a = 0; a < n; a++)   /* reuse the compromise flags' bytes: free at this point */
         r->flags[a] = (unsigned char)complete(r, a);
     for (b = 0; b < n; b++) {
@@ -197,23 +200,40 @@ int knee__sensitivity(knee_result *r, const knee_compare_options *o)
 /* ---- SMAA-2 ------------------------------------------------------------------------------------ */
 
 /* Utilities for one sample: numeric values drawn from triangular(low, typical, high) and put
- * through the criterion's value function; levels and missing-policy values are fixed. */
+ * through the criterion's value function; levels and missing-policy values are fixed. The
+ * uncertain values were listed once (list_uncertain), in matrix order, so the draws come in
+ * the same order as a walk over every cell would make them. */
 static void sample_utilities(void *ctx, knee__rng *rng, double *u)
 {
     const knee_result *r = ctx;
     const knee_ruleset *rs = r->rs;
-    size_t nc = rs->n_criteria, a, j;
+    size_t nc = rs->n_criteria, k;
+    memcpy(u, r->util, r->alts_n * nc * sizeof *u);
+    for (k = 0; k < r->uncertain_n; k++) {
+        const knee__value *c = r->uncertain[k];
+        knee__value v = *c;
+        v.typical = knee__rng_triangular(rng, c->low, c->typical, c->high);
+        u[r->uncertain_at[k]] = knee__utility(&rs->criteria[r->uncertain_at[k] % nc], &v);
+    }
+}
+
+/* The candidates' numeric values given as a range, and where each sits in the matrix. */
+static int list_uncertain(knee_result *r)
+{
+    size_t nc = r->rs->n_criteria, a, j;
+    r->uncertain_n = 0;
     for (a = 0; a < r->alts_n; a++)
         for (j = 0; j < nc; j++) {
-            const knee__cell *c = &r->cells[r->alts[a] * nc + j];
-            if (c->v.known && c->v.level == KNEE__NONE && c->v.low < c->v.high) {
-                knee__value v = c->v;
-                v.typical = knee__rng_triangular(rng, c->v.low, c->v.typical, c->v.high);
-                u[a * nc + j] = knee__utility(&rs->criteria[j], &v);
-            } else {
-                u[a * nc + j] = c->utility;
-            }
+            const knee__value *c = knee__cell_value(r, r->alts[a], j);
+            if (!(c->known && c->level == KNEE__NONE && c->low < c->high))
+                continue;
+            if (KNEE__RESERVE(r, uncertain, r->uncertain_n + 1) ||
+                KNEE__RESERVE(r, uncertain_at, r->uncertain_n + 1))
+                return KNEE_ENOMEM;
+            r->uncertain[r->uncertain_n] = c;
+            r->uncertain_at[r->uncertain_n++] = a * nc + j;
         }
+    return KNEE_OK;
 }
 
 int knee__smaa_run(knee_result *r, const knee_compare_options *o)
@@ -223,6 +243,8 @@ int knee__smaa_run(knee_result *r, const knee_compare_options *o)
     knee__smaa_out out;
     r->smaa_samples = o->smaa_samples;
     r->smaa_seed = o->smaa_seed;
+    if (knee__need_matrix(r) != KNEE_OK || list_uncertain(r) != KNEE_OK)
+        return KNEE_ENOMEM;
     if (KNEE__RESERVE(r, rank_acc, n * n + 1) || KNEE__RESERVE(r, central_w, n * nc + 1) ||
         KNEE__RESERVE(r, confidence, n + 1) || KNEE__RESERVE(r, work, knee__smaa_work_size(n, nc)))
         return KNEE_ENOMEM;

@@ -7,6 +7,7 @@
 
 #include "aggregate.h"
 #include "alloc.h"
+#include "cells.h"
 #include "patient.h"
 #include "result.h"
 
@@ -36,33 +37,24 @@ static int push_note(knee_result *r, int caution, const knee__rule *rule, const 
     return KNEE_OK;
 }
 
-/* Utility of a value on criterion c's absolute scale, in [0, 1]. */
-double knee__utility(const knee__criterion *c, const knee__value *v)
+/* The option's cell for criterion j, made from the declared value on the first change (its
+ * cells are the last ones in r->cells while its rules run). NULL when out of memory. */
+static knee__cell *changed_cell(knee_result *r, size_t t, size_t j)
 {
-    double x, prev_x, prev_u, t;
-    size_t i;
-    if (!v->known)
-        return c->missing == KNEE__MISSING_UTILITY ? c->missing_utility : 0;
-    if (c->n_levels)
-        return c->levels[v->level].utility;
-    x = v->typical;
-    /* piecewise linear through (worst,0), the points, (best,1); plain linear without points */
-    prev_x = c->worst;
-    prev_u = 0;
-    for (i = 0; i <= c->n_points; i++) {
-        double nx = i < c->n_points ? c->points[i].value : c->best;
-        double nu = i < c->n_points ? c->points[i].utility : 1.0;
-        int before = c->worst < c->best ? x <= nx : x >= nx;
-        if (before) {
-            t = (x - prev_x) / (nx - prev_x);
-            if (t < 0)
-                t = 0;
-            return prev_u + t * (nu - prev_u);
-        }
-        prev_x = nx;
-        prev_u = nu;
-    }
-    return 1.0;
+    knee__opt *opt = &r->opts[t];
+    knee__cell *cell;
+    size_t k;
+    for (k = 0; k < opt->cell_n; k++)
+        if (r->cells[opt->cell_off + k].criterion == j)
+            return &r->cells[opt->cell_off + k];
+    if (KNEE__RESERVE(r, cells, r->cells_n + 1) != KNEE_OK)
+        return NULL;
+    cell = &r->cells[r->cells_n++];
+    opt->cell_n++;
+    cell->criterion = j;
+    cell->v = r->rs->treatments[t].values[j];
+    cell->change_n = 0;
+    return cell;
 }
 
 static int apply_action(knee_result *r, size_t o, const knee__rule *rule, const knee__action *a)
@@ -80,7 +72,8 @@ static int apply_action(knee_result *r, size_t o, const knee__rule *rule, const 
     default:
         break;
     }
-    cell = &r->cells[o * r->rs->n_criteria + a->criterion];
+    if ((cell = changed_cell(r, o, a->criterion)) == NULL)
+        return KNEE_ENOMEM;
     if (a->kind == KNEE__ACT_SET) {
         knee__idlist declared = cell->v.sources;
         int year = cell->v.year;
@@ -135,37 +128,107 @@ static void group_changes(knee_result *r, size_t from)
     }
 }
 
+/* Sort an option's changed cells by criterion, point each at its changes, score its value. */
+static void finish_cells(knee_result *r, size_t t, size_t changes_from)
+{
+    const knee__opt *opt = &r->opts[t];
+    knee__cell *cells = r->cells + opt->cell_off;
+    size_t i, j, k;
+    for (i = 1; i < opt->cell_n; i++) {
+        knee__cell c = cells[i];
+        for (j = i; j > 0 && cells[j - 1].criterion > c.criterion; j--)
+            cells[j] = cells[j - 1];
+        cells[j] = c;
+    }
+    for (i = 0, k = changes_from; i < opt->cell_n; i++) {   /* both in criterion order */
+        while (k < r->changes_n && r->changes[k].criterion < cells[i].criterion)
+            k++;
+        cells[i].change_off = k;
+        while (k < r->changes_n && r->changes[k].criterion == cells[i].criterion)
+            k++;
+        cells[i].change_n = k - cells[i].change_off;
+        cells[i].utility = knee__utility(&r->rs->criteria[cells[i].criterion], &cells[i].v);
+    }
+}
+
+/* The weights divided by an option's counted weight. Options that count the same criteria have
+ * the same total, so the division is done once for them all (the same doubles as one by one). */
+static const double *normalised_weights(knee_result *r, double total)
+{
+    size_t j;
+    if (total != r->cell_w_total) {
+        for (j = 0; j < r->weights_n; j++)
+            r->cell_w[j] = r->weights[j] / total;
+        r->cell_w_total = total;
+    }
+    return r->cell_w;
+}
+
 /* An unknown value counts only where the criterion's missing policy gives it a utility;
  * otherwise it is left out and the option's other weights are rescaled to sum to 1
  * (available-case scoring), so an option is neither punished nor rewarded for a gap in the
- * evidence (knee__counted, aggregate.c). */
+ * evidence (knee__counted, utility.h). Unchanged values read the utilities scored at load;
+ * cells.c derives each value's weight and contribution the same way. */
 static void score_option(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
+    const knee__treatment *tr = &rs->treatments[t];
     knee__opt *opt = &r->opts[t];
+    const knee__cell *first = r->cells + opt->cell_off, *end = first + opt->cell_n, *cell;
     size_t nc = rs->n_criteria, j;
-    double total = 0;
-    for (j = 0; j < nc; j++)
-        if (knee__counted(&rs->criteria[j], &r->cells[t * nc + j].v))
-            total += r->weights[j];
-    for (j = 0; j < nc; j++) {
-        knee__cell *cell = &r->cells[t * nc + j];
-        cell->utility = knee__utility(&rs->criteria[j], &cell->v);
-        cell->weight = total > 0 && knee__counted(&rs->criteria[j], &cell->v) ? r->weights[j] / total : 0;
-        cell->contribution = opt->excluded ? 0 : cell->weight * cell->utility;
-        opt->score += cell->contribution;
+    double total = 0, score = 0;
+    const double *w;
+    if (opt->cell_n == 0) {   /* the usual case: no rule changed a value */
+        if (tr->all_counted) {
+            total = r->weights_total;
+        } else {
+            for (j = 0; j < nc; j++)
+                if (tr->counted[j])
+                    total += r->weights[j];
+        }
+        opt->counted_weight = total;
+        if (total > 0 && !opt->excluded) {
+            w = normalised_weights(r, total);
+            if (tr->all_counted)
+                for (j = 0; j < nc; j++)
+                    score += w[j] * tr->utility[j];
+            else
+                for (j = 0; j < nc; j++)
+                    if (tr->counted[j])
+                        score += w[j] * tr->utility[j];
+        }
+        opt->score = opt->ws_score = score;
+        return;
     }
-    opt->ws_score = opt->score;
+    /* the changed cells are in criterion order: walk them alongside the criteria */
+    for (j = 0, cell = first; j < nc; j++) {
+        int changed = cell < end && cell->criterion == j;
+        if (changed ? knee__counted(&rs->criteria[j], &cell->v) : tr->counted[j])
+            total += r->weights[j];
+        cell += changed;
+    }
+    opt->counted_weight = total;
+    if (total > 0 && !opt->excluded) {
+        w = normalised_weights(r, total);
+        for (j = 0, cell = first; j < nc; j++) {
+            int changed = cell < end && cell->criterion == j;
+            double u = changed ? cell->utility : tr->utility[j];
+            if (changed ? knee__counted(&rs->criteria[j], &cell->v) : tr->counted[j])
+                score += w[j] * u;
+            cell += changed;
+        }
+    }
+    opt->score = opt->ws_score = score;
 }
 
 /* missing="refuse": an option whose value is unknown after its rules is excluded, saying why. */
 static int refuse_unknown(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
-    size_t nc = rs->n_criteria, j;
+    size_t nc = rs->has_refuse ? rs->n_criteria : 0, j;
     for (j = 0; j < nc; j++) {
         const knee__criterion *c = &rs->criteria[j];
-        if (c->missing != KNEE__MISSING_REFUSE || r->cells[t * nc + j].v.known)
+        if (c->missing != KNEE__MISSING_REFUSE || knee__cell_value(r, t, j)->known)
             continue;
         if (KNEE__RESERVE(r, reasons, r->reasons_n + 1) != KNEE_OK)
             return KNEE_ENOMEM;
@@ -184,7 +247,7 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     const knee_ruleset *rs = r->rs;
     const knee__treatment *tr = &rs->treatments[t];
     knee__opt *opt = &r->opts[t];
-    size_t nc = rs->n_criteria, j, k, changes_from = r->changes_n;
+    size_t k, changes_from = r->changes_n;
     int rc;
 
     memset(opt, 0, sizeof *opt);
@@ -193,15 +256,14 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     opt->caution_off = r->cautions_n;
     opt->fired_off = r->fired_n;
     opt->unknown_off = r->unknowns_n;
-    for (j = 0; j < nc; j++) {
-        knee__cell *cell = &r->cells[t * nc + j];
-        cell->v = tr->values[j];
-        cell->change_n = 0;
-    }
+    opt->cell_off = r->cells_n;
     for (k = 0; k < tr->n_rules; k++) {
-        const knee__rule *rule = &rs->rules[tr->rules[k]];
-        int truth = r->truth[tr->rules[k]];
-        size_t a;
+        size_t c = tr->rule_conds[k], a;
+        int truth = c == KNEE__NONE ? KNEE__TRUE : r->cond_truth[c];
+        const knee__rule *rule;
+        if (truth == KNEE__FALSE)   /* the usual case: the rule's record is not even read */
+            continue;
+        rule = &rs->rules[tr->rules[k]];
         if (truth == KNEE__UNKNOWN) {
             if ((rc = record_unknown(r, p, rule)) != KNEE_OK)
                 return rc;
@@ -223,58 +285,73 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     if ((rc = refuse_unknown(r, t)) != KNEE_OK)
         return rc;
     group_changes(r, changes_from);
-    for (k = changes_from; k < r->changes_n; k++) {
-        knee__cell *cell = &r->cells[t * nc + r->changes[k].criterion];
-        if (cell->change_n++ == 0)
-            cell->change_off = k;
-    }
+    finish_cells(r, t, changes_from);
     score_option(r, t);
     return KNEE_OK;
 }
 
-/* Stable bottom-up merge sort of r->order[0..n) by key, highest first, through r->order_tmp
- * (reserved in prepare): O(n log n) for rule files with many options. */
-static void merge_sort(knee_result *r, size_t n)
+/* Stable sort of the candidates by key, highest first: an LSD radix sort on the key's bytes,
+ * through r->rank_tmp (reserved in prepare). Linear and without data-dependent branches, for rule
+ * files with many options; a byte every key shares (the high ones, mostly) costs no pass. The
+ * key is mapped to an unsigned number that grows as the key falls, so ascending order of it is
+ * descending order of score, with ties left in rule-file order. */
+static uint64_t descending(long long key)
 {
-    size_t width, i, *src = r->order, *dst = r->order_tmp;
-    for (width = 1; width < n; width *= 2) {
-        for (i = 0; i < n; i += 2 * width) {
-            size_t lo = i, mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
-            size_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi)   /* take from the left on equal keys: stable */
-                dst[k++] = r->opts[src[b]].key > r->opts[src[a]].key ? src[b++] : src[a++];
-            while (a < mid)
-                dst[k++] = src[a++];
-            while (b < hi)
-                dst[k++] = src[b++];
+    return ~((uint64_t)key ^ 0x8000000000000000u);
+}
+
+static void sort_ranked(knee_result *r, size_t n)
+{
+    knee__ranked *src = r->ranked, *dst = r->rank_tmp;
+    size_t count[256], i, j, shift;
+    if (n <= 32) {   /* insertion sort: stable, and fastest for the usual handful */
+        for (i = 1; i < n; i++) {
+            knee__ranked x = src[i];
+            for (j = i; j > 0 && src[j - 1].key < x.key; j--)
+                src[j] = src[j - 1];
+            src[j] = x;
         }
-        { size_t *t = src; src = dst; dst = t; }
+        return;
     }
-    if (src != r->order)
-        memcpy(r->order, src, n * sizeof *src);
+    uint64_t all = ~(uint64_t)0, any = 0;
+    for (i = 0; i < n; i++) {   /* the bits where keys differ */
+        all &= descending(src[i].key);
+        any |= descending(src[i].key);
+    }
+    for (shift = 0; shift < 64; shift += 8) {
+        size_t sum = 0;
+        if ((((all ^ any) >> shift) & 0xFF) == 0)
+            continue;   /* every key has this byte: the order stands */
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(descending(src[i].key) >> shift) & 0xFF]++;
+        for (i = 0; i < 256; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[count[(descending(src[i].key) >> shift) & 0xFF]++] = src[i];
+        { knee__ranked *t = src; src = dst; dst = t; }
+    }
+    if (src != r->ranked)
+        memcpy(r->ranked, src, n * sizeof *src);
 }
 
 static void rank_options(knee_result *r)
 {
-    size_t i, j, n = 0;
+    size_t i, n = 0;
     for (i = 0; i < r->opts_n; i++)
         if (!r->opts[i].excluded) {
-            r->order[n++] = i;
             r->opts[i].key = knee__rank_key(r->opts[i].score);
+            r->ranked[n].key = r->opts[i].key;
+            r->ranked[n++].opt = i;
         }
-    if (n <= 32) {   /* insertion sort: stable, and fastest for the usual handful */
-        for (i = 1; i < n; i++) {
-            size_t x = r->order[i];
-            long long kx = r->opts[x].key;
-            for (j = i; j > 0 && r->opts[r->order[j - 1]].key < kx; j--)
-                r->order[j] = r->order[j - 1];
-            r->order[j] = x;
-        }
-    } else {
-        merge_sort(r, n);
-    }
-    for (i = 0; i < n; i++)
+    sort_ranked(r, n);
+    for (i = 0; i < n; i++) {
+        r->order[i] = r->ranked[i].opt;
         r->opts[r->order[i]].rank = (int)(i + 1);
+    }
     for (i = 0; i < r->opts_n; i++)
         if (r->opts[i].excluded)
             r->order[n++] = i;
@@ -286,8 +363,8 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     size_t nt = rs->n_treatments, nc = rs->n_criteria;
     uint32_t lim[3];
     if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) || KNEE__RESERVE(r, order, nt) ||
-        KNEE__RESERVE(r, cells, nt * nc) || KNEE__RESERVE(r, truth, rs->n_rules) ||
-        KNEE__RESERVE(r, order_tmp, nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
+        KNEE__RESERVE(r, cell_w, nc) ||
+        KNEE__RESERVE(r, ranked, nt) || KNEE__RESERVE(r, rank_tmp, nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
         KNEE__RESERVE(r, marks, rs->n_facts) || KNEE__RESERVE(r, missing, rs->n_facts))
         return KNEE_ENOMEM;
     lim[0] = rs->regex_match_limit;
@@ -301,7 +378,9 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
         memcpy(r->scratch_limits, lim, sizeof lim);
     }
     r->reasons_n = r->cautions_n = r->fired_n = r->unknowns_n = 0;
-    r->unknown_facts_n = r->changes_n = r->missing_n = 0;
+    r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
+    r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
+    r->has_matrix = 0;
     memset(r->marks, 0, rs->n_facts ? rs->n_facts : 1);
     return KNEE_OK;
 }
@@ -318,8 +397,11 @@ static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patien
     r->weights_n = rs->n_criteria;
     if (!(total > 0) || !isfinite(total))
         return KNEE_EWEIGHT;
-    for (j = 0; j < rs->n_criteria; j++)
+    r->weights_total = 0;
+    for (j = 0; j < rs->n_criteria; j++) {
         r->weights[j] /= total;
+        r->weights_total += r->weights[j];   /* as an option that counts every criterion sums it */
+    }
     return KNEE_OK;
 }
 
@@ -366,12 +448,7 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
         }
         r->cond_truth[i] = (unsigned char)t;
     }
-    for (i = 0; i < rs->n_rules; i++) {
-        size_t c = rs->rules[i].cond_index;
-        r->truth[i] = c == KNEE__NONE ? KNEE__TRUE : r->cond_truth[c];
-    }
     r->opts_n = rs->n_treatments;
-    r->cells_n = rs->n_treatments * rs->n_criteria;
     for (i = 0; i < rs->n_treatments; i++)
         if ((rc = evaluate_option(r, p, i)) != KNEE_OK)
             return fail(r, rc, "out of memory");

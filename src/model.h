@@ -74,23 +74,24 @@ typedef struct knee__value {
 
 enum { KNEE__ACT_EXCLUDE, KNEE__ACT_CAUTION, KNEE__ACT_SET, KNEE__ACT_ADJUST };
 
-typedef struct knee__action {
+typedef struct knee__action {   /* what a comparison reads first comes first: one cache line */
     int kind;
     size_t option;             /* treatment index it acts on */
     const char *text;          /* exclude reason / caution text */
-    size_t criterion;          /* set / adjust */
-    knee__value value;         /* set: the new value (known) */
-    double by;                 /* adjust */
     knee__idlist sources;      /* its own, or the rule's */
+    size_t criterion;          /* set / adjust */
+    double by;                 /* adjust */
+    knee__value value;         /* set: the new value (known) */
     knee__pos pos;
 } knee__action;
 
-typedef struct knee__rule {
-    const char *id, *when, *note;
-    knee__expr *cond;          /* NULL: always true; shared by rules with the same `when` */
-    size_t cond_index;         /* index into the ruleset's distinct conditions, or KNEE__NONE */
+typedef struct knee__rule {    /* what a fired rule reads first comes first */
+    const char *id;
     knee__action *actions;
     size_t n_actions;
+    const char *when, *note;
+    knee__expr *cond;          /* NULL: always true; shared by rules with the same `when` */
+    size_t cond_index;         /* index into the ruleset's distinct conditions, or KNEE__NONE */
     size_t owner;              /* treatment index, or KNEE__NONE for a top-level rule */
     knee__idlist sources;      /* the rule's own source attribute */
     const char *overrides;     /* space-separated ids of rules it deliberately overrides */
@@ -100,7 +101,11 @@ typedef struct knee__rule {
 typedef struct knee__treatment {
     const char *id, *name, *group, *description;
     knee__value *values;       /* one per criterion, in criterion order */
+    double *utility;           /* per criterion: the declared value's utility (scored at load) */
+    unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
+    int all_counted;           /* every declared value takes part */
     size_t *rules;             /* rules acting on it, in evaluation order (rules/README.md) */
+    size_t *rule_conds;        /* each one's condition index (rule cond_index), read per patient */
     size_t n_rules;
     knee__pos pos;
 } knee__treatment;
@@ -153,6 +158,7 @@ struct knee_ruleset {
     size_t n_facts;
     knee__criterion *criteria;
     size_t n_criteria;
+    int has_refuse;            /* a criterion has missing="refuse" */
     knee__treatment *treatments;
     size_t n_treatments;
     knee__rule *rules;         /* every rule, in document order */
@@ -182,9 +188,22 @@ struct knee__xdoc;
 int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag);
 
-/* Share one compiled condition among rules with the same `when` text, so each distinct
- * condition is evaluated once per patient (ruleset_conds.c). KNEE_OK or KNEE_ENOMEM. */
-int knee__ruleset_share_conditions(knee_ruleset *rs);
+/* Rules with the same `when` text share one compiled condition, compiled once and evaluated
+ * once per patient (ruleset_conds.c). While rules are built, the table finds the condition
+ * compiled for a text; rs->conds owns every distinct condition, in order of first use. */
+typedef struct knee__cond_table {
+    size_t *slot;              /* hash slots: condition index + 1, 0 when empty */
+    const char **text;         /* per condition: its text (borrowed from the XML tree) */
+    size_t mask;
+} knee__cond_table;
+/* Room for n_rules conditions (rs->conds in the arena); KNEE_OK or KNEE_ENOMEM. */
+int knee__conds_begin(knee__cond_table *t, knee_ruleset *rs, size_t n_rules);
+/* The index in rs->conds of the condition compiled for text, or KNEE__NONE. */
+size_t knee__conds_find(const knee__cond_table *t, const char *text);
+/* Hand cond (compiled from text) to the ruleset; returns its index. Cannot fail: one slot per
+ * rule was reserved. */
+size_t knee__conds_add(knee__cond_table *t, knee_ruleset *rs, const char *text, knee__expr *cond);
+void knee__conds_end(knee__cond_table *t);
 
 /* Free a ruleset built by knee__ruleset_build (its compiled conditions and arena). */
 void knee__ruleset_destroy(knee_ruleset *rs);

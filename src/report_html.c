@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cells.h"
 #include "patient.h"
 #include "report.h"
 
@@ -187,9 +188,9 @@ static const knee__treatment *treatment(const knee_result *r, size_t i)
     return &r->rs->treatments[r->opts[r->order[i]].treatment];
 }
 
-static const knee__cell *cell(const knee_result *r, size_t i, size_t j)
+static const knee__value *cell(const knee_result *r, size_t i, size_t j)
 {
-    return &r->cells[r->opts[r->order[i]].treatment * r->rs->n_criteria + j];
+    return knee__cell_value(r, r->order[i], j);
 }
 
 static int is_web_url(const char *url)
@@ -692,36 +693,36 @@ static void value_cell(ctx *c, size_t i, size_t j)
     knee__html *h = c->h;
     const knee_result *r = c->r;
     const knee__criterion *cr = &c->rs->criteria[j];
-    const knee__cell *ce = cell(r, i, j);
+    const knee__value *ce = cell(r, i, j);
     char buf[600];
     size_t k, n;
 
-    knee__html_start_class(h, "td", ce->v.known ? NULL : "unknown");
-    if (!ce->v.known) {
+    knee__html_start_class(h, "td", ce->known ? NULL : "unknown");
+    if (!ce->known) {
         knee__html_elem(h, "span", "val", "Unknown \xe2\x80\x94 no sourced value");
         knee__html_elem(h, "span", "note", missing_policy_words(cr));
-    } else if (ce->v.level != KNEE__NONE) {
-        const knee__level *lv = &cr->levels[ce->v.level];
+    } else if (ce->level != KNEE__NONE) {
+        const knee__level *lv = &cr->levels[ce->level];
         knee__html_elem(h, "span", "val", lv->label && *lv->label ? lv->label : lv->id);
-        snprintf(buf, sizeof buf, "Level %zu of %zu", ce->v.level + 1, cr->n_levels);
+        snprintf(buf, sizeof buf, "Level %zu of %zu", ce->level + 1, cr->n_levels);
         knee__html_elem(h, "span", "range", buf);
     } else {
         knee__html_elem(h, "span", "val",
-                        knee__report_quantity(buf, sizeof buf, ce->v.typical, cr->unit));
-        if (!isnan(ce->v.low) && !isnan(ce->v.high) &&
-            (ce->v.low != ce->v.typical || ce->v.high != ce->v.typical)) {
+                        knee__report_quantity(buf, sizeof buf, ce->typical, cr->unit));
+        if (!isnan(ce->low) && !isnan(ce->high) &&
+            (ce->low != ce->typical || ce->high != ce->typical)) {
             char range[300];
             snprintf(range, sizeof range, "Range %s",
-                     knee__report_range(buf, sizeof buf, ce->v.low, ce->v.high, cr->unit));
+                     knee__report_range(buf, sizeof buf, ce->low, ce->high, cr->unit));
             knee__html_elem(h, "span", "range", range);
         }
-        if (ce->v.year > 0) {
-            snprintf(buf, sizeof buf, "Figure from %d", ce->v.year);
+        if (ce->year > 0) {
+            snprintf(buf, sizeof buf, "Figure from %d", ce->year);
             knee__html_elem(h, "span", "note", buf);
         }
     }
-    if (ce->v.note && *ce->v.note)
-        knee__html_elem(h, "span", "note", ce->v.note);
+    if (ce->note && *ce->note)
+        knee__html_elem(h, "span", "note", ce->note);
     n = knee_result_value_rule_count(r, i, j);
     if (n) {
         knee__html_start_class(h, "span", "changed");

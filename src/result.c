@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "cells.h"
 #include "result.h"
 
 int knee_result_new(knee_result **out)
@@ -21,6 +22,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->weights);
     knee__dealloc(r->opts);
     knee__dealloc(r->order);
+    knee__dealloc(r->metrics);
     knee__dealloc(r->cells);
     knee__dealloc(r->reasons);
     knee__dealloc(r->cautions);
@@ -29,9 +31,9 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->unknown_facts);
     knee__dealloc(r->changes);
     knee__dealloc(r->missing);
-    knee__dealloc(r->truth);
     knee__dealloc(r->cond_truth);
-    knee__dealloc(r->order_tmp);
+    knee__dealloc(r->ranked);
+    knee__dealloc(r->rank_tmp);
     knee__dealloc(r->marks);
     knee__dealloc(r->blank);
     knee__dealloc(r->dominators);
@@ -46,6 +48,9 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->rank_acc);
     knee__dealloc(r->central_w);
     knee__dealloc(r->confidence);
+    knee__dealloc(r->uncertain);
+    knee__dealloc(r->uncertain_at);
+    knee__dealloc(r->cell_w);
     knee__dealloc(r->sens_lo);
     knee__dealloc(r->sens_hi);
     knee__match_scratch_free(r->scratch);
@@ -87,10 +92,10 @@ static const knee__opt *opt(const knee_result *r, size_t i)
     return r && r->rs && i < r->order_n ? &r->opts[r->order[i]] : NULL;
 }
 
-static const knee__cell *cell(const knee_result *r, size_t i, size_t j)
+/* Option i's value for criterion j after rules (cells.c), or NULL. */
+static const knee__value *value(const knee_result *r, size_t i, size_t j)
 {
-    const knee__opt *o = opt(r, i);
-    return o && j < r->rs->n_criteria ? &r->cells[o->treatment * r->rs->n_criteria + j] : NULL;
+    return opt(r, i) && j < r->rs->n_criteria ? knee__cell_value(r, r->order[i], j) : NULL;
 }
 
 const char *knee_result_option_id(const knee_result *r, size_t i)
@@ -131,78 +136,86 @@ const char *knee_result_caution_source(const knee_result *r, size_t i, size_t k)
 
 int knee_result_value_known(const knee_result *r, size_t i, size_t j)
 {
-    return cell(r, i, j) ? cell(r, i, j)->v.known : 0;
+    return value(r, i, j) ? value(r, i, j)->known : 0;
 }
 
-static int numeric(const knee__cell *c)
+static int numeric(const knee__value *v)
 {
-    return c && c->v.known && c->v.level == KNEE__NONE;
+    return v && v->known && v->level == KNEE__NONE;
 }
 
 double knee_result_value(const knee_result *r, size_t i, size_t j)
 {
-    const knee__cell *c = cell(r, i, j);
-    return numeric(c) ? c->v.typical : NAN;
+    const knee__value *v = value(r, i, j);
+    return numeric(v) ? v->typical : NAN;
 }
 
 double knee_result_value_low(const knee_result *r, size_t i, size_t j)
 {
-    const knee__cell *c = cell(r, i, j);
-    return numeric(c) ? c->v.low : NAN;
+    const knee__value *v = value(r, i, j);
+    return numeric(v) ? v->low : NAN;
 }
 
 double knee_result_value_high(const knee_result *r, size_t i, size_t j)
 {
-    const knee__cell *c = cell(r, i, j);
-    return numeric(c) ? c->v.high : NAN;
+    const knee__value *v = value(r, i, j);
+    return numeric(v) ? v->high : NAN;
 }
 
 const char *knee_result_value_level(const knee_result *r, size_t i, size_t j)
 {
-    const knee__cell *c = cell(r, i, j);
-    if (!c || !c->v.known || c->v.level == KNEE__NONE)
+    const knee__value *v = value(r, i, j);
+    if (!v || !v->known || v->level == KNEE__NONE)
         return NULL;
-    return r->rs->criteria[j].levels[c->v.level].id;
+    return r->rs->criteria[j].levels[v->level].id;
 }
 
 double knee_result_utility(const knee_result *r, size_t i, size_t j)
 {
-    return cell(r, i, j) ? cell(r, i, j)->utility : NAN;
+    return value(r, i, j) ? knee__cell_utility(r, r->order[i], j) : NAN;
 }
 
 double knee_result_cell_weight(const knee_result *r, size_t i, size_t j)
 {
-    return cell(r, i, j) ? cell(r, i, j)->weight : NAN;
+    return value(r, i, j) ? knee__cell_weight(r, r->order[i], j) : NAN;
 }
 
 double knee_result_contribution(const knee_result *r, size_t i, size_t j)
 {
-    return cell(r, i, j) ? cell(r, i, j)->contribution : NAN;
+    return value(r, i, j) ? knee__cell_contribution(r, r->order[i], j) : NAN;
+}
+
+/* The rules' changes to option i's value j: their count, and the first's index in changes. */
+static size_t changes(const knee_result *r, size_t i, size_t j, size_t *off)
+{
+    const knee__cell *c = value(r, i, j) ? knee__cell_changed(r, r->order[i], j) : NULL;
+    *off = c ? c->change_off : 0;
+    return c ? c->change_n : 0;
 }
 
 size_t knee_result_value_source_count(const knee_result *r, size_t i, size_t j)
 {
-    const knee__cell *c = cell(r, i, j);
-    size_t k, n;
-    if (!c)
+    const knee__value *v = value(r, i, j);
+    size_t k, n, off, n_changes = changes(r, i, j, &off);
+    if (!v)
         return 0;
-    n = c->v.sources.n;
-    for (k = 0; k < c->change_n; k++)
-        n += r->changes[c->change_off + k].action->sources.n;
+    n = v->sources.n;
+    for (k = 0; k < n_changes; k++)
+        n += r->changes[off + k].action->sources.n;
     return n;
 }
 
 const char *knee_result_value_source(const knee_result *r, size_t i, size_t j, size_t k)
 {
-    const knee__cell *c = cell(r, i, j);
-    size_t m;
-    if (!c)
+    const knee__value *v = value(r, i, j);
+    size_t m, off, n_changes = changes(r, i, j, &off);
+    if (!v)
         return NULL;
-    if (k < c->v.sources.n)
-        return c->v.sources.v[k];
-    k -= c->v.sources.n;
-    for (m = 0; m < c->change_n; m++) {
-        const knee__idlist *s = &r->changes[c->change_off + m].action->sources;
+    if (k < v->sources.n)
+        return v->sources.v[k];
+    k -= v->sources.n;
+    for (m = 0; m < n_changes; m++) {
+        const knee__idlist *s = &r->changes[off + m].action->sources;
         if (k < s->n)
             return s->v[k];
         k -= s->n;
@@ -212,13 +225,14 @@ const char *knee_result_value_source(const knee_result *r, size_t i, size_t j, s
 
 size_t knee_result_value_rule_count(const knee_result *r, size_t i, size_t j)
 {
-    return cell(r, i, j) ? cell(r, i, j)->change_n : 0;
+    size_t off;
+    return changes(r, i, j, &off);
 }
 
 const char *knee_result_value_rule(const knee_result *r, size_t i, size_t j, size_t k)
 {
-    const knee__cell *c = cell(r, i, j);
-    return c && k < c->change_n ? r->changes[c->change_off + k].rule->id : NULL;
+    size_t off, n = changes(r, i, j, &off);
+    return k < n ? r->changes[off + k].rule->id : NULL;
 }
 
 size_t knee_result_fired_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->fired_n : 0; }
@@ -266,19 +280,19 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
     if (strcmp(name, "weighted_sum") == 0)
         v = o->ws_score;
     else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX))
-        v = o->closeness;
+        v = r->metrics[r->order[i]].closeness;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
-        v = o->phi_plus;
+        v = r->metrics[r->order[i]].phi_plus;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_minus") == 0)
-        v = o->phi_minus;
+        v = r->metrics[r->order[i]].phi_minus;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_net") == 0)
-        v = o->phi_net;
+        v = r->metrics[r->order[i]].phi_net;
     else if (m == KNEE_METHOD_VIKOR && strcmp(name, "S") == 0)
-        v = o->S;
+        v = r->metrics[r->order[i]].S;
     else if (m == KNEE_METHOD_VIKOR && strcmp(name, "R") == 0)
-        v = o->R;
+        v = r->metrics[r->order[i]].R;
     else if (m == KNEE_METHOD_VIKOR && strcmp(name, "Q") == 0)
-        v = o->Q;
+        v = r->metrics[r->order[i]].Q;
     else
         return 0;
     if (value)
@@ -289,7 +303,7 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
 int knee_result_option_in_compromise(const knee_result *r, size_t i)
 {
     const knee__opt *o = opt(r, i);
-    return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? o->in_compromise : 0;
+    return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? r->metrics[r->order[i]].in_compromise : 0;
 }
 
 int knee_result_has_dominance(const knee_result *r)

@@ -22,25 +22,39 @@ typedef struct knee__change {      /* a rule that changed a value */
     const knee__action *action;
 } knee__change;
 
+/* A value a rule changed (set or adjust). Cells are copy-on-write: an option's unchanged values
+ * are read from the ruleset (the declared value, its utility scored at load), so a comparison
+ * writes a cell only where a fired rule changed something (cells.c). */
 typedef struct knee__cell {
+    size_t criterion;
     knee__value v;                 /* after rules */
-    double utility, weight, contribution;   /* weight: effective, for this option */
+    double utility;
     size_t change_off, change_n;   /* into changes */
 } knee__cell;
 
-typedef struct knee__opt {
+typedef struct knee__metrics {     /* a candidate's figures under a matrix method */
+    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;
+    unsigned char in_compromise;
+} knee__metrics;
+
+typedef struct knee__opt {         /* written for every option of every comparison: kept small */
     size_t treatment;
     int rank, excluded;
     double score;                  /* the method's score, higher is better */
     long long key;                 /* score rounded for ranking (ties: rule-file order) */
     double ws_score;               /* the weighted sum, always computed */
-    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;   /* per method */
-    unsigned char in_compromise;
     size_t alt;                    /* index among the ranked candidates, or KNEE__NONE */
     size_t dom_off, dom_n;         /* into dominators */
     size_t reason_off, reason_n, caution_off, caution_n;
     size_t fired_off, fired_n, unknown_off, unknown_n;
+    size_t cell_off, cell_n;       /* its changed values in cells, by criterion */
+    double counted_weight;         /* sum of the weights of its counted criteria */
 } knee__opt;
+
+typedef struct knee__ranked {      /* a candidate being ranked */
+    long long key;
+    size_t opt;
+} knee__ranked;
 
 #define KNEE__VEC(T, name) T *name; size_t name##_n, name##_cap
 
@@ -58,9 +72,13 @@ struct knee_result {
     const knee_ruleset *rs;        /* NULL until filled */
     char errmsg[320];
     KNEE__VEC(double, weights);
+    double weights_total;              /* their sum, added in criterion order */
     KNEE__VEC(knee__opt, opts);        /* in treatment order */
     KNEE__VEC(size_t, order);          /* result order -> opts index */
-    KNEE__VEC(knee__cell, cells);      /* opts_n x n_criteria */
+    KNEE__VEC(knee__metrics, metrics); /* per opts index; filled for candidates by the matrix methods */
+    KNEE__VEC(knee__cell, cells);      /* changed values only, grouped by option */
+    KNEE__VEC(double, cell_w);         /* weights / cell_w_total, shared by options alike */
+    double cell_w_total;
     KNEE__VEC(knee__note, reasons);
     KNEE__VEC(knee__note, cautions);
     KNEE__VEC(const char *, fired);
@@ -68,9 +86,9 @@ struct knee_result {
     KNEE__VEC(const char *, unknown_facts);
     KNEE__VEC(knee__change, changes);
     KNEE__VEC(const char *, missing);
-    KNEE__VEC(unsigned char, truth);   /* per rule, this patient */
     KNEE__VEC(unsigned char, cond_truth);   /* per distinct condition */
-    KNEE__VEC(size_t, order_tmp);      /* merge sort space */
+    KNEE__VEC(knee__ranked, ranked);   /* ranking: key and option of each candidate */
+    KNEE__VEC(knee__ranked, rank_tmp); /* merge sort space */
     KNEE__VEC(unsigned char, marks);   /* per fact: missing and read by an unknown rule */
     KNEE__VEC(knee__factval, blank);   /* all-unknown facts, for a comparison with no patient */
     knee__match_scratch *scratch;
@@ -84,6 +102,7 @@ struct knee_result {
     KNEE__VEC(size_t, alts);           /* candidate -> opts index, in rule-file order */
     KNEE__VEC(double, util);           /* alts x criteria utilities */
     KNEE__VEC(unsigned char, known);   /* alts x criteria: counted in the score */
+    int has_matrix;                    /* util and known filled for this comparison */
     KNEE__VEC(int, dirs);
     KNEE__VEC(double, work);
     KNEE__VEC(size_t, order_work);
@@ -94,6 +113,8 @@ struct knee_result {
     KNEE__VEC(double, rank_acc);       /* alts x alts */
     KNEE__VEC(double, central_w);      /* alts x criteria */
     KNEE__VEC(double, confidence);     /* alts */
+    KNEE__VEC(const knee__value *, uncertain);   /* values drawn from their range per sample */
+    KNEE__VEC(size_t, uncertain_at);   /* each one's index in util */
     /* sensitivity of the winner */
     int has_sensitivity, fragile, has_flip;
     double margin, flip_delta, fragile_margin;

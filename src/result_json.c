@@ -84,8 +84,12 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
 }
 
 /* The method's own figures for a ranked option. */
-static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *o)
+static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *opt)
 {
+    const knee__metrics *o;
+    if (r->method == KNEE_METHOD_WEIGHTED_SUM)   /* no matrix method: no figures of its own */
+        return;
+    o = &r->metrics[opt - r->opts];
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
     case KNEE_METHOD_TOPSIS_MINMAX:

@@ -41,7 +41,7 @@ static int load(knee_ruleset **out, const void *buf, size_t len, const char *nam
     if (rc != KNEE_OK)
         return xrc == KNEE_ENOMEM ? xrc : rc;
     rs->name = knee__arena_strdup(&rs->arena, name);
-    if (!rs->name || knee__ruleset_share_conditions(rs) != KNEE_OK) {
+    if (!rs->name) {
         knee__ruleset_destroy(rs);
         return KNEE_ENOMEM;
     }

@@ -1,58 +1,71 @@
 /* ruleset_conds.c - rules with the same condition text share one compiled condition, so each
- * distinct condition is evaluated once per patient. Real rule files repeat conditions (every
- * payer rule tests the same pattern); a large file can have thousands of rules and a few
- * hundred distinct conditions. */
-#include <stdlib.h>
+ * distinct condition is compiled once at load and evaluated once per patient. Real rule files
+ * repeat conditions (every payer rule tests the same pattern); a large file can have thousands
+ * of rules, a few hundred distinct conditions and one regex. While the rules are built, a hash
+ * table keyed by the `when` text finds a condition already compiled. */
 #include <string.h>
 
 #include "alloc.h"
 #include "model.h"
 
-/* qsort_r comparator: the ruleset comes as context, so there is no global. */
-static int by_text_r(const void *a, const void *b, void *ctx)
+int knee__conds_begin(knee__cond_table *t, knee_ruleset *rs, size_t n_rules)
 {
-    const knee_ruleset *rs = ctx;
-    const knee__rule *x = &rs->rules[*(const size_t *)a], *y = &rs->rules[*(const size_t *)b];
-    int c = strcmp(x->when, y->when);
-    if (c)
-        return c;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;   /* document order within a group */
+    size_t cap = 16;
+    memset(t, 0, sizeof *t);
+    rs->n_conds = 0;
+    if (n_rules == 0)
+        return KNEE_OK;
+    while (cap < 2 * n_rules)   /* at most half full: short probes */
+        cap *= 2;
+    rs->conds = knee__arena_alloc(&rs->arena, n_rules * sizeof *rs->conds);
+    t->slot = knee__calloc(cap, sizeof *t->slot);
+    t->text = knee__malloc(n_rules * sizeof *t->text);
+    if (!rs->conds || !t->slot || !t->text) {
+        knee__conds_end(t);
+        return KNEE_ENOMEM;
+    }
+    t->mask = cap - 1;
+    return KNEE_OK;
 }
 
-int knee__ruleset_share_conditions(knee_ruleset *rs)
+static size_t hash(const char *s)
 {
-    size_t *idx, n = 0, i, distinct = 0;
-    for (i = 0; i < rs->n_rules; i++) {
-        rs->rules[i].cond_index = KNEE__NONE;
-        n += rs->rules[i].cond != NULL;
-    }
-    if (n == 0)
-        return KNEE_OK;
-    idx = knee__malloc(n * sizeof *idx);
-    if (!idx)
-        return KNEE_ENOMEM;
-    for (i = 0, n = 0; i < rs->n_rules; i++)
-        if (rs->rules[i].cond)
-            idx[n++] = i;
-    qsort_r(idx, n, sizeof *idx, by_text_r, rs);
-    for (i = 0; i < n; i++)
-        distinct += i == 0 || strcmp(rs->rules[idx[i]].when, rs->rules[idx[i - 1]].when) != 0;
-    rs->conds = knee__arena_alloc(&rs->arena, distinct * sizeof *rs->conds);
-    if (!rs->conds) {
-        knee__dealloc(idx);
-        return KNEE_ENOMEM;
-    }
-    /* nothing can fail from here on: the ruleset is never left half-shared */
-    for (i = 0; i < n; i++) {
-        knee__rule *r = &rs->rules[idx[i]];
-        if (i == 0 || strcmp(r->when, rs->rules[idx[i - 1]].when) != 0) {
-            rs->conds[rs->n_conds++] = r->cond;
-        } else {
-            knee__expr_free(r->cond);
-            r->cond = rs->conds[rs->n_conds - 1];
-        }
-        r->cond_index = rs->n_conds - 1;
-    }
-    knee__dealloc(idx);
-    return KNEE_OK;
+    size_t h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot holding text, or the empty slot where it would go. */
+static size_t probe(const knee__cond_table *t, const char *text)
+{
+    size_t i = hash(text) & t->mask;
+    while (t->slot[i] && strcmp(t->text[t->slot[i] - 1], text) != 0)
+        i = (i + 1) & t->mask;
+    return i;
+}
+
+size_t knee__conds_find(const knee__cond_table *t, const char *text)
+{
+    size_t i;
+    if (!t->slot)
+        return KNEE__NONE;
+    i = probe(t, text);
+    return t->slot[i] ? t->slot[i] - 1 : KNEE__NONE;
+}
+
+size_t knee__conds_add(knee__cond_table *t, knee_ruleset *rs, const char *text, knee__expr *cond)
+{
+    size_t i = probe(t, text), k = rs->n_conds++;
+    rs->conds[k] = cond;   /* owned by the ruleset from here on */
+    t->text[k] = text;
+    t->slot[i] = k + 1;
+    return k;
+}
+
+void knee__conds_end(knee__cond_table *t)
+{
+    knee__dealloc(t->slot);
+    knee__dealloc(t->text);
+    memset(t, 0, sizeof *t);
 }

@@ -286,9 +286,12 @@ static int build_node(build_state *b, xmlNodePtr src, knee__xnode *dst)
             return KNEE_ENOMEM;
     }
     for (i = 0, a = src->properties; a; a = a->next, i++) {
-        xmlChar *v = xmlNodeListGetString(src->doc, a->children, 1);
+        /* the usual value is one text node: copy it, sparing libxml2 a malloc and a free */
+        int one_text = a->children && a->children->type == XML_TEXT_NODE && !a->children->next;
+        xmlChar *v = one_text ? NULL : xmlNodeListGetString(src->doc, a->children, 1);
+        const char *value = one_text ? (const char *)a->children->content : (const char *)v;
         dst->attrs[i].name = knee__arena_strdup(b->arena, (const char *)a->name);
-        dst->attrs[i].value = knee__arena_strdup(b->arena, v ? (const char *)v : "");
+        dst->attrs[i].value = knee__arena_strdup(b->arena, value ? value : "");
         xmlFree(v);
         if (!dst->attrs[i].name || !dst->attrs[i].value)
             return KNEE_ENOMEM;
@@ -307,9 +310,13 @@ static int build_node(build_state *b, xmlNodePtr src, knee__xnode *dst)
     text = knee__arena_alloc(b->arena, text_len + 1);
     if (!text)
         return KNEE_ENOMEM;
-    for (c = src->children; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
-            strcat(text, (const char *)c->content);
+    for (c = src->children, text_len = 0; c; c = c->next)   /* no strcat: linear in the children */
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+            size_t len = strlen((const char *)c->content);
+            memcpy(text + text_len, c->content, len);
+            text_len += len;
+        }
+    text[text_len] = '\0';
     dst->text = text;
     if (n) {
         dst->children = knee__arena_alloc(b->arena, n * sizeof *dst->children);
