@@ -468,8 +468,8 @@ static void print_summary(const pipeline *pl, double seconds)
     cli_format_number(failed, sizeof failed, (double)pl->rows_failed, 0, 1);
     cli_format_number(rate, sizeof rate, seconds > 0 ? (double)pl->rows_out / seconds : 0, 0, 1);
     cli_format_number(secs, sizeof secs, seconds, 2, 0);
-    fprintf(stderr, "knee: %s: %s rows: %s scored, %s failed, in %s s (%s patients/s)\n",
-            pl->sh.input_name, rows, ok, failed, secs, rate);
+    fprintf(stderr, "knee: %s: %s row%s: %s scored, %s failed, in %s s (%s patients/s)\n",
+            pl->sh.input_name, rows, pl->rows_out == 1 ? "" : "s", ok, failed, secs, rate);
 }
 
 int cli_population_run(cli_session *s, const cli_population *pop)
