@@ -10,3 +10,6 @@ python3 bench/gen_large.py "$B/large-rules.xml" 1000
 if [ -d bindings/python ] && [ -f bench/python_bench.py ]; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" python3 bench/python_bench.py
 fi
+if [ -f bench/population_bench.sh ]; then
+    sh bench/population_bench.sh "$B/knee" "$B"
+fi

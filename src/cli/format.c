@@ -74,7 +74,7 @@ char *cli_format_decimal(char *buf, size_t size, double v, int decimals)
         return cli_format_number(buf, size, v, decimals < 0 ? 0 : decimals, 0);
     /* Integer arithmetic: no printf, so no locale and no cost that matters per cell. */
     scale = scales[decimals];
-    n = llround(v * (double)scale);
+    n = (long long)(v < 0 ? v * (double)scale - 0.5 : v * (double)scale + 0.5);   /* half away from 0 */
     if (n < 0 && o + 1 < size)
         buf[o++] = '-';
     if (n < 0)

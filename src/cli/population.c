@@ -419,10 +419,14 @@ static int make_workers(pipeline *pl, cli_session *s, size_t n)
             return CLI_EXIT_FAIL;
         if (!(w->opts = cli_session_make_options(s)))
             return CLI_EXIT_FAIL;
+        for (w->option_slots = 16; w->option_slots < 4 * n_options; w->option_slots *= 2)
+            ;
+        w->option_ptr = calloc(w->option_slots, sizeof *w->option_ptr);
+        w->option_index = calloc(w->option_slots, sizeof *w->option_index);
         w->rank = calloc(n_options + 1, sizeof *w->rank);
         w->score = calloc(n_options + 1, sizeof *w->score);
         w->touched = calloc(pl->sh.n_facts + 1, sizeof *w->touched);
-        if (!w->rank || !w->score || !w->touched)
+        if (!w->rank || !w->score || !w->touched || !w->option_ptr || !w->option_index)
             return cli_fail("threads", KNEE_ENOMEM, NULL);
     }
     return CLI_EXIT_OK;
@@ -436,6 +440,8 @@ static void release(pipeline *pl)
         knee_patient_free(w->p);
         knee_result_free(w->r);
         knee_compare_options_free(w->opts);
+        free(w->option_ptr);
+        free(w->option_index);
         free(w->rank);
         free(w->score);
         free(w->touched);

@@ -73,6 +73,10 @@ typedef struct pop_worker {
     knee_patient *p;
     knee_result *r;
     knee_compare_options *opts;
+    /* result option id (pointer) -> ruleset option index, open addressing */
+    const char **option_ptr;
+    long *option_index;
+    size_t option_slots, option_used;
     int *rank;                  /* per ruleset option, for the CSV's columns */
     double *score;
     size_t *touched;            /* JSON lines: the facts the last row set, to unset */

@@ -2,6 +2,7 @@
  * output rows (CSV or JSON lines) and their problems, in a worker thread. */
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,18 @@ void pop_buf_free(pop_buf *b)
 {
     free(b->data);
     memset(b, 0, sizeof *b);
+}
+
+/* A whole number without printf (millions of cells: printf's cost shows). */
+static void add_uint(pop_buf *b, unsigned long long v)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    do {
+        digits[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    pop_buf_add(b, digits + k, sizeof digits - k);
 }
 
 /* ---- quoting ------------------------------------------------------------------------------ */
@@ -166,7 +179,7 @@ long pop_find_fact(const pop_shared *sh, const char *id)
     return -1;
 }
 
-static long find_option(const pop_shared *sh, const char *id)
+static long find_option_by_name(const pop_shared *sh, const char *id)
 {
     size_t lo = 0, hi = sh->n_options;
     while (lo < hi) {
@@ -180,6 +193,27 @@ static long find_option(const pop_shared *sh, const char *id)
             lo = mid + 1;
     }
     return -1;
+}
+
+/* The ruleset index of a result's option id. The result borrows its ids from the ruleset, so
+ * the pointers stay the same for the whole run: a small pointer-keyed table remembers them and
+ * spares a search by name per option per row. */
+static long find_option(pop_worker *w, const char *id)
+{
+    size_t mask = w->option_slots - 1, h = ((size_t)(uintptr_t)id >> 3) & mask;
+    long o;
+    while (w->option_ptr[h]) {
+        if (w->option_ptr[h] == id)
+            return w->option_index[h];
+        h = (h + 1) & mask;
+    }
+    o = find_option_by_name(w->sh, id);
+    if (o >= 0 && w->option_used * 2 < w->option_slots) {
+        w->option_ptr[h] = id;
+        w->option_index[h] = o;
+        w->option_used++;
+    }
+    return o;
 }
 
 /* ---- the header --------------------------------------------------------------------------- */
@@ -396,7 +430,10 @@ static void write_csv_row(pop_worker *w, pop_chunk *c, const pop_row *row, const
     size_t k, n = knee_ruleset_option_count(sh->rs);
     char num[64];
 
-    pop_buf_printf(&c->out, "%llu,%lu,", row->number, row->line);
+    add_uint(&c->out, row->number);
+    pop_buf_add(&c->out, ",", 1);
+    add_uint(&c->out, row->line);
+    pop_buf_add(&c->out, ",", 1);
     if (st->id)
         add_csv(&c->out, st->id, st->id_len);
     if (st->n_problems) {
@@ -419,7 +456,7 @@ static void write_csv_row(pop_worker *w, pop_chunk *c, const pop_row *row, const
         w->score[k] = 0;
     }
     for (k = 0; k < knee_result_option_count(w->r); k++) {
-        long o = find_option(sh, knee_result_option_id(w->r, k));
+        long o = find_option(w, knee_result_option_id(w->r, k));
         if (o < 0)
             continue;
         w->rank[o] = knee_result_option_rank(w->r, k);
@@ -429,10 +466,12 @@ static void write_csv_row(pop_worker *w, pop_chunk *c, const pop_row *row, const
     }
     for (k = 0; k < n; k++) {
         /* An excluded option has no rank and no score (null in the JSON result too). */
-        if (w->rank[k] > 0)
-            pop_buf_printf(&c->out, ",%d,%s", w->rank[k],
-                           cli_format_decimal(num, sizeof num, w->score[k], 6));
-        else
+        if (w->rank[k] > 0) {
+            pop_buf_add(&c->out, ",", 1);
+            add_uint(&c->out, (unsigned long long)w->rank[k]);
+            pop_buf_add(&c->out, ",", 1);
+            pop_buf_str(&c->out, cli_format_decimal(num, sizeof num, w->score[k], 6));
+        } else
             pop_buf_add(&c->out, ",,", 2);
     }
     pop_buf_add(&c->out, "\n", 1);
@@ -443,7 +482,11 @@ static void write_json_row(pop_worker *w, pop_chunk *c, const pop_row *row, cons
     size_t k, n;
     char num[64];
 
-    pop_buf_printf(&c->out, "{\"row\":%llu,\"line\":%lu,\"id\":", row->number, row->line);
+    pop_buf_str(&c->out, "{\"row\":");
+    add_uint(&c->out, row->number);
+    pop_buf_str(&c->out, ",\"line\":");
+    add_uint(&c->out, row->line);
+    pop_buf_str(&c->out, ",\"id\":");
     if (st->id)
         add_json(&c->out, st->id, st->id_len);
     else
@@ -486,10 +529,13 @@ static void write_json_row(pop_worker *w, pop_chunk *c, const pop_row *row, cons
         int rank = knee_result_option_rank(w->r, k);
         pop_buf_str(&c->out, k ? ",{\"id\":" : "{\"id\":");
         add_json(&c->out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
-        if (rank > 0)
-            pop_buf_printf(&c->out, ",\"rank\":%d,\"score\":%s,\"excluded\":false}", rank,
-                           cli_format_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
-        else   /* as in the JSON result: an excluded option has no rank and no score */
+        if (rank > 0) {
+            pop_buf_str(&c->out, ",\"rank\":");
+            add_uint(&c->out, (unsigned long long)rank);
+            pop_buf_str(&c->out, ",\"score\":");
+            pop_buf_str(&c->out, cli_format_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
+            pop_buf_str(&c->out, ",\"excluded\":false}");
+        } else   /* as in the JSON result: an excluded option has no rank and no score */
             pop_buf_str(&c->out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
     }
     pop_buf_str(&c->out, "]}\n");
