@@ -139,6 +139,26 @@ static void skip_line(cli_csv *r)
     }
 }
 
+/* A UTF-8 byte-order mark at the start is not part of the first record. Returns 0, or -1 when
+ * out of memory. */
+static int skip_bom(cli_csv *r, cli_csv_record *rec)
+{
+    r->started = 1;
+    if (peek_byte(r) == 0xEF) {
+        unsigned char bom[3] = {0, 0, 0};
+        size_t k;
+        for (k = 0; k < 3 && peek_byte(r) == (k == 0 ? 0xEF : k == 1 ? 0xBB : 0xBF); k++)
+            bom[k] = (unsigned char)next_byte(r);
+        if (k != 3) {   /* not a BOM after all: keep the bytes as text */
+            size_t j;
+            for (j = 0; j < k; j++)
+                if (put_char(rec, bom[j]) != 0)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
 int cli_csv_next(cli_csv *r, cli_csv_record *rec)
 {
     int c;
@@ -149,21 +169,8 @@ int cli_csv_next(cli_csv *r, cli_csv_record *rec)
     rec->error_column = 0;
     rec->error_line = 0;
     rec->error_message[0] = '\0';
-    if (!r->started) {   /* a UTF-8 byte-order mark is not part of the first header name */
-        r->started = 1;
-        if (peek_byte(r) == 0xEF) {
-            unsigned char bom[3] = {0, 0, 0};
-            size_t k;
-            for (k = 0; k < 3 && peek_byte(r) == (k == 0 ? 0xEF : k == 1 ? 0xBB : 0xBF); k++)
-                bom[k] = (unsigned char)next_byte(r);
-            if (k != 3) {   /* not a BOM after all: keep the bytes as text */
-                size_t j;
-                for (j = 0; j < k; j++)
-                    if (put_char(rec, bom[j]) != 0)
-                        return -2;
-            }
-        }
-    }
+    if (!r->started && skip_bom(r, rec) != 0)
+        return -2;
     /* Blank lines between records are not records. */
     while (rec->text_len == 0 && ((c = peek_byte(r)) == '\n' || c == '\r')) {
         next_byte(r);
@@ -259,8 +266,10 @@ int cli_csv_next_line(cli_csv *r, cli_csv_record *rec)
     rec->error_column = 0;
     rec->error_line = 0;
     rec->error_message[0] = '\0';
+    if (!r->started && skip_bom(r, rec) != 0)
+        return -2;
     for (;;) {
-        int blank = 1;
+        int blank = rec->text_len == 0;
         rec->line = r->line;
         while ((c = next_byte(r)) >= 0 && c != '\n') {
             if (rec->text_len >= CLI_CSV_MAX_RECORD) {

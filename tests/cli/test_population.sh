@@ -163,6 +163,9 @@ check "JSON lines: syntax errors, non-objects and unknown members are bad rows; 
     '[ $rc -eq 1 ] && err_has "^$TMP/odd.ndjson:3:[0-9]+: json-syntax: " && err_has "^$TMP/odd.ndjson:4:1: json-type: " && err_has "^$TMP/odd.ndjson:5:0: unknown-column: member .agee." && py "import json,sys
 rows=[json.loads(l) for l in open(sys.argv[1])]
 assert [(r[\"row\"],r[\"line\"],r[\"status\"]) for r in rows]==[(1,1,\"ok\"),(2,3,\"error\"),(3,4,\"error\"),(4,5,\"error\"),(5,6,\"ok\")]" "$TMP/out"'
+printf '\xef\xbb\xbf{"id":"bom","age":50}\r\n' | "$KNEE" compare --rules "$SMALL" --patients - --input-format jsonl >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "JSON lines from stdin, with a byte-order mark and CRLF" '[ $rc -eq 0 ] && out_has "^1,1,bom,ok,,pt,"'
 run compare --rules "$SMALL" --patients "$TMP/odd.ndjson" --format jsonl --ignore-unknown-columns -q
 check "--ignore-unknown-columns skips unknown JSON members" \
     'py "import json,sys
