@@ -98,7 +98,7 @@ static int parse(int argc, char **argv, cli_session *s, int *format, cli_populat
         } else if ((m = population_option(argc, argv, &i, pop)) != 0) {
             if (m != 1)
                 return m;
-            if (strncmp(argv[i], "--patients", 10) != 0)
+            if (!pop->input)   /* an option of --patients before (or without) it */
                 population_only = 1;
         } else if ((m = cli_option_value(argc, argv, &i, "--format", &v)) != 0) {
             if (m < 0)
