@@ -14,3 +14,6 @@ fi
 if [ -f bench/cdshooks_bench.py ] && /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" /usr/bin/python3 bench/cdshooks_bench.py 50
 fi
+if [ -f bench/population_bench.sh ]; then
+    sh bench/population_bench.sh "$B/knee" "$B"
+fi

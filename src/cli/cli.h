@@ -70,8 +70,79 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i);
  * compare. CLI_EXIT_OK, or CLI_EXIT_FAIL with the problem printed. */
 int cli_session_run(cli_session *s);
 void cli_session_release(cli_session *s);
+/* Apply --rank-criteria, --weight and --swing (in that order) to p. CLI_EXIT_OK, or
+ * CLI_EXIT_FAIL with the problem printed. */
+int cli_session_apply_weights(const cli_session *s, knee_patient *p);
+/* The comparison options (method, analyses) the command line asked for, or NULL after a
+ * message. Ownership: the caller frees them with knee_compare_options_free(). */
+knee_compare_options *cli_session_make_options(const cli_session *s);
 /* The FHIR report (facts from the record, missing, ignored, warnings) as text. */
 void cli_print_fhir_report(FILE *out, const knee_fhir_report *r);
+
+/* ---- streaming CSV (csv.c) ------------------------------------------------------------------ */
+
+/* A record longer than this is reported (csv-too-long) and the rest of its line skipped: the
+ * reader's memory stays bounded whatever the input, even with a quote that never closes. */
+#define CLI_CSV_MAX_RECORD (1024 * 1024)
+
+typedef struct cli_csv cli_csv;
+/* One field of a record: its text at record->text + offset (NUL-terminated, len bytes) and the
+ * line it starts on. */
+typedef struct cli_csv_field {
+    size_t offset, len;
+    unsigned long line;
+} cli_csv_field;
+/* One record; reuse it across calls (its buffers are kept) and release it at the end. */
+typedef struct cli_csv_record {
+    char *text;
+    size_t text_len, text_cap;
+    cli_csv_field *fields;
+    size_t n_fields, fields_cap;
+    unsigned long line;           /* the line the record starts on, 1-based */
+    /* The record's first problem, or error_code NULL: "csv-quote" or "csv-too-long", the
+     * 1-based field it is in, the line it is on and a message. */
+    const char *error_code;
+    size_t error_column;
+    unsigned long error_line;
+    char error_message[160];
+} cli_csv_record;
+
+/* A reader of in (not closed by it); NULL when out of memory. */
+cli_csv *cli_csv_new(FILE *in);
+void cli_csv_free(cli_csv *r);
+/* The next record of the CSV text (blank lines skipped). 1: a record (maybe with a problem,
+ * see error_code), 0: the end of the input, -1: a read error, -2: out of memory. */
+int cli_csv_next(cli_csv *r, cli_csv_record *rec);
+/* The next non-blank line as one field (JSON lines), with the same returns; a line over
+ * CLI_CSV_MAX_RECORD bytes comes back empty with error_code "line-too-long". */
+int cli_csv_next_line(cli_csv *r, cli_csv_record *rec);
+/* Bytes consumed from the input so far. */
+unsigned long long cli_csv_bytes(const cli_csv *r);
+void cli_csv_record_release(cli_csv_record *rec);
+
+/* ---- knee compare --patients (population.c) ------------------------------------------------ */
+
+#define CLI_POP_CSV 1
+#define CLI_POP_JSONL 2
+
+typedef struct cli_population {
+    const char *input;         /* file name, or "-" for standard input */
+    const char *output;        /* -o FILE, or NULL for standard output */
+    int input_format;          /* CLI_POP_*, 0: from the input's extension (CSV otherwise) */
+    int output_format;         /* CLI_POP_*, 0: from the output's extension (CSV otherwise) */
+    const char *id_column;     /* NULL: "id" when the input has it */
+    int ignore_unknown;        /* --ignore-unknown-columns */
+    int strict;                /* stop at the first bad row */
+    int quiet;                 /* no progress bar, no summary */
+    int full;                  /* JSON lines: the whole result per row */
+    long threads;              /* workers; 0: one per online CPU */
+} cli_population;
+
+/* Score every row of the input with the session's rules, method and weights (s->rules etc.;
+ * no patient facts) and write one output row per input row, in input order. Returns
+ * CLI_EXIT_OK, CLI_EXIT_FAIL (a row failed, or the input or output failed: reported), or
+ * CLI_EXIT_USAGE. */
+int cli_population_run(cli_session *s, const cli_population *pop);
 
 /* ---- usage (main.c) ----------------------------------------------------------------------- */
 
@@ -124,6 +195,10 @@ knee_ruleset *cli_load_rules(const char *path);
 /* Up to `decimals` decimals, trailing zeros dropped, thousands separated by ',' when grouped is
  * set: 20000 -> "20,000", 0.25 -> "0.25". Independent of the locale. */
 char *cli_format_number(char *buf, size_t size, double v, int decimals, int grouped);
+/* A plain number with up to `decimals` (0-9) decimals, trailing zeros dropped, no grouping:
+ * 0.8123456 -> "0.812346" with 6. Fast (no printf) for the millions of cells of a population
+ * run; the same text in every locale. */
+char *cli_format_decimal(char *buf, size_t size, double v, int decimals);
 /* A quantity with its unit: "90 days", "$20,000", "30%", "12 EUR". unit may be NULL. */
 char *cli_format_quantity(char *buf, size_t size, double v, const char *unit);
 /* A numeric criterion value: typical with unit and, if it differs, the range:

@@ -61,6 +61,51 @@ char *cli_format_number(char *buf, size_t size, double v, int decimals, int grou
     return buf;
 }
 
+char *cli_format_decimal(char *buf, size_t size, double v, int decimals)
+{
+    static const long long scales[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                       100000000, 1000000000};
+    char digits[32];
+    long long n, scale, whole, frac;
+    size_t o = 0, k = 0;
+    int d;
+
+    if (decimals < 0 || decimals > 9 || !isfinite(v) || fabs(v) >= 1e9)
+        return cli_format_number(buf, size, v, decimals < 0 ? 0 : decimals, 0);
+    /* Integer arithmetic: no printf, so no locale and no cost that matters per cell. */
+    scale = scales[decimals];
+    n = (long long)(v < 0 ? v * (double)scale - 0.5 : v * (double)scale + 0.5);   /* half away from 0 */
+    if (n < 0 && o + 1 < size)
+        buf[o++] = '-';
+    if (n < 0)
+        n = -n;
+    whole = n / scale;
+    frac = n % scale;
+    do {
+        digits[k++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (k && o + 1 < size)
+        buf[o++] = digits[--k];
+    if (frac) {
+        d = decimals;
+        while (frac % 10 == 0) {   /* trailing zeros dropped */
+            frac /= 10;
+            d--;
+        }
+        if (o + 1 < size)
+            buf[o++] = '.';
+        for (k = 0; k < (size_t)d; k++) {
+            digits[d - 1 - (int)k] = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        for (k = 0; k < (size_t)d && o + 1 < size; k++)
+            buf[o++] = digits[k];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static int is_dollars(const char *unit)
 {
     return unit && (strcmp(unit, "USD") == 0 || strcmp(unit, "usd") == 0 ||

@@ -25,6 +25,20 @@ void cli_usage(FILE *out)
           "      Analyses: --smaa N [--seed S] [--smaa-spread X] (uncertainty, SMAA-2),\n"
           "        --sensitivity [--fragile-margin M] (how stable the winner is),\n"
           "        --why A,B (the criteria for and against option A against option B).\n"
+          "  compare --patients FILE|- [-o FILE] [--format csv|jsonl] [--threads N] [--strict]\n"
+          "          [--rules FILE] [--weight, --method and the other options of compare]\n"
+          "      Score every row of a file of patients: CSV (a header row of fact ids; RFC 4180)\n"
+          "      or JSON lines (.jsonl/.ndjson, one object of fact: value a line; or\n"
+          "      --input-format csv|jsonl). An empty cell is an unknown fact. One output row per\n"
+          "      input row, in input order: CSV (row,line,id,status,error,top, then each option's\n"
+          "      _rank and _score in rule-file order) or JSON lines (the ranked options, or the\n"
+          "      whole result with --full); the format follows -o's extension unless --format.\n"
+          "      --id-column NAME: copied to the output (default: id, when there is one).\n"
+          "      A column that is not a fact stops the run unless --ignore-unknown-columns.\n"
+          "      A bad row is reported as FILE:LINE:COLUMN: code: message on stderr and written\n"
+          "        with status error; --strict stops at the first one. A summary follows\n"
+          "        (rows, scored, failed, patients/s); -q/--quiet drops it and the progress bar.\n"
+          "      --threads N: N workers (default 1; 0: one per CPU); the output is the same.\n"
           "  report [the options of compare, except --format and --why] -o FILE|- [--date TEXT]\n"
           "      Write the comparison as a decision-aid page to read with the patient: one\n"
           "      self-contained HTML file (no scripts, no network; prints on A4 and Letter) with\n"
@@ -42,7 +56,8 @@ void cli_usage(FILE *out)
           "  version    Print the library version.\n"
           "  help       Print this text.\n"
           "\n"
-          "exit status: 0 success, 1 failure (bad input, failed check or test), 2 usage error.\n",
+          "exit status: 0 success, 1 failure (bad input, a bad row of --patients, failed check\n"
+          "or test), 2 usage error.\n",
           out);
 }
 

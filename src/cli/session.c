@@ -257,8 +257,7 @@ static int apply_swing(knee_patient *p, const char *arg)
     return rc;
 }
 
-/* The comparison options the command line asked for, or NULL after a message. */
-static knee_compare_options *make_options(const cli_session *s)
+knee_compare_options *cli_session_make_options(const cli_session *s)
 {
     knee_compare_options *o = NULL;
     int status = knee_compare_options_new(&o);
@@ -276,6 +275,21 @@ static knee_compare_options *make_options(const cli_session *s)
         return NULL;
     }
     return o;
+}
+
+int cli_session_apply_weights(const cli_session *s, knee_patient *p)
+{
+    size_t k;
+
+    if (s->rank_criteria && apply_ranking(p, s->rank_criteria, s->rank_scheme) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
+    for (k = 0; k < s->n_weights; k++)
+        if (apply_weight(p, s->weights[k]) != CLI_EXIT_OK)
+            return CLI_EXIT_FAIL;
+    for (k = 0; k < s->n_swings; k++)
+        if (apply_swing(p, s->swings[k]) != CLI_EXIT_OK)
+            return CLI_EXIT_FAIL;
+    return CLI_EXIT_OK;
 }
 
 int cli_session_run(cli_session *s)
@@ -298,15 +312,9 @@ int cli_session_run(cli_session *s)
     for (k = 0; k < s->n_facts; k++)
         if (apply_fact(s->p, s->facts[k]) != CLI_EXIT_OK)
             return CLI_EXIT_FAIL;
-    if (s->rank_criteria && apply_ranking(s->p, s->rank_criteria, s->rank_scheme) != CLI_EXIT_OK)
+    if (cli_session_apply_weights(s, s->p) != CLI_EXIT_OK)
         return CLI_EXIT_FAIL;
-    for (k = 0; k < s->n_weights; k++)
-        if (apply_weight(s->p, s->weights[k]) != CLI_EXIT_OK)
-            return CLI_EXIT_FAIL;
-    for (k = 0; k < s->n_swings; k++)
-        if (apply_swing(s->p, s->swings[k]) != CLI_EXIT_OK)
-            return CLI_EXIT_FAIL;
-    if (!(s->opts = make_options(s)))
+    if (!(s->opts = cli_session_make_options(s)))
         return CLI_EXIT_FAIL;
     if ((status = knee_result_new(&s->r)) != KNEE_OK)
         return cli_fail("result", status, NULL);

@@ -1,0 +1,625 @@
+/* population.c - `knee compare --patients FILE`: score a whole file of patients.
+ *
+ * One reader thread cuts the input into chunks of rows, N worker threads score chunks (each
+ * with its own patient, result and options on the one shared ruleset), and the calling thread
+ * writes the chunks' output in input order. The chunks live in a ring of 2N+2 slots, so memory
+ * stays bounded whatever the size of the input, and the output is the same bytes for any N. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "population.h"
+
+#define SLOT_FREE 0      /* the reader may fill it */
+#define SLOT_READY 1     /* filled, waiting for a worker */
+#define SLOT_WORKING 2
+#define SLOT_DONE 3      /* scored, waiting for the writer */
+
+#define MAX_THREADS 256
+
+typedef struct pipeline {
+    pop_shared sh;
+    FILE *in, *out;
+    cli_csv *csv;
+    cli_csv_record rec;
+    unsigned long long input_size;  /* 0 when unknown (a pipe) */
+    pop_chunk *slots;
+    size_t n_slots;
+    pop_worker *workers;
+    size_t n_workers;
+    pthread_mutex_t lock;
+    pthread_cond_t slot_free, slot_ready, slot_done;
+    unsigned long long filled, taken, written;   /* chunk sequence numbers */
+    unsigned long long rows_read;
+    int input_done, stop;
+    int read_failure;                /* 0, -1 (read error) or -2 (out of memory) */
+    /* counts, kept by the writer */
+    unsigned long long rows_out, rows_failed;
+    unsigned long stopped_line;
+} pipeline;
+
+/* ---- the reader --------------------------------------------------------------------------- */
+
+static int add_chunk_text(pop_chunk *c, const char *s, size_t n)
+{
+    if (c->text_len + n > c->text_cap) {
+        size_t cap = c->text_cap ? c->text_cap : 65536;
+        char *t;
+        while (cap < c->text_len + n)
+            cap *= 2;
+        if (!(t = realloc(c->text, cap)))
+            return -1;
+        c->text = t;
+        c->text_cap = cap;
+    }
+    memcpy(c->text + c->text_len, s, n);
+    c->text_len += n;
+    return 0;
+}
+
+/* Append the record just read to the chunk as a row. */
+static int add_row(pipeline *pl, pop_chunk *c)
+{
+    cli_csv_record *rec = &pl->rec;
+    pop_row *row = &c->rows[c->n_rows];
+    size_t base = c->text_len, k;
+
+    if (c->n_fields + rec->n_fields > c->fields_cap) {
+        size_t cap = c->fields_cap ? c->fields_cap : 1024;
+        cli_csv_field *f;
+        while (cap < c->n_fields + rec->n_fields)
+            cap *= 2;
+        if (!(f = realloc(c->fields, cap * sizeof *f)))
+            return -1;
+        c->fields = f;
+        c->fields_cap = cap;
+    }
+    if (add_chunk_text(c, rec->text, rec->text_len) != 0)
+        return -1;
+    memset(row, 0, sizeof *row);
+    row->number = ++pl->rows_read;
+    row->line = rec->line;
+    row->first_field = c->n_fields;
+    row->n_fields = rec->n_fields;
+    for (k = 0; k < rec->n_fields; k++) {
+        c->fields[c->n_fields] = rec->fields[k];
+        c->fields[c->n_fields].offset += base;
+        c->n_fields++;
+    }
+    if (rec->error_code) {
+        row->read_code = rec->error_code;
+        row->read_column = rec->error_column;
+        row->read_line = rec->error_line;
+        row->read_message = c->text_len;
+        if (add_chunk_text(c, rec->error_message, strlen(rec->error_message) + 1) != 0)
+            return -1;
+    }
+    c->n_rows++;
+    return 0;
+}
+
+static int read_record(pipeline *pl)
+{
+    return pl->sh.input_format == CLI_POP_JSONL ? cli_csv_next_line(pl->csv, &pl->rec)
+                                                : cli_csv_next(pl->csv, &pl->rec);
+}
+
+static void *reader_main(void *arg)
+{
+    pipeline *pl = arg;
+    int end = 0;
+
+    while (!end) {
+        pop_chunk *c;
+        pthread_mutex_lock(&pl->lock);
+        while (!pl->stop && pl->slots[pl->filled % pl->n_slots].state != SLOT_FREE)
+            pthread_cond_wait(&pl->slot_free, &pl->lock);
+        if (pl->stop) {
+            pthread_mutex_unlock(&pl->lock);
+            break;
+        }
+        c = &pl->slots[pl->filled % pl->n_slots];
+        pthread_mutex_unlock(&pl->lock);
+
+        /* The slot is the reader's alone until it is marked ready. */
+        c->n_rows = c->n_fields = c->text_len = 0;
+        while (c->n_rows < POP_CHUNK_ROWS && c->text_len < POP_CHUNK_BYTES) {
+            int rc = read_record(pl);
+            if (rc == 1 && add_row(pl, c) != 0)
+                rc = -2;
+            if (rc != 1) {
+                end = 1;
+                pl->read_failure = rc < 0 ? rc : 0;
+                break;
+            }
+        }
+        c->bytes_end = cli_csv_bytes(pl->csv);
+
+        pthread_mutex_lock(&pl->lock);
+        if (c->n_rows) {
+            c->state = SLOT_READY;
+            pl->filled++;
+            pthread_cond_signal(&pl->slot_ready);
+        }
+        if (end) {
+            pl->input_done = 1;
+            pthread_cond_broadcast(&pl->slot_ready);
+            pthread_cond_broadcast(&pl->slot_done);
+        }
+        pthread_mutex_unlock(&pl->lock);
+    }
+    return NULL;
+}
+
+/* ---- the workers -------------------------------------------------------------------------- */
+
+static void *worker_main(void *arg)
+{
+    pop_worker *w = arg;
+    pipeline *pl = w->pipeline;
+
+    pthread_mutex_lock(&pl->lock);
+    for (;;) {
+        pop_chunk *c;
+        while (!pl->stop && pl->taken == pl->filled && !pl->input_done)
+            pthread_cond_wait(&pl->slot_ready, &pl->lock);
+        if (pl->stop || pl->taken == pl->filled)
+            break;
+        c = &pl->slots[pl->taken % pl->n_slots];
+        pl->taken++;
+        c->state = SLOT_WORKING;
+        pthread_mutex_unlock(&pl->lock);
+        pop_score_chunk(w, c);
+        pthread_mutex_lock(&pl->lock);
+        c->state = SLOT_DONE;
+        pthread_cond_broadcast(&pl->slot_done);
+    }
+    pthread_mutex_unlock(&pl->lock);
+    return NULL;
+}
+
+/* ---- progress and the summary ------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(const pipeline *pl, double elapsed, unsigned long long bytes)
+{
+    char rows[64], rate[64];
+    cli_format_number(rows, sizeof rows, (double)pl->rows_out, 0, 1);
+    cli_format_number(rate, sizeof rate, elapsed > 0 ? (double)pl->rows_out / elapsed : 0, 0, 1);
+    if (pl->input_size) {
+        double f = (double)bytes / (double)pl->input_size;
+        int bar = (int)(f * 30 + 0.5), k;
+        fputs("\r[", stderr);
+        for (k = 0; k < 30; k++)
+            fputc(k < bar ? '#' : ' ', stderr);
+        fprintf(stderr, "] %3d%%  %s rows  %s rows/s ", (int)(f * 100), rows, rate);
+    } else {
+        fprintf(stderr, "\r%s rows  %s rows/s ", rows, rate);
+    }
+    fflush(stderr);
+}
+
+static void clear_progress(void)
+{
+    fputs("\r\033[K", stderr);
+}
+
+/* ---- the writer --------------------------------------------------------------------------- */
+
+/* Write a chunk's rows (up to the first failed one with --strict). Returns 0, or -1 when the
+ * output could not be written. */
+static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
+{
+    size_t out_len = c->out.len, err_len = c->err.len, n = c->n_rows, i;
+
+    if (c->out.oom || c->err.oom) {
+        fputs("knee: out of memory\n", stderr);
+        return -1;
+    }
+    for (i = 0; i < c->n_rows; i++) {
+        if (c->rows[i].failed)
+            pl->rows_failed++;
+        if (c->rows[i].failed && pl->sh.pop->strict) {
+            n = i + 1;
+            out_len = c->rows[i].out_end;
+            err_len = c->rows[i].err_end;
+            pl->stopped_line = c->rows[i].line;
+            break;
+        }
+    }
+    pl->rows_out += n;
+    if (err_len) {
+        if (progress)
+            clear_progress();
+        fwrite(c->err.data, 1, err_len, stderr);
+    }
+    if (out_len && fwrite(c->out.data, 1, out_len, pl->out) != out_len)
+        return -1;
+    return ferror(pl->out) ? -1 : 0;
+}
+
+/* Returns 0, or -1 when the output failed. */
+static int write_all(pipeline *pl, int progress, double start)
+{
+    double last = start;
+    int rc = 0;
+
+    pthread_mutex_lock(&pl->lock);
+    for (;;) {
+        pop_chunk *c;
+        while (!pl->stop && !(pl->written < pl->filled &&
+                              pl->slots[pl->written % pl->n_slots].state == SLOT_DONE) &&
+               !(pl->input_done && pl->written == pl->filled))
+            pthread_cond_wait(&pl->slot_done, &pl->lock);
+        if (pl->stop || pl->written == pl->filled)
+            break;
+        c = &pl->slots[pl->written % pl->n_slots];
+        pthread_mutex_unlock(&pl->lock);
+
+        if (write_chunk(pl, c, progress) != 0)
+            rc = -1;
+        if (progress && rc == 0) {
+            double t = now_seconds();
+            if (t - last >= 0.2) {
+                show_progress(pl, t - start, c->bytes_end);
+                last = t;
+            }
+        }
+
+        pthread_mutex_lock(&pl->lock);
+        c->state = SLOT_FREE;
+        pl->written++;
+        if (rc != 0 || pl->stopped_line) {
+            pl->stop = 1;
+            pthread_cond_broadcast(&pl->slot_ready);
+        }
+        pthread_cond_broadcast(&pl->slot_free);
+    }
+    pthread_mutex_unlock(&pl->lock);
+    return rc;
+}
+
+/* ---- setting up --------------------------------------------------------------------------- */
+
+static int cmp_fact(const void *a, const void *b, void *shared)
+{
+    const knee_ruleset *rs = ((const pop_shared *)shared)->rs;
+    return strcmp(knee_ruleset_fact_id(rs, *(const size_t *)a),
+                  knee_ruleset_fact_id(rs, *(const size_t *)b));
+}
+
+static int cmp_option(const void *a, const void *b, void *shared)
+{
+    const knee_ruleset *rs = ((const pop_shared *)shared)->rs;
+    return strcmp(knee_ruleset_option_id(rs, *(const size_t *)a),
+                  knee_ruleset_option_id(rs, *(const size_t *)b));
+}
+
+static int sort_ids(pop_shared *sh)
+{
+    size_t k;
+    sh->n_facts = knee_ruleset_fact_count(sh->rs);
+    sh->n_options = knee_ruleset_option_count(sh->rs);
+    sh->facts_by_id = malloc((sh->n_facts + 1) * sizeof *sh->facts_by_id);
+    sh->options_by_id = malloc((sh->n_options + 1) * sizeof *sh->options_by_id);
+    if (!sh->facts_by_id || !sh->options_by_id)
+        return -1;
+    for (k = 0; k < sh->n_facts; k++)
+        sh->facts_by_id[k] = k;
+    for (k = 0; k < sh->n_options; k++)
+        sh->options_by_id[k] = k;
+    qsort_r(sh->facts_by_id, sh->n_facts, sizeof *sh->facts_by_id, cmp_fact, sh);
+    qsort_r(sh->options_by_id, sh->n_options, sizeof *sh->options_by_id, cmp_option, sh);
+    return 0;
+}
+
+/* "name.csv" -> CLI_POP_CSV; .jsonl and .ndjson -> CLI_POP_JSONL; else 0. */
+static int format_of(const char *name)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    if (!dot)
+        return 0;
+    if (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".ndjson") == 0)
+        return CLI_POP_JSONL;
+    if (strcmp(dot, ".csv") == 0)
+        return CLI_POP_CSV;
+    return 0;
+}
+
+/* Read the CSV header: every column must be a fact, the id column or (with
+ * --ignore-unknown-columns) is skipped. CLI_EXIT_OK, or CLI_EXIT_FAIL after a message. */
+static int read_header(pipeline *pl)
+{
+    pop_shared *sh = &pl->sh;
+    const char *id_name = sh->pop->id_column ? sh->pop->id_column : "id";
+    size_t k, j, unknown = 0;
+    int rc = cli_csv_next(pl->csv, &pl->rec);
+
+    if (rc == 0) {
+        fprintf(stderr, "knee: %s: the input is empty (a CSV file needs a header row of fact ids)\n",
+                sh->input_name);
+        return CLI_EXIT_FAIL;
+    }
+    if (rc < 0)
+        return cli_fail(sh->input_name, rc == -2 ? KNEE_ENOMEM : KNEE_EIO, NULL);
+    if (pl->rec.error_code) {
+        fprintf(stderr, "%s:%lu:%zu: %s: %s (in the header row)\n", sh->input_name,
+                pl->rec.error_line, pl->rec.error_column, pl->rec.error_code, pl->rec.error_message);
+        return CLI_EXIT_FAIL;
+    }
+    sh->n_columns = pl->rec.n_fields;
+    sh->columns = calloc(sh->n_columns, sizeof *sh->columns);
+    sh->column_fact = calloc(sh->n_columns, sizeof *sh->column_fact);
+    if (!sh->columns || !sh->column_fact)
+        return cli_fail("header", KNEE_ENOMEM, NULL);
+    sh->id_column = -1;
+    for (k = 0; k < sh->n_columns; k++) {
+        const char *name = pl->rec.text + pl->rec.fields[k].offset;
+        long fact;
+        if (!(sh->columns[k] = strdup(name)))
+            return cli_fail("header", KNEE_ENOMEM, NULL);
+        for (j = 0; j < k; j++) {
+            if (strcmp(sh->columns[j], name) == 0) {
+                fprintf(stderr, "%s:%lu:%zu: csv-header: column %zu '%s' repeats column %zu\n",
+                        sh->input_name, pl->rec.fields[k].line, k + 1, k + 1, name, j + 1);
+                return CLI_EXIT_FAIL;
+            }
+        }
+        if (strcmp(name, id_name) == 0) {
+            sh->id_column = (long)k;
+        } else if ((fact = pop_find_fact(sh, name)) >= 0) {
+            sh->column_fact[k] = knee_ruleset_fact_id(sh->rs, (size_t)fact);
+        } else if (!sh->pop->ignore_unknown) {
+            fprintf(stderr, "%s:%lu:%zu: unknown-column: column %zu '%s' is not a fact of %s\n",
+                    sh->input_name, pl->rec.fields[k].line, k + 1, k + 1, name,
+                    knee_ruleset_name(sh->rs));
+            unknown++;
+        }
+    }
+    if (unknown) {
+        fprintf(stderr, "knee: %s: %zu column%s not %s of the rules (--ignore-unknown-columns "
+                "skips unknown columns; --id-column names the id column)\n", sh->input_name,
+                unknown, unknown == 1 ? " is" : "s are", unknown == 1 ? "a fact" : "facts");
+        return CLI_EXIT_FAIL;
+    }
+    if (sh->pop->id_column && sh->id_column < 0) {
+        fprintf(stderr, "knee: %s: no column '%s' (--id-column)\n", sh->input_name, id_name);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int make_workers(pipeline *pl, cli_session *s, size_t n)
+{
+    size_t k, n_options = knee_ruleset_option_count(pl->sh.rs);
+    int status;
+
+    if (!(pl->workers = calloc(n, sizeof *pl->workers)))
+        return cli_fail("threads", KNEE_ENOMEM, NULL);
+    pl->n_workers = n;
+    for (k = 0; k < n; k++) {
+        pop_worker *w = &pl->workers[k];
+        w->sh = &pl->sh;
+        w->pipeline = pl;
+        if ((status = knee_patient_new(&w->p, pl->sh.rs)) != KNEE_OK)
+            return cli_fail("patient", status, NULL);
+        if ((status = knee_result_new(&w->r)) != KNEE_OK)
+            return cli_fail("result", status, NULL);
+        if (cli_session_apply_weights(s, w->p) != CLI_EXIT_OK)
+            return CLI_EXIT_FAIL;
+        if (!(w->opts = cli_session_make_options(s)))
+            return CLI_EXIT_FAIL;
+        for (w->option_slots = 16; w->option_slots < 4 * n_options; w->option_slots *= 2)
+            ;
+        w->option_ptr = calloc(w->option_slots, sizeof *w->option_ptr);
+        w->option_index = calloc(w->option_slots, sizeof *w->option_index);
+        w->rank = calloc(n_options + 1, sizeof *w->rank);
+        w->score = calloc(n_options + 1, sizeof *w->score);
+        w->touched = calloc(pl->sh.n_facts + 1, sizeof *w->touched);
+        if (!w->rank || !w->score || !w->touched || !w->option_ptr || !w->option_index)
+            return cli_fail("threads", KNEE_ENOMEM, NULL);
+    }
+    return CLI_EXIT_OK;
+}
+
+static void release(pipeline *pl)
+{
+    size_t k;
+    for (k = 0; k < pl->n_workers; k++) {
+        pop_worker *w = &pl->workers[k];
+        knee_patient_free(w->p);
+        knee_result_free(w->r);
+        knee_compare_options_free(w->opts);
+        free(w->option_ptr);
+        free(w->option_index);
+        free(w->rank);
+        free(w->score);
+        free(w->touched);
+    }
+    free(pl->workers);
+    for (k = 0; k < pl->n_slots; k++) {
+        free(pl->slots[k].fields);
+        free(pl->slots[k].text);
+        pop_buf_free(&pl->slots[k].out);
+        pop_buf_free(&pl->slots[k].err);
+    }
+    free(pl->slots);
+    for (k = 0; k < pl->sh.n_columns && pl->sh.columns; k++)
+        free(pl->sh.columns[k]);
+    free(pl->sh.columns);
+    free(pl->sh.column_fact);
+    free(pl->sh.facts_by_id);
+    free(pl->sh.options_by_id);
+    cli_csv_record_release(&pl->rec);
+    cli_csv_free(pl->csv);
+    if (pl->in && pl->in != stdin)
+        fclose(pl->in);
+}
+
+static void print_summary(const pipeline *pl, double seconds)
+{
+    char rows[64], ok[64], failed[64], rate[64], secs[64];
+    cli_format_number(rows, sizeof rows, (double)pl->rows_out, 0, 1);
+    cli_format_number(ok, sizeof ok, (double)(pl->rows_out - pl->rows_failed), 0, 1);
+    cli_format_number(failed, sizeof failed, (double)pl->rows_failed, 0, 1);
+    cli_format_number(rate, sizeof rate, seconds > 0 ? (double)pl->rows_out / seconds : 0, 0, 1);
+    cli_format_number(secs, sizeof secs, seconds, 2, 0);
+    fprintf(stderr, "knee: %s: %s row%s: %s scored, %s failed, in %s s (%s patients/s)\n",
+            pl->sh.input_name, rows, pl->rows_out == 1 ? "" : "s", ok, failed, secs, rate);
+}
+
+int cli_population_run(cli_session *s, const cli_population *pop)
+{
+    pipeline pl;
+    pthread_t reader, *threads = NULL;
+    size_t n_threads, k, started = 0;
+    int reader_started = 0, progress, rc = CLI_EXIT_FAIL, out_failed = 0;
+    double start = 0;
+    struct stat st;
+
+    memset(&pl, 0, sizeof pl);
+    pl.sh.pop = pop;
+    pl.sh.input_name = strcmp(pop->input, "-") == 0 ? "<stdin>" : pop->input;
+    pl.sh.id_key = pop->id_column ? pop->id_column : "id";
+    pl.sh.input_format = pop->input_format ? pop->input_format
+                         : format_of(pop->input) ? format_of(pop->input) : CLI_POP_CSV;
+    pl.sh.output_format = pop->output_format ? pop->output_format
+                          : format_of(pop->output) ? format_of(pop->output) : CLI_POP_CSV;
+    if (pop->full && pl.sh.output_format != CLI_POP_JSONL)
+        return cli_usage_error("--full goes with JSON lines output (--format jsonl)");
+    n_threads = pop->threads > 0 ? (size_t)pop->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+    if (n_threads < 1)
+        n_threads = 1;
+    if (n_threads > MAX_THREADS)
+        n_threads = MAX_THREADS;
+
+    if (!(s->rs = cli_load_rules(s->rules)))
+        return CLI_EXIT_FAIL;
+    pl.sh.rs = s->rs;
+    pthread_mutex_init(&pl.lock, NULL);
+    pthread_cond_init(&pl.slot_free, NULL);
+    pthread_cond_init(&pl.slot_ready, NULL);
+    pthread_cond_init(&pl.slot_done, NULL);
+
+    if (strcmp(pop->input, "-") == 0) {
+        pl.in = stdin;
+    } else if (!(pl.in = fopen(pop->input, "rb"))) {
+        fprintf(stderr, "knee: %s: %s\n", pop->input, strerror(errno));
+        goto out;
+    }
+    if (fstat(fileno(pl.in), &st) == 0 && S_ISREG(st.st_mode))
+        pl.input_size = (unsigned long long)st.st_size;
+    if (sort_ids(&pl.sh) != 0 || !(pl.csv = cli_csv_new(pl.in))) {
+        cli_fail("input", KNEE_ENOMEM, NULL);
+        goto out;
+    }
+    if (pl.sh.input_format == CLI_POP_CSV && read_header(&pl) != CLI_EXIT_OK)
+        goto out;
+    if (make_workers(&pl, s, n_threads) != CLI_EXIT_OK)
+        goto out;
+    pl.n_slots = 2 * n_threads + 2;
+    if (!(pl.slots = calloc(pl.n_slots, sizeof *pl.slots)) ||
+        !(threads = calloc(n_threads, sizeof *threads))) {
+        cli_fail("threads", KNEE_ENOMEM, NULL);
+        goto out;
+    }
+    if (!pop->output) {
+        pl.out = stdout;
+    } else if (!(pl.out = fopen(pop->output, "wb"))) {
+        fprintf(stderr, "knee: %s: %s\n", pop->output, strerror(errno));
+        goto out;
+    }
+    {
+        pop_buf header = {NULL, 0, 0, 0};
+        pop_write_header(&pl.sh, &header);
+        if (header.oom || (header.len && fwrite(header.data, 1, header.len, pl.out) != header.len))
+            out_failed = 1;
+        pop_buf_free(&header);
+    }
+
+    start = now_seconds();   /* the figures are for scoring, not for loading the rules */
+    if (pthread_create(&reader, NULL, reader_main, &pl) != 0) {
+        fputs("knee: cannot start a thread\n", stderr);
+        goto out;
+    }
+    reader_started = 1;
+    for (k = 0; k < n_threads; k++) {
+        if (pthread_create(&threads[k], NULL, worker_main, &pl.workers[k]) != 0)
+            break;
+        started++;
+    }
+    if (started == 0) {
+        fputs("knee: cannot start a thread\n", stderr);
+        pthread_mutex_lock(&pl.lock);
+        pl.stop = 1;
+        pthread_cond_broadcast(&pl.slot_free);
+        pthread_mutex_unlock(&pl.lock);
+        goto out;
+    }
+    progress = !pop->quiet && isatty(fileno(stderr));
+    if (!out_failed && write_all(&pl, progress, start) != 0)
+        out_failed = 1;
+    pthread_mutex_lock(&pl.lock);   /* stop the others, if they are not done already */
+    pl.stop = 1;
+    pthread_cond_broadcast(&pl.slot_free);
+    pthread_cond_broadcast(&pl.slot_ready);
+    pthread_mutex_unlock(&pl.lock);
+    pthread_join(reader, NULL);
+    reader_started = 0;
+    for (k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    started = 0;
+    if (progress)
+        clear_progress();
+    if (fflush(pl.out) != 0 || ferror(pl.out))
+        out_failed = 1;
+
+    rc = CLI_EXIT_OK;
+    if (out_failed) {
+        fprintf(stderr, "knee: error writing %s\n", pop->output ? pop->output : "standard output");
+        rc = CLI_EXIT_FAIL;
+    } else if (pl.stopped_line) {
+        fprintf(stderr, "knee: %s: stopped at the bad row on line %lu (--strict)\n", pl.sh.input_name,
+                pl.stopped_line);
+    } else if (pl.read_failure) {
+        fprintf(stderr, "knee: %s: %s after line %lu\n", pl.sh.input_name,
+                pl.read_failure == -2 ? "out of memory" : "read error", pl.rec.line);
+        rc = CLI_EXIT_FAIL;
+    }
+    if (pl.rows_failed)
+        rc = CLI_EXIT_FAIL;
+    if (!pop->quiet)
+        print_summary(&pl, now_seconds() - start);
+out:
+    if (reader_started) {   /* a failed start: nothing was read */
+        pthread_mutex_lock(&pl.lock);
+        pl.stop = 1;
+        pthread_cond_broadcast(&pl.slot_free);
+        pthread_cond_broadcast(&pl.slot_ready);
+        pthread_mutex_unlock(&pl.lock);
+        pthread_join(reader, NULL);
+    }
+    for (k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    free(threads);
+    if (pl.out && pl.out != stdout && fclose(pl.out) != 0 && rc == CLI_EXIT_OK) {
+        fprintf(stderr, "knee: error writing %s\n", pop->output);
+        rc = CLI_EXIT_FAIL;
+    }
+    release(&pl);
+    pthread_cond_destroy(&pl.slot_free);
+    pthread_cond_destroy(&pl.slot_ready);
+    pthread_cond_destroy(&pl.slot_done);
+    pthread_mutex_destroy(&pl.lock);
+    return rc;
+}

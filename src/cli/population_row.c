@@ -1,0 +1,574 @@
+/* population_row.c - `knee compare --patients`: score the rows of one chunk and write their
+ * output rows (CSV or JSON lines) and their problems, in a worker thread. */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "population.h"
+
+/* ---- growable text ------------------------------------------------------------------------ */
+
+void pop_buf_add(pop_buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *d;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        if (!(d = realloc(b->data, cap))) {
+            b->oom = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void pop_buf_str(pop_buf *b, const char *s)
+{
+    pop_buf_add(b, s, strlen(s));
+}
+
+void pop_buf_printf(pop_buf *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        pop_buf_add(b, small, (size_t)n);
+    } else {
+        char *big = malloc((size_t)n + 1);
+        if (!big) {
+            b->oom = 1;
+            return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        pop_buf_add(b, big, (size_t)n);
+        free(big);
+    }
+}
+
+void pop_buf_free(pop_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* A whole number without printf (millions of cells: printf's cost shows). */
+static void add_uint(pop_buf *b, unsigned long long v)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    do {
+        digits[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    pop_buf_add(b, digits + k, sizeof digits - k);
+}
+
+/* ---- quoting ------------------------------------------------------------------------------ */
+
+/* A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+static void add_csv(pop_buf *b, const char *s, size_t n)
+{
+    size_t i;
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+        pop_buf_add(b, s, n);
+        return;
+    }
+    pop_buf_add(b, "\"", 1);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"')
+            pop_buf_add(b, "\"", 1);
+        pop_buf_add(b, s + i, 1);
+    }
+    pop_buf_add(b, "\"", 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
+static size_t utf8_length(const unsigned char *s, size_t n)
+{
+    size_t len, k;
+    unsigned cp;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        len = 2, cp = s[0] & 0x1F;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        len = 3, cp = s[0] & 0x0F;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        len = 4, cp = s[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD so that every line stays valid JSON. */
+static void add_json(pop_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    pop_buf_add(b, "\"", 1);
+    while (i < n) {
+        size_t len;
+        if (u[i] == '"' || u[i] == '\\') {
+            pop_buf_add(b, "\\", 1);
+            pop_buf_add(b, s + i, 1);
+            i++;
+        } else if (u[i] < 0x20) {
+            pop_buf_printf(b, "\\u%04x", u[i]);
+            i++;
+        } else if ((len = utf8_length(u + i, n - i)) == 0) {
+            pop_buf_str(b, "\\ufffd");
+            i++;
+        } else {
+            pop_buf_add(b, s + i, len);
+            i += len;
+        }
+    }
+    pop_buf_add(b, "\"", 1);
+}
+
+/* Message text for one line of stderr: line breaks and tabs become spaces. */
+static void add_message(pop_buf *b, const char *s)
+{
+    for (; *s; s++)
+        pop_buf_add(b, (*s == '\n' || *s == '\r' || *s == '\t') ? " " : s, 1);
+}
+
+/* ---- lookups ------------------------------------------------------------------------------ */
+
+long pop_find_fact(const pop_shared *sh, const char *id)
+{
+    size_t lo = 0, hi = sh->n_facts;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(id, knee_ruleset_fact_id(sh->rs, sh->facts_by_id[mid]));
+        if (c == 0)
+            return (long)sh->facts_by_id[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+static long find_option_by_name(const pop_shared *sh, const char *id)
+{
+    size_t lo = 0, hi = sh->n_options;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(id, knee_ruleset_option_id(sh->rs, sh->options_by_id[mid]));
+        if (c == 0)
+            return (long)sh->options_by_id[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+/* The ruleset index of a result's option id. The result borrows its ids from the ruleset, so
+ * the pointers stay the same for the whole run: a small pointer-keyed table remembers them and
+ * spares a search by name per option per row. */
+static long find_option(pop_worker *w, const char *id)
+{
+    size_t mask = w->option_slots - 1, h = ((size_t)(uintptr_t)id >> 3) & mask;
+    long o;
+    while (w->option_ptr[h]) {
+        if (w->option_ptr[h] == id)
+            return w->option_index[h];
+        h = (h + 1) & mask;
+    }
+    o = find_option_by_name(w->sh, id);
+    if (o >= 0 && w->option_used * 2 < w->option_slots) {
+        w->option_ptr[h] = id;
+        w->option_index[h] = o;
+        w->option_used++;
+    }
+    return o;
+}
+
+/* ---- the header --------------------------------------------------------------------------- */
+
+void pop_write_header(const pop_shared *sh, pop_buf *out)
+{
+    size_t k, n = knee_ruleset_option_count(sh->rs);
+    if (sh->output_format != CLI_POP_CSV)
+        return;
+    pop_buf_str(out, "row,line,id,status,error,top");
+    for (k = 0; k < n; k++) {
+        const char *id = knee_ruleset_option_id(sh->rs, k);
+        char name[512];
+        snprintf(name, sizeof name, "%s_rank", id);
+        pop_buf_add(out, ",", 1);
+        add_csv(out, name, strlen(name));
+        snprintf(name, sizeof name, "%s_score", id);
+        pop_buf_add(out, ",", 1);
+        add_csv(out, name, strlen(name));
+    }
+    pop_buf_add(out, "\n", 1);
+}
+
+/* ---- one row ------------------------------------------------------------------------------ */
+
+/* What a row has found so far. */
+typedef struct row_state {
+    const char *id;             /* the id cell's text, or NULL */
+    size_t id_len;
+    int n_problems;
+    const char *code;           /* the first problem */
+    unsigned long line;
+    size_t column;
+    char message[600];
+} row_state;
+
+/* Report a problem of the row: a "FILE:LINE:COLUMN: code: message" line for stderr, and the
+ * first one kept for the output row. where is "column 3 'age'" or similar, or NULL. */
+static void problem(pop_worker *w, pop_chunk *c, row_state *st, const char *code,
+                    unsigned long line, size_t column, const char *where, const char *msg)
+{
+    pop_buf_printf(&c->err, "%s:%lu:%zu: %s: ", w->sh->input_name, line, column, code);
+    if (where) {
+        add_message(&c->err, where);
+        pop_buf_str(&c->err, ": ");
+    }
+    add_message(&c->err, msg);
+    pop_buf_add(&c->err, "\n", 1);
+    if (st->n_problems++ == 0) {
+        st->code = code;
+        st->line = line;
+        st->column = column;
+        snprintf(st->message, sizeof st->message, "%s%s%s", where ? where : "", where ? ": " : "",
+                 msg);
+    }
+}
+
+/* The stable code for a status from knee_patient_set_*. */
+static const char *value_code(int status)
+{
+    switch (status) {
+    case KNEE_ERANGE: return "out-of-range";
+    case KNEE_ETYPE: return "wrong-type";
+    case KNEE_EUNKNOWN: return "unknown-fact";
+    case KNEE_ELIMIT: return "too-long";
+    case KNEE_ENOMEM: return "out-of-memory";
+    default: return "bad-value";
+    }
+}
+
+static void score_csv_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state *st)
+{
+    const pop_shared *sh = w->sh;
+    char where[300];
+    size_t k;
+
+    if (sh->id_column >= 0 && (size_t)sh->id_column < row->n_fields) {
+        const cli_csv_field *f = &c->fields[row->first_field + (size_t)sh->id_column];
+        st->id = c->text + f->offset;
+        st->id_len = f->len;
+    }
+    if (row->read_code) {
+        problem(w, c, st, row->read_code, row->read_line, row->read_column, NULL,
+                c->text + row->read_message);
+        return;
+    }
+    if (row->n_fields != sh->n_columns) {
+        char msg[128];
+        size_t col = row->n_fields > sh->n_columns ? sh->n_columns + 1 : row->n_fields + 1;
+        snprintf(msg, sizeof msg, "the row has %zu field%s, the header has %zu", row->n_fields,
+                 row->n_fields == 1 ? "" : "s", sh->n_columns);
+        problem(w, c, st, "csv-field-count", row->line, col, NULL, msg);
+        return;
+    }
+    for (k = 0; k < sh->n_columns; k++) {
+        const cli_csv_field *f = &c->fields[row->first_field + k];
+        const char *fact = sh->column_fact[k];
+        int status;
+        if (!fact)
+            continue;
+        /* An empty cell is an unknown fact; every row sets or unsets every fact column, so
+         * nothing carries over from the worker's previous row. */
+        status = f->len ? knee_patient_set_text(w->p, fact, c->text + f->offset)
+                        : knee_patient_unset(w->p, fact);
+        if (status != KNEE_OK) {
+            snprintf(where, sizeof where, "column %zu '%.200s'", k + 1, sh->columns[k]);
+            problem(w, c, st, value_code(status), f->line, k + 1, where, knee_patient_errmsg(w->p));
+        }
+    }
+}
+
+/* Make the facts the worker's previous JSON row set unknown again. */
+static void forget_touched(pop_worker *w)
+{
+    size_t k;
+    for (k = 0; k < w->n_touched; k++)
+        knee_patient_unset(w->p, knee_ruleset_fact_id(w->sh->rs, w->touched[k]));
+    w->n_touched = 0;
+}
+
+static int set_json_value(knee_patient *p, const char *fact, json_t *v)
+{
+    size_t k;
+    int status;
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+        return knee_patient_unset(p, fact);
+    case JSON_STRING:
+        return knee_patient_set_text(p, fact, json_string_value(v));
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return knee_patient_set_bool(p, fact, json_is_true(v));
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return knee_patient_set_number(p, fact, json_number_value(v));
+    case JSON_ARRAY:   /* the members of a set fact */
+        if ((status = knee_patient_set_text(p, fact, "")) != KNEE_OK)
+            return status;
+        for (k = 0; k < json_array_size(v); k++) {
+            json_t *m = json_array_get(v, k);
+            if (!json_is_string(m))
+                return KNEE_ETYPE;
+            if ((status = knee_patient_add_to_set(p, fact, json_string_value(m))) != KNEE_OK)
+                return status;
+        }
+        return KNEE_OK;
+    default:
+        return KNEE_ETYPE;
+    }
+}
+
+static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state *st,
+                           pop_buf *id_text)
+{
+    const pop_shared *sh = w->sh;
+    const cli_csv_field *f = &c->fields[row->first_field];
+    json_error_t jerr;
+    json_t *obj, *v;
+    const char *key;
+    char where[300];
+
+    forget_touched(w);
+    if (row->read_code) {
+        problem(w, c, st, row->read_code, row->read_line, row->read_column, NULL,
+                c->text + row->read_message);
+        return;
+    }
+    obj = json_loadb(c->text + f->offset, f->len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!obj) {
+        problem(w, c, st, "json-syntax", row->line, jerr.column > 0 ? (size_t)jerr.column : 0,
+                NULL, jerr.text);
+        return;
+    }
+    if (!json_is_object(obj)) {
+        problem(w, c, st, "json-type", row->line, 1, NULL, "the line is not a JSON object");
+        json_decref(obj);
+        return;
+    }
+    if ((v = json_object_get(obj, sh->id_key)) != NULL) {
+        if (json_is_string(v))
+            pop_buf_str(id_text, json_string_value(v));
+        else if (json_is_integer(v))
+            pop_buf_printf(id_text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        st->id = id_text->data ? id_text->data : "";
+        st->id_len = id_text->len;
+    }
+    json_object_foreach(obj, key, v) {
+        long fact;
+        int status;
+        if (strcmp(key, sh->id_key) == 0)
+            continue;
+        snprintf(where, sizeof where, "member '%.200s'", key);
+        if ((fact = pop_find_fact(sh, key)) < 0) {
+            if (!sh->pop->ignore_unknown)
+                problem(w, c, st, "unknown-column", row->line, 0, where,
+                        "not a fact of the rule file (--ignore-unknown-columns skips it)");
+            continue;
+        }
+        w->touched[w->n_touched++] = (size_t)fact;
+        if ((status = set_json_value(w->p, key, v)) != KNEE_OK) {
+            const char *msg = knee_patient_errmsg(w->p);
+            problem(w, c, st, value_code(status), row->line, 0, where,
+                    *msg ? msg : "the value is not a string, number, boolean, null or list of strings");
+        }
+    }
+    json_decref(obj);
+}
+
+/* ---- output rows -------------------------------------------------------------------------- */
+
+static void write_csv_row(pop_worker *w, pop_chunk *c, const pop_row *row, const row_state *st)
+{
+    const pop_shared *sh = w->sh;
+    size_t k, n = knee_ruleset_option_count(sh->rs);
+    char num[64];
+
+    add_uint(&c->out, row->number);
+    pop_buf_add(&c->out, ",", 1);
+    add_uint(&c->out, row->line);
+    pop_buf_add(&c->out, ",", 1);
+    if (st->id)
+        add_csv(&c->out, st->id, st->id_len);
+    if (st->n_problems) {
+        char msg[700];
+        if (st->n_problems > 1)
+            snprintf(msg, sizeof msg, "%s: %s (and %d more)", st->code, st->message, st->n_problems - 1);
+        else
+            snprintf(msg, sizeof msg, "%s: %s", st->code, st->message);
+        pop_buf_str(&c->out, ",error,");
+        add_csv(&c->out, msg, strlen(msg));
+        pop_buf_add(&c->out, ",", 1);   /* no top option */
+        for (k = 0; k < n; k++)
+            pop_buf_add(&c->out, ",,", 2);
+        pop_buf_add(&c->out, "\n", 1);
+        return;
+    }
+    pop_buf_str(&c->out, ",ok,,");
+    for (k = 0; k < n; k++) {
+        w->rank[k] = 0;
+        w->score[k] = 0;
+    }
+    for (k = 0; k < knee_result_option_count(w->r); k++) {
+        long o = find_option(w, knee_result_option_id(w->r, k));
+        if (o < 0)
+            continue;
+        w->rank[o] = knee_result_option_rank(w->r, k);
+        w->score[o] = knee_result_option_score(w->r, k);
+        if (k == 0 && w->rank[o] == 1)
+            add_csv(&c->out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
+    }
+    for (k = 0; k < n; k++) {
+        /* An excluded option has no rank and no score (null in the JSON result too). */
+        if (w->rank[k] > 0) {
+            pop_buf_add(&c->out, ",", 1);
+            add_uint(&c->out, (unsigned long long)w->rank[k]);
+            pop_buf_add(&c->out, ",", 1);
+            pop_buf_str(&c->out, cli_format_decimal(num, sizeof num, w->score[k], 6));
+        } else
+            pop_buf_add(&c->out, ",,", 2);
+    }
+    pop_buf_add(&c->out, "\n", 1);
+}
+
+static void write_json_row(pop_worker *w, pop_chunk *c, const pop_row *row, const row_state *st)
+{
+    size_t k, n;
+    char num[64];
+
+    pop_buf_str(&c->out, "{\"row\":");
+    add_uint(&c->out, row->number);
+    pop_buf_str(&c->out, ",\"line\":");
+    add_uint(&c->out, row->line);
+    pop_buf_str(&c->out, ",\"id\":");
+    if (st->id)
+        add_json(&c->out, st->id, st->id_len);
+    else
+        pop_buf_str(&c->out, "null");
+    if (st->n_problems) {
+        pop_buf_str(&c->out, ",\"status\":\"error\",\"error\":{\"code\":");
+        add_json(&c->out, st->code, strlen(st->code));
+        pop_buf_printf(&c->out, ",\"line\":%lu,\"column\":%zu,\"message\":", st->line, st->column);
+        add_json(&c->out, st->message, strlen(st->message));
+        pop_buf_printf(&c->out, ",\"problems\":%d}}\n", st->n_problems);
+        return;
+    }
+    pop_buf_str(&c->out, ",\"status\":\"ok\"");
+    if (w->sh->pop->full) {
+        char *json = NULL;
+        size_t len = 0, i;
+        int status = knee_result_to_json(w->r, &json, &len);
+        if (status != KNEE_OK) {
+            c->out.oom = 1;
+            return;
+        }
+        pop_buf_str(&c->out, ",\"result\":");
+        /* One line: the library's JSON breaks lines only between tokens (a line break inside
+         * a string is written as \n), so dropping them keeps the same JSON. */
+        for (i = 0; i < len; i++)
+            if (json[i] != '\n')
+                pop_buf_add(&c->out, json + i, 1);
+        knee_free(json);
+        pop_buf_str(&c->out, "}\n");
+        return;
+    }
+    n = knee_result_option_count(w->r);
+    pop_buf_str(&c->out, ",\"top\":");
+    if (n && knee_result_option_rank(w->r, 0) == 1)
+        add_json(&c->out, knee_result_option_id(w->r, 0), strlen(knee_result_option_id(w->r, 0)));
+    else
+        pop_buf_str(&c->out, "null");
+    pop_buf_str(&c->out, ",\"options\":[");
+    for (k = 0; k < n; k++) {
+        int rank = knee_result_option_rank(w->r, k);
+        pop_buf_str(&c->out, k ? ",{\"id\":" : "{\"id\":");
+        add_json(&c->out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
+        if (rank > 0) {
+            pop_buf_str(&c->out, ",\"rank\":");
+            add_uint(&c->out, (unsigned long long)rank);
+            pop_buf_str(&c->out, ",\"score\":");
+            pop_buf_str(&c->out, cli_format_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
+            pop_buf_str(&c->out, ",\"excluded\":false}");
+        } else   /* as in the JSON result: an excluded option has no rank and no score */
+            pop_buf_str(&c->out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
+    }
+    pop_buf_str(&c->out, "]}\n");
+}
+
+void pop_score_chunk(pop_worker *w, pop_chunk *c)
+{
+    pop_buf id_text = {NULL, 0, 0, 0};
+    size_t i;
+
+    c->out.len = 0;
+    c->err.len = 0;
+    for (i = 0; i < c->n_rows; i++) {
+        pop_row *row = &c->rows[i];
+        row_state st;
+        memset(&st, 0, sizeof st);
+        id_text.len = 0;
+        if (w->sh->input_format == CLI_POP_JSONL)
+            score_json_row(w, c, row, &st, &id_text);
+        else
+            score_csv_row(w, c, row, &st);
+        if (!st.n_problems) {
+            int status = knee_compare_ex(w->sh->rs, w->p, w->opts, w->r);
+            if (status != KNEE_OK)
+                problem(w, c, &st, "compare", row->line, 0, NULL, knee_result_errmsg(w->r));
+        }
+        if (w->sh->output_format == CLI_POP_JSONL)
+            write_json_row(w, c, row, &st);
+        else
+            write_csv_row(w, c, row, &st);
+        row->failed = st.n_problems > 0;
+        row->out_end = c->out.len;
+        row->err_end = c->err.len;
+    }
+    pop_buf_free(&id_text);
+}
