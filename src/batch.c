@@ -602,6 +602,8 @@ int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,
     if ((rc = begin(rs, b, first, count, &scratch, &own, &p)) != KNEE_OK)
         return rc;
     knee__sb_init(&sb);
+    if (!(sb.nums = knee__calloc(1, sizeof *sb.nums)))   /* shared by every row: few misses */
+        sb.failed = 1;
     for (k = 0; k < count && !sb.failed; k++) {
         size_t i = first + k;
         offsets[k] = sb.len;
@@ -621,6 +623,7 @@ int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,
     }
     offsets[count] = sb.len;
     knee_result_free(own);
+    knee__dealloc(sb.nums);
     if (knee__sb_finish(&sb, out, len) != KNEE_OK)
         return KNEE_ENOMEM;
     return ret;

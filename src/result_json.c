@@ -1,7 +1,9 @@
 /* result_json.c - the result in the JSON contract of docs/result-contract.md. Keys are kept
  * across versions (EHR plugins read them); numbers are written locale-independently. */
 #include <math.h>
+#include <string.h>
 
+#include "alloc.h"
 #include "result.h"
 #include "strbuf.h"
 
@@ -210,7 +212,9 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
     if (o->excluded) {
         knee__sb_str(b, ",\"rank\":null,\"score\":null,\"excluded\":true");
     } else {
-        knee__sb_printf(b, ",\"rank\":%d,\"score\":", o->rank);
+        knee__sb_str(b, ",\"rank\":");
+        knee__sb_num(b, o->rank);   /* a whole number: the same text as %d, without printf */
+        knee__sb_str(b, ",\"score\":");
         knee__sb_num(b, o->score);
         knee__sb_str(b, ",\"excluded\":false,\"weighted_sum\":");
         knee__sb_num(b, o->ws_score);
@@ -296,6 +300,10 @@ int knee_result_to_json(const knee_result *r, char **out, size_t *len)
     if (!r || !r->rs)
         return KNEE_EINVAL;
     knee__sb_init(&b);
+    b.nums = knee__malloc(sizeof *b.nums);   /* optional: without it numbers are formatted each time */
+    if (b.nums)
+        memset(b.nums, 0, sizeof *b.nums);
     knee__result_json(&b, r);
+    knee__dealloc(b.nums);
     return knee__sb_finish(&b, out, len);
 }
