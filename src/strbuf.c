@@ -61,7 +61,7 @@ void knee__sb_num(knee__strbuf *b, double v)
     memcpy(&bits, &v, sizeof bits);
     {
         unsigned long long h = bits * 0x9E3779B97F4A7C15ull;
-        size_t k = (size_t)(h >> 56) % KNEE__NUMCACHE_SIZE;
+        size_t k = (size_t)(h >> 54) % KNEE__NUMCACHE_SIZE;
         if (b->nums->slot[k].bits == bits && bits) {
             knee__sb_add(b, b->nums->slot[k].text, b->nums->slot[k].len);
             return;

@@ -9,7 +9,7 @@
 /* Numbers already formatted, by their bits: a result's JSON writes the same few fractions (weights,
  * utilities, their products) many times, and shortest round-trip text costs a printf and a strtod
  * per try. Direct-mapped; a collision just formats again. */
-#define KNEE__NUMCACHE_SIZE 256
+#define KNEE__NUMCACHE_SIZE 1024
 typedef struct knee__numcache {
     struct {
         unsigned long long bits;   /* 0: empty (0.0 is never cached: it is written directly) */

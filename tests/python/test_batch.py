@@ -110,10 +110,18 @@ class BatchTest(unittest.TestCase):
         one = [[(o.id, o.rank, o.score) for o in self.rules.compare(f).options]
                for f in self.patients[:30]]
         for size in (1, 7, 29, 30, 31, 4096):
-            light = list(self.rules.compare_many(self.patients[:30], full=False, chunk_size=size))
-            self.assertEqual(light, one, size)
-            full = list(self.rules.compare_many(self.patients[:30], chunk_size=size))
-            self.assertEqual([[(o.id, o.rank, o.score) for o in r.options] for r in full], one)
+            for threads in (1, 2, 3):
+                light = list(self.rules.compare_many(self.patients[:30], full=False,
+                                                     chunk_size=size, threads=threads))
+                self.assertEqual(light, one, (size, threads))
+                full = list(self.rules.compare_many(self.patients[:30], chunk_size=size,
+                                                    threads=threads))
+                self.assertEqual([[(o.id, o.rank, o.score) for o in r.options] for r in full],
+                                 one)
+        with self.assertRaises(knee.KneeError):
+            list(self.rules.compare_many(self.patients, threads=0))
+        with self.assertRaises(knee.KneeError):
+            list(self.rules.compare_many(self.patients, errors="skip"))
 
     def test_every_kind_of_value(self):
         """Values of every Python form compare_many reads, mixed in one column."""

@@ -259,25 +259,25 @@ def set_weight(b: int, criterion: Any, weight: Any) -> None:
         raise PatientError(status, lib.knee_batch_errmsg(b) or lib.knee_strerror(status))
 
 
-def compare_ranks(rs: int, b: int, opts: Optional[int], scratch: int, n: int,
-                  n_options: int) -> Tuple[array, array, array]:
-    """Ranks and scores (row-major, option order) and each row's status."""
-    ranks = array("i", [0]) * (n * n_options)
-    scores = array("d", [0.0]) * (n * n_options)
-    status = array("i", [0]) * max(n, 1)
+def compare_ranks(rs: int, b: int, opts: Optional[int], scratch: int, first: int, count: int,
+                  n_options: int, out: Tuple[array, array, array]) -> None:
+    """Rows first .. first+count-1: ranks and scores (row-major, option order) and statuses,
+    written into out = (ranks, scores, status) at those rows."""
+    ranks, scores, status = out
     # The arguments are right by construction; a failed row shows in its status.
-    lib.knee_compare_batch(rs, b, opts, 0, n, scratch, ranks.buffer_info()[0],
-                           scores.buffer_info()[0], status.buffer_info()[0])
-    return ranks, scores, status
+    lib.knee_compare_batch(rs, b, opts, first, count, scratch,
+                           ranks.buffer_info()[0] + 4 * n_options * first,
+                           scores.buffer_info()[0] + 8 * n_options * first,
+                           status.buffer_info()[0] + 4 * first)
 
 
-def compare_json(rs: int, b: int, opts: Optional[int], scratch: int,
-                 n: int) -> Tuple[List[str], array]:
-    """Each row's result JSON ("" for a failed row) and each row's status."""
+def compare_json(rs: int, b: int, opts: Optional[int], scratch: int, first: int,
+                 count: int) -> Tuple[List[str], List[int]]:
+    """Rows first .. first+count-1: each row's result JSON ("" for a failed row) and status."""
     out, length = ctypes.c_void_p(), ctypes.c_size_t()
-    offsets = (ctypes.c_size_t * (n + 1))()
-    status = array("i", [0]) * max(n, 1)
-    rc = lib.knee_compare_batch_json(rs, b, opts, 0, n, scratch, ctypes.byref(out),
+    offsets = (ctypes.c_size_t * (count + 1))()
+    status = array("i", [0]) * max(count, 1)
+    rc = lib.knee_compare_batch_json(rs, b, opts, first, count, scratch, ctypes.byref(out),
                                      ctypes.byref(length), offsets, status.buffer_info()[0])
     if not out.value:
         raise KneeError(rc, lib.knee_strerror(rc))
@@ -285,8 +285,5 @@ def compare_json(rs: int, b: int, opts: Optional[int], scratch: int,
         data = ctypes.string_at(out.value, length.value)
     finally:
         lib.knee_free(out)
-    cuts = offsets[:]
-    if data.isascii():          # one decode for the chunk, then str slices
-        text = data.decode("ascii")
-        return [text[cuts[k]:cuts[k + 1]] for k in range(n)], status
-    return [data[cuts[k]:cuts[k + 1]].decode("utf-8") for k in range(n)], status
+    cuts, view = offsets[:], memoryview(data)
+    return [str(view[cuts[k]:cuts[k + 1]], "utf-8") for k in range(count)], status.tolist()
