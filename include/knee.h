@@ -584,6 +584,103 @@ KNEE_API int knee_report_options_set_date(knee_report_options *o, const char *da
 KNEE_API int knee_result_to_html(const knee_result *r, const knee_patient *p,
                                  const knee_report_options *o, char **out, size_t *len);
 
+
+/* ---- batches: many patients as columns (docs/scaling.md) ------------------------------------ */
+
+/* The facts of n patients ("rows") as columns, for one ruleset, compared with
+ * knee_compare_batch() or knee_compare_batch_json(). Columns are checked when they are set,
+ * exactly as the patient setters check a value, and each fact's values are stored ready to use,
+ * so a comparison does no lookup, parsing or allocation per patient. A fact without a column
+ * is unknown in every row. One set of weights serves the whole batch (knee_batch_set_weight);
+ * per-row weights are not supported (make one batch per weight set).
+ * Ownership: caller frees with knee_batch_free(); the ruleset must outlive the batch. Thread
+ * use: setting columns and weights is for one thread at a time; while no column or weight is
+ * being set, any number of threads may compare rows of the batch at once (it is only read). */
+typedef struct knee_batch knee_batch;
+
+KNEE_API int knee_batch_new(knee_batch **out, const knee_ruleset *rs, size_t n);
+KNEE_API void knee_batch_free(knee_batch *b);
+/* The number of rows n. */
+KNEE_API size_t knee_batch_row_count(const knee_batch *b);
+
+/* What a column setter does with a bad cell (a value the patient setter would refuse):
+ * KNEE_BATCH_FAIL_COLUMN returns that cell's status and leaves the batch unchanged;
+ * KNEE_BATCH_MARK_ROW leaves the cell unknown, marks its row failed with that status (a row
+ * keeps its first failure; knee_batch_row_status) and sets the rest of the column, returning
+ * KNEE_OK. Either way knee_batch_error_row() and knee_batch_errmsg() name the first bad cell of
+ * the call: its row and its fact, with the patient setter's reason. A failed row is not
+ * compared. */
+#define KNEE_BATCH_FAIL_COLUMN 0
+#define KNEE_BATCH_MARK_ROW 1
+
+/* Column setters: `values` has one cell per row and replaces the fact's column.
+ * Numbers (number and integer facts): NaN is unknown; infinities and values out of the
+ * declared bounds (or not whole, for an integer fact) are bad cells. */
+KNEE_API int knee_batch_set_numbers(knee_batch *b, const char *fact, const double *values,
+                                    int mode);
+/* Booleans: a negative cell is unknown, 0 is false, a positive cell is true. */
+KNEE_API int knee_batch_set_bools(knee_batch *b, const char *fact, const signed char *values,
+                                  int mode);
+/* String facts: NULL is unknown; each string is copied and checked like
+ * knee_patient_set_string (length limit, UTF-8, allowed values). */
+KNEE_API int knee_batch_set_strings(knee_batch *b, const char *fact, const char *const *values,
+                                    int mode);
+/* Set facts, one list of members per row: row i has members[starts[i]] up to (not including)
+ * members[starts[i + 1]] (starts has n + 1 entries); each member is checked and copied like
+ * knee_patient_add_to_set, and a member given twice is kept once. known may be NULL (every row
+ * known, an empty range being a known empty set); known[i] == 0 makes row i unknown. */
+KNEE_API int knee_batch_set_members(knee_batch *b, const char *fact, const size_t *starts,
+                                    const char *const *members, const unsigned char *known,
+                                    int mode);
+/* Any fact, as text read by its declared type exactly as knee_patient_set_text reads it
+ * ("72", "yes", any text, comma-separated members); NULL is unknown. */
+KNEE_API int knee_batch_set_text(knee_batch *b, const char *fact, const char *const *values,
+                                 int mode);
+/* One criterion's preference weight for every row (as knee_patient_set_weight). */
+KNEE_API int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight);
+
+/* KNEE_OK, or the status of the first bad cell in row `row` (KNEE_ERANGE past the end). */
+KNEE_API int knee_batch_row_status(const knee_batch *b, size_t row);
+/* The row of the first bad cell of the last column call, or (size_t)-1 when it had none. */
+KNEE_API size_t knee_batch_error_row(const knee_batch *b);
+/* Why the last call on b failed or found a bad cell ("row 7: fact 'age': 130 is above the
+ * maximum 120"), "" when it did not. Borrowed until the next call on b. */
+KNEE_API const char *knee_batch_errmsg(const knee_batch *b);
+
+/*
+ * Compare rows first .. first+count-1 of b (o may be NULL, as for knee_compare_ex) and write,
+ * row-major, count x knee_ruleset_option_count(rs) cells in rule-file (option) order: ranks[]
+ * the 1-based rank, 0 for an excluded option; scores[] the method's score as
+ * knee_result_option_score gives it. Either may be NULL. status[] (may be NULL; count entries)
+ * receives each row's status: KNEE_OK, the row's column failure, or its comparison failure;
+ * a failed row's ranks are 0 and its scores NaN. The ranks and scores equal those of
+ * knee_compare_ex for a patient with the row's facts and the batch's weights; the analyses
+ * (SMAA, sensitivity) and dominance do not change them and are skipped here.
+ * scratch: a result to work in (its contents afterwards are unspecified); reuse one per
+ * thread and the comparison allocates nothing after the first call. NULL: a result is made
+ * and freed for the call. Returns KNEE_OK when every row was compared, else the status of the
+ * first failed row (every other row is still compared), or KNEE_EINVAL (NULL rs or b, b made
+ * for another ruleset) / KNEE_ERANGE (rows past the end) with nothing written.
+ * Thread use: any number of threads may compare disjoint (or even the same) rows of one batch
+ * at once, each with its own scratch and output arrays.
+ */
+KNEE_API int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b,
+                                const knee_compare_options *o, size_t first, size_t count,
+                                knee_result *scratch, int *ranks, double *scores, int *status);
+
+/*
+ * As knee_compare_batch, but each row's full result as the JSON of knee_result_to_json (the
+ * contract of docs/result-contract.md, with dominance and the analyses o asks for). *out
+ * receives the texts one after another (NUL-terminated); row k's text is the bytes from
+ * offsets[k] to offsets[k + 1] (offsets has count + 1 entries); a failed row's text is empty.
+ * *len (if len is not NULL) receives the total length. Ownership: caller frees *out with
+ * knee_free(). On an argument error or KNEE_ENOMEM *out is NULL.
+ */
+KNEE_API int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,
+                                     const knee_compare_options *o, size_t first, size_t count,
+                                     knee_result *scratch, char **out, size_t *len,
+                                     size_t *offsets, int *status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -69,6 +69,60 @@ static void to_c_decimal(char *s)
     *w = '\0';
 }
 
+/* The text the general loop below gives, found without printf or strtod for the common values:
+ * a decimal D = m / 10^d with m < 1e15 (at most 15 significant digits) and |D| >= 1e-4. When
+ * m / 10^d == v, v is the double nearest D; D then lies within half an ulp of v, closer than
+ * half the spacing of 15-digit decimals, so "%.15g" prints D and it reads back as v: the loop
+ * would stop at precision 15 with this same text (fixed notation, as %g uses for exponents -4
+ * to 14). Returns 0 to leave v to the loop. */
+static int format_short(char *buf, double v)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    double a = fabs(v), m = 0;
+    unsigned long long whole, frac, scale = 1;
+    char digits[24], *w = buf;
+    int d, k, n;
+    if (!(a >= 1e-4 && a < 1e15))
+        return 0;
+    for (d = 0; d <= 18; d++) {
+        m = floor(a * p10[d] + 0.5);
+        if (m >= 1e15)
+            return 0;
+        if (m / p10[d] == a)
+            break;
+    }
+    if (d > 18)
+        return 0;
+    for (k = 0; k < d; k++)
+        scale *= 10;
+    whole = (unsigned long long)m / scale;
+    frac = (unsigned long long)m % scale;
+    if (v < 0)
+        *w++ = '-';
+    n = 0;
+    do {
+        digits[n++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (n)
+        *w++ = digits[--n];
+    if (d) {
+        while (frac % 10 == 0 && d) {   /* no trailing zeros, as %g */
+            frac /= 10;
+            d--;
+        }
+        *w++ = '.';
+        for (k = d - 1; k >= 0; k--) {
+            w[k] = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        w += d;
+    }
+    *w = '\0';
+    return 1;
+}
+
 char *knee__format_double(char *buf, double v)
 {
     int prec;
@@ -80,6 +134,8 @@ char *knee__format_double(char *buf, double v)
         strcpy(buf, "0");
         return buf;
     }
+    if (format_short(buf, v))
+        return buf;
     for (prec = 15; prec <= 17; prec++) {
         double back;
         snprintf(buf, KNEE__NUMBUF, "%.*g", prec, v);

@@ -169,44 +169,74 @@ static int check_utf8(const char *s, size_t n)
     return 0;
 }
 
-/* Check a string (or set member) value against limits, UTF-8 and the allowed list. */
-static int check_text(knee_patient *p, const knee__fact *f, const char *s, size_t n)
+static int say(char *msg, size_t cap, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static int say(char *msg, size_t cap, int status, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, cap, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int knee__check_text(const knee_ruleset *rs, size_t fact, const char *s, size_t n, char *msg,
+                     size_t cap)
+{
+    const knee__fact *f = &rs->facts[fact];
     size_t i;
-    if (n > p->rs->max_string_bytes)
-        return fail(p, KNEE_ELIMIT, "fact '%s': value is %zu bytes, over the limit of %zu", f->id, n,
-                    p->rs->max_string_bytes);
+    if (n > rs->max_string_bytes)
+        return say(msg, cap, KNEE_ELIMIT, "fact '%s': value is %zu bytes, over the limit of %zu",
+                   f->id, n, rs->max_string_bytes);
     if (check_utf8(s, n) != 0)
-        return fail(p, KNEE_EPARSE, "fact '%s': value is not valid UTF-8 text", f->id);
+        return say(msg, cap, KNEE_EPARSE, "fact '%s': value is not valid UTF-8 text", f->id);
     if (f->n_allowed == 0)
         return KNEE_OK;
     for (i = 0; i < f->n_allowed; i++)
         if (strlen(f->allowed[i]) == n && memcmp(f->allowed[i], s, n) == 0)
             return KNEE_OK;
-    return fail(p, KNEE_ERANGE, "fact '%s': '%.64s' is not one of its allowed values", f->id, s);
+    return say(msg, cap, KNEE_ERANGE, "fact '%s': '%.*s' is not one of its allowed values", f->id,
+               (int)(n < 64 ? n : 64), s);   /* a set member is not NUL-terminated at n */
+}
+
+/* Check a string (or set member) value against limits, UTF-8 and the allowed list. */
+static int check_text(knee_patient *p, const knee__fact *f, const char *s, size_t n)
+{
+    return knee__check_text(p->rs, (size_t)(f - p->rs->facts), s, n, p->errmsg, sizeof p->errmsg);
+}
+
+int knee__check_number(const knee_ruleset *rs, size_t fact, double value, char *msg, size_t cap)
+{
+    const knee__fact *f = &rs->facts[fact];
+    char nb[KNEE__NUMBUF], lim[KNEE__NUMBUF];
+    if (!isfinite(value))
+        return say(msg, cap, KNEE_ERANGE, "fact '%s': the value is not a finite number", f->id);
+    if (f->type == KNEE_FACT_INTEGER && (value != floor(value) || fabs(value) > 9007199254740992.0))
+        return say(msg, cap, KNEE_ETYPE, "fact '%s' is an integer; %s is not a whole number",
+                   f->id, knee__format_double(nb, value));
+    if (f->has_min && value < f->min)
+        return say(msg, cap, KNEE_ERANGE, "fact '%s': %s is below the minimum %s", f->id,
+                   knee__format_double(nb, value), knee__format_double(lim, f->min));
+    if (f->has_max && value > f->max)
+        return say(msg, cap, KNEE_ERANGE, "fact '%s': %s is above the maximum %s", f->id,
+                   knee__format_double(nb, value), knee__format_double(lim, f->max));
+    return KNEE_OK;
 }
 
 int knee_patient_set_number(knee_patient *p, const char *fact, double value)
 {
-    const knee__fact *f;
     size_t i;
     int status = KNEE_EINVAL;
-    char nb[KNEE__NUMBUF], lim[KNEE__NUMBUF];
     if (!p)
         return KNEE_EINVAL;
-    if (!(f = decl(p, fact, KNEE_FACT_NUMBER, &i, &status)))
+    if (!decl(p, fact, KNEE_FACT_NUMBER, &i, &status))
         return status;
-    if (!isfinite(value))
-        return fail(p, KNEE_ERANGE, "fact '%s': the value is not a finite number", f->id);
-    if (f->type == KNEE_FACT_INTEGER && (value != floor(value) || fabs(value) > 9007199254740992.0))
-        return fail(p, KNEE_ETYPE, "fact '%s' is an integer; %s is not a whole number", f->id,
-                    knee__format_double(nb, value));
-    if (f->has_min && value < f->min)
-        return fail(p, KNEE_ERANGE, "fact '%s': %s is below the minimum %s", f->id,
-                    knee__format_double(nb, value), knee__format_double(lim, f->min));
-    if (f->has_max && value > f->max)
-        return fail(p, KNEE_ERANGE, "fact '%s': %s is above the maximum %s", f->id,
-                    knee__format_double(nb, value), knee__format_double(lim, f->max));
+    if ((status = knee__check_number(p->rs, i, value, p->errmsg, sizeof p->errmsg)) != KNEE_OK)
+        return status;
     clear_value(&p->facts[i]);
     p->facts[i].num = value;
     p->facts[i].known = 1;
@@ -296,17 +326,45 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Replace a set fact by the comma-separated members of text, all or nothing. */
-static int set_members_from_text(knee_patient *p, const knee__fact *f, size_t i, const char *text)
+int knee__parse_number(const knee_ruleset *rs, size_t fact, const char *text, size_t n,
+                       double *value, char *msg, size_t cap)
 {
-    knee__factval nv;
-    const char *s = text;
-    int status = KNEE_OK;
-    memset(&nv, 0, sizeof nv);
-    nv.type = KNEE_FACT_SET;
+    if (knee__parse_double(text, n, value) != 0)
+        return say(msg, cap, KNEE_EPARSE, "fact '%s': '%.64s' is not a number", rs->facts[fact].id,
+                   text);
+    return KNEE_OK;
+}
+
+int knee__parse_bool(const knee_ruleset *rs, size_t fact, const char *text, int *value, char *msg,
+                     size_t cap)
+{
+    char word[8];
+    size_t b = 0, n = strlen(text);
+    while (b < n && is_blank(text[b]))
+        b++;
+    while (n > b && is_blank(text[n - 1]))
+        n--;
+    if (n - b < sizeof word) {
+        memcpy(word, text + b, n - b);
+        word[n - b] = '\0';
+        if (!strcasecmp(word, "true") || !strcasecmp(word, "yes") || !strcmp(word, "1")) {
+            *value = 1;
+            return KNEE_OK;
+        }
+        if (!strcasecmp(word, "false") || !strcasecmp(word, "no") || !strcmp(word, "0")) {
+            *value = 0;
+            return KNEE_OK;
+        }
+    }
+    return say(msg, cap, KNEE_EPARSE, "fact '%s': '%.64s' is not true or false",
+               rs->facts[fact].id, text);
+}
+
+int knee__next_member(const char **text, const char **member, size_t *n)
+{
+    const char *s = *text;
     while (*s) {
         const char *b = s, *e;
-        char **grown;
         while (*s && *s != ',')
             s++;
         e = s;
@@ -316,9 +374,31 @@ static int set_members_from_text(knee_patient *p, const knee__fact *f, size_t i,
             b++;
         while (e > b && is_blank(e[-1]))
             e--;
-        if (b == e || has_member(&nv, b, (size_t)(e - b)))
+        if (b == e)
             continue;
-        if ((status = check_text(p, f, b, (size_t)(e - b))) != KNEE_OK)
+        *text = s;
+        *member = b;
+        *n = (size_t)(e - b);
+        return 1;
+    }
+    *text = s;
+    return 0;
+}
+
+/* Replace a set fact by the comma-separated members of text, all or nothing. */
+static int set_members_from_text(knee_patient *p, const knee__fact *f, size_t i, const char *text)
+{
+    knee__factval nv;
+    const char *s = text, *b;
+    size_t n;
+    int status = KNEE_OK;
+    memset(&nv, 0, sizeof nv);
+    nv.type = KNEE_FACT_SET;
+    while (knee__next_member(&s, &b, &n)) {
+        char **grown;
+        if (has_member(&nv, b, n))
+            continue;
+        if ((status = check_text(p, f, b, n)) != KNEE_OK)
             break;
         grown = knee__realloc(nv.members, (nv.n_members + 1) * sizeof *nv.members);
         if (!grown) {
@@ -326,7 +406,7 @@ static int set_members_from_text(knee_patient *p, const knee__fact *f, size_t i,
             break;
         }
         nv.members = grown;
-        if (!(nv.members[nv.n_members] = knee__strndup(b, (size_t)(e - b)))) {
+        if (!(nv.members[nv.n_members] = knee__strndup(b, n))) {
             status = fail(p, KNEE_ENOMEM, "out of memory");
             break;
         }
@@ -358,25 +438,14 @@ int knee_patient_set_text(knee_patient *p, const char *fact, const char *text)
     switch (f->type) {
     case KNEE_FACT_NUMBER:
     case KNEE_FACT_INTEGER:
-        if (knee__parse_double(text, n, &v) != 0)
-            return fail(p, KNEE_EPARSE, "fact '%s': '%.64s' is not a number", f->id, text);
+        if ((status = knee__parse_number(p->rs, i, text, n, &v, p->errmsg, sizeof p->errmsg)) != KNEE_OK)
+            return status;
         return knee_patient_set_number(p, fact, v);
     case KNEE_FACT_BOOLEAN: {
-        char word[8];
-        size_t b = 0;
-        while (b < n && is_blank(text[b]))
-            b++;
-        while (n > b && is_blank(text[n - 1]))
-            n--;
-        if (n - b >= sizeof word)
-            return fail(p, KNEE_EPARSE, "fact '%s': '%.64s' is not true or false", f->id, text);
-        memcpy(word, text + b, n - b);
-        word[n - b] = '\0';
-        if (!strcasecmp(word, "true") || !strcasecmp(word, "yes") || !strcmp(word, "1"))
-            return knee_patient_set_bool(p, fact, 1);
-        if (!strcasecmp(word, "false") || !strcasecmp(word, "no") || !strcmp(word, "0"))
-            return knee_patient_set_bool(p, fact, 0);
-        return fail(p, KNEE_EPARSE, "fact '%s': '%.64s' is not true or false", f->id, text);
+        int b;
+        if ((status = knee__parse_bool(p->rs, i, text, &b, p->errmsg, sizeof p->errmsg)) != KNEE_OK)
+            return status;
+        return knee_patient_set_bool(p, fact, b);
     }
     case KNEE_FACT_STRING:
         return knee_patient_set_string(p, fact, text);

@@ -36,6 +36,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->rank_tmp);
     knee__dealloc(r->marks);
     knee__dealloc(r->blank);
+    knee__dealloc(r->row_facts);
     knee__dealloc(r->dominators);
     knee__dealloc(r->alts);
     knee__dealloc(r->util);

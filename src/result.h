@@ -91,6 +91,7 @@ struct knee_result {
     KNEE__VEC(knee__ranked, rank_tmp); /* merge sort space */
     KNEE__VEC(unsigned char, marks);   /* per fact: missing and read by an unknown rule */
     KNEE__VEC(knee__factval, blank);   /* all-unknown facts, for a comparison with no patient */
+    KNEE__VEC(knee__factval, row_facts);   /* one batch row's facts (batch.c) */
     knee__match_scratch *scratch;
     uint32_t scratch_limits[3];
 
@@ -122,6 +123,10 @@ struct knee_result {
     KNEE__VEC(double, sens_lo);
     KNEE__VEC(double, sens_hi);
 };
+
+/* Append r's JSON (knee_result_to_json's contract) to b; r must be filled. */
+struct knee__strbuf;
+void knee__result_json(struct knee__strbuf *b, const knee_result *r);
 
 /* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. The capacity check is
  * inline: after warm-up it is all the hot path pays. */

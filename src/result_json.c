@@ -1,7 +1,9 @@
 /* result_json.c - the result in the JSON contract of docs/result-contract.md. Keys are kept
  * across versions (EHR plugins read them); numbers are written locale-independently. */
 #include <math.h>
+#include <string.h>
 
+#include "alloc.h"
 #include "result.h"
 #include "strbuf.h"
 
@@ -214,7 +216,9 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
     if (o->excluded) {
         knee__sb_str(b, ",\"rank\":null,\"score\":null,\"excluded\":true");
     } else {
-        knee__sb_printf(b, ",\"rank\":%d,\"score\":", o->rank);
+        knee__sb_str(b, ",\"rank\":");
+        knee__sb_num(b, o->rank);   /* a whole number: the same text as %d, without printf */
+        knee__sb_str(b, ",\"score\":");
         knee__sb_num(b, o->score);
         knee__sb_str(b, ",\"excluded\":false,\"weighted_sum\":");
         knee__sb_num(b, o->ws_score);
@@ -246,11 +250,52 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
     knee__sb_str(b, "]}");
 }
 
+void knee__result_json(knee__strbuf *b, const knee_result *r)
+{
+    const knee_ruleset *rs = r->rs;
+    size_t i, j;
+    knee__sb_str(b, "{\"ruleset\":{\"id\":");
+    knee__sb_json_str(b, rs->id);
+    knee__sb_str(b, ",\"version\":");
+    knee__sb_json_str(b, rs->version);
+    knee__sb_str(b, ",\"title\":");
+    knee__sb_json_str(b, rs->title);
+    knee__sb_str(b, ",\"sha256\":");
+    knee__sb_json_str(b, rs->sha256);
+    knee__sb_str(b, ",\"evidence_as_of\":");
+    knee__sb_json_str(b, rs->evidence_as_of);
+    knee__sb_str(b, "},\n \"library\":{\"version\":");
+    knee__sb_json_str(b, knee_version_string());
+    knee__sb_str(b, "},\n \"method\":");
+    knee__sb_json_str(b, knee_method_name(r->method));
+    if (r->method == KNEE_METHOD_VIKOR) {
+        knee__sb_str(b, ",\n \"method_options\":{\"v\":");
+        knee__sb_num(b, r->vikor_v);
+        knee__sb_str(b, "}");
+    }
+    knee__sb_str(b, ",\n \"weights\":{");
+    for (j = 0; j < rs->n_criteria; j++) {
+        if (j)
+            knee__sb_str(b, ",");
+        knee__sb_json_str(b, rs->criteria[j].id);
+        knee__sb_str(b, ":");
+        knee__sb_num(b, r->weights[j]);
+    }
+    knee__sb_str(b, "},\n \"options\":[");
+    for (i = 0; i < r->order_n; i++)
+        option(b, r, i);
+    knee__sb_str(b, "],\n \"missing_facts\":");
+    str_list(b, r->missing, 0, r->missing_n);
+    if (r->smaa_samples)
+        smaa(b, r);
+    if (r->has_sensitivity)
+        sensitivity(b, r);
+    knee__sb_str(b, "}\n");
+}
+
 int knee_result_to_json(const knee_result *r, char **out, size_t *len)
 {
-    const knee_ruleset *rs;
     knee__strbuf b;
-    size_t i, j;
     if (!out)
         return KNEE_EINVAL;
     *out = NULL;
@@ -258,44 +303,11 @@ int knee_result_to_json(const knee_result *r, char **out, size_t *len)
         *len = 0;
     if (!r || !r->rs)
         return KNEE_EINVAL;
-    rs = r->rs;
     knee__sb_init(&b);
-    knee__sb_str(&b, "{\"ruleset\":{\"id\":");
-    knee__sb_json_str(&b, rs->id);
-    knee__sb_str(&b, ",\"version\":");
-    knee__sb_json_str(&b, rs->version);
-    knee__sb_str(&b, ",\"title\":");
-    knee__sb_json_str(&b, rs->title);
-    knee__sb_str(&b, ",\"sha256\":");
-    knee__sb_json_str(&b, rs->sha256);
-    knee__sb_str(&b, ",\"evidence_as_of\":");
-    knee__sb_json_str(&b, rs->evidence_as_of);
-    knee__sb_str(&b, "},\n \"library\":{\"version\":");
-    knee__sb_json_str(&b, knee_version_string());
-    knee__sb_str(&b, "},\n \"method\":");
-    knee__sb_json_str(&b, knee_method_name(r->method));
-    if (r->method == KNEE_METHOD_VIKOR) {
-        knee__sb_str(&b, ",\n \"method_options\":{\"v\":");
-        knee__sb_num(&b, r->vikor_v);
-        knee__sb_str(&b, "}");
-    }
-    knee__sb_str(&b, ",\n \"weights\":{");
-    for (j = 0; j < rs->n_criteria; j++) {
-        if (j)
-            knee__sb_str(&b, ",");
-        knee__sb_json_str(&b, rs->criteria[j].id);
-        knee__sb_str(&b, ":");
-        knee__sb_num(&b, r->weights[j]);
-    }
-    knee__sb_str(&b, "},\n \"options\":[");
-    for (i = 0; i < r->order_n; i++)
-        option(&b, r, i);
-    knee__sb_str(&b, "],\n \"missing_facts\":");
-    str_list(&b, r->missing, 0, r->missing_n);
-    if (r->smaa_samples)
-        smaa(&b, r);
-    if (r->has_sensitivity)
-        sensitivity(&b, r);
-    knee__sb_str(&b, "}\n");
+    b.nums = knee__malloc(sizeof *b.nums);   /* optional: without it numbers are formatted each time */
+    if (b.nums)
+        memset(b.nums, 0, sizeof *b.nums);
+    knee__result_json(&b, r);
+    knee__dealloc(b.nums);
     return knee__sb_finish(&b, out, len);
 }

@@ -1,6 +1,7 @@
 /* strbuf.c - see strbuf.h. */
 #include "strbuf.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +21,7 @@ void knee__sb_release(knee__strbuf *b)
     memset(b, 0, sizeof *b);
 }
 
-void knee__sb_add(knee__strbuf *b, const char *s, size_t n)
+void knee__sb_add_slow(knee__strbuf *b, const char *s, size_t n)
 {
     if (b->failed)
         return;
@@ -31,11 +32,6 @@ void knee__sb_add(knee__strbuf *b, const char *s, size_t n)
     memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
-}
-
-void knee__sb_str(knee__strbuf *b, const char *s)
-{
-    knee__sb_add(b, s, strlen(s));
 }
 
 void knee__sb_printf(knee__strbuf *b, const char *fmt, ...)
@@ -56,48 +52,60 @@ void knee__sb_printf(knee__strbuf *b, const char *fmt, ...)
 void knee__sb_num(knee__strbuf *b, double v)
 {
     char buf[KNEE__NUMBUF];
-    knee__sb_str(b, knee__format_double(buf, v));
+    unsigned long long bits;
+    size_t n;
+    if (!b->nums || v == floor(v)) {   /* whole numbers are quick to write (numbers.c) */
+        knee__sb_str(b, knee__format_double(buf, v));
+        return;
+    }
+    memcpy(&bits, &v, sizeof bits);
+    {
+        unsigned long long h = bits * 0x9E3779B97F4A7C15ull;
+        size_t k = (size_t)(h >> 54) % KNEE__NUMCACHE_SIZE;
+        if (b->nums->slot[k].bits == bits && bits) {
+            knee__sb_add(b, b->nums->slot[k].text, b->nums->slot[k].len);
+            return;
+        }
+        n = strlen(knee__format_double(buf, v));
+        if (n < sizeof b->nums->slot[k].text) {
+            b->nums->slot[k].bits = bits;
+            b->nums->slot[k].len = (unsigned char)n;
+            memcpy(b->nums->slot[k].text, buf, n);
+        }
+        knee__sb_add(b, buf, n);
+    }
 }
 
 void knee__sb_json_str(knee__strbuf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t run = 0;
     if (!s) {
-        knee__sb_str(b, "null");
+        knee__sb_add(b, "null", 4);
         return;
     }
     knee__sb_add(b, "\"", 1);
-    for (; p[run] || run; ) {
-        unsigned char c = p[run];
-        const char *esc = NULL;
+    for (;;) {
+        const unsigned char *p = (const unsigned char *)s;
         char u[7];
-        if (c == '\0') {
-            knee__sb_add(b, (const char *)p, run);
+        const char *esc = u;
+        /* the longest run that needs no escape: it ends at '"', '\\', a control byte or NUL */
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        knee__sb_add(b, s, (size_t)(p - (const unsigned char *)s));
+        if (!*p)
             break;
-        }
-        switch (c) {
+        switch (*p) {
         case '"': esc = "\\\""; break;
         case '\\': esc = "\\\\"; break;
         case '\n': esc = "\\n"; break;
         case '\r': esc = "\\r"; break;
         case '\t': esc = "\\t"; break;
         default:
-            if (c < 0x20) {
-                u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-                u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
-                esc = u;
-            }
+            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+            u[4] = hex[*p >> 4]; u[5] = hex[*p & 15]; u[6] = '\0';
         }
-        if (esc) {
-            knee__sb_add(b, (const char *)p, run);
-            knee__sb_str(b, esc);
-            p += run + 1;
-            run = 0;
-        } else {
-            run++;
-        }
+        knee__sb_str(b, esc);
+        s = (const char *)p + 1;
     }
     knee__sb_add(b, "\"", 1);
 }

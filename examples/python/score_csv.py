@@ -11,13 +11,15 @@ Output columns: row (the input's data row, from 1), patient (if given), top (the
 option ranked first), error (why the row could not be scored, else empty), then for each
 option <id>_rank and <id>_score (both empty for an excluded option).
 
-Patients are streamed through Ruleset.compare_many(full=False): one C patient and one C result
-serve the whole file, so memory stays constant however long it is.
+Patients are streamed through Ruleset.compare_many(full=False), which compares them a chunk at a
+time through libknee's batch path, so memory stays bounded however long the file is; a bad row
+comes back as its error (errors="yield") and the rest are still scored.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import csv
 import sys
 from typing import Dict, Iterator, List, Optional
@@ -29,31 +31,28 @@ def score(rules: knee.Ruleset, rows: Iterator[Dict[str, str]], writer: "csv.Dict
           weights: Dict[str, float], label: bool) -> int:
     """Write one output row per input row; returns the number of rows in error."""
     facts = {f.id for f in rules.facts}
-    current: Dict[str, object] = {}
+    pending: "collections.deque[Dict[str, object]]" = collections.deque()
     errors = 0
 
-    numbered = enumerate(rows, 1)  # shared by every pass, so rows are read once
-
     def patients() -> Iterator[Dict[str, str]]:
-        for n, row in numbered:
-            current.clear()
-            current.update(row=n, patient=row.get("patient", ""))
+        for n, row in enumerate(rows, 1):
+            pending.append({"row": n, "patient": row.get("patient", "")})
             # Empty cells are unknown: leave them out.
             yield {k: v for k, v in row.items() if k in facts and v is not None and v.strip()}
 
-    while True:  # compare_many stops at a bad patient: report it and go on with the rest
-        try:
-            for rankings in rules.compare_many(patients(), weights, full=False):
-                out = dict(current, top=next((r.id for r in rankings if r.rank == 1), ""), error="")
-                for r in rankings:
-                    out[r.id + "_rank"] = "" if r.rank is None else r.rank
-                    out[r.id + "_score"] = "" if r.score is None else repr(r.score)
-                writer.writerow(out if label else {k: v for k, v in out.items() if k != "patient"})
-            return errors
-        except knee.PatientError as e:
+    # One item per patient, in order: the row it belongs to is the oldest one pending.
+    for item in rules.compare_many(patients(), weights, full=False, errors="yield"):
+        current = pending.popleft()
+        if isinstance(item, knee.KneeError):
             errors += 1
-            out = dict(current, top="", error=e.message)
-            writer.writerow(out if label else {k: v for k, v in out.items() if k != "patient"})
+            out = dict(current, top="", error=item.message)
+        else:
+            out = dict(current, top=next((r.id for r in item if r.rank == 1), ""), error="")
+            for r in item:
+                out[r.id + "_rank"] = "" if r.rank is None else r.rank
+                out[r.id + "_score"] = "" if r.score is None else repr(r.score)
+        writer.writerow(out if label else {k: v for k, v in out.items() if k != "patient"})
+    return errors
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -67,12 +67,20 @@ class BatchTest(unittest.TestCase):
                 pulled.append(i)
                 yield p
 
-        gen = self.rules.compare_many(source())
+        gen = self.rules.compare_many(source(), chunk_size=1)
         self.assertEqual(pulled, [])  # nothing happens until the first item is asked for
         next(gen)
         next(gen)
         self.assertEqual(pulled, [0, 1])
-        gen.close()  # abandoning the generator frees its C patient and result
+        gen.close()  # abandoning the generator frees its C batch and result
+        # By default one chunk is read ahead, never the whole input.
+        del pulled[:]
+        for full, size in ((True, 64), (False, 4096)):
+            del pulled[:]
+            gen = self.rules.compare_many(source(), full=full, chunk_size=None if full else 50)
+            next(gen)
+            self.assertEqual(pulled, list(range(64 if full else 50)))
+            gen.close()
 
     def test_bad_patient_stops_the_batch(self):
         gen = self.rules.compare_many([{"age": 70}, {"age": 700}, {"age": 71}])
@@ -96,6 +104,133 @@ class BatchTest(unittest.TestCase):
     def test_empty_batch(self):
         self.assertEqual(list(self.rules.compare_many([])), [])
         self.assertEqual(list(self.rules.compare_many(iter([]), full=False)), [])
+
+    def test_chunk_boundaries(self):
+        """Every chunk size gives the same items as one patient at a time."""
+        one = [[(o.id, o.rank, o.score) for o in self.rules.compare(f).options]
+               for f in self.patients[:30]]
+        for size in (1, 7, 29, 30, 31, 4096):
+            for threads in (1, 2, 3):
+                light = list(self.rules.compare_many(self.patients[:30], full=False,
+                                                     chunk_size=size, threads=threads))
+                self.assertEqual(light, one, (size, threads))
+                full = list(self.rules.compare_many(self.patients[:30], chunk_size=size,
+                                                    threads=threads))
+                self.assertEqual([[(o.id, o.rank, o.score) for o in r.options] for r in full],
+                                 one)
+        with self.assertRaises(knee.KneeError):
+            list(self.rules.compare_many(self.patients, threads=0))
+        with self.assertRaises(knee.KneeError):
+            list(self.rules.compare_many(self.patients, errors="skip"))
+
+    def test_every_kind_of_value(self):
+        """Values of every Python form compare_many reads, mixed in one column."""
+        batch = [{"age": 70, "kl_grade": 3.0, "diabetes": "yes", "prior": "ha-6mo, failed-conservative"},
+                 {"age": "65", "kl_grade": "2", "diabetes": False, "prior": ["ha-6mo"]},
+                 {"age": 80.5, "diabetes": True, "prior": ("failed-conservative", "ha-6mo"),
+                  "sex": "female"},
+                 {"prior": [], "payer": "self-pay", "bmi": None},
+                 {"prior": frozenset(["genicular-block"]), "region": "uk"}]
+        for full in (False, True):
+            got = list(self.rules.compare_many(batch, full=full, chunk_size=3))
+            for facts, item in zip(batch, got):
+                with self.rules.compare(facts) as one:
+                    if full:
+                        self.assertEqual(item.to_json(), one.to_json())
+                    else:
+                        self.assertEqual(item, [(o.id, o.rank, o.score) for o in one.options])
+
+    def test_errors_name_the_patient(self):
+        bad = [({"age": 700}, knee.Status.ERANGE, "above the maximum"),
+               ({"age": float("nan")}, knee.Status.ERANGE, "not a finite number"),
+               ({"age": True}, knee.Status.ETYPE, "not a boolean"),
+               ({"sex": "other"}, knee.Status.ERANGE, "allowed values"),
+               ({"prior": ["bogus"]}, knee.Status.ERANGE, "allowed values"),
+               ({"prior": 3}, knee.Status.ETYPE, "not a number"),
+               ({"diabetes": "perhaps"}, knee.Status.EPARSE, "true or false"),
+               ({"nope": None}, knee.Status.EUNKNOWN, "unknown fact"),
+               ({"kl_grade": 2.5}, knee.Status.ETYPE, "whole number"),
+               ({"payer": "a\0b"}, knee.Status.EPARSE, "NUL")]
+        for facts, code, words in bad:
+            for full in (True, False):
+                patients = [{"age": 70}] * 5 + [facts] + [{"age": 71}] * 3
+                gen = self.rules.compare_many(patients, full=full, chunk_size=4)
+                got = []
+                with self.assertRaises(knee.PatientError) as cm:
+                    for item in gen:
+                        got.append(item)
+                self.assertEqual(len(got), 5, facts)
+                self.assertEqual(cm.exception.code, code, facts)
+                self.assertTrue(cm.exception.message.startswith("patient 5: "), cm.exception.message)
+                self.assertIn(words, cm.exception.message)
+                with self.assertRaises(StopIteration):
+                    next(gen)
+                # errors="yield": the error in its place, and the rest compared
+                items = list(self.rules.compare_many(patients, full=full, chunk_size=4,
+                                                     errors="yield"))
+                self.assertEqual(len(items), 9)
+                self.assertIsInstance(items[5], knee.PatientError)
+                self.assertEqual(items[5].code, code)
+                self.assertNotIsInstance(items[8], knee.KneeError)
+
+    def test_bad_weights(self):
+        with self.assertRaises(knee.PatientError) as cm:
+            list(self.rules.compare_many([{"age": 70}], {"cost": -1}))
+        self.assertEqual(cm.exception.code, knee.Status.EWEIGHT)
+        zero = {c.id: 0 for c in self.rules.criteria}
+        with self.assertRaises(knee.PatientError) as cm:
+            list(self.rules.compare_many([{"age": 70}], zero, full=False))
+        self.assertEqual(cm.exception.code, knee.Status.EWEIGHT)
+        self.assertTrue(cm.exception.message.startswith("patient 0: "))
+
+
+class CompareColumnsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.default()
+        cls.ids = [o.id for o in cls.rules.options]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+
+    def check(self, columns, patients, weights=None, **kw):
+        ranks, scores = self.rules.compare_columns(columns, weights, **kw)
+        n = len(self.ids)
+        self.assertEqual(len(ranks), len(patients) * n)
+        for row, facts in enumerate(patients):
+            with self.rules.compare(facts, weights, **kw) as one:
+                for o in one.options:
+                    t = self.ids.index(o.id)
+                    self.assertEqual(ranks[row * n + t], o.rank or 0)
+                    self.assertEqual(scores[row * n + t], 0.0 if o.excluded else o.score)
+
+    def test_equal_to_compare(self):
+        from array import array
+        pats = patients(200, seed=3)
+        facts = sorted({k for p in pats for k in p})
+        columns = {f: [p.get(f) for p in pats] for f in facts}
+        self.check(columns, pats)
+        self.check(columns, pats, {"cost": 5}, method="topsis")
+        ages = array("d", [float("nan") if p.get("age") is None else p["age"] for p in pats])
+        self.check(dict(columns, age=ages), pats)   # an array('d') is read in place
+
+    def test_errors(self):
+        with self.assertRaises(knee.PatientError) as cm:
+            self.rules.compare_columns({"age": [70, 130, 20]})
+        self.assertIn("row 1: fact 'age'", cm.exception.message)
+        self.assertEqual(cm.exception.code, knee.Status.ERANGE)
+        with self.assertRaises(knee.PatientError) as cm:
+            self.rules.compare_columns({"sex": ["male", 3]})
+        self.assertIn("row 1: fact 'sex'", cm.exception.message)
+        with self.assertRaises(knee.PatientError):
+            self.rules.compare_columns({"nope": [1]})
+        with self.assertRaises(knee.KneeError):
+            self.rules.compare_columns({"age": [1, 2], "bmi": [20]})
+        ranks, scores = self.rules.compare_columns({})
+        self.assertEqual((len(ranks), len(scores)), (0, 0))
+        ranks, scores = self.rules.compare_columns({"age": []})
+        self.assertEqual(len(ranks), 0)
 
 
 if __name__ == "__main__":

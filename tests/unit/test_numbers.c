@@ -2,6 +2,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "numbers.h"
@@ -77,6 +78,64 @@ static void test_comma_locale(void)
     setlocale(LC_ALL, "C");
 }
 
+/* The reference: the shortest of %.15g, %.16g, %.17g that reads back (the "C" locale here). */
+static void reference(char *buf, double v)
+{
+    int prec;
+    for (prec = 15; prec <= 17; prec++) {
+        snprintf(buf, KNEE__NUMBUF, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+}
+
+/* knee__format_double's shortcut for whole numbers and short decimals gives the same text as
+ * the printf loop for every kind of value: whole, short and long decimals, tiny, huge,
+ * negative, and values next to the shortcut's limits. */
+static void test_format_shortcut(void)
+{
+    static const double fixed[] = {1e-4, 0.00011, 9.9999e-5, 0.0001000000000000001, 1e15,
+                                   999999999999999.0, 999999999999999.9, 1e15 - 0.5, 0.15,
+                                   0.2, 0.30000000000000004, 1.0 / 3, 2.0 / 3, 0.1 + 0.2,
+                                   123456789012.345, 5e-324, 1.7976931348623157e308, 42,
+                                   -7.25, 100000, 0.41666666666666669, 1e-5, 12345.678901};
+    char got[KNEE__NUMBUF], want[KNEE__NUMBUF];
+    unsigned long long s = 88172645463325252ull;
+    size_t i, bad = 0;
+    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        reference(want, fixed[i]);
+        knee__format_double(got, fixed[i]);
+        CU_ASSERT_STRING_EQUAL(got, want);
+    }
+    for (i = 0; i < 200000; i++) {
+        double v;
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        switch (i % 5) {
+        case 0: v = (double)(s % 100000000) / 1000.0; break;                 /* short decimals */
+        case 1: v = (double)(s % 1000) / (double)(1 + (s >> 20) % 999); break; /* long decimals */
+        case 2: v = (double)(long long)(s % 2000000000000000ull) - 1e15; break; /* whole */
+        case 3: v = ldexp((double)(s >> 11), -(int)((s >> 3) % 80)); break;   /* any size */
+        default: {
+            double bits;
+            unsigned long long u = s & 0x7fefffffffffffffull;
+            memcpy(&bits, &u, sizeof bits);
+            v = bits;
+        }
+        }
+        if (v == 0 || !isfinite(v))
+            continue;
+        if (i & 1)
+            v = -v;
+        reference(want, v);
+        knee__format_double(got, v);
+        if (strcmp(got, want) != 0 && bad++ < 5)
+            printf("\n  %.17g: got %s, want %s", v, got, want);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -85,6 +144,7 @@ int main(void)
     s = CU_add_suite("numbers", NULL, NULL);
     CU_add_test(s, "parse", test_parse);
     CU_add_test(s, "format", test_format);
+    CU_add_test(s, "format shortcut = printf loop", test_format_shortcut);
     CU_add_test(s, "comma-decimal locale", test_comma_locale);
     return kt_run();
 }

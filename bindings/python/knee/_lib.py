@@ -222,6 +222,21 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_fhir_report_free": (_VOID, [_P]),
     "knee_fhir_report_to_json": (_ST, [_P, _PP, POINTER(c_size_t)]),
     "knee_ruleset_fhir_prefetch": (_ST, [_P, _PP, POINTER(c_size_t)]),
+    # batches (many patients as columns)
+    "knee_batch_new": (_ST, [_PP, _P, _S]),
+    "knee_batch_free": (_VOID, [_P]),
+    "knee_batch_set_numbers": (_RAW, [_P, c_char_p, c_void_p, c_int]),
+    "knee_batch_set_bools": (_RAW, [_P, c_char_p, c_void_p, c_int]),
+    "knee_batch_set_strings": (_RAW, [_P, c_char_p, c_void_p, c_int]),
+    "knee_batch_set_members": (_RAW, [_P, c_char_p, c_void_p, c_void_p, c_void_p, c_int]),
+    "knee_batch_set_text": (_RAW, [_P, c_char_p, c_void_p, c_int]),
+    "knee_batch_set_weight": (_RAW, [_P, c_char_p, c_double]),
+    "knee_batch_row_status": (_INT, [_P, _S]),
+    "knee_batch_error_row": (_SIZE, [_P]),
+    "knee_batch_errmsg": (_STR, [_P]),
+    "knee_compare_batch": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p, c_void_p]),
+    "knee_compare_batch_json": (_RAW, [_P, _P, _P, _S, _S, _P, _PP, POINTER(c_size_t), c_void_p,
+                                       c_void_p]),
 }
 
 

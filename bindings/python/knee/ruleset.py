@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
 import json
+import itertools
 import os
+from array import array
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
+                    Tuple, Union)
 
-from ._errors import Diagnostic, KneeError, LoadError, Status, load_message
+from . import _batch
+from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status, load_message
 from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
 from .patient import Facts, Patient, Weights, apply
 from .result import Ranking, Result, read_json, read_rankings
@@ -180,6 +185,41 @@ def _run(rs: int, p: int, opts: Optional[Handle], r: int) -> None:
     else:
         with opts as o:
             lib.knee_compare_ex(rs, p, o, r)
+
+
+class _Light:
+    """compare_many(full=False) items: each row's Ranking list in result order (ranked options
+    by rank, then excluded ones in rule-file order). Populations repeat the same outcome over
+    and over (rules fire on a few thresholds), so lists are kept by the row's bytes and copied:
+    equal bytes, equal list."""
+
+    def __init__(self, options: List["OptionInfo"]) -> None:
+        self.ids = [o.id for o in options]
+        self.n = len(self.ids)
+        self.excluded = [Ranking(i, None, None) for i in self.ids]
+        self.cache: Dict[bytes, Tuple[Ranking, ...]] = {}
+        self._buffers: Tuple[Any, ...] = (None, None, b"", b"")
+
+    def item(self, ranks: "array", scores: "array", k: int) -> List[Ranking]:
+        if self._buffers[0] is not ranks:   # one bytes copy per chunk, sliced per row
+            self._buffers = (ranks, scores, ranks.tobytes(), scores.tobytes())
+        rb, sb, n = self._buffers[2], self._buffers[3], self.n
+        key = rb[4 * n * k:4 * n * (k + 1)] + sb[8 * n * k:8 * n * (k + 1)]
+        found = self.cache.get(key)
+        if found is None:
+            row = ranks[n * k:n * (k + 1)]
+            out: List[Any] = [None] * n
+            e = n - row.count(0)
+            for t, rank in enumerate(row):
+                if rank:
+                    out[rank - 1] = Ranking(self.ids[t], rank, scores[n * k + t])
+                else:
+                    out[e] = self.excluded[t]
+                    e += 1
+            if len(self.cache) >= 65536:
+                self.cache.clear()
+            found = self.cache[key] = tuple(out)
+        return list(found)
 
 
 class Ruleset:
@@ -433,45 +473,179 @@ class Ruleset:
                      full: bool = True, *, method: Optional[str] = None,
                      vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                      smaa_spread: float = 0.0, sensitivity: bool = False,
-                     fragile_margin: float = 0.05) -> Iterator[Union[Result, List[Ranking]]]:
+                     fragile_margin: float = 0.05, chunk_size: Optional[int] = None,
+                     errors: str = "raise", threads: Optional[int] = None) -> Iterator[Union[Result, List[Ranking],
+                                                                KneeError]]:
         """Compare every option for each patient of ``patients`` (fact dicts, as for
         :meth:`compare`), lazily: a generator yielding one item per patient, in order.
 
         ``weights`` and the keyword arguments (as for :meth:`compare`) apply to every
         patient. With ``full=True`` each item is a
-        :class:`Result` that holds only the result's JSON text (a few KB; its options are
-        parsed when first read). With ``full=False`` each item is a list of :class:`Ranking`
-        ``(id, rank, score)`` tuples in result order, which is much faster.
+        :class:`Result` that holds only the result's JSON text (about 28 KB for the default
+        rules; its options are parsed when first read). With ``full=False`` each item is a
+        list of :class:`Ranking` ``(id, rank, score)`` tuples in result order, which is much
+        faster.
 
-        Memory: one C patient and one C result serve the whole batch (the patient is cleared
-        between patients; the result stops allocating after the first), and the input is read
-        one patient at a time, so the batch itself uses constant memory whatever its length;
-        only the items you keep stay in memory. A bad patient raises PatientError, which ends
-        the generator. Each call is for one thread; run one generator per thread to use more
-        cores.
+        The patients are read ``chunk_size`` at a time (default 4096 with ``full=False``, 64
+        with ``full=True``), turned into one C column per fact and compared by libknee's batch
+        path (knee_compare_batch, docs/scaling.md), so memory stays bounded whatever the
+        length of ``patients``: one chunk of input and its results. A bad patient raises
+        PatientError naming its index (``"patient 7: fact 'age': ..."``, the same reason
+        :meth:`compare` gives) after the items before it, and ends the generator (the rest of
+        its chunk is not compared). With ``errors="yield"`` the error is yielded in the bad
+        patient's place instead, and the generator goes on. ``threads`` (default 2 on a
+        machine with several cores, else 1) compare disjoint rows of each chunk at once with
+        the GIL released; use ``threads=1`` where each process has one core (Spark executors).
+        A generator is for one thread.
         """
+        if errors not in ("raise", "yield"):
+            raise KneeError(Status.EINVAL, "errors must be 'raise' or 'yield', not %r" % (errors,))
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
                                 fragile_margin)
-        p = r = None
+        kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
+                  sensitivity=sensitivity, fragile_margin=fragile_margin)
+        size = chunk_size or (64 if full else 4096)
+        if size < 1:
+            raise KneeError(Status.EINVAL, "chunk_size must be at least 1")
+        if threads is None:
+            threads = 2 if (os.cpu_count() or 1) > 1 else 1
+        if threads < 1:
+            raise KneeError(Status.EINVAL, "threads must be at least 1")
+        scratches: List[Handle] = []
+        pool = None
         try:
-            with self._handle as rs:
-                p = new_handle(lib.knee_patient_new, lib.knee_patient_free, "patient", rs,
-                               parent=self._handle)
-            r = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
-                           parent=self._handle)
-            with p as pp, r as rp:
-                read = read_json if full else read_rankings
-                for facts in patients:
-                    lib.knee_patient_clear(pp)
-                    apply(pp, self._fact_types, facts, weights)
-                    with self._handle as rs:
-                        _run(rs, pp, opts, rp)
-                    item = read(rp)
-                    yield Result(self, json_text=item) if full else item
+            for _ in range(threads):
+                scratches.append(new_handle(lib.knee_result_new, lib.knee_result_free, "result",
+                                            parent=self._handle))
+            if threads > 1:
+                pool = concurrent.futures.ThreadPoolExecutor(threads - 1)
+            source, index = iter(patients), 0
+            light = _Light(self.options) if not full else None
+            while True:
+                chunk = list(itertools.islice(source, size))
+                if not chunk:
+                    return
+                n = len(chunk)
+                cols = _batch.Columns.from_dicts(chunk)
+                with self._handle as rs:
+                    batch = _batch.make_batch(rs, self._handle, self._fact_types, cols, weights,
+                                              _batch.MARK_ROW, nan_unknown=False)
+                if not full:
+                    out = (array("i", [0]) * (n * light.n), array("d", [0.0]) * (n * light.n),
+                           array("i", [0]) * n)
+                try:
+                    with self._handle as rs, batch as b:
+                        o = opts.retain() if opts is not None else None
+                        try:
+                            # Disjoint row ranges on several threads (ctypes releases the GIL).
+                            def part(t: int) -> Any:
+                                first, last = n * t // threads, n * (t + 1) // threads
+                                with scratches[t] as r:
+                                    if full:
+                                        return _batch.compare_json(rs, b, o, r, first, last - first)
+                                    _batch.compare_ranks(rs, b, o, r, first, last - first,
+                                                         light.n, out)
+                                    return None
+                            parts = [pool.submit(part, t) for t in range(1, threads)] if pool else []
+                            results = [part(0)] + [f.result() for f in parts]
+                        finally:
+                            if opts is not None:
+                                opts.release()
+                finally:
+                    batch.close()
+                if full:
+                    texts = [t for texts_, _ in results for t in texts_]
+                    status = [s_ for _, st in results for s_ in st]
+                else:
+                    ranks, scores, status = out
+                for k in range(n):
+                    if status[k] != 0 or k in cols.bad:
+                        try:
+                            self._raise_for(chunk[k], weights, kw, index + k, status[k])
+                        except KneeError as e:
+                            if errors == "raise":
+                                raise
+                            yield e
+                            continue
+                    if full:
+                        yield Result(self, json_text=texts[k])
+                    else:
+                        yield light.item(ranks, scores, k)
+                index += n
         finally:
-            for handle in (opts, p, r):
+            if pool is not None:
+                pool.shutdown(wait=True)
+            for handle in [opts] + scratches:
                 if handle is not None:
                     handle.close()
+
+    def _raise_for(self, facts: Any, weights: Optional[Weights], kw: Dict[str, Any],
+                   index: int, status: int) -> None:
+        """Raise the error compare() gives for this patient, naming its index."""
+        try:
+            self.compare(facts, weights, **kw).close()
+        except KneeError as e:
+            raise type(e)(e.code, "patient %d: %s" % (index, e.message), e.diagnostics) from None
+        raise PatientError(status or Status.EINVAL, "patient %d: %s"
+                           % (index, lib.knee_strerror(status or Status.EINVAL)))
+
+    def compare_columns(self, columns: Mapping[str, Sequence[Any]],
+                        weights: Optional[Weights] = None, *, method: Optional[str] = None,
+                        vikor_v: Optional[float] = None) -> Tuple["array", "array"]:
+        """Ranks and scores for many patients given as columns: ``columns`` maps fact ids to
+        equally long sequences (lists, tuples, ``array.array``, or anything indexable; a
+        ``array.array('d')`` of numbers is used without copying). A cell is unknown when it is
+        None or NaN; values are read as :meth:`compare` reads them (numbers, bools, str
+        parsed by the fact's type, lists of str for set facts).
+
+        Returns ``(ranks, scores)``, two ``array.array`` (``'i'`` and ``'d'``) of
+        ``n x len(self.options)`` cells, row-major, options in rule-file order (as
+        :attr:`options`): rank 1-based, 0 for an excluded option; the method's score (as
+        ``OptionResult.score``, 0 for an excluded option). Raises PatientError naming the row
+        and fact of the first bad cell. Releases the GIL while libknee works."""
+        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05)
+        lengths = {len(col) for col in columns.values()}
+        if len(lengths) > 1:
+            raise KneeError(Status.EINVAL, "columns of different lengths: %s"
+                            % ", ".join("%s=%d" % (f, len(c)) for f, c in columns.items()))
+        n = lengths.pop() if lengths else 0
+        cols = _batch.Columns(n)
+        fast: Dict[str, Any] = {}
+        for fact, col in columns.items():
+            if (isinstance(col, array) and col.typecode == "d" and
+                    self._fact_types.get(fact) in ("number", "integer")):
+                fast[fact] = col            # no copy: the C column reads the array's buffer
+            else:
+                cols.cells[fact] = list(col)
+        n_options = len(self.options)
+        try:
+            with self._handle as rs:
+                batch = _batch.make_batch(rs, self._handle, self._fact_types, cols, weights,
+                                          _batch.FAIL_COLUMN, nan_unknown=True)
+            with batch as b:
+                for fact, col in fast.items():
+                    status = lib.knee_batch_set_numbers(b, fact.encode("utf-8"),
+                                                        col.buffer_info()[0], _batch.FAIL_COLUMN)
+                    if status < 0:
+                        raise PatientError(status, lib.knee_batch_errmsg(b))
+                with self._handle as rs:
+                    o = opts.retain() if opts is not None else None
+                    try:
+                        out = (array("i", [0]) * (n * n_options), array("d", [0.0]) * (n * n_options),
+                               array("i", [0]) * n)
+                        _batch.compare_ranks(rs, b, o, None, 0, n, n_options, out)
+                        ranks, scores, status = out
+                    finally:
+                        if opts is not None:
+                            opts.release()
+            batch.close()
+        finally:
+            if opts is not None:
+                opts.close()
+        for k in range(n):
+            if status[k] != 0:   # only a comparison can fail here (e.g. all weights zero)
+                raise PatientError(status[k], "row %d: %s" % (k, lib.knee_strerror(status[k])))
+        return ranks, scores
 
     # -- lifetime -----------------------------------------------------------------------------
 

@@ -1,0 +1,289 @@
+"""Many patients at once through libknee's batch API (knee_batch, knee_compare_batch): fact
+dicts or columns in, one C column per fact, ranks and scores or result JSON out.
+
+The binding only decides *whether* a cell is usable; when a row fails, Ruleset.compare_many
+runs that patient through the one-patient path, so the error raised is exactly the one
+``compare()`` gives (with the patient's index added).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import numbers
+from array import array
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from ._errors import KneeError, PatientError, Status
+from ._lib import Handle, lib, new_handle
+from .patient import Weights
+
+FAIL_COLUMN, MARK_ROW = 0, 1   # KNEE_BATCH_FAIL_COLUMN, KNEE_BATCH_MARK_ROW
+_NAN = float("nan")
+_BLANK = " \t\n\r"
+_SETS = (list, tuple, set, frozenset)
+ABSENT = object()              # a fact the patient's dict does not mention
+
+
+class Columns:
+    """The columns of one chunk of patients: ``cells[fact][row]`` is the value given (ABSENT
+    when the patient's dict has no such key); ``bad`` the rows the binding cannot use."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.cells: Dict[Any, List[Any]] = {}
+        self.bad: Set[int] = set()
+
+    @classmethod
+    def from_dicts(cls, chunk: Sequence[Any]) -> "Columns":
+        cols = cls(len(chunk))
+        cells, n = cols.cells, cols.n
+        for i, facts in enumerate(chunk):
+            if facts is None:
+                continue
+            try:
+                items = facts.items()
+            except AttributeError:
+                cols.bad.add(i)
+                continue
+            for fact, value in items:
+                try:
+                    cells[fact][i] = value
+                except KeyError:
+                    cells[fact] = [ABSENT] * n
+                    cells[fact][i] = value
+        return cols
+
+
+def _utf8(text: str) -> Optional[bytes]:
+    """text as a C string, or None when the C setters could not take it."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return None if b"\0" in data else data
+
+
+class _Column:
+    """One fact's cells as the C column call wants them; ``bad`` rows are left unknown."""
+
+    def __init__(self, kind: str, data: Any, keep: Tuple[Any, ...] = ()) -> None:
+        self.kind, self.data, self.keep = kind, data, keep
+
+
+def _numbers(col: List[Any], bad: Set[int], nan_unknown: bool) -> _Column:
+    n = len(col)
+    values = array("d", [_NAN]) * n
+    texts: Optional[List[Optional[bytes]]] = None
+    for i, v in enumerate(col):
+        if v is None or v is ABSENT:
+            continue
+        t = type(v)
+        if t is float or (t is not bool and isinstance(v, numbers.Real)):
+            try:
+                x = float(v)
+            except OverflowError:
+                bad.add(i)
+                continue
+            if x != x:          # NaN: unknown in a column, refused for a patient
+                if not nan_unknown:
+                    bad.add(i)
+                continue
+            values[i] = x
+        elif t is str:
+            if texts is None:
+                texts = [None] * n
+            texts[i] = _utf8(v)
+            if texts[i] is None:
+                bad.add(i)
+        else:
+            bad.add(i)          # a bool, a list, anything else: the wrong type
+    if texts is None:
+        return _Column("numbers", values)
+    for i in range(n):          # text and numbers mixed: all as text (repr reads back exactly)
+        if texts[i] is None and values[i] == values[i]:
+            texts[i] = repr(values[i]).encode()
+    return _text(texts)
+
+
+def _text(texts: List[Optional[bytes]]) -> _Column:
+    return _Column("text", (ctypes.c_char_p * len(texts))(*texts))
+
+
+def _bools(col: List[Any], bad: Set[int]) -> _Column:
+    n = len(col)
+    values = array("b", [-1]) * n
+    texts: Optional[List[Optional[bytes]]] = None
+    for i, v in enumerate(col):
+        if v is None or v is ABSENT:
+            continue
+        if v is True or v is False:
+            values[i] = 1 if v else 0
+        elif type(v) is str:
+            if texts is None:
+                texts = [None] * n
+            texts[i] = _utf8(v)
+            if texts[i] is None:
+                bad.add(i)
+        else:
+            bad.add(i)
+    if texts is None:
+        return _Column("bools", values)
+    for i in range(n):
+        if texts[i] is None and values[i] >= 0:
+            texts[i] = b"yes" if values[i] else b"no"
+    return _text(texts)
+
+
+def _strings(col: List[Any], bad: Set[int]) -> _Column:
+    out: List[Optional[bytes]] = [None] * len(col)
+    for i, v in enumerate(col):
+        if v is None or v is ABSENT:
+            continue
+        if type(v) is str:
+            out[i] = _utf8(v)
+            if out[i] is None:
+                bad.add(i)
+        else:
+            bad.add(i)
+    return _Column("strings", (ctypes.c_char_p * len(out))(*out))
+
+
+def _members(col: List[Any], bad: Set[int]) -> _Column:
+    if all(v is None or v is ABSENT or type(v) is str for v in col):
+        out: List[Optional[bytes]] = [None] * len(col)
+        for i, v in enumerate(col):
+            if type(v) is str:
+                out[i] = _utf8(v)
+                if out[i] is None:
+                    bad.add(i)
+        return _text(out)
+    starts, flat = [0], []
+    known = bytearray(len(col))
+    for i, v in enumerate(col):
+        if v is not None and v is not ABSENT:
+            if isinstance(v, str):      # the text form, split as knee_patient_set_text does
+                v = [m.strip(_BLANK) for m in v.split(",")]
+                v = [m for m in v if m]
+            if isinstance(v, _SETS):
+                members = [_utf8(m) if isinstance(m, str) else None for m in v]
+                if None in members:
+                    bad.add(i)
+                else:
+                    flat.extend(members)
+                    known[i] = 1
+            else:
+                bad.add(i)
+        starts.append(len(flat))
+    c_starts = (ctypes.c_size_t * len(starts))(*starts)
+    c_flat = (ctypes.c_char_p * max(len(flat), 1))(*flat)
+    c_known = (ctypes.c_ubyte * max(len(known), 1)).from_buffer_copy(bytes(known) or b"\0")
+    return _Column("members", (c_starts, c_flat, c_known))
+
+
+def _column(ftype: str, col: List[Any], bad: Set[int], nan_unknown: bool) -> _Column:
+    if ftype in ("number", "integer"):
+        return _numbers(col, bad, nan_unknown)
+    if ftype == "boolean":
+        return _bools(col, bad)
+    if ftype == "string":
+        return _strings(col, bad)
+    return _members(col, bad)
+
+
+def _pointer(data: Any) -> Any:
+    return data.buffer_info()[0] if isinstance(data, array) else data
+
+
+def _set(b: int, fact: bytes, c: _Column, mode: int) -> int:
+    if c.kind == "numbers":
+        return lib.knee_batch_set_numbers(b, fact, _pointer(c.data), mode)
+    if c.kind == "bools":
+        return lib.knee_batch_set_bools(b, fact, _pointer(c.data), mode)
+    if c.kind == "strings":
+        return lib.knee_batch_set_strings(b, fact, c.data, mode)
+    if c.kind == "members":
+        starts, flat, known = c.data
+        return lib.knee_batch_set_members(b, fact, starts, flat, known, mode)
+    return lib.knee_batch_set_text(b, fact, c.data, mode)
+
+
+def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
+               weights: Optional[Weights], mode: int, nan_unknown: bool) -> Handle:
+    """A C batch holding cols. MARK_ROW: bad cells fail their rows (cols.bad and the batch's
+    row statuses). FAIL_COLUMN: the first bad cell raises PatientError naming row and fact."""
+    batch = new_handle(lib.knee_batch_new, lib.knee_batch_free, "batch", rs, cols.n,
+                       parent=parent)
+    try:
+        with batch as b:
+            for criterion, weight in (weights or {}).items():
+                set_weight(b, criterion, weight)
+            for fact, col in cols.cells.items():
+                ftype = types.get(fact) if isinstance(fact, str) else None
+                if ftype is None:   # an undeclared fact: every row that names it fails
+                    if mode == FAIL_COLUMN:
+                        raise PatientError(Status.EUNKNOWN, "unknown fact %r (not declared in "
+                                           "the rule file)" % (fact,))
+                    cols.bad.update(i for i, v in enumerate(col) if v is not ABSENT)
+                    continue
+                bad: Set[int] = set()
+                c = _column(ftype, col, bad, nan_unknown)
+                if bad and mode == FAIL_COLUMN:
+                    row = min(bad)
+                    raise PatientError(Status.ETYPE, "row %d: fact '%s': cannot use %r as a %s "
+                                       "value" % (row, fact, col[row], ftype))
+                cols.bad |= bad
+                status = _set(b, fact.encode("utf-8"), c, mode)
+                if status < 0:
+                    raise PatientError(status, lib.knee_batch_errmsg(b) or
+                                       lib.knee_strerror(status))
+    except BaseException:
+        batch.close()
+        raise
+    return batch
+
+
+def set_weight(b: int, criterion: Any, weight: Any) -> None:
+    """One weight for every row, checked as Patient.set_weight checks it."""
+    if not isinstance(criterion, str) or _utf8(criterion) is None:
+        raise PatientError(Status.ETYPE, "a criterion name must be a str, not %s"
+                           % type(criterion).__name__)
+    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
+        raise PatientError(Status.EWEIGHT, "criterion '%s': a weight must be a number, not %s"
+                           % (criterion, type(weight).__name__))
+    try:
+        w = float(weight)
+    except OverflowError:
+        w = float("inf")
+    status = lib.knee_batch_set_weight(b, criterion.encode("utf-8"), w)
+    if status < 0:
+        raise PatientError(status, lib.knee_batch_errmsg(b) or lib.knee_strerror(status))
+
+
+def compare_ranks(rs: int, b: int, opts: Optional[int], scratch: int, first: int, count: int,
+                  n_options: int, out: Tuple[array, array, array]) -> None:
+    """Rows first .. first+count-1: ranks and scores (row-major, option order) and statuses,
+    written into out = (ranks, scores, status) at those rows."""
+    ranks, scores, status = out
+    # The arguments are right by construction; a failed row shows in its status.
+    lib.knee_compare_batch(rs, b, opts, first, count, scratch,
+                           ranks.buffer_info()[0] + 4 * n_options * first,
+                           scores.buffer_info()[0] + 8 * n_options * first,
+                           status.buffer_info()[0] + 4 * first)
+
+
+def compare_json(rs: int, b: int, opts: Optional[int], scratch: int, first: int,
+                 count: int) -> Tuple[List[str], List[int]]:
+    """Rows first .. first+count-1: each row's result JSON ("" for a failed row) and status."""
+    out, length = ctypes.c_void_p(), ctypes.c_size_t()
+    offsets = (ctypes.c_size_t * (count + 1))()
+    status = array("i", [0]) * max(count, 1)
+    rc = lib.knee_compare_batch_json(rs, b, opts, first, count, scratch, ctypes.byref(out),
+                                     ctypes.byref(length), offsets, status.buffer_info()[0])
+    if not out.value:
+        raise KneeError(rc, lib.knee_strerror(rc))
+    try:
+        data = ctypes.string_at(out.value, length.value)
+    finally:
+        lib.knee_free(out)
+    cuts, view = offsets[:], memoryview(data)
+    return [str(view[cuts[k]:cuts[k + 1]], "utf-8") for k in range(count)], status.tolist()
