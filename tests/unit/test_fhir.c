@@ -508,6 +508,186 @@ static void test_cds_request(void)
     knee_patient_free(p);
 }
 
+/* ---- the rule file's <fhir> section: every load-time check (src/fhir_rules.c) ------------- */
+
+/* mini.xml with `fhir` spliced in on its own lines before <tests>: "<fhir>" is on line
+ * *first, each following line of `fhir` one line further. Returns the load status. */
+static int load_mini_fhir(const char *fhir, knee_ruleset **out, knee_diag **d, unsigned *first)
+{
+    size_t len, n, i;
+    char *rules = kt_read(KNEE_TEST_DATA "/mini.xml", &len), *at, *xml;
+    int rc;
+    at = strstr(rules, "<tests>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    n = (size_t)(at - rules);
+    *first = 2;
+    for (i = 0; i < n; i++)
+        *first += rules[i] == '\n';
+    xml = malloc(len + strlen(fhir) + 32);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    memcpy(xml, rules, n);
+    sprintf(xml + n, "\n<fhir>\n%s\n</fhir>\n", fhir);
+    strcat(xml, at);
+    *out = (knee_ruleset *)1;
+    *d = NULL;
+    rc = knee_ruleset_load_memory(out, xml, strlen(xml), "f.xml", NULL, d);
+    free(xml);
+    free(rules);
+    return rc;
+}
+
+/* One <fhir> section that must fail to load with diagnostic `code` at first + dline : col
+ * (dline 0: any line) and, when el is not NULL, that element (the offending fact). */
+static void mapping_refused(const char *fhir, const char *code, unsigned dline, unsigned col,
+                            const char *el)
+{
+    knee_ruleset *bad = NULL;
+    knee_diag *d = NULL;
+    unsigned first = 0;
+    size_t i;
+    int found = 0;
+    CU_ASSERT_EQUAL(load_mini_fhir(fhir, &bad, &d, &first), KNEE_EINVALID);
+    CU_ASSERT_PTR_NULL(bad);
+    for (i = 0; i < knee_diag_count(d); i++)
+        if (strcmp(knee_diag_code(d, i), code) == 0 &&
+            (!dline || (knee_diag_line(d, i) == first + dline && knee_diag_column(d, i) == col)) &&
+            (!el || (knee_diag_element(d, i) && strcmp(knee_diag_element(d, i), el) == 0))) {
+            found = 1;
+            CU_ASSERT_EQUAL(knee_diag_status(d, i), KNEE_EINVALID);
+            CU_ASSERT_EQUAL(knee_diag_severity(d, i), KNEE_SEVERITY_ERROR);
+            CU_ASSERT_STRING_EQUAL(knee_diag_file(d, i), "f.xml");
+        }
+    if (!found) {
+        printf("\nexpected %s at %u:%u for:\n%s\n", code, first + dline, col, fhir);
+        kt_dump(d);
+        CU_FAIL("diagnostic");
+    }
+    knee_diag_free(d);
+    knee_ruleset_free(bad);
+}
+
+static void mapping_loads(const char *fhir)
+{
+    knee_ruleset *ok = NULL;
+    knee_diag *d = NULL;
+    unsigned first;
+    int rc = load_mini_fhir(fhir, &ok, &d, &first);
+    CU_ASSERT_EQUAL(rc, KNEE_OK);
+    if (rc != KNEE_OK) {
+        printf("\nexpected to load:\n%s\n", fhir);
+        kt_dump(d);
+    }
+    CU_ASSERT_PTR_NOT_NULL(ok);
+    knee_diag_free(d);
+    knee_ruleset_free(ok);
+}
+
+#define CODE "<code system=\"urn:x\" code=\"c1\"/>"
+
+static void test_mapping_checks(void)
+{
+    knee_ruleset *bad = NULL;
+    knee_diag *d = NULL;
+    unsigned first;
+    /* Every element kind with a fact of a type it can fill loads. */
+    mapping_loads("  <birth-date fact=\"age\" source=\"s1\"/>\n"
+                  "  <gender fact=\"sex\" source=\"s1\"/>\n"
+                  "  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
+                  "  <condition fact=\"prior\" member=\"pt\" source=\"s1 s2\">" CODE "</condition>\n"
+                  "  <observation fact=\"kl_grade\" source=\"s1\">"
+                  "<code system=\"urn:x\" prefix=\"kl\"/></observation>\n"
+                  "  <history fact=\"prior\" member=\"steroid-3mo\" within-days=\"90\" "
+                  "resources=\"Procedure MedicationStatement MedicationRequest MedicationAdministration\" "
+                  "source=\"s2\">" CODE "</history>\n"
+                  "  <coverage fact=\"payer\" plan-fact=\"sex\" other=\"verbatim\" source=\"s1\">"
+                  "<payer text=\"x\" value=\"y\"/></coverage>");
+    mapping_loads("  <birth-date fact=\"kl_grade\" source=\"s1\"/>");   /* an integer fact */
+    /* A fact that is not declared (line 1 of the section's body, column 3: the element). */
+    mapping_refused("  <birth-date fact=\"nosuch\" source=\"s1\"/>", "unknown-fact", 1, 3, "nosuch");
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
+                    "  <condition fact=\"no_fact\" source=\"s1\">" CODE "</condition>",
+                    "unknown-fact", 2, 3, "no_fact");
+    /* A fact of the wrong type for the element. */
+    mapping_refused("  <birth-date fact=\"sex\" source=\"s1\"/>", "fhir-mapping", 1, 3, "sex");
+    mapping_refused("  <gender fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
+    mapping_refused("  <observation fact=\"diabetes\" source=\"s1\">" CODE "</observation>",
+                    "fhir-mapping", 1, 3, "diabetes");
+    mapping_refused("  <condition fact=\"age\" source=\"s1\">" CODE "</condition>", "fhir-mapping", 1,
+                    3, "age");
+    mapping_refused("  <condition fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE "</condition>",
+                    "fhir-mapping", 1, 3, "diabetes");   /* member= on a boolean */
+    mapping_refused("  <condition fact=\"prior\" source=\"s1\">" CODE "</condition>", "fhir-mapping",
+                    1, 3, "prior");                      /* a set without member= */
+    mapping_refused("  <history fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE "</history>",
+                    "fhir-mapping", 1, 3, "diabetes");
+    mapping_refused("  <history fact=\"prior\" source=\"s1\">" CODE "</history>", "fhir-mapping", 1, 3,
+                    "prior");
+    mapping_refused("  <coverage fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
+    /* A member the set fact does not allow. */
+    mapping_refused("  <history fact=\"prior\" member=\"ha-6mo\" source=\"s1\">" CODE "</history>",
+                    "fhir-mapping", 1, 3, "prior");
+    mapping_refused("  <condition fact=\"prior\" member=\"PT\" source=\"s1\">" CODE "</condition>",
+                    "fhir-mapping", 1, 3, "prior");
+    /* plan-fact: undeclared, or not a string fact. */
+    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"plan\" source=\"s1\"/>", "fhir-mapping", 1,
+                    3, "plan");
+    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1,
+                    3, "age");
+    /* <code> with neither or both of code= and prefix=: reported at the <code> itself. */
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">\n"
+                    "    <code system=\"urn:x\"/>\n"
+                    "  </condition>", "fhir-mapping", 2, 5, NULL);
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">\n"
+                    "    " CODE "\n"
+                    "      <code system=\"urn:x\" code=\"M17\" prefix=\"M17\"/>\n"
+                    "  </condition>", "fhir-mapping", 3, 7, NULL);
+    /* resources= naming something that is not a record type history reads. */
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure Observation\" "
+                    "source=\"s1\">" CODE "</history>", "fhir-mapping", 1, 3, NULL);
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" resources=\"procedure\" source=\"s1\">" CODE
+                    "</history>", "fhir-mapping", 1, 3, NULL);
+    /* A source that is not declared, alone or after a declared one. */
+    mapping_refused("  <gender fact=\"sex\" source=\"nosuch\"/>", "unknown-source", 1, 3, NULL);
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
+                    "  <condition fact=\"diabetes\" source=\"s2  s3\">" CODE "</condition>",
+                    "unknown-source", 2, 3, NULL);
+    /* The schema's share: within-days a positive integer, birth-date and gender at most once and
+     * first, at least one <code>, no unknown element or attribute, other= skip|verbatim. */
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"0\" source=\"s1\">" CODE
+                    "</history>", "schema-value", 0, 0, NULL);
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"-5\" source=\"s1\">" CODE
+                    "</history>", "schema-value", 0, 0, NULL);
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"6mo\" source=\"s1\">" CODE
+                    "</history>", "schema-value", 0, 0, NULL);
+    mapping_refused("  <birth-date fact=\"age\" source=\"s1\"/>\n  <birth-date fact=\"age\" source=\"s1\"/>",
+                    "schema-element", 0, 0, NULL);
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
+                    "  <gender fact=\"sex\" source=\"s1\"/>", "schema-element", 0, 0, NULL);
+    /* No <code>: the schema says so, and so does the mapping check (the builder still runs). */
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\"/>", "schema-element", 1, 3, NULL);
+    mapping_refused("  <observation fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
+    mapping_refused("  <procedure fact=\"prior\" source=\"s1\"/>", "schema-element", 0, 0, NULL);
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\" unit=\"kg\"/>", "schema-unknown-attribute", 0,
+                    0, NULL);
+    mapping_refused("  <gender fact=\"sex\"/>", "schema-missing-attribute", 0, 0, NULL);
+    mapping_refused("  <coverage fact=\"payer\" other=\"guess\" source=\"s1\"/>", "schema-value", 0, 0,
+                    NULL);
+    /* Every mistake at once: three elements, three diagnostics, in document order. */
+    CU_ASSERT_EQUAL(load_mini_fhir("  <birth-date fact=\"nosuch\" source=\"s1\"/>\n"
+                                   "  <gender fact=\"age\" source=\"s9\"/>\n"
+                                   "  <condition fact=\"diabetes\" source=\"s1\">"
+                                   "<code system=\"urn:x\"/></condition>",
+                                   &bad, &d, &first),
+                    KNEE_EINVALID);
+    CU_ASSERT_PTR_NULL(bad);
+    CU_ASSERT_EQUAL(knee_diag_error_count(d), 4);
+    CU_ASSERT(kt_has_diag(d, "unknown-fact", first + 1, 3));
+    CU_ASSERT(kt_has_diag(d, "unknown-source", first + 2, 3));
+    CU_ASSERT(kt_has_diag(d, "fhir-mapping", first + 2, 3));
+    CU_ASSERT(kt_has_diag(d, "fhir-mapping", first + 3, 42));
+    knee_diag_free(d);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -523,5 +703,6 @@ int main(void)
     CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);
     CU_add_test(s, "CDS Hooks request", test_cds_request);
     CU_add_test(s, "CDS Hooks prefetch templates", test_prefetch_templates);
+    CU_add_test(s, "<fhir> mapping: every load check", test_mapping_checks);
     return kt_run();
 }
