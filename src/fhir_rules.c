@@ -10,6 +10,8 @@
 #include "model.h"
 #include "xml_input.h"
 
+#define MAX_WINDOW_DAYS 4000000L   /* more than 10,000 years */
+
 typedef struct fbuild {
     knee_ruleset *rs;
     knee_diag *diag;
@@ -171,8 +173,14 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     f = &b->rs->facts[r->fact];
     r->member = sdup(b, knee__xml_attr_value(n, "member"));
     r->unit = sdup(b, knee__xml_attr_value(n, "unit"));
-    if (knee__xml_attr_value(n, "within-days"))
+    if (knee__xml_attr_value(n, "within-days")) {
+        /* The schema allows any positive integer; FHIR years are 0000-9999, so a longer window
+         * means "any time", and the cap keeps as-of minus the window from overflowing (day
+         * numbers are negative before 1970). */
         r->within_days = strtol(knee__xml_attr_value(n, "within-days"), NULL, 10);
+        if (r->within_days > MAX_WINDOW_DAYS)
+            r->within_days = MAX_WINDOW_DAYS;
+    }
     r->resources = resource_bits(b, n);
     r->other_verbatim = knee__xml_attr_value(n, "other") &&
                         strcmp(knee__xml_attr_value(n, "other"), "verbatim") == 0;

@@ -688,6 +688,39 @@ static void test_mapping_checks(void)
     knee_diag_free(d);
 }
 
+/* within-days larger than any span of dates means "any time before the as-of date", for an
+ * as-of date before 1970 too (day numbers are negative there). */
+static void test_mapping_huge_window(void)
+{
+    knee_ruleset *w = NULL;
+    knee_diag *d = NULL;
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    unsigned first;
+    const char *proc = "{\"resourceType\":\"Procedure\",\"id\":\"pr\",\"status\":\"completed\","
+                       "\"code\":{\"coding\":[{\"system\":\"urn:x\",\"code\":\"c1\"}]},"
+                       "\"performedDateTime\":\"1959-06-01\"}";
+    const char *as_of[] = {"1960-01-01", "0001-01-01", "2026-01-15"};
+    size_t i;
+    CU_ASSERT_EQUAL_FATAL(load_mini_fhir("  <history fact=\"prior\" member=\"pt\" "
+                                         "within-days=\"99999999999999999999999\" source=\"s1\">"
+                                         CODE "</history>", &w, &d, &first), KNEE_OK);
+    knee_diag_free(d);
+    for (i = 0; i < sizeof as_of / sizeof *as_of; i++) {
+        CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, w), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_patient_load_fhir(p, proc, strlen(proc), "p", as_of[i], NULL, &r, &d),
+                        KNEE_OK);
+        CU_ASSERT(!has_ignored(r, "pr", "outside-window"));
+        /* Dated after a year-1 as-of date; within the window for the others. */
+        CU_ASSERT_EQUAL(knee_patient_has(p, "prior"), i != 1);
+        CU_ASSERT_EQUAL(has_ignored(r, "pr", "after-as-of"), i == 1);
+        knee_fhir_report_free(r);
+        knee_diag_free(d);
+        knee_patient_free(p);
+    }
+    knee_ruleset_free(w);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -704,5 +737,6 @@ int main(void)
     CU_add_test(s, "CDS Hooks request", test_cds_request);
     CU_add_test(s, "CDS Hooks prefetch templates", test_prefetch_templates);
     CU_add_test(s, "<fhir> mapping: every load check", test_mapping_checks);
+    CU_add_test(s, "<fhir> mapping: a window wider than any date span", test_mapping_huge_window);
     return kt_run();
 }
