@@ -721,6 +721,191 @@ static void test_mapping_huge_window(void)
     knee_ruleset_free(w);
 }
 
+/* ---- FHIR JSON: wrong shapes and limits (src/fhir_json.c) --------------------------------- */
+
+/* Loads text with limit `which` set to `value` (or no options when which < 0); returns the status. */
+static int load_limited(const char *text, int which, int64_t value, const char *code)
+{
+    knee_options *o = NULL;
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    int rc;
+    CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
+    if (which >= 0)
+        CU_ASSERT_EQUAL(knee_options_set_limit(o, which, value), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    rc = knee_patient_load_fhir(p, text, strlen(text), "lim", AS_OF, o, &r, &d);
+    if (rc != KNEE_OK) {
+        CU_ASSERT_FATAL(code != NULL);
+        CU_ASSERT(kt_has_diag(d, code, 0, 0));
+        CU_ASSERT_PTR_NULL(r);
+        CU_ASSERT_EQUAL(knee_patient_has(p, "sex"), 0);
+    } else {
+        CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    }
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    knee_options_free(o);
+    return rc;
+}
+
+/* A report of one load that must succeed (caller frees it). */
+static knee_fhir_report *loaded(const char *text)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(load_buf(text, strlen(text), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    return r;
+}
+
+#define OBS "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\"," \
+            "\"effectiveDateTime\":\"2025-01-01\","
+#define BMI_CODE "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},"
+#define UCUM_KGM2 "\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg/m2\""
+
+static void test_json_shapes(void)
+{
+    static const char *const bmi_28[] = {
+        OBS BMI_CODE "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+        OBS BMI_CODE "\"valueQuantity\":{\"value\":28.0," UCUM_KGM2 "}}",
+        OBS BMI_CODE "\"valueQuantity\":{\"value\":2.8e1," UCUM_KGM2 "}}",
+        /* nulls inside arrays are dropped; _x primitive extensions and fhir_comments skipped */
+        OBS "\"code\":{\"coding\":[null,{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"},null]},"
+            "\"valueQuantity\":{\"value\":28,\"_value\":{\"extension\":[{\"url\":\"urn:x\"}]},"
+            "\"fhir_comments\":[\"c\"]," UCUM_KGM2 "}}",
+    };
+    knee_fhir_report *r;
+    size_t i;
+    char *deep;
+    /* resourceType present but not a non-empty string: at the root, in a Bundle entry, in a
+     * prefetch value, contained. */
+    refused("{\"resourceType\":42,\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":\"\",\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":null,\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":[\"Patient\"],\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+            "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}},"
+            "{\"resource\":{\"resourceType\":{\"name\":\"Observation\"}}}]}",
+            NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"resourceType\":true}}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"contained\":"
+            "[{\"resourceType\":7}]}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    /* A prefetch object whose values are not all resources or null. */
+    refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":\"none\"}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":[]}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"id\":\"a\"}}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    /* A CDS Hooks request whose prefetch is not an object. */
+    refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":[1]}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":\"x\"}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    /* An array directly inside an array is not FHIR JSON; neither is trailing garbage. */
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"name\":[[{\"text\":\"x\"}]]}", NULL,
+            KNEE_EPARSE, "fhir-json");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\"} {}", NULL, KNEE_EPARSE, "fhir-json");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"m\xe4le\"}", NULL, KNEE_EPARSE,
+            "fhir-json");   /* not UTF-8 */
+
+    /* A request without prefetch: nothing was prefetched, every fact missing, not an error. */
+    r = loaded("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"}}");
+    CU_ASSERT_EQUAL(knee_fhir_report_fact_count(r), 0);
+    CU_ASSERT(has_missing(r, "sex"));
+    knee_fhir_report_free(r);
+
+    /* Integer, decimal and exponent forms of a number are the same number; nulls in arrays,
+     * _value and fhir_comments change nothing. */
+    for (i = 0; i < sizeof bmi_28 / sizeof *bmi_28; i++) {
+        r = loaded(bmi_28[i]);
+        CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28");
+        knee_fhir_report_free(r);
+    }
+    /* Wrong types where a value is expected: a boolean or null value, a string code. */
+    r = loaded(OBS BMI_CODE "\"valueQuantity\":{\"value\":true," UCUM_KGM2 "}}");
+    CU_ASSERT(has_ignored(r, "o", "value"));
+    CU_ASSERT(has_missing(r, "bmi"));
+    knee_fhir_report_free(r);
+    r = loaded(OBS BMI_CODE "\"valueQuantity\":null}");
+    CU_ASSERT(has_ignored(r, "o", "value"));
+    CU_ASSERT(has_missing(r, "bmi"));
+    knee_fhir_report_free(r);
+    r = loaded(OBS "\"code\":\"39156-5\",\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}");
+    CU_ASSERT(has_missing(r, "bmi"));   /* not a CodeableConcept: no mapped code */
+    knee_fhir_report_free(r);
+    /* An object, a number, a boolean or null where Patient.gender's string is expected. */
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":{\"value\":\"male\"},"
+               "\"birthDate\":null}");
+    CU_ASSERT(has_missing(r, "sex"));
+    CU_ASSERT(has_missing(r, "age"));
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":1,\"birthDate\":19580101}");
+    CU_ASSERT(has_ignored(r, "a", "value-refused"));
+    CU_ASSERT(has_ignored(r, "a", "date"));
+    CU_ASSERT(has_missing(r, "sex"));
+    CU_ASSERT(has_missing(r, "age"));
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":false}");
+    CU_ASSERT(has_ignored(r, "a", "value-refused"));
+    knee_fhir_report_free(r);
+    /* A one-item array where a single value is expected reads as that value (as repeated XML
+     * elements do); a Bundle entry that is an object rather than an array likewise. */
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":[\"male\"]}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":{\"resource\":"
+               "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}}}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    knee_fhir_report_free(r);
+    /* An entry whose resource is a reference string, not a resource: nothing read. */
+    r = loaded("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":\"Patient/a\"}]}");
+    CU_ASSERT_EQUAL(knee_fhir_report_fact_count(r), 0);
+    CU_ASSERT(has_warning(r, "no-patient"));
+    knee_fhir_report_free(r);
+
+    /* Limits, at their exact edges. Patient{id, gender}: 3 elements (the resource and its two
+     * properties), its properties at depth 2. */
+    {
+        const char *pat = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}";
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_ELEMENTS, 3, NULL), KNEE_OK);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_ELEMENTS, 2, "limit-elements"), KNEE_ELIMIT);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_XML_DEPTH, 2, NULL), KNEE_OK);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_XML_DEPTH, 1, "limit-depth"), KNEE_ELIMIT);
+        /* A CDS Hooks request's context counts too. */
+        CU_ASSERT_EQUAL(load_limited("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\","
+                                     "\"userId\":\"u\",\"x\":\"y\"}}",
+                                     KNEE_LIMIT_ELEMENTS, 3, "limit-elements"), KNEE_ELIMIT);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat), NULL), KNEE_OK);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat) - 1,
+                                     "limit-size"), KNEE_ELIMIT);
+    }
+    /* The default element cap (1,000,000): a flat array just past it. */
+    {
+        size_t n = 1000000, k;
+        const char *head = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"x\":[";
+        deep = malloc(strlen(head) + 2 * n + 8);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(deep);
+        strcpy(deep, head);
+        k = strlen(deep);
+        for (i = 0; i < n; i++) {
+            deep[k++] = '1';
+            deep[k++] = ',';
+        }
+        deep[k - 1] = ']';
+        deep[k++] = '}';
+        deep[k] = '\0';
+        /* 1 + id + gender + n items = n + 3 elements (the edge itself is checked above) */
+        CU_ASSERT_EQUAL(load_limited(deep, -1, 0, "limit-elements"), KNEE_ELIMIT);
+        free(deep);
+    }
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -733,6 +918,7 @@ int main(void)
     CU_add_test(s, "Synthea bundles, R4 and older", test_synthea);
     CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
     CU_add_test(s, "bad arguments", test_bad_arguments);
+    CU_add_test(s, "JSON: wrong shapes, nulls, numbers, limits at their edges", test_json_shapes);
     CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);
     CU_add_test(s, "CDS Hooks request", test_cds_request);
     CU_add_test(s, "CDS Hooks prefetch templates", test_prefetch_templates);
