@@ -60,6 +60,13 @@ static void *aalloc(fbuild *b, size_t n, size_t size)
     return p;
 }
 
+/* The separators of the schema's list types (xs:list collapses all XML white space; character
+ * references such as &#9; survive attribute normalisation). */
+static int list_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 {
     const char *s = knee__xml_attr_value(n, "source"), *p;
@@ -67,12 +74,12 @@ static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     if (!s)
         return;
     for (p = s; *p;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n')
+        while (list_space(*p))
             p++;
         if (!*p)
             break;
         count++;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        while (*p && !list_space(*p))
             p++;
     }
     r->sources = aalloc(b, count, sizeof *r->sources);
@@ -81,12 +88,12 @@ static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     for (p = s; *p;) {
         const char *q;
         char id[80];
-        while (*p == ' ' || *p == '\t' || *p == '\n')
+        while (list_space(*p))
             p++;
         if (!*p)
             break;
         q = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        while (*p && !list_space(*p))
             p++;
         snprintf(id, sizeof id, "%.*s", (int)(p - q), q);
         for (k = 0; k < b->rs->n_sources; k++)
@@ -119,10 +126,10 @@ static unsigned resource_bits(fbuild *b, const knee__xnode *n)
     for (p = s; *p;) {
         const char *q;
         size_t len;
-        while (*p == ' ')
+        while (list_space(*p))
             p++;
         q = p;
-        while (*p && *p != ' ')
+        while (*p && !list_space(*p))
             p++;
         len = (size_t)(p - q);
         if (len == 9 && memcmp(q, "Procedure", 9) == 0)

@@ -602,6 +602,9 @@ static void test_mapping_checks(void)
                   "  <coverage fact=\"payer\" plan-fact=\"sex\" other=\"verbatim\" source=\"s1\">"
                   "<payer text=\"x\" value=\"y\"/></coverage>");
     mapping_loads("  <birth-date fact=\"kl_grade\" source=\"s1\"/>");   /* an integer fact */
+    /* Lists may be separated by any XML white space, as the schema's list types are. */
+    mapping_loads("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure&#9;MedicationRequest&#10;\" "
+                  "source=\"s1&#9;s2&#13;\">" CODE "</history>");
     /* A fact that is not declared (line 1 of the section's body, column 3: the element). */
     mapping_refused("  <birth-date fact=\"nosuch\" source=\"s1\"/>", "unknown-fact", 1, 3, "nosuch");
     mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
