@@ -510,23 +510,29 @@ static void test_cds_request(void)
 
 /* ---- the rule file's <fhir> section: every load-time check (src/fhir_rules.c) ------------- */
 
-/* mini.xml with `fhir` spliced in on its own lines before <tests>: "<fhir>" is on line
- * *first, each following line of `fhir` one line further. Returns the load status. */
+/* mini.xml, plus a set fact `tags` without allowed values (on the line of </facts>), with
+ * `fhir` spliced in on its own lines before <tests>: "<fhir>" is on line *first, each
+ * following line of `fhir` one line further. Returns the load status. */
 static int load_mini_fhir(const char *fhir, knee_ruleset **out, knee_diag **d, unsigned *first)
 {
+    static const char tags[] = "<fact id=\"tags\" type=\"set\"/>";
     size_t len, n, i;
-    char *rules = kt_read(KNEE_TEST_DATA "/mini.xml", &len), *at, *xml;
+    char *rules = kt_read(KNEE_TEST_DATA "/mini.xml", &len), *at, *facts_end, *xml;
     int rc;
     at = strstr(rules, "<tests>");
+    facts_end = strstr(rules, "</facts>");
     CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(facts_end);
     n = (size_t)(at - rules);
     *first = 2;
     for (i = 0; i < n; i++)
         *first += rules[i] == '\n';
-    xml = malloc(len + strlen(fhir) + 32);
+    xml = malloc(len + sizeof tags + strlen(fhir) + 32);
     CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
-    memcpy(xml, rules, n);
-    sprintf(xml + n, "\n<fhir>\n%s\n</fhir>\n", fhir);
+    memcpy(xml, rules, (size_t)(facts_end - rules));
+    strcpy(xml + (facts_end - rules), tags);
+    strncat(xml, facts_end, (size_t)(at - facts_end));
+    sprintf(xml + strlen(xml), "\n<fhir>\n%s\n</fhir>\n", fhir);
     strcat(xml, at);
     *out = (knee_ruleset *)1;
     *d = NULL;
@@ -602,6 +608,9 @@ static void test_mapping_checks(void)
                   "  <coverage fact=\"payer\" plan-fact=\"sex\" other=\"verbatim\" source=\"s1\">"
                   "<payer text=\"x\" value=\"y\"/></coverage>");
     mapping_loads("  <birth-date fact=\"kl_grade\" source=\"s1\"/>");   /* an integer fact */
+    /* A set fact that lists no allowed values takes any member. */
+    mapping_loads("  <condition fact=\"tags\" member=\"anything\" source=\"s1\">" CODE "</condition>\n"
+                  "  <history fact=\"tags\" member=\"x-1\" source=\"s1\">" CODE "</history>");
     /* Lists may be separated by any XML white space, as the schema's list types are. */
     mapping_loads("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure&#9;MedicationRequest&#10;\" "
                   "source=\"s1&#9;s2&#13;\">" CODE "</history>");
