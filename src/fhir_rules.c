@@ -10,6 +10,8 @@
 #include "model.h"
 #include "xml_input.h"
 
+#define MAX_WINDOW_DAYS 4000000L   /* more than 10,000 years */
+
 typedef struct fbuild {
     knee_ruleset *rs;
     knee_diag *diag;
@@ -58,6 +60,13 @@ static void *aalloc(fbuild *b, size_t n, size_t size)
     return p;
 }
 
+/* The separators of the schema's list types (xs:list collapses all XML white space; character
+ * references such as &#9; survive attribute normalisation). */
+static int list_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 {
     const char *s = knee__xml_attr_value(n, "source"), *p;
@@ -65,12 +74,12 @@ static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     if (!s)
         return;
     for (p = s; *p;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n')
+        while (list_space(*p))
             p++;
         if (!*p)
             break;
         count++;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        while (*p && !list_space(*p))
             p++;
     }
     r->sources = aalloc(b, count, sizeof *r->sources);
@@ -79,12 +88,12 @@ static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     for (p = s; *p;) {
         const char *q;
         char id[80];
-        while (*p == ' ' || *p == '\t' || *p == '\n')
+        while (list_space(*p))
             p++;
         if (!*p)
             break;
         q = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        while (*p && !list_space(*p))
             p++;
         snprintf(id, sizeof id, "%.*s", (int)(p - q), q);
         for (k = 0; k < b->rs->n_sources; k++)
@@ -117,10 +126,10 @@ static unsigned resource_bits(fbuild *b, const knee__xnode *n)
     for (p = s; *p;) {
         const char *q;
         size_t len;
-        while (*p == ' ')
+        while (list_space(*p))
             p++;
         q = p;
-        while (*p && *p != ' ')
+        while (*p && !list_space(*p))
             p++;
         len = (size_t)(p - q);
         if (len == 9 && memcmp(q, "Procedure", 9) == 0)
@@ -171,8 +180,14 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     f = &b->rs->facts[r->fact];
     r->member = sdup(b, knee__xml_attr_value(n, "member"));
     r->unit = sdup(b, knee__xml_attr_value(n, "unit"));
-    if (knee__xml_attr_value(n, "within-days"))
+    if (knee__xml_attr_value(n, "within-days")) {
+        /* The schema allows any positive integer; FHIR years are 0000-9999, so a longer window
+         * means "any time", and the cap keeps as-of minus the window from overflowing (day
+         * numbers are negative before 1970). */
         r->within_days = strtol(knee__xml_attr_value(n, "within-days"), NULL, 10);
+        if (r->within_days > MAX_WINDOW_DAYS)
+            r->within_days = MAX_WINDOW_DAYS;
+    }
     r->resources = resource_bits(b, n);
     r->other_verbatim = knee__xml_attr_value(n, "other") &&
                         strcmp(knee__xml_attr_value(n, "other"), "verbatim") == 0;

@@ -198,6 +198,49 @@ static void test_load_invalid(void)
     free(buf);
 }
 
+/* mini.xml with a <fhir> section before <tests>: `head` (birth-date/gender elements), then one
+ * condition with n codes whose systems are long enough that the mapping needs fresh arena
+ * blocks of its own. Free with free(). */
+static char *mini_with_fhir(const char *head, size_t n, size_t *len)
+{
+    char *at = strstr(mini_rules, "<tests>"), *xml, *w;
+    char sys[301];
+    size_t i, cap = mini_len + strlen(head) + n * 400 + 200;
+    memset(sys, 'x', 300);
+    sys[300] = '\0';
+    xml = malloc(cap);
+    if (!at || !xml)
+        exit(2);
+    memcpy(xml, mini_rules, (size_t)(at - mini_rules));
+    w = xml + (at - mini_rules);
+    w += sprintf(w, "<fhir>%s<condition fact=\"diabetes\" source=\"s1\">", head);
+    for (i = 0; i < n; i++)
+        w += sprintf(w, "<code system=\"urn:%s\" code=\"c%u\"/>", sys, (unsigned)i);
+    w += sprintf(w, "</condition></fhir>");
+    strcpy(w, at);
+    *len = strlen(xml);
+    return xml;
+}
+
+/* The <fhir> mapping section: valid (failures must leave no ruleset or a correct one), and
+ * with mistakes (each diagnostic allocates). */
+static void test_load_fhir_mapping(void)
+{
+    load_ctx c = {NULL, 0, NULL, NULL};
+    char *xml = mini_with_fhir("<gender fact=\"sex\" source=\"s1 s2\"/>", 120, &c.len);
+    c.buf = xml;
+    c.expect_json = expected_for(xml, c.len);
+    (void)drive("load a large <fhir> mapping", op_load, &c);
+    knee_free(c.expect_json);
+    free(xml);
+    xml = mini_with_fhir("<birth-date fact=\"sex\" source=\"s7\"/><gender fact=\"age\" source=\"s8 s9\"/>",
+                         60, &c.len);
+    c.buf = xml;
+    (void)drive_to("load a <fhir> mapping with mistakes (invalid)", op_load_invalid, &c,
+                   KNEE_EINVALID);
+    free(xml);
+}
+
 /* ---- patients ------------------------------------------------------------------------------- */
 
 typedef struct eval_ctx {
@@ -439,15 +482,13 @@ static int op_fhir(void *vctx, int *ok)
     return rc;
 }
 
-static void fhir_with(const char *file)
+static void fhir_buf_with(const char *what, const char *buf, size_t len)
 {
     fhir_ctx c;
-    char path[1024], *buf, what[200];
     knee_fhir_report *rep = NULL;
     memset(&c, 0, sizeof c);
-    snprintf(path, sizeof path, "%s/fhir/%s", KNEE_TEST_DATA, file);
-    buf = kt_read(path, &c.len);
     c.buf = buf;
+    c.len = len;
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
                           KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&c.p, c.rs), KNEE_OK);
@@ -458,12 +499,46 @@ static void fhir_with(const char *file)
     c.expect_json = json_of(c.rs, c.p);
     CU_ASSERT(strcmp(c.expect_json, c.before_json) != 0);   /* the bundle gives facts */
     knee_patient_clear(c.p);
-    snprintf(what, sizeof what, "FHIR load, %s", file);
     (void)drive(what, op_fhir, &c);
     knee_free(c.expect_json);
     knee_free(c.before_json);
     knee_patient_free(c.p);
     knee_ruleset_free(c.rs);
+}
+
+static void fhir_with(const char *file)
+{
+    char path[1024], what[200], *buf;
+    size_t len;
+    snprintf(path, sizeof path, "%s/fhir/%s", KNEE_TEST_DATA, file);
+    buf = kt_read(path, &len);
+    snprintf(what, sizeof what, "FHIR load, %s", file);
+    fhir_buf_with(what, buf, len);
+    free(buf);
+}
+
+/* JSON large enough that the document's arena grows at every kind of node: many small
+ * properties, long strings, numbers, booleans and resources inside arrays. */
+static void test_fhir_json_large(void)
+{
+    size_t i, cap = 400000;
+    char *buf = malloc(cap), *w = buf, big[3001];
+    if (!buf)
+        exit(2);
+    memset(big, 'n', 3000);
+    big[3000] = '\0';
+    w += sprintf(w, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+                    "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\",\"gender\":\"male\","
+                    "\"name\":[{\"text\":\"%s\"}],\"extension\":[", big);
+    for (i = 0; i < 800; i++)
+        w += sprintf(w, "%s{\"url\":\"urn:x:%u\",\"valueDecimal\":%u.5,\"valueBoolean\":%s}",
+                     i ? "," : "", (unsigned)i, (unsigned)i, i % 2 ? "true" : "false");
+    w += sprintf(w, "]}}");
+    for (i = 0; i < 12; i++)
+        w += sprintf(w, ",{\"resource\":{\"resourceType\":\"Basic\",\"id\":\"b%u\",\"text\":"
+                        "{\"div\":\"%s\"}}}", (unsigned)i, big);
+    strcpy(w, "]}");
+    fhir_buf_with("FHIR load, large JSON", buf, strlen(buf));
     free(buf);
 }
 
@@ -542,6 +617,24 @@ static void test_selftest(void)
     knee_ruleset_free(c.rs);
 }
 
+/* knee_compare_options_new: on failure *out is NULL. */
+static int op_options_new(void *vctx, int *ok)
+{
+    knee_compare_options *o = (knee_compare_options *)1;
+    int rc = knee_compare_options_new(&o);
+    (void)vctx;
+    stop();
+    *ok = rc == KNEE_OK ? o != NULL : o == NULL;
+    knee_compare_options_free(rc == KNEE_OK ? o : NULL);
+    return rc;
+}
+
+static void test_options_new(void)
+{
+    stats s = drive("compare options new", op_options_new, NULL);
+    CU_ASSERT_EQUAL(s.steps, 1);
+}
+
 static int init(void)
 {
     char path[1024];
@@ -572,6 +665,7 @@ int main(void)
     CU_add_test(s, "load mini.xml (memory)", test_load_mini);
     CU_add_test(s, "load mini.xml (file)", test_load_file);
     CU_add_test(s, "load an invalid rule file", test_load_invalid);
+    CU_add_test(s, "load a <fhir> mapping", test_load_fhir_mapping);
     CU_add_test(s, "patient load", test_patient_load);
     CU_add_test(s, "patient new and setters", test_patient_build);
     CU_add_test(s, "compare + to_json, mini.xml", test_evaluate_mini);
@@ -579,6 +673,8 @@ int main(void)
     CU_add_test(s, "the rule file's own tests", test_selftest);
     CU_add_test(s, "FHIR bundle, JSON", test_fhir_json);
     CU_add_test(s, "FHIR bundle, XML", test_fhir_xml);
+    CU_add_test(s, "FHIR JSON, large", test_fhir_json_large);
+    CU_add_test(s, "compare options", test_options_new);
     CU_add_test(s, "HTML report", test_html);
     return kt_run();
 }

@@ -508,6 +508,416 @@ static void test_cds_request(void)
     knee_patient_free(p);
 }
 
+/* ---- the rule file's <fhir> section: every load-time check (src/fhir_rules.c) ------------- */
+
+/* mini.xml, plus a set fact `tags` without allowed values (on the line of </facts>), with
+ * `fhir` spliced in on its own lines before <tests>: "<fhir>" is on line *first, each
+ * following line of `fhir` one line further. Returns the load status. */
+static int load_mini_fhir(const char *fhir, knee_ruleset **out, knee_diag **d, unsigned *first)
+{
+    static const char tags[] = "<fact id=\"tags\" type=\"set\"/>";
+    size_t len, n, i;
+    char *rules = kt_read(KNEE_TEST_DATA "/mini.xml", &len), *at, *facts_end, *xml;
+    int rc;
+    at = strstr(rules, "<tests>");
+    facts_end = strstr(rules, "</facts>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(facts_end);
+    n = (size_t)(at - rules);
+    *first = 2;
+    for (i = 0; i < n; i++)
+        *first += rules[i] == '\n';
+    xml = malloc(len + sizeof tags + strlen(fhir) + 32);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    memcpy(xml, rules, (size_t)(facts_end - rules));
+    strcpy(xml + (facts_end - rules), tags);
+    strncat(xml, facts_end, (size_t)(at - facts_end));
+    sprintf(xml + strlen(xml), "\n<fhir>\n%s\n</fhir>\n", fhir);
+    strcat(xml, at);
+    *out = (knee_ruleset *)1;
+    *d = NULL;
+    rc = knee_ruleset_load_memory(out, xml, strlen(xml), "f.xml", NULL, d);
+    free(xml);
+    free(rules);
+    return rc;
+}
+
+/* One <fhir> section that must fail to load with diagnostic `code` at first + dline : col
+ * (dline 0: any line) and, when el is not NULL, that element (the offending fact). */
+static void mapping_refused(const char *fhir, const char *code, unsigned dline, unsigned col,
+                            const char *el)
+{
+    knee_ruleset *bad = NULL;
+    knee_diag *d = NULL;
+    unsigned first = 0;
+    size_t i;
+    int found = 0;
+    CU_ASSERT_EQUAL(load_mini_fhir(fhir, &bad, &d, &first), KNEE_EINVALID);
+    CU_ASSERT_PTR_NULL(bad);
+    for (i = 0; i < knee_diag_count(d); i++)
+        if (strcmp(knee_diag_code(d, i), code) == 0 &&
+            (!dline || (knee_diag_line(d, i) == first + dline && knee_diag_column(d, i) == col)) &&
+            (!el || (knee_diag_element(d, i) && strcmp(knee_diag_element(d, i), el) == 0))) {
+            found = 1;
+            CU_ASSERT_EQUAL(knee_diag_status(d, i), KNEE_EINVALID);
+            CU_ASSERT_EQUAL(knee_diag_severity(d, i), KNEE_SEVERITY_ERROR);
+            CU_ASSERT_STRING_EQUAL(knee_diag_file(d, i), "f.xml");
+        }
+    if (!found) {
+        printf("\nexpected %s at %u:%u for:\n%s\n", code, first + dline, col, fhir);
+        kt_dump(d);
+        CU_FAIL("diagnostic");
+    }
+    knee_diag_free(d);
+    knee_ruleset_free(bad);
+}
+
+static void mapping_loads(const char *fhir)
+{
+    knee_ruleset *ok = NULL;
+    knee_diag *d = NULL;
+    unsigned first;
+    int rc = load_mini_fhir(fhir, &ok, &d, &first);
+    CU_ASSERT_EQUAL(rc, KNEE_OK);
+    if (rc != KNEE_OK) {
+        printf("\nexpected to load:\n%s\n", fhir);
+        kt_dump(d);
+    }
+    CU_ASSERT_PTR_NOT_NULL(ok);
+    knee_diag_free(d);
+    knee_ruleset_free(ok);
+}
+
+#define CODE "<code system=\"urn:x\" code=\"c1\"/>"
+
+static void test_mapping_checks(void)
+{
+    knee_ruleset *bad = NULL;
+    knee_diag *d = NULL;
+    unsigned first;
+    /* Every element kind with a fact of a type it can fill loads. */
+    mapping_loads("  <birth-date fact=\"age\" source=\"s1\"/>\n"
+                  "  <gender fact=\"sex\" source=\"s1\"/>\n"
+                  "  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
+                  "  <condition fact=\"prior\" member=\"pt\" source=\"s1 s2\">" CODE "</condition>\n"
+                  "  <observation fact=\"kl_grade\" source=\"s1\">"
+                  "<code system=\"urn:x\" prefix=\"kl\"/></observation>\n"
+                  "  <history fact=\"prior\" member=\"steroid-3mo\" within-days=\"90\" "
+                  "resources=\"Procedure MedicationStatement MedicationRequest MedicationAdministration\" "
+                  "source=\"s2\">" CODE "</history>\n"
+                  "  <coverage fact=\"payer\" plan-fact=\"sex\" other=\"verbatim\" source=\"s1\">"
+                  "<payer text=\"x\" value=\"y\"/></coverage>");
+    mapping_loads("  <birth-date fact=\"kl_grade\" source=\"s1\"/>");   /* an integer fact */
+    /* A set fact that lists no allowed values takes any member. */
+    mapping_loads("  <condition fact=\"tags\" member=\"anything\" source=\"s1\">" CODE "</condition>\n"
+                  "  <history fact=\"tags\" member=\"x-1\" source=\"s1\">" CODE "</history>");
+    /* Lists may be separated by any XML white space, as the schema's list types are. */
+    mapping_loads("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure&#9;MedicationRequest&#10;\" "
+                  "source=\"s1&#9;s2&#13;\">" CODE "</history>");
+    /* A fact that is not declared (line 1 of the section's body, column 3: the element). */
+    mapping_refused("  <birth-date fact=\"nosuch\" source=\"s1\"/>", "unknown-fact", 1, 3, "nosuch");
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
+                    "  <condition fact=\"no_fact\" source=\"s1\">" CODE "</condition>",
+                    "unknown-fact", 2, 3, "no_fact");
+    /* A fact of the wrong type for the element. */
+    mapping_refused("  <birth-date fact=\"sex\" source=\"s1\"/>", "fhir-mapping", 1, 3, "sex");
+    mapping_refused("  <gender fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
+    mapping_refused("  <observation fact=\"diabetes\" source=\"s1\">" CODE "</observation>",
+                    "fhir-mapping", 1, 3, "diabetes");
+    mapping_refused("  <condition fact=\"age\" source=\"s1\">" CODE "</condition>", "fhir-mapping", 1,
+                    3, "age");
+    mapping_refused("  <condition fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE "</condition>",
+                    "fhir-mapping", 1, 3, "diabetes");   /* member= on a boolean */
+    mapping_refused("  <condition fact=\"prior\" source=\"s1\">" CODE "</condition>", "fhir-mapping",
+                    1, 3, "prior");                      /* a set without member= */
+    mapping_refused("  <history fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE "</history>",
+                    "fhir-mapping", 1, 3, "diabetes");
+    mapping_refused("  <history fact=\"prior\" source=\"s1\">" CODE "</history>", "fhir-mapping", 1, 3,
+                    "prior");
+    mapping_refused("  <coverage fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
+    /* A member the set fact does not allow. */
+    mapping_refused("  <history fact=\"prior\" member=\"ha-6mo\" source=\"s1\">" CODE "</history>",
+                    "fhir-mapping", 1, 3, "prior");
+    mapping_refused("  <condition fact=\"prior\" member=\"PT\" source=\"s1\">" CODE "</condition>",
+                    "fhir-mapping", 1, 3, "prior");
+    /* plan-fact: undeclared, or not a string fact. */
+    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"plan\" source=\"s1\"/>", "fhir-mapping", 1,
+                    3, "plan");
+    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1,
+                    3, "age");
+    /* <code> with neither or both of code= and prefix=: reported at the <code> itself. */
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">\n"
+                    "    <code system=\"urn:x\"/>\n"
+                    "  </condition>", "fhir-mapping", 2, 5, NULL);
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">\n"
+                    "    " CODE "\n"
+                    "      <code system=\"urn:x\" code=\"M17\" prefix=\"M17\"/>\n"
+                    "  </condition>", "fhir-mapping", 3, 7, NULL);
+    /* resources= naming something that is not a record type history reads. */
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure Observation\" "
+                    "source=\"s1\">" CODE "</history>", "fhir-mapping", 1, 3, NULL);
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" resources=\"procedure\" source=\"s1\">" CODE
+                    "</history>", "fhir-mapping", 1, 3, NULL);
+    /* A source that is not declared, alone or after a declared one. */
+    mapping_refused("  <gender fact=\"sex\" source=\"nosuch\"/>", "unknown-source", 1, 3, NULL);
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
+                    "  <condition fact=\"diabetes\" source=\"s2  s3\">" CODE "</condition>",
+                    "unknown-source", 2, 3, NULL);
+    /* The schema's share: within-days a positive integer, birth-date and gender at most once and
+     * first, at least one <code>, no unknown element or attribute, other= skip|verbatim. */
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"0\" source=\"s1\">" CODE
+                    "</history>", "schema-value", 0, 0, NULL);
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"-5\" source=\"s1\">" CODE
+                    "</history>", "schema-value", 0, 0, NULL);
+    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"6mo\" source=\"s1\">" CODE
+                    "</history>", "schema-value", 0, 0, NULL);
+    mapping_refused("  <birth-date fact=\"age\" source=\"s1\"/>\n  <birth-date fact=\"age\" source=\"s1\"/>",
+                    "schema-element", 0, 0, NULL);
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
+                    "  <gender fact=\"sex\" source=\"s1\"/>", "schema-element", 0, 0, NULL);
+    /* No <code>: the schema says so, and so does the mapping check (the builder still runs). */
+    mapping_refused("  <condition fact=\"diabetes\" source=\"s1\"/>", "schema-element", 1, 3, NULL);
+    mapping_refused("  <observation fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
+    mapping_refused("  <procedure fact=\"prior\" source=\"s1\"/>", "schema-element", 0, 0, NULL);
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\" unit=\"kg\"/>", "schema-unknown-attribute", 0,
+                    0, NULL);
+    mapping_refused("  <gender fact=\"sex\"/>", "schema-missing-attribute", 0, 0, NULL);
+    mapping_refused("  <coverage fact=\"payer\" other=\"guess\" source=\"s1\"/>", "schema-value", 0, 0,
+                    NULL);
+    /* Every mistake at once: three elements, three diagnostics, in document order. */
+    CU_ASSERT_EQUAL(load_mini_fhir("  <birth-date fact=\"nosuch\" source=\"s1\"/>\n"
+                                   "  <gender fact=\"age\" source=\"s9\"/>\n"
+                                   "  <condition fact=\"diabetes\" source=\"s1\">"
+                                   "<code system=\"urn:x\"/></condition>",
+                                   &bad, &d, &first),
+                    KNEE_EINVALID);
+    CU_ASSERT_PTR_NULL(bad);
+    CU_ASSERT_EQUAL(knee_diag_error_count(d), 4);
+    CU_ASSERT(kt_has_diag(d, "unknown-fact", first + 1, 3));
+    CU_ASSERT(kt_has_diag(d, "unknown-source", first + 2, 3));
+    CU_ASSERT(kt_has_diag(d, "fhir-mapping", first + 2, 3));
+    CU_ASSERT(kt_has_diag(d, "fhir-mapping", first + 3, 42));
+    knee_diag_free(d);
+}
+
+/* within-days larger than any span of dates means "any time before the as-of date", for an
+ * as-of date before 1970 too (day numbers are negative there). */
+static void test_mapping_huge_window(void)
+{
+    knee_ruleset *w = NULL;
+    knee_diag *d = NULL;
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    unsigned first;
+    const char *proc = "{\"resourceType\":\"Procedure\",\"id\":\"pr\",\"status\":\"completed\","
+                       "\"code\":{\"coding\":[{\"system\":\"urn:x\",\"code\":\"c1\"}]},"
+                       "\"performedDateTime\":\"1959-06-01\"}";
+    const char *as_of[] = {"1960-01-01", "0001-01-01", "2026-01-15"};
+    size_t i;
+    CU_ASSERT_EQUAL_FATAL(load_mini_fhir("  <history fact=\"prior\" member=\"pt\" "
+                                         "within-days=\"99999999999999999999999\" source=\"s1\">"
+                                         CODE "</history>", &w, &d, &first), KNEE_OK);
+    knee_diag_free(d);
+    for (i = 0; i < sizeof as_of / sizeof *as_of; i++) {
+        CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, w), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_patient_load_fhir(p, proc, strlen(proc), "p", as_of[i], NULL, &r, &d),
+                        KNEE_OK);
+        CU_ASSERT(!has_ignored(r, "pr", "outside-window"));
+        /* Dated after a year-1 as-of date; within the window for the others. */
+        CU_ASSERT_EQUAL(knee_patient_has(p, "prior"), i != 1);
+        CU_ASSERT_EQUAL(has_ignored(r, "pr", "after-as-of"), i == 1);
+        knee_fhir_report_free(r);
+        knee_diag_free(d);
+        knee_patient_free(p);
+    }
+    knee_ruleset_free(w);
+}
+
+/* ---- FHIR JSON: wrong shapes and limits (src/fhir_json.c) --------------------------------- */
+
+/* Loads text with limit `which` set to `value` (or no options when which < 0); returns the status. */
+static int load_limited(const char *text, int which, int64_t value, const char *code)
+{
+    knee_options *o = NULL;
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    int rc;
+    CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
+    if (which >= 0)
+        CU_ASSERT_EQUAL(knee_options_set_limit(o, which, value), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    rc = knee_patient_load_fhir(p, text, strlen(text), "lim", AS_OF, o, &r, &d);
+    if (rc != KNEE_OK) {
+        CU_ASSERT_FATAL(code != NULL);
+        CU_ASSERT(kt_has_diag(d, code, 0, 0));
+        CU_ASSERT_PTR_NULL(r);
+        CU_ASSERT_EQUAL(knee_patient_has(p, "sex"), 0);
+    } else {
+        CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    }
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    knee_options_free(o);
+    return rc;
+}
+
+/* A report of one load that must succeed (caller frees it). */
+static knee_fhir_report *loaded(const char *text)
+{
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(load_buf(text, strlen(text), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    return r;
+}
+
+#define OBS "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\"," \
+            "\"effectiveDateTime\":\"2025-01-01\","
+#define BMI_CODE "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},"
+#define UCUM_KGM2 "\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg/m2\""
+
+static void test_json_shapes(void)
+{
+    static const char *const bmi_28[] = {
+        OBS BMI_CODE "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+        OBS BMI_CODE "\"valueQuantity\":{\"value\":28.0," UCUM_KGM2 "}}",
+        OBS BMI_CODE "\"valueQuantity\":{\"value\":2.8e1," UCUM_KGM2 "}}",
+        /* nulls inside arrays are dropped; _x primitive extensions and fhir_comments skipped */
+        OBS "\"code\":{\"coding\":[null,{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"},null]},"
+            "\"valueQuantity\":{\"value\":28,\"_value\":{\"extension\":[{\"url\":\"urn:x\"}]},"
+            "\"fhir_comments\":[\"c\"]," UCUM_KGM2 "}}",
+    };
+    knee_fhir_report *r;
+    size_t i;
+    char *deep;
+    /* resourceType present but not a non-empty string: at the root, in a Bundle entry, in a
+     * prefetch value, contained. */
+    refused("{\"resourceType\":42,\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":\"\",\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":null,\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":[\"Patient\"],\"id\":\"a\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+            "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}},"
+            "{\"resource\":{\"resourceType\":{\"name\":\"Observation\"}}}]}",
+            NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"resourceType\":true}}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"contained\":"
+            "[{\"resourceType\":7}]}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    /* A prefetch object whose values are not all resources or null. */
+    refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":\"none\"}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":[]}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"id\":\"a\"}}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+    /* A CDS Hooks request whose prefetch is not an object. */
+    refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":[1]}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":\"x\"}", NULL,
+            KNEE_EINVALID, "fhir-not-fhir");
+    /* An array directly inside an array is not FHIR JSON; neither is trailing garbage. */
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"name\":[[{\"text\":\"x\"}]]}", NULL,
+            KNEE_EPARSE, "fhir-json");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\"} {}", NULL, KNEE_EPARSE, "fhir-json");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"m\xe4le\"}", NULL, KNEE_EPARSE,
+            "fhir-json");   /* not UTF-8 */
+
+    /* A request without prefetch: nothing was prefetched, every fact missing, not an error. */
+    r = loaded("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"}}");
+    CU_ASSERT_EQUAL(knee_fhir_report_fact_count(r), 0);
+    CU_ASSERT(has_missing(r, "sex"));
+    knee_fhir_report_free(r);
+
+    /* Integer, decimal and exponent forms of a number are the same number; nulls in arrays,
+     * _value and fhir_comments change nothing. */
+    for (i = 0; i < sizeof bmi_28 / sizeof *bmi_28; i++) {
+        r = loaded(bmi_28[i]);
+        CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28");
+        knee_fhir_report_free(r);
+    }
+    /* Wrong types where a value is expected: a boolean or null value, a string code. */
+    r = loaded(OBS BMI_CODE "\"valueQuantity\":{\"value\":true," UCUM_KGM2 "}}");
+    CU_ASSERT(has_ignored(r, "o", "value"));
+    CU_ASSERT(has_missing(r, "bmi"));
+    knee_fhir_report_free(r);
+    r = loaded(OBS BMI_CODE "\"valueQuantity\":null}");
+    CU_ASSERT(has_ignored(r, "o", "value"));
+    CU_ASSERT(has_missing(r, "bmi"));
+    knee_fhir_report_free(r);
+    r = loaded(OBS "\"code\":\"39156-5\",\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}");
+    CU_ASSERT(has_missing(r, "bmi"));   /* not a CodeableConcept: no mapped code */
+    knee_fhir_report_free(r);
+    /* An object, a number, a boolean or null where Patient.gender's string is expected. */
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":{\"value\":\"male\"},"
+               "\"birthDate\":null}");
+    CU_ASSERT(has_missing(r, "sex"));
+    CU_ASSERT(has_missing(r, "age"));
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":1,\"birthDate\":19580101}");
+    CU_ASSERT(has_ignored(r, "a", "value-refused"));
+    CU_ASSERT(has_ignored(r, "a", "date"));
+    CU_ASSERT(has_missing(r, "sex"));
+    CU_ASSERT(has_missing(r, "age"));
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":false}");
+    CU_ASSERT(has_ignored(r, "a", "value-refused"));
+    knee_fhir_report_free(r);
+    /* A one-item array where a single value is expected reads as that value (as repeated XML
+     * elements do); a Bundle entry that is an object rather than an array likewise. */
+    r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":[\"male\"]}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":{\"resource\":"
+               "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}}}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
+    knee_fhir_report_free(r);
+    /* An entry whose resource is a reference string, not a resource: nothing read. */
+    r = loaded("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":\"Patient/a\"}]}");
+    CU_ASSERT_EQUAL(knee_fhir_report_fact_count(r), 0);
+    CU_ASSERT(has_warning(r, "no-patient"));
+    knee_fhir_report_free(r);
+
+    /* Limits, at their exact edges. Patient{id, gender}: 3 elements (the resource and its two
+     * properties), its properties at depth 2. */
+    {
+        const char *pat = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}";
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_ELEMENTS, 3, NULL), KNEE_OK);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_ELEMENTS, 2, "limit-elements"), KNEE_ELIMIT);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_XML_DEPTH, 2, NULL), KNEE_OK);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_XML_DEPTH, 1, "limit-depth"), KNEE_ELIMIT);
+        /* A CDS Hooks request's context counts too. */
+        CU_ASSERT_EQUAL(load_limited("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\","
+                                     "\"userId\":\"u\",\"x\":\"y\"}}",
+                                     KNEE_LIMIT_ELEMENTS, 3, "limit-elements"), KNEE_ELIMIT);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat), NULL), KNEE_OK);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat) - 1,
+                                     "limit-size"), KNEE_ELIMIT);
+    }
+    /* The default element cap (1,000,000): a flat array just past it. */
+    {
+        size_t n = 1000000, k;
+        const char *head = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"x\":[";
+        deep = malloc(strlen(head) + 2 * n + 8);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(deep);
+        strcpy(deep, head);
+        k = strlen(deep);
+        for (i = 0; i < n; i++) {
+            deep[k++] = '1';
+            deep[k++] = ',';
+        }
+        deep[k - 1] = ']';
+        deep[k++] = '}';
+        deep[k] = '\0';
+        /* 1 + id + gender + n items = n + 3 elements (the edge itself is checked above) */
+        CU_ASSERT_EQUAL(load_limited(deep, -1, 0, "limit-elements"), KNEE_ELIMIT);
+        free(deep);
+    }
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -520,8 +930,11 @@ int main(void)
     CU_add_test(s, "Synthea bundles, R4 and older", test_synthea);
     CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
     CU_add_test(s, "bad arguments", test_bad_arguments);
+    CU_add_test(s, "JSON: wrong shapes, nulls, numbers, limits at their edges", test_json_shapes);
     CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);
     CU_add_test(s, "CDS Hooks request", test_cds_request);
     CU_add_test(s, "CDS Hooks prefetch templates", test_prefetch_templates);
+    CU_add_test(s, "<fhir> mapping: every load check", test_mapping_checks);
+    CU_add_test(s, "<fhir> mapping: a window wider than any date span", test_mapping_huge_window);
     return kt_run();
 }

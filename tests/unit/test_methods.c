@@ -387,6 +387,123 @@ static void test_options_validation(void)
     knee_compare_options_free(NULL);
 }
 
+/* Compares mini.xml under o; returns the result's JSON (caller frees with knee_free). */
+static char *mini_json(const knee_ruleset *rs, const knee_compare_options *o, knee_result *r)
+{
+    char *j = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, NULL, o, r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &j, NULL), KNEE_OK);
+    return j;
+}
+
+/* Every refused argument returns KNEE_EINVAL and leaves the options as they were: the same
+ * comparison, byte for byte, before and after. Each setting is shown to change the JSON, so a
+ * refused call that still stored its value would be seen. */
+static void test_options_refused_leave_unchanged(void)
+{
+    knee_ruleset *rs = kt_load_data("mini.xml");
+    knee_compare_options *o = NULL;
+    knee_result *r = NULL;
+    char *before, *after, *other;
+    int bad_methods[] = {-1, 6, 42, -2147483647 - 1};
+    double bad_unit[] = {-0.01, 1.0000001, NAN, INFINITY, -INFINITY, -1e-300};
+    double bad_margin[] = {-0.01, -1e-300, NAN, INFINITY, -INFINITY};
+    size_t i;
+
+    CU_ASSERT_EQUAL(knee_compare_options_new(NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL_FATAL(knee_compare_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_method(o, KNEE_METHOD_VIKOR), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, 0.3), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 200, 7, 0.2), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0.9), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_dominance(o, KNEE_DOMINANCE_OFF), KNEE_OK);
+    before = mini_json(rs, o, r);
+
+    for (i = 0; i < sizeof bad_methods / sizeof *bad_methods; i++)
+        CU_ASSERT_EQUAL(knee_compare_options_set_method(o, bad_methods[i]), KNEE_EINVAL);
+    for (i = 0; i < sizeof bad_unit / sizeof *bad_unit; i++) {
+        CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, bad_unit[i]), KNEE_EINVAL);
+        CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 300, 99, bad_unit[i]), KNEE_EINVAL);
+    }
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 10000001u, 99, 0.5), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, UINT64_MAX, 99, 0.5), KNEE_EINVAL);
+    for (i = 0; i < sizeof bad_margin / sizeof *bad_margin; i++)
+        CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 0, bad_margin[i]), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_dominance(o, -1), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_dominance(o, 3), KNEE_EINVAL);
+
+    after = mini_json(rs, o, r);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    CU_ASSERT_STRING_EQUAL(knee_result_method(r), "vikor");
+    CU_ASSERT_EQUAL(knee_result_smaa_samples(r), 200);
+    CU_ASSERT_EQUAL(knee_result_smaa_seed(r), 7);
+    CU_ASSERT_EQUAL(knee_result_has_sensitivity(r), 1);
+    CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 1);   /* margin 0.9 still in force */
+    CU_ASSERT_EQUAL(knee_result_has_dominance(r), 0);
+    knee_free(after);
+
+    /* NULL options: every setter refuses. */
+    CU_ASSERT_EQUAL(knee_compare_options_set_method(NULL, KNEE_METHOD_TOPSIS), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(NULL, 0.5), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(NULL, 10, 1, 0), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(NULL, 1, 0.05), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_options_set_dominance(NULL, KNEE_DOMINANCE_ON), KNEE_EINVAL);
+
+    /* Each setting reaches the result, so the comparison above would have seen a change. */
+    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, 1), KNEE_OK);   /* edges accepted */
+    other = mini_json(rs, o, r);
+    CU_ASSERT(strcmp(other, before) != 0);
+    knee_free(other);
+    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, 0), KNEE_OK);
+    other = mini_json(rs, o, r);
+    CU_ASSERT(strcmp(other, before) != 0);
+    knee_free(other);
+    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, 0.3), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 200, 7, 1), KNEE_OK);
+    other = mini_json(rs, o, r);
+    CU_ASSERT(strcmp(other, before) != 0);
+    knee_free(other);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 200, 7, 0), KNEE_OK);
+    other = mini_json(rs, o, r);
+    CU_ASSERT(strcmp(other, before) != 0);
+    knee_free(other);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 200, 7, 0.2), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0), KNEE_OK);
+    knee_free(mini_json(rs, o, r));
+    CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 0);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 0, 0.9), KNEE_OK);
+    knee_free(mini_json(rs, o, r));
+    CU_ASSERT_EQUAL(knee_result_has_sensitivity(r), 0);
+    CU_ASSERT_EQUAL(knee_compare_options_set_dominance(o, KNEE_DOMINANCE_ON), KNEE_OK);
+    knee_free(mini_json(rs, o, r));
+    CU_ASSERT_EQUAL(knee_result_has_dominance(r), 1);
+    CU_ASSERT_EQUAL(knee_compare_options_set_method(o, KNEE_METHOD_DEFAULT), KNEE_OK);
+    knee_free(mini_json(rs, o, r));
+    CU_ASSERT_STRING_EQUAL(knee_result_method(r), "weighted-sum");
+    /* The largest SMAA sample count is accepted (not run here); 0 turns SMAA off. */
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 10000000u, 1, 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 0, 1, 0), KNEE_OK);
+    knee_free(mini_json(rs, o, r));
+    CU_ASSERT_EQUAL(knee_result_smaa_samples(r), 0);
+
+    /* Method names: only the exact lower-case names, and no name for 0 or out of range. */
+    for (i = 1; i <= KNEE_METHOD_VIKOR; i++)
+        CU_ASSERT_EQUAL(knee_method_from_name(knee_method_name((int)i)), (int)i);
+    CU_ASSERT_PTR_NULL(knee_method_name(KNEE_METHOD_DEFAULT));
+    CU_ASSERT_PTR_NULL(knee_method_name(-1));
+    CU_ASSERT_PTR_NULL(knee_method_name(KNEE_METHOD_VIKOR + 1));
+    CU_ASSERT_EQUAL(knee_method_from_name(NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_method_from_name(""), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_method_from_name("VIKOR"), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_method_from_name("topsis "), KNEE_EINVAL);
+
+    knee_free(before);
+    knee_result_free(r);
+    knee_compare_options_free(o);
+    knee_ruleset_free(rs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -405,5 +522,6 @@ int main(void)
     CU_add_test(s, "why A vs B", test_why);
     CU_add_test(s, "SMAA-2 through the engine", test_smaa);
     CU_add_test(s, "options validation", test_options_validation);
+    CU_add_test(s, "refused options leave the options unchanged", test_options_refused_leave_unchanged);
     return kt_run();
 }
