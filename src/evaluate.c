@@ -132,8 +132,11 @@ static void group_changes(knee_result *r, size_t from)
 static void finish_cells(knee_result *r, size_t t, size_t changes_from)
 {
     const knee__opt *opt = &r->opts[t];
-    knee__cell *cells = r->cells + opt->cell_off;
+    knee__cell *cells;
     size_t i, j, k;
+    if (opt->cell_n == 0)   /* r->cells may still be NULL: no rule has changed a value yet */
+        return;
+    cells = r->cells + opt->cell_off;
     for (i = 1; i < opt->cell_n; i++) {
         knee__cell c = cells[i];
         for (j = i; j > 0 && cells[j - 1].criterion > c.criterion; j--)
