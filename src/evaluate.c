@@ -201,6 +201,28 @@ static void score_option(knee_result *r, size_t t)
         opt->score = opt->ws_score = score;
         return;
     }
+    for (cell = first; cell < end; cell++)
+        if (knee__counted(&rs->criteria[cell->criterion], &cell->v) != tr->counted[cell->criterion])
+            break;
+    if (cell == end) {   /* usual: the changes keep every value counted as declared */
+        total = tr->all_counted ? r->weights_total : 0;
+        for (j = 0; !tr->all_counted && j < nc; j++)
+            if (tr->counted[j])
+                total += r->weights[j];
+        opt->counted_weight = total;
+        if (total > 0 && !opt->excluded) {
+            w = normalised_weights(r, total);
+            for (j = 0, cell = first; j < nc; j++) {   /* the same sum, the same order */
+                double u = tr->utility[j];
+                if (cell < end && cell->criterion == j)
+                    u = (cell++)->utility;
+                if (tr->counted[j])
+                    score += w[j] * u;
+            }
+        }
+        opt->score = opt->ws_score = score;
+        return;
+    }
     /* the changed cells are in criterion order: walk them alongside the criteria */
     for (j = 0, cell = first; j < nc; j++) {
         int changed = cell < end && cell->criterion == j;
