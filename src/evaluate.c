@@ -19,12 +19,12 @@ static int fail(knee_result *r, int status, const char *msg)
     return status;
 }
 
-static int push_note(knee_result *r, int caution, const knee__rule *rule, const knee__action *a)
+static int push_note(knee_result *r, int caution, const char *rule_id, const knee__op *op)
 {
     knee__note n;
-    n.text = a->text;
-    n.rule = rule->id;
-    n.source = a->sources.n ? a->sources.v[0] : NULL;
+    n.text = op->text;
+    n.rule = rule_id;
+    n.source = op->source;
     if (caution) {
         if (KNEE__RESERVE(r, cautions, r->cautions_n + 1) != KNEE_OK)
             return KNEE_ENOMEM;
@@ -57,56 +57,57 @@ static knee__cell *changed_cell(knee_result *r, size_t t, size_t j)
     return cell;
 }
 
-static int apply_action(knee_result *r, size_t o, const knee__rule *rule, const knee__action *a)
+static int apply_op(knee_result *r, size_t o, const knee__step *st, const knee__op *op)
 {
     knee__opt *opt = &r->opts[o];
     knee__cell *cell;
-    switch (a->kind) {
+    switch (op->kind) {
     case KNEE__ACT_EXCLUDE:
         opt->excluded = 1;
         opt->reason_n++;
-        return push_note(r, 0, rule, a);
+        return push_note(r, 0, st->id, op);
     case KNEE__ACT_CAUTION:
         opt->caution_n++;
-        return push_note(r, 1, rule, a);
+        return push_note(r, 1, st->id, op);
     default:
         break;
     }
-    if ((cell = changed_cell(r, o, a->criterion)) == NULL)
+    if ((cell = changed_cell(r, o, op->criterion)) == NULL)
         return KNEE_ENOMEM;
-    if (a->kind == KNEE__ACT_SET) {
+    if (op->kind == KNEE__ACT_SET) {
         knee__idlist declared = cell->v.sources;
         int year = cell->v.year;
-        cell->v = a->value;
+        cell->v = op->action->value;   /* the action's own record: a set is the rarer change */
         cell->v.sources = declared;   /* sources list: declared value's, then the changes' */
         cell->v.year = year;
     } else if (cell->v.known) {
-        cell->v.low += a->by;
-        cell->v.typical += a->by;
-        cell->v.high += a->by;
+        cell->v.low += op->by;
+        cell->v.typical += op->by;
+        cell->v.high += op->by;
     }
     if (KNEE__RESERVE(r, changes, r->changes_n + 1) != KNEE_OK)
         return KNEE_ENOMEM;
-    r->changes[r->changes_n].criterion = a->criterion;
-    r->changes[r->changes_n].rule = rule;
-    r->changes[r->changes_n].action = a;
+    r->changes[r->changes_n].criterion = op->criterion;
+    r->changes[r->changes_n].rule = &r->rs->rules[st->rule];
+    r->changes[r->changes_n].action = op->action;
     r->changes_n++;
     return KNEE_OK;
 }
 
-static int record_unknown(knee_result *r, const knee_patient *p, const knee__rule *rule)
+static int record_unknown(knee_result *r, const knee_patient *p, const knee__step *st)
 {
-    size_t k, n = knee__expr_fact_count(rule->cond);
+    const knee__expr *cond = r->rs->conds[st->cond];   /* the step's, not the rule record's */
+    size_t k, n = knee__expr_fact_count(cond);
     knee__unknown *u;
     if (KNEE__RESERVE(r, unknowns, r->unknowns_n + 1) != KNEE_OK ||
         KNEE__RESERVE(r, unknown_facts, r->unknown_facts_n + n) != KNEE_OK)
         return KNEE_ENOMEM;
     u = &r->unknowns[r->unknowns_n++];
-    u->rule = rule->id;
+    u->rule = st->id;
     u->fact_off = r->unknown_facts_n;
     u->fact_n = 0;
     for (k = 0; k < n; k++) {
-        int f = knee__expr_fact(rule->cond, k);
+        int f = knee__expr_fact(cond, k);
         if (p && p->facts[f].known)
             continue;
         r->unknown_facts[r->unknown_facts_n++] = r->rs->facts[f].id;
@@ -203,6 +204,28 @@ static void score_option(knee_result *r, size_t t)
         opt->score = opt->ws_score = score;
         return;
     }
+    for (cell = first; cell < end; cell++)
+        if (knee__counted(&rs->criteria[cell->criterion], &cell->v) != tr->counted[cell->criterion])
+            break;
+    if (cell == end) {   /* usual: the changes keep every value counted as declared */
+        total = tr->all_counted ? r->weights_total : 0;
+        for (j = 0; !tr->all_counted && j < nc; j++)
+            if (tr->counted[j])
+                total += r->weights[j];
+        opt->counted_weight = total;
+        if (total > 0 && !opt->excluded) {
+            w = normalised_weights(r, total);
+            for (j = 0, cell = first; j < nc; j++) {   /* the same sum, the same order */
+                double u = tr->utility[j];
+                if (cell < end && cell->criterion == j)
+                    u = (cell++)->utility;
+                if (tr->counted[j])
+                    score += w[j] * u;
+            }
+        }
+        opt->score = opt->ws_score = score;
+        return;
+    }
     /* the changed cells are in criterion order: walk them alongside the criteria */
     for (j = 0, cell = first; j < nc; j++) {
         int changed = cell < end && cell->criterion == j;
@@ -253,22 +276,20 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     size_t k, changes_from = r->changes_n;
     int rc;
 
-    memset(opt, 0, sizeof *opt);
-    opt->treatment = t;
+    opt->treatment = t;   /* the options were zeroed together (knee_compare_ex) */
     opt->reason_off = r->reasons_n;
     opt->caution_off = r->cautions_n;
     opt->fired_off = r->fired_n;
     opt->unknown_off = r->unknowns_n;
     opt->cell_off = r->cells_n;
-    for (k = 0; k < tr->n_rules; k++) {
-        size_t c = tr->rule_conds[k], a;
-        int truth = c == KNEE__NONE ? KNEE__TRUE : r->cond_truth[c];
-        const knee__rule *rule;
-        if (truth == KNEE__FALSE)   /* the usual case: the rule's record is not even read */
+    for (k = 0; k < tr->n_steps; k++) {
+        const knee__step *st = &tr->steps[k];
+        const knee__op *op, *end;
+        int truth = st->cond == KNEE__ALWAYS ? KNEE__TRUE : r->cond_truth[st->cond];
+        if (truth == KNEE__FALSE)   /* the usual case */
             continue;
-        rule = &rs->rules[tr->rules[k]];
         if (truth == KNEE__UNKNOWN) {
-            if ((rc = record_unknown(r, p, rule)) != KNEE_OK)
+            if ((rc = record_unknown(r, p, st)) != KNEE_OK)
                 return rc;
             opt->unknown_n++;
             continue;
@@ -277,11 +298,10 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
             continue;
         if (KNEE__RESERVE(r, fired, r->fired_n + 1) != KNEE_OK)
             return KNEE_ENOMEM;
-        r->fired[r->fired_n++] = rule->id;
+        r->fired[r->fired_n++] = st->id;
         opt->fired_n++;
-        for (a = 0; a < rule->n_actions; a++)
-            if (rule->actions[a].option == t &&
-                (rc = apply_action(r, t, rule, &rule->actions[a])) != KNEE_OK)
+        for (op = rs->ops + st->op_off, end = op + st->op_n; op < end; op++)
+            if ((rc = apply_op(r, t, st, op)) != KNEE_OK)
                 return rc;
     }
     /* refusals come after the rules' own reasons, which are contiguous for this option */
@@ -293,34 +313,80 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     return KNEE_OK;
 }
 
-/* Stable sort of the candidates by key, highest first: an LSD radix sort on the key's bytes,
- * through r->rank_tmp (reserved in prepare). Linear and without data-dependent branches, for rule
- * files with many options; a byte every key shares (the high ones, mostly) costs no pass. The
- * key is mapped to an unsigned number that grows as the key falls, so ascending order of it is
- * descending order of score, with ties left in rule-file order. */
+/* Stable sort of the candidates by key, highest first, through r->rank_tmp (reserved in
+ * prepare): insertion sort for a few; beyond that a bucket pass (bucket_sort), or, when the keys
+ * crowd, an LSD radix sort on the key's bytes, linear whatever the keys, where a byte every key
+ * shares (the high ones, mostly) costs no pass. The key is mapped to an unsigned number that
+ * grows as the key falls, so ascending order of it is descending order of score, with ties left
+ * in rule-file order. */
 static uint64_t descending(long long key)
 {
     return ~((uint64_t)key ^ 0x8000000000000000u);
 }
 
+/* Stable insertion sort, highest key first: fastest for a handful, and linear for keys that are
+ * each a few places from their own (after bucket_sort's pass). */
+static void insertion_sort(knee__ranked *v, size_t n)
+{
+    size_t i, j;
+    for (i = 1; i < n; i++) {
+        knee__ranked x = v[i];
+        for (j = i; j > 0 && v[j - 1].key < x.key; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+#define BUCKETS_MAX 4096
+#define BUCKET_FULL 32   /* beyond this many keys in one bucket, the radix sort does it */
+
+/* One pass of the radix sort on the top bits of the keys' span (the keys minus the least), into
+ * about two buckets per key, then insertion sort: with spread-out keys, as scores mostly are, two
+ * passes over the keys instead of one per differing byte. Returns 0, the keys untouched, when
+ * a bucket would be crowded (many ties or a cluster): the insertion sort would be quadratic. */
+static int bucket_sort(knee_result *r, size_t n, uint64_t lo, uint64_t hi)
+{
+    knee__ranked *src = r->ranked, *dst = r->rank_tmp;
+    uint32_t count[BUCKETS_MAX];
+    size_t nb = 64, i, sum = 0, shift = 0;
+    while (nb < 2 * n && nb < BUCKETS_MAX)
+        nb *= 2;
+    while (((hi - lo) >> shift) >= nb)
+        shift++;
+    memset(count, 0, nb * sizeof count[0]);
+    for (i = 0; i < n; i++)
+        if (++count[(descending(src[i].key) - lo) >> shift] > BUCKET_FULL)
+            return 0;
+    for (i = 0; i < nb; i++) {
+        size_t c = count[i];
+        count[i] = (uint32_t)sum;
+        sum += c;
+    }
+    for (i = 0; i < n; i++)
+        dst[count[(descending(src[i].key) - lo) >> shift]++] = src[i];
+    insertion_sort(dst, n);
+    memcpy(src, dst, n * sizeof *src);
+    return 1;
+}
+
 static void sort_ranked(knee_result *r, size_t n)
 {
     knee__ranked *src = r->ranked, *dst = r->rank_tmp;
-    size_t count[256], i, j, shift;
-    if (n <= 32) {   /* insertion sort: stable, and fastest for the usual handful */
-        for (i = 1; i < n; i++) {
-            knee__ranked x = src[i];
-            for (j = i; j > 0 && src[j - 1].key < x.key; j--)
-                src[j] = src[j - 1];
-            src[j] = x;
-        }
+    size_t count[256], i, shift;
+    uint64_t all = ~(uint64_t)0, any = 0, lo = ~(uint64_t)0, hi = 0;
+    if (n <= 32) {
+        insertion_sort(src, n);
         return;
     }
-    uint64_t all = ~(uint64_t)0, any = 0;
-    for (i = 0; i < n; i++) {   /* the bits where keys differ */
-        all &= descending(src[i].key);
-        any |= descending(src[i].key);
+    for (i = 0; i < n; i++) {   /* the bits where keys differ, and their span */
+        uint64_t d = descending(src[i].key);
+        all &= d;
+        any |= d;
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
     }
+    if (n <= UINT32_MAX && bucket_sort(r, n, lo, hi))
+        return;
     for (shift = 0; shift < 64; shift += 8) {
         size_t sum = 0;
         if ((((all ^ any) >> shift) & 0xFF) == 0)
@@ -452,6 +518,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
         r->cond_truth[i] = (unsigned char)t;
     }
     r->opts_n = rs->n_treatments;
+    /* one large clear is much cheaper than a small one per option */
+    memset(r->opts, 0, rs->n_treatments * sizeof *r->opts);
     for (i = 0; i < rs->n_treatments; i++)
         if ((rc = evaluate_option(r, p, i)) != KNEE_OK)
             return fail(r, rc, "out of memory");

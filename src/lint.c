@@ -407,13 +407,13 @@ static void check_conflicting_sets(linter *l)
     for (t = 0; t < rs->n_treatments; t++) {
         const knee__treatment *tr = &rs->treatments[t];
         for (c = 0; c < rs->n_criteria; c++)
-            for (i = 0; i < tr->n_rules; i++) {
-                const knee__rule *a = &rs->rules[tr->rules[i]];
+            for (i = 0; i < tr->n_steps; i++) {
+                const knee__rule *a = &rs->rules[tr->steps[i].rule];
                 const knee__action *sa = set_action(a, t, c);
                 if (!sa)
                     continue;
-                for (j = i + 1; j < tr->n_rules && !l->oom; j++) {
-                    const knee__rule *b = &rs->rules[tr->rules[j]];
+                for (j = i + 1; j < tr->n_steps && !l->oom; j++) {
+                    const knee__rule *b = &rs->rules[tr->steps[j].rule];
                     const knee__action *sb = set_action(b, t, c);
                     const knee__rule *pair[2];
                     if (!sb || same_value(&sa->value, &sb->value) || overrides(b, a->id))

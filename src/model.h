@@ -98,15 +98,37 @@ typedef struct knee__rule {    /* what a fired rule reads first comes first */
     knee__pos pos;
 } knee__rule;
 
+/* The step table, built at load (ruleset_build.c link_rules): for each treatment, the rules that
+ * act on it in evaluation order, each with its actions on that treatment, holding what a
+ * comparison copies out of them. A comparison walks one treatment's steps and ops front to back,
+ * both contiguous for all treatments, and reads a rule's or an action's own record only for a
+ * value change or a rule whose outcome is unknown (evaluate.c). */
+#define KNEE__ALWAYS UINT32_MAX   /* step.cond of a rule without a condition */
+
+typedef struct knee__op {      /* an action of a rule on the step's treatment */
+    const char *text;          /* exclude reason / caution text */
+    const char *source;        /* its first source, or NULL */
+    const knee__action *action;
+    double by;                 /* adjust */
+    int kind;                  /* KNEE__ACT_* */
+    uint32_t criterion;        /* set / adjust */
+} knee__op;
+
+typedef struct knee__step {    /* a rule acting on a treatment */
+    uint32_t cond;             /* index into the ruleset's distinct conditions, or KNEE__ALWAYS */
+    uint32_t rule;             /* index into rs->rules */
+    uint32_t op_off, op_n;     /* its ops, in rs->ops */
+    const char *id;            /* the rule's id */
+} knee__step;
+
 typedef struct knee__treatment {
     const char *id, *name, *group, *description;
     knee__value *values;       /* one per criterion, in criterion order */
     double *utility;           /* per criterion: the declared value's utility (scored at load) */
     unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
     int all_counted;           /* every declared value takes part */
-    size_t *rules;             /* rules acting on it, in evaluation order (rules/README.md) */
-    size_t *rule_conds;        /* each one's condition index (rule cond_index), read per patient */
-    size_t n_rules;
+    const knee__step *steps;   /* rules acting on it, in evaluation order (rules/README.md) */
+    size_t n_steps;
     knee__pos pos;
 } knee__treatment;
 
@@ -163,6 +185,8 @@ struct knee_ruleset {
     size_t n_treatments;
     knee__rule *rules;         /* every rule, in document order */
     size_t n_rules;
+    knee__step *steps;         /* every treatment's steps, treatment after treatment */
+    knee__op *ops;             /* their ops, in step order */
     knee__expr **conds;        /* distinct compiled conditions (owned here) */
     size_t n_conds;
     knee__case *cases;

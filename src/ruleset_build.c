@@ -909,13 +909,37 @@ static size_t new_target(const knee__rule *ru, size_t a)
     return t;
 }
 
-/* Each treatment's evaluation order: its own rules, then top-level rules acting on it. One pass
- * counts, two passes fill (owned rules, then top-level ones, each in document order): linear in
- * rules x actions, where a scan of every rule per treatment was quadratic. */
+static void add_step(knee_ruleset *rs, size_t t, size_t r, size_t *n_ops)
+{
+    const knee__rule *ru = &rs->rules[r];
+    knee__treatment *tr = &rs->treatments[t];
+    knee__step *st = rs->steps + (tr->steps - rs->steps) + tr->n_steps++;   /* writable here */
+    size_t a;
+    st->cond = ru->cond_index == KNEE__NONE ? KNEE__ALWAYS : (uint32_t)ru->cond_index;
+    st->rule = (uint32_t)r;
+    st->id = ru->id;
+    st->op_off = (uint32_t)*n_ops;
+    for (a = 0; a < ru->n_actions; a++)
+        if (ru->actions[a].option == t) {
+            knee__op *op = &rs->ops[(*n_ops)++];
+            op->text = ru->actions[a].text;
+            op->source = ru->actions[a].sources.n ? ru->actions[a].sources.v[0] : NULL;
+            op->action = &ru->actions[a];
+            op->kind = ru->actions[a].kind;
+            op->by = ru->actions[a].by;
+            op->criterion = (uint32_t)ru->actions[a].criterion;
+        }
+    st->op_n = (uint32_t)(*n_ops - st->op_off);
+}
+
+/* Each treatment's evaluation order, as steps (model.h): its own rules, then top-level rules
+ * acting on it. One pass counts, two passes fill (owned rules, then top-level ones, each in
+ * document order): linear in rules x actions, where a scan of every rule per treatment was
+ * quadratic. */
 static void link_rules(builder *b)
 {
     knee_ruleset *rs = b->rs;
-    size_t t, r, a, *count = knee__calloc(rs->n_treatments + 1, sizeof *count);
+    size_t t, r, a, n_steps = 0, n_ops = 0, *count = knee__calloc(rs->n_treatments + 1, sizeof *count);
     if (!count) {
         b->oom = 1;
         return;
@@ -928,26 +952,32 @@ static void link_rules(builder *b)
             for (a = 0; a < ru->n_actions; a++)
                 if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments)
                     count[t]++;
+        n_ops += ru->n_actions;   /* an action acts on one treatment at most */
     }
-    for (t = 0; t < rs->n_treatments; t++) {
-        rs->treatments[t].rules = alloc_array(b, count[t], sizeof *rs->treatments[t].rules);
-        rs->treatments[t].rule_conds = alloc_array(b, count[t], sizeof *rs->treatments[t].rule_conds);
-        if (count[t] && (!rs->treatments[t].rules || !rs->treatments[t].rule_conds))
-            goto out;
+    if (rs->n_rules > UINT32_MAX - 1 || n_ops > UINT32_MAX || rs->n_criteria > UINT32_MAX) {
+        /* far beyond the limits */
+        b->oom = 1;
+        goto out;
     }
+    for (t = 0; t < rs->n_treatments; t++)
+        n_steps += count[t];
+    rs->steps = alloc_array(b, n_steps, sizeof *rs->steps);
+    rs->ops = alloc_array(b, n_ops, sizeof *rs->ops);
+    if ((n_steps && !rs->steps) || (n_ops && !rs->ops))
+        goto out;
+    for (t = 0, n_steps = 0; t < rs->n_treatments; t++) {
+        rs->treatments[t].steps = rs->steps + n_steps;
+        n_steps += count[t];
+    }
+    n_ops = 0;
     for (r = 0; r < rs->n_rules; r++)
-        if (rs->rules[r].owner != KNEE__NONE) {
-            knee__treatment *tr = &rs->treatments[rs->rules[r].owner];
-            tr->rule_conds[tr->n_rules] = rs->rules[r].cond_index;
-            tr->rules[tr->n_rules++] = r;
-        }
+        if (rs->rules[r].owner != KNEE__NONE && rs->rules[r].owner < rs->n_treatments)
+            add_step(rs, rs->rules[r].owner, r, &n_ops);
     for (r = 0; r < rs->n_rules; r++) {
         const knee__rule *ru = &rs->rules[r];
         for (a = 0; ru->owner == KNEE__NONE && a < ru->n_actions; a++)
-            if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments) {
-                rs->treatments[t].rule_conds[rs->treatments[t].n_rules] = ru->cond_index;
-                rs->treatments[t].rules[rs->treatments[t].n_rules++] = r;
-            }
+            if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments)
+                add_step(rs, t, r, &n_ops);
     }
 out:
     knee__dealloc(count);

@@ -370,6 +370,63 @@ static void test_rule_file_case_failure_is_reported(void)
     free(xml);
 }
 
+/* A top-level rule whose actions alternate between options: each option gets its own actions in
+ * file order, and the rule is listed once among the rules fired on it (the step table). */
+static void test_rule_actions_on_several_options(void)
+{
+    static const char *const old_rule =
+        "<caution option=\"a\" text=\"Diabetes: monitor glucose\"/>\n"
+        "      <caution option=\"b\" text=\"Diabetes: monitor glucose\"/>";
+    static const char *const new_rule =
+        "<caution option=\"a\" text=\"one\"/><caution option=\"b\" text=\"for b\"/>"
+        "<caution option=\"a\" text=\"two\"/>";
+    char path[1024], *xml, *pos, *edited;
+    size_t len, a, b, k, found = 0, one = 0, fired = 0;
+    knee_ruleset *rs2 = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
+    xml = kt_read(path, &len);
+    pos = strstr(xml, old_rule);
+    CU_ASSERT_FATAL(pos != NULL);
+    edited = malloc(len + strlen(new_rule) + 1);
+    memcpy(edited, xml, (size_t)(pos - xml));
+    strcpy(edited + (pos - xml), new_rule);
+    strcat(edited, pos + strlen(old_rule));
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs2, edited, strlen(edited), "several.xml", NULL, NULL),
+                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs2), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "diabetes", "yes"), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs2, p, r), KNEE_OK);
+    a = kt_option(r, "a");
+    b = kt_option(r, "b");
+    for (k = 0; k < knee_result_caution_count(r, a); k++)
+        if (strcmp(knee_result_caution_rule(r, a, k), "diabetes-caution") == 0) {
+            CU_ASSERT_STRING_EQUAL(knee_result_caution_text(r, a, k), found ? "two" : "one");
+            CU_ASSERT(found == 0 || k == one + 1);   /* adjacent, in file order */
+            CU_ASSERT_STRING_EQUAL(knee_result_caution_source(r, a, k), "s1");   /* the rule's */
+            if (!found++)
+                one = k;
+        }
+    CU_ASSERT_EQUAL(found, 2);
+    for (k = 0; k < knee_result_fired_count(r, a); k++)
+        fired += strcmp(knee_result_fired_rule(r, a, k), "diabetes-caution") == 0;
+    CU_ASSERT_EQUAL(fired, 1);
+    for (k = 0, found = 0; k < knee_result_caution_count(r, b); k++)
+        if (strcmp(knee_result_caution_rule(r, b, k), "diabetes-caution") == 0) {
+            CU_ASSERT_STRING_EQUAL(knee_result_caution_text(r, b, k), "for b");
+            found++;
+        }
+    CU_ASSERT_EQUAL(found, 1);
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, kt_option(r, "e")), 0);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs2);
+    free(edited);
+    free(xml);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -379,6 +436,7 @@ int main(void)
     CU_add_test(s, "scores with no patient", test_no_patient_scores);
     CU_add_test(s, "rules change values, exclude, caution", test_rules_change_the_result);
     CU_add_test(s, "weights: override, normalise, zero", test_weights);
+    CU_add_test(s, "a top-level rule's actions on several options", test_rule_actions_on_several_options);
     CU_add_test(s, "result reuse", test_result_reuse);
     CU_add_test(s, "no allocation after warm-up", test_no_allocation_after_warm_up);
     CU_add_test(s, "patient of another ruleset", test_patient_of_other_ruleset);

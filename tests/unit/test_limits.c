@@ -704,8 +704,10 @@ static void test_json_escapes_rule_text(void)
     free(buf);
 }
 
-/* More than 32 ranked options are sorted by a merge sort (fewer by insertion): ranks must follow
- * the scores, highest first, and equal scores keep the rule file's order, for any count. */
+/* Up to 32 ranked options are sorted by insertion; more by one bucket pass and insertion, or, when
+ * a bucket is crowded (here: only 36 distinct scores, so from about 1,200 options), by an LSD
+ * radix sort. Ranks must follow the scores, highest first, and equal scores keep the rule file's
+ * order, for any count and either way. */
 static void check_ranking(size_t n)
 {
     const char *end_criteria = strstr(mini, "</criteria>");
@@ -772,7 +774,7 @@ static void check_ranking(size_t n)
 
 static void test_many_options_ranked(void)
 {
-    static const size_t counts[] = {5, 32, 33, 38, 64, 65, 257, 1000};
+    static const size_t counts[] = {5, 32, 33, 38, 64, 65, 257, 1000, 2000};
     size_t i;
     for (i = 0; i < sizeof counts / sizeof *counts; i++)
         check_ranking(counts[i]);
