@@ -1,7 +1,9 @@
 #!/bin/sh
 # CI job: ThreadSanitizer (clang -fsanitize=thread, build-tsan/). Runs the thread stress test with
 # STRESS_PATIENTS (default 100,000) patients on 8 threads sharing one ruleset, then the unit
-# suites (test_expr and test_regex have their own thread tests) and the stress.threads test.
+# suites (test_expr and test_regex have their own thread tests; test_batch compares rows on 4
+# threads), the stress.threads test, and `knee compare --patients` with its reader, workers and
+# ordered writer on 1, 2 and 4 threads (cli.population).
 # Any data race aborts with a report.
 set -eu
 cd "$(dirname "$0")/.."
@@ -13,3 +15,4 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4"
 "$BUILD_DIR/tests/stress/stress_threads" "${STRESS_PATIENTS:-100000}" 8
 cd "$BUILD_DIR"
 KNEE_CLI_VALGRIND=0 ctest --output-on-failure -j"$(nproc)" -L "unit|stress" "$@"
+KNEE_CLI_VALGRIND=0 ctest --output-on-failure -R '^cli\.population$'

@@ -1,4 +1,5 @@
 /* test_numbers.c - numbers read and written the same way whatever locale the host set. */
+#define _POSIX_C_SOURCE 200809L   /* newlocale, uselocale */
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -78,15 +79,21 @@ static void test_comma_locale(void)
     setlocale(LC_ALL, "C");
 }
 
-/* The reference: the shortest of %.15g, %.16g, %.17g that reads back (the "C" locale here). */
+/* The reference: the shortest of %.15g, %.16g, %.17g that reads back, in the "C" locale for this
+ * thread whatever the host set (ci-locale runs every test under de_DE.UTF-8). */
 static void reference(char *buf, double v)
 {
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0), old;
     int prec;
+    CU_ASSERT_FATAL(c != (locale_t)0);
+    old = uselocale(c);
     for (prec = 15; prec <= 17; prec++) {
         snprintf(buf, KNEE__NUMBUF, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             break;
     }
+    uselocale(old);
+    freelocale(c);
 }
 
 /* knee__format_double's shortcut for whole numbers and short decimals gives the same text as
