@@ -178,7 +178,7 @@ static void score_option(knee_result *r, size_t t)
     const knee_ruleset *rs = r->rs;
     const knee__treatment *tr = &rs->treatments[t];
     knee__opt *opt = &r->opts[t];
-    const knee__cell *first = r->cells + opt->cell_off, *end = first + opt->cell_n, *cell;
+    const knee__cell *first, *end, *cell;
     size_t nc = rs->n_criteria, j;
     double total = 0, score = 0;
     const double *w;
@@ -204,6 +204,8 @@ static void score_option(knee_result *r, size_t t)
         opt->score = opt->ws_score = score;
         return;
     }
+    first = r->cells + opt->cell_off;   /* r->cells is not NULL once a value has changed */
+    end = first + opt->cell_n;
     for (cell = first; cell < end; cell++)
         if (knee__counted(&rs->criteria[cell->criterion], &cell->v) != tr->counted[cell->criterion])
             break;

@@ -966,7 +966,7 @@ static void link_rules(builder *b)
     if ((n_steps && !rs->steps) || (n_ops && !rs->ops))
         goto out;
     for (t = 0, n_steps = 0; t < rs->n_treatments; t++) {
-        rs->treatments[t].steps = rs->steps + n_steps;
+        rs->treatments[t].steps = count[t] ? rs->steps + n_steps : NULL;   /* no NULL + 0 */
         n_steps += count[t];
     }
     n_ops = 0;
