@@ -812,8 +812,8 @@ static int map_birth_date(mapper *m, const knee__fhir_rule *rule)
     if (occurrences(m->patient->node, "birthDate") > 1) {
         add_missing(m->rep, fact, "Patient/%s has more than one birthDate: none is used",
                     m->patient->id ? m->patient->id : "?");
-        return repeated(m, m->patient, m->patient->node, (const char *const[]){"birthDate", NULL}),
-               KNEE_OK;
+        (void)repeated(m, m->patient, m->patient->node, (const char *const[]){"birthDate", NULL});
+        return KNEE_OK;
     }
     bd = knee__fval(m->patient->node, "birthDate");
     if (!bd) {
@@ -857,8 +857,8 @@ static int map_gender(mapper *m, const knee__fhir_rule *rule)
     if (occurrences(m->patient->node, "gender") > 1) {
         add_missing(m->rep, fact, "Patient/%s has more than one gender: none is used",
                     m->patient->id ? m->patient->id : "?");
-        return repeated(m, m->patient, m->patient->node, (const char *const[]){"gender", NULL}),
-               KNEE_OK;
+        (void)repeated(m, m->patient, m->patient->node, (const char *const[]){"gender", NULL});
+        return KNEE_OK;
     }
     g = knee__fval(m->patient->node, "gender");
     if (!g) {
