@@ -65,6 +65,12 @@ struct knee__xnode;
 int knee__fhir_rules_build(knee_ruleset *rs, const struct knee__xnode *sec, const char *file,
                            knee_diag *diag);
 
+/* The one UCUM conversion table (fhir_rules.c), shared by the load check of unit= and the
+ * mapper. knee__fhir_unit_known: 1 when some observation unit converts to `to`.
+ * knee__fhir_unit_convert: *v from `from` into `to`; 0, or -1 (no conversion, *v unchanged). */
+int knee__fhir_unit_known(const char *to);
+int knee__fhir_unit_convert(const char *from, const char *to, double *v);
+
 /* ---- the resource model --------------------------------------------------------------------- */
 
 /* One element. A JSON object property or XML element becomes a node named after it; a JSON
@@ -78,6 +84,7 @@ typedef struct knee__fnode {
     struct knee__fnode *kids;
     size_t n_kids;
     int is_null;                 /* a JSON null (prefetch: the query ran and found nothing) */
+    int is_json_string;          /* the value was a JSON string (FHIR JSON writes numbers bare) */
 } knee__fnode;
 
 typedef struct knee__fdoc {

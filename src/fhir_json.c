@@ -134,6 +134,7 @@ static int fill(jstate *st, knee__fnode *dst, const char *name, json_t *v, size_
     }
     case JSON_STRING:
         dst->value = knee__arena_strndup(st->arena, json_string_value(v), json_string_length(v));
+        dst->is_json_string = 1;
         break;
     case JSON_INTEGER:
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));

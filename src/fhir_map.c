@@ -394,7 +394,7 @@ typedef struct mapper {
     int status;
     knee_patient *work;
     /* lenient-read counters, reported once per kind */
-    size_t lenient_status, lenient_context;
+    size_t lenient_status, lenient_context, lenient_number;
 } mapper;
 
 static const char *node_id(const knee__fnode *r)
@@ -523,6 +523,9 @@ static int refers_to_patient(const mapper *m, const char *ref)
     return strlen(m->patient_id) == n && memcmp(p, m->patient_id, n) == 0;
 }
 
+static const char *rtype_of(const res *x);
+static const char *rid_of(const res *x);
+
 static int find_patient(mapper *m, const knee__fnode *context)
 {
     size_t i;
@@ -586,7 +589,92 @@ static int find_patient(mapper *m, const knee__fnode *context)
     return KNEE_OK;
 }
 
+/* ---- cardinality: where FHIR allows one value, two are never reduced to a pick -------------- */
+
+static size_t count_named(const knee__fnode *n, const char *name, size_t len)
+{
+    size_t i, c = 0;
+    for (i = 0; i < n->n_kids; i++)
+        if (strlen(n->kids[i].name) == len && memcmp(n->kids[i].name, name, len) == 0)
+            c++;
+    return c;
+}
+
+/* How often the element `path` occurs where it may occur once: "a" (a kid of r), "a.b" (the most
+ * b in any one a), or "a|b|c" (the alternatives of one choice element, e.g. effective[x]). */
+static size_t occurrences(const knee__fnode *r, const char *path)
+{
+    const char *dot = strchr(path, '.'), *p;
+    size_t i, most = 0, total = 0;
+    if (dot) {
+        size_t len = (size_t)(dot - path);
+        for (i = 0; i < r->n_kids; i++)
+            if (strlen(r->kids[i].name) == len && memcmp(r->kids[i].name, path, len) == 0) {
+                size_t c = count_named(&r->kids[i], dot + 1, strlen(dot + 1));
+                if (c > most)
+                    most = c;
+            }
+        return most;
+    }
+    for (p = path;; p++) {
+        size_t len = strcspn(p, "|");
+        total += count_named(r, p, len);
+        p += len;
+        if (!*p)
+            break;
+    }
+    return total;
+}
+
+/* The elements each resource type is read for, each allowed once by FHIR R4. */
+static const char *const obs_once[] = {
+    "code", "status", "effectiveDateTime|effectiveInstant|effectivePeriod", "effectivePeriod.start",
+    "effectivePeriod.end", "valueQuantity|valueInteger", "valueQuantity.value", "valueQuantity.code",
+    "valueQuantity.system", "valueQuantity.comparator", NULL};
+static const char *const cond_once[] = {
+    "code", "clinicalStatus", "verificationStatus", "abatementDateTime|abatementPeriod",
+    "abatementPeriod.start", "abatementPeriod.end", "onsetDateTime|onsetPeriod", "onsetPeriod.start",
+    "onsetPeriod.end", "recordedDate", "assertedDate", NULL};
+static const char *const proc_once[] = {
+    "code", "status", "performedDateTime|performedPeriod", "performedPeriod.start",
+    "performedPeriod.end", NULL};
+static const char *const med_once[] = {
+    "medicationCodeableConcept|medicationReference", "status", "effectiveDateTime|effectivePeriod",
+    "effectivePeriod.start", "effectivePeriod.end", "dateAsserted", "authoredOn", NULL};
+static const char *const cov_once[] = {
+    "status", "period", "period.start", "period.end", "type", "type.text", NULL};
+static const char *const claim_once[] = {"billablePeriod", "billablePeriod.start", "created", NULL};
+
+/* When one of `paths` occurs more than once in r (a resource of x), records x as ignored
+ * (`cardinality`) and returns 1: its value for that element is not used, not the first one. */
+static int repeated(mapper *m, const res *x, const knee__fnode *r, const char *const *paths)
+{
+    size_t i, n;
+    for (i = 0; paths[i]; i++)
+        if ((n = occurrences(r, paths[i])) > 1) {
+            add_ignored(m->rep, rtype_of(x), rid_of(x), "cardinality",
+                        "%s.%s occurs %zu times where FHIR allows one: none is used", r->name,
+                        paths[i], n);
+            return 1;
+        }
+    return 0;
+}
+
 /* ---- codes, statuses, dates of resources ---------------------------------------------------- */
+
+static int code_matches(const knee__fhir_rule *rule, const knee__fnode *concept, const char **sys,
+                        const char **code);
+
+/* Does any element `name` of r (a repeated one included, so it can be reported) match? */
+static int coded(const knee__fhir_rule *rule, const knee__fnode *r, const char *name,
+                 const char **sys, const char **code)
+{
+    size_t i;
+    for (i = 0; i < r->n_kids; i++)
+        if (strcmp(r->kids[i].name, name) == 0 && code_matches(rule, &r->kids[i], sys, code))
+            return 1;
+    return 0;
+}
 
 static int code_matches(const knee__fhir_rule *rule, const knee__fnode *concept, const char **sys,
                         const char **code)
@@ -721,6 +809,12 @@ static int map_birth_date(mapper *m, const knee__fhir_rule *rule)
         add_missing(m->rep, fact, "the Patient resource was ignored");
         return KNEE_OK;
     }
+    if (occurrences(m->patient->node, "birthDate") > 1) {
+        add_missing(m->rep, fact, "Patient/%s has more than one birthDate: none is used",
+                    m->patient->id ? m->patient->id : "?");
+        (void)repeated(m, m->patient, m->patient->node, (const char *const[]){"birthDate", NULL});
+        return KNEE_OK;
+    }
     bd = knee__fval(m->patient->node, "birthDate");
     if (!bd) {
         add_missing(m->rep, fact, "Patient.birthDate is absent");
@@ -758,6 +852,12 @@ static int map_gender(mapper *m, const knee__fhir_rule *rule)
     const char *fact = m->rs->facts[rule->fact].id, *g;
     if (!m->patient || m->patient->ignored) {
         add_missing(m->rep, fact, m->patient ? "the Patient resource was ignored" : "no Patient resource");
+        return KNEE_OK;
+    }
+    if (occurrences(m->patient->node, "gender") > 1) {
+        add_missing(m->rep, fact, "Patient/%s has more than one gender: none is used",
+                    m->patient->id ? m->patient->id : "?");
+        (void)repeated(m, m->patient, m->patient->node, (const char *const[]){"gender", NULL});
         return KNEE_OK;
     }
     g = knee__fval(m->patient->node, "gender");
@@ -812,10 +912,9 @@ static int map_condition(mapper *m, const knee__fhir_rule *rule)
         const res *x = &m->v[i];
         const char *sys, *code, *onset;
         fdate od;
-        if (x->ignored || strcmp(x->type, "Condition") != 0 ||
-            !code_matches(rule, knee__fkid(x->node, "code"), &sys, &code))
+        if (x->ignored || strcmp(x->type, "Condition") != 0 || !coded(rule, x->node, "code", &sys, &code))
             continue;
-        if (!condition_usable(m, x))
+        if (repeated(m, x, x->node, cond_once) || !condition_usable(m, x))
             continue;
         onset = event_date(x->node, (const char *const[]){"onsetDateTime", "onsetPeriod",
                                                           "recordedDate", "assertedDate", NULL});
@@ -849,24 +948,50 @@ static int map_condition(mapper *m, const knee__fhir_rule *rule)
     return KNEE_OK;
 }
 
-/* UCUM units the mapper converts between: (from, to, factor). Anything else does not convert. */
-static int convert_unit(const char *from, const char *to, double *v)
+/* Exactly a JSON number's text: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int json_number_text(const char *s)
 {
-    static const struct { const char *from, *to; double f; } tab[] = {
-        {"kg/m2", "kg/m2", 1.0},
-        {"kg/m^2", "kg/m2", 1.0},
-        {"[lb_av]/[in_i]2", "kg/m2", 703.0695796},   /* BMI from lb/in2 */
-        {"1", "1", 1.0},
-        {"{score}", "1", 1.0},
-        {"{grade}", "1", 1.0},
-    };
-    size_t i;
-    for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
-        if (strcmp(tab[i].from, from) == 0 && strcmp(tab[i].to, to) == 0) {
-            *v *= tab[i].f;
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (isdigit((unsigned char)*s))
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        if (!isdigit((unsigned char)*++s))
             return 0;
-        }
-    return -1;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* The number in a value element. FHIR JSON writes numbers bare; a JSON string holding exactly
+ * a number ("28") is read leniently and counted (warning `lenient-number`), anything else in a
+ * string ("28 kg", " 28") is not a number. 0, or -1. */
+static int read_number(mapper *m, const knee__fnode *n, double *v)
+{
+    if (!n || !n->value)
+        return -1;
+    if (n->is_json_string && !json_number_text(n->value))
+        return -1;
+    if (knee__parse_double(n->value, strlen(n->value), v) != 0)
+        return -1;
+    if (n->is_json_string)
+        m->lenient_number++;
+    return 0;
 }
 
 typedef struct obs_pick {
@@ -889,7 +1014,7 @@ static int map_observation(mapper *m, const knee__fhir_rule *rule)
         double v;
         fdate d;
         if (x->ignored || strcmp(x->type, "Observation") != 0 ||
-            !code_matches(rule, knee__fkid(x->node, "code"), &sys, &code))
+            !coded(rule, x->node, "code", &sys, &code) || repeated(m, x, x->node, obs_once))
             continue;
         st = knee__fval(x->node, "status");
         if (!st || (strcmp(st, "final") != 0 && strcmp(st, "amended") != 0 &&
@@ -926,8 +1051,9 @@ static int map_observation(mapper *m, const knee__fhir_rule *rule)
                             knee__fval(q, "comparator"));
                 continue;
             }
-            if (!vtext || knee__parse_double(vtext, strlen(vtext), &v) != 0) {
-                add_ignored(m->rep, x->type, x->id, "value", "valueQuantity.value is not a number");
+            if (read_number(m, knee__fkid(q, "value"), &v) != 0) {
+                add_ignored(m->rep, x->type, x->id, "value", "valueQuantity.value%s%s%s is not a number",
+                            vtext ? " '" : "", vtext ? vtext : "", vtext ? "'" : "");
                 continue;
             }
             if (!unit && !rule->unit) {
@@ -939,14 +1065,14 @@ static int map_observation(mapper *m, const knee__fhir_rule *rule)
                             usys ? usys : "absent", want);
                 continue;
             }
-            if (convert_unit(unit, want, &v) != 0) {
+            if (knee__fhir_unit_convert(unit, want, &v) != 0) {
                 add_ignored(m->rep, x->type, x->id, "unit", "unit '%s' does not convert to %s", unit, want);
                 continue;
             }
         } else if ((vtext = knee__fval(x->node, "valueInteger")) != NULL && !rule->unit) {
             el = "valueInteger";
-            if (knee__parse_double(vtext, strlen(vtext), &v) != 0) {
-                add_ignored(m->rep, x->type, x->id, "value", "valueInteger is not a number");
+            if (read_number(m, knee__fkid(x->node, "valueInteger"), &v) != 0) {
+                add_ignored(m->rep, x->type, x->id, "value", "valueInteger '%s' is not a number", vtext);
                 continue;
             }
         } else {
@@ -1030,7 +1156,7 @@ static int map_history(mapper *m, const knee__fhir_rule *rule)
             continue;
         if (strcmp(x->type, "Procedure") == 0) {
             bit = KNEE__FR_PROCEDURE;
-            concept = knee__fkid(x->node, "code");
+            concept = NULL;
             el = "code";
             dates = proc_dates;
         } else if (strcmp(x->type, "MedicationStatement") == 0 ||
@@ -1047,7 +1173,14 @@ static int map_history(mapper *m, const knee__fhir_rule *rule)
         } else {
             continue;
         }
-        if (!(rule->resources & bit) || !code_matches(rule, concept, &sys, &code))
+        if (!(rule->resources & bit))
+            continue;
+        /* A contained Medication's code; else every code element, so a repeated one is seen. */
+        if (med ? !code_matches(rule, concept, &sys, &code)
+                : !coded(rule, x->node, bit == KNEE__FR_PROCEDURE ? "code" : "medicationCodeableConcept",
+                         &sys, &code))
+            continue;
+        if (repeated(m, x, x->node, bit == KNEE__FR_PROCEDURE ? proc_once : med_once))
             continue;
         st = knee__fval(x->node, "status");
         if (!st || (bit == KNEE__FR_PROCEDURE && strcmp(st, "completed") != 0) ||
@@ -1155,6 +1288,9 @@ static int map_coverage(mapper *m, const knee__fhir_rule *rule)
         if (x->ignored || strcmp(x->type, "Coverage") != 0)
             continue;
         if (x->container && x->container->ignored)
+            continue;
+        if (repeated(m, x, x->node, cov_once) ||
+            (x->container && repeated(m, x, x->container->node, claim_once)))
             continue;
         st = knee__fval(x->node, "status");
         if (st && strcmp(st, "active") != 0) {
@@ -1363,7 +1499,8 @@ int knee_patient_load_fhir(knee_patient *p, const void *buf, size_t len, const c
         if (!x->container && (knee__fkid(x->node, "context") && !knee__fkid(x->node, "encounter")))
             m.lenient_context++;
     }
-    if (m.patient && !m.patient->ignored && knee__fval(m.patient->node, "deceasedDateTime")) {
+    if (m.patient && !m.patient->ignored && knee__fval(m.patient->node, "deceasedDateTime") &&
+        !repeated(&m, m.patient, m.patient->node, (const char *const[]){"deceasedDateTime", NULL})) {
         fdate dd;
         const char *dt = knee__fval(m.patient->node, "deceasedDateTime");
         if (parse_fdate(dt, &dd) == 0 && dd.lo <= m.asof.lo)
@@ -1398,6 +1535,10 @@ int knee_patient_load_fhir(knee_patient *p, const void *buf, size_t len, const c
         add_warning(rep, "lenient-status",
                     "%zu Condition status elements were plain strings (STU3 style), read as codes",
                     m.lenient_status);
+    if (rc == KNEE_OK && m.lenient_number)
+        add_warning(rep, "lenient-number",
+                    "%zu numeric values were JSON strings (\"28\"), not JSON numbers; read as the "
+                    "number they hold", m.lenient_number);
     if (rc == KNEE_OK && m.lenient_context)
         add_warning(rep, "lenient-context",
                     "%zu resources use the STU3 element 'context' instead of R4 'encounter' "

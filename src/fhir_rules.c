@@ -1,6 +1,7 @@
 /* fhir_rules.c - the rule file's <fhir> section (docs/fhir.md): which FHIR data gives which
  * fact. Checked at load: the fact exists and has a type the element can fill, a set member is
- * allowed, every code has exactly one of code/prefix, every source exists. */
+ * allowed, every code has exactly one of code/prefix, every source exists, an observation's
+ * unit is one the mapper converts to. Also home of the unit conversion table both use. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,54 @@
 #include "xml_input.h"
 
 #define MAX_WINDOW_DAYS 4000000L   /* more than 10,000 years */
+
+/* UCUM units the mapper converts between: (from, to, factor). Anything else does not convert.
+ * The `to` column is every unit an <observation unit=""> may name ("1": dimensionless). */
+static const struct {
+    const char *from, *to;
+    double factor;
+} unit_table[] = {
+    {"kg/m2", "kg/m2", 1.0},
+    {"kg/m^2", "kg/m2", 1.0},
+    {"[lb_av]/[in_i]2", "kg/m2", 703.0695796},   /* BMI from lb/in2 */
+    {"1", "1", 1.0},
+    {"{score}", "1", 1.0},
+    {"{grade}", "1", 1.0},
+};
+#define N_UNITS (sizeof unit_table / sizeof unit_table[0])
+
+int knee__fhir_unit_known(const char *to)
+{
+    size_t i;
+    for (i = 0; i < N_UNITS; i++)
+        if (strcmp(unit_table[i].to, to) == 0)
+            return 1;
+    return 0;
+}
+
+int knee__fhir_unit_convert(const char *from, const char *to, double *v)
+{
+    size_t i;
+    for (i = 0; i < N_UNITS; i++)
+        if (strcmp(unit_table[i].from, from) == 0 && strcmp(unit_table[i].to, to) == 0) {
+            *v *= unit_table[i].factor;
+            return 0;
+        }
+    return -1;
+}
+
+/* The target units, for a diagnostic: "kg/m2, 1". */
+static void known_units(char *buf, size_t cap)
+{
+    size_t i, k, n = 0;
+    buf[0] = '\0';
+    for (i = 0; i < N_UNITS; i++) {
+        for (k = 0; k < i && strcmp(unit_table[k].to, unit_table[i].to) != 0; k++)
+            ;
+        if (k == i && n < cap)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", unit_table[i].to);
+    }
+}
 
 typedef struct fbuild {
     knee_ruleset *rs;
@@ -198,6 +247,14 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
         if (f->type != KNEE_FACT_NUMBER && f->type != KNEE_FACT_INTEGER)
             ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs a number or integer fact; '%s' is not",
                  name, fact);
+        /* Caught here, not as a `unit` skip on every observation at run time. */
+        if (r->unit && !knee__fhir_unit_known(r->unit)) {
+            char units[128];
+            known_units(units, sizeof units);
+            ferr(b, "fhir-unit", n->pos, fact,
+                 "<%s> for '%s': no observation unit converts to unit '%s' (known: %s; none = "
+                 "dimensionless)", name, fact, r->unit, units);
+        }
         break;
     case KNEE__FM_GENDER:
     case KNEE__FM_COVERAGE:

@@ -215,6 +215,7 @@ static void test_constructed_bundle_skips(void)
         char *buf = kt_read(FHIR_DIR "knee-bundle.xml", &len);
         CU_ASSERT_EQUAL(load_buf(buf, len, "2026-06-15", &p, &r, &d), KNEE_OK);
         CU_ASSERT_PTR_NULL(fact_value(r, "prior"));
+    CU_ASSERT(has_missing(r, "prior"));
         CU_ASSERT(has_ignored(r, "ha1", "outside-window"));
         CU_ASSERT(has_missing(r, "prior"));
         free(buf);
@@ -614,6 +615,18 @@ static void test_mapping_checks(void)
     /* Lists may be separated by any XML white space, as the schema's list types are. */
     mapping_loads("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure&#9;MedicationRequest&#10;\" "
                   "source=\"s1&#9;s2&#13;\">" CODE "</history>");
+    /* unit=: a unit the mapper converts observations to ("1" is dimensionless) loads; any other
+     * is refused at load (fhir-unit), not left to skip every observation at run time. kg/m^2 is
+     * only ever converted from, never to. */
+    mapping_loads("  <observation fact=\"age\" unit=\"kg/m2\" source=\"s1\">" CODE "</observation>\n"
+                  "  <observation fact=\"kl_grade\" unit=\"1\" source=\"s1\">" CODE "</observation>");
+    mapping_refused("  <observation fact=\"age\" unit=\"mg\" source=\"s1\">" CODE "</observation>",
+                    "fhir-unit", 1, 3, "age");
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
+                    "  <observation fact=\"kl_grade\" unit=\"kg/m^2\" source=\"s1\">" CODE
+                    "</observation>", "fhir-unit", 2, 3, "kl_grade");
+    mapping_refused("  <observation fact=\"age\" unit=\"\" source=\"s1\">" CODE "</observation>",
+                    "fhir-unit", 1, 3, "age");
     /* A fact that is not declared (line 1 of the section's body, column 3: the element). */
     mapping_refused("  <birth-date fact=\"nosuch\" source=\"s1\"/>", "unknown-fact", 1, 3, "nosuch");
     mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
@@ -918,6 +931,145 @@ static void test_json_shapes(void)
     }
 }
 
+/* ---- one value where FHIR allows one; numbers written as JSON strings -------------------- */
+
+#define PAT_X "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"a\"/>"
+#define OBS_X "<Observation xmlns=\"http://hl7.org/fhir\"><id value=\"o\"/><status value=\"final\"/>" \
+              "<code><coding><system value=\"http://loinc.org\"/><code value=\"39156-5\"/></coding></code>"
+#define QTY_X(v) "<valueQuantity><value value=\"" v "\"/><system value=\"http://unitsofmeasure.org\"/>" \
+                 "<code value=\"kg/m2\"/></valueQuantity>"
+#define DATE_X "<effectiveDateTime value=\"2025-01-01\"/>"
+
+/* Loads text; the fact is missing and resource `id` is ignored with `code`. */
+static void not_used(const char *text, const char *fact, const char *id, const char *code)
+{
+    knee_fhir_report *r = loaded(text);
+    if (!has_ignored(r, id, code) || !has_missing(r, fact) || fact_value(r, fact)) {
+        char *j = report_json(r);
+        printf("\nexpected %s missing, %s ignored (%s), for:\n%s\n%s\n", fact, id, code, text, j);
+        knee_free(j);
+        CU_FAIL("not used");
+    }
+    knee_fhir_report_free(r);
+}
+
+static void test_cardinality(void)
+{
+    knee_fhir_report *r;
+    size_t i;
+    /* Two genders: sex is missing (the reason names the Patient) and the birth date still gives
+     * the age; JSON array and repeated XML element alike. */
+    static const char *const two_genders[] = {
+        "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":[\"male\",\"female\"],"
+        "\"birthDate\":\"1958-01-01\"}",
+        PAT_X "<gender value=\"male\"/><gender value=\"female\"/><birthDate value=\"1958-01-01\"/>"
+              "</Patient>",
+        /* the same value twice is still two values */
+        PAT_X "<gender value=\"male\"/><birthDate value=\"1958-01-01\"/><gender value=\"male\"/>"
+              "</Patient>",
+    };
+    for (i = 0; i < sizeof two_genders / sizeof *two_genders; i++) {
+        r = loaded(two_genders[i]);
+        CU_ASSERT(has_ignored(r, "a", "cardinality"));
+        CU_ASSERT(has_missing(r, "sex"));
+        CU_ASSERT_PTR_NULL(fact_value(r, "sex"));
+        CU_ASSERT(fact_value(r, "age") && strcmp(fact_value(r, "age"), "68") == 0);
+        CU_ASSERT(knee_fhir_report_missing_count(r) > 0 &&
+                  strstr(knee_fhir_report_missing_reason(r, 0), "Patient/a") != NULL);
+        knee_fhir_report_free(r);
+    }
+    not_used("{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":[\"1958-01-01\",\"1960-01-01\"]}",
+             "age", "a", "cardinality");
+    not_used(PAT_X "<birthDate value=\"1958-01-01\"/><birthDate value=\"1958-01-01\"/></Patient>", "age",
+             "a", "cardinality");
+    /* Two valueQuantity, two values in one, two codes; a choice given twice (value[x],
+     * effective[x]); two dates in a Period. */
+    not_used(OBS BMI_CODE "\"valueQuantity\":[{\"value\":28," UCUM_KGM2 "},{\"value\":31," UCUM_KGM2 "}]}",
+             "bmi", "o", "cardinality");
+    not_used(OBS_X DATE_X QTY_X("28") QTY_X("31") "</Observation>", "bmi", "o", "cardinality");
+    not_used(OBS_X DATE_X "<valueQuantity><value value=\"28\"/><value value=\"31\"/><system "
+             "value=\"http://unitsofmeasure.org\"/><code value=\"kg/m2\"/></valueQuantity></Observation>",
+             "bmi", "o", "cardinality");
+    not_used(OBS_X DATE_X QTY_X("28") "<valueInteger value=\"31\"/></Observation>", "bmi", "o",
+             "cardinality");
+    not_used(OBS_X DATE_X "<effectivePeriod><start value=\"2024-01-01\"/></effectivePeriod>" QTY_X("28")
+             "</Observation>", "bmi", "o", "cardinality");
+    not_used("{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"effectiveDateTime\":"
+             "[\"2025-01-01\",\"2024-01-01\"]," BMI_CODE "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+             "bmi", "o", "cardinality");
+    not_used(OBS BMI_CODE "\"effectivePeriod\":{\"end\":[\"2024-01-01\",\"2024-02-01\"]},"
+             "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}", "bmi", "o", "cardinality");
+    /* Two code elements, the mapped one second: seen, and not used. */
+    not_used(OBS "\"code\":[{\"text\":\"x\"},{\"coding\":[{\"system\":\"http://loinc.org\","
+             "\"code\":\"39156-5\"}]}],\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+             "bmi", "o", "cardinality");
+    /* Condition: two clinical statuses. */
+    not_used("{\"resourceType\":\"Condition\",\"id\":\"c\",\"code\":{\"coding\":[{\"system\":"
+             "\"http://hl7.org/fhir/sid/icd-10-cm\",\"code\":\"M17.11\"}]},\"clinicalStatus\":"
+             "[{\"coding\":[{\"code\":\"active\"}]},{\"coding\":[{\"code\":\"resolved\"}]}]}",
+             "knee_oa", "c", "cardinality");
+    /* Procedure: two performed dates. */
+    r = loaded("{\"resourceType\":\"Procedure\",\"id\":\"pr\",\"status\":\"completed\",\"code\":"
+               "{\"coding\":[{\"system\":\"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets\","
+               "\"code\":\"J7321\"}]},\"performedDateTime\":[\"2025-12-01\",\"2020-01-01\"]}");
+    CU_ASSERT(has_ignored(r, "pr", "cardinality"));
+    CU_ASSERT_PTR_NULL(fact_value(r, "prior"));
+    CU_ASSERT(has_missing(r, "prior"));
+    knee_fhir_report_free(r);
+    /* Coverage: two periods. */
+    not_used("{\"resourceType\":\"Coverage\",\"id\":\"cv\",\"status\":\"active\",\"period\":"
+             "[{\"start\":\"2020-01-01\"},{\"start\":\"2021-01-01\"}],\"payor\":[{\"display\":\"Acme\"}]}",
+             "payer", "cv", "cardinality");
+    /* Repeating elements stay repeatable: two codings, two payors, two names. */
+    r = loaded(OBS "\"code\":{\"coding\":[{\"system\":\"urn:x\",\"code\":\"y\"},{\"system\":"
+               "\"http://loinc.org\",\"code\":\"39156-5\"}]},\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28");
+    CU_ASSERT(!has_ignored(r, NULL, "cardinality"));
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Coverage\",\"id\":\"cv\",\"status\":\"active\",\"payor\":"
+               "[{\"display\":\"Acme\"},{\"display\":\"Other\"}]}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "payer"), "Acme");
+    CU_ASSERT(!has_ignored(r, NULL, "cardinality"));
+    knee_fhir_report_free(r);
+}
+
+static void test_string_numbers(void)
+{
+    static const char *const not_numbers[] = {"28 kg", " 28", "28,5", "0x1c", "", "+28", "028", "1e", "inf"};
+    knee_fhir_report *r;
+    char text[512];
+    size_t i;
+    /* A number written as a JSON string is read, with a lenient-number warning. */
+    r = loaded(OBS BMI_CODE "\"valueQuantity\":{\"value\":\"28.5\"," UCUM_KGM2 "}}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28.5");
+    CU_ASSERT(has_warning(r, "lenient-number"));
+    knee_fhir_report_free(r);
+    r = loaded("{\"resourceType\":\"Observation\",\"id\":\"k\",\"status\":\"final\",\"effectiveDateTime\":"
+               "\"2025-01-01\",\"code\":{\"coding\":[{\"system\":\"urn:libknee:codes\",\"code\":"
+               "\"kl-grade\"}]},\"valueInteger\":\"3\"}");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "kl_grade"), "3");
+    CU_ASSERT(has_warning(r, "lenient-number"));
+    knee_fhir_report_free(r);
+    /* A bare JSON number and XML (whose values are all text) need no warning. */
+    r = loaded(OBS BMI_CODE "\"valueQuantity\":{\"value\":28.5," UCUM_KGM2 "}}");
+    CU_ASSERT(!has_warning(r, "lenient-number"));
+    knee_fhir_report_free(r);
+    r = loaded(OBS_X DATE_X QTY_X("28.5") "</Observation>");
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28.5");
+    CU_ASSERT(!has_warning(r, "lenient-number"));
+    knee_fhir_report_free(r);
+    /* A string that is not exactly a JSON number is not a number: skipped (`value`), no guess. */
+    for (i = 0; i < sizeof not_numbers / sizeof *not_numbers; i++) {
+        snprintf(text, sizeof text, OBS BMI_CODE "\"valueQuantity\":{\"value\":\"%s\"," UCUM_KGM2 "}}",
+                 not_numbers[i]);
+        r = loaded(text);
+        CU_ASSERT(has_ignored(r, "o", "value"));
+        CU_ASSERT(has_missing(r, "bmi"));
+        CU_ASSERT(!has_warning(r, "lenient-number"));
+        knee_fhir_report_free(r);
+    }
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -936,5 +1088,7 @@ int main(void)
     CU_add_test(s, "CDS Hooks prefetch templates", test_prefetch_templates);
     CU_add_test(s, "<fhir> mapping: every load check", test_mapping_checks);
     CU_add_test(s, "<fhir> mapping: a window wider than any date span", test_mapping_huge_window);
+    CU_add_test(s, "one value where FHIR allows one: none picked", test_cardinality);
+    CU_add_test(s, "numbers as JSON strings: lenient-number or skipped", test_string_numbers);
     return kt_run();
 }
