@@ -31,7 +31,7 @@ extern "C" {
 /* ---- version ------------------------------------------------------------------------------ */
 
 #define KNEE_VERSION_MAJOR 0
-#define KNEE_VERSION_MINOR 1
+#define KNEE_VERSION_MINOR 2
 #define KNEE_VERSION_PATCH 0
 /* MAJOR*10000 + MINOR*100 + PATCH, comparable with knee_version_number(). */
 #define KNEE_VERSION_NUMBER (KNEE_VERSION_MAJOR * 10000 + KNEE_VERSION_MINOR * 100 + KNEE_VERSION_PATCH)
@@ -50,7 +50,7 @@ extern "C" {
 #define KNEE_API
 #endif
 
-/* The version of the library actually loaded, e.g. "0.1.0". Static string. */
+/* The version of the library actually loaded, e.g. "0.2.0". Static string. */
 KNEE_API const char *knee_version_string(void);
 /* The version of the library actually loaded, as KNEE_VERSION_NUMBER. */
 KNEE_API int knee_version_number(void);
@@ -542,7 +542,7 @@ KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, siz
  * rule leaves that search unfiltered. knee_patient_load_fhir() reads a prefetch object (or a
  * CDS Hooks request) with these keys. KNEE_EINVAL for a ruleset without a <fhir> mapping.
  * Ownership: caller frees *out with knee_free(); *len (if len is not NULL) receives the length
- * without the terminating NUL. Thread-safe on a shared ruleset.
+ * without the terminating NUL. Thread-safe on a shared ruleset. Since 0.2.
  */
 KNEE_API int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len);
 
@@ -585,7 +585,7 @@ KNEE_API int knee_result_to_html(const knee_result *r, const knee_patient *p,
                                  const knee_report_options *o, char **out, size_t *len);
 
 
-/* ---- batches: many patients as columns (docs/scaling.md) ------------------------------------ */
+/* ---- batches: many patients as columns (docs/scaling.md); since 0.2 -------------------------- */
 
 /* The facts of n patients ("rows") as columns, for one ruleset, compared with
  * knee_compare_batch() or knee_compare_batch_json(). Columns are checked when they are set,

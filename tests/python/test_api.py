@@ -73,7 +73,7 @@ def like_cli(args):
 
 class ModuleTest(unittest.TestCase):
     def test_versions(self):
-        self.assertEqual(knee.__version__, "0.1.0")
+        self.assertEqual(knee.__version__, "0.2.0")
         self.assertEqual(knee.EXPECTED_MAJOR, 0)
         self.assertRegex(knee.library_version, r"^0\.\d+\.\d+$")
         self.assertIn(knee.library_version, cli("version").stdout)

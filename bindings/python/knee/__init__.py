@@ -23,9 +23,9 @@ from .result import CriterionValue, Note, OptionResult, Ranking, Result, Unknown
 from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
                       SourceInfo, check)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-#: The version of the libknee library loaded, e.g. ``'0.1.0'``.
+#: The version of the libknee library loaded, e.g. ``'0.2.0'``.
 library_version: str = lib.knee_version_string()
 
 
