@@ -201,33 +201,55 @@ static void *work(void *v)
     return NULL;
 }
 
-/* Patients per second with n threads sharing one ruleset (median of RUNS). */
-static double throughput(const knee_ruleset *rs, int n, unsigned per_thread)
+/* Scaling is measured in pairs: each run times 1 thread and then n threads back to back, and
+ * the figure is the median of the per-pair ratios. On a shared host the speed of a core drifts
+ * by 2x within seconds; a ratio of two medians taken minutes apart would mostly measure that. */
+typedef double (*rate_fn)(void *ctx, int n);   /* patients per second with n threads, one run */
+
+static void scaling(const char *name, rate_fn rate, void *ctx, int n)
 {
-    double t[RUNS];
-    int k, i;
+    double one[RUNS], all[RUNS], ratio[RUNS];
+    int k;
     for (k = 0; k < RUNS; k++) {
-        pthread_t th[64];
-        worker w[64];
-        double t0 = now();
-        for (i = 0; i < n; i++) {
-            w[i].rs = rs;
-            w[i].first = (unsigned)i * 1000;
-            w[i].count = per_thread;
-            w[i].failed = 0;
-            pthread_create(&th[i], NULL, work, &w[i]);
-        }
-        for (i = 0; i < n; i++)
-            pthread_join(th[i], NULL);
-        t[k] = (double)per_thread * n / (now() - t0);
+        one[k] = rate(ctx, 1);
+        all[k] = rate(ctx, n);
+        ratio[k] = all[k] / one[k];
     }
-    qsort(t, RUNS, sizeof t[0], cmp);
-    return t[RUNS / 2];
+    qsort(one, RUNS, sizeof one[0], cmp);
+    qsort(all, RUNS, sizeof all[0], cmp);
+    qsort(ratio, RUNS, sizeof ratio[0], cmp);
+    printf("%-40s 1 thread %9.0f /s   %d threads %9.0f /s   scaling %.2fx (pairs: min %.2f, max %.2f)\n",
+           name, one[RUNS / 2], n, all[RUNS / 2], ratio[RUNS / 2], ratio[0], ratio[RUNS - 1]);
+}
+
+typedef struct compare_ctx {
+    const knee_ruleset *rs;
+    unsigned per_thread;
+} compare_ctx;
+
+/* One run: n threads sharing one ruleset, each comparing per_thread patients. */
+static double compare_rate(void *v, int n)
+{
+    const compare_ctx *c = v;
+    pthread_t th[64];
+    worker w[64];
+    double t0 = now();
+    int i;
+    for (i = 0; i < n; i++) {
+        w[i].rs = c->rs;
+        w[i].first = (unsigned)i * 1000;
+        w[i].count = c->per_thread;
+        w[i].failed = 0;
+        pthread_create(&th[i], NULL, work, &w[i]);
+    }
+    for (i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+    return (double)c->per_thread * n / (now() - t0);
 }
 
 /* ---- the batch path: columns of facts, rows split over threads ------------------------------------ */
 
-#define BATCH_ROWS 8192
+#define BATCH_ROWS 65536
 
 typedef struct batch_job {
     const knee_ruleset *rs;
@@ -249,18 +271,48 @@ static void *batch_work(void *v)
     return NULL;
 }
 
-/* Patients per second through knee_compare_batch with n threads on disjoint rows (median). */
-static double batch_throughput(const knee_ruleset *rs, int n)
+typedef struct batch_ctx {
+    const knee_ruleset *rs;
+    knee_batch *b;
+    int *ranks;
+    double *scores;
+} batch_ctx;
+
+/* One run: knee_compare_batch over BATCH_ROWS rows split into n disjoint ranges. */
+static double batch_rate(void *v, int n)
+{
+    const batch_ctx *c = v;
+    pthread_t tid[64];
+    batch_job j[64];
+    double t0 = now();
+    int th;
+    for (th = 0; th < n; th++) {
+        j[th].rs = c->rs;
+        j[th].b = c->b;
+        j[th].first = (size_t)th * BATCH_ROWS / (size_t)n;
+        j[th].count = (size_t)(th + 1) * BATCH_ROWS / (size_t)n - j[th].first;
+        j[th].ranks = c->ranks;
+        j[th].scores = c->scores;
+        pthread_create(&tid[th], NULL, batch_work, &j[th]);
+    }
+    for (th = 0; th < n; th++)
+        pthread_join(tid[th], NULL);
+    return BATCH_ROWS / (now() - t0);
+}
+
+/* Patients per second through knee_compare_batch, 1 thread against n (generated columns). */
+static void batch_scaling(const knee_ruleset *rs, int n)
 {
     static double age[BATCH_ROWS], kl[BATCH_ROWS], bmi[BATCH_ROWS];
     static signed char diabetes[BATCH_ROWS];
     static const char *payer[BATCH_ROWS];
     static const char *const payers[] = {"medicare", "commercial-aetna", "self-pay", "MCR-B", "medicaid"};
     size_t nt = knee_ruleset_option_count(rs), i;
-    int *ranks = malloc(BATCH_ROWS * nt * sizeof *ranks);
-    double *scores = malloc(BATCH_ROWS * nt * sizeof *scores), t[RUNS];
-    knee_batch *b = NULL;
-    int k, th;
+    batch_ctx c;
+    c.rs = rs;
+    c.b = NULL;
+    c.ranks = malloc(BATCH_ROWS * nt * sizeof *c.ranks);
+    c.scores = malloc(BATCH_ROWS * nt * sizeof *c.scores);
     for (i = 0; i < BATCH_ROWS; i++) {
         age[i] = 40 + (double)(i * 7 % 50);
         kl[i] = (double)(i % 5);
@@ -268,37 +320,19 @@ static double batch_throughput(const knee_ruleset *rs, int n)
         diabetes[i] = (signed char)(i % 3) - 1;
         payer[i] = payers[i % 5];
     }
-    if (knee_batch_new(&b, rs, BATCH_ROWS) != KNEE_OK ||
-        knee_batch_set_numbers(b, "age", age, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
-        knee_batch_set_numbers(b, "kl_grade", kl, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
-        knee_batch_set_numbers(b, "bmi", bmi, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
-        knee_batch_set_bools(b, "diabetes", diabetes, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
-        knee_batch_set_strings(b, "payer", payer, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK) {
-        fprintf(stderr, "batch: %s\n", knee_batch_errmsg(b));
+    if (!c.ranks || !c.scores || knee_batch_new(&c.b, rs, BATCH_ROWS) != KNEE_OK ||
+        knee_batch_set_numbers(c.b, "age", age, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
+        knee_batch_set_numbers(c.b, "kl_grade", kl, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
+        knee_batch_set_numbers(c.b, "bmi", bmi, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
+        knee_batch_set_bools(c.b, "diabetes", diabetes, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK ||
+        knee_batch_set_strings(c.b, "payer", payer, KNEE_BATCH_FAIL_COLUMN) != KNEE_OK) {
+        fprintf(stderr, "batch: %s\n", c.b ? knee_batch_errmsg(c.b) : "out of memory");
         exit(1);
     }
-    for (k = 0; k < RUNS; k++) {
-        pthread_t tid[64];
-        batch_job j[64];
-        double t0 = now();
-        for (th = 0; th < n; th++) {
-            j[th].rs = rs;
-            j[th].b = b;
-            j[th].first = (size_t)th * BATCH_ROWS / (size_t)n;
-            j[th].count = (size_t)(th + 1) * BATCH_ROWS / (size_t)n - j[th].first;
-            j[th].ranks = ranks;
-            j[th].scores = scores;
-            pthread_create(&tid[th], NULL, batch_work, &j[th]);
-        }
-        for (th = 0; th < n; th++)
-            pthread_join(tid[th], NULL);
-        t[k] = BATCH_ROWS / (now() - t0);
-    }
-    knee_batch_free(b);
-    free(ranks);
-    free(scores);
-    qsort(t, RUNS, sizeof t[0], cmp);
-    return t[RUNS / 2];
+    scaling("batch (knee_compare_batch)", batch_rate, &c, n);
+    knee_batch_free(c.b);
+    free(c.ranks);
+    free(c.scores);
 }
 
 /* ---- the baseline: the same option x criterion matrix scored by a plain C loop, no rules -----
@@ -430,7 +464,7 @@ int main(int argc, char **argv)
     char host[256] = "?", exe[1024], knee_bin[1100], xsd[1100], rules[1100];
     const char *large = argc > 1 ? argv[1] : NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN), rss = 0;
-    double t_compare, t_plain, t_sum, tp1, tpn, t_xml, t_knee;
+    double t_compare, t_plain, t_sum, t_xml, t_knee;
     size_t i, j, before;
     ssize_t len;
     FILE *f;
@@ -501,14 +535,13 @@ int main(int argc, char **argv)
     t_sum = measure("weighted sum alone, utilities given (arithmetic floor)", op_sum_only, &pl, 200000, "us", 1e6);
     printf("%-52s %12.1f x\n", "compare / arithmetic floor", t_compare / t_sum);
 
-    tp1 = throughput(c.rs, 1, 20000);
-    tpn = throughput(c.rs, (int)ncpu, 20000);
-    printf("%-52s %12.0f /s\n", "patients per second, 1 thread (shared ruleset)", tp1);
-    printf("%-52s %12.0f /s   scaling %.2fx\n", "patients per second, all cores", tpn, tpn / tp1);
-    tp1 = batch_throughput(c.rs, 1);
-    tpn = batch_throughput(c.rs, (int)ncpu);
-    printf("%-52s %12.0f /s\n", "batch (knee_compare_batch), 1 thread", tp1);
-    printf("%-52s %12.0f /s   scaling %.2fx\n", "batch (knee_compare_batch), all cores", tpn, tpn / tp1);
+    {
+        compare_ctx cc;
+        cc.rs = c.rs;
+        cc.per_thread = 200000;
+        scaling("compare, patients per second", compare_rate, &cc, (int)ncpu);
+    }
+    batch_scaling(c.rs, (int)ncpu);
 
     before = heap_used();
     {
