@@ -136,6 +136,7 @@ typedef struct cli_population {
     int quiet;                 /* no progress bar, no summary */
     int full;                  /* JSON lines: the whole result per row */
     long threads;              /* workers; 0: one per online CPU */
+    unsigned long long max_errors;   /* problem lines on stderr before a notice; 0: no limit */
 } cli_population;
 
 /* Score every row of the input with the session's rules, method and weights (s->rules etc.;

@@ -45,6 +45,13 @@ static int population_option(int argc, char **argv, int *i, cli_population *pop)
         if (m < 0 || cli_parse_number(v, &n) != 0 || n < 0 || n > 256 || n != (double)(long)n)
             return cli_usage_error("--threads needs a whole number from 0 (one per CPU) to 256");
         pop->threads = (long)n;
+    } else if ((m = cli_option_value(argc, argv, i, "--max-errors", &v)) != 0) {
+        double n;
+        /* 1e15: still exact in a double */
+        if (m < 0 || cli_parse_number(v, &n) != 0 || n < 0 || n > 1e15 ||
+            n != (double)(unsigned long long)n)
+            return cli_usage_error("--max-errors needs a whole number (0: no limit)");
+        pop->max_errors = (unsigned long long)n;
     } else if (strcmp(argv[*i], "--ignore-unknown-columns") == 0) {
         pop->ignore_unknown = 1;
     } else if (strcmp(argv[*i], "--strict") == 0) {
@@ -175,6 +182,7 @@ int cli_cmd_compare(int argc, char **argv)
 
     memset(&pop, 0, sizeof pop);
     pop.threads = 1;
+    pop.max_errors = 100;
 
     if ((rc = cli_session_init(&s, argc)) != CLI_EXIT_OK)
         goto out;

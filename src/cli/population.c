@@ -39,6 +39,8 @@ typedef struct pipeline {
     int read_failure;                /* 0, -1 (read error) or -2 (out of memory) */
     /* counts, kept by the writer */
     unsigned long long rows_out, rows_failed;
+    unsigned long long errors_shown;   /* problem lines written to stderr (--max-errors) */
+    int errors_capped;                 /* the --max-errors notice was printed */
     unsigned long stopped_line;
 } pipeline;
 
@@ -216,6 +218,31 @@ static void clear_progress(void)
 
 /* ---- the writer --------------------------------------------------------------------------- */
 
+/* Write a chunk's problem lines to stderr, up to --max-errors lines in the whole run; at the
+ * first line over it, one notice instead. The writer sees the chunks in input order, so the
+ * lines shown are the same for any number of threads. */
+static void write_problems(pipeline *pl, const char *text, size_t len)
+{
+    unsigned long long max = pl->sh.pop->max_errors;
+    size_t shown = len;
+
+    if (max) {
+        const char *p = text, *end = text + len, *nl;
+        while (p < end && pl->errors_shown < max && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+            p = nl + 1;
+            pl->errors_shown++;
+        }
+        shown = (size_t)(p - text);
+    }
+    fwrite(text, 1, shown, stderr);
+    if (shown < len) {
+        fprintf(stderr, "knee: %s: %llu problem%s shown; further ones are reported only in the "
+                "output rows (status error; --max-errors 0 shows them all)\n",
+                pl->sh.input_name, max, max == 1 ? "" : "s");
+        pl->errors_capped = 1;
+    }
+}
+
 /* Write a chunk's rows (up to the first failed one with --strict). Returns 0, or -1 when the
  * output could not be written. */
 static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
@@ -238,10 +265,10 @@ static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
         }
     }
     pl->rows_out += n;
-    if (err_len) {
+    if (err_len && !pl->errors_capped) {
         if (progress)
             clear_progress();
-        fwrite(c->err.data, 1, err_len, stderr);
+        write_problems(pl, c->err.data, err_len);
     }
     if (out_len && fwrite(c->out.data, 1, out_len, pl->out) != out_len)
         return -1;

@@ -114,6 +114,52 @@ check "--strict writes the rows before it and the bad row, nothing after" \
     'py "$CSV_ROWS
 assert [r[2] for r in rows]==[\"p,1\",\"p2\",chr(112)+chr(34)+chr(51),\"p4\"+chr(10)+\"multi-line id\",\"p5\"] and rows[-1][3]==\"error\"" "$TMP/out"'
 
+# ---------------------------------------------------------------- --max-errors
+# 750 rows over 3 chunks, every third one bad (age 200): 250 bad rows, one problem line each.
+awk 'BEGIN { print "id,age"; for (i = 1; i <= 750; i++) print "m" i "," (i % 3 ? 50 : 200) }' >"$TMP/bad.csv"
+NOTICE="^knee: $TMP/bad.csv: [0-9]+ problems? shown; further ones are reported only in the output rows"
+# problems_are N: stderr holds exactly the problem lines of the first N bad rows (m3, m6, ...).
+problems_are() {
+    [ "$(grep -Ec "^$TMP/bad.csv:[0-9]+:2: out-of-range: " "$TMP/err")" -eq "$1" ] &&
+        [ "$(grep -E ": out-of-range: " "$TMP/err" | cut -d: -f2 | tr "\n" " ")" = "$(seq 4 3 $((1 + 3 * $1)) | tr "\n" " ")" ]
+}
+all_rows_out() {
+    py "$CSV_ROWS
+assert [r[2] for r in rows]==[\"m%d\"%i for i in range(1,751)]
+assert [r[3] for r in rows]==[\"error\" if i%3==0 else \"ok\" for i in range(1,751)]" "$TMP/out"
+}
+run compare --rules "$SMALL" --patients "$TMP/bad.csv"
+check "250 bad rows: the first 100 problem lines by default, in input order" 'problems_are 100'
+check "then one notice, after them, and the summary counts all 250 failed" \
+    '[ "$(grep -Ec "$NOTICE" "$TMP/err")" -eq 1 ] && [ "$(sed -n 101p "$TMP/err" | grep -Ec "$NOTICE")" -eq 1 ] && err_has "^knee: $TMP/bad.csv: 750 rows: 500 scored, 250 failed, " && [ "$(wc -l <"$TMP/err")" -eq 102 ]'
+check "the cap keeps every output row (250 with status error) and exit status 1" '[ $rc -eq 1 ] && all_rows_out'
+cp "$TMP/out" "$TMP/capped.csv"
+run compare --rules "$SMALL" --patients "$TMP/bad.csv" --max-errors 0
+check "--max-errors 0: all 250 problem lines, no notice, the same output" \
+    '[ $rc -eq 1 ] && problems_are 250 && ! err_has "$NOTICE" && cmp -s "$TMP/out" "$TMP/capped.csv"'
+run compare --rules "$SMALL" --patients "$TMP/bad.csv" --max-errors 3 --threads 1
+cp "$TMP/err" "$TMP/cap3-t1.err"
+check "--max-errors 3: three problem lines, the notice naming 3, the summary" \
+    '[ $rc -eq 1 ] && problems_are 3 && sed -n 4p "$TMP/err" | grep -Eq "$NOTICE" && err_has ": 3 problems shown" && err_has "250 failed" && [ "$(wc -l <"$TMP/err")" -eq 5 ] && all_rows_out'
+run compare --rules "$SMALL" --patients "$TMP/bad.csv" --max-errors 3 --threads 2
+check "--max-errors: the same stderr for --threads 1 and 2" \
+    'diff <(grep -v "patients/s" "$TMP/cap3-t1.err") <(grep -v "patients/s" "$TMP/err") >/dev/null && [ "$(grep -vc "patients/s" "$TMP/err")" -eq 4 ]'
+run compare --rules "$SMALL" --patients "$TMP/bad.csv" --threads 2 -q
+check "the default cap with --threads 2: the same 100 lines and notice, no summary (-q)" \
+    'problems_are 100 && [ "$(wc -l <"$TMP/err")" -eq 101 ] && cmp -s "$TMP/out" "$TMP/capped.csv"'
+run compare --rules "$SMALL" --patients "$QUIRKS" --max-errors 1
+check "the cap counts lines, not rows: one line of row p5, then the notice" \
+    '[ $rc -eq 1 ] && [ "$(grep -c "^$QUIRKS:" "$TMP/err")" -eq 1 ] && err_has "^$QUIRKS:8:2: out-of-range: " && err_has ": 1 problem shown;" && err_has "5 failed"'
+run compare --rules "$SMALL" --patients "$TMP/bad.csv" --max-errors 2 --strict
+check "--strict with --max-errors: stops at the first bad row as before, no notice" \
+    '[ $rc -eq 1 ] && problems_are 1 && ! err_has "$NOTICE" && err_has "stopped at the bad row on line 4"'
+for bad in -1 many 2.5 ""; do
+    run compare --rules "$SMALL" --patients "$TMP/bad.csv" --max-errors "$bad"
+    check "--max-errors '$bad' is a usage error" '[ $rc -eq 2 ] && err_has "max-errors" && [ ! -s "$TMP/out" ]'
+done
+run compare --max-errors 5
+check "--max-errors without --patients (usage)" '[ $rc -eq 2 ] && err_has "need --patients"'
+
 # ---------------------------------------------------------------- threads, order, volume
 $GEN "$TMP/gen.csv" 20000 --crlf --bom --bad-every 997
 for n in 1 2 4; do
