@@ -537,9 +537,11 @@ KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, siz
  * the keys the mapping reads appear, in this order: "patient" (Patient/{{context.patientId}},
  * for birth date or gender), "conditions", "observations" (most recent first),
  * "procedures", "medicationStatements", "medicationRequests", "medicationAdministrations" (the
- * resource types the history rules read), "coverage". Searches filter by the mapped codes
- * (code=system|code,..., FHIR-escaped and percent-encoded), except that a prefix code in a
- * rule leaves that search unfiltered. knee_patient_load_fhir() reads a prefetch object (or a
+ * resource types the history rules read), "coverage" and, with it, "explanationOfBenefit"
+ * (the 5 most recently created, _sort=-created&_count=5: the mapper also reads a Coverage
+ * contained in a claim, where some records, Synthea's among them, name the only payer).
+ * Searches filter by the mapped codes (code=system|code,..., FHIR-escaped and
+ * percent-encoded), except that a prefix code in a rule leaves that search unfiltered. knee_patient_load_fhir() reads a prefetch object (or a
  * CDS Hooks request) with these keys. KNEE_EINVAL for a ruleset without a <fhir> mapping.
  * Ownership: caller frees *out with knee_free(); *len (if len is not NULL) receives the length
  * without the terminating NUL. Thread-safe on a shared ruleset. Since 0.2.

@@ -138,8 +138,16 @@ int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len)
             knee__sb_str(&b, keys[k].extra);
         knee__sb_str(&b, "\"");
     }
-    if (coverage)
+    if (coverage) {
         knee__sb_printf(&b, "%s\"coverage\":\"Coverage?patient=" PATIENT_TOKEN "\"", n++ ? "," : "");
+        /* The mapper also reads a Coverage contained in a claim, and some records (Synthea's)
+         * name the payer only there: in an ExplanationOfBenefit (a Synthea Claim names it by
+         * text alone, which the mapper does not read). Only the latest few: the mapper takes the
+         * latest active Coverage, and a patient may have hundreds of claims; five, not one, so
+         * an entered-in-error claim or one dated after the as-of date still leaves others. */
+        knee__sb_str(&b, ",\"explanationOfBenefit\":\"ExplanationOfBenefit?patient=" PATIENT_TOKEN
+                         "&_sort=-created&_count=5\"");
+    }
     knee__sb_str(&b, "}");
     return knee__sb_finish(&b, out, len);
 }

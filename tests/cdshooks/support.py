@@ -160,7 +160,8 @@ class FakeFhir:
 _KEY_OF = {"Patient": "patient", "Condition": "conditions", "Observation": "observations",
            "Procedure": "procedures", "MedicationStatement": "medicationStatements",
            "MedicationRequest": "medicationRequests",
-           "MedicationAdministration": "medicationAdministrations", "Coverage": "coverage"}
+           "MedicationAdministration": "medicationAdministrations", "Coverage": "coverage",
+           "ExplanationOfBenefit": "explanationOfBenefit"}
 
 
 def searchset(resources):
@@ -180,8 +181,9 @@ def _rewrite(x, refs):
 def prefetch_from_bundle(bundle, templates):
     """The prefetch a FHIR server would give for the discovery's templates: the bundle's
     resources split by type (the Patient as a read, the others as searchset Bundles, a
-    template that matches nothing as an empty searchset). Synthea records the payer only in
-    claims (a contained Coverage), which a Coverage search does not return: no payer then."""
+    template that matches nothing as an empty searchset), a search with _sort=-created and
+    _count=N as its N most recently created. Synthea records the payer only in
+    ExplanationOfBenefits (a contained Coverage): the explanationOfBenefit key carries it."""
     by_key = {k: [] for k in templates}
     patient = None
     # A server stores a transaction's urn:uuid references as Type/id references.
@@ -193,6 +195,12 @@ def prefetch_from_bundle(bundle, templates):
             patient = r
         elif _KEY_OF.get(r["resourceType"]) in by_key:
             by_key[_KEY_OF[r["resourceType"]]].append(r)
+    for k, v in by_key.items():
+        query = dict(p.partition("=")[::2] for p in templates[k].partition("?")[2].split("&"))
+        if query.get("_sort") == "-created":
+            v.sort(key=lambda r: r.get("created", ""), reverse=True)
+        if "_count" in query:
+            del v[int(query["_count"]):]
     out = {k: searchset(v) for k, v in by_key.items() if k != "patient"}
     out["patient"] = patient
     return out

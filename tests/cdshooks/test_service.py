@@ -65,6 +65,9 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(by_hook["patient-view"]["prefetch"]["patient"],
                          "Patient/{{context.patientId}}")
         self.assertIn("code=http://loinc.org|39156-5", by_hook["patient-view"]["prefetch"]["observations"])
+        # The payer in a claim's contained Coverage: the latest few EOBs, not every claim.
+        self.assertEqual(by_hook["patient-view"]["prefetch"]["explanationOfBenefit"],
+                         "ExplanationOfBenefit?patient={{context.patientId}}&_sort=-created&_count=5")
 
     def test_spec_template_tokens(self):
         tpl = load(os.path.join(DATA, "prefetch-templates-example.json"))["prefetch"]
@@ -121,7 +124,17 @@ class ServiceTest(unittest.TestCase):
             self.assertEqual(status, 200, name)
             self.assertCardsValid(out)
             self.assertEqual(len(out["cards"]), 1, name)   # both have knee OA (SNOMED 239873007)
-            self.assertIn("knee\\_oa = true", out["cards"][0]["detail"])
+            detail = out["cards"][0]["detail"]
+            self.assertIn("knee\\_oa = true", detail)
+            unknown = next(l for l in detail.splitlines() if l.startswith("**Not known"))
+            if name.startswith("Chauncey"):
+                # v2.4: the payer, only in EOBs' contained Coverage, comes from the
+                # explanationOfBenefit key (the latest EOB, as from the full bundle).
+                self.assertIn("- payer = private (ExplanationOfBenefit\\/8c819882\\-", detail)
+                self.assertIn("contained\\(Coverage", detail)
+                self.assertNotIn("payer", unknown)
+            else:
+                self.assertIn("payer", unknown)   # v2.2 export: claims only, no EOB, no payer
 
     def test_no_card_without_knee_oa(self):
         pre = copy.deepcopy(self.knee)
@@ -147,6 +160,45 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(out["error"], "prefetch-missing")
         for key in self.templates:
             self.assertIn(key, out["message"])
+        self.assertIn("explanationOfBenefit", out["message"])
+        # Everything sent but the EOBs: still 412, naming only that key.
+        req = patient_view("p1", self.knee)
+        del req["fhirServer"], req["fhirAuthorization"], req["prefetch"]["explanationOfBenefit"]
+        status, _, out = self.post(PV, req)
+        self.assertEqual((status, out["error"]), (412, "prefetch-missing"))
+        self.assertTrue(out["message"].endswith(": explanationOfBenefit"), out["message"])
+
+    def test_synthea_payer_fetched_first_page_only(self):
+        # A Synthea patient with nothing prefetched: everything fetched from the FHIR server,
+        # the EOB search with its _sort/_count query as the template says. Its answer has a
+        # next link (the server would page through every claim): not followed.
+        bundle = load(os.path.join(FHIR, SYNTHEA[0]))
+        pid = next(e["resource"]["id"] for e in bundle["entry"]
+                   if e["resource"]["resourceType"] == "Patient")
+        pre = prefetch_from_bundle(bundle, self.templates)
+        answers = {fill_template(t, {"patientId": pid}): (200, pre[k] or searchset([]))
+                   for k, t in self.templates.items()}
+        rel_eob = fill_template(self.templates["explanationOfBenefit"], {"patientId": pid})
+        self.assertTrue(rel_eob.endswith("&_sort=-created&_count=5"), rel_eob)
+        fake = FakeFhir(answers)
+        try:
+            answers[rel_eob] = (200, dict(pre["explanationOfBenefit"], link=[
+                {"relation": "self", "url": fake.base + "/" + rel_eob},
+                {"relation": "next", "url": fake.base + "/eob-page2"}]))
+            answers["eob-page2"] = (500, {"resourceType": "OperationOutcome"})
+            req = patient_view(pid)
+            req["fhirServer"] = fake.base
+            status, _, out = self.post(PV, req)
+            self.assertEqual(status, 200, out)
+            paths = [p for p, _ in fake.seen]
+        finally:
+            fake.stop()
+        self.assertIn("/fhir/" + rel_eob, paths)
+        self.assertNotIn("/fhir/eob-page2", paths)
+        self.assertEqual(len(paths), len(self.templates))
+        self.assertIn("- payer = private (ExplanationOfBenefit", out["cards"][0]["detail"])
+        _, _, direct = self.post(PV, patient_view(pid, pre))
+        self.assertEqual(out["cards"][0]["detail"], direct["cards"][0]["detail"])
 
     def test_missing_prefetch_fetched_from_fhir_server(self):
         pid = "p1"

@@ -261,6 +261,139 @@ static void test_synthea(void)
     knee_patient_free(p);
 }
 
+/* The length of the JSON object starting at s ('{'), strings (and their escapes) skipped. */
+static size_t json_object_len(const char *s)
+{
+    size_t i, depth = 0;
+    int in_str = 0;
+    for (i = 0; s[i]; i++) {
+        if (in_str) {
+            if (s[i] == '\\')
+                i++;
+            else if (s[i] == '"')
+                in_str = 0;
+        } else if (s[i] == '"') {
+            in_str = 1;
+        } else if (s[i] == '{') {
+            depth++;
+        } else if (s[i] == '}' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* One resource of a bundle's text: where it starts, how long, its "created" (or ""). */
+typedef struct eob_text {
+    const char *at, *created;
+    size_t len, created_len;
+} eob_text;
+
+static int by_created_desc(const void *a, const void *b)
+{
+    const eob_text *x = a, *y = b;
+    size_t n = x->created_len < y->created_len ? x->created_len : y->created_len;
+    int c = memcmp(y->created, x->created, n);
+    return c ? c : (y->created_len > x->created_len) - (y->created_len < x->created_len);
+}
+
+/* A CDS Hooks prefetch object built from a real Synthea bundle as a FHIR server answers the
+ * templates: "patient" the Patient read, "explanationOfBenefit" a searchset Bundle of the 5
+ * most recently created EOBs (_sort=-created&_count=5), the transaction's urn:uuid patient
+ * references stored as Patient/id (what a server does with them). Nothing else: the payer
+ * must come from the EOB key alone. */
+static void test_synthea_eob_prefetch(void)
+{
+    static const char urn[] = "urn:uuid:2a3d4d46-512f-480f-8eb9-5a11ef3b2176";
+    static const char ref[] = "Patient/2a3d4d46-512f-480f-8eb9-5a11ef3b2176";
+    eob_text eobs[32], patient = {NULL, NULL, 0, 0};
+    size_t n_eob = 0, len, i, cap, used, full_i, pre_i;
+    const char *at;
+    char *bundle, *pre, *w, *p, *text = NULL;
+    knee_patient *pf = NULL, *pp = NULL;
+    knee_fhir_report *rf = NULL, *rp = NULL;
+    knee_diag *df = NULL, *dp = NULL;
+
+    bundle = kt_read(FHIR_DIR "Chauncey_Johnston_f4673866-81fb-411a-8486-0c27f2a5b480.json", &len);
+    for (at = bundle; (at = strstr(at, "\"resource\": {")) != NULL; at += 13) {
+        const char *obj = at + 12, *type = strstr(obj, "\"resourceType\": \"");
+        eob_text e;
+        memset(&e, 0, sizeof e);
+        e.at = obj;
+        e.len = json_object_len(obj);
+        CU_ASSERT_FATAL(e.len > 0);
+        if (type && strncmp(type + 17, "Patient\"", 8) == 0 && type < obj + 20) {
+            patient = e;
+        } else if (type && strncmp(type + 17, "ExplanationOfBenefit\"", 21) == 0 && type < obj + 20) {
+            const char *c = strstr(obj, "\"created\": \"");
+            CU_ASSERT_FATAL(c != NULL && c < obj + e.len && n_eob < 32);
+            e.created = c + 12;
+            e.created_len = strcspn(e.created, "\"");
+            eobs[n_eob++] = e;
+        }
+    }
+    CU_ASSERT_FATAL(patient.at != NULL);
+    CU_ASSERT_EQUAL_FATAL(n_eob, 8);
+    qsort(eobs, n_eob, sizeof eobs[0], by_created_desc);
+    CU_ASSERT_EQUAL(strncmp(eobs[0].created, "2018-04-23", 10), 0);
+
+    cap = patient.len + 512;
+    for (i = 0; i < 5; i++)
+        cap += eobs[i].len + 64;
+    pre = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pre);
+    used = (size_t)sprintf(pre, "{\"patient\": %.*s, \"explanationOfBenefit\": {\"resourceType\": "
+                           "\"Bundle\", \"type\": \"searchset\", \"total\": 5, \"entry\": [",
+                           (int)patient.len, patient.at);
+    for (i = 0; i < 5; i++)
+        used += (size_t)sprintf(pre + used, "%s{\"search\": {\"mode\": \"match\"}, \"resource\": %.*s}",
+                                i ? ", " : "", (int)eobs[i].len, eobs[i].at);
+    strcpy(pre + used, "]}}");
+    /* urn:uuid:<id> -> Patient/<id>: same length less one, rewritten in place. */
+    for (w = p = pre; *p;) {
+        if (strncmp(p, urn, sizeof urn - 1) == 0) {
+            memcpy(w, ref, sizeof ref - 1);
+            w += sizeof ref - 1;
+            p += sizeof urn - 1;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    CU_ASSERT(strstr(pre, "urn:uuid:2a3d4d46") == NULL);
+
+    CU_ASSERT_EQUAL_FATAL(load_buf(bundle, len, AS_OF, &pf, &rf, &df), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(load_buf(pre, strlen(pre), AS_OF, &pp, &rp, &dp), KNEE_OK);
+    /* The same payer, from the same EOB, element and date as from the full bundle. */
+    CU_ASSERT_STRING_EQUAL(fact_value(rp, "payer"), "private");
+    full_i = fact_index(rf, "payer");
+    pre_i = fact_index(rp, "payer");
+    CU_ASSERT_FATAL(full_i != (size_t)-1 && pre_i != (size_t)-1);
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_value(rp, pre_i), knee_fhir_report_fact_value(rf, full_i));
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_type(rp, pre_i), "ExplanationOfBenefit");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(rp, pre_i),
+                           knee_fhir_report_fact_resource_id(rf, full_i));
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(rp, pre_i),
+                           "8c819882-35e5-4e43-bf02-90831340dd57");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_element(rp, pre_i),
+                           knee_fhir_report_fact_element(rf, full_i));
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_date(rp, pre_i), knee_fhir_report_fact_date(rf, full_i));
+    CU_ASSERT_EQUAL_FATAL(knee_patient_fact_text(pp, "payer", &text), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(text, "private");
+    knee_free(text);
+    /* Every EOB was about this patient: none left unresolved, no warning. */
+    CU_ASSERT(!has_ignored(rp, NULL, "subject-unresolved"));
+    CU_ASSERT_EQUAL(knee_fhir_report_warning_count(rp), 0);
+    knee_fhir_report_free(rf);
+    knee_fhir_report_free(rp);
+    knee_diag_free(df);
+    knee_diag_free(dp);
+    knee_patient_free(pf);
+    knee_patient_free(pp);
+    free(pre);
+    free(bundle);
+}
+
 /* Runs one load that must fail with `status` and diagnostic `code`, leaving p unchanged. */
 static void refused(const char *text, const knee_options *opts, int status, const char *code)
 {
@@ -441,7 +574,9 @@ static void test_prefetch_templates(void)
         "http://hl7.org/fhir/sid/icd-10-cm|M17.5,http://snomed.info/sct|239873007\","
         "\"observations\":\"Observation?patient={{context.patientId}}&code="
         "http://loinc.org|39156-5,urn:libknee:codes|kl-grade&_sort=-date\",";
-    const char *cov = ",\"coverage\":\"Coverage?patient={{context.patientId}}\"}";
+    const char *cov = ",\"coverage\":\"Coverage?patient={{context.patientId}}\","
+                      "\"explanationOfBenefit\":\"ExplanationOfBenefit?patient={{context.patientId}}"
+                      "&_sort=-created&_count=5\"}";
     const char *hcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|J7321,";
     const char *expect_custom =
         "{\"patient\":\"Patient/{{context.patientId}}\","
@@ -1080,6 +1215,7 @@ int main(void)
     CU_add_test(s, "HL7 Patient, BMI and Coverage examples", test_hl7_patient_and_bmi);
     CU_add_test(s, "constructed bundle: every skip recorded", test_constructed_bundle_skips);
     CU_add_test(s, "Synthea bundles, R4 and older", test_synthea);
+    CU_add_test(s, "Synthea payer from an explanationOfBenefit prefetch", test_synthea_eob_prefetch);
     CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
     CU_add_test(s, "bad arguments", test_bad_arguments);
     CU_add_test(s, "JSON: wrong shapes, nulls, numbers, limits at their edges", test_json_shapes);

@@ -1,6 +1,8 @@
 """Fetching prefetch data the CDS client did not send, from its FHIR server, with the access
 token it passed (CDS Hooks 2.0 "FHIR Resource Access"). urllib only; a timeout and a size cap
-per response; searchset pages followed only on the same server. Nothing fetched is logged."""
+per response; searchset pages followed only on the same server, and not at all for a search
+that asks for a number of results (_count: the first page is that many). Nothing fetched is
+logged."""
 
 from __future__ import annotations
 
@@ -43,6 +45,14 @@ def check_server(url: str) -> Optional[str]:
     if u.scheme == "http" and _loopback(u.hostname):
         return None
     return "fhirServer must be an https URL"
+
+
+def limited(template: str) -> bool:
+    """Does the template's search ask for a number of results (``_count``)? Then its first
+    page is the answer: a server's next link would page through everything (e.g. every claim
+    of the patient), which the search was written to avoid."""
+    query = template.partition("?")[2]
+    return any(part.partition("=")[0] == "_count" for part in query.split("&"))
 
 
 def fill_template(template: str, context: Mapping[str, Any]) -> str:
@@ -96,7 +106,8 @@ class Fetcher:
     def fetch(self, key: str, server: str, template: str, context: Mapping[str, Any],
               token: str) -> Optional[Dict[str, Any]]:
         """The prefetch value for ``key``: a resource, a searchset Bundle with every page's
-        entries, or None (a read that found nothing)."""
+        entries (the first page only for a ``_count`` search), or None (a read that found
+        nothing)."""
         base = server.rstrip("/") + "/"
         try:
             rel = fill_template(template, context)
@@ -107,7 +118,7 @@ class Fetcher:
             return data
         entries = list(data.get("entry") or [])
         page, pages = data, 1
-        while True:
+        while not limited(template):
             nxt = next((l.get("url") for l in page.get("link") or []
                         if isinstance(l, dict) and l.get("relation") == "next"), None)
             if not isinstance(nxt, str):
