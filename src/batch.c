@@ -168,6 +168,15 @@ static int find(knee_batch *b, const char *fact, int want1, int want2, size_t *i
     return KNEE_OK;
 }
 
+static void builder_release(builder *w)
+{
+    knee__dealloc(w->cells);
+    knee__sb_release(&w->pool);
+    knee__dealloc(w->offs);
+    knee__dealloc(w->first);
+    knee__dealloc(w->bad);
+}
+
 static int builder_init(builder *w, const knee_batch *b, size_t fact)
 {
     size_t i, n = b->n ? b->n : 1;
@@ -176,20 +185,13 @@ static int builder_init(builder *w, const knee_batch *b, size_t fact)
     w->cells = knee__calloc(n, sizeof *w->cells);
     w->first = knee__calloc(n, sizeof *w->first);
     w->bad = knee__calloc(n, sizeof *w->bad);
-    if (!w->cells || !w->first || !w->bad)
+    if (!w->cells || !w->first || !w->bad) {
+        builder_release(w);   /* a failed start leaves nothing for the caller to free */
         return KNEE_ENOMEM;
+    }
     for (i = 0; i < b->n; i++)
         w->cells[i].type = b->rs->facts[fact].type;
     return KNEE_OK;
-}
-
-static void builder_release(builder *w)
-{
-    knee__dealloc(w->cells);
-    knee__sb_release(&w->pool);
-    knee__dealloc(w->offs);
-    knee__dealloc(w->first);
-    knee__dealloc(w->bad);
 }
 
 /* A bad cell: the row is left unknown; the first one's reason is kept. */
@@ -333,11 +335,8 @@ int knee_batch_set_numbers(knee_batch *b, const char *fact, const double *values
     int rc;
     if (!b)
         return KNEE_EINVAL;
-    if ((rc = start(b, values, fact, mode, KNEE_FACT_NUMBER, KNEE_FACT_INTEGER, &f, &w)) != KNEE_OK) {
-        if (rc == KNEE_ENOMEM)
-            builder_release(&w);
+    if ((rc = start(b, values, fact, mode, KNEE_FACT_NUMBER, KNEE_FACT_INTEGER, &f, &w)) != KNEE_OK)
         return rc;
-    }
     for (i = 0; i < b->n; i++)
         if (!isnan(values[i]))
             number_cell(b, &w, f, i, values[i]);
@@ -351,11 +350,8 @@ int knee_batch_set_bools(knee_batch *b, const char *fact, const signed char *val
     int rc;
     if (!b)
         return KNEE_EINVAL;
-    if ((rc = start(b, values, fact, mode, KNEE_FACT_BOOLEAN, 0, &f, &w)) != KNEE_OK) {
-        if (rc == KNEE_ENOMEM)
-            builder_release(&w);
+    if ((rc = start(b, values, fact, mode, KNEE_FACT_BOOLEAN, 0, &f, &w)) != KNEE_OK)
         return rc;
-    }
     for (i = 0; i < b->n; i++)
         if (values[i] >= 0) {
             w.cells[i].boolean = values[i] > 0;
@@ -389,11 +385,8 @@ int knee_batch_set_strings(knee_batch *b, const char *fact, const char *const *v
     int rc;
     if (!b)
         return KNEE_EINVAL;
-    if ((rc = start(b, values, fact, mode, KNEE_FACT_STRING, 0, &f, &w)) != KNEE_OK) {
-        if (rc == KNEE_ENOMEM)
-            builder_release(&w);
+    if ((rc = start(b, values, fact, mode, KNEE_FACT_STRING, 0, &f, &w)) != KNEE_OK)
         return rc;
-    }
     for (i = 0; i < b->n && rc == KNEE_OK; i++)
         if (values[i])
             rc = string_cell(b, &w, f, i, values[i]);
@@ -408,11 +401,8 @@ int knee_batch_set_members(knee_batch *b, const char *fact, const size_t *starts
     int rc;
     if (!b)
         return KNEE_EINVAL;
-    if ((rc = start(b, starts, fact, mode, KNEE_FACT_SET, 0, &f, &w)) != KNEE_OK) {
-        if (rc == KNEE_ENOMEM)
-            builder_release(&w);
+    if ((rc = start(b, starts, fact, mode, KNEE_FACT_SET, 0, &f, &w)) != KNEE_OK)
         return rc;
-    }
     for (i = 0; i < b->n; i++)
         if (starts[i + 1] < starts[i] || (!members && starts[i + 1] > starts[i])) {
             builder_release(&w);
@@ -482,11 +472,8 @@ int knee_batch_set_text(knee_batch *b, const char *fact, const char *const *valu
     int rc;
     if (!b)
         return KNEE_EINVAL;
-    if ((rc = start(b, values, fact, mode, 0, 0, &f, &w)) != KNEE_OK) {
-        if (rc == KNEE_ENOMEM)
-            builder_release(&w);
+    if ((rc = start(b, values, fact, mode, 0, 0, &f, &w)) != KNEE_OK)
         return rc;
-    }
     for (i = 0; i < b->n && rc == KNEE_OK; i++) {
         w.first[i] = w.offs_n;
         if (values[i])

@@ -159,17 +159,23 @@ static int skip_bom(cli_csv *r, cli_csv_record *rec)
     return 0;
 }
 
-int cli_csv_next(cli_csv *r, cli_csv_record *rec)
+/* Empty the record for the next one (and skip a BOM before the first). */
+static int begin_record(cli_csv *r, cli_csv_record *rec)
 {
-    int c;
-
     rec->n_fields = 0;
     rec->text_len = 0;
     rec->error_code = NULL;
     rec->error_column = 0;
     rec->error_line = 0;
     rec->error_message[0] = '\0';
-    if (!r->started && skip_bom(r, rec) != 0)
+    return r->started ? 0 : skip_bom(r, rec);
+}
+
+int cli_csv_next(cli_csv *r, cli_csv_record *rec)
+{
+    int c;
+
+    if (begin_record(r, rec) != 0)
         return -2;
     /* Blank lines between records are not records. */
     while (rec->text_len == 0 && ((c = peek_byte(r)) == '\n' || c == '\r')) {
@@ -260,13 +266,7 @@ int cli_csv_next_line(cli_csv *r, cli_csv_record *rec)
 {
     int c;
 
-    rec->n_fields = 0;
-    rec->text_len = 0;
-    rec->error_code = NULL;
-    rec->error_column = 0;
-    rec->error_line = 0;
-    rec->error_message[0] = '\0';
-    if (!r->started && skip_bom(r, rec) != 0)
+    if (begin_record(r, rec) != 0)
         return -2;
     for (;;) {
         int blank = rec->text_len == 0;

@@ -163,14 +163,16 @@ static void add_message(pop_buf *b, const char *s)
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
-long pop_find_fact(const pop_shared *sh, const char *id)
+/* Binary search of `sorted` (indices ordered by their id through id_of) for id; -1 if absent. */
+static long find_sorted(const knee_ruleset *rs, const size_t *sorted, size_t n,
+                        const char *(*id_of)(const knee_ruleset *, size_t), const char *id)
 {
-    size_t lo = 0, hi = sh->n_facts;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcmp(id, knee_ruleset_fact_id(sh->rs, sh->facts_by_id[mid]));
+        int c = strcmp(id, id_of(rs, sorted[mid]));
         if (c == 0)
-            return (long)sh->facts_by_id[mid];
+            return (long)sorted[mid];
         if (c < 0)
             hi = mid;
         else
@@ -179,20 +181,14 @@ long pop_find_fact(const pop_shared *sh, const char *id)
     return -1;
 }
 
+long pop_find_fact(const pop_shared *sh, const char *id)
+{
+    return find_sorted(sh->rs, sh->facts_by_id, sh->n_facts, knee_ruleset_fact_id, id);
+}
+
 static long find_option_by_name(const pop_shared *sh, const char *id)
 {
-    size_t lo = 0, hi = sh->n_options;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(id, knee_ruleset_option_id(sh->rs, sh->options_by_id[mid]));
-        if (c == 0)
-            return (long)sh->options_by_id[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return -1;
+    return find_sorted(sh->rs, sh->options_by_id, sh->n_options, knee_ruleset_option_id, id);
 }
 
 /* The ruleset index of a result's option id. The result borrows its ids from the ruleset, so

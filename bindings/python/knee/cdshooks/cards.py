@@ -153,15 +153,18 @@ def patient_view_card(info: RulesetInfo, result: Mapping[str, Any], report: Mapp
             reasons = "; ".join(_note_line(r, info) for r in o["reasons"])
             lines.append("- %s: %s" % (escape(o["name"]), reasons))
             cited += [r.get("source") for r in o["reasons"]]
-    lines += _data_section(report, result)
-    lines += ["", _provenance(info, result, as_of)]
-    card: Dict[str, Any] = {
-        "uuid": card_uuid(hook_instance, "patient-view"),
-        "summary": summary,
-        "indicator": _indicator(report),
-        "detail": "\n".join(lines),
-        "source": info.source(),
-    }
+    return _card(info, result, report, as_of, card_uuid(hook_instance, "patient-view"), summary,
+                 _indicator(report), lines, cited)
+
+
+def _card(info: RulesetInfo, result: Mapping[str, Any], report: Mapping[str, Any], as_of: str,
+          uuid: str, summary: str, indicator: str, lines: List[str],
+          cited: List[Optional[str]]) -> Dict[str, Any]:
+    """A card from its detail lines: the data section and provenance appended, links to the
+    sources cited."""
+    lines = lines + _data_section(report, result) + ["", _provenance(info, result, as_of)]
+    card: Dict[str, Any] = {"uuid": uuid, "summary": summary, "indicator": indicator,
+                            "detail": "\n".join(lines), "source": info.source()}
     links = _links(info, cited)
     if links:
         card["links"] = links
@@ -202,19 +205,9 @@ def order_card(info: RulesetInfo, result: Mapping[str, Any], report: Mapping[str
     if better:
         lines += ["", "**Ranked higher for this patient:** " +
                   ", ".join("%s (%d)" % (escape(o["name"]), o["rank"]) for o in better)]
-    lines += _data_section(report, result)
-    lines += ["", _provenance(info, result, as_of)]
-    card: Dict[str, Any] = {
-        "uuid": card_uuid(hook_instance, "order-select", order_ref, option_id),
-        "summary": shorten(summary),
-        "indicator": _indicator(report, opt["excluded"] or bool(opt["cautions"])),
-        "detail": "\n".join(lines),
-        "source": info.source(),
-    }
-    links = _links(info, cited)
-    if links:
-        card["links"] = links
-    return card
+    return _card(info, result, report, as_of,
+                 card_uuid(hook_instance, "order-select", order_ref, option_id), shorten(summary),
+                 _indicator(report, opt["excluded"] or bool(opt["cautions"])), lines, cited)
 
 
 def has_condition_fact(report: Mapping[str, Any]) -> bool:
