@@ -17,10 +17,12 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import base64
+
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from jwt.algorithms import RSAAlgorithm
 
 import knee
 from knee.cdshooks import Service, make_server
@@ -44,15 +46,27 @@ def load(path):
 
 # ---- keys and tokens ---------------------------------------------------------------------------
 
+def ec_public_jwk(key):
+    """The public JWK of an EC P-384 key, coordinates at their full 48 bytes as RFC 7518
+    6.2.1.2 requires. Debian 12's PyJWT 2.6 ``ECAlgorithm.to_jwk`` drops leading zero bytes, so
+    about one key in 128 came out 47 bytes long and its own ``from_jwk`` refused it."""
+    numbers = key.public_key().public_numbers() if hasattr(key, "public_key") else \
+        key.public_numbers()
+
+    def coord(v):
+        return base64.urlsafe_b64encode(v.to_bytes(48, "big")).rstrip(b"=").decode("ascii")
+    return {"kty": "EC", "crv": "P-384", "x": coord(numbers.x), "y": coord(numbers.y)}
+
+
 class Keys:
     """An EC P-384 (ES384) and an RSA (RS384) key pair of one issuer, generated per run."""
 
-    def __init__(self):
-        self.ec = ec.generate_private_key(ec.SECP384R1())
+    def __init__(self, ec_key=None):
+        self.ec = ec_key or ec.generate_private_key(ec.SECP384R1())
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     def jwks(self):
-        e = json.loads(ECAlgorithm.to_jwk(self.ec.public_key()))
+        e = ec_public_jwk(self.ec)
         e.update(kid="ec-1", use="sig", alg="ES384")
         r = json.loads(RSAAlgorithm.to_jwk(self.rsa.public_key()))
         r.update(kid="rsa-1", use="sig", alg="RS384")

@@ -12,7 +12,9 @@ import jwt
 
 from knee.cdshooks.auth import AuthError, ConfigError, ReplayCache, Verifier
 
-from support import ISSUER, KEYS, OTHER_KEYS, SERVICE_URL, Running, token
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from support import ISSUER, KEYS, OTHER_KEYS, SERVICE_URL, Running, ec_public_jwk, token
 
 DISCOVERY = "/cds-services"
 PV = "/cds-services/knee-oa-options"
@@ -173,12 +175,33 @@ class VerifierTest(unittest.TestCase):
             today.verify("Bearer " + SPEC_TOKEN, SPEC_AUD)
         self.assertEqual(e.exception.reason, "expired")
         # Another key under the spec's kid: the signature does not verify.
-        other = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(OTHER_KEYS.ec.public_key()))
+        other = ec_public_jwk(OTHER_KEYS.ec)
         other.update(kid="example-kid", alg="ES384")
         wrong = Verifier({issuer: {"jwks": {"keys": [other]}}}, [issuer], clock=lambda: exp - 60)
         with self.assertRaises(AuthError) as e:
             wrong.verify("Bearer " + SPEC_TOKEN, SPEC_AUD)
         self.assertEqual(e.exception.reason, "signature")
+
+    def test_leading_zero_coordinates(self):
+        """P-384 keys whose x (scalar 197) or y (scalar 176) starts with a zero byte: written
+        at full length they verify; a JWK with the zero byte dropped is refused with the reason."""
+        for scalar, coord in ((197, "x"), (176, "y")):
+            private = ec.derive_private_key(scalar, ec.SECP384R1())
+            jwk = dict(ec_public_jwk(private), kid="ec-1", alg="ES384")
+            raw = base64.urlsafe_b64decode(jwk[coord] + "==")
+            self.assertEqual((len(raw), raw[0]), (48, 0))
+            v = Verifier({ISSUER: {"jwks": {"keys": [jwk]}}}, [ISSUER])
+            now = int(time.time())
+            tok = jwt.encode({"iss": ISSUER, "aud": "x", "exp": now + 60, "iat": now,
+                              "jti": str(uuid.uuid4())}, private, algorithm="ES384",
+                             headers={"kid": "ec-1"})
+            self.assertEqual(v.verify("Bearer " + tok, "x")["iss"], ISSUER)
+            short = dict(jwk)
+            short[coord] = base64.urlsafe_b64encode(raw[1:]).rstrip(b"=").decode("ascii")
+            with self.assertRaises(ConfigError) as e:
+                Verifier({ISSUER: {"jwks": {"keys": [short]}}}, [ISSUER])
+            self.assertIn("48 bytes", str(e.exception))
+            self.assertIn("'ec-1'", str(e.exception))
 
     def test_configuration_errors(self):
         with self.assertRaises(ConfigError):

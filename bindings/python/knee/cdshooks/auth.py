@@ -73,7 +73,10 @@ def _load_issuer(iss: str, conf: Mapping[str, Any]) -> Dict[Optional[str], _Key]
             try:
                 key = impl.from_jwk(json.dumps(jwk))
             except Exception as e:  # noqa: BLE001 - PyJWT raises several types
-                raise ConfigError("issuer %r: unreadable JWK (%s)" % (iss, type(e).__name__))
+                # The reason (e.g. "Coords should be 48 bytes for curve P-384": an exporter
+                # dropped a leading zero) is about a public key, so it is safe to show.
+                raise ConfigError("issuer %r: unreadable JWK kid %r (%s: %s)"
+                                  % (iss, jwk.get("kid"), type(e).__name__, e))
             keys[jwk.get("kid")] = _Key(key, jwk["kty"], alg)
     elif "pem" in conf:
         from cryptography.hazmat.primitives.asymmetric import ec, rsa
