@@ -397,6 +397,8 @@ typedef struct mapper {
     size_t lenient_status, lenient_context, lenient_number;
 } mapper;
 
+static size_t count_named(const knee__fnode *n, const char *name, size_t len);
+
 static const char *node_id(const knee__fnode *r)
 {
     return knee__fval(r, "id");
@@ -419,6 +421,19 @@ static int add_res(mapper *m, const knee__fnode *node, const char *full_url, con
 
 static int collect(mapper *m, const knee__fnode *r, const char *full_url, size_t depth);
 
+/* A resource wrapper (Bundle.entry.resource, contained) holds exactly one node named by its
+ * resource type, which FHIR writes with a capital (elements start lower case). */
+static int one_resource(const knee__fnode *w)
+{
+    return w->n_kids == 1 && isupper((unsigned char)w->kids[0].name[0]);
+}
+
+static const char *resource_shape(const knee__fnode *w)
+{
+    return w->n_kids == 0 ? "nothing" : w->n_kids > 1 ? "more than one resource"
+                                                     : "no resourceType";
+}
+
 static int collect_bundle(mapper *m, const knee__fnode *b, size_t depth)
 {
     size_t i;
@@ -440,8 +455,20 @@ static int collect_bundle(mapper *m, const knee__fnode *b, size_t depth)
         }
         if (srch && knee__fval(srch, "mode") && strcmp(knee__fval(srch, "mode"), "outcome") == 0)
             continue;
-        if (!rw || rw->n_kids != 1)
+        if (count_named(e, "resource", 8) > 1 || count_named(e, "fullUrl", 7) > 1) {
+            add_ignored(m->rep, "Bundle.entry", knee__fval(e, "fullUrl"), "cardinality",
+                        "an entry has %zu resource and %zu fullUrl elements where FHIR allows one "
+                        "of each: none is used", count_named(e, "resource", 8),
+                        count_named(e, "fullUrl", 7));
             continue;
+        }
+        if (!rw)   /* an entry without a resource (a deletion in a history) carries no data */
+            continue;
+        if (!one_resource(rw)) {
+            add_ignored(m->rep, "Bundle.entry", knee__fval(e, "fullUrl"), "not-a-resource",
+                        "Bundle.entry.resource holds %s: not used", resource_shape(rw));
+            continue;
+        }
         rc = collect(m, &rw->kids[0], knee__fval(e, "fullUrl"), depth + 1);
         if (rc != KNEE_OK)
             return rc;
@@ -469,12 +496,17 @@ static int collect(mapper *m, const knee__fnode *r, const char *full_url, size_t
     /* Contained resources follow their container (their own index records it). */
     for (i = 0; i < r->n_kids; i++) {
         const knee__fnode *c = &r->kids[i];
-        if (strcmp(c->name, "contained") == 0 && c->n_kids == 1) {
-            rc = add_res(m, &c->kids[0], NULL, NULL);
-            if (rc != KNEE_OK)
-                return rc;
-            m->v[m->n - 1].container = (const res *)(uintptr_t)(first + 1);   /* fixed below */
+        if (strcmp(c->name, "contained") != 0)
+            continue;
+        if (!one_resource(c)) {
+            add_ignored(m->rep, r->name, node_id(r), "not-a-resource",
+                        "%s.contained holds %s: not used", r->name, resource_shape(c));
+            continue;
         }
+        rc = add_res(m, &c->kids[0], NULL, NULL);
+        if (rc != KNEE_OK)
+            return rc;
+        m->v[m->n - 1].container = (const res *)(uintptr_t)(first + 1);   /* fixed below */
     }
     return KNEE_OK;
 }
@@ -492,18 +524,6 @@ static int has_modifier(const knee__fnode *n)
             return 1;
     }
     return 0;
-}
-
-static const char *subject_ref(const knee__fnode *r)
-{
-    static const char *const names[] = {"subject", "patient", "beneficiary"};
-    size_t i;
-    for (i = 0; i < 3; i++) {
-        const knee__fnode *s = knee__fkid(r, names[i]);
-        if (s && knee__fval(s, "reference"))
-            return knee__fval(s, "reference");
-    }
-    return NULL;
 }
 
 /* 1: the reference is our patient; 0: another patient; -1: cannot tell. */
@@ -525,6 +545,51 @@ static int refers_to_patient(const mapper *m, const char *ref)
 
 static const char *rtype_of(const res *x);
 static const char *rid_of(const res *x);
+static int repeated(mapper *m, const res *x, const knee__fnode *r, const char *const *paths);
+
+/* The elements that say whom a resource is about, and its id: each allowed once. */
+static const char *const subject_once[] = {
+    "id", "subject", "subject.reference", "patient", "patient.reference", "beneficiary",
+    "beneficiary.reference", NULL};
+
+/* Checks every subject/patient/beneficiary reference of x, a repeated one too, so that a second
+ * reference to another patient cannot hide behind the first. Another patient fails the load;
+ * a repeated element or an unmatched reference makes x ignored. */
+static int check_subject(mapper *m, res *x)
+{
+    static const char *const names[] = {"subject", "patient", "beneficiary"};
+    const char *unresolved = NULL;
+    size_t i, k, j;
+    for (k = 0; k < x->node->n_kids; k++) {
+        const knee__fnode *s = &x->node->kids[k];
+        for (i = 0; i < 3 && strcmp(s->name, names[i]) != 0; i++)
+            ;
+        for (j = 0; i < 3 && j < s->n_kids; j++) {
+            const char *ref = s->kids[j].value;
+            int who;
+            if (strcmp(s->kids[j].name, "reference") != 0 || !ref)
+                continue;
+            who = refers_to_patient(m, ref);
+            if (who == 0) {
+                knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
+                               m->file, (knee__pos){0, 0}, x->id,
+                               "%s/%s is about %s, not the patient %s", x->type,
+                               x->id ? x->id : "?", ref, m->patient_id);
+                return KNEE_EINVALID;
+            }
+            if (who < 0 && !unresolved)
+                unresolved = ref;
+        }
+    }
+    if (repeated(m, x, x->node, subject_once)) {
+        x->ignored = 1;
+    } else if (unresolved && (m->patient_id || m->patient_url)) {
+        x->ignored = 1;
+        add_ignored(m->rep, x->type, x->id, "subject-unresolved",
+                    "its subject %s cannot be matched to the patient", unresolved);
+    }
+    return KNEE_OK;
+}
 
 static int find_patient(mapper *m, const knee__fnode *context)
 {
@@ -535,6 +600,13 @@ static int find_patient(mapper *m, const knee__fnode *context)
         res *x = &m->v[i];
         if (strcmp(x->type, "Patient") != 0 || x->container)
             continue;
+        if (count_named(x->node, "id", 2) > 1) {
+            knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
+                           m->file, (knee__pos){0, 0}, x->id,
+                           "a Patient has %zu ids where FHIR allows one: which patient the data "
+                           "is about cannot be told", count_named(x->node, "id", 2));
+            return KNEE_EINVALID;
+        }
         if (m->patient) {
             if (!x->id || !m->patient->id || strcmp(x->id, m->patient->id) != 0) {
                 knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
@@ -562,26 +634,11 @@ static int find_patient(mapper *m, const knee__fnode *context)
     /* Every resource about a patient must be about this one. */
     for (i = 0; i < m->n; i++) {
         res *x = &m->v[i];
-        const char *ref;
-        int who;
+        int rc;
         if (x->container || strcmp(x->type, "Patient") == 0)
             continue;
-        ref = subject_ref(x->node);
-        if (!ref)
-            continue;
-        who = refers_to_patient(m, ref);
-        if (who == 0) {
-            knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
-                           m->file, (knee__pos){0, 0}, x->id,
-                           "%s/%s is about %s, not the patient %s", x->type, x->id ? x->id : "?",
-                           ref, m->patient_id);
-            return KNEE_EINVALID;
-        }
-        if (who < 0 && (m->patient_id || m->patient_url)) {
-            x->ignored = 1;
-            add_ignored(m->rep, x->type, x->id, "subject-unresolved",
-                        "its subject %s cannot be matched to the patient", ref);
-        }
+        if ((rc = check_subject(m, x)) != KNEE_OK)
+            return rc;
     }
     if (!m->patient_id && !m->patient_url)
         add_warning(m->rep, "no-patient",
@@ -1004,6 +1061,7 @@ typedef struct obs_pick {
 static int map_observation(mapper *m, const knee__fhir_rule *rule)
 {
     const char *fact = m->rs->facts[rule->fact].id, *want = rule->unit ? rule->unit : "1";
+    int dimensionless = strcmp(want, "1") == 0;   /* unit="1" written out, or no unit */
     size_t i, n_cand = 0;
     obs_pick best;
     memset(&best, 0, sizeof best);
@@ -1056,7 +1114,7 @@ static int map_observation(mapper *m, const knee__fhir_rule *rule)
                             vtext ? " '" : "", vtext ? vtext : "", vtext ? "'" : "");
                 continue;
             }
-            if (!unit && !rule->unit) {
+            if (!unit && dimensionless) {
                 unit = "1";
             } else if (!unit || !usys || strcmp(usys, "http://unitsofmeasure.org") != 0) {
                 add_ignored(m->rep, x->type, x->id, "unit",
@@ -1069,7 +1127,7 @@ static int map_observation(mapper *m, const knee__fhir_rule *rule)
                 add_ignored(m->rep, x->type, x->id, "unit", "unit '%s' does not convert to %s", unit, want);
                 continue;
             }
-        } else if ((vtext = knee__fval(x->node, "valueInteger")) != NULL && !rule->unit) {
+        } else if ((vtext = knee__fval(x->node, "valueInteger")) != NULL && dimensionless) {
             el = "valueInteger";
             if (read_number(m, knee__fkid(x->node, "valueInteger"), &v) != 0) {
                 add_ignored(m->rep, x->type, x->id, "value", "valueInteger '%s' is not a number", vtext);
@@ -1077,7 +1135,7 @@ static int map_observation(mapper *m, const knee__fhir_rule *rule)
             }
         } else {
             add_ignored(m->rep, x->type, x->id, "value",
-                        "no %s value", rule->unit ? "valueQuantity" : "valueQuantity or valueInteger");
+                        "no %s value", dimensionless ? "valueQuantity or valueInteger" : "valueQuantity");
             continue;
         }
         n_cand++;

@@ -432,6 +432,28 @@ static void test_bad_input(void)
             "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"subject\":"
             "{\"reference\":\"Patient/b\"}}}]}",
             NULL, KNEE_EINVALID, "fhir-other-patient");
+    /* Another patient behind a first, matching subject (or as the `patient` beside a
+     * `subject`) is still seen. */
+    refused("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+            "{\"resourceType\":\"Patient\",\"id\":\"a\"}},{\"resource\":"
+            "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"subject\":"
+            "[{\"reference\":\"Patient/a\"},{\"reference\":\"Patient/b\"}]}}]}",
+            NULL, KNEE_EINVALID, "fhir-other-patient");
+    refused("<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><resource>"
+            "<Patient><id value=\"a\"/></Patient></resource></entry><entry><resource><Observation>"
+            "<id value=\"o\"/><subject><reference value=\"Patient/a\"/><reference "
+            "value=\"Patient/b\"/></subject></Observation></resource></entry></Bundle>",
+            NULL, KNEE_EINVALID, "fhir-other-patient");
+    refused("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+            "{\"resourceType\":\"Patient\",\"id\":\"a\"}},{\"resource\":"
+            "{\"resourceType\":\"Claim\",\"id\":\"c\",\"subject\":{\"reference\":\"Patient/a\"},"
+            "\"patient\":{\"reference\":\"Patient/b\"}}}]}",
+            NULL, KNEE_EINVALID, "fhir-other-patient");
+    /* A Patient with two ids cannot be told apart from another patient. */
+    refused("<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"a\"/><id value=\"b\"/></Patient>",
+            NULL, KNEE_EINVALID, "fhir-other-patient");
+    refused("{\"resourceType\":\"Patient\",\"id\":[\"a\",\"a\"]}", NULL, KNEE_EINVALID,
+            "fhir-other-patient");
     /* Not JSON, duplicate keys, not FHIR, not UTF-8 text at all. */
     refused("{\"resourceType\":\"Patient\",", NULL, KNEE_EPARSE, "fhir-json");
     refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}", NULL, KNEE_EPARSE, "fhir-json");
@@ -757,6 +779,46 @@ static void test_mapping_checks(void)
                   "  <observation fact=\"kl_grade\" unit=\"1\" source=\"s1\">" CODE "</observation>");
     mapping_refused("  <observation fact=\"age\" unit=\"mg\" source=\"s1\">" CODE "</observation>",
                     "fhir-unit", 1, 3, "age");
+    /* unit="1" written out maps like no unit: valueInteger and a valueQuantity without a code
+     * are read; a unit that is not dimensionless is not. */
+    {
+        static const char *const obs[] = {
+            "\"valueInteger\":3}", "\"valueQuantity\":{\"value\":3}}",
+            "\"valueQuantity\":{\"value\":3,\"system\":\"http://unitsofmeasure.org\",\"code\":\"{grade}\"}}",
+            "\"valueQuantity\":{\"value\":3,\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}}"};
+        static const char *const mappings[] = {
+            "  <observation fact=\"kl_grade\" unit=\"1\" source=\"s1\">" CODE "</observation>",
+            "  <observation fact=\"kl_grade\" source=\"s1\">" CODE "</observation>"};
+        size_t i, k;
+        for (k = 0; k < 2; k++) {
+            knee_ruleset *mini = NULL;
+            CU_ASSERT_EQUAL_FATAL(load_mini_fhir(mappings[k], &mini, &d, &first), KNEE_OK);
+            knee_diag_free(d);
+            for (i = 0; i < 4; i++) {
+                char text[512];
+                knee_patient *p = NULL;
+                knee_fhir_report *r = NULL;
+                snprintf(text, sizeof text, "{\"resourceType\":\"Observation\",\"id\":\"o\","
+                         "\"status\":\"final\",\"effectiveDateTime\":\"2025-01-01\",\"code\":"
+                         "{\"coding\":[{\"system\":\"urn:x\",\"code\":\"c1\"}]},%s", obs[i]);
+                CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, mini), KNEE_OK);
+                d = NULL;
+                CU_ASSERT_EQUAL(knee_patient_load_fhir(p, text, strlen(text), "t", AS_OF, NULL, &r,
+                                                       &d), KNEE_OK);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+                if (i < 3) {
+                    CU_ASSERT(fact_value(r, "kl_grade") && strcmp(fact_value(r, "kl_grade"), "3") == 0);
+                } else {
+                    CU_ASSERT_PTR_NULL(fact_value(r, "kl_grade"));
+                    CU_ASSERT(has_ignored(r, "o", "unit"));
+                }
+                knee_fhir_report_free(r);
+                knee_diag_free(d);
+                knee_patient_free(p);
+            }
+            knee_ruleset_free(mini);
+        }
+    }
     mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
                     "  <observation fact=\"kl_grade\" unit=\"kg/m^2\" source=\"s1\">" CODE
                     "</observation>", "fhir-unit", 2, 3, "kl_grade");
@@ -1165,6 +1227,48 @@ static void test_cardinality(void)
                "[{\"display\":\"Acme\"},{\"display\":\"Other\"}]}");
     CU_ASSERT_STRING_EQUAL(fact_value(r, "payer"), "Acme");
     CU_ASSERT(!has_ignored(r, NULL, "cardinality"));
+    knee_fhir_report_free(r);
+    /* Whom a resource is about, and its id, are single too: two subjects, two references in one
+     * subject, two ids; JSON arrays and repeated XML elements alike. */
+    not_used("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+             "{\"resourceType\":\"Patient\",\"id\":\"a\"}},{\"resource\":" OBS BMI_CODE
+             "\"subject\":[{\"reference\":\"Patient/a\"},{\"reference\":\"Patient/a\"}],"
+             "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}}]}", "bmi", "o", "cardinality");
+    not_used(OBS_X "<subject><reference value=\"Patient/a\"/><reference value=\"Patient/a\"/></subject>"
+             DATE_X QTY_X("28") "</Observation>", "bmi", "o", "cardinality");
+    not_used("{\"resourceType\":\"Observation\",\"id\":[\"o\",\"p\"],\"status\":\"final\","
+             "\"effectiveDateTime\":\"2025-01-01\"," BMI_CODE "\"valueQuantity\":{\"value\":28,"
+             UCUM_KGM2 "}}", "bmi", "o", "cardinality");
+    /* A Bundle entry with two resources, or a resource element holding none, two, or an object
+     * without resourceType: recorded, not read. */
+    {
+        static const char *const entries[] = {
+            "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><resource>"
+            OBS_X DATE_X QTY_X("28") "</Observation></resource><resource>" PAT_X
+            "</Patient></resource></entry></Bundle>",
+            "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><fullUrl "
+            "value=\"urn:uuid:1\"/><fullUrl value=\"urn:uuid:2\"/><resource>" OBS_X DATE_X QTY_X("28")
+            "</Observation></resource></entry></Bundle>",
+            "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><resource>"
+            OBS_X DATE_X QTY_X("28") "</Observation>" PAT_X "</Patient></resource></entry></Bundle>",
+            "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+            "{\"id\":\"o\",\"status\":\"final\"}}]}",
+        };
+        static const char *const codes[] = {"cardinality", "cardinality", "not-a-resource",
+                                            "not-a-resource"};
+        for (i = 0; i < sizeof entries / sizeof *entries; i++) {
+            r = loaded(entries[i]);
+            CU_ASSERT(has_ignored(r, NULL, codes[i]));
+            CU_ASSERT_PTR_NULL(fact_value(r, "bmi"));
+            CU_ASSERT_EQUAL(knee_fhir_report_fact_count(r), 0);
+            knee_fhir_report_free(r);
+        }
+    }
+    /* A contained element holding two resources: the container is read, the contained not. */
+    r = loaded("<ExplanationOfBenefit xmlns=\"http://hl7.org/fhir\"><id value=\"e\"/><contained>"
+               "<Coverage><id value=\"c1\"/></Coverage><Coverage><id value=\"c2\"/></Coverage>"
+               "</contained></ExplanationOfBenefit>");
+    CU_ASSERT(has_ignored(r, "e", "not-a-resource"));
     knee_fhir_report_free(r);
 }
 
