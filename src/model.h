@@ -98,7 +98,7 @@ typedef struct knee__rule {    /* what a fired rule reads first comes first */
     knee__pos pos;
 } knee__rule;
 
-/* The step table, built at load (ruleset_build.c link_rules): for each treatment, the rules that
+/* The step table, built at load (ruleset_steps.c): for each treatment, the rules that
  * act on it in evaluation order, each with its actions on that treatment, holding what a
  * comparison copies out of them. A comparison walks one treatment's steps and ops front to back,
  * both contiguous for all treatments, and reads a rule's or an action's own record only for a
@@ -211,6 +211,10 @@ size_t knee__find_level(const knee__criterion *c, const char *id);
 struct knee__xdoc;
 int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag);
+
+/* Lay out each treatment's steps and ops (ruleset_steps.c) once the rules are built, in the
+ * ruleset's arena. KNEE_OK or KNEE_ENOMEM. */
+int knee__ruleset_link_steps(knee_ruleset *rs);
 
 /* Rules with the same `when` text share one compiled condition, compiled once and evaluated
  * once per patient (ruleset_conds.c). While rules are built, the table finds the condition

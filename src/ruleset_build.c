@@ -27,15 +27,16 @@ typedef struct builder {
     knee__cond_table conds;   /* compiled conditions by text, while rules are built */
 } builder;
 
-static void report(builder *b, int severity, int status, const char *code, knee__pos pos,
-                   const char *element, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 7, 8)))
+#define PRINTF_LIKE(fmt, first) __attribute__((format(printf, fmt, first)))
+#else
+#define PRINTF_LIKE(fmt, first)
 #endif
-    ;
 
-static void report(builder *b, int severity, int status, const char *code, knee__pos pos,
-                   const char *element, const char *fmt, ...)
+/* One located problem. The first error's status becomes the load's; a problem that cannot be
+ * recorded makes the load fail as out of memory. */
+static PRINTF_LIKE(7, 8) void report(builder *b, int severity, int status, const char *code,
+                                     knee__pos pos, const char *element, const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
@@ -48,8 +49,11 @@ static void report(builder *b, int severity, int status, const char *code, knee_
         b->oom = 1;
 }
 
-#define ERR(b, code, pos, el, ...) report(b, KNEE_SEVERITY_ERROR, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
-#define WARN(b, code, pos, el, ...) report(b, KNEE_SEVERITY_WARNING, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
+/* The semantic checks' problems; a limit or a condition's own status goes through report(). */
+#define ERR(b, code, pos, el, ...) \
+    report(b, KNEE_SEVERITY_ERROR, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
+#define WARN(b, code, pos, el, ...) \
+    report(b, KNEE_SEVERITY_WARNING, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
 
 static void *alloc_array(builder *b, size_t n, size_t size)
 {
@@ -73,9 +77,17 @@ static const char *dup(builder *b, const char *s)
     return d;
 }
 
+/* ---- reading the tree ------------------------------------------------------------------------ */
+
 static const char *attr(const knee__xnode *n, const char *name)
 {
     return knee__xml_attr_value(n, name);
+}
+
+static const char *attr_or(const knee__xnode *n, const char *name, const char *fallback)
+{
+    const char *v = attr(n, name);
+    return v ? v : fallback;
 }
 
 static knee__pos attr_pos(const knee__xnode *n, const char *name)
@@ -97,6 +109,22 @@ static int num_attr(builder *b, const knee__xnode *n, const char *name, double *
     return 1;
 }
 
+/* A whole number (atoi, as the XSD has checked it), 0 when absent. */
+static int int_attr(const knee__xnode *n, const char *name)
+{
+    const char *v = attr(n, name);
+    return v ? atoi(v) : 0;
+}
+
+/* 1: "true" or "1"; 0: any other value; -1: absent. */
+static int bool_attr(const knee__xnode *n, const char *name)
+{
+    const char *v = attr(n, name);
+    if (!v)
+        return -1;
+    return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+}
+
 static size_t count_children(const knee__xnode *n, const char *name)
 {
     size_t i, k = 0;
@@ -106,13 +134,23 @@ static size_t count_children(const knee__xnode *n, const char *name)
     return k;
 }
 
+/* The next child of n named `name` from *at on, skipping those without attribute `need` (when
+ * need is not NULL); *at moves past it. NULL when none is left. */
+static const knee__xnode *next_child(const knee__xnode *n, const char *name, const char *need,
+                                     size_t *at)
+{
+    while (*at < n->n_children) {
+        const knee__xnode *c = &n->children[(*at)++];
+        if (strcmp(c->name, name) == 0 && (!need || attr(c, need)))
+            return c;
+    }
+    return NULL;
+}
+
 static const knee__xnode *child(const knee__xnode *n, const char *name)
 {
-    size_t i;
-    for (i = 0; i < n->n_children; i++)
-        if (strcmp(n->children[i].name, name) == 0)
-            return &n->children[i];
-    return NULL;
+    size_t at = 0;
+    return next_child(n, name, NULL, &at);
 }
 
 static const char *child_text(builder *b, const knee__xnode *n, const char *name)
@@ -177,13 +215,42 @@ static size_t find_rule(const knee_ruleset *rs, const char *id)
     return KNEE__NONE;
 }
 
-/* ---- duplicate ids: sort once, so big files stay fast -------------------------------------- */
+/* ---- duplicate ids: collected while a section is built, sorted once at its end --------------- */
 
 typedef struct idref {
     const char *id;
     size_t index;
     knee__pos pos;
 } idref;
+
+typedef struct id_check {
+    idref *refs;
+    size_t n;
+} id_check;
+
+/* Room for the ids of n records. `records` is the array just allocated for them (NULL when n is
+ * 0), checked here too so that a section has a single out-of-memory exit. 0 when either is
+ * missing (b->oom set, nothing left to free). */
+static int ids_begin(builder *b, id_check *ids, size_t n, const void *records)
+{
+    ids->n = 0;
+    ids->refs = knee__calloc(n ? n : 1, sizeof *ids->refs);
+    if ((n && !records) || !ids->refs) {
+        b->oom = 1;
+        knee__dealloc(ids->refs);
+        return 0;
+    }
+    return 1;
+}
+
+/* Remember element e's id attribute; at most the n of ids_begin. */
+static void ids_push(id_check *ids, const knee__xnode *e)
+{
+    idref *r = &ids->refs[ids->n];
+    r->id = attr(e, "id");
+    r->index = ids->n++;
+    r->pos = attr_pos(e, "id");
+}
 
 static int cmp_idref(const void *a, const void *b)
 {
@@ -194,97 +261,118 @@ static int cmp_idref(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static void check_unique(builder *b, idref *refs, size_t n, const char *what)
+/* Report every id that repeats an earlier one (`what` names the records), and free the ids. */
+static void ids_finish(builder *b, id_check *ids, const char *what)
 {
+    idref *refs = ids->refs;
     size_t i;
-    if (n < 2)
-        return;
-    qsort(refs, n, sizeof *refs, cmp_idref);
-    for (i = 1; i < n; i++)
-        if (strcmp(refs[i].id, refs[i - 1].id) == 0)
-            ERR(b, "duplicate-id", refs[i].pos, refs[i].id, "duplicate %s id '%s' (first at line %u)",
-                what, refs[i].id, refs[i - 1].pos.line);
+    if (ids->n > 1) {
+        qsort(refs, ids->n, sizeof *refs, cmp_idref);
+        for (i = 1; i < ids->n; i++)
+            if (strcmp(refs[i].id, refs[i - 1].id) == 0)
+                ERR(b, "duplicate-id", refs[i].pos, refs[i].id,
+                    "duplicate %s id '%s' (first at line %u)", what, refs[i].id,
+                    refs[i - 1].pos.line);
+    }
+    knee__dealloc(refs);
 }
 
-/* ---- source lists ------------------------------------------------------------------------- */
+/* ---- id lists -------------------------------------------------------------------------------- */
+
+static int is_list_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* The next word of a source list (split at spaces, tabs and newlines) from *s on, its length in
+ * *len and *s moved past it; NULL when none is left. */
+static const char *next_word(const char **s, size_t *len)
+{
+    const char *p = *s, *w;
+    while (is_list_space(*p))
+        p++;
+    w = p;
+    while (*p && !is_list_space(*p))
+        p++;
+    *s = p;
+    *len = (size_t)(p - w);
+    return *len ? w : NULL;
+}
 
 /* Parse a space-separated list of source ids from attribute `name` of n. */
 static knee__idlist source_list(builder *b, const knee__xnode *n, const char *name, const char *el)
 {
     knee__idlist l = {NULL, 0};
     const knee__xattr *a = knee__xml_attr(n, name);
-    const char *s, *p;
-    size_t count = 0;
+    const char *s, *w;
+    size_t len, count = 0;
     if (!a)
         return l;
-    for (s = a->value; *s;) {
-        while (*s == ' ' || *s == '\t' || *s == '\n')
-            s++;
-        if (!*s)
-            break;
+    for (s = a->value; next_word(&s, &len);)
         count++;
-        while (*s && *s != ' ' && *s != '\t' && *s != '\n')
-            s++;
-    }
     l.v = alloc_array(b, count, sizeof *l.v);
     if (count && !l.v)
         return l;
-    for (s = a->value; *s;) {
-        size_t k;
-        while (*s == ' ' || *s == '\t' || *s == '\n')
-            s++;
-        if (!*s)
-            break;
-        p = s;
-        while (*s && *s != ' ' && *s != '\t' && *s != '\n')
-            s++;
-        k = find_source(b->rs, p, (size_t)(s - p));
+    for (s = a->value; (w = next_word(&s, &len)) != NULL;) {
+        size_t k = find_source(b->rs, w, len);
         if (k == KNEE__NONE)
-            ERR(b, "unknown-source", knee__xml_value_pos(a, (size_t)(p - a->value)), el,
-                "unknown source '%.*s'", (int)(s - p), p);
+            ERR(b, "unknown-source", knee__xml_value_pos(a, (size_t)(w - a->value)), el,
+                "unknown source '%.*s'", (int)len, w);
         else
             l.v[l.n++] = b->rs->sources[k].id;
     }
     return l;
 }
 
-/* ---- sections ------------------------------------------------------------------------------ */
+/* Every id of a space-separated list attribute (may be NULL) must be found by `find`; each one
+ * that is not is reported at its own column. */
+static void check_id_list(builder *b, const knee__xattr *list, const char *element,
+                          size_t (*find)(const knee_ruleset *, const char *), const char *code,
+                          const char *noun)
+{
+    const char *s = list ? list->value : "";
+    while (*s) {
+        const char *p;
+        char id[65];   /* ids are at most 64 characters (XSD) */
+        while (*s == ' ')
+            s++;
+        p = s;
+        while (*s && *s != ' ')
+            s++;
+        if (s == p || (size_t)(s - p) >= sizeof id)
+            continue;
+        memcpy(id, p, (size_t)(s - p));
+        id[s - p] = '\0';
+        if (find(b->rs, id) == KNEE__NONE)
+            ERR(b, code, knee__xml_value_pos(list, (size_t)(p - list->value)), element,
+                "unknown %s '%s'", noun, id);
+    }
+}
+
+/* ---- sources and facts ----------------------------------------------------------------------- */
 
 static void build_sources(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
-    size_t i, n = count_children(sec, "source");
-    idref *refs;
+    size_t at = 0, n = count_children(sec, "source");
+    const knee__xnode *c;
+    id_check ids;
     rs->sources = alloc_array(b, n, sizeof *rs->sources);
-    refs = knee__calloc(n ? n : 1, sizeof *refs);
-    if ((n && !rs->sources) || !refs) {
-        b->oom = 1;
-        knee__dealloc(refs);
+    if (!ids_begin(b, &ids, n, rs->sources))
         return;
-    }
-    for (i = 0; i < sec->n_children; i++) {
-        const knee__xnode *c = &sec->children[i];
-        knee__source *s;
-        const char *year;
-        if (strcmp(c->name, "source") != 0 || !attr(c, "id"))
-            continue;
-        s = &rs->sources[rs->n_sources];
+    while ((c = next_child(sec, "source", "id", &at)) != NULL) {
+        knee__source *s = &rs->sources[rs->n_sources++];
         s->id = dup(b, attr(c, "id"));
         s->title = dup(b, attr(c, "title"));
         s->url = dup(b, attr(c, "url"));
         s->publisher = dup(b, attr(c, "publisher"));
         s->tier = dup(b, attr(c, "tier"));
         s->note = c->text[0] ? dup(b, c->text) : NULL;
-        year = attr(c, "year");
-        s->year = year ? atoi(year) : 0;
+        s->year = int_attr(c, "year");
         s->pos = c->pos;
-        refs[rs->n_sources].id = attr(c, "id");
-        refs[rs->n_sources].index = rs->n_sources;
-        refs[rs->n_sources].pos = attr_pos(c, "id");
-        rs->n_sources++;
+        ids_push(&ids, c);
     }
-    check_unique(b, refs, rs->n_sources, "source");
-    knee__dealloc(refs);
+    ids_finish(b, &ids, "source");
 }
 
 static int fact_type(const char *t)
@@ -307,32 +395,46 @@ static int is_reserved(const char *id)
     return 0;
 }
 
+/* A string or set fact's <allowed> values. */
+static void build_allowed(builder *b, knee__fact *f, const knee__xnode *c)
+{
+    size_t at = 0, j, n = count_children(c, "allowed");
+    const knee__xnode *a;
+    if (n && f->type != KNEE_FACT_STRING && f->type != KNEE_FACT_SET)
+        ERR(b, "fact-allowed", c->pos, f->id, "<allowed> only applies to string and set facts");
+    f->allowed = alloc_array(b, n, sizeof *f->allowed);
+    while (f->allowed && (a = next_child(c, "allowed", "value", &at)) != NULL) {
+        const char *value = attr(a, "value");
+        for (j = 0; j < f->n_allowed; j++)
+            if (strcmp(f->allowed[j], value) == 0)
+                ERR(b, "duplicate-id", attr_pos(a, "value"), f->id, "value '%s' is allowed twice",
+                    value);
+        f->allowed[f->n_allowed++] = dup(b, value);
+    }
+}
+
 static void build_facts(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
-    size_t i, n = count_children(sec, "fact");
-    idref *refs;
+    size_t at = 0, n = count_children(sec, "fact");
+    const knee__xnode *c;
+    id_check ids;
     rs->facts = alloc_array(b, n, sizeof *rs->facts);
-    refs = knee__calloc(n ? n : 1, sizeof *refs);
-    if ((n && !rs->facts) || !refs) {
-        b->oom = 1;
-        knee__dealloc(refs);
+    if (!ids_begin(b, &ids, n, rs->facts))
         return;
-    }
-    for (i = 0; i < sec->n_children; i++) {
-        const knee__xnode *c = &sec->children[i];
+    while ((c = next_child(sec, "fact", "id", &at)) != NULL) {
+        const char *id = attr(c, "id");
         knee__fact *f;
-        size_t k, na;
         int numeric;
-        if (strcmp(c->name, "fact") != 0 || !attr(c, "id") || !fact_type(attr(c, "type")))
+        if (!fact_type(attr(c, "type")))
             continue;
-        if (is_reserved(attr(c, "id")))
-            ERR(b, "fact-reserved", attr_pos(c, "id"), attr(c, "id"),
-                "'%s' is a word of the condition language and cannot name a fact", attr(c, "id"));
-        f = &rs->facts[rs->n_facts];
-        f->id = dup(b, attr(c, "id"));
+        if (is_reserved(id))
+            ERR(b, "fact-reserved", attr_pos(c, "id"), id,
+                "'%s' is a word of the condition language and cannot name a fact", id);
+        f = &rs->facts[rs->n_facts++];
+        f->id = dup(b, id);
         f->type = fact_type(attr(c, "type"));
-        f->label = dup(b, attr(c, "label") ? attr(c, "label") : attr(c, "id"));
+        f->label = dup(b, attr_or(c, "label", id));
         f->unit = dup(b, attr(c, "unit"));
         numeric = f->type == KNEE_FACT_NUMBER || f->type == KNEE_FACT_INTEGER;
         f->has_min = num_attr(b, c, "min", &f->min) == 1;
@@ -341,33 +443,18 @@ static void build_facts(builder *b, const knee__xnode *sec)
             ERR(b, "fact-bounds", c->pos, f->id, "min/max only apply to number and integer facts");
         if (f->has_min && f->has_max && f->min > f->max)
             ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
-        na = count_children(c, "allowed");
-        if (na && f->type != KNEE_FACT_STRING && f->type != KNEE_FACT_SET)
-            ERR(b, "fact-allowed", c->pos, f->id, "<allowed> only applies to string and set facts");
-        f->allowed = alloc_array(b, na, sizeof *f->allowed);
-        for (k = 0; f->allowed && k < c->n_children; k++) {
-            const knee__xnode *a = &c->children[k];
-            size_t j;
-            if (strcmp(a->name, "allowed") != 0 || !attr(a, "value"))
-                continue;
-            for (j = 0; j < f->n_allowed; j++)
-                if (strcmp(f->allowed[j], attr(a, "value")) == 0)
-                    ERR(b, "duplicate-id", attr_pos(a, "value"), f->id,
-                        "value '%s' is allowed twice", attr(a, "value"));
-            f->allowed[f->n_allowed++] = dup(b, attr(a, "value"));
-        }
-        refs[rs->n_facts].id = attr(c, "id");
-        refs[rs->n_facts].index = rs->n_facts;
-        refs[rs->n_facts].pos = attr_pos(c, "id");
-        rs->n_facts++;
+        build_allowed(b, f, c);
+        ids_push(&ids, c);
     }
-    check_unique(b, refs, rs->n_facts, "fact");
-    knee__dealloc(refs);
+    ids_finish(b, &ids, "fact");
 }
+
+/* ---- criteria -------------------------------------------------------------------------------- */
 
 static void build_scale(builder *b, knee__criterion *cr, const knee__xnode *s)
 {
-    size_t i, n = count_children(s, "point");
+    size_t at = 0, n = count_children(s, "point");
+    const knee__xnode *p;
     double prev_v, prev_u = 0;
     if (num_attr(b, s, "worst", &cr->worst) != 1 || num_attr(b, s, "best", &cr->best) != 1)
         return;
@@ -382,12 +469,9 @@ static void build_scale(builder *b, knee__criterion *cr, const knee__xnode *s)
             attr(s, "worst"), attr(s, "best"));
     cr->points = alloc_array(b, n, sizeof *cr->points);
     prev_v = cr->worst;
-    for (i = 0; cr->points && i < s->n_children; i++) {
-        const knee__xnode *p = &s->children[i];
+    while (cr->points && (p = next_child(s, "point", NULL, &at)) != NULL) {
         knee__point pt;
         int inside;
-        if (strcmp(p->name, "point") != 0)
-            continue;
         if (num_attr(b, p, "value", &pt.value) != 1 || num_attr(b, p, "utility", &pt.utility) != 1)
             continue;
         inside = cr->worst < cr->best ? (pt.value > prev_v && pt.value < cr->best)
@@ -404,19 +488,17 @@ static void build_scale(builder *b, knee__criterion *cr, const knee__xnode *s)
 
 static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
 {
-    size_t i, n = count_children(c, "level"), given = 0;
+    size_t i, at = 0, n = count_children(c, "level"), given = 0;
+    const knee__xnode *l;
     cr->levels = alloc_array(b, n, sizeof *cr->levels);
-    for (i = 0; cr->levels && i < c->n_children; i++) {
-        const knee__xnode *l = &c->children[i];
+    while (cr->levels && (l = next_child(c, "level", "id", &at)) != NULL) {
+        const char *id = attr(l, "id");
         knee__level *lv;
-        if (strcmp(l->name, "level") != 0 || !attr(l, "id"))
-            continue;
-        if (knee__find_level(cr, attr(l, "id")) != KNEE__NONE)
-            ERR(b, "duplicate-id", attr_pos(l, "id"), cr->id, "level '%s' is declared twice",
-                attr(l, "id"));
+        if (knee__find_level(cr, id) != KNEE__NONE)
+            ERR(b, "duplicate-id", attr_pos(l, "id"), cr->id, "level '%s' is declared twice", id);
         lv = &cr->levels[cr->n_levels++];
-        lv->id = dup(b, attr(l, "id"));
-        lv->label = dup(b, attr(l, "label") ? attr(l, "label") : attr(l, "id"));
+        lv->id = dup(b, id);
+        lv->label = dup(b, attr_or(l, "label", id));
         lv->utility = -1;
         if (num_attr(b, l, "utility", &lv->utility) == 1)
             given++;
@@ -490,26 +572,19 @@ static void build_preference(builder *b, knee__criterion *cr, const knee__xnode 
 static void build_criteria(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
-    size_t i, n = count_children(sec, "criterion");
+    size_t at = 0, n = count_children(sec, "criterion");
     double total = 0;
-    idref *refs;
+    const knee__xnode *c;
+    id_check ids;
     rs->criteria = alloc_array(b, n, sizeof *rs->criteria);
-    refs = knee__calloc(n ? n : 1, sizeof *refs);
-    if ((n && !rs->criteria) || !refs) {
-        b->oom = 1;
-        knee__dealloc(refs);
+    if (!ids_begin(b, &ids, n, rs->criteria))
         return;
-    }
-    for (i = 0; i < sec->n_children; i++) {
-        const knee__xnode *c = &sec->children[i];
+    while ((c = next_child(sec, "criterion", "id", &at)) != NULL) {
+        knee__criterion *cr = &rs->criteria[rs->n_criteria++];
         const knee__xnode *scale;
-        knee__criterion *cr;
         const char *dir;
-        if (strcmp(c->name, "criterion") != 0 || !attr(c, "id"))
-            continue;
-        cr = &rs->criteria[rs->n_criteria];
         cr->id = dup(b, attr(c, "id"));
-        cr->label = dup(b, attr(c, "label") ? attr(c, "label") : attr(c, "id"));
+        cr->label = dup(b, attr_or(c, "label", attr(c, "id")));
         cr->unit = dup(b, attr(c, "unit"));
         cr->description = child_text(b, c, "description");
         dir = attr(c, "direction");
@@ -525,16 +600,14 @@ static void build_criteria(builder *b, const knee__xnode *sec)
             build_scale(b, cr, scale);
         else
             build_levels(b, cr, c);
-        refs[rs->n_criteria].id = attr(c, "id");
-        refs[rs->n_criteria].index = rs->n_criteria;
-        refs[rs->n_criteria].pos = attr_pos(c, "id");
-        rs->n_criteria++;
+        ids_push(&ids, c);
     }
-    check_unique(b, refs, rs->n_criteria, "criterion");
-    knee__dealloc(refs);
+    ids_finish(b, &ids, "criterion");
     if (rs->n_criteria && !(total > 0))
         ERR(b, "weights-zero", sec->pos, NULL, "the default weights of all criteria are zero");
 }
+
+/* ---- treatments' values ---------------------------------------------------------------------- */
 
 /* A level or low/typical/high on node n for criterion cr, into v. For <value> and <set>. */
 static void build_value(builder *b, knee__value *v, const knee__criterion *cr, const knee__xnode *n,
@@ -545,11 +618,10 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
     double lo = 0, ty = 0, hi = 0;
     int nlo = num_attr(b, n, "low", &lo), nty = num_attr(b, n, "typical", &ty),
         nhi = num_attr(b, n, "high", &hi);
-    const char *unknown = attr(n, "unknown");
     v->level = KNEE__NONE;
     v->known = 0;
     has_num = nlo != 0 || nty != 0 || nhi != 0;
-    if (unknown && (strcmp(unknown, "true") == 0 || strcmp(unknown, "1") == 0)) {
+    if (bool_attr(n, "unknown") == 1) {
         if (level || has_num)
             ERR(b, "value-kind", n->pos, el, "an unknown value cannot also give a level or numbers");
         return;
@@ -584,8 +656,8 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
     v->high = nhi == 1 ? hi : ty;
     if (!(v->low <= v->typical && v->typical <= v->high)) {
         ERR(b, "value-order", n->pos, el, "low <= typical <= high does not hold (%s, %s, %s)",
-            attr(n, "low") ? attr(n, "low") : attr(n, "typical"), attr(n, "typical"),
-            attr(n, "high") ? attr(n, "high") : attr(n, "typical"));
+            attr_or(n, "low", attr(n, "typical")), attr(n, "typical"),
+            attr_or(n, "high", attr(n, "typical")));
         return;
     }
     v->known = 1;
@@ -594,7 +666,8 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
 static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
 {
     knee_ruleset *rs = b->rs;
-    size_t i;
+    size_t i, at = 0;
+    const knee__xnode *vn;
     char *seen = knee__calloc(rs->n_criteria ? rs->n_criteria : 1, 1);
     t->values = alloc_array(b, rs->n_criteria, sizeof *t->values);
     if (!seen || (rs->n_criteria && !t->values)) {
@@ -602,14 +675,10 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         knee__dealloc(seen);
         return;
     }
-    for (i = 0; i < tn->n_children; i++) {
-        const knee__xnode *vn = &tn->children[i];
+    while ((vn = next_child(tn, "value", "criterion", &at)) != NULL) {
         const char *cid = attr(vn, "criterion");
         knee__value *v;
-        size_t j;
-        if (strcmp(vn->name, "value") != 0 || !cid)
-            continue;
-        j = knee__find_criterion(rs, cid);
+        size_t j = knee__find_criterion(rs, cid);
         if (j == KNEE__NONE) {
             ERR(b, "unknown-criterion", attr_pos(vn, "criterion"), t->id, "unknown criterion '%s'", cid);
             continue;
@@ -623,7 +692,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         v->sources = source_list(b, vn, "source", t->id);
         v->note = dup(b, attr(vn, "note"));
         v->pos = vn->pos;
-        v->year = attr(vn, "year") ? atoi(attr(vn, "year")) : 0;
+        v->year = int_attr(vn, "year");
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
             WARN(b, "value-without-source", vn->pos, t->id,
                  "treatment '%s', criterion '%s': a value without a source", t->id, cid);
@@ -713,13 +782,15 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
         if (act->option == KNEE__NONE)
             ERR(b, "unknown-option", attr_pos(an, "option"), r->id, "unknown option '%s'", opt);
     }
-    if (knee__xml_attr(an, "source"))
+    if (knee__xml_attr(an, "source")) {
         act->sources = source_list(b, an, "source", r->id);
-    else
+    } else {
         act->sources = rule_sources;
-    if (!knee__xml_attr(an, "source") && !has_rule_source)
-        ERR(b, "action-without-source", an->pos, r->id,
-            "rule '%s': <%s> has no source (give source= on the action or the rule)", r->id, an->name);
+        if (!has_rule_source)
+            ERR(b, "action-without-source", an->pos, r->id,
+                "rule '%s': <%s> has no source (give source= on the action or the rule)", r->id,
+                an->name);
+    }
 
     switch (act->kind) {
     case KNEE__ACT_EXCLUDE:
@@ -778,241 +849,108 @@ static void build_rule(builder *b, knee__rule *r, const knee__xnode *rn, size_t 
     }
 }
 
+/* Every <rule> of the file in document order: those of each <treatment> and <rules> section, with
+ * attribute `need` unless it is NULL. */
+typedef struct rule_walk {
+    const knee__xnode *root;
+    const char *need;
+    size_t section, at;
+} rule_walk;
+
+static const knee__xnode *next_rule(rule_walk *w)
+{
+    for (; w->section < w->root->n_children; w->section++, w->at = 0) {
+        const knee__xnode *s = &w->root->children[w->section], *r;
+        if ((strcmp(s->name, "treatment") == 0 || strcmp(s->name, "rules") == 0) &&
+            (r = next_child(s, "rule", w->need, &w->at)) != NULL)
+            return r;
+    }
+    return NULL;
+}
+
 /* Count all rules, so the rule array is allocated once and the rule limit checked up front. */
 static size_t count_rules(const knee__xnode *root)
 {
-    size_t i, j, n = 0;
-    for (i = 0; i < root->n_children; i++) {
-        const knee__xnode *c = &root->children[i];
-        if (strcmp(c->name, "treatment") == 0 || strcmp(c->name, "rules") == 0)
-            for (j = 0; j < c->n_children; j++)
-                if (strcmp(c->children[j].name, "rule") == 0 && attr(&c->children[j], "id"))
-                    n++;
-    }
+    rule_walk w = {root, "id", 0, 0};
+    size_t n = 0;
+    while (next_rule(&w))
+        n++;
     return n;
 }
 
 static void build_treatments(builder *b, const knee__xnode *root)
 {
     knee_ruleset *rs = b->rs;
-    size_t i, j, n = count_children(root, "treatment");
-    idref *refs;
+    size_t at = 0, n = count_children(root, "treatment");
+    const knee__xnode *tn;
+    id_check ids;
     rs->treatments = alloc_array(b, n, sizeof *rs->treatments);
-    refs = knee__calloc(n ? n : 1, sizeof *refs);
-    if ((n && !rs->treatments) || !refs) {
-        b->oom = 1;
-        knee__dealloc(refs);
+    if (!ids_begin(b, &ids, n, rs->treatments))
         return;
-    }
-    for (i = 0; i < root->n_children && !b->oom; i++) {
-        const knee__xnode *tn = &root->children[i];
-        knee__treatment *t;
-        if (strcmp(tn->name, "treatment") != 0 || !attr(tn, "id"))
-            continue;
-        t = &rs->treatments[rs->n_treatments];
+    while (!b->oom && (tn = next_child(root, "treatment", "id", &at)) != NULL) {
+        knee__treatment *t = &rs->treatments[rs->n_treatments];
+        const knee__xnode *rn;
+        size_t r_at = 0;
         t->id = dup(b, attr(tn, "id"));
-        t->name = dup(b, attr(tn, "name") ? attr(tn, "name") : attr(tn, "id"));
+        t->name = dup(b, attr_or(tn, "name", attr(tn, "id")));
         t->group = dup(b, attr(tn, "group"));
         t->description = child_text(b, tn, "description");
         t->pos = tn->pos;
-        refs[rs->n_treatments].id = attr(tn, "id");
-        refs[rs->n_treatments].index = rs->n_treatments;
-        refs[rs->n_treatments].pos = attr_pos(tn, "id");
+        ids_push(&ids, tn);
         build_values(b, t, tn);
-        for (j = 0; j < tn->n_children; j++)
-            if (strcmp(tn->children[j].name, "rule") == 0 && attr(&tn->children[j], "id"))
-                build_rule(b, &rs->rules[rs->n_rules++], &tn->children[j], rs->n_treatments);
+        while ((rn = next_child(tn, "rule", "id", &r_at)) != NULL)
+            build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_treatments);   /* owned by t */
         rs->n_treatments++;
     }
-    check_unique(b, refs, rs->n_treatments, "treatment");
-    knee__dealloc(refs);
+    ids_finish(b, &ids, "treatment");
 }
 
 static void build_top_rules(builder *b, const knee__xnode *sec)
 {
-    size_t i;
-    for (i = 0; i < sec->n_children; i++)
-        if (strcmp(sec->children[i].name, "rule") == 0 && attr(&sec->children[i], "id"))
-            build_rule(b, &b->rs->rules[b->rs->n_rules++], &sec->children[i], KNEE__NONE);
+    size_t at = 0;
+    const knee__xnode *rn;
+    while ((rn = next_child(sec, "rule", "id", &at)) != NULL)
+        build_rule(b, &b->rs->rules[b->rs->n_rules++], rn, KNEE__NONE);
 }
 
-/* Every id of a space-separated list attribute (may be NULL) must be found by `find`; each one
- * that is not is reported at its own column. */
-static void check_id_list(builder *b, const knee__xattr *list, const char *element,
-                          size_t (*find)(const knee_ruleset *, const char *), const char *code,
-                          const char *noun)
-{
-    const char *s = list ? list->value : "";
-    while (*s) {
-        const char *p;
-        char id[65];   /* ids are at most 64 characters (XSD) */
-        while (*s == ' ')
-            s++;
-        p = s;
-        while (*s && *s != ' ')
-            s++;
-        if (s == p || (size_t)(s - p) >= sizeof id)
-            continue;
-        memcpy(id, p, (size_t)(s - p));
-        id[s - p] = '\0';
-        if (find(b->rs, id) == KNEE__NONE)
-            ERR(b, code, knee__xml_value_pos(list, (size_t)(p - list->value)), element,
-                "unknown %s '%s'", noun, id);
-    }
-}
-
+/* Rule ids are unique, and every id in an overrides= names a rule. */
 static void check_rule_ids(builder *b, const knee__xnode *root)
 {
     knee_ruleset *rs = b->rs;
-    size_t i, j, k = 0;
-    idref *refs = knee__calloc(rs->n_rules ? rs->n_rules : 1, sizeof *refs);
-    if (!refs) {
-        b->oom = 1;
+    rule_walk with_id = {root, "id", 0, 0}, every = {root, NULL, 0, 0};
+    const knee__xnode *rn;
+    id_check ids;
+    if (!ids_begin(b, &ids, rs->n_rules, rs->rules))
         return;
-    }
-    for (i = 0; i < root->n_children; i++) {
-        const knee__xnode *c = &root->children[i];
-        if (strcmp(c->name, "treatment") != 0 && strcmp(c->name, "rules") != 0)
-            continue;
-        for (j = 0; j < c->n_children && k < rs->n_rules; j++)
-            if (strcmp(c->children[j].name, "rule") == 0 && attr(&c->children[j], "id")) {
-                refs[k].id = attr(&c->children[j], "id");
-                refs[k].index = k;
-                refs[k].pos = attr_pos(&c->children[j], "id");
-                k++;
-            }
-    }
-    check_unique(b, refs, k, "rule");
-    knee__dealloc(refs);
-    for (i = 0, k = 0; i < root->n_children; i++) {
-        const knee__xnode *c = &root->children[i];
-        if (strcmp(c->name, "treatment") != 0 && strcmp(c->name, "rules") != 0)
-            continue;
-        for (j = 0; j < c->n_children; j++) {
-            if (strcmp(c->children[j].name, "rule") == 0)
-                check_id_list(b, knee__xml_attr(&c->children[j], "overrides"),
-                              attr(&c->children[j], "id"), find_rule, "unknown-rule", "rule");
-        }
-    }
+    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)
+        ids_push(&ids, rn);
+    ids_finish(b, &ids, "rule");
+    while ((rn = next_rule(&every)) != NULL)
+        check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), find_rule, "unknown-rule",
+                      "rule");
 }
 
-/* The treatment a top-level rule's action a acts on, if no earlier action of the rule acts on
- * it too (a rule is listed once per treatment). KNEE__NONE otherwise. */
-static size_t new_target(const knee__rule *ru, size_t a)
-{
-    size_t t = ru->actions[a].option, k;
-    if (t == KNEE__NONE)
-        return KNEE__NONE;
-    for (k = 0; k < a; k++)
-        if (ru->actions[k].option == t)
-            return KNEE__NONE;
-    return t;
-}
-
-static void add_step(knee_ruleset *rs, size_t t, size_t r, size_t *n_ops)
-{
-    const knee__rule *ru = &rs->rules[r];
-    knee__treatment *tr = &rs->treatments[t];
-    knee__step *st = rs->steps + (tr->steps - rs->steps) + tr->n_steps++;   /* writable here */
-    size_t a;
-    st->cond = ru->cond_index == KNEE__NONE ? KNEE__ALWAYS : (uint32_t)ru->cond_index;
-    st->rule = (uint32_t)r;
-    st->id = ru->id;
-    st->op_off = (uint32_t)*n_ops;
-    for (a = 0; a < ru->n_actions; a++)
-        if (ru->actions[a].option == t) {
-            knee__op *op = &rs->ops[(*n_ops)++];
-            op->text = ru->actions[a].text;
-            op->source = ru->actions[a].sources.n ? ru->actions[a].sources.v[0] : NULL;
-            op->action = &ru->actions[a];
-            op->kind = ru->actions[a].kind;
-            op->by = ru->actions[a].by;
-            op->criterion = (uint32_t)ru->actions[a].criterion;
-        }
-    st->op_n = (uint32_t)(*n_ops - st->op_off);
-}
-
-/* Each treatment's evaluation order, as steps (model.h): its own rules, then top-level rules
- * acting on it. One pass counts, two passes fill (owned rules, then top-level ones, each in
- * document order): linear in rules x actions, where a scan of every rule per treatment was
- * quadratic. */
-static void link_rules(builder *b)
-{
-    knee_ruleset *rs = b->rs;
-    size_t t, r, a, n_steps = 0, n_ops = 0, *count = knee__calloc(rs->n_treatments + 1, sizeof *count);
-    if (!count) {
-        b->oom = 1;
-        return;
-    }
-    for (r = 0; r < rs->n_rules; r++) {
-        const knee__rule *ru = &rs->rules[r];
-        if (ru->owner != KNEE__NONE)
-            count[ru->owner]++;
-        else
-            for (a = 0; a < ru->n_actions; a++)
-                if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments)
-                    count[t]++;
-        n_ops += ru->n_actions;   /* an action acts on one treatment at most */
-    }
-    if (rs->n_rules > UINT32_MAX - 1 || n_ops > UINT32_MAX || rs->n_criteria > UINT32_MAX) {
-        /* far beyond the limits */
-        b->oom = 1;
-        goto out;
-    }
-    for (t = 0; t < rs->n_treatments; t++)
-        n_steps += count[t];
-    rs->steps = alloc_array(b, n_steps, sizeof *rs->steps);
-    rs->ops = alloc_array(b, n_ops, sizeof *rs->ops);
-    if ((n_steps && !rs->steps) || (n_ops && !rs->ops))
-        goto out;
-    for (t = 0, n_steps = 0; t < rs->n_treatments; t++) {
-        rs->treatments[t].steps = count[t] ? rs->steps + n_steps : NULL;   /* no NULL + 0 */
-        n_steps += count[t];
-    }
-    n_ops = 0;
-    for (r = 0; r < rs->n_rules; r++)
-        if (rs->rules[r].owner != KNEE__NONE && rs->rules[r].owner < rs->n_treatments)
-            add_step(rs, rs->rules[r].owner, r, &n_ops);
-    for (r = 0; r < rs->n_rules; r++) {
-        const knee__rule *ru = &rs->rules[r];
-        for (a = 0; ru->owner == KNEE__NONE && a < ru->n_actions; a++)
-            if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_treatments)
-                add_step(rs, t, r, &n_ops);
-    }
-out:
-    knee__dealloc(count);
-}
+/* ---- conflicts ------------------------------------------------------------------------------- */
 
 static void build_conflicts(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
-    size_t i;
+    size_t at = 0;
+    const knee__xnode *c;
     rs->conflicts = alloc_array(b, count_children(sec, "conflict"), sizeof *rs->conflicts);
-    for (i = 0; rs->conflicts && i < sec->n_children; i++) {
-        const knee__xnode *c = &sec->children[i];
-        const knee__xattr *opts = knee__xml_attr(c, "options");
-        knee__conflict *k;
-        if (strcmp(c->name, "conflict") != 0)
-            continue;
-        k = &rs->conflicts[rs->n_conflicts++];
+    while (rs->conflicts && (c = next_child(sec, "conflict", NULL, &at)) != NULL) {
+        knee__conflict *k = &rs->conflicts[rs->n_conflicts++];
         k->id = dup(b, attr(c, "id"));
         k->topic = dup(b, attr(c, "topic"));
         k->stance = dup(b, attr(c, "stance"));
         k->text = dup(b, c->text);
         k->sources = source_list(b, c, "source", attr(c, "id"));
-        check_id_list(b, opts, attr(c, "id"), knee__find_treatment, "unknown-option", "option");
+        check_id_list(b, knee__xml_attr(c, "options"), attr(c, "id"), knee__find_treatment,
+                      "unknown-option", "option");
     }
 }
 
 /* ---- test cases ----------------------------------------------------------------------------- */
-
-static int bool_attr(const knee__xnode *n, const char *name)
-{
-    const char *v = attr(n, name);
-    if (!v)
-        return -1;
-    return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
-}
 
 static const char *rule_ref(builder *b, const knee__xnode *e, const char *name, const char *el)
 {
@@ -1020,6 +958,26 @@ static const char *rule_ref(builder *b, const knee__xnode *e, const char *name, 
     if (v && find_rule(b->rs, v) == KNEE__NONE)
         ERR(b, "unknown-rule", attr_pos(e, name), el, "unknown rule '%s'", v);
     return dup(b, v);
+}
+
+static void build_case_fact(builder *b, knee__case *cs, const knee__xnode *e)
+{
+    knee__case_fact *f = &cs->facts[cs->n_facts++];
+    if (knee__find_fact(b->rs, attr(e, "id")) == KNEE__NONE)
+        ERR(b, "unknown-fact", attr_pos(e, "id"), cs->id, "unknown fact '%s'", attr(e, "id"));
+    f->id = dup(b, attr(e, "id"));
+    f->text = dup(b, e->text);
+}
+
+static void build_case_weight(builder *b, knee__case *cs, const knee__xnode *e)
+{
+    knee__case_weight *w = &cs->weights[cs->n_weights++];
+    if (knee__find_criterion(b->rs, attr(e, "criterion")) == KNEE__NONE)
+        ERR(b, "unknown-criterion", attr_pos(e, "criterion"), cs->id, "unknown criterion '%s'",
+            attr(e, "criterion"));
+    w->criterion = dup(b, attr(e, "criterion"));
+    if (knee__parse_double(e->text, strlen(e->text), &w->weight) != 0)
+        ERR(b, "bad-number", e->pos, cs->id, "weight '%s' is not a number", e->text);
 }
 
 static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
@@ -1034,8 +992,8 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
         ERR(b, "unknown-option", attr_pos(e, "option"), cs->id, "unknown option '%s'", opt);
         return;
     }
-    x->rank = attr(e, "rank") ? atoi(attr(e, "rank")) : 0;
-    x->rank_at_most = attr(e, "rank-at-most") ? atoi(attr(e, "rank-at-most")) : 0;
+    x->rank = int_attr(e, "rank");
+    x->rank_at_most = int_attr(e, "rank-at-most");
     x->excluded = bool_attr(e, "excluded");
     x->fired = rule_ref(b, e, "fired", cs->id);
     x->not_fired = rule_ref(b, e, "not-fired", cs->id);
@@ -1061,21 +1019,14 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
 static void build_tests(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
-    size_t i, j, n = count_children(sec, "case");
-    idref *refs;
+    size_t j, at = 0, n = count_children(sec, "case");
+    const knee__xnode *c;
+    id_check ids;
     rs->cases = alloc_array(b, n, sizeof *rs->cases);
-    refs = knee__calloc(n ? n : 1, sizeof *refs);
-    if ((n && !rs->cases) || !refs) {
-        b->oom = 1;
-        knee__dealloc(refs);
+    if (!ids_begin(b, &ids, n, rs->cases))
         return;
-    }
-    for (i = 0; i < sec->n_children && !b->oom; i++) {
-        const knee__xnode *c = &sec->children[i];
-        knee__case *cs;
-        if (strcmp(c->name, "case") != 0 || !attr(c, "id"))
-            continue;
-        cs = &rs->cases[rs->n_cases];
+    while (!b->oom && (c = next_child(sec, "case", "id", &at)) != NULL) {
+        knee__case *cs = &rs->cases[rs->n_cases++];
         cs->id = dup(b, attr(c, "id"));
         cs->description = dup(b, attr(c, "description"));
         cs->facts = alloc_array(b, count_children(c, "fact"), sizeof *cs->facts);
@@ -1083,32 +1034,16 @@ static void build_tests(builder *b, const knee__xnode *sec)
         cs->expects = alloc_array(b, count_children(c, "expect"), sizeof *cs->expects);
         for (j = 0; j < c->n_children && !b->oom; j++) {
             const knee__xnode *e = &c->children[j];
-            if (strcmp(e->name, "fact") == 0 && attr(e, "id")) {
-                if (knee__find_fact(rs, attr(e, "id")) == KNEE__NONE)
-                    ERR(b, "unknown-fact", attr_pos(e, "id"), cs->id, "unknown fact '%s'", attr(e, "id"));
-                cs->facts[cs->n_facts].id = dup(b, attr(e, "id"));
-                cs->facts[cs->n_facts].text = dup(b, e->text);
-                cs->n_facts++;
-            } else if (strcmp(e->name, "weight") == 0 && attr(e, "criterion")) {
-                knee__case_weight *w = &cs->weights[cs->n_weights];
-                if (knee__find_criterion(rs, attr(e, "criterion")) == KNEE__NONE)
-                    ERR(b, "unknown-criterion", attr_pos(e, "criterion"), cs->id,
-                        "unknown criterion '%s'", attr(e, "criterion"));
-                w->criterion = dup(b, attr(e, "criterion"));
-                if (knee__parse_double(e->text, strlen(e->text), &w->weight) != 0)
-                    ERR(b, "bad-number", e->pos, cs->id, "weight '%s' is not a number", e->text);
-                cs->n_weights++;
-            } else if (strcmp(e->name, "expect") == 0) {
+            if (strcmp(e->name, "fact") == 0 && attr(e, "id"))
+                build_case_fact(b, cs, e);
+            else if (strcmp(e->name, "weight") == 0 && attr(e, "criterion"))
+                build_case_weight(b, cs, e);
+            else if (strcmp(e->name, "expect") == 0)
                 build_expect(b, cs, e);
-            }
         }
-        refs[rs->n_cases].id = attr(c, "id");
-        refs[rs->n_cases].index = rs->n_cases;
-        refs[rs->n_cases].pos = attr_pos(c, "id");
-        rs->n_cases++;
+        ids_push(&ids, c);
     }
-    check_unique(b, refs, rs->n_cases, "test case");
-    knee__dealloc(refs);
+    ids_finish(b, &ids, "test case");
 }
 
 /* Every declared value's utility and counted flag, once: the ruleset never changes, and a
@@ -1132,7 +1067,7 @@ static void score_declared_values(builder *b)
     }
 }
 
-/* ---- entry point ------------------------------------------------------------------------------ */
+/* ---- entry point ----------------------------------------------------------------------------- */
 
 static void free_partial(knee_ruleset *rs)
 {
@@ -1169,11 +1104,11 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         ERR(&b, "schema-element", root->pos, NULL, "the root element must be <ruleset>");
         goto out;
     }
-    rs->id = dup(&b, attr(root, "id") ? attr(root, "id") : "");
-    rs->version = dup(&b, attr(root, "version") ? attr(root, "version") : "");
-    rs->status = dup(&b, attr(root, "status") ? attr(root, "status") : "");
-    rs->title = dup(&b, attr(root, "title") ? attr(root, "title") : "");
-    rs->evidence_as_of = dup(&b, attr(root, "evidence-as-of") ? attr(root, "evidence-as-of") : "");
+    rs->id = dup(&b, attr_or(root, "id", ""));
+    rs->version = dup(&b, attr_or(root, "version", ""));
+    rs->status = dup(&b, attr_or(root, "status", ""));
+    rs->title = dup(&b, attr_or(root, "title", ""));
+    rs->evidence_as_of = dup(&b, attr_or(root, "evidence-as-of", ""));
     rs->publisher = dup(&b, attr(root, "publisher"));
     rs->description = child_text(&b, root, "description");
     rs->method = KNEE_METHOD_WEIGHTED_SUM;
@@ -1207,7 +1142,8 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_top_rules(&b, sec);
     if (!b.oom) {
         check_rule_ids(&b, root);
-        link_rules(&b);
+        if (knee__ruleset_link_steps(rs) != KNEE_OK)
+            b.oom = 1;
     }
     if (!b.oom && (sec = child(root, "conflicts")) != NULL)
         build_conflicts(&b, sec);
