@@ -54,8 +54,10 @@ static const char *rstr(knee_fhir_report *r, const char *s)
     if (!s)
         return NULL;
     d = knee__arena_strdup(&r->arena, s);
-    if (!d)
+    if (!d) {
         r->oom = 1;
+        return "";   /* the report is lost; later lookups in it stay safe (see ruleset_build.c) */
+    }
     return d;
 }
 

@@ -93,8 +93,10 @@ static const char *sdup(fbuild *b, const char *s)
     if (!s)
         return NULL;
     d = knee__arena_strdup(&b->rs->arena, s);
-    if (!d)
+    if (!d) {
         b->status = KNEE_ENOMEM;
+        return "";   /* as in ruleset_build.c: the load is lost, later comparisons stay safe */
+    }
     return d;
 }
 

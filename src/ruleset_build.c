@@ -66,14 +66,19 @@ static void *alloc_array(builder *b, size_t n, size_t size)
     return p;
 }
 
+/* On failure the load is already lost (b->oom); "" instead of NULL lets the rest of the build,
+ * which still runs to collect diagnostics, compare the copy (a duplicate check, a level lookup)
+ * without crashing. The ruleset is discarded, so the constant is never freed or returned. */
 static const char *dup(builder *b, const char *s)
 {
     char *d;
     if (!s)
         return NULL;
     d = knee__arena_strdup(&b->rs->arena, s);
-    if (!d)
+    if (!d) {
         b->oom = 1;
+        return "";
+    }
     return d;
 }
 

@@ -241,6 +241,48 @@ static void test_load_fhir_mapping(void)
     free(xml);
 }
 
+/* mini.xml plus a set fact with n long allowed values and n_levels levels with long ids below
+ * `high`, so the arena needs fresh blocks in the middle of both lists. Free with free(). */
+static char *mini_with_lists(size_t n, size_t n_levels, size_t *len)
+{
+    const char *facts_end = strstr(mini_rules, "</facts>");
+    const char *levels_end = strstr(mini_rules, "<level id=\"high\"/>");
+    char *xml, *w;
+    char pad[301];
+    size_t i;
+    memset(pad, 'v', 300);
+    pad[300] = '\0';
+    xml = malloc(mini_len + n * 340 + n_levels * 100 + 400);
+    if (!facts_end || !levels_end || !xml)
+        exit(2);
+    memcpy(xml, mini_rules, (size_t)(facts_end - mini_rules));
+    w = xml + (facts_end - mini_rules);
+    w += sprintf(w, "<fact id=\"tags\" type=\"set\">");
+    for (i = 0; i < n; i++)
+        w += sprintf(w, "<allowed value=\"%s%u\"/>", pad, (unsigned)i);
+    w += sprintf(w, "</fact>");
+    memcpy(w, facts_end, (size_t)(levels_end - facts_end));
+    w += levels_end - facts_end;
+    for (i = 0; i < n_levels; i++)   /* level ids are at most 64 characters */
+        w += sprintf(w, "<level id=\"%.60s%u\"/>", pad, (unsigned)i);
+    strcpy(w, levels_end);
+    *len = strlen(xml);
+    return xml;
+}
+
+/* A failed copy of one allowed value or level id must not crash the duplicate check of the
+ * next one (it compared against the NULL the failed copy left). */
+static void test_load_long_lists(void)
+{
+    load_ctx c = {NULL, 0, NULL, NULL};
+    char *xml = mini_with_lists(120, 600, &c.len);
+    c.buf = xml;
+    c.expect_json = expected_for(xml, c.len);
+    (void)drive("load long allowed-value and level lists", op_load, &c);
+    knee_free(c.expect_json);
+    free(xml);
+}
+
 /* ---- patients ------------------------------------------------------------------------------- */
 
 typedef struct eval_ctx {
@@ -666,6 +708,7 @@ int main(void)
     CU_add_test(s, "load mini.xml (file)", test_load_file);
     CU_add_test(s, "load an invalid rule file", test_load_invalid);
     CU_add_test(s, "load a <fhir> mapping", test_load_fhir_mapping);
+    CU_add_test(s, "load long value and level lists", test_load_long_lists);
     CU_add_test(s, "patient load", test_patient_load);
     CU_add_test(s, "patient new and setters", test_patient_build);
     CU_add_test(s, "compare + to_json, mini.xml", test_evaluate_mini);
