@@ -1251,8 +1251,8 @@ static void test_cardinality(void)
             "</Observation></resource></entry></Bundle>",
             "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><resource>"
             OBS_X DATE_X QTY_X("28") "</Observation>" PAT_X "</Patient></resource></entry></Bundle>",
-            "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
-            "{\"id\":\"o\",\"status\":\"final\"}}]}",
+            ("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+             "{\"id\":\"o\",\"status\":\"final\"}}]}"),
         };
         static const char *const codes[] = {"cardinality", "cardinality", "not-a-resource",
                                             "not-a-resource"};
