@@ -4,54 +4,10 @@
 # Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
 set -u
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 KNEE_BINARY REPO_ROOT" >&2
-    exit 2
-fi
-KNEE=$1
-ROOT=$2
-if [ ! -x "$KNEE" ]; then
-    echo "FAIL - $KNEE is not an executable"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-DATA=$ROOT/tests/cli/data
+. "$(dirname "$0")/harness.sh" "$@"
 SMALL=$DATA/small.xml
 SHIPPED=$ROOT/rules/knee-oa.xml
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 
-passed=0
-failed=0
-rc=0
-
-# run ARGS...: run knee, keeping stdout in $TMP/out, stderr in $TMP/err and the exit status in rc.
-run() {
-    "$KNEE" "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-}
-
-# check NAME CONDITION: CONDITION is shell code, evaluated after the last run.
-check() {
-    local name=$1 cond=$2
-    if eval "$cond"; then
-        echo "ok   - $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL - $name"
-        echo "       condition: $cond (exit status was $rc)"
-        sed -e 's/^/       stdout: /' "$TMP/out" | head -n 15
-        sed -e 's/^/       stderr: /' "$TMP/err" | head -n 15
-        failed=$((failed + 1))
-    fi
-}
-
-skip() {
-    echo "skip - $1"
-}
-
-out_has() { grep -Eq -- "$1" "$TMP/out"; }
-err_has() { grep -Eq -- "$1" "$TMP/err"; }
 # The widest line of stdout, in characters (not bytes: the table prints an en dash).
 max_width() { python3 -c 'import sys; print(max((len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")), default=0))' "$TMP/out"; }
 diag_line='^[^:]+:[0-9]+:[0-9]+: [a-z0-9-]+: '
@@ -336,5 +292,4 @@ check "--fhir without --as-of is a usage error" '[ $rc -eq 2 ] && err_has "as-of
 run compare --fhir "$ROOT/tests/data/mini.xml" --as-of 2026-01-15
 check "--fhir on a file that is not FHIR fails clearly" '[ $rc -eq 1 ] && err_has "fhir"'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,45 +4,11 @@
 # Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
 set -u
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 KNEE_BINARY REPO_ROOT" >&2
-    exit 2
-fi
-KNEE=$1
-ROOT=$2
-DATA=$ROOT/tests/cli/data
+. "$(dirname "$0")/harness.sh" "$@"
 SMALL=$DATA/small.xml
 QUIRKS=$DATA/population-small.csv
 GEN="python3 $ROOT/tests/cli/gen_patients.py"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 
-passed=0
-failed=0
-rc=0
-
-# run ARGS...: run knee, keeping stdout in $TMP/out, stderr in $TMP/err and the exit status in rc.
-run() {
-    "$KNEE" "$@" >"$TMP/out" 2>"$TMP/err"
-    rc=$?
-}
-
-check() {
-    local name=$1 cond=$2
-    if eval "$cond"; then
-        echo "ok   - $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL - $name"
-        echo "       condition: $cond (exit status was $rc)"
-        sed -e 's/^/       stdout: /' "$TMP/out" | head -n 15
-        sed -e 's/^/       stderr: /' "$TMP/err" | head -n 15
-        failed=$((failed + 1))
-    fi
-}
-
-out_has() { grep -Eq -- "$1" "$TMP/out"; }
-err_has() { grep -Eq -- "$1" "$TMP/err"; }
 # py CODE FILE...: run Python on the files (sys.argv[1:]); the check passes when it exits 0.
 py() { local code=$1; shift; python3 -c "$code" "$@" >/dev/null 2>&1; }
 
@@ -267,5 +233,4 @@ check "--full with CSV output (usage)" '[ $rc -eq 2 ] && err_has "full"'
 run compare --patients "$QUIRKS" --input-format xml
 check "--input-format xml (usage)" '[ $rc -eq 2 ]'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
