@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._errors import KneeError, PatientError, Status
 from ._lib import Handle, lib, new_handle
-from .patient import Weights
+from .patient import Weights, weight_args
 
 FAIL_COLUMN, MARK_ROW = 0, 1   # KNEE_BATCH_FAIL_COLUMN, KNEE_BATCH_MARK_ROW
 _NAN = float("nan")
@@ -244,17 +244,7 @@ def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
 
 def set_weight(b: int, criterion: Any, weight: Any) -> None:
     """One weight for every row, checked as Patient.set_weight checks it."""
-    if not isinstance(criterion, str) or _utf8(criterion) is None:
-        raise PatientError(Status.ETYPE, "a criterion name must be a str, not %s"
-                           % type(criterion).__name__)
-    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
-        raise PatientError(Status.EWEIGHT, "criterion '%s': a weight must be a number, not %s"
-                           % (criterion, type(weight).__name__))
-    try:
-        w = float(weight)
-    except OverflowError:
-        w = float("inf")
-    status = lib.knee_batch_set_weight(b, criterion.encode("utf-8"), w)
+    status = lib.knee_batch_set_weight(b, *weight_args(criterion, weight))
     if status < 0:
         raise PatientError(status, lib.knee_batch_errmsg(b) or lib.knee_strerror(status))
 

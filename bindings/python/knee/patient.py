@@ -65,17 +65,22 @@ def set_fact(p: int, types: Mapping[str, str], fact: str, value: FactValue) -> N
                            % (fact, type(value).__name__))
 
 
-def set_weight(p: int, criterion: str, weight: float) -> None:
-    """Set one preference weight on the C patient ``p``."""
+def weight_args(criterion: Any, weight: Any) -> tuple[bytes, float]:
+    """The C arguments of one weight: the criterion name and the weight as a double (a number
+    too large for one becomes inf, which the C setter refuses). Shared by patients and batches."""
     name = cstr(criterion, "a criterion name", PatientError)
     if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
         raise PatientError(Status.EWEIGHT, "criterion '%s': a weight must be a number, not %s"
                            % (criterion, type(weight).__name__))
     try:
-        w = float(weight)
+        return name, float(weight)
     except OverflowError:
-        w = math.inf
-    lib.knee_patient_set_weight(p, name, w)
+        return name, math.inf
+
+
+def set_weight(p: int, criterion: str, weight: float) -> None:
+    """Set one preference weight on the C patient ``p``."""
+    lib.knee_patient_set_weight(p, *weight_args(criterion, weight))
 
 
 def apply(p: int, types: Mapping[str, str], facts: Optional[Facts],
