@@ -164,6 +164,13 @@ int cli_split_assignment(const char *arg, char **name, const char **value);
  * inf/nan, no surrounding space. Returns 0 on success, -1 if text is not such a number. */
 int cli_parse_number(const char *text, double *out);
 
+/* ---- growable arrays (grow.c) ------------------------------------------------------------- */
+
+/* Make room for `need` elements of `elem` bytes in *v (capacity *cap, in elements): doubling
+ * from *cap, or from `first` when nothing is allocated yet. Returns 0, or -1 when out of memory
+ * (or the size would overflow), leaving *v and *cap as they were. */
+int cli_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
+
 /* ---- messages (messages.c) ---------------------------------------------------------------- */
 
 /* "knee: <message>" and a hint on stderr; returns CLI_EXIT_USAGE. */

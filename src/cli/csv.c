@@ -71,25 +71,10 @@ static int peek_byte(cli_csv *r)
     return c;
 }
 
-static int grow_text(cli_csv_record *rec, size_t need)
-{
-    size_t cap;
-    char *t;
-    if (need <= rec->text_cap)
-        return 0;
-    cap = rec->text_cap ? rec->text_cap : 256;
-    while (cap < need)
-        cap *= 2;
-    if (!(t = realloc(rec->text, cap)))
-        return -1;
-    rec->text = t;
-    rec->text_cap = cap;
-    return 0;
-}
-
 static int put_char(cli_csv_record *rec, int c)
 {
-    if (rec->text_len + 1 >= rec->text_cap && grow_text(rec, rec->text_len + 2) != 0)
+    if (rec->text_len + 1 >= rec->text_cap &&
+        cli_grow((void **)&rec->text, &rec->text_cap, rec->text_len + 2, 1, 256) != 0)
         return -1;
     rec->text[rec->text_len++] = (char)c;
     return 0;
@@ -98,14 +83,10 @@ static int put_char(cli_csv_record *rec, int c)
 /* Close the current field: NUL-terminate its text and record where it is. */
 static int end_field(cli_csv_record *rec, size_t start, unsigned long line)
 {
-    if (rec->n_fields == rec->fields_cap) {
-        size_t cap = rec->fields_cap ? rec->fields_cap * 2 : 32;
-        cli_csv_field *f = realloc(rec->fields, cap * sizeof *f);
-        if (!f)
-            return -1;
-        rec->fields = f;
-        rec->fields_cap = cap;
-    }
+    if (rec->n_fields == rec->fields_cap &&
+        cli_grow((void **)&rec->fields, &rec->fields_cap, rec->n_fields + 1, sizeof *rec->fields,
+                 32) != 0)
+        return -1;
     if (put_char(rec, '\0') != 0)
         return -1;
     rec->fields[rec->n_fields].offset = start;

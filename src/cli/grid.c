@@ -109,14 +109,8 @@ void cli_grid_wrap_first(cli_grid *g, size_t col)
 int cli_grid_add_row(cli_grid *g, const char *const *cells)
 {
     row *r;
-    if (g->n_rows == g->cap_rows) {
-        size_t cap = g->cap_rows ? 2 * g->cap_rows : 16;
-        row *rows = realloc(g->rows, cap * sizeof *rows);
-        if (!rows)
-            return -1;
-        g->rows = rows;
-        g->cap_rows = cap;
-    }
+    if (cli_grow((void **)&g->rows, &g->cap_rows, g->n_rows + 1, sizeof *g->rows, 16) != 0)
+        return -1;
     r = &g->rows[g->n_rows];
     memset(r, 0, sizeof *r);
     r->cells = copy_cells(cells, g->ncols);

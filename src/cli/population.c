@@ -48,16 +48,9 @@ typedef struct pipeline {
 
 static int add_chunk_text(pop_chunk *c, const char *s, size_t n)
 {
-    if (c->text_len + n > c->text_cap) {
-        size_t cap = c->text_cap ? c->text_cap : 65536;
-        char *t;
-        while (cap < c->text_len + n)
-            cap *= 2;
-        if (!(t = realloc(c->text, cap)))
-            return -1;
-        c->text = t;
-        c->text_cap = cap;
-    }
+    if (c->text_len + n > c->text_cap &&
+        cli_grow((void **)&c->text, &c->text_cap, c->text_len + n, 1, 65536) != 0)
+        return -1;
     memcpy(c->text + c->text_len, s, n);
     c->text_len += n;
     return 0;
@@ -70,16 +63,9 @@ static int add_row(pipeline *pl, pop_chunk *c)
     pop_row *row = &c->rows[c->n_rows];
     size_t base = c->text_len, k;
 
-    if (c->n_fields + rec->n_fields > c->fields_cap) {
-        size_t cap = c->fields_cap ? c->fields_cap : 1024;
-        cli_csv_field *f;
-        while (cap < c->n_fields + rec->n_fields)
-            cap *= 2;
-        if (!(f = realloc(c->fields, cap * sizeof *f)))
-            return -1;
-        c->fields = f;
-        c->fields_cap = cap;
-    }
+    if (cli_grow((void **)&c->fields, &c->fields_cap, c->n_fields + rec->n_fields,
+                 sizeof *c->fields, 1024) != 0)
+        return -1;
     if (add_chunk_text(c, rec->text, rec->text_len) != 0)
         return -1;
     memset(row, 0, sizeof *row);

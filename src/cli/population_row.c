@@ -14,17 +14,10 @@ void pop_buf_add(pop_buf *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *d;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        if (!(d = realloc(b->data, cap))) {
-            b->oom = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
+    if (b->len + n + 1 > b->cap &&
+        cli_grow((void **)&b->data, &b->cap, b->len + n + 1, 1, 4096) != 0) {
+        b->oom = 1;
+        return;
     }
     memcpy(b->data + b->len, s, n);
     b->len += n;
