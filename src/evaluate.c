@@ -452,7 +452,8 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
     r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
     r->has_matrix = 0;
-    memset(r->marks, 0, rs->n_facts ? rs->n_facts : 1);
+    if (rs->n_facts)   /* a file may declare none: marks is then never allocated */
+        memset(r->marks, 0, rs->n_facts);
     return KNEE_OK;
 }
 
