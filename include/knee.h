@@ -300,11 +300,16 @@ typedef struct knee_result knee_result;
 /* Aggregation methods (docs/methods.md). */
 #define KNEE_METHOD_DEFAULT 0        /* the rule file's method (weighted sum unless it says) */
 #define KNEE_METHOD_WEIGHTED_SUM 1   /* additive value on the file's absolute scales: no rank reversal */
-#define KNEE_METHOD_TOPSIS 2         /* TOPSIS, vector normalisation */
+#define KNEE_METHOD_TOPSIS 2         /* TOPSIS (Hwang & Yoon): values in their units, vector normalisation */
 #define KNEE_METHOD_TOPSIS_MINMAX 3  /* TOPSIS, min-max normalisation */
 #define KNEE_METHOD_PROMETHEE2 4     /* PROMETHEE II net flow, preference functions from the file */
 #define KNEE_METHOD_VIKOR 5          /* VIKOR; the compromise set is reported */
-/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor"), or NULL. */
+/* TOPSIS with vector normalisation of the 0-1 utilities instead of the values: what "topsis" was
+ * in 0.2, kept to reproduce those results. Its ranking depends on where the rule file puts each
+ * scale's bounds (docs/methods.md). Since 0.3. */
+#define KNEE_METHOD_TOPSIS_UTILITY 6
+/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor",
+ * "topsis-utility"), or NULL. */
 KNEE_API const char *knee_method_name(int method);
 /* The method for a name, or KNEE_EINVAL. */
 KNEE_API int knee_method_from_name(const char *name);

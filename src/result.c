@@ -42,6 +42,8 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->util);
     knee__dealloc(r->known);
     knee__dealloc(r->dirs);
+    knee__dealloc(r->raw);
+    knee__dealloc(r->raw_dirs);
     knee__dealloc(r->work);
     knee__dealloc(r->order_work);
     knee__dealloc(r->flags);
@@ -280,7 +282,8 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
     m = r->method;
     if (strcmp(name, "weighted_sum") == 0)
         v = o->ws_score;
-    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX))
+    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX ||
+                                                     m == KNEE_METHOD_TOPSIS_UTILITY))
         v = r->metrics[r->order[i]].closeness;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
         v = r->metrics[r->order[i]].phi_plus;

@@ -105,6 +105,9 @@ struct knee_result {
     KNEE__VEC(unsigned char, known);   /* alts x criteria: counted in the score */
     int has_matrix;                    /* util and known filled for this comparison */
     KNEE__VEC(int, dirs);
+    /* TOPSIS reads values in each criterion's unit, with its direction (aggregate.c) */
+    KNEE__VEC(double, raw);            /* alts x criteria, filled with util for KNEE_METHOD_TOPSIS */
+    KNEE__VEC(int, raw_dirs);
     KNEE__VEC(double, work);
     KNEE__VEC(size_t, order_work);
     KNEE__VEC(unsigned char, flags);   /* VIKOR compromise set, per candidate */

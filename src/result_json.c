@@ -95,6 +95,7 @@ static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *opt)
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
     case KNEE_METHOD_TOPSIS_MINMAX:
+    case KNEE_METHOD_TOPSIS_UTILITY:
         knee__sb_str(b, ",\"metrics\":{\"closeness\":");
         knee__sb_num(b, o->closeness);
         break;
