@@ -688,6 +688,33 @@ KNEE_API int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b
                                      knee_result *scratch, char **out, size_t *len,
                                      size_t *offsets, int *status);
 
+/* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians"); since 0.3 */
+
+/* A rule file may give each text for readers twice: in plain language for the patient and in
+ * detail, with citations, for the clinician. A text given once serves both audiences. Texts are
+ * borrowed from the ruleset (valid while it lives). */
+#define KNEE_AUDIENCE_PATIENT 0
+#define KNEE_AUDIENCE_CLINICIAN 1
+
+/* Exclusion reason / caution k of option i for one audience; NULL past the end. The clinician's
+ * text is the one knee_result_reason_text and knee_result_caution_text give. */
+KNEE_API const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k);
+/* The note on option i's value for criterion j after rules, for the audience (a KNEE_AUDIENCE_*),
+ * or NULL when it has none: the declared value's note, kept by <adjust>, dropped by a <set> that
+ * replaces the value. NULL too for a bad index or audience. */
+KNEE_API const char *knee_result_value_note(const knee_result *r, size_t i, size_t j,
+                                            int audience);
+/* The descriptions of the rule file, of option i and of criterion j for the audience, or NULL
+ * when the file gives none (or for a bad index or audience). Thread-safe on a shared ruleset. */
+KNEE_API const char *knee_ruleset_description(const knee_ruleset *rs, int audience);
+KNEE_API const char *knee_ruleset_option_description(const knee_ruleset *rs, size_t i,
+                                                     int audience);
+KNEE_API const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j,
+                                                        int audience);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,7 @@ static int push_note(knee_result *r, int caution, const char *rule_id, const kne
 {
     knee__note n;
     n.text = op->text;
+    n.patient = op->action->patient_text;
     n.rule = rule_id;
     n.source = op->source;
     if (caution) {
@@ -260,7 +261,7 @@ static int refuse_unknown(knee_result *r, size_t t)
             continue;
         if (KNEE__RESERVE(r, reasons, r->reasons_n + 1) != KNEE_OK)
             return KNEE_ENOMEM;
-        r->reasons[r->reasons_n].text = c->refuse_reason;
+        r->reasons[r->reasons_n].text = r->reasons[r->reasons_n].patient = c->refuse_reason;
         r->reasons[r->reasons_n].rule = NULL;
         r->reasons[r->reasons_n].source = NULL;
         r->reasons_n++;

@@ -17,6 +17,7 @@
 #include "fhir.h"
 #include "model.h"
 #include "numbers.h"
+#include "readability.h"
 
 #define MAX_CANDIDATES 64       /* values tried per fact (plus "unknown") */
 #define MAX_SET_MEMBERS 6       /* every subset up to this many members; beyond, singles */
@@ -479,6 +480,33 @@ out:
     knee__dealloc(sorted);
 }
 
+/* Texts written for patients should read at school grade 9 or below (Flesch-Kincaid; the
+ * counting rules are in docs/diagnostics.md). Only explicit <patient> texts are graded: a text
+ * given once is for the clinician too, and may be technical. */
+#define READING_GRADE_MAX 9.0
+
+static void check_reading_grade(linter *l)
+{
+    const knee__patient_text *t;
+    char msg[400], nb[KNEE__NUMBUF];
+    for (t = l->rs->patient_texts; t && !l->oom; t = t->next) {
+        knee__reading c;
+        double grade = knee__reading_grade(t->text, &c);
+        size_t n = strlen(t->text), cut = n > 60 ? 60 : n;
+        if (!(grade > READING_GRADE_MAX))
+            continue;
+        while (cut < n && cut > 0 && ((unsigned char)t->text[cut] & 0xC0) == 0x80)
+            cut--;   /* quote whole UTF-8 characters */
+        snprintf(msg, sizeof msg,
+                 "a <patient> text of '%s' reads at grade %s (Flesch-Kincaid; at most %g for "
+                 "patients): %zu words in %zu sentence%s, %zu syllables: \"%.*s%s\"",
+                 t->element ? t->element : "", knee__format_double(nb, floor(grade * 10 + 0.5) / 10),
+                 READING_GRADE_MAX, c.words, c.sentences, c.sentences == 1 ? "" : "s", c.syllables,
+                 (int)cut, t->text, cut < n ? "..." : "");
+        warn(l, "patient-reading-grade", t->pos, t->element, msg);
+    }
+}
+
 int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
 {
     linter l;
@@ -511,6 +539,8 @@ int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
         check_conflicting_sets(&l);
     if (!l.oom)
         check_detail(&l);
+    if (!l.oom)
+        check_reading_grade(&l);
 out:
     knee__match_scratch_free(l.scratch);
     knee__dealloc(l.set_buf);

@@ -402,3 +402,16 @@ int knee_result_winner_fragile(const knee_result *r)
 {
     return knee_result_has_sensitivity(r) ? r->fragile : 0;
 }
+
+/* ---- texts for two audiences ------------------------------------------------------------------ */
+
+const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->patient : NULL; }
+const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_reason_text(r, i, k); }
+const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->patient : NULL; }
+const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_caution_text(r, i, k); }
+
+const char *knee_result_value_note(const knee_result *r, size_t i, size_t j, int audience)
+{
+    const knee__value *v = value(r, i, j);
+    return v ? knee__for_audience(v->note, v->note_patient, audience) : NULL;
+}

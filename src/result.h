@@ -8,7 +8,8 @@
 #include "regex.h"
 
 typedef struct knee__note {        /* an exclusion reason or a caution */
-    const char *text, *rule, *source;
+    const char *text, *rule, *source;   /* text: the clinician's, or the only one */
+    const char *patient;               /* the patient's text (the same pointer when one) */
 } knee__note;
 
 typedef struct knee__unknown {

@@ -240,3 +240,22 @@ const char *knee_ruleset_source_id(const knee_ruleset *rs, size_t i) { return sr
 const char *knee_ruleset_source_title(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->title : NULL; }
 const char *knee_ruleset_source_url(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->url : NULL; }
 int knee_ruleset_source_year(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->year : 0; }
+
+/* ---- texts for two audiences ------------------------------------------------------------------ */
+
+const char *knee_ruleset_description(const knee_ruleset *rs, int audience)
+{
+    return rs ? knee__for_audience(rs->description, rs->description_patient, audience) : NULL;
+}
+
+const char *knee_ruleset_option_description(const knee_ruleset *rs, size_t i, int audience)
+{
+    const knee__treatment *t = opt_at(rs, i);
+    return t ? knee__for_audience(t->description, t->description_patient, audience) : NULL;
+}
+
+const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j, int audience)
+{
+    const knee__criterion *c = crit_at(rs, j);
+    return c ? knee__for_audience(c->description, c->description_patient, audience) : NULL;
+}

@@ -25,6 +25,7 @@ typedef struct builder {
     int status;        /* KNEE_OK, or the first failure's status */
     int oom;
     knee__cond_table conds;   /* compiled conditions by text, while rules are built */
+    knee__patient_text **ptext_tail;   /* where the next <patient> text is linked */
 } builder;
 
 #if defined(__GNUC__)
@@ -158,10 +159,70 @@ static const knee__xnode *child(const knee__xnode *n, const char *name)
     return next_child(n, name, NULL, &at);
 }
 
-static const char *child_text(builder *b, const knee__xnode *n, const char *name)
+/* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians") ---------- */
+
+#define TEXT_MAX_CHARS 4000   /* as the XSD's Text type, for a <description>'s own text */
+
+static int blank(const char *s)
 {
-    const knee__xnode *c = child(n, name);
-    return c ? dup(b, c->text) : NULL;
+    while (s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++;
+    return !s || !*s;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A text given once - attribute `name` of n, or n's own text when name is NULL - or as <patient>
+ * and <clinician> children of n. An audience without its own element takes the single text; one
+ * element alone serves both. Both stay NULL when nothing is given. A single text beside both
+ * elements would be shown to no one: an error. Each <patient> text is kept for the lint. */
+static void read_texts(builder *b, const knee__xnode *n, const char *name, const char *el,
+                       const char **clinician, const char **patient)
+{
+    const knee__xnode *pn = child(n, "patient"), *cn = child(n, "clinician");
+    const char *once = name ? attr(n, name) : n->text;
+    *clinician = *patient = NULL;
+    if (blank(once))
+        once = NULL;
+    if (once && pn && cn)
+        ERR(b, "text-audience", n->pos, el,
+            "<%s> gives its text once%s%s%s and also as <patient> and <clinician>: the single text "
+            "would be shown to no one", n->name, name ? " (" : "", name ? name : "", name ? "=)" : "");
+    if (!name && once && utf8_chars(once) > TEXT_MAX_CHARS)
+        ERR(b, "text-length", n->pos, el, "<%s> is longer than %d characters", n->name,
+            TEXT_MAX_CHARS);
+    once = dup(b, once ? once : pn ? pn->text : cn ? cn->text : NULL);
+    *clinician = cn ? dup(b, cn->text) : once;
+    *patient = pn ? dup(b, pn->text) : once;
+    if (pn) {
+        knee__patient_text *t = knee__arena_alloc(&b->rs->arena, sizeof *t);
+        if (!t) {
+            b->oom = 1;
+            return;
+        }
+        t->text = *patient;
+        t->element = el;
+        t->pos = pn->pos;
+        t->next = NULL;
+        *b->ptext_tail = t;
+        b->ptext_tail = &t->next;
+    }
+}
+
+/* A <description> child of n, if any, read by read_texts. */
+static void description(builder *b, const knee__xnode *n, const char *el, const char **clinician,
+                        const char **patient)
+{
+    const knee__xnode *d = child(n, "description");
+    *clinician = *patient = NULL;
+    if (d)
+        read_texts(b, d, NULL, el, clinician, patient);
 }
 
 /* ---- lookups ---------------------------------------------------------------------------- */
@@ -591,7 +652,7 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         cr->id = dup(b, attr(c, "id"));
         cr->label = dup(b, attr_or(c, "label", attr(c, "id")));
         cr->unit = dup(b, attr(c, "unit"));
-        cr->description = child_text(b, c, "description");
+        description(b, c, cr->id, &cr->description, &cr->description_patient);
         dir = attr(c, "direction");
         cr->direction = dir && strcmp(dir, "maximize") == 0 ? KNEE_DIRECTION_MAXIMIZE
                                                             : KNEE_DIRECTION_MINIMIZE;
@@ -695,7 +756,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         v = &t->values[j];
         build_value(b, v, &rs->criteria[j], vn, t->id);
         v->sources = source_list(b, vn, "source", t->id);
-        v->note = dup(b, attr(vn, "note"));
+        read_texts(b, vn, "note", t->id, &v->note, &v->note_patient);
         v->pos = vn->pos;
         v->year = int_attr(vn, "year");
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
@@ -799,10 +860,13 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
 
     switch (act->kind) {
     case KNEE__ACT_EXCLUDE:
-        act->text = dup(b, attr(an, "reason"));
-        break;
     case KNEE__ACT_CAUTION:
-        act->text = dup(b, attr(an, "text"));
+        read_texts(b, an, act->kind == KNEE__ACT_EXCLUDE ? "reason" : "text", r->id, &act->text,
+                   &act->patient_text);
+        if (!act->text)
+            ERR(b, "text-missing", an->pos, r->id,
+                "rule '%s': <%s> needs %s= or a <patient> or <clinician> text", r->id, an->name,
+                act->kind == KNEE__ACT_EXCLUDE ? "reason" : "text");
         break;
     case KNEE__ACT_SET:
     case KNEE__ACT_ADJUST:
@@ -899,7 +963,7 @@ static void build_treatments(builder *b, const knee__xnode *root)
         t->id = dup(b, attr(tn, "id"));
         t->name = dup(b, attr_or(tn, "name", attr(tn, "id")));
         t->group = dup(b, attr(tn, "group"));
-        t->description = child_text(b, tn, "description");
+        description(b, tn, t->id, &t->description, &t->description_patient);
         t->pos = tn->pos;
         ids_push(&ids, tn);
         build_values(b, t, tn);
@@ -1115,7 +1179,8 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->title = dup(&b, attr_or(root, "title", ""));
     rs->evidence_as_of = dup(&b, attr_or(root, "evidence-as-of", ""));
     rs->publisher = dup(&b, attr(root, "publisher"));
-    rs->description = child_text(&b, root, "description");
+    b.ptext_tail = &rs->patient_texts;
+    description(&b, root, rs->id, &rs->description, &rs->description_patient);
     rs->method = KNEE_METHOD_WEIGHTED_SUM;
     if (attr(root, "method"))
         rs->method = knee_method_from_name(attr(root, "method"));

@@ -326,15 +326,19 @@ class CompareTest(unittest.TestCase):
             self.assertTrue(c.excluded)
             self.assertIsNone(c.rank)
             self.assertIsNone(c.score)
-            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1")])
+            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1",
+                                                   "Not for early disease", "Not for early disease")])
             self.assertEqual(c.rules_fired, ["c-early"])
             self.assertIs(r.options[-1], c)  # excluded options come last
 
     def test_details(self):
         with self.mini.compare({"age": 70, "payer": "MCR-B", "diabetes": True}) as r:
             b = r.option("b")
-            self.assertEqual(b.cautions, [knee.Note("Check coverage", "b-medicare", "s2"),
-                                          knee.Note("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            self.assertEqual([(n.text, n.rule, n.source) for n in b.cautions],
+                             [("Check coverage", "b-medicare", "s2"),
+                              ("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            self.assertEqual([(n.patient, n.clinician) for n in b.cautions],
+                             [(n.text, n.text) for n in b.cautions])  # one text serves both
             rec = b.criteria[0]
             self.assertEqual((rec.id, rec.known, rec.value, rec.low, rec.high, rec.level),
                              ("recovery", True, 80.0, 40.0, 120.0, None))

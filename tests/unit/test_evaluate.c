@@ -255,7 +255,8 @@ static void test_json(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"weights\":{\"recovery\":0.25,\"cost\":0.25,\"evidence\":0.5}"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":2,\"score\":0.975,\"excluded\":false"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"c\",\"name\":\"Option C\",\"rank\":null,\"score\":null,\"excluded\":true,"
-                                        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\"}]"));
+                                        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\","
+                                        "\"patient\":\"Not for early disease\",\"clinician\":\"Not for early disease\"}]"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null,\"low\":null,"
                                         "\"high\":null,\"level\":null,\"utility\":0,\"weight\":0,\"contribution\":0"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"unknown\":[{\"rule\":\"b-old\",\"facts\":[\"age\"]}"));

@@ -19,7 +19,7 @@ from typing import Dict
 from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
-from .result import CriterionValue, Note, OptionResult, Ranking, Result, UnknownRule
+from .result import CriterionValue, Note, OptionResult, Ranking, Result, Texts, UnknownRule
 from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
                       SourceInfo, check)
 
@@ -38,6 +38,6 @@ __all__ = [
     "CaseReport", "CriterionInfo", "CriterionValue", "Diagnostic", "EXPECTED_MAJOR",
     "FactInfo", "FactValue", "Facts", "KneeError", "LIMITS", "Level", "LoadError", "METHODS",
     "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "Result",
-    "Ruleset", "SourceInfo", "Status", "UnknownRule", "Weights", "check", "default_limits",
+    "Ruleset", "SourceInfo", "Status", "Texts", "UnknownRule", "Weights", "check", "default_limits",
     "library_path", "library_version",
 ]
