@@ -715,6 +715,32 @@ KNEE_API const char *knee_ruleset_option_description(const knee_ruleset *rs, siz
 KNEE_API const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j,
                                                         int audience);
 
+/* ---- regions (rules/README.md, "Regions"); since 0.3 ---------------------------------------- */
+
+/* A string fact declared with codes="iso-3166-1" takes ISO 3166-1 alpha-2 country codes (any
+ * case) or the ids of the region groups the rule file declares; conditions ask whether the
+ * patient's region lies in a code or group. knee_ruleset_fact_type() says KNEE_FACT_STRING. */
+/* 1 if fact i is a region fact, else 0. */
+KNEE_API int knee_ruleset_fact_is_region(const knee_ruleset *rs, size_t i);
+/* The rule file's region groups, in document order: id, label (the id when none is given), and
+ * member codes (lower case, sorted). NULL / 0 past the end. */
+KNEE_API size_t knee_ruleset_region_group_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_region_group_id(const knee_ruleset *rs, size_t k);
+KNEE_API const char *knee_ruleset_region_group_label(const knee_ruleset *rs, size_t k);
+KNEE_API size_t knee_ruleset_region_group_member_count(const knee_ruleset *rs, size_t k);
+KNEE_API const char *knee_ruleset_region_group_member(const knee_ruleset *rs, size_t k, size_t m);
+
+/* Regional rules in a result, per region fact k (the ruleset's region facts in declaration
+ * order): the fact's id; the patient's value, canonical (a lower-case code or a group id), or
+ * NULL when not given; and the rules whose condition reads the fact and was true (document
+ * order). A count of 0 for a given region says that the rule file has no rule for it: its
+ * values and rules apply as written (no other region's rule). */
+KNEE_API size_t knee_result_region_count(const knee_result *r);
+KNEE_API const char *knee_result_region_fact(const knee_result *r, size_t k);
+KNEE_API const char *knee_result_region_value(const knee_result *r, size_t k);
+KNEE_API size_t knee_result_regional_rule_count(const knee_result *r, size_t k);
+KNEE_API const char *knee_result_regional_rule(const knee_result *r, size_t k, size_t m);
+
 #ifdef __cplusplus
 }
 #endif

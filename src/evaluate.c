@@ -521,6 +521,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
         }
         r->cond_truth[i] = (unsigned char)t;
     }
+    if (knee__note_regions(r, p ? p->facts : r->blank) != KNEE_OK)
+        return fail(r, KNEE_ENOMEM, "out of memory");
     r->opts_n = rs->n_treatments;
     /* one large clear is much cheaper than a small one per option */
     memset(r->opts, 0, rs->n_treatments * sizeof *r->opts);

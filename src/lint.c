@@ -109,6 +109,34 @@ static void on_literal(void *ctx, int fact, int is_num, double num, const char *
     }
 }
 
+/* Region facts: one code from each cell of the partition that the sets of codes in the
+ * conditions make (region.h); past 64 sets per fact the later ones are not told apart. */
+typedef struct region_sets {
+    int fact;
+    size_t n;
+    knee__region_set sets[64];
+} region_sets;
+
+static void on_region_set(void *ctx, int fact, const knee__region_set *set)
+{
+    region_sets *rsx = ctx;
+    if (fact == rsx->fact && rsx->n < 64)
+        rsx->sets[rsx->n++] = *set;
+}
+
+static void region_candidates(linter *l, size_t f, region_sets *rsx)
+{
+    const char *codes[MAX_CANDIDATES];
+    size_t i, n;
+    rsx->fact = (int)f;
+    rsx->n = 0;
+    for (i = 0; i < l->rs->n_rules; i++)
+        knee__expr_region_sets(l->rs->rules[i].cond, on_region_set, rsx);
+    n = knee__region_representatives(rsx->sets, rsx->n, codes, MAX_CANDIDATES);
+    for (i = 0; i < n; i++)
+        add_str(l->cand[f].str, &l->cand[f].n, codes[i]);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -139,9 +167,18 @@ static void gather(linter *l, knee__arena *arena)
                     f->type == KNEE_FACT_SET ? &c->n_members : &c->n, f->allowed[k]);
         if (f->type == KNEE_FACT_STRING && f->n_allowed == 0)
             add_str(c->str, &c->n, "\001");   /* some other value */
+
     }
     for (i = 0; i < rs->n_rules; i++)
         knee__expr_literals(rs->rules[i].cond, on_literal, &lc);
+    for (i = 0; i < rs->n_facts && !l->oom; i++)
+        if (rs->facts[i].region) {
+            region_sets *rsx = knee__arena_alloc(arena, sizeof *rsx);
+            if (!rsx)
+                l->oom = 1;
+            else
+                region_candidates(l, i, rsx);
+        }
     /* values the file's own test cases give: a pattern's intended matches live there */
     for (i = 0; i < rs->n_cases; i++)
         for (k = 0; k < rs->cases[i].n_facts; k++) {
@@ -331,6 +368,12 @@ static void check_sources(linter *l)
     }
     for (i = 0; i < rs->n_conflicts; i++)
         cited(&rs->conflicts[i].sources, rs, used);
+    for (i = 0; i < rs->regions.n; i++) {
+        knee__idlist gl;
+        gl.v = rs->regions.groups[i].sources;
+        gl.n = rs->regions.groups[i].n_sources;
+        cited(&gl, rs, used);
+    }
     for (i = 0; rs->fhir && i < rs->fhir->n_rules; i++) {
         knee__idlist fl;
         fl.v = rs->fhir->rules[i].sources;

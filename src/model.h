@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "expr.h"
 #include "knee.h"
+#include "region.h"
 
 #define KNEE__NONE ((size_t)-1)
 
@@ -31,6 +32,7 @@ typedef struct knee__fact {
     double min, max;
     const char **allowed;      /* string/set facts: permitted values (none = any) */
     size_t n_allowed;
+    int region;                /* values are region codes (codes="iso-3166-1", region.h) */
 } knee__fact;
 
 typedef struct knee__level {
@@ -198,6 +200,9 @@ struct knee_ruleset {
     size_t n_sources;
     knee__fact *facts;
     size_t n_facts;
+    knee__regions regions;     /* the <region-groups> (region.h) */
+    size_t *region_facts;      /* indices of the region facts, in declaration order */
+    size_t n_region_facts;
     knee__criterion *criteria;
     size_t n_criteria;
     int has_refuse;            /* a criterion has missing="refuse" */

@@ -25,7 +25,7 @@ static int kind(const unsigned char *s, size_t *len)
         return OTHER;
     *len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     for (k = 1; k < *len; k++)
-        if ((s[k] & 0xC0) != 0x80) {   /* a broken sequence: one byte of punctuation */
+        if ((s[k] & 0xC0) != 0x80) { /* a broken sequence: one byte of punctuation */
             *len = 1;
             return OTHER;
         }
@@ -36,7 +36,7 @@ static int kind(const unsigned char *s, size_t *len)
 
 static int is_vowel(unsigned char c)
 {
-    c = (unsigned char)(c | 0x20);   /* lower case, for ASCII letters */
+    c = (unsigned char)(c | 0x20); /* lower case, for ASCII letters */
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
@@ -96,7 +96,7 @@ double knee__reading_grade(const char *text, knee__reading *counts)
 {
     const unsigned char *s = (const unsigned char *)(text ? text : "");
     knee__reading c = {0, 0, 0};
-    size_t len, since_end = 0;   /* words since the last sentence end */
+    size_t len, since_end = 0; /* words since the last sentence end */
     while (*s) {
         int k = kind(s, &len);
         if (k == LETTER || k == DIGIT) {
@@ -124,7 +124,7 @@ double knee__reading_grade(const char *text, knee__reading *counts)
         }
         s += len;
     }
-    if (since_end)   /* text that stops without a full stop */
+    if (since_end) /* text that stops without a full stop */
         c.sentences++;
     if (counts)
         *counts = c;

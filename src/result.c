@@ -56,6 +56,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->cell_w);
     knee__dealloc(r->sens_lo);
     knee__dealloc(r->sens_hi);
+    knee__dealloc(r->region_values);
     knee__match_scratch_free(r->scratch);
     knee__dealloc(r);
 }

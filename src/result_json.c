@@ -308,6 +308,7 @@ void knee__result_json(knee__strbuf *b, const knee_result *r)
         option(b, r, i);
     knee__sb_str(b, "],\n \"missing_facts\":");
     str_list(b, r->missing, 0, r->missing_n);
+    knee__regions_json(b, r);
     if (r->smaa_samples)
         smaa(b, r);
     if (r->has_sensitivity)

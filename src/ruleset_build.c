@@ -479,6 +479,85 @@ static void build_allowed(builder *b, knee__fact *f, const knee__xnode *c)
     }
 }
 
+/* ---- regions (rules/README.md, "Regions") ---------------------------------------------------- */
+
+/* codes="iso-3166-1": a string fact whose values are ISO 3166-1 alpha-2 codes or the file's
+ * region groups. */
+static void build_region_fact(builder *b, knee__fact *f, const knee__xnode *c)
+{
+    if (!attr(c, "codes"))
+        return;
+    if (f->type != KNEE_FACT_STRING || f->n_allowed)
+        ERR(b, "region-fact", c->pos, f->id,
+            "fact '%s': codes= applies to a string fact without <allowed> values", f->id);
+    f->region = 1;
+}
+
+/* rs->region_facts: the region facts' indices, for the result's regional rules. */
+static void list_region_facts(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, n = 0;
+    for (i = 0; i < rs->n_facts; i++)
+        n += (size_t)rs->facts[i].region;
+    rs->region_facts = alloc_array(b, n, sizeof *rs->region_facts);
+    for (i = 0; rs->region_facts && i < rs->n_facts; i++)
+        if (rs->facts[i].region)
+            rs->region_facts[rs->n_region_facts++] = i;
+}
+
+/* <region-groups><group id="eu" label="...">at be bg ...</group></region-groups>: each group a
+ * set of assigned codes (any case), its id a condition identifier that is neither a code nor a
+ * word of the condition language. */
+static void build_region_groups(builder *b, const knee__xnode *sec)
+{
+    knee__regions *g = &b->rs->regions;
+    size_t at = 0, n = count_children(sec, "group");
+    const knee__xnode *c;
+    id_check ids;
+    g->groups = alloc_array(b, n, sizeof *g->groups);
+    if (!ids_begin(b, &ids, n, g->groups))
+        return;
+    while ((c = next_child(sec, "group", "id", &at)) != NULL) {
+        knee__region_group *grp = &g->groups[g->n];
+        const char *id = attr(c, "id"), *s = c->text, *w;
+        size_t len, members = 0;
+        if (knee__region_code(id, strlen(id)) || is_reserved(id))
+            ERR(b, "region-group", attr_pos(c, "id"), id,
+                "region group '%s': an id may not be an ISO 3166-1 code or a word of the "
+                "condition language", id);
+        memset(grp, 0, sizeof *grp);
+        grp->id = dup(b, id);
+        grp->label = dup(b, attr_or(c, "label", id));
+        grp->pos = c->pos;
+        {
+            knee__idlist src = source_list(b, c, "source", id);
+            grp->sources = src.v;
+            grp->n_sources = src.n;
+        }
+        while ((w = next_word(&s, &len)) != NULL) {
+            const char *code = knee__region_code(w, len);
+            knee__region_set one;
+            size_t k;
+            if (!code) {
+                ERR(b, "region-code", c->pos, id,
+                    "region group '%s': '%.*s' is not an assigned ISO 3166-1 alpha-2 code", id,
+                    (int)(len > 16 ? 16 : len), w);
+                continue;
+            }
+            knee__region_resolve(NULL, code, 2, &one, NULL);
+            for (k = 0; k < KNEE__REGION_WORDS; k++)
+                grp->set.w[k] |= one.w[k];
+            members++;
+        }
+        if (!members)
+            ERR(b, "region-group", c->pos, id, "region group '%s' names no code", id);
+        g->n++;
+        ids_push(&ids, c);
+    }
+    ids_finish(b, &ids, "region group");
+}
+
 static void build_facts(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
@@ -510,9 +589,11 @@ static void build_facts(builder *b, const knee__xnode *sec)
         if (f->has_min && f->has_max && f->min > f->max)
             ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
         build_allowed(b, f, c);
+        build_region_fact(b, f, c);
         ids_push(&ids, c);
     }
     ids_finish(b, &ids, "fact");
+    list_region_facts(b);
 }
 
 /* ---- criteria -------------------------------------------------------------------------------- */
@@ -781,7 +862,7 @@ static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
     size_t i;
     for (i = 0; i < rs->n_facts; i++)
         if (strlen(rs->facts[i].id) == len && memcmp(rs->facts[i].id, name, len) == 0) {
-            *type = rs->facts[i].type;
+            *type = rs->facts[i].region ? KNEE__FACT_REGION : rs->facts[i].type;
             return (int)i;
         }
     return -1;
@@ -804,7 +885,8 @@ static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
     lim.max_bytes = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_BYTES);
     lim.max_depth = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_DEPTH);
     memset(&e, 0, sizeof e);
-    rc = knee__expr_compile(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs, &lim, &e);
+    rc = knee__expr_compile_regions(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs,
+                                    &b->rs->regions, &lim, &e);
     if (rc == KNEE_ENOMEM) {
         b->oom = 1;
     } else if (rc != KNEE_OK) {
@@ -1204,6 +1286,8 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_sources(&b, sec);
     if ((sec = child(root, "facts")) != NULL)
         build_facts(&b, sec);
+    if ((sec = child(root, "region-groups")) != NULL)
+        build_region_groups(&b, sec);
     if ((sec = child(root, "criteria")) != NULL)
         build_criteria(&b, sec);
     if (!b.oom)

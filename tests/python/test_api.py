@@ -209,6 +209,34 @@ class RulesetMetadataTest(unittest.TestCase):
         self.assertTrue(report.failures[0].startswith("no-facts: d:"), report.failures)
 
 
+    def test_regions(self):
+        # rules/README.md, "Regions": any ISO 3166-1 code or the file's groups, any case
+        region = next(f for f in self.default.facts if f.id == "region")
+        self.assertTrue(region.region)
+        self.assertEqual(region.type, "string")
+        self.assertFalse(next(f for f in self.default.facts if f.id == "payer").region)
+        self.assertEqual(self.default.region_groups, {"uk": ("gb",)})
+        with self.default.compare({"region": "KR"}) as r:
+            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", "kr", [])])
+        with self.default.compare({"region": "GB"}) as r:
+            gb = r.regional_rules[0]
+            self.assertEqual(gb.value, "gb")
+            self.assertIn("brace-uk", gb.rules)
+            self.assertNotIn("stem-cell-fda", gb.rules)
+        with self.default.compare({}) as r:   # not given: the US caution's condition is true
+            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", None, ["stem-cell-fda"])])
+        # the same from a result that holds only its JSON
+        many = list(self.default.compare_many([{"region": "de"}, {"region": "uk"}]))
+        self.assertEqual(many[0].regional_rules, [knee.RegionalRules("region", "de", [])])
+        self.assertEqual(many[1].regional_rules[0].value, "uk")
+
+    def test_descriptions(self):
+        first = self.default.options[0]
+        self.assertIsInstance(first.description, knee.Texts)
+        self.assertEqual(first.description.patient, first.description.clinician)  # given once
+        self.assertIsNotNone(self.default.description)
+        self.assertIsNone(self.mini.options[0].description)
+
 class CheckTest(unittest.TestCase):
     def test_clean(self):
         self.assertEqual(knee.check(MINI), [])

@@ -128,6 +128,18 @@ class OptionResult:
             unknown=[_make(UnknownRule, u) for u in d["unknown"]])
 
 
+@dataclass
+class RegionalRules:
+    """For one region fact: the patient's region (a lower-case ISO 3166-1 code or a group id of
+    the rule file; None when not given) and the rules whose condition reads it and was true.
+    No rules for a given region means the rule file has none for it: its values apply as
+    written (rules/README.md, "Regions")."""
+
+    fact: str
+    value: Optional[str]
+    rules: List[str]
+
+
 class Ranking(NamedTuple):
     """The light form of one option's outcome (``compare_many(..., full=False)``)."""
 
@@ -253,6 +265,15 @@ def read_missing_facts(r: int) -> List[str]:
             for k in range(lib.knee_result_missing_fact_count(r))]
 
 
+def read_regional_rules(r: int) -> List[RegionalRules]:
+    """The regional rules of the C result ``r``, one entry per region fact."""
+    L = lib
+    return [RegionalRules(L.knee_result_region_fact(r, k), L.knee_result_region_value(r, k),
+                          [L.knee_result_regional_rule(r, k, m)
+                           for m in range(L.knee_result_regional_rule_count(r, k))])
+            for k in range(L.knee_result_region_count(r))]
+
+
 def read_rankings(r: int) -> List[Ranking]:
     """Each option's id, rank and score from the C result ``r`` (result order)."""
     L = lib
@@ -344,6 +365,15 @@ class Result:
         if self._handle is None:
             return list(self._parsed()["missing_facts"])
         return self._from_c(read_missing_facts)
+
+    @property
+    def regional_rules(self) -> List[RegionalRules]:
+        """Per region fact of the rule file, the patient's region and the regional rules that
+        applied (an empty list for a given region: the file has no rule for it)."""
+        self._check()
+        if self._handle is None:
+            return [_make(RegionalRules, d) for d in self._parsed().get("regional_rules", [])]
+        return self._from_c(read_regional_rules)
 
     @property
     def method(self) -> str:

@@ -76,7 +76,8 @@ class CriterionInfo:
 class FactInfo:
     """A fact the rule file declares. ``type`` is one of ``'number'``, ``'integer'``,
     ``'boolean'``, ``'string'``, ``'set'``; ``min``/``max`` the declared bounds (or None);
-    ``values`` the allowed values of a string or set fact (empty: any value)."""
+    ``values`` the allowed values of a string or set fact (empty: any value); ``region`` True
+    for a string fact whose values are ISO 3166-1 codes or the file's region groups."""
 
     id: str
     type: str
@@ -85,6 +86,7 @@ class FactInfo:
     min: Optional[float]
     max: Optional[float]
     values: Tuple[str, ...]
+    region: bool = False
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,16 @@ class Ruleset:
         return self._get(lambda rs: _texts(lib.knee_ruleset_description, rs))
 
     @property
+    def region_groups(self) -> Dict[str, Tuple[str, ...]]:
+        """The rule file's region groups: id -> member codes (lower case, sorted)."""
+        def read(rs: int) -> Dict[str, Tuple[str, ...]]:
+            return {lib.knee_ruleset_region_group_id(rs, k):
+                    tuple(lib.knee_ruleset_region_group_member(rs, k, m)
+                          for m in range(lib.knee_ruleset_region_group_member_count(rs, k)))
+                    for k in range(lib.knee_ruleset_region_group_count(rs))}
+        return self._get(read)
+
+    @property
     def status(self) -> str:
         """The rule file's status, e.g. ``'active'`` or ``'draft'``."""
         return self._get(lib.knee_ruleset_status)
@@ -383,7 +395,8 @@ class Ruleset:
                 min=lo.value if has_lo else None,
                 max=hi.value if has_hi else None,
                 values=tuple(lib.knee_ruleset_fact_value(rs, i, k)
-                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))))
+                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))),
+                region=bool(lib.knee_ruleset_fact_is_region(rs, i)))
         return self._get(lambda rs: [one(rs, i) for i in range(lib.knee_ruleset_fact_count(rs))])
 
     @property
