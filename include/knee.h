@@ -300,11 +300,16 @@ typedef struct knee_result knee_result;
 /* Aggregation methods (docs/methods.md). */
 #define KNEE_METHOD_DEFAULT 0        /* the rule file's method (weighted sum unless it says) */
 #define KNEE_METHOD_WEIGHTED_SUM 1   /* additive value on the file's absolute scales: no rank reversal */
-#define KNEE_METHOD_TOPSIS 2         /* TOPSIS, vector normalisation */
+#define KNEE_METHOD_TOPSIS 2         /* TOPSIS (Hwang & Yoon): values in their units, vector normalisation */
 #define KNEE_METHOD_TOPSIS_MINMAX 3  /* TOPSIS, min-max normalisation */
 #define KNEE_METHOD_PROMETHEE2 4     /* PROMETHEE II net flow, preference functions from the file */
 #define KNEE_METHOD_VIKOR 5          /* VIKOR; the compromise set is reported */
-/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor"), or NULL. */
+/* TOPSIS with vector normalisation of the 0-1 utilities instead of the values: what "topsis" was
+ * in 0.2, kept to reproduce those results. Its ranking depends on where the rule file puts each
+ * scale's bounds (docs/methods.md). Since 0.3. */
+#define KNEE_METHOD_TOPSIS_UTILITY 6
+/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor",
+ * "topsis-utility"), or NULL. */
 KNEE_API const char *knee_method_name(int method);
 /* The method for a name, or KNEE_EINVAL. */
 KNEE_API int knee_method_from_name(const char *name);
@@ -682,6 +687,59 @@ KNEE_API int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b
                                      const knee_compare_options *o, size_t first, size_t count,
                                      knee_result *scratch, char **out, size_t *len,
                                      size_t *offsets, int *status);
+
+/* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians"); since 0.3 */
+
+/* A rule file may give each text for readers twice: in plain language for the patient and in
+ * detail, with citations, for the clinician. A text given once serves both audiences. Texts are
+ * borrowed from the ruleset (valid while it lives). */
+#define KNEE_AUDIENCE_PATIENT 0
+#define KNEE_AUDIENCE_CLINICIAN 1
+
+/* Exclusion reason / caution k of option i for one audience; NULL past the end. The clinician's
+ * text is the one knee_result_reason_text and knee_result_caution_text give. */
+KNEE_API const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k);
+/* The note on option i's value for criterion j after rules, for the audience (a KNEE_AUDIENCE_*),
+ * or NULL when it has none: the declared value's note, kept by <adjust>, dropped by a <set> that
+ * replaces the value. NULL too for a bad index or audience. */
+KNEE_API const char *knee_result_value_note(const knee_result *r, size_t i, size_t j,
+                                            int audience);
+/* The descriptions of the rule file, of option i and of criterion j for the audience, or NULL
+ * when the file gives none (or for a bad index or audience). Thread-safe on a shared ruleset. */
+KNEE_API const char *knee_ruleset_description(const knee_ruleset *rs, int audience);
+KNEE_API const char *knee_ruleset_option_description(const knee_ruleset *rs, size_t i,
+                                                     int audience);
+KNEE_API const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j,
+                                                        int audience);
+
+/* ---- regions (rules/README.md, "Regions"); since 0.3 ---------------------------------------- */
+
+/* A string fact declared with codes="iso-3166-1" takes ISO 3166-1 alpha-2 country codes (any
+ * case) or the ids of the region groups the rule file declares; conditions ask whether the
+ * patient's region lies in a code or group. knee_ruleset_fact_type() says KNEE_FACT_STRING. */
+/* 1 if fact i is a region fact, else 0. */
+KNEE_API int knee_ruleset_fact_is_region(const knee_ruleset *rs, size_t i);
+/* The rule file's region groups, in document order: id, label (the id when none is given), and
+ * member codes (lower case, sorted). NULL / 0 past the end. */
+KNEE_API size_t knee_ruleset_region_group_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_region_group_id(const knee_ruleset *rs, size_t k);
+KNEE_API const char *knee_ruleset_region_group_label(const knee_ruleset *rs, size_t k);
+KNEE_API size_t knee_ruleset_region_group_member_count(const knee_ruleset *rs, size_t k);
+KNEE_API const char *knee_ruleset_region_group_member(const knee_ruleset *rs, size_t k, size_t m);
+
+/* Regional rules in a result, per region fact k (the ruleset's region facts in declaration
+ * order): the fact's id; the patient's value, canonical (a lower-case code or a group id), or
+ * NULL when not given; and the rules whose condition reads the fact and was true (document
+ * order). A count of 0 for a given region says that the rule file has no rule for it: its
+ * values and rules apply as written (no other region's rule). */
+KNEE_API size_t knee_result_region_count(const knee_result *r);
+KNEE_API const char *knee_result_region_fact(const knee_result *r, size_t k);
+KNEE_API const char *knee_result_region_value(const knee_result *r, size_t k);
+KNEE_API size_t knee_result_regional_rule_count(const knee_result *r, size_t k);
+KNEE_API const char *knee_result_regional_rule(const knee_result *r, size_t k, size_t m);
 
 #ifdef __cplusplus
 }

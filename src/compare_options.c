@@ -6,8 +6,8 @@
 #include "result.h"
 
 static const char *const method_names[] = {NULL, "weighted-sum", "topsis", "topsis-minmax",
-                                           "promethee2", "vikor"};
-#define N_METHODS 6
+                                           "promethee2", "vikor", "topsis-utility"};
+#define N_METHODS 7
 
 const char *knee_method_name(int method)
 {

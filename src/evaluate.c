@@ -23,6 +23,7 @@ static int push_note(knee_result *r, int caution, const char *rule_id, const kne
 {
     knee__note n;
     n.text = op->text;
+    n.patient = op->action->patient_text;
     n.rule = rule_id;
     n.source = op->source;
     if (caution) {
@@ -260,7 +261,7 @@ static int refuse_unknown(knee_result *r, size_t t)
             continue;
         if (KNEE__RESERVE(r, reasons, r->reasons_n + 1) != KNEE_OK)
             return KNEE_ENOMEM;
-        r->reasons[r->reasons_n].text = c->refuse_reason;
+        r->reasons[r->reasons_n].text = r->reasons[r->reasons_n].patient = c->refuse_reason;
         r->reasons[r->reasons_n].rule = NULL;
         r->reasons[r->reasons_n].source = NULL;
         r->reasons_n++;
@@ -452,7 +453,8 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
     r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
     r->has_matrix = 0;
-    memset(r->marks, 0, rs->n_facts ? rs->n_facts : 1);
+    if (rs->n_facts)   /* a file may declare none: marks is then never allocated */
+        memset(r->marks, 0, rs->n_facts);
     return KNEE_OK;
 }
 
@@ -519,6 +521,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
         }
         r->cond_truth[i] = (unsigned char)t;
     }
+    if (knee__note_regions(r, p ? p->facts : r->blank) != KNEE_OK)
+        return fail(r, KNEE_ENOMEM, "out of memory");
     r->opts_n = rs->n_treatments;
     /* one large clear is much cheaper than a small one per option */
     memset(r->opts, 0, rs->n_treatments * sizeof *r->opts);

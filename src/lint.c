@@ -17,6 +17,7 @@
 #include "fhir.h"
 #include "model.h"
 #include "numbers.h"
+#include "readability.h"
 
 #define MAX_CANDIDATES 64       /* values tried per fact (plus "unknown") */
 #define MAX_SET_MEMBERS 6       /* every subset up to this many members; beyond, singles */
@@ -108,6 +109,34 @@ static void on_literal(void *ctx, int fact, int is_num, double num, const char *
     }
 }
 
+/* Region facts: one code from each cell of the partition that the sets of codes in the
+ * conditions make (region.h); past 64 sets per fact the later ones are not told apart. */
+typedef struct region_sets {
+    int fact;
+    size_t n;
+    knee__region_set sets[64];
+} region_sets;
+
+static void on_region_set(void *ctx, int fact, const knee__region_set *set)
+{
+    region_sets *rsx = ctx;
+    if (fact == rsx->fact && rsx->n < 64)
+        rsx->sets[rsx->n++] = *set;
+}
+
+static void region_candidates(linter *l, size_t f, region_sets *rsx)
+{
+    const char *codes[MAX_CANDIDATES];
+    size_t i, n;
+    rsx->fact = (int)f;
+    rsx->n = 0;
+    for (i = 0; i < l->rs->n_rules; i++)
+        knee__expr_region_sets(l->rs->rules[i].cond, on_region_set, rsx);
+    n = knee__region_representatives(rsx->sets, rsx->n, codes, MAX_CANDIDATES);
+    for (i = 0; i < n; i++)
+        add_str(l->cand[f].str, &l->cand[f].n, codes[i]);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -138,9 +167,18 @@ static void gather(linter *l, knee__arena *arena)
                     f->type == KNEE_FACT_SET ? &c->n_members : &c->n, f->allowed[k]);
         if (f->type == KNEE_FACT_STRING && f->n_allowed == 0)
             add_str(c->str, &c->n, "\001");   /* some other value */
+
     }
     for (i = 0; i < rs->n_rules; i++)
         knee__expr_literals(rs->rules[i].cond, on_literal, &lc);
+    for (i = 0; i < rs->n_facts && !l->oom; i++)
+        if (rs->facts[i].region) {
+            region_sets *rsx = knee__arena_alloc(arena, sizeof *rsx);
+            if (!rsx)
+                l->oom = 1;
+            else
+                region_candidates(l, i, rsx);
+        }
     /* values the file's own test cases give: a pattern's intended matches live there */
     for (i = 0; i < rs->n_cases; i++)
         for (k = 0; k < rs->cases[i].n_facts; k++) {
@@ -330,6 +368,12 @@ static void check_sources(linter *l)
     }
     for (i = 0; i < rs->n_conflicts; i++)
         cited(&rs->conflicts[i].sources, rs, used);
+    for (i = 0; i < rs->regions.n; i++) {
+        knee__idlist gl;
+        gl.v = rs->regions.groups[i].sources;
+        gl.n = rs->regions.groups[i].n_sources;
+        cited(&gl, rs, used);
+    }
     for (i = 0; rs->fhir && i < rs->fhir->n_rules; i++) {
         knee__idlist fl;
         fl.v = rs->fhir->rules[i].sources;
@@ -479,6 +523,33 @@ out:
     knee__dealloc(sorted);
 }
 
+/* Texts written for patients should read at school grade 9 or below (Flesch-Kincaid; the
+ * counting rules are in docs/diagnostics.md). Only explicit <patient> texts are graded: a text
+ * given once is for the clinician too, and may be technical. */
+#define READING_GRADE_MAX 9.0
+
+static void check_reading_grade(linter *l)
+{
+    const knee__patient_text *t;
+    char msg[400], nb[KNEE__NUMBUF];
+    for (t = l->rs->patient_texts; t && !l->oom; t = t->next) {
+        knee__reading c;
+        double grade = knee__reading_grade(t->text, &c);
+        size_t n = strlen(t->text), cut = n > 60 ? 60 : n;
+        if (!(grade > READING_GRADE_MAX))
+            continue;
+        while (cut < n && cut > 0 && ((unsigned char)t->text[cut] & 0xC0) == 0x80)
+            cut--;   /* quote whole UTF-8 characters */
+        snprintf(msg, sizeof msg,
+                 "a <patient> text of '%s' reads at grade %s (Flesch-Kincaid; at most %g for "
+                 "patients): %zu words in %zu sentence%s, %zu syllables: \"%.*s%s\"",
+                 t->element ? t->element : "", knee__format_double(nb, floor(grade * 10 + 0.5) / 10),
+                 READING_GRADE_MAX, c.words, c.sentences, c.sentences == 1 ? "" : "s", c.syllables,
+                 (int)cut, t->text, cut < n ? "..." : "");
+        warn(l, "patient-reading-grade", t->pos, t->element, msg);
+    }
+}
+
 int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
 {
     linter l;
@@ -511,6 +582,8 @@ int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
         check_conflicting_sets(&l);
     if (!l.oom)
         check_detail(&l);
+    if (!l.oom)
+        check_reading_grade(&l);
 out:
     knee__match_scratch_free(l.scratch);
     knee__dealloc(l.set_buf);

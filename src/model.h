@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "expr.h"
 #include "knee.h"
+#include "region.h"
 
 #define KNEE__NONE ((size_t)-1)
 
@@ -31,6 +32,7 @@ typedef struct knee__fact {
     double min, max;
     const char **allowed;      /* string/set facts: permitted values (none = any) */
     size_t n_allowed;
+    int region;                /* values are region codes (codes="iso-3166-1", region.h) */
 } knee__fact;
 
 typedef struct knee__level {
@@ -44,8 +46,18 @@ typedef struct knee__point {
 
 enum { KNEE__MISSING_RENORMALISE, KNEE__MISSING_UTILITY, KNEE__MISSING_REFUSE };
 
+/* Texts for readers may be given twice (rules/README.md, "Texts for patients and clinicians"):
+ * each `x` below holds the clinician's text, or the only one, and `x_patient` the patient's (the
+ * same pointer when one text serves both). */
+static inline const char *knee__for_audience(const char *clinician, const char *patient,
+                                             int audience)
+{
+    return audience == KNEE_AUDIENCE_PATIENT ? patient
+           : audience == KNEE_AUDIENCE_CLINICIAN ? clinician : NULL;
+}
+
 typedef struct knee__criterion {
-    const char *id, *label, *unit, *description;
+    const char *id, *label, *unit, *description, *description_patient;
     int direction;             /* KNEE_DIRECTION_* */
     double weight;             /* default, not normalised */
     int missing;               /* KNEE__MISSING_*: how an unknown value is scored */
@@ -68,7 +80,7 @@ typedef struct knee__value {
     double low, typical, high;
     knee__idlist sources;
     int year;                  /* year of a cost figure, 0 when not given */
-    const char *note;
+    const char *note, *note_patient;
     knee__pos pos;
 } knee__value;
 
@@ -77,12 +89,13 @@ enum { KNEE__ACT_EXCLUDE, KNEE__ACT_CAUTION, KNEE__ACT_SET, KNEE__ACT_ADJUST };
 typedef struct knee__action {   /* what a comparison reads first comes first: one cache line */
     int kind;
     size_t option;             /* treatment index it acts on */
-    const char *text;          /* exclude reason / caution text */
+    const char *text;          /* exclude reason / caution text (the clinician's) */
     knee__idlist sources;      /* its own, or the rule's */
     size_t criterion;          /* set / adjust */
     double by;                 /* adjust */
     knee__value value;         /* set: the new value (known) */
     knee__pos pos;
+    const char *patient_text;  /* exclude reason / caution text for the patient */
 } knee__action;
 
 typedef struct knee__rule {    /* what a fired rule reads first comes first */
@@ -122,7 +135,7 @@ typedef struct knee__step {    /* a rule acting on a treatment */
 } knee__step;
 
 typedef struct knee__treatment {
-    const char *id, *name, *group, *description;
+    const char *id, *name, *group, *description, *description_patient;
     knee__value *values;       /* one per criterion, in criterion order */
     double *utility;           /* per criterion: the declared value's utility (scored at load) */
     unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
@@ -167,10 +180,19 @@ typedef struct knee__case {
     size_t n_expects;
 } knee__case;
 
+/* A text given as <patient>, for the readability lint (lint.c), in document order. */
+typedef struct knee__patient_text {
+    const char *text, *element;   /* element: the id of what it describes, for the message */
+    knee__pos pos;
+    struct knee__patient_text *next;
+} knee__patient_text;
+
 struct knee_ruleset {
     knee__arena arena;
     const char *name;          /* file name given at load */
     const char *id, *version, *status, *title, *evidence_as_of, *publisher, *description;
+    const char *description_patient;
+    knee__patient_text *patient_texts;
     int method;                /* default KNEE_METHOD_* */
     char sha256[65];
 
@@ -178,6 +200,9 @@ struct knee_ruleset {
     size_t n_sources;
     knee__fact *facts;
     size_t n_facts;
+    knee__regions regions;     /* the <region-groups> (region.h) */
+    size_t *region_facts;      /* indices of the region facts, in declaration order */
+    size_t n_region_facts;
     knee__criterion *criteria;
     size_t n_criteria;
     int has_refuse;            /* a criterion has missing="refuse" */

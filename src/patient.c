@@ -194,6 +194,10 @@ int knee__check_text(const knee_ruleset *rs, size_t fact, const char *s, size_t 
                    f->id, n, rs->max_string_bytes);
     if (check_utf8(s, n) != 0)
         return say(msg, cap, KNEE_EPARSE, "fact '%s': value is not valid UTF-8 text", f->id);
+    if (f->region && !knee__region_code(s, n) && !knee__region_group_find(&rs->regions, s, n))
+        return say(msg, cap, KNEE_ERANGE,
+                   "fact '%s': '%.*s' is not an ISO 3166-1 alpha-2 country code or a region "
+                   "group of this rule file", f->id, (int)(n < 64 ? n : 64), s);
     if (f->n_allowed == 0)
         return KNEE_OK;
     for (i = 0; i < f->n_allowed; i++)

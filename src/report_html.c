@@ -318,6 +318,8 @@ static const char *method_words(const char *method)
         return "TOPSIS (vector normalisation)";
     if (strcmp(method, "topsis-minmax") == 0)
         return "TOPSIS (min-max normalisation)";
+    if (strcmp(method, "topsis-utility") == 0)
+        return "TOPSIS (vector normalisation of utilities)";
     if (strcmp(method, "promethee2") == 0)
         return "PROMETHEE II";
     if (strcmp(method, "vikor") == 0)

@@ -42,6 +42,8 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->util);
     knee__dealloc(r->known);
     knee__dealloc(r->dirs);
+    knee__dealloc(r->raw);
+    knee__dealloc(r->raw_dirs);
     knee__dealloc(r->work);
     knee__dealloc(r->order_work);
     knee__dealloc(r->flags);
@@ -54,6 +56,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->cell_w);
     knee__dealloc(r->sens_lo);
     knee__dealloc(r->sens_hi);
+    knee__dealloc(r->region_values);
     knee__match_scratch_free(r->scratch);
     knee__dealloc(r);
 }
@@ -280,7 +283,8 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
     m = r->method;
     if (strcmp(name, "weighted_sum") == 0)
         v = o->ws_score;
-    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX))
+    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX ||
+                                                     m == KNEE_METHOD_TOPSIS_UTILITY))
         v = r->metrics[r->order[i]].closeness;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
         v = r->metrics[r->order[i]].phi_plus;
@@ -398,4 +402,17 @@ double knee_result_winner_margin(const knee_result *r)
 int knee_result_winner_fragile(const knee_result *r)
 {
     return knee_result_has_sensitivity(r) ? r->fragile : 0;
+}
+
+/* ---- texts for two audiences ------------------------------------------------------------------ */
+
+const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->patient : NULL; }
+const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_reason_text(r, i, k); }
+const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->patient : NULL; }
+const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_caution_text(r, i, k); }
+
+const char *knee_result_value_note(const knee_result *r, size_t i, size_t j, int audience)
+{
+    const knee__value *v = value(r, i, j);
+    return v ? knee__for_audience(v->note, v->note_patient, audience) : NULL;
 }

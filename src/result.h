@@ -8,7 +8,8 @@
 #include "regex.h"
 
 typedef struct knee__note {        /* an exclusion reason or a caution */
-    const char *text, *rule, *source;
+    const char *text, *rule, *source;   /* text: the clinician's, or the only one */
+    const char *patient;               /* the patient's text (the same pointer when one) */
 } knee__note;
 
 typedef struct knee__unknown {
@@ -105,6 +106,9 @@ struct knee_result {
     KNEE__VEC(unsigned char, known);   /* alts x criteria: counted in the score */
     int has_matrix;                    /* util and known filled for this comparison */
     KNEE__VEC(int, dirs);
+    /* TOPSIS reads values in each criterion's unit, with its direction (aggregate.c) */
+    KNEE__VEC(double, raw);            /* alts x criteria, filled with util for KNEE_METHOD_TOPSIS */
+    KNEE__VEC(int, raw_dirs);
     KNEE__VEC(double, work);
     KNEE__VEC(size_t, order_work);
     KNEE__VEC(unsigned char, flags);   /* VIKOR compromise set, per candidate */
@@ -122,11 +126,18 @@ struct knee_result {
     size_t flip_criterion, flip_winner;   /* flip_winner: opts index */
     KNEE__VEC(double, sens_lo);
     KNEE__VEC(double, sens_hi);
+    /* regions (result_regions.c): the patient's value of each region fact, canonical, or NULL */
+    KNEE__VEC(const char *, region_values);
 };
 
 /* Append r's JSON (knee_result_to_json's contract) to b; r must be filled. */
 struct knee__strbuf;
 void knee__result_json(struct knee__strbuf *b, const knee_result *r);
+
+/* Record the patient's value of each region fact (result_regions.c); KNEE_OK or KNEE_ENOMEM.
+ * And the "regional_rules" key of the JSON. */
+int knee__note_regions(knee_result *r, const knee__factval *facts);
+void knee__regions_json(struct knee__strbuf *b, const knee_result *r);
 
 /* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. The capacity check is
  * inline: after warm-up it is all the hot path pays. */

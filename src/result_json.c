@@ -32,6 +32,10 @@ static void notes(knee__strbuf *b, const knee__note *base, size_t off, size_t n)
         knee__sb_json_str(b, v[k].rule);
         knee__sb_str(b, ",\"source\":");
         knee__sb_json_str(b, v[k].source);
+        knee__sb_str(b, ",\"patient\":");   /* two audiences (since 0.3); text = clinician */
+        knee__sb_json_str(b, v[k].patient);
+        knee__sb_str(b, ",\"clinician\":");
+        knee__sb_json_str(b, v[k].text);
         knee__sb_str(b, "}");
     }
     knee__sb_str(b, "]");
@@ -43,6 +47,21 @@ static void num_or_null(knee__strbuf *b, double v)
         knee__sb_str(b, "null");
     else
         knee__sb_num(b, v);
+}
+
+/* The value's note for each audience (since 0.3), or null. */
+static void note(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
+{
+    const char *clinician = knee_result_value_note(r, i, j, KNEE_AUDIENCE_CLINICIAN);
+    if (!clinician) {
+        knee__sb_str(b, ",\"note\":null");
+        return;
+    }
+    knee__sb_str(b, ",\"note\":{\"patient\":");
+    knee__sb_json_str(b, knee_result_value_note(r, i, j, KNEE_AUDIENCE_PATIENT));
+    knee__sb_str(b, ",\"clinician\":");
+    knee__sb_json_str(b, clinician);
+    knee__sb_str(b, "}");
 }
 
 static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
@@ -82,7 +101,9 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
             knee__sb_str(b, ",");
         knee__sb_json_str(b, knee_result_value_rule(r, i, j, k));
     }
-    knee__sb_str(b, "]}");
+    knee__sb_str(b, "]");
+    note(b, r, i, j);
+    knee__sb_str(b, "}");
 }
 
 /* The method's own figures for a ranked option. */
@@ -95,6 +116,7 @@ static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *opt)
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
     case KNEE_METHOD_TOPSIS_MINMAX:
+    case KNEE_METHOD_TOPSIS_UTILITY:
         knee__sb_str(b, ",\"metrics\":{\"closeness\":");
         knee__sb_num(b, o->closeness);
         break;
@@ -286,6 +308,7 @@ void knee__result_json(knee__strbuf *b, const knee_result *r)
         option(b, r, i);
     knee__sb_str(b, "],\n \"missing_facts\":");
     str_list(b, r->missing, 0, r->missing_n);
+    knee__regions_json(b, r);
     if (r->smaa_samples)
         smaa(b, r);
     if (r->has_sensitivity)

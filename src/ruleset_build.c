@@ -25,6 +25,7 @@ typedef struct builder {
     int status;        /* KNEE_OK, or the first failure's status */
     int oom;
     knee__cond_table conds;   /* compiled conditions by text, while rules are built */
+    knee__patient_text **ptext_tail;   /* where the next <patient> text is linked */
 } builder;
 
 #if defined(__GNUC__)
@@ -158,10 +159,70 @@ static const knee__xnode *child(const knee__xnode *n, const char *name)
     return next_child(n, name, NULL, &at);
 }
 
-static const char *child_text(builder *b, const knee__xnode *n, const char *name)
+/* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians") ---------- */
+
+#define TEXT_MAX_CHARS 4000   /* as the XSD's Text type, for a <description>'s own text */
+
+static int blank(const char *s)
 {
-    const knee__xnode *c = child(n, name);
-    return c ? dup(b, c->text) : NULL;
+    while (s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++;
+    return !s || !*s;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A text given once - attribute `name` of n, or n's own text when name is NULL - or as <patient>
+ * and <clinician> children of n. An audience without its own element takes the single text; one
+ * element alone serves both. Both stay NULL when nothing is given. A single text beside both
+ * elements would be shown to no one: an error. Each <patient> text is kept for the lint. */
+static void read_texts(builder *b, const knee__xnode *n, const char *name, const char *el,
+                       const char **clinician, const char **patient)
+{
+    const knee__xnode *pn = child(n, "patient"), *cn = child(n, "clinician");
+    const char *once = name ? attr(n, name) : n->text;
+    *clinician = *patient = NULL;
+    if (blank(once))
+        once = NULL;
+    if (once && pn && cn)
+        ERR(b, "text-audience", n->pos, el,
+            "<%s> gives its text once%s%s%s and also as <patient> and <clinician>: the single text "
+            "would be shown to no one", n->name, name ? " (" : "", name ? name : "", name ? "=)" : "");
+    if (!name && once && utf8_chars(once) > TEXT_MAX_CHARS)
+        ERR(b, "text-length", n->pos, el, "<%s> is longer than %d characters", n->name,
+            TEXT_MAX_CHARS);
+    once = dup(b, once ? once : pn ? pn->text : cn ? cn->text : NULL);
+    *clinician = cn ? dup(b, cn->text) : once;
+    *patient = pn ? dup(b, pn->text) : once;
+    if (pn) {
+        knee__patient_text *t = knee__arena_alloc(&b->rs->arena, sizeof *t);
+        if (!t) {
+            b->oom = 1;
+            return;
+        }
+        t->text = *patient;
+        t->element = el;
+        t->pos = pn->pos;
+        t->next = NULL;
+        *b->ptext_tail = t;
+        b->ptext_tail = &t->next;
+    }
+}
+
+/* A <description> child of n, if any, read by read_texts. */
+static void description(builder *b, const knee__xnode *n, const char *el, const char **clinician,
+                        const char **patient)
+{
+    const knee__xnode *d = child(n, "description");
+    *clinician = *patient = NULL;
+    if (d)
+        read_texts(b, d, NULL, el, clinician, patient);
 }
 
 /* ---- lookups ---------------------------------------------------------------------------- */
@@ -418,6 +479,85 @@ static void build_allowed(builder *b, knee__fact *f, const knee__xnode *c)
     }
 }
 
+/* ---- regions (rules/README.md, "Regions") ---------------------------------------------------- */
+
+/* codes="iso-3166-1": a string fact whose values are ISO 3166-1 alpha-2 codes or the file's
+ * region groups. */
+static void build_region_fact(builder *b, knee__fact *f, const knee__xnode *c)
+{
+    if (!attr(c, "codes"))
+        return;
+    if (f->type != KNEE_FACT_STRING || f->n_allowed)
+        ERR(b, "region-fact", c->pos, f->id,
+            "fact '%s': codes= applies to a string fact without <allowed> values", f->id);
+    f->region = 1;
+}
+
+/* rs->region_facts: the region facts' indices, for the result's regional rules. */
+static void list_region_facts(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, n = 0;
+    for (i = 0; i < rs->n_facts; i++)
+        n += (size_t)rs->facts[i].region;
+    rs->region_facts = alloc_array(b, n, sizeof *rs->region_facts);
+    for (i = 0; rs->region_facts && i < rs->n_facts; i++)
+        if (rs->facts[i].region)
+            rs->region_facts[rs->n_region_facts++] = i;
+}
+
+/* <region-groups><group id="eu" label="...">at be bg ...</group></region-groups>: each group a
+ * set of assigned codes (any case), its id a condition identifier that is neither a code nor a
+ * word of the condition language. */
+static void build_region_groups(builder *b, const knee__xnode *sec)
+{
+    knee__regions *g = &b->rs->regions;
+    size_t at = 0, n = count_children(sec, "group");
+    const knee__xnode *c;
+    id_check ids;
+    g->groups = alloc_array(b, n, sizeof *g->groups);
+    if (!ids_begin(b, &ids, n, g->groups))
+        return;
+    while ((c = next_child(sec, "group", "id", &at)) != NULL) {
+        knee__region_group *grp = &g->groups[g->n];
+        const char *id = attr(c, "id"), *s = c->text, *w;
+        size_t len, members = 0;
+        if (knee__region_code(id, strlen(id)) || is_reserved(id))
+            ERR(b, "region-group", attr_pos(c, "id"), id,
+                "region group '%s': an id may not be an ISO 3166-1 code or a word of the "
+                "condition language", id);
+        memset(grp, 0, sizeof *grp);
+        grp->id = dup(b, id);
+        grp->label = dup(b, attr_or(c, "label", id));
+        grp->pos = c->pos;
+        {
+            knee__idlist src = source_list(b, c, "source", id);
+            grp->sources = src.v;
+            grp->n_sources = src.n;
+        }
+        while ((w = next_word(&s, &len)) != NULL) {
+            const char *code = knee__region_code(w, len);
+            knee__region_set one;
+            size_t k;
+            if (!code) {
+                ERR(b, "region-code", c->pos, id,
+                    "region group '%s': '%.*s' is not an assigned ISO 3166-1 alpha-2 code", id,
+                    (int)(len > 16 ? 16 : len), w);
+                continue;
+            }
+            knee__region_resolve(NULL, code, 2, &one, NULL);
+            for (k = 0; k < KNEE__REGION_WORDS; k++)
+                grp->set.w[k] |= one.w[k];
+            members++;
+        }
+        if (!members)
+            ERR(b, "region-group", c->pos, id, "region group '%s' names no code", id);
+        g->n++;
+        ids_push(&ids, c);
+    }
+    ids_finish(b, &ids, "region group");
+}
+
 static void build_facts(builder *b, const knee__xnode *sec)
 {
     knee_ruleset *rs = b->rs;
@@ -449,9 +589,11 @@ static void build_facts(builder *b, const knee__xnode *sec)
         if (f->has_min && f->has_max && f->min > f->max)
             ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
         build_allowed(b, f, c);
+        build_region_fact(b, f, c);
         ids_push(&ids, c);
     }
     ids_finish(b, &ids, "fact");
+    list_region_facts(b);
 }
 
 /* ---- criteria -------------------------------------------------------------------------------- */
@@ -591,7 +733,7 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         cr->id = dup(b, attr(c, "id"));
         cr->label = dup(b, attr_or(c, "label", attr(c, "id")));
         cr->unit = dup(b, attr(c, "unit"));
-        cr->description = child_text(b, c, "description");
+        description(b, c, cr->id, &cr->description, &cr->description_patient);
         dir = attr(c, "direction");
         cr->direction = dir && strcmp(dir, "maximize") == 0 ? KNEE_DIRECTION_MAXIMIZE
                                                             : KNEE_DIRECTION_MINIMIZE;
@@ -695,7 +837,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         v = &t->values[j];
         build_value(b, v, &rs->criteria[j], vn, t->id);
         v->sources = source_list(b, vn, "source", t->id);
-        v->note = dup(b, attr(vn, "note"));
+        read_texts(b, vn, "note", t->id, &v->note, &v->note_patient);
         v->pos = vn->pos;
         v->year = int_attr(vn, "year");
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
@@ -720,7 +862,7 @@ static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
     size_t i;
     for (i = 0; i < rs->n_facts; i++)
         if (strlen(rs->facts[i].id) == len && memcmp(rs->facts[i].id, name, len) == 0) {
-            *type = rs->facts[i].type;
+            *type = rs->facts[i].region ? KNEE__FACT_REGION : rs->facts[i].type;
             return (int)i;
         }
     return -1;
@@ -743,7 +885,8 @@ static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
     lim.max_bytes = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_BYTES);
     lim.max_depth = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_DEPTH);
     memset(&e, 0, sizeof e);
-    rc = knee__expr_compile(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs, &lim, &e);
+    rc = knee__expr_compile_regions(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs,
+                                    &b->rs->regions, &lim, &e);
     if (rc == KNEE_ENOMEM) {
         b->oom = 1;
     } else if (rc != KNEE_OK) {
@@ -799,10 +942,13 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
 
     switch (act->kind) {
     case KNEE__ACT_EXCLUDE:
-        act->text = dup(b, attr(an, "reason"));
-        break;
     case KNEE__ACT_CAUTION:
-        act->text = dup(b, attr(an, "text"));
+        read_texts(b, an, act->kind == KNEE__ACT_EXCLUDE ? "reason" : "text", r->id, &act->text,
+                   &act->patient_text);
+        if (!act->text)
+            ERR(b, "text-missing", an->pos, r->id,
+                "rule '%s': <%s> needs %s= or a <patient> or <clinician> text", r->id, an->name,
+                act->kind == KNEE__ACT_EXCLUDE ? "reason" : "text");
         break;
     case KNEE__ACT_SET:
     case KNEE__ACT_ADJUST:
@@ -899,7 +1045,7 @@ static void build_treatments(builder *b, const knee__xnode *root)
         t->id = dup(b, attr(tn, "id"));
         t->name = dup(b, attr_or(tn, "name", attr(tn, "id")));
         t->group = dup(b, attr(tn, "group"));
-        t->description = child_text(b, tn, "description");
+        description(b, tn, t->id, &t->description, &t->description_patient);
         t->pos = tn->pos;
         ids_push(&ids, tn);
         build_values(b, t, tn);
@@ -1115,7 +1261,8 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->title = dup(&b, attr_or(root, "title", ""));
     rs->evidence_as_of = dup(&b, attr_or(root, "evidence-as-of", ""));
     rs->publisher = dup(&b, attr(root, "publisher"));
-    rs->description = child_text(&b, root, "description");
+    b.ptext_tail = &rs->patient_texts;
+    description(&b, root, rs->id, &rs->description, &rs->description_patient);
     rs->method = KNEE_METHOD_WEIGHTED_SUM;
     if (attr(root, "method"))
         rs->method = knee_method_from_name(attr(root, "method"));
@@ -1139,6 +1286,8 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_sources(&b, sec);
     if ((sec = child(root, "facts")) != NULL)
         build_facts(&b, sec);
+    if ((sec = child(root, "region-groups")) != NULL)
+        build_region_groups(&b, sec);
     if ((sec = child(root, "criteria")) != NULL)
         build_criteria(&b, sec);
     if (!b.oom)

@@ -29,3 +29,25 @@ double knee__utility(const knee__criterion *c, const knee__value *v)
     }
     return 1.0;
 }
+
+/* ---- the inverse, for methods that read values in the criterion's unit (TOPSIS) -------------- */
+
+double knee__utility_value(const knee__criterion *c, double u)
+{
+    double prev_x = c->worst, prev_u = 0;
+    size_t i;
+    if (c->n_levels)
+        return u;
+    for (i = 0; i <= c->n_points; i++) {
+        double nx = i < c->n_points ? c->points[i].value : c->best;
+        double nu = i < c->n_points ? c->points[i].utility : 1.0;
+        if (u <= nu) {   /* on this piece; a flat piece gives its start */
+            if (nu <= prev_u)
+                return prev_x;
+            return prev_x + (u > prev_u ? (u - prev_u) / (nu - prev_u) : 0) * (nx - prev_x);
+        }
+        prev_x = nx;
+        prev_u = nu;
+    }
+    return c->best;
+}

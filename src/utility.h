@@ -9,6 +9,11 @@
 /* Utility of a value on criterion c's absolute scale, in [0, 1]. */
 double knee__utility(const knee__criterion *c, const knee__value *v);
 
+/* The value in the criterion's unit whose utility is u: the inverse of the value function (the
+ * start of a flat piece); for an ordinal criterion, u itself. For a cell that has a utility but
+ * no value (an unknown value scored by a missing policy) in a method that reads values. */
+double knee__utility_value(const knee__criterion *c, double u);
+
 /* 1 if a value takes part in its option's score (known, or scored by a missing policy). */
 static inline int knee__counted(const knee__criterion *c, const knee__value *v)
 {

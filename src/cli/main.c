@@ -21,7 +21,7 @@ void cli_usage(FILE *out)
           "        --rank-criteria a,b,c (most important first) [--rank-scheme roc|rank-sum].\n"
           "      From an EHR record: --fhir FILE --as-of YYYY-MM-DD (FHIR R4 JSON or XML: a Bundle,\n"
           "        a resource or a CDS Hooks request; --fact still overrides).\n"
-          "      Method: --method weighted-sum|topsis|topsis-minmax|promethee2|vikor [--vikor-v V].\n"
+          "      Method: --method weighted-sum|topsis|topsis-minmax|topsis-utility|promethee2|vikor [--vikor-v V].\n"
           "      Analyses: --smaa N [--seed S] [--smaa-spread X] (uncertainty, SMAA-2),\n"
           "        --sensitivity [--fragile-margin M] (how stable the winner is),\n"
           "        --why A,B (the criteria for and against option A against option B).\n"

@@ -82,7 +82,7 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
         if (m < 0)
             return CLI_EXIT_USAGE;
         if ((s->method = knee_method_from_name(v)) < 0)
-            return cli_usage_error("--method is weighted-sum, topsis, topsis-minmax, promethee2 or vikor, not '%s'", v);
+            return cli_usage_error("--method is weighted-sum, topsis, topsis-minmax, topsis-utility, promethee2 or vikor, not '%s'", v);
     } else if ((m = cli_option_value(argc, argv, i, "--vikor-v", &v)) != 0) {
         if (m < 0 || cli_parse_number(v, &s->vikor_v) != 0 || s->vikor_v < 0 || s->vikor_v > 1)
             return cli_usage_error("--vikor-v needs a number from 0 to 1");

@@ -235,6 +235,33 @@ static void print_missing(FILE *out, const knee_ruleset *rs, const knee_result *
     }
 }
 
+/* For each region the patient gave: the regional rules that applied, or that none did (the file
+ * has no rule for that region: its values are used as written). */
+static void print_regions(FILE *out, const knee_result *r)
+{
+    size_t k, m;
+    for (k = 0; k < knee_result_region_count(r); k++) {
+        const char *value = knee_result_region_value(r, k);
+        size_t n = knee_result_regional_rule_count(r, k), o;
+        char line[NOTE_MAX];
+        if (!value)
+            continue;
+        if (!n) {
+            snprintf(line, sizeof line,
+                     "Region %s: no regional rule of this rule file applies; its values are used "
+                     "as written.", value);
+        } else {
+            o = (size_t)snprintf(line, sizeof line, "Region %s: %zu regional rule%s applied:",
+                                 value, n, n == 1 ? "" : "s");
+            for (m = 0; m < n && o < sizeof line; m++)
+                o += (size_t)snprintf(line + o, sizeof line - o, "%s %s", m ? "," : "",
+                                      knee_result_regional_rule(r, k, m));
+        }
+        fputc('\n', out);
+        cli_print_wrapped(out, "", 2, line, CLI_LINE_WIDTH);
+    }
+}
+
 int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r)
 {
     print_header(out, rs, r);
@@ -242,5 +269,6 @@ int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result 
         return -1;
     print_excluded(out, r);
     print_missing(out, rs, r);
+    print_regions(out, r);
     return 0;
 }

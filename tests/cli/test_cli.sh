@@ -292,4 +292,16 @@ check "--fhir without --as-of is a usage error" '[ $rc -eq 2 ] && err_has "as-of
 run compare --fhir "$ROOT/tests/data/mini.xml" --as-of 2026-01-15
 check "--fhir on a file that is not FHIR fails clearly" '[ $rc -eq 1 ] && err_has "fhir"'
 
+# ---------------------------------------------------------------- regions (rules/README.md, "Regions")
+run compare --fact region=KR --fact age=60
+check "a country the rules have no rule for is accepted, and the table says no regional rule applies" \
+    '[ $rc -eq 0 ] && out_has "^Region kr: no regional rule of this rule file applies"'
+run compare --fact region=kr --format json
+check "... and the JSON says so, with no US rule applied" \
+    '[ $rc -eq 0 ] && out_has "\"regional_rules\":\[\{\"fact\":\"region\",\"value\":\"kr\",\"rules\":\[\]\}\]"'
+run compare --fact region=gb
+check "gb is the file's uk group: the UK rules apply" '[ $rc -eq 0 ] && out_has "^Region gb: [0-9]+ regional rules applied: brace-uk"'
+run compare --fact region=zz
+check "a region that is neither a code nor a group is refused" '[ $rc -ne 0 ] && err_has "ISO 3166-1"'
+
 finish

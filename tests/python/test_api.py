@@ -209,6 +209,34 @@ class RulesetMetadataTest(unittest.TestCase):
         self.assertTrue(report.failures[0].startswith("no-facts: d:"), report.failures)
 
 
+    def test_regions(self):
+        # rules/README.md, "Regions": any ISO 3166-1 code or the file's groups, any case
+        region = next(f for f in self.default.facts if f.id == "region")
+        self.assertTrue(region.region)
+        self.assertEqual(region.type, "string")
+        self.assertFalse(next(f for f in self.default.facts if f.id == "payer").region)
+        self.assertEqual(self.default.region_groups, {"uk": ("gb",)})
+        with self.default.compare({"region": "KR"}) as r:
+            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", "kr", [])])
+        with self.default.compare({"region": "GB"}) as r:
+            gb = r.regional_rules[0]
+            self.assertEqual(gb.value, "gb")
+            self.assertIn("brace-uk", gb.rules)
+            self.assertNotIn("stem-cell-fda", gb.rules)
+        with self.default.compare({}) as r:   # not given: the US caution's condition is true
+            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", None, ["stem-cell-fda"])])
+        # the same from a result that holds only its JSON
+        many = list(self.default.compare_many([{"region": "de"}, {"region": "uk"}]))
+        self.assertEqual(many[0].regional_rules, [knee.RegionalRules("region", "de", [])])
+        self.assertEqual(many[1].regional_rules[0].value, "uk")
+
+    def test_descriptions(self):
+        first = self.default.options[0]
+        self.assertIsInstance(first.description, knee.Texts)
+        self.assertEqual(first.description.patient, first.description.clinician)  # given once
+        self.assertIsNotNone(self.default.description)
+        self.assertIsNone(self.mini.options[0].description)
+
 class CheckTest(unittest.TestCase):
     def test_clean(self):
         self.assertEqual(knee.check(MINI), [])
@@ -326,15 +354,19 @@ class CompareTest(unittest.TestCase):
             self.assertTrue(c.excluded)
             self.assertIsNone(c.rank)
             self.assertIsNone(c.score)
-            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1")])
+            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1",
+                                                   "Not for early disease", "Not for early disease")])
             self.assertEqual(c.rules_fired, ["c-early"])
             self.assertIs(r.options[-1], c)  # excluded options come last
 
     def test_details(self):
         with self.mini.compare({"age": 70, "payer": "MCR-B", "diabetes": True}) as r:
             b = r.option("b")
-            self.assertEqual(b.cautions, [knee.Note("Check coverage", "b-medicare", "s2"),
-                                          knee.Note("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            self.assertEqual([(n.text, n.rule, n.source) for n in b.cautions],
+                             [("Check coverage", "b-medicare", "s2"),
+                              ("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            self.assertEqual([(n.patient, n.clinician) for n in b.cautions],
+                             [(n.text, n.text) for n in b.cautions])  # one text serves both
             rec = b.criteria[0]
             self.assertEqual((rec.id, rec.known, rec.value, rec.low, rec.high, rec.level),
                              ("recovery", True, 80.0, 40.0, 120.0, None))

@@ -19,7 +19,8 @@ from typing import Dict
 from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
-from .result import CriterionValue, Note, OptionResult, Ranking, Result, UnknownRule
+from .result import (CriterionValue, Note, OptionResult, Ranking, RegionalRules, Result, Texts,
+                     UnknownRule)
 from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
                       SourceInfo, check)
 
@@ -37,7 +38,7 @@ def default_limits() -> Dict[str, int]:
 __all__ = [
     "CaseReport", "CriterionInfo", "CriterionValue", "Diagnostic", "EXPECTED_MAJOR",
     "FactInfo", "FactValue", "Facts", "KneeError", "LIMITS", "Level", "LoadError", "METHODS",
-    "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "Result",
-    "Ruleset", "SourceInfo", "Status", "UnknownRule", "Weights", "check", "default_limits",
-    "library_path", "library_version",
+    "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "RegionalRules",
+    "Result", "Ruleset", "SourceInfo", "Status", "Texts", "UnknownRule", "Weights", "check",
+    "default_limits", "library_path", "library_version",
 ]

@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Union
 from ._errors import KneeError, Status
 from ._lib import Handle, cstr, lib, new_handle, take_string
 
+# knee.h KNEE_AUDIENCE_*
+AUDIENCE_PATIENT = 0
+AUDIENCE_CLINICIAN = 1
+
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
@@ -23,11 +27,24 @@ if TYPE_CHECKING:
 @dataclass
 class Note:
     """An exclusion reason or a caution: its text, the rule that gave it, and the source the
-    rule cites (or None)."""
+    rule cites (or None). ``patient`` and ``clinician`` are its texts for each audience (a rule
+    file may write it twice, rules/README.md; given once, both are that text); ``text`` is the
+    clinician's."""
 
     text: str
     rule: str
     source: Optional[str]
+    patient: Optional[str] = None
+    clinician: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A text of the rule file for each audience: ``patient`` in plain language, ``clinician``
+    in detail with citations (the same text when the file gives it once)."""
+
+    patient: Optional[str]
+    clinician: Optional[str]
 
 
 @dataclass
@@ -40,7 +57,9 @@ class CriterionValue:
     on the criterion's absolute 0-1 scale; ``weight``: the weight this option's score gives the
     criterion (the normalised weight rescaled over the criteria the option has values for);
     ``contribution``: weight x utility; ``sources``: the value's sources, then those of each
-    rule that changed it; ``rules``: the rules that changed it, in the order applied.
+    rule that changed it; ``rules``: the rules that changed it, in the order applied; ``note``:
+    the value's note for each audience (:class:`Texts`), None when it has none (a rule that
+    sets the value drops the declared note).
     """
 
     id: str
@@ -54,6 +73,7 @@ class CriterionValue:
     contribution: float
     sources: List[str]
     rules: List[str]
+    note: Optional[Texts] = None
 
 
 @dataclass
@@ -102,10 +122,22 @@ class OptionResult:
             metrics=d.get("metrics"),
             reasons=[_make(Note, n) for n in d["reasons"]],
             cautions=[_make(Note, n) for n in d["cautions"]],
-            criteria=[_make(CriterionValue, c) for c in d["criteria"]],
+            criteria=[_criterion_value(c) for c in d["criteria"]],
             dominated_by=list(d.get("dominated_by", [])),
             rules_fired=list(d["rules_fired"]),
             unknown=[_make(UnknownRule, u) for u in d["unknown"]])
+
+
+@dataclass
+class RegionalRules:
+    """For one region fact: the patient's region (a lower-case ISO 3166-1 code or a group id of
+    the rule file; None when not given) and the rules whose condition reads it and was true.
+    No rules for a given region means the rule file has none for it: its values apply as
+    written (rules/README.md, "Regions")."""
+
+    fact: str
+    value: Optional[str]
+    rules: List[str]
 
 
 class Ranking(NamedTuple):
@@ -121,12 +153,30 @@ def _make(cls: Any, d: Dict[str, Any]) -> Any:
     return cls(**{f.name: d[f.name] for f in dataclasses.fields(cls)})
 
 
+def _criterion_value(d: Dict[str, Any]) -> CriterionValue:
+    """A CriterionValue from its object in the JSON contract."""
+    c = _make(CriterionValue, d)
+    if isinstance(c.note, dict):
+        c.note = Texts(c.note["patient"], c.note["clinician"])
+    return c
+
+
 def _num(x: float) -> Optional[float]:
     return None if math.isnan(x) else x
 
 
-def _notes(r: int, i: int, count: Any, text: Any, rule: Any, source: Any) -> List[Note]:
-    return [Note(text(r, i, k), rule(r, i, k), source(r, i, k)) for k in range(count(r, i))]
+def _notes(r: int, i: int, count: Any, text: Any, rule: Any, source: Any,
+           patient: Any) -> List[Note]:
+    return [Note(text(r, i, k), rule(r, i, k), source(r, i, k), patient(r, i, k), text(r, i, k))
+            for k in range(count(r, i))]
+
+
+def _note(r: int, i: int, j: int) -> Optional[Texts]:
+    """Option i's note on criterion j, or None."""
+    clinician = lib.knee_result_value_note(r, i, j, AUDIENCE_CLINICIAN)
+    if clinician is None:
+        return None
+    return Texts(lib.knee_result_value_note(r, i, j, AUDIENCE_PATIENT), clinician)
 
 
 def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
@@ -144,7 +194,8 @@ def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
         sources=[L.knee_result_value_source(r, i, j, k)
                  for k in range(L.knee_result_value_source_count(r, i, j))],
         rules=[L.knee_result_value_rule(r, i, j, k)
-               for k in range(L.knee_result_value_rule_count(r, i, j))])
+               for k in range(L.knee_result_value_rule_count(r, i, j))],
+        note=_note(r, i, j))
 
 
 # The metrics knee_result_option_metric() knows besides "weighted_sum" (knee.h).
@@ -185,9 +236,11 @@ def read_options(r: int) -> List[OptionResult]:
             weighted_sum=_metric(r, i, b"weighted_sum"),
             metrics=_metrics(r, i, vikor),
             reasons=_notes(r, i, L.knee_result_reason_count, L.knee_result_reason_text,
-                           L.knee_result_reason_rule, L.knee_result_reason_source),
+                           L.knee_result_reason_rule, L.knee_result_reason_source,
+                           L.knee_result_reason_patient_text),
             cautions=_notes(r, i, L.knee_result_caution_count, L.knee_result_caution_text,
-                            L.knee_result_caution_rule, L.knee_result_caution_source),
+                            L.knee_result_caution_rule, L.knee_result_caution_source,
+                            L.knee_result_caution_patient_text),
             criteria=[_criterion(r, i, j, cid) for j, cid in enumerate(crit)],
             dominated_by=[L.knee_result_dominator(r, i, k)
                           for k in range(L.knee_result_dominator_count(r, i))],
@@ -210,6 +263,15 @@ def read_missing_facts(r: int) -> List[str]:
     """The missing facts of the C result ``r``."""
     return [lib.knee_result_missing_fact(r, k)
             for k in range(lib.knee_result_missing_fact_count(r))]
+
+
+def read_regional_rules(r: int) -> List[RegionalRules]:
+    """The regional rules of the C result ``r``, one entry per region fact."""
+    L = lib
+    return [RegionalRules(L.knee_result_region_fact(r, k), L.knee_result_region_value(r, k),
+                          [L.knee_result_regional_rule(r, k, m)
+                           for m in range(L.knee_result_regional_rule_count(r, k))])
+            for k in range(L.knee_result_region_count(r))]
 
 
 def read_rankings(r: int) -> List[Ranking]:
@@ -303,6 +365,15 @@ class Result:
         if self._handle is None:
             return list(self._parsed()["missing_facts"])
         return self._from_c(read_missing_facts)
+
+    @property
+    def regional_rules(self) -> List[RegionalRules]:
+        """Per region fact of the rule file, the patient's region and the regional rules that
+        applied (an empty list for a given region: the file has no rule for it)."""
+        self._check()
+        if self._handle is None:
+            return [_make(RegionalRules, d) for d in self._parsed().get("regional_rules", [])]
+        return self._from_c(read_regional_rules)
 
     @property
     def method(self) -> str:

@@ -16,7 +16,8 @@ from . import _batch
 from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status, load_message
 from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
 from .patient import Facts, Patient, Weights, apply
-from .result import Ranking, Result, read_json, read_rankings
+from .result import (AUDIENCE_CLINICIAN, AUDIENCE_PATIENT, Ranking, Result, Texts, read_json,
+                     read_rankings)
 
 PathLike = Union[str, "os.PathLike[str]"]
 Limits = Mapping[str, int]
@@ -24,12 +25,20 @@ Limits = Mapping[str, int]
 _FACT_TYPES = {1: "number", 2: "integer", 3: "boolean", 4: "string", 5: "set"}
 
 
+def _texts(accessor: Callable[..., Optional[str]], rs: int, *index: int) -> Optional[Texts]:
+    """A description for each audience through a knee_ruleset_*description accessor, or None."""
+    clinician = accessor(rs, *index, AUDIENCE_CLINICIAN)
+    return None if clinician is None else Texts(accessor(rs, *index, AUDIENCE_PATIENT), clinician)
+
+
 @dataclass(frozen=True)
 class OptionInfo:
-    """A treatment option of the rule file."""
+    """A treatment option of the rule file; ``description`` its description for each audience
+    (:class:`Texts`), or None when the file gives none."""
 
     id: str
     name: str
+    description: Optional[Texts] = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,8 @@ class CriterionInfo:
     (not normalised); ``levels`` the ordinal levels from the least to the most of the quantity
     (empty for a numeric criterion); ``scale`` a numeric criterion's ``(worst, best)``
     (None for an ordinal one); ``missing_utility`` the utility an unknown value gets, or None
-    when an unknown value is left out of the score.
+    when an unknown value is left out of the score; ``description`` the criterion's description
+    for each audience (:class:`Texts`), or None.
     """
 
     id: str
@@ -59,13 +69,15 @@ class CriterionInfo:
     levels: Tuple[Level, ...]
     scale: Optional[Tuple[float, float]]
     missing_utility: Optional[float]
+    description: Optional[Texts] = None
 
 
 @dataclass(frozen=True)
 class FactInfo:
     """A fact the rule file declares. ``type`` is one of ``'number'``, ``'integer'``,
     ``'boolean'``, ``'string'``, ``'set'``; ``min``/``max`` the declared bounds (or None);
-    ``values`` the allowed values of a string or set fact (empty: any value)."""
+    ``values`` the allowed values of a string or set fact (empty: any value); ``region`` True
+    for a string fact whose values are ISO 3166-1 codes or the file's region groups."""
 
     id: str
     type: str
@@ -74,6 +86,7 @@ class FactInfo:
     min: Optional[float]
     max: Optional[float]
     values: Tuple[str, ...]
+    region: bool = False
 
 
 @dataclass(frozen=True)
@@ -294,6 +307,21 @@ class Ruleset:
         return self._get(lib.knee_ruleset_title)
 
     @property
+    def description(self) -> Optional[Texts]:
+        """The rule file's description for each audience (:class:`Texts`), or None."""
+        return self._get(lambda rs: _texts(lib.knee_ruleset_description, rs))
+
+    @property
+    def region_groups(self) -> Dict[str, Tuple[str, ...]]:
+        """The rule file's region groups: id -> member codes (lower case, sorted)."""
+        def read(rs: int) -> Dict[str, Tuple[str, ...]]:
+            return {lib.knee_ruleset_region_group_id(rs, k):
+                    tuple(lib.knee_ruleset_region_group_member(rs, k, m)
+                          for m in range(lib.knee_ruleset_region_group_member_count(rs, k)))
+                    for k in range(lib.knee_ruleset_region_group_count(rs))}
+        return self._get(read)
+
+    @property
     def status(self) -> str:
         """The rule file's status, e.g. ``'active'`` or ``'draft'``."""
         return self._get(lib.knee_ruleset_status)
@@ -323,7 +351,8 @@ class Ruleset:
         """The treatment options, in document order."""
         def read(rs: int) -> List[OptionInfo]:
             return [OptionInfo(lib.knee_ruleset_option_id(rs, i),
-                               lib.knee_ruleset_option_name(rs, i))
+                               lib.knee_ruleset_option_name(rs, i),
+                               _texts(lib.knee_ruleset_option_description, rs, i))
                     for i in range(lib.knee_ruleset_option_count(rs))]
         return self._get(read)
 
@@ -346,7 +375,8 @@ class Ruleset:
                                    lib.knee_ruleset_criterion_level_label(rs, i, k))
                              for k in range(lib.knee_ruleset_criterion_level_count(rs, i))),
                 scale=(worst.value, best.value) if has_scale else None,
-                missing_utility=missing.value if has_missing else None)
+                missing_utility=missing.value if has_missing else None,
+                description=_texts(lib.knee_ruleset_criterion_description, rs, i))
         return self._get(lambda rs: [one(rs, i)
                                      for i in range(lib.knee_ruleset_criterion_count(rs))])
 
@@ -365,7 +395,8 @@ class Ruleset:
                 min=lo.value if has_lo else None,
                 max=hi.value if has_hi else None,
                 values=tuple(lib.knee_ruleset_fact_value(rs, i, k)
-                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))))
+                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))),
+                region=bool(lib.knee_ruleset_fact_is_region(rs, i)))
         return self._get(lambda rs: [one(rs, i) for i in range(lib.knee_ruleset_fact_count(rs))])
 
     @property
