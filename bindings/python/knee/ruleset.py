@@ -138,12 +138,14 @@ def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int,
         with opts as o:
             if code is not None:
                 lib.knee_compare_options_set_method(o, code)
-            if v is not None:
-                lib.knee_compare_options_set_vikor_v(o, v)
-            if smaa:
-                lib.knee_compare_options_set_smaa(o, smaa, seed, spread)
-            if sensitivity:
-                lib.knee_compare_options_set_sensitivity(o, 1, margin)
+            if v is not None and lib.knee_compare_options_set_vikor_v(o, v) < 0:
+                raise KneeValueError(Status.EINVAL, "vikor_v must be in [0, 1], not %r" % v)
+            if smaa and lib.knee_compare_options_set_smaa(o, smaa, seed, spread) < 0:
+                raise KneeValueError(Status.EINVAL, "smaa must be at most 10000000 samples and "
+                                     "smaa_spread in [0, 1], not %d and %r" % (smaa, spread))
+            if sensitivity and lib.knee_compare_options_set_sensitivity(o, 1, margin) < 0:
+                raise KneeValueError(Status.EINVAL, "fragile_margin must be a finite number "
+                                     ">= 0, not %r" % margin)
     except BaseException:
         opts.close()
         raise
