@@ -9,7 +9,7 @@ import math
 import unittest
 
 import knee
-from readings import RULES, outcome_text, readings
+from readings import RULES, facts_used, outcome_text, readings
 
 try:
     import numpy
@@ -67,7 +67,6 @@ class ValueReadingTest(unittest.TestCase):
             return {"error": error}, None
         with result:
             page = result.to_html(patient={fact: v})
-            from readings import facts_used
             return facts_used(page).get(fact), result.to_json()
 
     def test_each_reading(self):

@@ -17,9 +17,10 @@ from ._values import BOOL, NUMBER, TEXT, UNKNOWN, read
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
-#: A fact value: a number (number and integer facts), a bool, a str (parsed by the fact's
-#: declared type, as on the command line: "72", "yes", "a,b"), a collection of str (a set
-#: fact), or None (unknown).
+#: A fact value, read as _values.read() says (docs/python.md, "How values are read"): a number
+#: (number and integer facts; 1 and 0 for a boolean one), a bool, a str (read by the fact's
+#: declared type as the knee command reads it: "72", "yes", "a,b"; "" is unknown), a
+#: collection of str (a set fact), or None or NaN (unknown); numpy and pandas values too.
 FactValue = Union[None, bool, int, float, str, Iterable[str]]
 Facts = Mapping[str, FactValue]
 Weights = Mapping[str, float]
@@ -117,10 +118,12 @@ class Patient:
             raise
 
     def set(self, fact: str, value: FactValue) -> None:
-        """Set a fact. int/float: a number or integer fact; bool: a boolean fact; str: parsed
-        by the fact's declared type ("72", "yes"/"no", any text, "a,b" for a set); a list,
-        tuple or set of str: a set fact's members (``[]`` = known to be empty); None: unknown.
-        On failure the fact keeps its old value (a set fact becomes unknown)."""
+        """Set a fact, reading ``value`` as docs/python.md ("How values are read") says:
+        int/float: a number or integer fact (1 and 0: a boolean one too); bool: a boolean fact;
+        str: parsed by the fact's declared type as the knee command parses it ("72",
+        "yes"/"no", any text, "a,b" for a set; "" is unknown); a list, tuple or set of str: a
+        set fact's members (``[]`` = known to be empty); None or NaN: unknown. On failure the
+        fact keeps its old value (a set fact becomes unknown)."""
         with self._handle as p:
             set_fact(p, self.ruleset._fact_types, fact, value)
 

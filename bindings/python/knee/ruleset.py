@@ -511,7 +511,9 @@ class Ruleset:
         patient's place instead, and the generator goes on. ``threads`` (default 2 on a
         machine with several cores, else 1) compare disjoint rows of each chunk at once with
         the GIL released; use ``threads=1`` where each process has one core (Spark executors).
-        A generator is for one thread.
+        An exception from a signal handler (KeyboardInterrupt) reaches the caller once the
+        threads' C calls are done; nothing is freed while a thread uses it. A generator is for
+        one thread.
         """
         if errors not in ("raise", "yield"):
             raise KneeValueError(Status.EINVAL, "errors must be 'raise' or 'yield', not %r"
@@ -625,9 +627,9 @@ class Ruleset:
                         vikor_v: Optional[float] = None) -> Tuple["array", "array"]:
         """Ranks and scores for many patients given as columns: ``columns`` maps fact ids to
         equally long sequences (lists, tuples, ``array.array``, or anything indexable; a
-        ``array.array('d')`` of numbers is used without copying). A cell is unknown when it is
-        None or NaN; values are read as :meth:`compare` reads them (numbers, bools, str
-        parsed by the fact's type, lists of str for set facts).
+        ``array.array('d')`` of numbers is used without copying). Values are read as
+        :meth:`compare` reads them (docs/python.md, "How values are read": None, NaN and ""
+        are unknown; numbers, bools, str parsed by the fact's type, lists of str for sets).
 
         Returns ``(ranks, scores)``, two ``array.array`` (``'i'`` and ``'d'``) of
         ``n x len(self.options)`` cells, row-major, options in rule-file order (as
