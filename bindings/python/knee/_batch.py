@@ -91,12 +91,15 @@ def _numbers(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]
             continue
         if v is None or v is ABSENT:
             continue
-        kind, data = (NUMBER, v) if t is int else _slow(fact, ftype, v, i, bad)
-        if kind == NUMBER:
+        if t is int:
             try:
-                values[i] = data
+                values[i] = v
+                continue
             except OverflowError:
-                _slow(fact, ftype, v, i, bad)
+                pass
+        kind, data = _slow(fact, ftype, v, i, bad)
+        if kind == NUMBER:
+            values[i] = data
         elif kind == TEXT:
             if texts is None:
                 texts = [None] * n
@@ -160,10 +163,17 @@ def _members(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]
     for i, v in enumerate(col):
         if v is None or v is ABSENT:
             continue
-        if type(v) is str and v:
+        t = type(v)
+        if t is str and v:
             data = _utf8(v)
             if data is not None:
                 readings[i] = (TEXT, data)
+                continue
+        elif t is list or t is tuple:
+            members = [_utf8(m) if type(m) is str else None for m in v]
+            if None not in members:
+                readings[i] = (MEMBERS, members)
+                lists = True
                 continue
         readings[i] = r = _slow(fact, ftype, v, i, bad)
         lists = lists or r[0] == MEMBERS

@@ -39,8 +39,8 @@ def _wrong(fact: str, ftype: str, given: str) -> PatientError:
 def _foreign(value: Any) -> Tuple[bool, Any]:
     """(True, plain value) for a numpy or pandas value, else (False, value): a numpy scalar
     becomes its Python value (``.item()``), a 1-d numpy array a list, pandas NA and NaT None."""
-    module = type(value).__module__.split(".")[0]
-    if module == "pandas":
+    module = type(value).__module__
+    if module.startswith("pandas"):
         if type(value).__name__ in ("NAType", "NaTType"):
             return True, None
     elif module == "numpy":
@@ -58,32 +58,35 @@ def read(fact: str, ftype: Optional[str], value: Any) -> Reading:
     no reading for that type."""
     if value is None:
         return _UNKNOWN
-    if isinstance(value, str):
+    t = type(value)
+    if t is str or (t is not bool and t is not int and t is not float and t not in SETS and
+                    isinstance(value, str)):
         if not value:
             return _UNKNOWN
         return TEXT, cstr(value, "fact '%s'" % fact, PatientError)
-    if value is True or value is False:
+    if t is bool:
         if ftype not in ("boolean", None):
             raise _wrong(fact, ftype, "boolean")
         return BOOL, value
-    converted, plain = _foreign(value)
-    if converted:
-        return read(fact, ftype, plain)
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if value != value:                       # NaN: unknown, whatever the fact's type
-            return _UNKNOWN
-        if ftype == "boolean":                   # as the CLI reads the number written out
-            text = str(int(value)) if isinstance(value, numbers.Integral) else repr(_float(fact, value))
-            return TEXT, text.encode()
-        if ftype not in ("number", "integer", None):
-            raise _wrong(fact, ftype, "number")
-        return NUMBER, _float(fact, value)
-    if isinstance(value, SETS):
+    if t in SETS or (t is not int and t is not float and isinstance(value, SETS)):
         if ftype not in ("set", None):
             raise _wrong(fact, ftype, "set")
         return MEMBERS, [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
-    raise PatientError(Status.ETYPE, "fact '%s': cannot use a %s as a fact value (use a number, "
-                       "bool, str, a list of str, or None)" % (fact, type(value).__name__))
+    if t is not int and t is not float:
+        converted, plain = _foreign(value)
+        if converted:
+            return read(fact, ftype, plain)
+        if not isinstance(value, numbers.Real):
+            raise PatientError(Status.ETYPE, "fact '%s': cannot use a %s as a fact value (use a "
+                               "number, bool, str, a list of str, or None)" % (fact, t.__name__))
+    if value != value:                           # NaN: unknown, whatever the fact's type
+        return _UNKNOWN
+    if ftype == "boolean":                       # as the CLI reads the number written out
+        text = str(int(value)) if isinstance(value, numbers.Integral) else repr(_float(fact, value))
+        return TEXT, text.encode()
+    if ftype not in ("number", "integer", None):
+        raise _wrong(fact, ftype, "number")
+    return NUMBER, _float(fact, value)
 
 
 def _float(fact: str, value: Any) -> float:
