@@ -522,15 +522,15 @@ class Ruleset:
             raise KneeTypeError(Status.EINVAL, "patients must be an iterable of fact dicts, "
                                 "not one %s" % type(patients).__name__)
         full = flag_arg(full, "full")
-        opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
-        kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
-                  sensitivity=sensitivity, fragile_margin=fragile_margin)
         size = (64 if full else 4096) if chunk_size is None else \
             int_arg(chunk_size, "chunk_size", 1, 2 ** 31)
         if threads is None:
             threads = 2 if (os.cpu_count() or 1) > 1 else 1
         threads = int_arg(threads, "threads", 1, MAX_THREADS)
+        opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
+                                fragile_margin)
+        kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
+                  sensitivity=sensitivity, fragile_margin=fragile_margin)
         scratches: List[Handle] = []
         pool = None
         try:
