@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Dict
 
-from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status
+from ._errors import (Diagnostic, KneeError, KneeTypeError, KneeValueError, LoadError, PatientError,
+                      Status)
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
 from .result import (CriterionValue, Note, OptionResult, Ranking, RegionalRules, Result, Texts,
@@ -37,8 +38,9 @@ def default_limits() -> Dict[str, int]:
 
 __all__ = [
     "CaseReport", "CriterionInfo", "CriterionValue", "Diagnostic", "EXPECTED_MAJOR",
-    "FactInfo", "FactValue", "Facts", "KneeError", "LIMITS", "Level", "LoadError", "METHODS",
-    "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "RegionalRules",
-    "Result", "Ruleset", "SourceInfo", "Status", "Texts", "UnknownRule", "Weights", "check",
-    "default_limits", "library_path", "library_version",
+    "FactInfo", "FactValue", "Facts", "KneeError", "KneeTypeError", "KneeValueError", "LIMITS",
+    "Level", "LoadError", "METHODS", "Note", "OptionInfo", "OptionResult", "Patient",
+    "PatientError", "Ranking", "RegionalRules", "Result", "Ruleset", "SourceInfo", "Status",
+    "Texts", "UnknownRule", "Weights", "check", "default_limits", "library_path",
+    "library_version",
 ]
