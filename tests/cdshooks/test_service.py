@@ -336,6 +336,14 @@ class ServiceTest(unittest.TestCase):
             svc.stop()
         self.assertEqual((status, out["error"]), (413, "limit-size"))
 
+    def test_deeply_nested_json_is_400(self):
+        # Python's json parser recurses: 100,000 nested arrays raised RecursionError, which
+        # was answered 500. Bad JSON is the client's error: 400.
+        deep = b"[" * 100000 + b"]" * 100000
+        for raw in (deep, b'{"hook": ' + deep + b"}"):
+            status, _, out = self.post(PV, None, raw=raw)
+            self.assertEqual((status, out["error"]), (400, "json"))
+
     def test_hostile_xml_and_text(self):
         # An XML body is not JSON: 400, not a crash.
         xml = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
@@ -447,6 +455,39 @@ class LogTest(unittest.TestCase):
         for secret in [pid, patient["birthDate"], patient["name"][0]["family"], tok[-20:],
                        "some-opaque-fhir-access-token", "Medicare", "1288992"]:
             self.assertNotIn(secret, log)
+
+    def test_client_disconnect_is_not_an_error(self):
+        """A client that resets the connection while sending its body is not a server error:
+        logged as 499 (the client closed the request), never 500, and the service keeps
+        answering."""
+        import socket
+        import struct
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        logger = logging.getLogger("knee.cdshooks")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        svc = Running()
+        try:
+            sock = socket.create_connection(("127.0.0.1", svc.port), timeout=10)
+            head = ("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                    "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                    % (PV, token(SERVICE_URL + PV)))
+            sock.sendall(head.encode() + b'{"hook": "patient-view", ')
+            time.sleep(0.3)   # the service is now waiting for the rest of the body
+            # SO_LINGER 0: close with a reset, as a client that gives up does.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            deadline = time.time() + 10
+            while "POST" not in stream.getvalue() and time.time() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(svc.request("GET", "/cds-services")[0], 200)
+        finally:
+            svc.stop()
+            logger.removeHandler(handler)
+        lines = stream.getvalue().splitlines()
+        self.assertNotIn(" 500 ", stream.getvalue())
+        self.assertTrue(any(" 499 " in l for l in lines), lines)
 
     def test_command_line(self):
         """python3 -m knee.cdshooks: starts, answers, logs one line per request, no data."""

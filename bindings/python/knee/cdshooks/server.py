@@ -150,8 +150,11 @@ class Service:
     def call(self, route: str, body: bytes) -> Dict[str, Any]:
         try:
             req = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise HttpError(400, "json", "the request body is not JSON")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: Python's parser recurses, so JSON nested thousands deep ends
+            # here; it is bad input like any other.
+            raise HttpError(400, "json", "the request body is not JSON (or is nested too "
+                                         "deeply)")
         hook = self.services[route]["hook"]
         ctx = self._validate(req, hook)
         as_of = self._as_of(req)
@@ -362,6 +365,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if self.command == "POST" and status in (401, 404, 405):
                     self.close_connection = True   # the body was not read
                 self._send(e.status, e.body(), e.headers)
+        except (ConnectionError, TimeoutError):
+            # The client went away (reset, closed, or stopped sending): not the service's
+            # error. 499 is nginx's "client closed request"; nothing can be answered.
+            self.close_connection = True
+            log.info("%s %s 499 client closed the connection %.1fms", self.command,
+                     svc.log_route(path), (time.perf_counter() - t0) * 1000.0)
+            return
         except (KneeError, Exception) as e:  # noqa: BLE001 - never a traceback to the client
             status = 500
             log.error("%s %s 500 internal error (%s)", self.command, svc.log_route(path),
