@@ -42,11 +42,16 @@ class CardsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.svc = Running(app={"client_id": "knee-decision-aid"})
+        # Another configuration: old-data limits raised, the site's own decision-aid link.
+        cls.site = Running(max_age_days={"bmi": 5000, "payer": 5000},
+                           app={"link": "absolute", "absolute_url":
+                                "https://aid.example.org/knee?p={patientId}&for={audience}"})
         cls.templates = cls.svc.templates
 
     @classmethod
     def tearDownClass(cls):
         cls.svc.stop()
+        cls.site.stop()
 
     def card(self, pid, prefetch, svc=None):
         status, _, out = (svc or self.svc).request("POST", PV, patient_view(pid, prefetch))
@@ -120,6 +125,33 @@ class CardsTest(unittest.TestCase):
                     yield svc.info, cards.Evaluation(res.to_dict(), report, "hi", "2026-01-15")
         return made()
 
+    def test_key_change_cached_by_facts(self):
+        """The same facts give the same answer: computed once per process."""
+        import knee
+        from knee.cdshooks import picture
+
+        class Counting:
+            def __init__(self, rs):
+                self.rs, self.calls = rs, 0
+
+            def compare(self, facts):
+                self.calls += 1
+                return self.rs.compare(facts)
+
+        report = {"facts": [{"fact": "bmi", "value": "42.8", "date": "2018-08-08"},
+                            {"fact": "payer", "value": "medicare", "date": None}]}
+        with knee.Ruleset.default() as rs:
+            counting, cache = Counting(rs), picture.Cache(size=2)
+            criteria = {c.id: c for c in rs.criteria}
+            first = picture.key_change(counting, report, criteria, cache)
+            self.assertEqual(counting.calls, 3)          # all facts, then each left out
+            self.assertIs(picture.key_change(counting, report, criteria, cache), first)
+            self.assertEqual(counting.calls, 3)
+            other = {"facts": [{"fact": "bmi", "value": "22", "date": "2025-08-08"}]}
+            picture.key_change(counting, other, criteria, cache)
+            self.assertEqual(counting.calls, 5)
+        self.assertEqual((first.fact, first.value), ("bmi", "42.8"))
+
     def test_values_rounded_and_old_data_flagged(self):
         card = self.card(*self.synthea(0))
         detail = plain(card["detail"])
@@ -132,11 +164,7 @@ class CardsTest(unittest.TestCase):
         self.assertIn("payer of 2018-04-23 (7 years old", old)
         # The limits are the service's configuration (the rule file format has no place for
         # them): raised, nothing is flagged.
-        svc = Running(max_age_days={"bmi": 5000, "payer": 5000})
-        try:
-            card = self.card(*self.synthea(0), svc=svc)
-        finally:
-            svc.stop()
+        card = self.card(*self.synthea(0), svc=self.site)
         self.assertNotIn("old**", card["detail"])
         self.assertNotIn("Old data", card["detail"])
 
@@ -174,12 +202,7 @@ class CardsTest(unittest.TestCase):
         self.assertTrue(all(l["type"] == "absolute" and l["url"].startswith("https://")
                             for l in links if l not in smart))
         # A site's own decision aid: an absolute link with the patient and the audience.
-        svc = Running(app={"link": "absolute",
-                           "absolute_url": "https://aid.example.org/knee?p={patientId}&for={audience}"})
-        try:
-            links = self.card("p1", knee, svc)["links"]
-        finally:
-            svc.stop()
+        links = self.card("p1", knee, self.site)["links"]
         self.assertEqual(links[:2], [
             {"label": "Decision aid for this patient: clinician page",
              "url": "https://aid.example.org/knee?p=p1&for=clinician", "type": "absolute"},

@@ -41,6 +41,9 @@ class FetchTest(unittest.TestCase):
         cls.svc = Running(issuers={
             ISSUER: {"jwks": KEYS.jwks(), "fhir_servers": [cls.fake.base]},
             OTHER_ISSUER: {"jwks": OTHER_KEYS.jwks(), "fhir_servers": [cls.other.base]}})
+        # 900 ms for all the reads of a call, 3 pages per key: two tests below.
+        cls.svc2 = Running(fhir_servers=[cls.fake.base], fetch_deadline_ms=900,
+                           fetch_max_pages=3)
         cls.templates = cls.svc.templates
         cls.knee = prefetch_from_bundle(load(os.path.join(FHIR, "knee-bundle.json")),
                                         cls.templates)
@@ -48,6 +51,7 @@ class FetchTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.svc.stop()
+        cls.svc2.stop()
         cls.fake.stop()
         cls.other.stop()
 
@@ -129,15 +133,11 @@ class FetchTest(unittest.TestCase):
     def test_searches_run_at_once(self):
         # Every search takes 0.15 s: one after another, nine would need 1.35 s; at once they
         # all come within a 900 ms deadline.
-        svc = Running(fhir_servers=[self.fake.base], fetch_deadline_ms=900)
-        try:
-            self.fake.delays.update({t.split("/")[0].split("?")[0]: 0.15
-                                     for t in self.templates.values()})
-            req = patient_view("p1")
-            req["fhirServer"] = self.fake.base
-            status, _, out = svc.request("POST", PV, req)
-        finally:
-            svc.stop()
+        self.fake.delays.update({t.split("/")[0].split("?")[0]: 0.15
+                                 for t in self.templates.values()})
+        req = patient_view("p1")
+        req["fhirServer"] = self.fake.base
+        status, _, out = self.svc2.request("POST", PV, req)
         self.assertEqual(status, 200, out)
         self.assertEqual(unread(out["cards"][0]), [])
 
@@ -175,21 +175,17 @@ class FetchTest(unittest.TestCase):
             "- Condition (conditions): only the first page of results was sent"])
 
     def test_page_cap(self):
-        svc = Running(fhir_servers=[self.fake.base], fetch_max_pages=3, fetch_deadline_ms=3000)
-        try:
-            obs = self.knee["observations"]
-            one = [dict(obs, entry=[e], link=[{"relation": "next", "url": "%s/obs-%d"
-                                                % (self.fake.base, i + 1)}])
-                   for i, e in enumerate(obs["entry"])]
-            self.assertGreater(len(one), 3)
-            self.fake.answers[self.rel("observations")] = (200, one[0])
-            for i, page in enumerate(one[1:], 1):
-                self.fake.answers["obs-%d" % i] = (200, page)
-            req = patient_view("p1")
-            req["fhirServer"] = self.fake.base
-            status, _, out = svc.request("POST", PV, req)
-        finally:
-            svc.stop()
+        obs = self.knee["observations"]
+        one = [dict(obs, entry=[e], link=[{"relation": "next", "url": "%s/obs-%d"
+                                            % (self.fake.base, i + 1)}])
+               for i, e in enumerate(obs["entry"])]
+        self.assertGreater(len(one), 3)
+        self.fake.answers[self.rel("observations")] = (200, one[0])
+        for i, page in enumerate(one[1:], 1):
+            self.fake.answers["obs-%d" % i] = (200, page)
+        req = patient_view("p1")
+        req["fhirServer"] = self.fake.base
+        status, _, out = self.svc2.request("POST", PV, req)
         self.assertEqual(status, 200, out)
         self.assertEqual(unread(out["cards"][0]), [
             "- Observation (observations): more than 3 pages of results: the rest was not "

@@ -38,6 +38,8 @@ class ServiceTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.svc.stop()
         cls.fake.stop()
+        if cls._other is not None:
+            cls._other.stop()
 
     def setUp(self):
         self.fake.answers.clear()
@@ -46,6 +48,16 @@ class ServiceTest(unittest.TestCase):
 
     def post(self, path, body, **kw):
         return self.svc.request("POST", path, body, **kw)
+
+    _other = None
+
+    @classmethod
+    def other(cls):
+        """A second service: TKA orders mapped to arthroscopy, a 64 MiB body cap."""
+        if cls._other is None:
+            cls._other = Running(order_map={"http://snomed.info/sct|609588000": "arthroscopy"},
+                                 max_body=64 << 20)
+        return cls._other
 
     def assertCardsValid(self, out):
         self.assertEqual(card_problems(out), [])
@@ -266,11 +278,7 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(card["indicator"], "warning")   # it has a caution for this patient
         self.assertIn("ServiceRequest/tka\\-1", card["detail"].replace("\\/", "/"))
         # An order for an excluded option: a warning saying why.
-        svc = Running(order_map={"http://snomed.info/sct|609588000": "arthroscopy"})
-        try:
-            status, _, out = svc.request("POST", OS, order_select("p1", self.knee))
-        finally:
-            svc.stop()
+        status, _, out = self.other().request("POST", OS, order_select("p1", self.knee))
         self.assertEqual(status, 200)
         self.assertCardsValid(out)
         self.assertIn("not suitable", out["cards"][0]["summary"])
@@ -337,11 +345,7 @@ class ServiceTest(unittest.TestCase):
         big["prefetch"]["observations"]["entry"] *= 7000
         raw = json.dumps(big, separators=(",", ":")).encode()
         self.assertGreater(len(raw), 16 << 20)
-        svc = Running(max_body=64 << 20)
-        try:
-            status, _, out = svc.request("POST", PV, None, raw=raw)
-        finally:
-            svc.stop()
+        status, _, out = self.other().request("POST", PV, None, raw=raw)
         self.assertEqual((status, out["error"]), (413, "limit-size"))
 
     def test_deeply_nested_json_is_400(self):
@@ -437,36 +441,41 @@ class EscapeTest(unittest.TestCase):
 class LogTest(unittest.TestCase):
     """What the service logs: one audit line per call. Never patient data, never a token."""
 
+    @classmethod
+    def setUpClass(cls):
+        cls.svc = Running()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+
     AUDIT = re.compile(r"^audit rid=[0-9a-f-]{36} pid=\d+ method=(GET|POST) "
                        r"route=(/cds-services/knee-oa-options|-) status=\d{3} ms=\d+\.\d "
                        r"iss=(https://fhir-ehr\.example\.com/|-) hookInstance=(\S+) "
                        r"jti=(\S+) cards=(\S+)$")
 
     def test_no_patient_data_in_log(self):
-        svc = Running()
-        try:
-            bundle = load(os.path.join(FHIR, SYNTHEA[0]))
-            pid = next(e["resource"]["id"] for e in bundle["entry"]
-                       if e["resource"]["resourceType"] == "Patient")
-            pre = prefetch_from_bundle(bundle, svc.templates)
-            tok = token(SERVICE_URL + PV)
-            svc.request("POST", PV, patient_view(pid, pre), auth="Bearer " + tok)
-            svc.request("POST", PV, patient_view("other", pre))          # 400 fhir-other-patient
-            svc.request("POST", "/cds-services/" + pid, {})               # 404 with client text
-            svc.request("POST", PV, patient_view(pid, pre), auth=False)   # 401
-            svc.request("POST", PV, {"hook": pid})                        # 400
-            self.assertTrue(svc.wait_for_log(lambda l: l.count("audit rid=") and "status=400" in l
-                                             and "hookInstance=-" in l))
-            lines = svc.audit_lines()
-            log = "\n".join(svc.log_lines())
-        finally:
-            svc.stop()
+        svc = self.svc
+        mark = len(svc.audit_lines())
+        bundle = load(os.path.join(FHIR, SYNTHEA[0]))
+        pid = next(e["resource"]["id"] for e in bundle["entry"]
+                   if e["resource"]["resourceType"] == "Patient")
+        pre = prefetch_from_bundle(bundle, svc.templates)
+        tok = token(SERVICE_URL + PV)
+        svc.request("POST", PV, patient_view(pid, pre), auth="Bearer " + tok)
+        svc.request("POST", PV, patient_view("other", pre))          # 400 fhir-other-patient
+        svc.request("POST", "/cds-services/" + pid, {})               # 404 with client text
+        svc.request("POST", PV, patient_view(pid, pre), auth=False)   # 401
+        svc.request("POST", PV, {"hook": pid})                        # 400
+        self.assertTrue(svc.wait_for_log(lambda _: len(svc.audit_lines()) >= mark + 5))
+        lines = svc.audit_lines()[mark:]
+        log = "\n".join(svc.log_lines())
         self.assertEqual(len(lines), 5, log)
         for line in lines:
             self.assertRegex(line, self.AUDIT)
         self.assertIn("status=200", lines[0])
-        self.assertRegex(lines[0], r"hookInstance=d1577c69-dfbe-44ad-ba6d-3e05e953b2ea jti=[0-9a-f-]{36} "
-                                   r"cards=[0-9a-f-]{36}$")
+        self.assertRegex(lines[0], r"hookInstance=d1577c69-dfbe-44ad-ba6d-3e05e953b2ea "
+                                   r"jti=[0-9a-f-]{36} cards=[0-9a-f-]{36}$")
         self.assertIn("iss=https://fhir-ehr.example.com/", lines[0])
         self.assertIn("status=401 ", lines[3])
         self.assertIn("iss=- ", lines[3])
@@ -481,22 +490,19 @@ class LogTest(unittest.TestCase):
         answering."""
         import socket
         import struct
-        svc = Running()
-        try:
-            sock = socket.create_connection(("127.0.0.1", svc.port), timeout=10)
-            head = ("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-                    "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
-                    % (PV, token(SERVICE_URL + PV)))
-            sock.sendall(head.encode() + b'{"hook": "patient-view", ')
-            time.sleep(0.3)   # the service is now waiting for the rest of the body
-            # SO_LINGER 0: close with a reset, as a client that gives up does.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.close()
-            self.assertTrue(svc.wait_for_log(lambda l: "status=499" in l), svc.log_lines())
-            self.assertEqual(svc.request("GET", "/cds-services")[0], 200)
-            lines = svc.audit_lines()
-        finally:
-            svc.stop()
+        svc = self.svc
+        sock = socket.create_connection(("127.0.0.1", svc.port), timeout=10)
+        head = ("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                % (PV, token(SERVICE_URL + PV)))
+        sock.sendall(head.encode() + b'{"hook": "patient-view", ')
+        time.sleep(0.3)   # the service is now waiting for the rest of the body
+        # SO_LINGER 0: close with a reset, as a client that gives up does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+        self.assertTrue(svc.wait_for_log(lambda l: "status=499" in l), svc.log_lines())
+        self.assertEqual(svc.request("GET", "/cds-services")[0], 200)
+        lines = svc.audit_lines()
         self.assertFalse([l for l in lines if "status=500" in l], lines)
         self.assertTrue(any("status=499" in l and "route=/cds-services/knee-oa-options" in l
                             for l in lines), lines)

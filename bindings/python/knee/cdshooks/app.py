@@ -87,10 +87,9 @@ class Application:
             call.note = type(e).__name__
         if call.status != 499:
             call.status = status
-        headers += extra
-        headers += [("Content-Length", str(len(body))), ("Cache-Control", "no-store")] \
-            if not any(k == "Cache-Control" for k, _ in extra) else \
-            [("Content-Length", str(len(body)))]
+        headers += extra + [("Content-Length", str(len(body)))]
+        if not any(k == "Cache-Control" for k, _ in extra):
+            headers.append(("Cache-Control", "no-store"))   # answers are about one patient
         audit.write(self.log, call)
         start_response(status_line(status), headers)
         return [b"" if method == "HEAD" else body]

@@ -6,11 +6,15 @@ coverage rule for this payer), and how far it moves the ranks.
 
 Weights of the changes, to choose between facts: an exclusion 1000, a caution 100, a changed
 value 10, each place an option moves 1. So a fact that excludes an option wins over one that
-only raises cautions, and so on; ties go to the fact listed first in the FHIR report.
+only raises cautions, and so on; ties go to the fact listed first in the FHIR report. The
+answer depends only on the facts (the ruleset is immutable), so the service keeps the last few
+(Cache).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -123,12 +127,51 @@ def _compare(ruleset: Any, facts: Mapping[str, str]) -> Optional[Dict[str, Any]]
         return None
 
 
-def key_change(ruleset: Any, report: Mapping[str, Any],
-               criteria: Mapping[str, Any]) -> Optional[KeyChange]:
+class Cache:
+    """The last ``size`` answers of key_change for one ruleset, by the facts compared (the
+    same facts give the same answer: the ruleset is immutable). A patient's chart opened
+    again, or an order selected after the chart, costs nothing. Thread-safe."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: "OrderedDict[Any, Optional[KeyChange]]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return _MISS
+
+    def put(self, key: Any, value: Optional[KeyChange]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_MISS = object()
+
+
+def key_change(ruleset: Any, report: Mapping[str, Any], criteria: Mapping[str, Any],
+               cache: Optional[Cache] = None) -> Optional[KeyChange]:
     """The fact in the FHIR ``report`` that most changes the comparison of its facts, or None
     when no single fact changes anything. Both sides of each difference are compared from
     the same facts as text, so only the fact left out can differ."""
     facts = _facts(report)
+    key = tuple(sorted(facts.items(), key=lambda kv: kv[0]))
+    found = cache.get(key) if cache is not None else _MISS
+    if found is not _MISS:
+        return found
+    best = _leave_one_out(ruleset, facts, criteria)
+    if cache is not None:
+        cache.put(key, best)
+    return best
+
+
+def _leave_one_out(ruleset: Any, facts: Mapping[str, Tuple[str, Optional[str]]],
+                   criteria: Mapping[str, Any]) -> Optional[KeyChange]:
     full = _compare(ruleset, {k: v for k, (v, _) in facts.items()})
     if full is None:
         return None

@@ -86,6 +86,7 @@ class Service:
         self.app_links = app_links
         self.state = state
         self.templates = ruleset.fhir_prefetch()
+        self.pictures = picture.Cache()
         options = {o.id for o in ruleset.options}
         if order_map is None:
             order_map = {k: v for k, v in DEFAULT_ORDER_MAP.items() if v in options}
@@ -192,8 +193,8 @@ class Service:
             res = result.to_dict()
         finally:
             result.close()
-        change = picture.key_change(self.ruleset, report, self.info.criteria) \
-            if hook == "patient-view" else None
+        change = picture.key_change(self.ruleset, report, self.info.criteria,
+                                    self.pictures) if hook == "patient-view" else None
         ev = cards.Evaluation(res, report, req["hookInstance"], as_of, unread, change)
         out = self._cards(hook, ctx, ev, prefetch.get("patient"))
         audit.cards = [c["uuid"] for c in out]
