@@ -5,7 +5,6 @@ fetched from its JWK Set URL (cached, rotated), and the jti store shared by ever
 import base64
 import json
 import multiprocessing
-import os
 import tempfile
 import threading
 import time
@@ -20,7 +19,7 @@ from knee.cdshooks.state import MemoryState, SqliteState, StateFull
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from support import (ISSUER, KEYS, OTHER_KEYS, SERVER, SERVICE_URL, Keys, Running,
+from support import (ISSUER, KEYS, OTHER_KEYS, SERVICE_URL, Keys, Running,
                      ec_public_jwk, token)
 
 DISCOVERY = "/cds-services"

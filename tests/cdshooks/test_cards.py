@@ -6,7 +6,6 @@ and facts the rule file's mapping adds (heart failure, NSAID orders) reach the c
 
 import copy
 import os
-import re
 import tempfile
 import unittest
 
@@ -89,7 +88,8 @@ class CardsTest(unittest.TestCase):
         self.assertIn("**Total knee arthroplasty**: BMI 40 or more: more complications", mine)
         self.assertIn("**Unicompartmental (partial) knee arthroplasty**: BMI 30 or more", mine)
         everyone = section(card["detail"], "**Cautions for anyone considering these options:**")
-        self.assertIn("**Tramadol or other opioid**: AAOS 2021 strongly recommends against", everyone)
+        self.assertIn("**Tramadol or other opioid**: AAOS 2021 strongly recommends against",
+                      everyone)
         self.assertNotIn("BMI 40", everyone)
 
     def test_clinician_text_when_the_rule_file_has_two(self):
@@ -158,7 +158,8 @@ class CardsTest(unittest.TestCase):
         self.assertIn("- bmi = 27.9 (Observation/", detail)
         self.assertNotIn("27.878342905271975", detail)
         # Chauncey's BMI and payer are from 2018: flagged with their dates and age.
-        self.assertRegex(detail, r"- bmi = 27\.9 \(.*, 2018-04-23T08:01:49-04:00\) — \*\*7 years old\*\*")
+        self.assertRegex(detail, r"- bmi = 27\.9 \(.*, 2018-04-23T08:01:49-04:00\) "
+                                 r"— \*\*7 years old\*\*")
         old = section(card["detail"], "**Old data, check it is still true:**")
         self.assertIn("bmi of 2018-04-23 (7 years old", old)
         self.assertIn("payer of 2018-04-23 (7 years old", old)
@@ -234,24 +235,35 @@ class CardsTest(unittest.TestCase):
 HF, STROKE, NAPROXEN = "84114007", "230690007", "849574"
 
 
-def rules_with_more_mapping(folder):
-    with open(os.path.join(os.environ["KNEE_SOURCE_DIR"], "rules", "knee-oa.xml"),
-              encoding="utf-8") as f:
-        xml = f.read()
-    xml = xml.replace('''      <allowed value="genicular-block"''', '''      <allowed value="oral-nsaid-active" label="An oral NSAID ordered now"/>
-      <allowed value="genicular-block"''', 1)
-    xml = xml.replace('''    <rule id="oral-nsaid-diabetes"''', '''    <rule id="oral-nsaid-ordered" when="'oral-nsaid-active' in prior" source="cooper-19">
-      <caution text="An oral NSAID is already ordered for this patient: check its dose and duration before adding another."/>
+ALLOWED = """      <allowed value="oral-nsaid-active" label="An oral NSAID ordered now"/>
+"""
+RULE = """    <rule id="oral-nsaid-ordered" when="'oral-nsaid-active' in prior" source="cooper-19">
+      <caution text="An oral NSAID is already ordered for this patient: check its dose and
+ duration before adding another."/>
     </rule>
-    <rule id="oral-nsaid-diabetes"''', 1)
-    xml = xml.replace('''  </fhir>''', '''    <condition fact="cvd" source="cooper-19">
+"""
+MAPPING = """    <condition fact="cvd" source="cooper-19">
       <code system="http://snomed.info/sct" code="%s" display="Heart failure"/>
       <code system="http://snomed.info/sct" code="%s" display="Stroke"/>
     </condition>
-    <history fact="prior" member="oral-nsaid-active" within-days="90" resources="MedicationRequest" source="cooper-19">
-      <code system="http://www.nlm.nih.gov/research/umls/rxnorm" code="%s" display="Naproxen sodium 220 MG Oral Tablet"/>
+    <history fact="prior" member="oral-nsaid-active" within-days="90"
+             resources="MedicationRequest" source="cooper-19">
+      <code system="http://www.nlm.nih.gov/research/umls/rxnorm" code="%s"
+            display="Naproxen sodium 220 MG Oral Tablet"/>
     </history>
-  </fhir>''' % (HF, STROKE, NAPROXEN), 1)
+""" % (HF, STROKE, NAPROXEN)
+
+
+def rules_with_more_mapping(folder):
+    """The shipped rule file with MAPPING added to its <fhir> section, a prior member for an
+    NSAID ordered now and a caution on it."""
+    with open(os.path.join(os.environ["KNEE_SOURCE_DIR"], "rules", "knee-oa.xml"),
+              encoding="utf-8") as f:
+        xml = f.read()
+    for anchor, add in (('      <allowed value="genicular-block"', ALLOWED),
+                        ('    <rule id="oral-nsaid-diabetes"', RULE), ("  </fhir>", MAPPING)):
+        assert anchor in xml, anchor
+        xml = xml.replace(anchor, add + anchor, 1)
     path = os.path.join(folder, "knee-oa-more-mapping.xml")
     with open(path, "w", encoding="utf-8") as f:
         f.write(xml)

@@ -173,6 +173,14 @@ class FetchTest(unittest.TestCase):
         self.assertEqual(status, 200, out)
         self.assertEqual(unread(out["cards"][0]), [
             "- Condition (conditions): only the first page of results was sent"])
+        # A _count search's first page is its answer: its next link is not a page missing.
+        pre = copy.deepcopy(self.knee)
+        pre["explanationOfBenefit"] = dict(searchset([]), link=[
+            {"relation": "next", "url": self.fake.base + "/eob-2"}])
+        req = patient_view("p1", pre)
+        del req["fhirServer"], req["fhirAuthorization"]
+        status, _, out = self.svc.request("POST", PV, req)
+        self.assertEqual((status, unread(out["cards"][0])), (200, []))
 
     def test_page_cap(self):
         obs = self.knee["observations"]

@@ -3,9 +3,7 @@ spec's examples and the FHIR test data, cards checked against the spec's require
 412 / fetching from a fake FHIR server, bad input, escaping, and what is logged."""
 
 import copy
-import io
 import json
-import logging
 import os
 import re
 import subprocess

@@ -279,9 +279,10 @@ def change_texts(info: RulesetInfo, result: Mapping[str, Any],
     else:
         phrase = "moves the ranks %d places" % change.moved
     date = " (%s)" % escape(change.date[:10]) if change.date else ""
+    name = _fact_name(info, change.fact)
     lines = ["**What most changes the picture for this patient: %s = %s**%s. With it:"
-             % (escape(_fact_label(info, change.fact)), escape(readable(change.value)), date),
-             ""]
+             % (escape(name if name == change.fact else "%s (%s)" % (name, change.fact)),
+                escape(readable(change.value)), date), ""]
     for e in change.effects:
         src = " (%s)" % escape(e.source) if e.source else ""
         lines.append({"excluded": "- %s is not suitable: %s%s",

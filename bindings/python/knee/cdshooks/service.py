@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from .. import PatientError, Ruleset
 from . import cards, picture
 from .errors import HttpError
-from .fetch import Fetcher, Read, next_link
+from .fetch import Fetcher, Read, limited, next_link
 from .httpclient import check_url
 
 log = logging.getLogger("knee.cdshooks")
@@ -352,8 +352,10 @@ class Service:
                                                  "null" % key)
             out[key] = value
         missing = [k for k in self.templates if k not in out]
+        # Searches the EHR sent in pages (a _count search's first page is its answer).
         paged = [k for k, v in out.items() if isinstance(v, dict) and
-                 v.get("resourceType") == "Bundle" and next_link(v) is not None]
+                 v.get("resourceType") == "Bundle" and next_link(v) is not None and
+                 not limited(self.templates[k])]
         access = self.fhir_access(req, claims) if (missing or paged) else None
         if missing and access is None:
             raise HttpError(412, "prefetch-missing",
