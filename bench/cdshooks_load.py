@@ -9,7 +9,9 @@ Standard library only on the client side; tokens are signed before the clock sta
         /usr/bin/python3 bench/cdshooks_load.py [REQUESTS]
 
 Prints one line per case; figures are from one run on the machine it runs on (compare
-ratios within a run).
+ratios within a run). The CPU time the service spent per call (its processes' user + system
+time, from /proc) depends little on what else the machine runs: a core serves about
+1000 / that many calls per second.
 """
 
 import http.client
@@ -66,6 +68,24 @@ def stop(proc):
         proc.wait(60)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def cpu_seconds(pid):
+    """CPU time (user + system) of process ``pid`` and its children alive now (gunicorn's
+    workers), from /proc: what the calls cost whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:     # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def pct(sorted_ms, p):
@@ -174,12 +194,15 @@ def main():
             proc, port = start(conf, gunicorn, tmp)
             try:
                 load_run(port, bodies(pre, min(100, n), 4000))    # warm-up, other BMIs
+                cpu0 = cpu_seconds(proc.pid)
                 rps, ms = load_run(port, calls)
+                cpu = (cpu_seconds(proc.pid) - cpu0) * 1000.0 / n
             finally:
                 stop(proc)
             print("  gunicorn, %d worker%s x 4 threads: %6.0f requests/s   p50 %6.1f ms   "
-                  "p90 %6.1f ms   p99 %6.1f ms" % (workers, "" if workers == 1 else "s", rps,
-                                                   pct(ms, 50), pct(ms, 90), pct(ms, 99)))
+                  "p90 %6.1f ms   p99 %6.1f ms   (service CPU %.1f ms per call)"
+                  % (workers, "" if workers == 1 else "s", rps, pct(ms, 50), pct(ms, 90),
+                     pct(ms, 99), cpu))
         print("Burst of %d new connections at once (discovery, no token: connection handling "
               "only):" % BURST)
         open_conf = {"service_url": SERVICE_URL, "insecure_no_auth": True}
