@@ -6,6 +6,7 @@ wsgi.py) and the local trial server (``python3 -m knee.cdshooks``) read the same
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -103,7 +104,8 @@ def load(environ: Optional[Mapping[str, str]] = None, path: Optional[str] = None
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise ConfigError("unknown configuration keys: %s" % ", ".join(unknown))
-    conf = {k: _typed(k, kind, raw.get(k, default)) for k, (kind, default) in KEYS.items()}
+    conf = {k: _typed(k, kind, raw[k] if k in raw else copy.deepcopy(default))
+            for k, (kind, default) in KEYS.items()}
     _check(conf)
     return conf
 
