@@ -14,6 +14,11 @@ fi
 if [ -f bench/cdshooks_bench.py ] && /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" /usr/bin/python3 bench/cdshooks_bench.py 50
 fi
+# The same under load: gunicorn with 1 and 4 workers, 20 concurrent clients, a burst of 100
+# connections (Debian's python3-gunicorn).
+if [ -f bench/cdshooks_load.py ] && /usr/bin/python3 -c 'import gunicorn, jwt' 2>/dev/null; then
+    LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" /usr/bin/python3 bench/cdshooks_load.py 1000
+fi
 if [ -f bench/population_bench.sh ]; then
     sh bench/population_bench.sh "$B/knee" "$B"
 fi
