@@ -81,8 +81,9 @@ void cli_print_fhir_report(FILE *out, const knee_fhir_report *r);
 
 /* ---- streaming CSV (csv.c) ------------------------------------------------------------------ */
 
-/* A record longer than this is reported (csv-too-long) and the rest of its line skipped: the
- * reader's memory stays bounded whatever the input, even with a quote that never closes. */
+/* A record longer than this is reported (csv-too-long) and the rest of it skipped, to its true
+ * end: the reader's memory stays bounded whatever the input, even with a quote that never
+ * closes. */
 #define CLI_CSV_MAX_RECORD (1024 * 1024)
 
 typedef struct cli_csv cli_csv;
@@ -99,8 +100,8 @@ typedef struct cli_csv_record {
     cli_csv_field *fields;
     size_t n_fields, fields_cap;
     unsigned long line;           /* the line the record starts on, 1-based */
-    /* The record's first problem, or error_code NULL: "csv-quote" or "csv-too-long", the
-     * 1-based field it is in, the line it is on and a message. */
+    /* The record's first problem, or error_code NULL: "csv-quote", "csv-nul" or
+     * "csv-too-long", the 1-based field it is in, the line it is on and a message. */
     const char *error_code;
     size_t error_column;
     unsigned long error_line;

@@ -87,6 +87,9 @@ typedef struct pop_worker {
 void pop_write_header(const pop_shared *sh, pop_buf *out);
 /* Score every row of a chunk: output rows into c->out, messages into c->err. */
 void pop_score_chunk(pop_worker *w, pop_chunk *c);
+/* The size of the output row of a patient with no facts (0 if the comparison fails), compared
+ * on w's fresh patient: the estimate of a row's output that sizes the first chunks. */
+size_t pop_probe_row_bytes(pop_worker *w);
 /* The index of a fact (or option) of rs by id, or -1: sorted is the ruleset's indices sorted
  * by id. */
 long pop_find_fact(const pop_shared *sh, const char *id);
