@@ -5,10 +5,13 @@
 
 #include "cli.h"
 
-/* A chunk closes at this many rows or this much cell text, whichever comes first: the bounded
- * ring of chunks is all the memory a run needs, whatever the size of the input. */
+/* A chunk closes at this many rows or this much cell text, whichever comes first, and holds
+ * fewer rows when their output would pass POP_CHUNK_OUT_BYTES (a large rule file with --full
+ * writes megabytes a row): the bounded ring of chunks is all the memory a run needs, whatever
+ * the size of the input or of the rule file. */
 #define POP_CHUNK_ROWS 256
 #define POP_CHUNK_BYTES (256 * 1024)
+#define POP_CHUNK_OUT_BYTES (1024 * 1024)
 
 /* Growable text; oom is set (and further appends ignored) when an allocation fails. */
 typedef struct pop_buf {
