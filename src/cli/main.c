@@ -63,13 +63,10 @@ void cli_usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     const char *cmd;
-    int rc;
 
-    /* No setlocale() on purpose: the "C" locale keeps every number we print with a '.'
-     * decimal point whatever LANG or LC_ALL say. */
     if (argc < 2) {
         cli_usage(stdout);
         return CLI_EXIT_OK;
@@ -83,29 +80,29 @@ int main(int argc, char **argv)
         if (argc > 2)
             return cli_usage_error("version takes no arguments");
         printf("%s\n", knee_version_string());
-        rc = CLI_EXIT_OK;
-    } else if (strcmp(cmd, "compare") == 0) {
-        rc = cli_cmd_compare(argc - 1, argv + 1);
-    } else if (strcmp(cmd, "report") == 0) {
-        rc = cli_cmd_report(argc - 1, argv + 1);
-    } else if (strcmp(cmd, "check") == 0) {
-        rc = cli_cmd_check(argc - 1, argv + 1);
-    } else if (strcmp(cmd, "list") == 0) {
-        rc = cli_cmd_list(argc - 1, argv + 1);
-    } else if (strcmp(cmd, "test") == 0) {
-        rc = cli_cmd_test(argc - 1, argv + 1);
-    } else if (cmd[0] == '-') {
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "compare") == 0)
+        return cli_cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cli_cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cli_cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return cli_cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "test") == 0)
+        return cli_cmd_test(argc - 1, argv + 1);
+    if (cmd[0] == '-')
         return cli_usage_error("unknown option '%s'", cmd);
-    } else {
-        return cli_usage_error("unknown command '%s'", cmd);
-    }
+    return cli_usage_error("unknown command '%s'", cmd);
+}
 
-    /* Output that could not be written (a full disk, a closed pipe) is a failure, not a
-     * silent success. */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fputs("knee: error writing standard output\n", stderr);
-        if (rc == CLI_EXIT_OK)
-            rc = CLI_EXIT_FAIL;
-    }
-    return rc;
+int main(int argc, char **argv)
+{
+    /* No setlocale() on purpose: the "C" locale keeps every number we print with a '.'
+     * decimal point whatever LANG or LC_ALL say. */
+    cli_signals_install();
+    /* Standard output must have reached its file, pipe or terminal: a full disk or a closed
+     * pipe is a failure, not a silent success. */
+    return cli_output_finish_stdout(run(argc, argv));
 }
