@@ -452,7 +452,8 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
     r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
     r->has_matrix = 0;
-    memset(r->marks, 0, rs->n_facts ? rs->n_facts : 1);
+    if (rs->n_facts)   /* a ruleset may declare no facts: then nothing was reserved */
+        memset(r->marks, 0, rs->n_facts);
     return KNEE_OK;
 }
 
@@ -504,7 +505,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if (!p) {
         if (KNEE__RESERVE(r, blank, rs->n_facts) != KNEE_OK)
             return fail(r, KNEE_ENOMEM, "out of memory");
-        memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
+        if (rs->n_facts)
+            memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
     }
     /* Each condition once per patient, however many options its rule acts on. */
     for (i = 0; i < rs->n_conds; i++) {
