@@ -184,10 +184,26 @@ static void test_invalid_utf8(void)
 {
     char t[65536];
     char *p;
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
     strcpy(t, make("1", "age &gt; 1", ""));
     p = strstr(t, "title=\"T\"");
     p[7] = (char)0xC3;   /* a lead byte followed by '"': not UTF-8 */
-    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 1, 0);
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 1, (unsigned)(p + 7 - t) + 1);
+    /* Issue 13, item 19: one diagnostic, on one line (libxml2's own message was two lines:
+     * "Input is not proper UTF-8, indicate encoding !" and "Bytes: ...") */
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 1);
+    CU_ASSERT_PTR_NULL(strchr(knee_diag_message(d, 0), '\n'));
+    CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 0), "input is not valid UTF-8 (byte 0xC3)");
+    knee_diag_free(d);
+    /* an overlong form, a surrogate and a code point past U+10FFFF are not UTF-8 either */
+    strcpy(t, make("1", "payer = '\xC0\xAF'", ""));
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 6, 30);
+    strcpy(t, make("1", "payer = '\xED\xA0\x80'", ""));
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 6, 30);
+    strcpy(t, make("1", "payer = '\xF4\x90\x80\x80'", ""));
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 6, 30);
 }
 
 static void test_nul_byte(void)
@@ -197,7 +213,24 @@ static void test_nul_byte(void)
     strcpy(t, make("1", "age &gt; 1", ""));
     len = strlen(t);
     t[50] = '\0';
-    expect_fail(t, len, KNEE_EPARSE, "xml-syntax", 1, 0);
+    expect_fail(t, len, KNEE_EPARSE, "xml-encoding", 1, 51);
+}
+
+/* Issue 13, item 6: libxml2 stops reading at a NUL after the root element, so a valid file
+ * followed by "\0<garbage>" loaded. A NUL anywhere is a located parse error. */
+static void test_nul_after_root(void)
+{
+    char t[65536];
+    size_t len;
+    strcpy(t, make("1", "age &gt; 1", ""));
+    len = strlen(t);
+    memcpy(t + len, "\0<garbage>", 11);
+    expect_fail(t, len + 11, KNEE_EPARSE, "xml-encoding", 10, 1);
+    t[len - 1] = '\0';   /* in place of the last newline, right after </ruleset> */
+    expect_fail(t, len, KNEE_EPARSE, "xml-encoding", 9, 11);
+    t[len - 1] = '\n';
+    memcpy(t + len, "\0", 1);   /* a NUL alone at the very end */
+    expect_fail(t, len + 1, KNEE_EPARSE, "xml-encoding", 10, 1);
 }
 
 static void test_unknown_element_and_attribute(void)
@@ -366,6 +399,7 @@ int main(void)
     CU_add_test(s, "deep nesting", test_deep_nesting);
     CU_add_test(s, "invalid UTF-8", test_invalid_utf8);
     CU_add_test(s, "NUL byte", test_nul_byte);
+    CU_add_test(s, "NUL byte after the root element", test_nul_after_root);
     CU_add_test(s, "unknown element and attribute", test_unknown_element_and_attribute);
     CU_add_test(s, "duplicate id", test_duplicate_id);
     CU_add_test(s, "dangling references", test_dangling_references);
