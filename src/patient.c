@@ -569,48 +569,67 @@ static void trim(const char *s, const char **b, size_t *n)
     *n = len;
 }
 
+/* Where each fact (then each criterion's weight) was first given, line 0 when not yet: a second
+ * <fact> or <weight> for the same one is an error, never a silent "the last one wins". The
+ * first one seen for (fact or criterion) index k, or NULL. */
+static const knee__pos *first_given(knee__pos *seen, size_t k, knee__pos at)
+{
+    if (seen[k].line)
+        return &seen[k];
+    seen[k] = at;
+    return NULL;
+}
+
 /* Apply every fact and weight of doc to p; report each problem at its element. */
 static int apply_doc(knee_patient *p, const knee__xdoc *doc, knee_diag *d)
 {
+    const knee_ruleset *rs = p->rs;
     const knee__xnode *root = doc->root;
+    knee__pos *seen = knee__calloc(rs->n_facts + rs->n_criteria + 1, sizeof *seen);
     size_t i;
-    int first = KNEE_OK;
+    int first = KNEE_OK, rc = KNEE_OK;
     char text[8192];
-    for (i = 0; i < root->n_children; i++) {
+    if (!seen)
+        return KNEE_ENOMEM;
+    for (i = 0; i < root->n_children && rc != KNEE_ENOMEM; i++) {
         const knee__xnode *c = &root->children[i];
-        const char *b;
-        size_t n;
-        int rc;
+        int is_fact = strcmp(c->name, "fact") == 0;
+        const char *id = knee__xml_attr_value(c, is_fact ? "id" : "criterion");
+        const char *code = "patient-value", *b;
+        size_t n, k = !id ? KNEE__NONE : is_fact ? knee__find_fact(rs, id) : knee__find_criterion(rs, id);
+        const knee__pos *before =
+            k == KNEE__NONE ? NULL : first_given(seen, is_fact ? k : rs->n_facts + k, c->pos);
         trim(c->text, &b, &n);
-        if (n >= sizeof text) {
+        if (before) {
+            code = "patient-duplicate";
+            rc = fail(p, KNEE_EINVALID, "%s '%s' is given twice (first at line %u)",
+                      is_fact ? "fact" : "the weight of criterion", id, before->line);
+        } else if (n >= sizeof text) {
             rc = fail(p, KNEE_ELIMIT, "value is too long");
         } else {
             memcpy(text, b, n);
             text[n] = '\0';
-            if (strcmp(c->name, "fact") == 0) {
-                rc = knee_patient_set_text(p, knee__xml_attr_value(c, "id"), text);
+            if (is_fact) {
+                rc = knee_patient_set_text(p, id, text);
             } else {
                 double w;
-                const char *crit = knee__xml_attr_value(c, "criterion");
                 if (knee__parse_double(text, n, &w) != 0)
                     rc = fail(p, KNEE_EPARSE, "weight for '%.64s': '%.64s' is not a number",
-                              crit ? crit : "?", text);
+                              id ? id : "?", text);
                 else
-                    rc = knee_patient_set_weight(p, crit, w);
+                    rc = knee_patient_set_weight(p, id, w);
             }
         }
-        if (rc == KNEE_ENOMEM)
-            return rc;
-        if (rc != KNEE_OK) {
-            if (first == KNEE_OK)
-                first = rc;
-            if (knee__diag_add(d, KNEE_SEVERITY_ERROR, rc, "patient-value", doc->file, c->pos,
-                               knee__xml_attr_value(c, c->name[0] == 'f' ? "id" : "criterion"),
-                               "%s", p->errmsg) != KNEE_OK)
-                return KNEE_ENOMEM;
-        }
+        if (rc == KNEE_OK || rc == KNEE_ENOMEM)
+            continue;
+        if (first == KNEE_OK)
+            first = rc;
+        if (knee__diag_add(d, KNEE_SEVERITY_ERROR, rc, code, doc->file, c->pos, id, "%s",
+                           p->errmsg) != KNEE_OK)
+            rc = KNEE_ENOMEM;
     }
-    return first;
+    knee__dealloc(seen);
+    return rc == KNEE_ENOMEM ? rc : first;
 }
 
 /* Swap the contents of two patients of the same ruleset. */

@@ -194,6 +194,49 @@ static void test_patient_file_all_or_nothing(void)
     knee_patient_free(p);
 }
 
+/* Issue 13, item 7: a repeated <fact> or <weight> kept the last value silently. Both places are
+ * named; the patient is unchanged. */
+static void test_patient_file_repeats(void)
+{
+    static const char t[] = "<patient xmlns=\"urn:libknee:patient:1\">\n"
+                            "  <fact id=\"age\">70</fact>\n"
+                            "  <fact id=\"kl_grade\">2</fact>\n"
+                            "  <fact id=\"age\">30</fact>\n"
+                            "  <weight criterion=\"cost\">3</weight>\n"
+                            "  <weight criterion=\"cost\">1</weight>\n"
+                            "</patient>\n";
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, sizeof t - 1, "p.xml", NULL, &d), KNEE_EINVALID);
+    CU_ASSERT_EQUAL(knee_diag_error_count(d), 2);
+    CU_ASSERT(kt_has_diag(d, "patient-duplicate", 4, 3));
+    CU_ASSERT(kt_has_diag(d, "patient-duplicate", 6, 3));
+    CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 0), "fact 'age' is given twice (first at line 2)");
+    CU_ASSERT_STRING_EQUAL(knee_diag_element(d, 0), "age");
+    CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 1),
+                           "the weight of criterion 'cost' is given twice (first at line 5)");
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "given twice"));
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+/* Issue 13, item 6: bytes after a NUL that follows the root element were never read. */
+static void test_patient_file_nul(void)
+{
+    static const char t[] = "<patient xmlns=\"urn:libknee:patient:1\"><fact id=\"age\">70</fact>"
+                            "</patient>\n\0<fact id=\"age\">30</fact>";
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, sizeof t - 1, "p.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT(kt_has_diag(d, "xml-encoding", 2, 1));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -206,5 +249,7 @@ int main(void)
     CU_add_test(s, "text forms", test_text_forms);
     CU_add_test(s, "patient file", test_patient_file);
     CU_add_test(s, "patient file: all or nothing", test_patient_file_all_or_nothing);
+    CU_add_test(s, "patient file: a fact or weight given twice", test_patient_file_repeats);
+    CU_add_test(s, "patient file: a NUL after the root element", test_patient_file_nul);
     return kt_run();
 }
