@@ -16,6 +16,7 @@
 #include "model.h"
 #include "numbers.h"
 #include "options.h"
+#include "utf8.h"
 #include "xml_input.h"
 
 static int fail(knee_patient *p, int status, const char *fmt, ...)
@@ -137,35 +138,14 @@ static const knee__fact *decl(knee_patient *p, const char *id, int want, size_t 
     return f;
 }
 
+/* 0 when s[0..n) is UTF-8 without a NUL, else -1. */
 static int check_utf8(const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len, k;
-        unsigned long cp;
-        if (c < 0x80) {
-            if (c == 0)
-                return -1;
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-        else return -1;
-        if (i + len > n)
+    size_t i = 0, len;
+    uint32_t cp;
+    for (; i < n; i += len)
+        if ((len = knee__utf8_decode((const unsigned char *)s + i, n - i, &cp)) == 0 || cp == 0)
             return -1;
-        for (k = 1; k < len; k++) {
-            if (((unsigned char)s[i + k] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        i += len;
-    }
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "alloc.h"
+#include "utf8.h"
 
 #define MAX_REPORTED 200   /* beyond this many, further errors are counted, not listed */
 
@@ -512,32 +513,6 @@ static int check_encoding(const unsigned char *b, size_t len, const char *file, 
     return KNEE_OK;
 }
 
-/* Length of the UTF-8 sequence at b (n > 0 bytes left): 1 to 4, or 0 when it is not well-formed
- * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_length(const unsigned char *b, size_t n)
-{
-    size_t len, k;
-    if (b[0] < 0x80)
-        return 1;
-    if (b[0] >= 0xC2 && b[0] <= 0xDF)
-        len = 2;
-    else if (b[0] >= 0xE0 && b[0] <= 0xEF)
-        len = 3;
-    else if (b[0] >= 0xF0 && b[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (k = 1; k < len; k++)
-        if ((b[k] & 0xC0) != 0x80)
-            return 0;
-    if ((b[0] == 0xE0 && b[1] < 0xA0) || (b[0] == 0xED && b[1] >= 0xA0) ||
-        (b[0] == 0xF0 && b[1] < 0x90) || (b[0] == 0xF4 && b[1] >= 0x90))
-        return 0;   /* overlong, a surrogate, or beyond U+10FFFF */
-    return len;
-}
-
 /* Every byte is checked before libxml2 parses: libxml2 2.9 stops reading at a NUL that follows
  * the root element, so "rules.xml" + "\0<garbage>" loaded with the garbage unread; and its
  * message for invalid UTF-8 runs over two lines ("indicate encoding !" and the bytes). A NUL
@@ -547,6 +522,7 @@ static int check_bytes(const unsigned char *b, size_t len, const char *file, kne
 {
     knee__pos pos = {1, 1};
     size_t i = 0, n;
+    uint32_t cp;
     while (i < len) {
         if (b[i] >= 0x20 && b[i] < 0x80) {   /* the usual case */
             i++;
@@ -558,7 +534,7 @@ static int check_bytes(const unsigned char *b, size_t len, const char *file, kne
                            "a NUL byte (XML allows none, anywhere in the input)");
             return KNEE_EPARSE;
         }
-        if ((n = utf8_length(b + i, len - i)) == 0) {
+        if ((n = knee__utf8_decode(b + i, len - i, &cp)) == 0) {
             knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-encoding", file, pos, NULL,
                            "input is not valid UTF-8 (byte 0x%02X)", b[i]);
             return KNEE_EPARSE;

@@ -380,6 +380,31 @@ static void test_load_file_all_data(void)
     knee_ruleset_free(rs);
 }
 
+/* Issue 13, item 19: `knee check` printed a condition's raw newline, so a rule file could forge
+ * output lines (and an unterminated U+202E reversed the rest of the line). Every diagnostic's
+ * texts are escaped when it is made, for C, CLI and Python users alike. */
+static void test_diagnostics_one_line(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    const char *t = make("1", "age &gt; 200 and&#10;age &lt; 0 and&#9;payer = '&#x202E;&#x85;&#x2028;x'", "");
+    const char *msg;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_lint(rs, &d), KNEE_OK);
+    CU_ASSERT_FATAL(kt_has_diag(d, "rule-never-true", 6, 1));
+    msg = knee_diag_message(d, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "age > 200 and\\nage < 0 and\\tpayer = '\\u{202E}\\u{85}\\u{2028}x'"));
+    CU_ASSERT_PTR_NULL(strchr(msg, '\n'));
+    CU_ASSERT_PTR_NULL(strchr(msg, '\t'));
+    CU_ASSERT_PTR_NULL(strstr(msg, "\xE2\x80\xAE"));
+    knee_diag_free(d);
+    knee_ruleset_free(rs);
+    /* the name the caller gives: C0 controls and bytes that are not UTF-8 */
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, "<x", 2, "a\nb\x01\xff.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT_STRING_EQUAL(knee_diag_file(d, 0), "a\\nb\\x01\\xFF.xml");
+    knee_diag_free(d);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -409,5 +434,6 @@ int main(void)
     CU_add_test(s, "every problem at once", test_many_errors_at_once);
     CU_add_test(s, "rule action checks", test_action_rules);
     CU_add_test(s, "missing file", test_missing_file);
+    CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
     return kt_run();
 }
