@@ -2,6 +2,7 @@
  * semantic check of rules/README.md ("Loading: what is checked"). It reports every problem it
  * finds, not just the first, and is defensive about trees the XSD already rejected (a missing
  * required attribute is skipped here: the XSD has reported it). */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,11 +115,39 @@ static int num_attr(builder *b, const knee__xnode *n, const char *name, double *
     return 1;
 }
 
-/* A whole number (atoi, as the XSD has checked it), 0 when absent. */
-static int int_attr(const knee__xnode *n, const char *name)
+/* The first len bytes of attribute `name` of n as a whole number within [min, max]. The XSD's
+ * integer types have no upper bound, so a value outside is reported here, and 0 stands in for
+ * it: never wrapped, as atoi did (year="2147483648" read as -2147483648). */
+static int whole_number(builder *b, const knee__xnode *n, const char *name, size_t len, int min,
+                        int max)
 {
     const char *v = attr(n, name);
-    return v ? atoi(v) : 0;
+    long long x = 0;
+    int rc = knee__parse_int(v, len, min, max, &x);
+    if (rc == 0)
+        return (int)x;
+    if (rc > 0)
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "%s '%.40s' is out of range (%d to %d)", name,
+            v, min, max);
+    else
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "%s '%.40s' is not a whole number", name, v);
+    return 0;
+}
+
+/* A whole number within [min, max], 0 when absent. */
+static int int_attr(builder *b, const knee__xnode *n, const char *name, int min, int max)
+{
+    const char *v = attr(n, name);
+    return v ? whole_number(b, n, name, strlen(v), min, max) : 0;
+}
+
+/* An xs:gYear ("2021", "-0044", perhaps with a time zone that is not kept: "2021Z",
+ * "2021+01:00"), 0 when absent. */
+static int year_attr(builder *b, const knee__xnode *n)
+{
+    const char *v = attr(n, "year");
+    size_t sign = v && v[0] == '-';
+    return v ? whole_number(b, n, "year", sign + strspn(v + sign, "0123456789"), -9999, 9999) : 0;
 }
 
 /* 1: "true" or "1"; 0: any other value; -1: absent. */
@@ -373,7 +402,7 @@ static void build_sources(builder *b, const knee__xnode *sec)
         s->publisher = dup(b, attr(c, "publisher"));
         s->tier = dup(b, attr(c, "tier"));
         s->note = c->text[0] ? dup(b, c->text) : NULL;
-        s->year = int_attr(c, "year");
+        s->year = year_attr(b, c);
         s->pos = c->pos;
         ids_push(&ids, c);
     }
@@ -697,7 +726,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         v->sources = source_list(b, vn, "source", t->id);
         v->note = dup(b, attr(vn, "note"));
         v->pos = vn->pos;
-        v->year = int_attr(vn, "year");
+        v->year = year_attr(b, vn);
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
             WARN(b, "value-without-source", vn->pos, t->id,
                  "treatment '%s', criterion '%s': a value without a source", t->id, cid);
@@ -997,8 +1026,8 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
         ERR(b, "unknown-option", attr_pos(e, "option"), cs->id, "unknown option '%s'", opt);
         return;
     }
-    x->rank = int_attr(e, "rank");
-    x->rank_at_most = int_attr(e, "rank-at-most");
+    x->rank = int_attr(b, e, "rank", 1, INT_MAX);
+    x->rank_at_most = int_attr(b, e, "rank-at-most", 1, INT_MAX);
     x->excluded = bool_attr(e, "excluded");
     x->fired = rule_ref(b, e, "fired", cs->id);
     x->not_fired = rule_ref(b, e, "not-fired", cs->id);

@@ -405,6 +405,58 @@ static void test_diagnostics_one_line(void)
     knee_diag_free(d);
 }
 
+/* Replace the first `from` in doc by `to`. */
+static void replace(char *t, const char *from, const char *to)
+{
+    char *at = strstr(t, from), rest[65536];
+    CU_ASSERT_FATAL(at != NULL);
+    strcpy(rest, at + strlen(from));
+    strcpy(at, to);
+    strcat(at, rest);
+}
+
+/* Issue 13, item 8: integer attributes went through atoi, so year="2147483648" was listed as
+ * -2147483648 (undefined behaviour). Each is parsed with its range, and a value outside is a
+ * located error. */
+static void test_integer_attributes(void)
+{
+    char t[65536];
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "year=\"2020\"", "year=\"2147483648\"");
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 2, 42);
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "year=\"2020\"", "year=\"10000\"");   /* a valid xs:gYear, but not a year we show */
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 2, 42);
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "typical=\"1\"", "typical=\"1\" year=\"99999999999999999999999\"");
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 5, 0);
+    strcpy(t, make("1", "age &gt; 1",
+                   "<tests><case id=\"c\"><expect option=\"x\" rank=\"2147483648\"/></case></tests>"));
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 8, 46);
+    strcpy(t, make("1", "age &gt; 1",
+                   "<tests><case id=\"c\"><expect option=\"x\" rank-at-most=\"18446744073709551617\"/>"
+                   "</case></tests>"));
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 8, 54);
+    /* what the XSD allows and is in range reads as written */
+    strcpy(t, make("1", "age &gt; 1",
+                   "<tests><case id=\"c\"><expect option=\"x\" rank=\" +0001 \"/></case></tests>"));
+    replace(t, "year=\"2020\"", "year=\"2021+01:00\"");
+    replace(t, "typical=\"1\"", "typical=\"1\" year=\"-0044\"");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_ruleset_source_year(rs, 0), 2021);
+    knee_diag_free(d);
+    {
+        size_t n_cases = 0, n_failed = 9;
+        char *report = NULL;
+        CU_ASSERT_EQUAL(knee_ruleset_run_tests(rs, &n_cases, &n_failed, &report), KNEE_OK);
+        CU_ASSERT_EQUAL(n_failed, 0);   /* rank 1 */
+        knee_free(report);
+    }
+    knee_ruleset_free(rs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -429,6 +481,7 @@ int main(void)
     CU_add_test(s, "duplicate id", test_duplicate_id);
     CU_add_test(s, "dangling references", test_dangling_references);
     CU_add_test(s, "value checks", test_value_checks);
+    CU_add_test(s, "integer attributes out of range", test_integer_attributes);
     CU_add_test(s, "expression errors", test_expression_errors);
     CU_add_test(s, "all-zero weights", test_zero_weights);
     CU_add_test(s, "every problem at once", test_many_errors_at_once);
