@@ -459,15 +459,21 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
 
 static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patient *p)
 {
-    double total = 0;
+    double total = 0, largest = 0;
     size_t j;
     for (j = 0; j < rs->n_criteria; j++) {
         double w = p && p->weight_set[j] ? p->weights[j] : rs->criteria[j].weight;
         r->weights[j] = w;
         total += w;
+        largest = w > largest ? w : largest;
     }
     r->weights_n = rs->n_criteria;
-    if (!(total > 0) || !isfinite(total))
+    if (isinf(total)) {   /* finite weights (1e308 each) whose sum is not: the ratios still hold */
+        total = 0;
+        for (j = 0; j < rs->n_criteria; j++)
+            total += r->weights[j] /= largest;
+    }
+    if (!(total > 0))
         return KNEE_EWEIGHT;
     r->weights_total = 0;
     for (j = 0; j < rs->n_criteria; j++) {
