@@ -160,13 +160,7 @@ static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 
 static int member_allowed(const knee__fact *f, const char *m)
 {
-    size_t i;
-    if (f->n_allowed == 0)
-        return 1;
-    for (i = 0; i < f->n_allowed; i++)
-        if (strcmp(f->allowed[i], m) == 0)
-            return 1;
-    return 0;
+    return f->n_allowed == 0 || knee__find_allowed(f, m, strlen(m)) != KNEE__NONE;
 }
 
 static unsigned resource_bits(fbuild *b, const knee__xnode *n)

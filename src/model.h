@@ -18,6 +18,19 @@ typedef struct knee__idlist {   /* source ids, borrowed from the ruleset's sourc
     size_t n;
 } knee__idlist;
 
+/* A section's ids in sorted order, for lookups by id in O(log n) (ruleset_build.c): rule files
+ * may hold hundreds of thousands of ids, and a scan per lookup made loading quadratic. Equal ids
+ * keep their record order, so the first record with an id is the one found. */
+typedef struct knee__id_entry {
+    const char *id;
+    size_t at;                 /* the record's index in its array */
+} knee__id_entry;
+
+typedef struct knee__id_index {
+    knee__id_entry *v;
+    size_t n;
+} knee__id_index;
+
 typedef struct knee__source {
     const char *id, *title, *url, *publisher, *tier, *note;
     int year;
@@ -31,6 +44,7 @@ typedef struct knee__fact {
     double min, max;
     const char **allowed;      /* string/set facts: permitted values (none = any) */
     size_t n_allowed;
+    knee__id_index allowed_index;
 } knee__fact;
 
 typedef struct knee__level {
@@ -56,6 +70,7 @@ typedef struct knee__criterion {
     double pref_q, pref_p, pref_s;
     knee__level *levels;       /* ordinal when n_levels > 0 */
     size_t n_levels;
+    knee__id_index level_index;
     double worst, best;        /* numeric scale */
     knee__point *points;       /* optional piecewise-linear points, worst to best */
     size_t n_points;
@@ -193,6 +208,7 @@ struct knee_ruleset {
     size_t n_cases;
     knee__conflict *conflicts;
     size_t n_conflicts;
+    knee__id_index source_index, fact_index, criterion_index, treatment_index, rule_index;
 
     struct knee__fhir_map *fhir; /* the <fhir> mapping (fhir.h), or NULL when the file has none */
 
@@ -205,6 +221,8 @@ size_t knee__find_fact(const knee_ruleset *rs, const char *id);
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id);
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id);
 size_t knee__find_level(const knee__criterion *c, const char *id);
+/* The index of len bytes at s among f's allowed values, or KNEE__NONE. */
+size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len);
 
 /* Build a ruleset from a validated tree (ruleset_build.c). Every semantic problem goes to diag.
  * Returns KNEE_OK, KNEE_EINVALID, KNEE_ELIMIT or KNEE_ENOMEM; on failure *out is NULL. */

@@ -193,66 +193,67 @@ static const char *child_text(builder *b, const knee__xnode *n, const char *name
     return c ? dup(b, c->text) : NULL;
 }
 
-/* ---- lookups ---------------------------------------------------------------------------- */
+/* ---- ids: collected while a section is built, sorted once at its end for the duplicate check
+ * and kept as the section's index, so that every lookup by id is a bisection ---------------- */
+
+/* strcmp of s with the len bytes at id (not NUL-terminated) */
+static int cmp_id(const char *s, const char *id, size_t len)
+{
+    int c = strncmp(s, id, len);
+    return c ? c : s[len] != '\0';
+}
+
+/* The record of the first entry of x whose id is the len bytes at id, or KNEE__NONE. */
+static size_t index_find(const knee__id_index *x, const char *id, size_t len)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_id(x->v[mid].id, id, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->n && cmp_id(x->v[lo].id, id, len) == 0 ? x->v[lo].at : KNEE__NONE;
+}
 
 size_t knee__find_fact(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_facts; i++)
-        if (strcmp(rs->facts[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->fact_index, id, strlen(id));
 }
 
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_criteria; i++)
-        if (strcmp(rs->criteria[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->criterion_index, id, strlen(id));
 }
 
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_treatments; i++)
-        if (strcmp(rs->treatments[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->treatment_index, id, strlen(id));
 }
 
 size_t knee__find_level(const knee__criterion *c, const char *id)
 {
-    size_t i;
-    for (i = 0; i < c->n_levels; i++)
-        if (strcmp(c->levels[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&c->level_index, id, strlen(id));
+}
+
+size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len)
+{
+    return index_find(&f->allowed_index, s, len);
 }
 
 static size_t find_source(const knee_ruleset *rs, const char *id, size_t len)
 {
-    size_t i;
-    for (i = 0; i < rs->n_sources; i++)
-        if (strlen(rs->sources[i].id) == len && memcmp(rs->sources[i].id, id, len) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->source_index, id, len);
 }
 
 static size_t find_rule(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_rules; i++)
-        if (rs->rules[i].id && strcmp(rs->rules[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->rule_index, id, strlen(id));
 }
 
-/* ---- duplicate ids: collected while a section is built, sorted once at its end --------------- */
-
 typedef struct idref {
-    const char *id;
+    const char *id;            /* the record's own copy: the index outlives the XML tree */
     size_t index;
     knee__pos pos;
 } idref;
@@ -277,13 +278,13 @@ static int ids_begin(builder *b, id_check *ids, size_t n, const void *records)
     return 1;
 }
 
-/* Remember element e's id attribute; at most the n of ids_begin. */
-static void ids_push(id_check *ids, const knee__xnode *e)
+/* Remember the id of the next record (at most the n of ids_begin), written at pos. */
+static void ids_push(id_check *ids, const char *id, knee__pos pos)
 {
     idref *r = &ids->refs[ids->n];
-    r->id = attr(e, "id");
+    r->id = id;
     r->index = ids->n++;
-    r->pos = attr_pos(e, "id");
+    r->pos = pos;
 }
 
 static int cmp_idref(const void *a, const void *b)
@@ -295,18 +296,26 @@ static int cmp_idref(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Report every id that repeats an earlier one (`what` names the records), and free the ids. */
-static void ids_finish(builder *b, id_check *ids, const char *what)
+/* Sort the ids, report every one that repeats an earlier one (`what` names them; the
+ * diagnostic's element is owner, or the id itself when owner is NULL), keep them as the index
+ * *keep (when keep is not NULL) and free the list. */
+static void ids_finish(builder *b, id_check *ids, const char *what, const char *owner,
+                       knee__id_index *keep)
 {
     idref *refs = ids->refs;
     size_t i;
-    if (ids->n > 1) {
-        qsort(refs, ids->n, sizeof *refs, cmp_idref);
-        for (i = 1; i < ids->n; i++)
-            if (strcmp(refs[i].id, refs[i - 1].id) == 0)
-                ERR(b, "duplicate-id", refs[i].pos, refs[i].id,
-                    "duplicate %s id '%s' (first at line %u)", what, refs[i].id,
-                    refs[i - 1].pos.line);
+    qsort(refs, ids->n, sizeof *refs, cmp_idref);
+    for (i = 1; i < ids->n; i++)
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0)
+            ERR(b, "duplicate-id", refs[i].pos, owner ? owner : refs[i].id,
+                "duplicate %s '%s' (first at line %u)", what, refs[i].id, refs[i - 1].pos.line);
+    if (keep) {
+        keep->v = alloc_array(b, ids->n, sizeof *keep->v);
+        for (i = 0; keep->v && i < ids->n; i++) {
+            keep->v[i].id = refs[i].id;
+            keep->v[i].at = refs[i].index;
+        }
+        keep->n = keep->v ? ids->n : 0;
     }
     knee__dealloc(refs);
 }
@@ -404,9 +413,9 @@ static void build_sources(builder *b, const knee__xnode *sec)
         s->note = c->text[0] ? dup(b, c->text) : NULL;
         s->year = year_attr(b, c);
         s->pos = c->pos;
-        ids_push(&ids, c);
+        ids_push(&ids, s->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "source");
+    ids_finish(b, &ids, "source id", NULL, &rs->source_index);
 }
 
 static int fact_type(const char *t)
@@ -432,19 +441,19 @@ static int is_reserved(const char *id)
 /* A string or set fact's <allowed> values. */
 static void build_allowed(builder *b, knee__fact *f, const knee__xnode *c)
 {
-    size_t at = 0, j, n = count_children(c, "allowed");
+    size_t at = 0, n = count_children(c, "allowed");
     const knee__xnode *a;
+    id_check values;
     if (n && f->type != KNEE_FACT_STRING && f->type != KNEE_FACT_SET)
         ERR(b, "fact-allowed", c->pos, f->id, "<allowed> only applies to string and set facts");
     f->allowed = alloc_array(b, n, sizeof *f->allowed);
-    while (f->allowed && (a = next_child(c, "allowed", "value", &at)) != NULL) {
-        const char *value = attr(a, "value");
-        for (j = 0; j < f->n_allowed; j++)
-            if (strcmp(f->allowed[j], value) == 0)
-                ERR(b, "duplicate-id", attr_pos(a, "value"), f->id, "value '%s' is allowed twice",
-                    value);
-        f->allowed[f->n_allowed++] = dup(b, value);
+    if (!ids_begin(b, &values, n, f->allowed))
+        return;
+    while ((a = next_child(c, "allowed", "value", &at)) != NULL) {
+        f->allowed[f->n_allowed] = dup(b, attr(a, "value"));
+        ids_push(&values, f->allowed[f->n_allowed++], attr_pos(a, "value"));
     }
+    ids_finish(b, &values, "allowed value", f->id, &f->allowed_index);
 }
 
 static void build_facts(builder *b, const knee__xnode *sec)
@@ -478,9 +487,9 @@ static void build_facts(builder *b, const knee__xnode *sec)
         if (f->has_min && f->has_max && f->min > f->max)
             ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
         build_allowed(b, f, c);
-        ids_push(&ids, c);
+        ids_push(&ids, f->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "fact");
+    ids_finish(b, &ids, "fact id", NULL, &rs->fact_index);
 }
 
 /* ---- criteria -------------------------------------------------------------------------------- */
@@ -524,19 +533,21 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
 {
     size_t i, at = 0, n = count_children(c, "level"), given = 0;
     const knee__xnode *l;
+    id_check ids;
     cr->levels = alloc_array(b, n, sizeof *cr->levels);
-    while (cr->levels && (l = next_child(c, "level", "id", &at)) != NULL) {
+    if (!ids_begin(b, &ids, n, cr->levels))
+        return;
+    while ((l = next_child(c, "level", "id", &at)) != NULL) {
         const char *id = attr(l, "id");
-        knee__level *lv;
-        if (knee__find_level(cr, id) != KNEE__NONE)
-            ERR(b, "duplicate-id", attr_pos(l, "id"), cr->id, "level '%s' is declared twice", id);
-        lv = &cr->levels[cr->n_levels++];
+        knee__level *lv = &cr->levels[cr->n_levels++];
         lv->id = dup(b, id);
         lv->label = dup(b, attr_or(l, "label", id));
         lv->utility = -1;
         if (num_attr(b, l, "utility", &lv->utility) == 1)
             given++;
+        ids_push(&ids, lv->id, attr_pos(l, "id"));
     }
+    ids_finish(b, &ids, "level", cr->id, &cr->level_index);
     if (given && given != cr->n_levels)
         ERR(b, "level-utility", c->pos, cr->id,
             "criterion '%s': give a utility for every level or for none", cr->id);
@@ -634,9 +645,9 @@ static void build_criteria(builder *b, const knee__xnode *sec)
             build_scale(b, cr, scale);
         else
             build_levels(b, cr, c);
-        ids_push(&ids, c);
+        ids_push(&ids, cr->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "criterion");
+    ids_finish(b, &ids, "criterion id", NULL, &rs->criterion_index);
     if (rs->n_criteria && !(total > 0))
         ERR(b, "weights-zero", sec->pos, NULL, "the default weights of all criteria are zero");
 }
@@ -746,13 +757,11 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
 static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
 {
     const knee_ruleset *rs = ctx;
-    size_t i;
-    for (i = 0; i < rs->n_facts; i++)
-        if (strlen(rs->facts[i].id) == len && memcmp(rs->facts[i].id, name, len) == 0) {
-            *type = rs->facts[i].type;
-            return (int)i;
-        }
-    return -1;
+    size_t i = index_find(&rs->fact_index, name, len);
+    if (i == KNEE__NONE)
+        return -1;
+    *type = rs->facts[i].type;
+    return (int)i;
 }
 
 static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
@@ -930,13 +939,13 @@ static void build_treatments(builder *b, const knee__xnode *root)
         t->group = dup(b, attr(tn, "group"));
         t->description = child_text(b, tn, "description");
         t->pos = tn->pos;
-        ids_push(&ids, tn);
+        ids_push(&ids, t->id, attr_pos(tn, "id"));
         build_values(b, t, tn);
         while ((rn = next_child(tn, "rule", "id", &r_at)) != NULL)
             build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_treatments);   /* owned by t */
         rs->n_treatments++;
     }
-    ids_finish(b, &ids, "treatment");
+    ids_finish(b, &ids, "treatment id", NULL, &rs->treatment_index);
 }
 
 static void build_top_rules(builder *b, const knee__xnode *sec)
@@ -956,9 +965,9 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
     id_check ids;
     if (!ids_begin(b, &ids, rs->n_rules, rs->rules))
         return;
-    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)
-        ids_push(&ids, rn);
-    ids_finish(b, &ids, "rule");
+    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)   /* document order */
+        ids_push(&ids, rs->rules[ids.n].id, attr_pos(rn, "id"));
+    ids_finish(b, &ids, "rule id", NULL, &rs->rule_index);
     while ((rn = next_rule(&every)) != NULL)
         check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), find_rule, "unknown-rule",
                       "rule");
@@ -1075,9 +1084,9 @@ static void build_tests(builder *b, const knee__xnode *sec)
             else if (strcmp(e->name, "expect") == 0)
                 build_expect(b, cs, e);
         }
-        ids_push(&ids, c);
+        ids_push(&ids, cs->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "test case");
+    ids_finish(b, &ids, "test case id", NULL, NULL);
 }
 
 /* Every declared value's utility and counted flag, once: the ruleset never changes, and a
