@@ -282,9 +282,8 @@ static void cited(const knee__idlist *l, const knee_ruleset *rs, unsigned char *
 {
     size_t i, k;
     for (i = 0; i < l->n; i++)
-        for (k = 0; k < rs->n_sources; k++)
-            if (rs->sources[k].id == l->v[i])
-                used[k] = 1;
+        if ((k = knee__find_source(rs, l->v[i], strlen(l->v[i]))) != KNEE__NONE)
+            used[k] = 1;
 }
 
 /* Descriptions may cite inline as "[id]" or "[id1; id2]": those ids count as cited. */
@@ -301,9 +300,8 @@ static void cited_in_text(const char *text, const knee_ruleset *rs, unsigned cha
             while (q < end && *q != ';' && *q != ',' && *q != ' ')
                 q++;
             n = (size_t)(q - p);
-            for (k = 0; n && k < rs->n_sources; k++)
-                if (strlen(rs->sources[k].id) == n && memcmp(rs->sources[k].id, p, n) == 0)
-                    used[k] = 1;
+            if (n && (k = knee__find_source(rs, p, n)) != KNEE__NONE)
+                used[k] = 1;
             p = q + 1;
         }
         p = end + 1;

@@ -220,6 +220,8 @@ struct knee_ruleset {
 size_t knee__find_fact(const knee_ruleset *rs, const char *id);
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id);
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id);
+/* The source whose id is the len bytes at id. */
+size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len);
 size_t knee__find_level(const knee__criterion *c, const char *id);
 /* The index of len bytes at s among f's allowed values, or KNEE__NONE. */
 size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len);

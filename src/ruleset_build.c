@@ -242,7 +242,7 @@ size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len)
     return index_find(&f->allowed_index, s, len);
 }
 
-static size_t find_source(const knee_ruleset *rs, const char *id, size_t len)
+size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len)
 {
     return index_find(&rs->source_index, id, len);
 }
@@ -357,7 +357,7 @@ static knee__idlist source_list(builder *b, const knee__xnode *n, const char *na
     if (count && !l.v)
         return l;
     for (s = a->value; (w = next_word(&s, &len)) != NULL;) {
-        size_t k = find_source(b->rs, w, len);
+        size_t k = knee__find_source(b->rs, w, len);
         if (k == KNEE__NONE)
             ERR(b, "unknown-source", knee__xml_value_pos(a, (size_t)(w - a->value)), el,
                 "unknown source '%.*s'", (int)len, w);
