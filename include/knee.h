@@ -234,6 +234,9 @@ KNEE_API int knee_ruleset_run_tests(const knee_ruleset *rs, size_t *n_cases, siz
  * together, options described in unequal detail. *out receives warnings (severity
  * KNEE_SEVERITY_WARNING, located, codes in docs/diagnostics.md); caller frees with
  * knee_diag_free(). Returns KNEE_OK or KNEE_ENOMEM. `knee check` prints them; --strict fails on them.
+ * The searches are bounded (docs/limits.md): at most 200,000 assignments per question and
+ * 50,000,000 condition steps in all; when the overall budget runs out the lint stops and says so
+ * with a "lint-budget" warning at the rule it had reached.
  */
 KNEE_API int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out);
 

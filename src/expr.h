@@ -50,6 +50,10 @@ typedef void (*knee__expr_literal_fn)(void *ctx, int fact, int is_num, double nu
                                       size_t len);
 void knee__expr_literals(const knee__expr *e, knee__expr_literal_fn fn, void *ctx);
 
+/* What one evaluation may cost, in steps: its nodes and literals (a list of a thousand values is
+ * a thousand steps). 0 for NULL (no condition). The lint's overall budget counts these. */
+size_t knee__expr_size(const knee__expr *e);
+
 /* The distinct fact indices the expression reads, in first-use order. */
 size_t knee__expr_fact_count(const knee__expr *e);
 int knee__expr_fact(const knee__expr *e, size_t k);
