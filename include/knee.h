@@ -90,9 +90,12 @@ enum knee_limit {
     KNEE_LIMIT_STRING_BYTES = 6,  /* longest string fact value (default 4,096) */
     KNEE_LIMIT_REGEX_MATCH = 7,   /* PCRE2 match limit per match (default 100,000) */
     KNEE_LIMIT_REGEX_DEPTH = 8,   /* PCRE2 depth limit per match (default 1,000) */
-    KNEE_LIMIT_REGEX_HEAP_KIB = 9 /* PCRE2 heap limit per match in KiB (default 1,024) */
+    KNEE_LIMIT_REGEX_HEAP_KIB = 9, /* PCRE2 heap limit per match in KiB (default 1,024) */
+    /* Pattern matches (`~`) in one comparison (default 10,000); past it knee_compare() fails
+     * with KNEE_EREGEX. Bounds the time a file of many hostile patterns costs. Since 0.3. */
+    KNEE_LIMIT_REGEX_BUDGET = 10
 };
-#define KNEE_LIMIT_COUNT 10
+#define KNEE_LIMIT_COUNT 11
 
 typedef struct knee_options knee_options;
 

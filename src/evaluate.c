@@ -432,7 +432,7 @@ static void rank_options(knee_result *r)
 static int prepare(knee_result *r, const knee_ruleset *rs)
 {
     size_t nt = rs->n_treatments, nc = rs->n_criteria;
-    uint32_t lim[3];
+    uint32_t lim[4];
     if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) || KNEE__RESERVE(r, order, nt) ||
         KNEE__RESERVE(r, cell_w, nc) ||
         KNEE__RESERVE(r, ranked, nt) || KNEE__RESERVE(r, rank_tmp, nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
@@ -441,13 +441,15 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     lim[0] = rs->regex_match_limit;
     lim[1] = rs->regex_depth_limit;
     lim[2] = rs->regex_heap_kib;
+    lim[3] = rs->regex_budget;
     if (!r->scratch || memcmp(lim, r->scratch_limits, sizeof lim) != 0) {
         knee__match_scratch_free(r->scratch);
         r->scratch = NULL;
-        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2]) != KNEE_OK)
+        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2], lim[3]) != KNEE_OK)
             return KNEE_ENOMEM;
         memcpy(r->scratch_limits, lim, sizeof lim);
     }
+    knee__match_scratch_reset(r->scratch);   /* the budget is per comparison */
     r->reasons_n = r->cautions_n = r->fired_n = r->unknowns_n = 0;
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
     r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */

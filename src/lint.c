@@ -542,7 +542,7 @@ int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
     l.set_buf = knee__calloc((rs->n_facts ? rs->n_facts : 1) * MAX_CANDIDATES, sizeof *l.set_buf);
     if (!l.cand || !l.facts || !l.set_buf ||
         knee__match_scratch_new(&l.scratch, rs->regex_match_limit, rs->regex_depth_limit,
-                                rs->regex_heap_kib) != KNEE_OK) {
+                                rs->regex_heap_kib, 0) != KNEE_OK) {
         l.oom = 1;
         goto out;
     }

@@ -214,6 +214,7 @@ struct knee_ruleset {
 
     size_t max_string_bytes;   /* for patient string facts */
     uint32_t regex_match_limit, regex_depth_limit, regex_heap_kib;
+    uint32_t regex_budget;     /* pattern matches per comparison (KNEE_LIMIT_REGEX_BUDGET) */
 };
 
 /* Lookups by id; KNEE__NONE when absent. */

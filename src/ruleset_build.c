@@ -1161,6 +1161,7 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
     rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);
     rs->regex_heap_kib = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_HEAP_KIB);
+    rs->regex_budget = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_BUDGET);
 
     n_rules = count_rules(root);
     if (n_rules > (size_t)knee__limit(opts, KNEE_LIMIT_RULES)) {
