@@ -435,7 +435,8 @@ static void check_conflicting_sets(linter *l)
                 set[n++].action = op->action;
             }
         }
-        qsort(set, n, sizeof *set, cmp_setter);
+        if (n > 1)
+            qsort(set, n, sizeof *set, cmp_setter);
         for (i = 0; i < n && !l->oom && !l->stopped; i++) {
             const knee__rule *a = &rs->rules[tr->steps[set[i].step].rule];
             if (i && set[i].criterion == set[i - 1].criterion && set[i].step == set[i - 1].step)
