@@ -90,9 +90,12 @@ enum knee_limit {
     KNEE_LIMIT_STRING_BYTES = 6,  /* longest string fact value (default 4,096) */
     KNEE_LIMIT_REGEX_MATCH = 7,   /* PCRE2 match limit per match (default 100,000) */
     KNEE_LIMIT_REGEX_DEPTH = 8,   /* PCRE2 depth limit per match (default 1,000) */
-    KNEE_LIMIT_REGEX_HEAP_KIB = 9 /* PCRE2 heap limit per match in KiB (default 1,024) */
+    KNEE_LIMIT_REGEX_HEAP_KIB = 9, /* PCRE2 heap limit per match in KiB (default 1,024) */
+    /* Pattern matches (`~`) in one comparison (default 10,000); past it knee_compare() fails
+     * with KNEE_EREGEX. Bounds the time a file of many hostile patterns costs. Since 0.3. */
+    KNEE_LIMIT_REGEX_BUDGET = 10
 };
-#define KNEE_LIMIT_COUNT 10
+#define KNEE_LIMIT_COUNT 11
 
 typedef struct knee_options knee_options;
 
@@ -234,6 +237,9 @@ KNEE_API int knee_ruleset_run_tests(const knee_ruleset *rs, size_t *n_cases, siz
  * together, options described in unequal detail. *out receives warnings (severity
  * KNEE_SEVERITY_WARNING, located, codes in docs/diagnostics.md); caller frees with
  * knee_diag_free(). Returns KNEE_OK or KNEE_ENOMEM. `knee check` prints them; --strict fails on them.
+ * The searches are bounded (docs/limits.md): at most 200,000 assignments per question and
+ * 50,000,000 condition steps in all; when the overall budget runs out the lint stops and says so
+ * with a "lint-budget" warning at the rule it had reached.
  */
 KNEE_API int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out);
 

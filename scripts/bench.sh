@@ -1,12 +1,18 @@
 #!/bin/sh
 # Build optimised and print libknee's figures (medians over several runs; see bench/).
-# Includes a generated 1,000-treatment x 10-criterion x 5,000-rule file (bench/gen_large.py).
+# Includes a generated 1,000-treatment x 10-criterion x 5,000-rule file, and a file of 300,000
+# declared values (150,000 <allowed> values and 150,000 <level>s) for the load time of long value
+# lists (bench/gen_large.py).
 set -eu
 cd "$(dirname "$0")/.."
 B=${BUILD_DIR:-build-bench}
 BUILD_DIR=$B BUILD_TYPE=Release sh scripts/build.sh -DKNEE_BUILD_BENCH=ON -DKNEE_TEST_VALGRIND=OFF >/dev/null
 python3 bench/gen_large.py "$B/large-rules.xml" 1000
 "$B/knee_bench" "$B/large-rules.xml" "$@"
+python3 bench/gen_large.py "$B/values-rules.xml" --values 300000
+echo
+echo "300,000 declared values (bench/gen_large.py --values):"
+"$B/knee_bench" "$B/values-rules.xml" --large-only | tail -n +2
 if [ -d bindings/python ] && [ -f bench/python_bench.py ]; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" python3 bench/python_bench.py
 fi

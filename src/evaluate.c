@@ -433,7 +433,7 @@ static void rank_options(knee_result *r)
 static int prepare(knee_result *r, const knee_ruleset *rs)
 {
     size_t nt = rs->n_treatments, nc = rs->n_criteria;
-    uint32_t lim[3];
+    uint32_t lim[4];
     if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) || KNEE__RESERVE(r, order, nt) ||
         KNEE__RESERVE(r, cell_w, nc) ||
         KNEE__RESERVE(r, ranked, nt) || KNEE__RESERVE(r, rank_tmp, nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
@@ -442,33 +442,41 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     lim[0] = rs->regex_match_limit;
     lim[1] = rs->regex_depth_limit;
     lim[2] = rs->regex_heap_kib;
+    lim[3] = rs->regex_budget;
     if (!r->scratch || memcmp(lim, r->scratch_limits, sizeof lim) != 0) {
         knee__match_scratch_free(r->scratch);
         r->scratch = NULL;
-        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2]) != KNEE_OK)
+        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2], lim[3]) != KNEE_OK)
             return KNEE_ENOMEM;
         memcpy(r->scratch_limits, lim, sizeof lim);
     }
+    knee__match_scratch_reset(r->scratch);   /* the budget is per comparison */
     r->reasons_n = r->cautions_n = r->fired_n = r->unknowns_n = 0;
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
     r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
     r->has_matrix = 0;
-    if (rs->n_facts)   /* a file may declare none: marks is then never allocated */
+    if (rs->n_facts)   /* a ruleset may declare no facts: then nothing was reserved */
         memset(r->marks, 0, rs->n_facts);
     return KNEE_OK;
 }
 
 static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patient *p)
 {
-    double total = 0;
+    double total = 0, largest = 0;
     size_t j;
     for (j = 0; j < rs->n_criteria; j++) {
         double w = p && p->weight_set[j] ? p->weights[j] : rs->criteria[j].weight;
         r->weights[j] = w;
         total += w;
+        largest = w > largest ? w : largest;
     }
     r->weights_n = rs->n_criteria;
-    if (!(total > 0) || !isfinite(total))
+    if (isinf(total)) {   /* finite weights (1e308 each) whose sum is not: the ratios still hold */
+        total = 0;
+        for (j = 0; j < rs->n_criteria; j++)
+            total += r->weights[j] /= largest;
+    }
+    if (!(total > 0))
         return KNEE_EWEIGHT;
     r->weights_total = 0;
     for (j = 0; j < rs->n_criteria; j++) {
@@ -506,7 +514,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if (!p) {
         if (KNEE__RESERVE(r, blank, rs->n_facts) != KNEE_OK)
             return fail(r, KNEE_ENOMEM, "out of memory");
-        memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
+        if (rs->n_facts)
+            memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
     }
     /* Each condition once per patient, however many options its rule acts on. */
     for (i = 0; i < rs->n_conds; i++) {

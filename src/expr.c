@@ -1435,6 +1435,11 @@ int knee__expr_eval(const knee__expr *e, const knee__factval *facts, knee__match
     return eval_node(e, e->root, facts, scratch, errbuf, errbuf_len);
 }
 
+size_t knee__expr_size(const knee__expr *e)
+{
+    return e ? e->n_nodes + e->n_nums + e->n_strs : 0;
+}
+
 size_t knee__expr_fact_count(const knee__expr *e)
 {
     return e ? e->n_facts : 0;

@@ -63,6 +63,9 @@ void knee__expr_literals(const knee__expr *e, knee__expr_literal_fn fn, void *ct
 /* Every set of codes the expression tests a region fact against, for the lint. */
 typedef void (*knee__expr_region_fn)(void *ctx, int fact, const knee__region_set *set);
 void knee__expr_region_sets(const knee__expr *e, knee__expr_region_fn fn, void *ctx);
+/* What one evaluation may cost, in steps: its nodes and literals (a list of a thousand values is
+ * a thousand steps). 0 for NULL (no condition). The lint's overall budget counts these. */
+size_t knee__expr_size(const knee__expr *e);
 
 /* The distinct fact indices the expression reads, in first-use order. */
 size_t knee__expr_fact_count(const knee__expr *e);

@@ -19,6 +19,19 @@ typedef struct knee__idlist {   /* source ids, borrowed from the ruleset's sourc
     size_t n;
 } knee__idlist;
 
+/* A section's ids in sorted order, for lookups by id in O(log n) (ruleset_build.c): rule files
+ * may hold hundreds of thousands of ids, and a scan per lookup made loading quadratic. Equal ids
+ * keep their record order, so the first record with an id is the one found. */
+typedef struct knee__id_entry {
+    const char *id;
+    size_t at;                 /* the record's index in its array */
+} knee__id_entry;
+
+typedef struct knee__id_index {
+    knee__id_entry *v;
+    size_t n;
+} knee__id_index;
+
 typedef struct knee__source {
     const char *id, *title, *url, *publisher, *tier, *note;
     int year;
@@ -33,6 +46,7 @@ typedef struct knee__fact {
     const char **allowed;      /* string/set facts: permitted values (none = any) */
     size_t n_allowed;
     int region;                /* values are region codes (codes="iso-3166-1", region.h) */
+    knee__id_index allowed_index;
 } knee__fact;
 
 typedef struct knee__level {
@@ -68,6 +82,7 @@ typedef struct knee__criterion {
     double pref_q, pref_p, pref_s;
     knee__level *levels;       /* ordinal when n_levels > 0 */
     size_t n_levels;
+    knee__id_index level_index;
     double worst, best;        /* numeric scale */
     knee__point *points;       /* optional piecewise-linear points, worst to best */
     size_t n_points;
@@ -218,18 +233,24 @@ struct knee_ruleset {
     size_t n_cases;
     knee__conflict *conflicts;
     size_t n_conflicts;
+    knee__id_index source_index, fact_index, criterion_index, treatment_index, rule_index;
 
     struct knee__fhir_map *fhir; /* the <fhir> mapping (fhir.h), or NULL when the file has none */
 
     size_t max_string_bytes;   /* for patient string facts */
     uint32_t regex_match_limit, regex_depth_limit, regex_heap_kib;
+    uint32_t regex_budget;     /* pattern matches per comparison (KNEE_LIMIT_REGEX_BUDGET) */
 };
 
 /* Lookups by id; KNEE__NONE when absent. */
 size_t knee__find_fact(const knee_ruleset *rs, const char *id);
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id);
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id);
+/* The source whose id is the len bytes at id. */
+size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len);
 size_t knee__find_level(const knee__criterion *c, const char *id);
+/* The index of len bytes at s among f's allowed values, or KNEE__NONE. */
+size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len);
 
 /* Build a ruleset from a validated tree (ruleset_build.c). Every semantic problem goes to diag.
  * Returns KNEE_OK, KNEE_EINVALID, KNEE_ELIMIT or KNEE_ENOMEM; on failure *out is NULL. */

@@ -19,8 +19,10 @@ struct knee_report_options {
 
 /* ---- the writer (report_writer.c) ----------------------------------------------------------
  * Calls after a failure do nothing, so callers check once, at knee__html_finish(). Every text
- * and attribute value is escaped by libxml2; control characters and invalid UTF-8 are replaced
- * by U+FFFD first, so the output is always well-formed. */
+ * and attribute value is escaped by libxml2; control characters, bidi embeddings, overrides and
+ * isolates, and invalid UTF-8 are replaced by U+FFFD first, so the output is always well-formed
+ * and no text reverses another. A text with right-to-left letters is written inside a <bdi>
+ * (except in the head and in charts, where none may go). */
 typedef struct knee__html knee__html;
 
 /* A writer into memory; NULL when out of memory. */

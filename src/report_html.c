@@ -162,13 +162,7 @@ void knee__report_table_end(knee__html *h)
 
 static size_t source_index(const knee_ruleset *rs, const char *id)
 {
-    size_t k;
-    if (!id)
-        return KNEE__NONE;
-    for (k = 0; k < rs->n_sources; k++)
-        if (strcmp(rs->sources[k].id, id) == 0)
-            return k;
-    return KNEE__NONE;
+    return id ? knee__find_source(rs, id, strlen(id)) : KNEE__NONE;
 }
 
 static const knee__fact *fact_decl(const knee_ruleset *rs, const char *id)

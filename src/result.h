@@ -94,7 +94,7 @@ struct knee_result {
     KNEE__VEC(knee__factval, blank);   /* all-unknown facts, for a comparison with no patient */
     KNEE__VEC(knee__factval, row_facts);   /* one batch row's facts (batch.c) */
     knee__match_scratch *scratch;
-    uint32_t scratch_limits[3];
+    uint32_t scratch_limits[4];
 
     int method;                        /* KNEE_METHOD_* used */
     int has_dominance;

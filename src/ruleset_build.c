@@ -2,6 +2,7 @@
  * semantic check of rules/README.md ("Loading: what is checked"). It reports every problem it
  * finds, not just the first, and is defensive about trees the XSD already rejected (a missing
  * required attribute is skipped here: the XSD has reported it). */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,11 +116,39 @@ static int num_attr(builder *b, const knee__xnode *n, const char *name, double *
     return 1;
 }
 
-/* A whole number (atoi, as the XSD has checked it), 0 when absent. */
-static int int_attr(const knee__xnode *n, const char *name)
+/* The first len bytes of attribute `name` of n as a whole number within [min, max]. The XSD's
+ * integer types have no upper bound, so a value outside is reported here, and 0 stands in for
+ * it: never wrapped, as atoi did (year="2147483648" read as -2147483648). */
+static int whole_number(builder *b, const knee__xnode *n, const char *name, size_t len, int min,
+                        int max)
 {
     const char *v = attr(n, name);
-    return v ? atoi(v) : 0;
+    long long x = 0;
+    int rc = knee__parse_int(v, len, min, max, &x);
+    if (rc == 0)
+        return (int)x;
+    if (rc > 0)
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "%s '%.40s' is out of range (%d to %d)", name,
+            v, min, max);
+    else
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "%s '%.40s' is not a whole number", name, v);
+    return 0;
+}
+
+/* A whole number within [min, max], 0 when absent. */
+static int int_attr(builder *b, const knee__xnode *n, const char *name, int min, int max)
+{
+    const char *v = attr(n, name);
+    return v ? whole_number(b, n, name, strlen(v), min, max) : 0;
+}
+
+/* An xs:gYear ("2021", "-0044", perhaps with a time zone that is not kept: "2021Z",
+ * "2021+01:00"), 0 when absent. */
+static int year_attr(builder *b, const knee__xnode *n)
+{
+    const char *v = attr(n, "year");
+    size_t sign = v && v[0] == '-';
+    return v ? whole_number(b, n, "year", sign + strspn(v + sign, "0123456789"), -9999, 9999) : 0;
 }
 
 /* 1: "true" or "1"; 0: any other value; -1: absent. */
@@ -225,66 +254,67 @@ static void description(builder *b, const knee__xnode *n, const char *el, const 
         read_texts(b, d, NULL, el, clinician, patient);
 }
 
-/* ---- lookups ---------------------------------------------------------------------------- */
+/* ---- ids: collected while a section is built, sorted once at its end for the duplicate check
+ * and kept as the section's index, so that every lookup by id is a bisection ---------------- */
+
+/* strcmp of s with the len bytes at id (not NUL-terminated) */
+static int cmp_id(const char *s, const char *id, size_t len)
+{
+    int c = strncmp(s, id, len);
+    return c ? c : s[len] != '\0';
+}
+
+/* The record of the first entry of x whose id is the len bytes at id, or KNEE__NONE. */
+static size_t index_find(const knee__id_index *x, const char *id, size_t len)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_id(x->v[mid].id, id, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->n && cmp_id(x->v[lo].id, id, len) == 0 ? x->v[lo].at : KNEE__NONE;
+}
 
 size_t knee__find_fact(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_facts; i++)
-        if (strcmp(rs->facts[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->fact_index, id, strlen(id));
 }
 
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_criteria; i++)
-        if (strcmp(rs->criteria[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->criterion_index, id, strlen(id));
 }
 
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_treatments; i++)
-        if (strcmp(rs->treatments[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->treatment_index, id, strlen(id));
 }
 
 size_t knee__find_level(const knee__criterion *c, const char *id)
 {
-    size_t i;
-    for (i = 0; i < c->n_levels; i++)
-        if (strcmp(c->levels[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&c->level_index, id, strlen(id));
 }
 
-static size_t find_source(const knee_ruleset *rs, const char *id, size_t len)
+size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len)
 {
-    size_t i;
-    for (i = 0; i < rs->n_sources; i++)
-        if (strlen(rs->sources[i].id) == len && memcmp(rs->sources[i].id, id, len) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&f->allowed_index, s, len);
+}
+
+size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len)
+{
+    return index_find(&rs->source_index, id, len);
 }
 
 static size_t find_rule(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_rules; i++)
-        if (rs->rules[i].id && strcmp(rs->rules[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->rule_index, id, strlen(id));
 }
 
-/* ---- duplicate ids: collected while a section is built, sorted once at its end --------------- */
-
 typedef struct idref {
-    const char *id;
+    const char *id;            /* the record's own copy: the index outlives the XML tree */
     size_t index;
     knee__pos pos;
 } idref;
@@ -309,13 +339,13 @@ static int ids_begin(builder *b, id_check *ids, size_t n, const void *records)
     return 1;
 }
 
-/* Remember element e's id attribute; at most the n of ids_begin. */
-static void ids_push(id_check *ids, const knee__xnode *e)
+/* Remember the id of the next record (at most the n of ids_begin), written at pos. */
+static void ids_push(id_check *ids, const char *id, knee__pos pos)
 {
     idref *r = &ids->refs[ids->n];
-    r->id = attr(e, "id");
+    r->id = id;
     r->index = ids->n++;
-    r->pos = attr_pos(e, "id");
+    r->pos = pos;
 }
 
 static int cmp_idref(const void *a, const void *b)
@@ -327,18 +357,26 @@ static int cmp_idref(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Report every id that repeats an earlier one (`what` names the records), and free the ids. */
-static void ids_finish(builder *b, id_check *ids, const char *what)
+/* Sort the ids, report every one that repeats an earlier one (`what` names them; the
+ * diagnostic's element is owner, or the id itself when owner is NULL), keep them as the index
+ * *keep (when keep is not NULL) and free the list. */
+static void ids_finish(builder *b, id_check *ids, const char *what, const char *owner,
+                       knee__id_index *keep)
 {
     idref *refs = ids->refs;
     size_t i;
-    if (ids->n > 1) {
-        qsort(refs, ids->n, sizeof *refs, cmp_idref);
-        for (i = 1; i < ids->n; i++)
-            if (strcmp(refs[i].id, refs[i - 1].id) == 0)
-                ERR(b, "duplicate-id", refs[i].pos, refs[i].id,
-                    "duplicate %s id '%s' (first at line %u)", what, refs[i].id,
-                    refs[i - 1].pos.line);
+    qsort(refs, ids->n, sizeof *refs, cmp_idref);
+    for (i = 1; i < ids->n; i++)
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0)
+            ERR(b, "duplicate-id", refs[i].pos, owner ? owner : refs[i].id,
+                "duplicate %s '%s' (first at line %u)", what, refs[i].id, refs[i - 1].pos.line);
+    if (keep) {
+        keep->v = alloc_array(b, ids->n, sizeof *keep->v);
+        for (i = 0; keep->v && i < ids->n; i++) {
+            keep->v[i].id = refs[i].id;
+            keep->v[i].at = refs[i].index;
+        }
+        keep->n = keep->v ? ids->n : 0;
     }
     knee__dealloc(refs);
 }
@@ -380,7 +418,7 @@ static knee__idlist source_list(builder *b, const knee__xnode *n, const char *na
     if (count && !l.v)
         return l;
     for (s = a->value; (w = next_word(&s, &len)) != NULL;) {
-        size_t k = find_source(b->rs, w, len);
+        size_t k = knee__find_source(b->rs, w, len);
         if (k == KNEE__NONE)
             ERR(b, "unknown-source", knee__xml_value_pos(a, (size_t)(w - a->value)), el,
                 "unknown source '%.*s'", (int)len, w);
@@ -434,11 +472,11 @@ static void build_sources(builder *b, const knee__xnode *sec)
         s->publisher = dup(b, attr(c, "publisher"));
         s->tier = dup(b, attr(c, "tier"));
         s->note = c->text[0] ? dup(b, c->text) : NULL;
-        s->year = int_attr(c, "year");
+        s->year = year_attr(b, c);
         s->pos = c->pos;
-        ids_push(&ids, c);
+        ids_push(&ids, s->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "source");
+    ids_finish(b, &ids, "source id", NULL, &rs->source_index);
 }
 
 static int fact_type(const char *t)
@@ -464,19 +502,19 @@ static int is_reserved(const char *id)
 /* A string or set fact's <allowed> values. */
 static void build_allowed(builder *b, knee__fact *f, const knee__xnode *c)
 {
-    size_t at = 0, j, n = count_children(c, "allowed");
+    size_t at = 0, n = count_children(c, "allowed");
     const knee__xnode *a;
+    id_check values;
     if (n && f->type != KNEE_FACT_STRING && f->type != KNEE_FACT_SET)
         ERR(b, "fact-allowed", c->pos, f->id, "<allowed> only applies to string and set facts");
     f->allowed = alloc_array(b, n, sizeof *f->allowed);
-    while (f->allowed && (a = next_child(c, "allowed", "value", &at)) != NULL) {
-        const char *value = attr(a, "value");
-        for (j = 0; j < f->n_allowed; j++)
-            if (strcmp(f->allowed[j], value) == 0)
-                ERR(b, "duplicate-id", attr_pos(a, "value"), f->id, "value '%s' is allowed twice",
-                    value);
-        f->allowed[f->n_allowed++] = dup(b, value);
+    if (!ids_begin(b, &values, n, f->allowed))
+        return;
+    while ((a = next_child(c, "allowed", "value", &at)) != NULL) {
+        f->allowed[f->n_allowed] = dup(b, attr(a, "value"));
+        ids_push(&values, f->allowed[f->n_allowed++], attr_pos(a, "value"));
     }
+    ids_finish(b, &values, "allowed value", f->id, &f->allowed_index);
 }
 
 /* ---- regions (rules/README.md, "Regions") ---------------------------------------------------- */
@@ -553,9 +591,9 @@ static void build_region_groups(builder *b, const knee__xnode *sec)
         if (!members)
             ERR(b, "region-group", c->pos, id, "region group '%s' names no code", id);
         g->n++;
-        ids_push(&ids, c);
+        ids_push(&ids, grp->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "region group");
+    ids_finish(b, &ids, "region group", NULL, NULL);
 }
 
 static void build_facts(builder *b, const knee__xnode *sec)
@@ -590,9 +628,9 @@ static void build_facts(builder *b, const knee__xnode *sec)
             ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
         build_allowed(b, f, c);
         build_region_fact(b, f, c);
-        ids_push(&ids, c);
+        ids_push(&ids, f->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "fact");
+    ids_finish(b, &ids, "fact id", NULL, &rs->fact_index);
     list_region_facts(b);
 }
 
@@ -637,19 +675,21 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
 {
     size_t i, at = 0, n = count_children(c, "level"), given = 0;
     const knee__xnode *l;
+    id_check ids;
     cr->levels = alloc_array(b, n, sizeof *cr->levels);
-    while (cr->levels && (l = next_child(c, "level", "id", &at)) != NULL) {
+    if (!ids_begin(b, &ids, n, cr->levels))
+        return;
+    while ((l = next_child(c, "level", "id", &at)) != NULL) {
         const char *id = attr(l, "id");
-        knee__level *lv;
-        if (knee__find_level(cr, id) != KNEE__NONE)
-            ERR(b, "duplicate-id", attr_pos(l, "id"), cr->id, "level '%s' is declared twice", id);
-        lv = &cr->levels[cr->n_levels++];
+        knee__level *lv = &cr->levels[cr->n_levels++];
         lv->id = dup(b, id);
         lv->label = dup(b, attr_or(l, "label", id));
         lv->utility = -1;
         if (num_attr(b, l, "utility", &lv->utility) == 1)
             given++;
+        ids_push(&ids, lv->id, attr_pos(l, "id"));
     }
+    ids_finish(b, &ids, "level", cr->id, &cr->level_index);
     if (given && given != cr->n_levels)
         ERR(b, "level-utility", c->pos, cr->id,
             "criterion '%s': give a utility for every level or for none", cr->id);
@@ -747,9 +787,9 @@ static void build_criteria(builder *b, const knee__xnode *sec)
             build_scale(b, cr, scale);
         else
             build_levels(b, cr, c);
-        ids_push(&ids, c);
+        ids_push(&ids, cr->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "criterion");
+    ids_finish(b, &ids, "criterion id", NULL, &rs->criterion_index);
     if (rs->n_criteria && !(total > 0))
         ERR(b, "weights-zero", sec->pos, NULL, "the default weights of all criteria are zero");
 }
@@ -839,7 +879,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         v->sources = source_list(b, vn, "source", t->id);
         read_texts(b, vn, "note", t->id, &v->note, &v->note_patient);
         v->pos = vn->pos;
-        v->year = int_attr(vn, "year");
+        v->year = year_attr(b, vn);
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
             WARN(b, "value-without-source", vn->pos, t->id,
                  "treatment '%s', criterion '%s': a value without a source", t->id, cid);
@@ -859,13 +899,11 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
 static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
 {
     const knee_ruleset *rs = ctx;
-    size_t i;
-    for (i = 0; i < rs->n_facts; i++)
-        if (strlen(rs->facts[i].id) == len && memcmp(rs->facts[i].id, name, len) == 0) {
-            *type = rs->facts[i].region ? KNEE__FACT_REGION : rs->facts[i].type;
-            return (int)i;
-        }
-    return -1;
+    size_t i = index_find(&rs->fact_index, name, len);
+    if (i == KNEE__NONE)
+        return -1;
+    *type = rs->facts[i].region ? KNEE__FACT_REGION : rs->facts[i].type;
+    return (int)i;
 }
 
 static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
@@ -1047,13 +1085,13 @@ static void build_treatments(builder *b, const knee__xnode *root)
         t->group = dup(b, attr(tn, "group"));
         description(b, tn, t->id, &t->description, &t->description_patient);
         t->pos = tn->pos;
-        ids_push(&ids, tn);
+        ids_push(&ids, t->id, attr_pos(tn, "id"));
         build_values(b, t, tn);
         while ((rn = next_child(tn, "rule", "id", &r_at)) != NULL)
             build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_treatments);   /* owned by t */
         rs->n_treatments++;
     }
-    ids_finish(b, &ids, "treatment");
+    ids_finish(b, &ids, "treatment id", NULL, &rs->treatment_index);
 }
 
 static void build_top_rules(builder *b, const knee__xnode *sec)
@@ -1073,9 +1111,9 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
     id_check ids;
     if (!ids_begin(b, &ids, rs->n_rules, rs->rules))
         return;
-    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)
-        ids_push(&ids, rn);
-    ids_finish(b, &ids, "rule");
+    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)   /* document order */
+        ids_push(&ids, rs->rules[ids.n].id, attr_pos(rn, "id"));
+    ids_finish(b, &ids, "rule id", NULL, &rs->rule_index);
     while ((rn = next_rule(&every)) != NULL)
         check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), find_rule, "unknown-rule",
                       "rule");
@@ -1143,8 +1181,8 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
         ERR(b, "unknown-option", attr_pos(e, "option"), cs->id, "unknown option '%s'", opt);
         return;
     }
-    x->rank = int_attr(e, "rank");
-    x->rank_at_most = int_attr(e, "rank-at-most");
+    x->rank = int_attr(b, e, "rank", 1, INT_MAX);
+    x->rank_at_most = int_attr(b, e, "rank-at-most", 1, INT_MAX);
     x->excluded = bool_attr(e, "excluded");
     x->fired = rule_ref(b, e, "fired", cs->id);
     x->not_fired = rule_ref(b, e, "not-fired", cs->id);
@@ -1192,9 +1230,9 @@ static void build_tests(builder *b, const knee__xnode *sec)
             else if (strcmp(e->name, "expect") == 0)
                 build_expect(b, cs, e);
         }
-        ids_push(&ids, c);
+        ids_push(&ids, cs->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "test case");
+    ids_finish(b, &ids, "test case id", NULL, NULL);
 }
 
 /* Every declared value's utility and counted flag, once: the ruleset never changes, and a
@@ -1270,6 +1308,7 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
     rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);
     rs->regex_heap_kib = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_HEAP_KIB);
+    rs->regex_budget = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_BUDGET);
 
     n_rules = count_rules(root);
     if (n_rules > (size_t)knee__limit(opts, KNEE_LIMIT_RULES)) {

@@ -263,8 +263,15 @@ char *cli_format_quantity(char *buf, size_t size, double v, const char *unit);
  * "90 days (42–365)", "$20,000 ($15,000–$35,000)". */
 char *cli_format_value(char *buf, size_t size, double typical, double low, double high,
                        const char *unit);
-/* Display width of UTF-8 text (code points; the CLI prints no wide or combining characters). */
+/* Display width of UTF-8 text (code points; the CLI prints no wide or combining characters; bidi
+ * controls, which it drops, count 0). */
 size_t cli_text_width(const char *s, size_t len);
+/* The length of the bidi control at s (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), or
+ * 0. A rule file's text may leave a right-to-left override open, which would reverse the rest of
+ * a terminal line ("0.99" printed after it reads "99.0"): text output drops them. */
+size_t cli_bidi_control(const char *s);
+/* s without bidi controls, in buf (cut to size); returns buf. */
+const char *cli_plain(char *buf, size_t size, const char *s);
 
 /* ---- aligned text columns (grid.c) -------------------------------------------------------- */
 

@@ -332,9 +332,11 @@ void cli_print_fhir_report(FILE *out, const knee_fhir_report *r)
     n = knee_fhir_report_fact_count(r);
     for (i = 0; i < n; i++) {
         const char *id = knee_fhir_report_fact_resource_id(r, i);
+        char value[4200], rid[256];   /* the record's own text: no bidi control reorders the line */
         fprintf(out, "  %s = %s   [%s%s%s, %s]\n", knee_fhir_report_fact(r, i),
-                knee_fhir_report_fact_value(r, i), knee_fhir_report_fact_resource_type(r, i),
-                id ? "/" : "", id ? id : "", knee_fhir_report_fact_element(r, i));
+                cli_plain(value, sizeof value, knee_fhir_report_fact_value(r, i)),
+                knee_fhir_report_fact_resource_type(r, i), id ? "/" : "",
+                id ? cli_plain(rid, sizeof rid, id) : "", knee_fhir_report_fact_element(r, i));
     }
     if (!n)
         fputs("  none\n", out);

@@ -83,10 +83,10 @@ static const char *criterion_label(const knee_ruleset *rs, const char *id)
 
 static void print_header(FILE *out, const knee_ruleset *rs, const knee_result *r)
 {
-    char line[4096], num[64];
+    char line[4096], num[64], title[4096];
     size_t j, n = knee_result_criterion_count(r), o = 0;
 
-    fprintf(out, "%s\n", knee_ruleset_title(rs));
+    fprintf(out, "%s\n", cli_plain(title, sizeof title, knee_ruleset_title(rs)));
     fprintf(out, "Rule file: %s %s (%s), sha256 %.12s, from %s\n", knee_ruleset_id(rs),
             knee_ruleset_version(rs), knee_ruleset_status(rs), knee_ruleset_sha256(rs),
             knee_ruleset_name(rs));
@@ -188,14 +188,15 @@ out:
 static void print_excluded(FILE *out, const knee_result *r)
 {
     size_t i, k, n_excluded = 0;
-    char line[NOTE_MAX], prov[512];
+    char line[NOTE_MAX], prov[512], name[CELL_MAX];
 
     fputs("\nExcluded\n", out);
     for (i = 0; i < knee_result_option_count(r); i++) {
         if (!knee_result_option_excluded(r, i))
             continue;
         n_excluded++;
-        fprintf(out, "  %s (%s)\n", knee_result_option_name(r, i), knee_result_option_id(r, i));
+        fprintf(out, "  %s (%s)\n", cli_plain(name, sizeof name, knee_result_option_name(r, i)),
+                knee_result_option_id(r, i));
         for (k = 0; k < knee_result_reason_count(r, i); k++) {
             provenance(prov, sizeof prov, knee_result_reason_rule(r, i, k),
                        knee_result_reason_source(r, i, k));

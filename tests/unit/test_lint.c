@@ -123,6 +123,50 @@ static void test_patient_text_grade(void)
     knee_ruleset_free(rs);
 }
 
+/* Issue 13, item 16: the lint had a budget per question but none in all: a 93 KB file of rules
+ * over a dozen facts each (every condition undecidable within its own budget, every pair a
+ * conflict to search) kept `knee check` busy for minutes. The overall budget stops it, and a
+ * warning says where. Steps are counted, not time, so the result is the same on any machine. */
+static void test_overall_budget(void)
+{
+    static char t[1 << 17];
+    size_t o = 0, r, j;
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    o += (size_t)snprintf(t + o, sizeof t - o,
+                          "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"bomb\" version=\"1.0.0\" "
+                          "status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n"
+                          "<sources><source id=\"s\" title=\"S\" year=\"2025\" url=\"https://e.org\"/></sources>\n"
+                          "<facts>");
+    for (j = 0; j < 12; j++)
+        o += (size_t)snprintf(t + o, sizeof t - o, "<fact id=\"f%zu\" type=\"integer\" min=\"0\" max=\"100\"/>", j);
+    o += (size_t)snprintf(t + o, sizeof t - o,
+                          "</facts>\n<criteria><criterion id=\"c\" label=\"C\" direction=\"minimize\" "
+                          "weight=\"1\"><scale worst=\"10\" best=\"0\"/></criterion></criteria>\n"
+                          "<treatment id=\"a\" name=\"A\"><value criterion=\"c\" typical=\"1\" source=\"s\"/>\n");
+    for (r = 0; r < 40; r++) {   /* each: 12 lower bounds and an upper bound below one of them */
+        o += (size_t)snprintf(t + o, sizeof t - o, "<rule id=\"r%zu\" when=\"", r);
+        for (j = 0; j < 12; j++)
+            o += (size_t)snprintf(t + o, sizeof t - o, "f%zu &gt; %zu and ", (r + j) % 12, (r * 7 + j) % 90);
+        o += (size_t)snprintf(t + o, sizeof t - o,
+                              "f%zu &lt; %zu\" source=\"s\"><set criterion=\"c\" typical=\"%zu\"/></rule>\n",
+                              r % 12, (r * 7) % 90, r % 9 + 1);
+    }
+    o += (size_t)snprintf(t + o, sizeof t - o, "</treatment>\n</ruleset>\n");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, o, "bomb.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_lint(rs, &d), KNEE_OK);
+    CU_ASSERT_EQUAL(count(d, "lint-budget", NULL), 1);
+    for (j = 0; j < knee_diag_count(d); j++)
+        if (strcmp(knee_diag_code(d, j), "lint-budget") == 0) {
+            CU_ASSERT_EQUAL(knee_diag_severity(d, j), KNEE_SEVERITY_WARNING);
+            CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, j), "stopped at rule"));
+            CU_ASSERT(knee_diag_line(d, j) >= 5);   /* at the rule it stopped in */
+            CU_ASSERT_PTR_NOT_NULL(knee_diag_element(d, j));
+        }
+    knee_diag_free(d);
+    knee_ruleset_free(rs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -133,5 +177,6 @@ int main(void)
     CU_add_test(s, "clean files", test_clean_files);
     CU_add_test(s, "reading grade of known texts", test_reading_grade);
     CU_add_test(s, "reading grade of <patient> texts", test_patient_text_grade);
+    CU_add_test(s, "an overall budget, and a warning when it runs out", test_overall_budget);
     return kt_run();
 }

@@ -568,7 +568,7 @@ def new_handle(constructor: Callable[..., int], free: Callable[[int], None], kin
 
 #: Names of the settable limits (``enum knee_limit``, in value order).
 LIMITS = ("input_bytes", "xml_depth", "elements", "rules", "expr_bytes", "expr_depth",
-          "string_bytes", "regex_match", "regex_depth", "regex_heap_kib")
+          "string_bytes", "regex_match", "regex_depth", "regex_heap_kib", "regex_budget")
 
 
 class Options:
