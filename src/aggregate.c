@@ -43,7 +43,8 @@ int knee__need_matrix(knee_result *r)
     for (a = 0; a < r->alts_n; a++) {
         size_t t = r->alts[a];
         const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
-        if (r->opts[t].cell_n == 0 && nc) {   /* no rule changed it: the values scored at load */
+        if (r->opts[t].cell_n == 0 && (!r->missing_policy || tr->all_known) && nc) {
+            /* no rule changed it, no caller's policy rescores it: the values scored at load */
             memcpy(&r->util[a * nc], tr->utility, nc * sizeof *r->util);
             memcpy(&r->known[a * nc], tr->counted, nc);
             continue;
@@ -54,6 +55,33 @@ int knee__need_matrix(knee_result *r)
         }
     }
     r->has_matrix = 1;
+    return KNEE_OK;
+}
+
+int knee__need_spans(knee_result *r)
+{
+    size_t nc = r->rs->n_criteria, a, j;
+    int rc;
+    if ((rc = knee__need_matrix(r)) != KNEE_OK)
+        return rc;
+    if (KNEE__RESERVE(r, span_lo, r->alts_n * nc) || KNEE__RESERVE(r, span_hi, r->alts_n * nc))
+        return KNEE_ENOMEM;
+    for (a = 0; a < r->alts_n; a++) {
+        size_t t = r->alts[a];
+        const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
+        double *lo = &r->span_lo[a * nc], *hi = &r->span_hi[a * nc];
+        if (nc == 0)
+            continue;
+        memcpy(lo, &r->util[a * nc], nc * sizeof *lo); /* a known value's span is its utility */
+        memcpy(hi, &r->util[a * nc], nc * sizeof *hi);
+        if (r->opts[t].cell_n == 0 && tr->all_known)
+            continue;
+        for (j = 0; j < nc; j++) {
+            const knee__value *v = knee__cell_value(r, t, j);
+            if (!v->known)
+                knee__natural_range(&r->rs->criteria[j], v, &lo[j], &hi[j]);
+        }
+    }
     return KNEE_OK;
 }
 
@@ -145,6 +173,7 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     int rc;
     double *scores;
     r->method = o && o->method ? o->method : rs->method;
+    r->has_ranges = r->method == KNEE_METHOD_WEIGHTED_SUM;
     if ((rc = list_candidates(r)) != KNEE_OK)
         return rc;
     n = r->alts_n;

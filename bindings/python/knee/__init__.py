@@ -19,8 +19,9 @@ from typing import Dict
 from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
-from .result import CriterionValue, Note, OptionResult, Ranking, Result, UnknownRule
-from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
+from .result import (CriterionValue, Note, OptionResult, Ranking, RankRange, Result, ScoreRange,
+                     UnknownRule, UtilityRange)
+from .ruleset import (METHODS, MISSING_POLICIES, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
                       SourceInfo, check)
 
 __version__ = "0.2.0"
@@ -40,4 +41,6 @@ __all__ = [
     "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "Result",
     "Ruleset", "SourceInfo", "Status", "UnknownRule", "Weights", "check", "default_limits",
     "library_path", "library_version",
+    # unknown values as ranges, ties (since 0.3)
+    "MISSING_POLICIES", "RankRange", "ScoreRange", "UtilityRange",
 ]

@@ -108,11 +108,24 @@ def _methods() -> Tuple[str, ...]:
 METHODS: Tuple[str, ...] = _methods()
 
 
+def _missing_policies() -> Tuple[str, ...]:
+    names, m = [], 1
+    while lib.knee_missing_name(m) is not None:
+        names.append(lib.knee_missing_name(m))
+        m += 1
+    return tuple(names)
+
+
+#: How unknown values may be scored, ``compare(missing=...)`` (rules/README.md, "Unknown
+#: values"); without it, the rule file's policies (``'interval'`` unless the file says).
+MISSING_POLICIES: Tuple[str, ...] = _missing_policies()
+
+
 def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int, seed: int,
                      smaa_spread: float, sensitivity: bool,
-                     fragile_margin: float) -> Optional[Handle]:
+                     fragile_margin: float, missing: Optional[str] = None) -> Optional[Handle]:
     """A knee_compare_options for these arguments, or None when they are all the defaults."""
-    if method is None and vikor_v is None and not smaa and not sensitivity:
+    if method is None and vikor_v is None and not smaa and not sensitivity and missing is None:
         return None
     opts = new_handle(lib.knee_compare_options_new, lib.knee_compare_options_free, "options")
     try:
@@ -123,6 +136,12 @@ def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int,
                     raise KneeError(code, "unknown method %r (methods: %s)"
                                     % (method, ", ".join(METHODS)))
                 lib.knee_compare_options_set_method(o, code)
+            if missing is not None:
+                code = lib.knee_missing_from_name(cstr(missing, "missing policy"))
+                if code < 0:
+                    raise KneeError(code, "unknown missing policy %r (policies: %s)"
+                                    % (missing, ", ".join(MISSING_POLICIES)))
+                lib.knee_compare_options_set_missing(o, code)
             if vikor_v is not None:
                 lib.knee_compare_options_set_vikor_v(o, vikor_v)
             if smaa:
@@ -189,12 +208,14 @@ def _run(rs: int, p: int, opts: Optional[Handle], r: int) -> None:
 
 class _Light:
     """compare_many(full=False) items: each row's Ranking list in result order (ranked options
-    by rank, then excluded ones in rule-file order). Populations repeat the same outcome over
-    and over (rules fire on a few thresholds), so lists are kept by the row's bytes and copied:
-    equal bytes, equal list."""
+    by rank, tied ones by name then id, then excluded ones in rule-file order). Populations
+    repeat the same outcome over and over (rules fire on a few thresholds), so lists are kept
+    by the row's bytes and copied: equal bytes, equal list."""
 
     def __init__(self, options: List["OptionInfo"]) -> None:
         self.ids = [o.id for o in options]
+        # Python orders str by code point, as the library's strcmp orders UTF-8 bytes
+        self.order_key = [(o.name, o.id) for o in options]
         self.n = len(self.ids)
         self.excluded = [Ranking(i, None, None) for i in self.ids]
         self.cache: Dict[bytes, Tuple[Ranking, ...]] = {}
@@ -208,14 +229,10 @@ class _Light:
         found = self.cache.get(key)
         if found is None:
             row = ranks[n * k:n * (k + 1)]
-            out: List[Any] = [None] * n
-            e = n - row.count(0)
-            for t, rank in enumerate(row):
-                if rank:
-                    out[rank - 1] = Ranking(self.ids[t], rank, scores[n * k + t])
-                else:
-                    out[e] = self.excluded[t]
-                    e += 1
+            ranked = sorted((t for t in range(n) if row[t]),
+                            key=lambda t: (row[t], self.order_key[t]))
+            out: List[Any] = [Ranking(self.ids[t], row[t], scores[n * k + t]) for t in ranked]
+            out += [self.excluded[t] for t in range(n) if not row[t]]
             if len(self.cache) >= 65536:
                 self.cache.clear()
             found = self.cache[key] = tuple(out)
@@ -398,7 +415,7 @@ class Ruleset:
                 weights: Optional[Weights] = None, *, method: Optional[str] = None,
                 vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                 smaa_spread: float = 0.0, sensitivity: bool = False,
-                fragile_margin: float = 0.05) -> Result:
+                fragile_margin: float = 0.05, missing: Optional[str] = None) -> Result:
         """Compare every option for one patient and return the :class:`Result`.
 
         ``facts`` maps fact ids to values (see :meth:`Patient.set` for how Python types map
@@ -413,10 +430,11 @@ class Ruleset:
         weights uniformly, else within +-spread of the patient's); see ``Result.smaa``.
         ``sensitivity``: analyse how stable the winner is under weight changes, flagging a
         margin below ``fragile_margin``; see ``Result.sensitivity``. docs/methods.md explains
-        them.
+        them. ``missing``: how unknown values are scored, one of :data:`MISSING_POLICIES`
+        (default: the rule file's, ``'interval'`` unless it says; ``Result.missing_policy``).
         """
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
+                                fragile_margin, missing)
         try:
             if isinstance(facts, Patient):
                 if weights is not None:
@@ -474,8 +492,9 @@ class Ruleset:
                      vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                      smaa_spread: float = 0.0, sensitivity: bool = False,
                      fragile_margin: float = 0.05, chunk_size: Optional[int] = None,
-                     errors: str = "raise", threads: Optional[int] = None) -> Iterator[Union[Result, List[Ranking],
-                                                                KneeError]]:
+                     errors: str = "raise", threads: Optional[int] = None,
+                     missing: Optional[str] = None) -> Iterator[Union[Result, List[Ranking],
+                                                                      KneeError]]:
         """Compare every option for each patient of ``patients`` (fact dicts, as for
         :meth:`compare`), lazily: a generator yielding one item per patient, in order.
 
@@ -501,9 +520,9 @@ class Ruleset:
         if errors not in ("raise", "yield"):
             raise KneeError(Status.EINVAL, "errors must be 'raise' or 'yield', not %r" % (errors,))
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
+                                fragile_margin, missing)
         kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
-                  sensitivity=sensitivity, fragile_margin=fragile_margin)
+                  sensitivity=sensitivity, fragile_margin=fragile_margin, missing=missing)
         size = chunk_size or (64 if full else 4096)
         if size < 1:
             raise KneeError(Status.EINVAL, "chunk_size must be at least 1")
@@ -591,7 +610,8 @@ class Ruleset:
 
     def compare_columns(self, columns: Mapping[str, Sequence[Any]],
                         weights: Optional[Weights] = None, *, method: Optional[str] = None,
-                        vikor_v: Optional[float] = None) -> Tuple["array", "array"]:
+                        vikor_v: Optional[float] = None,
+                        missing: Optional[str] = None) -> Tuple["array", "array"]:
         """Ranks and scores for many patients given as columns: ``columns`` maps fact ids to
         equally long sequences (lists, tuples, ``array.array``, or anything indexable; a
         ``array.array('d')`` of numbers is used without copying). A cell is unknown when it is
@@ -602,8 +622,9 @@ class Ruleset:
         ``n x len(self.options)`` cells, row-major, options in rule-file order (as
         :attr:`options`): rank 1-based, 0 for an excluded option; the method's score (as
         ``OptionResult.score``, 0 for an excluded option). Raises PatientError naming the row
-        and fact of the first bad cell. Releases the GIL while libknee works."""
-        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05)
+        and fact of the first bad cell. Releases the GIL while libknee works. ``method``,
+        ``vikor_v`` and ``missing`` as for :meth:`compare`; tied options share a rank."""
+        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05, missing)
         lengths = {len(col) for col in columns.values()}
         if len(lengths) > 1:
             raise KneeError(Status.EINVAL, "columns of different lengths: %s"
