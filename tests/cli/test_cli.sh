@@ -281,6 +281,26 @@ check "--sensitivity on a tied top says so, with no margin and no FRAGILE" \
      ! out_has "Margin over the runner-up" && ! out_has "FRAGILE" && ! out_has "changes the winner"'
 run compare --fact age=72 --why tka,pt
 check "--why A,B explains for and against" '[ $rc -eq 0 ] && out_has "^Why Total knee arthroplasty ranks below" && out_has "^  Against:"'
+run compare --fact age=72 --fact kl_grade=4 --fact payer=medicare --why stem-cell,steroid-injection
+check "--why never counts an unknown value for or against" \
+    '[ $rc -eq 0 ] && ! sed -n "/^  For:/,/^  Unknown/p" "$TMP/out" | grep -Eq "^    (Cost|Recovery time|Insurance coverage) " &&
+     sed -n "/^  Unknown/,\$p" "$TMP/out" | grep -Eq "^    Cost +-?[0-9.]+ to -?[0-9.]+: could favour either"'
+run compare --fact age=72 --why stem-cell,steroid-injection --format json
+check "--why JSON lists the unknown criteria apart" \
+    '[ $rc -eq 0 ] && out_has "\"unknown\":\[\{\"criterion\":\"recovery\"" && ! out_has "\"for\":\[[^]]*\"cost\""'
+run compare --fact age=72 --fact kl_grade=4
+check "ties read 1= and the line under the table says so" \
+    '[ $rc -eq 0 ] && out_has "^ +1=  Acetaminophen \(paracetamol\) +0\.80 \(0\.60–1\.00\)" &&
+     out_has "^ +1=  Topical NSAID " && out_has "^A rank with = is shared"'
+check "tied options are listed by name" \
+    '[ "$(grep -E "^ +1=  " "$TMP/out" | sed -E "s/^ +1=  //; s/  .*//" | tr "\n" "|")" = "Acetaminophen (paracetamol)|Exercise / physical therapy|Oral NSAID|Topical NSAID|" ]'
+run compare --missing guess
+check "--missing with an unknown policy is a usage error" '[ $rc -eq 2 ] && err_has "--missing is interval, renormalise"'
+run compare --fact age=72 --missing renormalise --format json
+check "--missing renormalise is used and said in the JSON" \
+    '[ $rc -eq 0 ] && out_has "\"missing_policy\":\"renormalise\"" && out_has "\"score_range\":\{\"low\":1,\"high\":1\}"'
+run test "$ROOT/tests/data/ranges.xml"
+check "rule-file cases with above= and rank-range-best/worst= pass" '[ $rc -eq 0 ] && out_has "1 case, 0 failed"'
 run compare --fact age=72 --why tka,nothing
 check "--why with an unknown option fails naming it" '[ $rc -eq 1 ] && err_has "nothing"'
 run compare --fact age=72 --why tka,pt --format json

@@ -70,8 +70,10 @@ class CriterionValue:
     value; ``known``: False when the rule file marks the value unknown; ``utility``: the value
     on the criterion's absolute 0-1 scale; ``weight``: the weight this option's score gives the
     criterion (the normalised weight rescaled over the criteria the option has values for);
-    ``contribution``: weight x utility; ``sources``: the value's sources, then those of each
-    rule that changed it; ``rules``: the rules that changed it, in the order applied;
+    ``contribution``: weight x utility; ``missing``: for an unknown value, the policy that
+    scored it (``'interval'``, ``'renormalise'``, ``'worst'``, ...), None for a known one;
+    ``sources``: the value's sources, then those of each rule that changed it; ``rules``: the
+    rules that changed it, in the order applied;
     ``unknown``: True for a value with no source (``not known``); ``range``: for an unknown
     value, the :class:`UtilityRange` it is scored over (None for a known value).
     """
@@ -85,6 +87,7 @@ class CriterionValue:
     utility: float
     weight: float
     contribution: float
+    missing: Optional[str]
     sources: List[str]
     rules: List[str]
     unknown: bool = False
@@ -223,6 +226,7 @@ def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
         utility=L.knee_result_utility(r, i, j),
         weight=L.knee_result_cell_weight(r, i, j),
         contribution=L.knee_result_contribution(r, i, j),
+        missing=L.knee_result_value_missing(r, i, j),
         sources=[L.knee_result_value_source(r, i, j, k)
                  for k in range(L.knee_result_value_source_count(r, i, j))],
         rules=[L.knee_result_value_rule(r, i, j, k)
