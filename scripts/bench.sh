@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 B=${BUILD_DIR:-build-bench}
 BUILD_DIR=$B BUILD_TYPE=Release sh scripts/build.sh -DKNEE_BUILD_BENCH=ON -DKNEE_TEST_VALGRIND=OFF >/dev/null
 python3 bench/gen_large.py "$B/large-rules.xml" 1000
-"$B/knee_bench" "$B/large-rules.xml" "$@"
+python3 bench/gen_large.py "$B/scale-18.xml" 18     # the cost per option as options grow
+python3 bench/gen_large.py "$B/scale-100.xml" 100
+"$B/knee_bench" "$B/large-rules.xml" "$@" --scale "$B/scale-18.xml" "$B/scale-100.xml"
 if [ -d bindings/python ] && [ -f bench/python_bench.py ]; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" python3 bench/python_bench.py
 fi

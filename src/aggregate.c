@@ -50,8 +50,9 @@ int knee__need_matrix(knee_result *r)
             continue;
         }
         for (j = 0; j < nc; j++) {
-            r->util[a * nc + j] = knee__cell_utility(r, t, j);
-            r->known[a * nc + j] = (unsigned char)knee__cell_counted(r, t, j);
+            double lo, hi;
+            r->known[a * nc + j] =
+                (unsigned char)knee__cell_score(r, t, j, &r->util[a * nc + j], &lo, &hi);
         }
     }
     r->has_matrix = 1;
@@ -60,26 +61,19 @@ int knee__need_matrix(knee_result *r)
 
 int knee__need_spans(knee_result *r)
 {
-    size_t nc = r->rs->n_criteria, a, j;
-    int rc;
-    if ((rc = knee__need_matrix(r)) != KNEE_OK)
-        return rc;
+    size_t nc = r->rs->n_criteria, a, k;
     if (KNEE__RESERVE(r, span_lo, r->alts_n * nc) || KNEE__RESERVE(r, span_hi, r->alts_n * nc))
         return KNEE_ENOMEM;
-    for (a = 0; a < r->alts_n; a++) {
-        size_t t = r->alts[a];
-        const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
+    for (a = 0; a < r->alts_n && nc; a++) {
+        const knee__opt *o = &r->opts[r->alts[a]];
+        const knee__treatment *tr = &r->rs->treatments[o->treatment];
         double *lo = &r->span_lo[a * nc], *hi = &r->span_hi[a * nc];
-        if (nc == 0)
-            continue;
-        memcpy(lo, &r->util[a * nc], nc * sizeof *lo); /* a known value's span is its utility */
-        memcpy(hi, &r->util[a * nc], nc * sizeof *hi);
-        if (r->opts[t].cell_n == 0 && tr->all_known)
-            continue;
-        for (j = 0; j < nc; j++) {
-            const knee__value *v = knee__cell_value(r, t, j);
-            if (!v->known)
-                knee__natural_range(&r->rs->criteria[j], v, &lo[j], &hi[j]);
+        memcpy(lo, tr->span_low, nc * sizeof *lo); /* as declared, spanned at load */
+        memcpy(hi, tr->span_high, nc * sizeof *hi);
+        for (k = 0; k < o->cell_n; k++) { /* the values rules changed */
+            const knee__cell *c = &r->cells[o->cell_off + k];
+            knee__natural_range(&r->rs->criteria[c->criterion], &c->v, &lo[c->criterion],
+                                &hi[c->criterion]);
         }
     }
     return KNEE_OK;

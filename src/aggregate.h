@@ -36,7 +36,8 @@ void knee__sort_ranked(knee_result *r, size_t n);
  * matrix; once per comparison, on first need. KNEE_OK or KNEE_ENOMEM. */
 int knee__need_matrix(knee_result *r);
 /* Fill r->span_lo and r->span_hi (candidates x criteria): the utilities each value may take,
- * whatever the missing policy (knee__natural_range), for dominance. KNEE_OK or KNEE_ENOMEM. */
+ * whatever the missing policy (knee__natural_range), for dominance; from the ruleset, but for
+ * the values rules changed. KNEE_OK or KNEE_ENOMEM. */
 int knee__need_spans(knee_result *r);
 /* Build the candidate matrix and score the candidates by the method asked for (or the rule
  * file's); the weighted sum is already in every option. */

@@ -17,12 +17,90 @@
 static int dominates(const double *a_lo, const double *b_hi, size_t nc)
 {
     size_t j;
-    int at_least = 1, better = 0;
-    for (j = 0; j < nc; j++) { /* no early exit: a branch per criterion costs more */
-        at_least &= a_lo[j] >= b_hi[j];
+    int better = 0;
+    for (j = 0; j < nc; j++) {
+        if (a_lo[j] < b_hi[j])
+            return 0;
         better |= a_lo[j] > b_hi[j];
     }
-    return at_least & better;
+    return better;
+}
+
+/* The same, two criteria at a time and without a branch per criterion: for pairs the sketches
+ * let through, which mostly are dominations, so an early exit would seldom be taken.
+ * (Utilities are never NaN.) */
+#if defined(__GNUC__)
+typedef double knee__v2d __attribute__((vector_size(16)));
+typedef long long knee__v2l __attribute__((vector_size(16)));
+#endif
+
+static int dominates_all(const double *a_lo, const double *b_hi, size_t nc)
+{
+    size_t j = 0;
+    int worse = 0, better = 0;
+#if defined(__GNUC__)
+    knee__v2l lt = {0, 0}, gt = {0, 0};
+    for (; j + 2 <= nc; j += 2) {
+        knee__v2d x, y;
+        memcpy(&x, a_lo + j, sizeof x);
+        memcpy(&y, b_hi + j, sizeof y);
+        lt |= x < y;
+        gt |= x > y;
+    }
+    worse = (lt[0] | lt[1]) != 0;
+    better = (gt[0] | gt[1]) != 0;
+#endif
+    for (; j < nc; j++) {
+        worse |= a_lo[j] < b_hi[j];
+        better |= a_lo[j] > b_hi[j];
+    }
+    return (!worse) & better;
+}
+
+/* A row's utilities in small fields, k to a word: a cheap filter, as a >= b implies
+ * floor(m a) >= floor(m b). Fields are f bits wide (8 for up to 8 criteria, narrower for more,
+ * so that ten criteria take one word), each holding floor(m u) with m = 2^(f-1) - 1 below a
+ * guard bit. Every field of a's worst sketch is at least b's best one exactly when no field of
+ * ((a | H) - b) loses its guard bit (H: the guard bits; no borrow crosses a field). Utilities
+ * are in [0, 1]. */
+typedef struct sketch_shape {
+    size_t per_word, bits, words;
+    double scale;
+    uint64_t guards;
+} sketch_shape;
+
+static sketch_shape sketch_shape_for(size_t nc)
+{
+    sketch_shape s;
+    size_t k;
+    s.bits = nc <= 8 ? 8 : 64 / nc >= 4 ? 64 / nc : 4;
+    s.per_word = 64 / s.bits;
+    s.words = (nc + s.per_word - 1) / s.per_word;
+    s.scale = (double)(((uint64_t)1 << (s.bits - 1)) - 1);
+    s.guards = 0;
+    for (k = 0; k < s.per_word; k++)
+        s.guards |= (uint64_t)1 << (k * s.bits + s.bits - 1);
+    return s;
+}
+
+static void sketch(const double *u, size_t nc, const sketch_shape *sh, uint64_t *out)
+{
+    size_t w, j;
+    for (w = 0; w < sh->words; w++) {
+        uint64_t word = 0;
+        for (j = w * sh->per_word; j < nc && j < (w + 1) * sh->per_word; j++)
+            word |= (uint64_t)(u[j] * sh->scale) << (sh->bits * (j - w * sh->per_word));
+        out[w] = word;
+    }
+}
+
+static int sketch_at_least(const uint64_t *a, const uint64_t *b, size_t words, uint64_t h)
+{
+    size_t w;
+    uint64_t all = h;
+    for (w = 0; w < words; w++) /* no branch: the caller counts the result */
+        all &= ((a[w] | h) - b[w]) & h;
+    return all == h;
 }
 
 /* Sort v[0..n) ascending: positions below `limit`, all different. A few by insertion; many by
@@ -51,20 +129,29 @@ static void sort_positions(size_t *v, size_t n, unsigned char *mark, size_t limi
 /* A dominator's worst is at least the dominated option's best on each criterion, so the sum of
  * its worst utilities is at least the sum of the other's best ones. The candidates sorted by
  * that sum (r->ranked), each option's possible dominators are a prefix: the pairs checked are
- * only those, and each check is a few branch-free comparisons. The dominators are listed in
- * result order, so the list does not depend on the rule file's order. */
+ * only those, each first on the sketches (one word a row for up to ten criteria), without a
+ * branch, then exactly, the few that pass. Up to 32 options every pair of the prefix is checked
+ * exactly. The dominators are listed in result order, so the list does not depend on the rule
+ * file's order. */
 int knee__dominance(knee_result *r)
 {
-    size_t n = r->alts_n, nc = r->rs->n_criteria, a, b, j, k;
-    size_t *pos, *found;
+    size_t n = r->alts_n, nc = r->rs->n_criteria, a, b, j, k, words;
+    sketch_shape sh = sketch_shape_for(nc);
+    size_t *pos, *found, *cand;
+    uint64_t *lo_sk, *hi_sk;
     int rc;
     r->dominators_n = 0;   /* each option's dom_off/dom_n were zeroed by evaluate_option */
+    words = sh.words;
     if ((rc = knee__need_spans(r)) != KNEE_OK)
         return rc;
-    if (KNEE__RESERVE(r, dom_pos, 2 * n + 2) != KNEE_OK)
+    if (KNEE__RESERVE(r, dom_pos, 3 * n + 3) != KNEE_OK ||
+        KNEE__RESERVE(r, dom_sketch, 2 * n * words + 1) != KNEE_OK)
         return KNEE_ENOMEM;
     pos = r->dom_pos;
     found = r->dom_pos + n + 1;
+    cand = r->dom_pos + 2 * n + 2;
+    lo_sk = r->dom_sketch;             /* in sorted order, read front to back */
+    hi_sk = r->dom_sketch + n * words; /* by candidate */
     for (k = 0; k < n; k++) { /* candidate -> position in the result */
         pos[r->opts[r->order[k]].alt] = k;
         r->flags[k] = 0; /* sort_positions' marks: free once the method has scored */
@@ -80,14 +167,45 @@ int knee__dominance(knee_result *r)
         r->work[a] = best; /* free once the method has scored */
     }
     knee__sort_ranked(r, n);
+    if (n <= 32) /* a few pairs: the exact check alone is cheaper */
+        words = 0;
+    for (k = 0; k < n && words; k++) {
+        sketch(&r->span_lo[r->ranked[k].opt * nc], nc, &sh, &lo_sk[k * words]);
+        sketch(&r->span_hi[k * nc], nc, &sh, &hi_sk[k * words]);
+    }
     for (b = 0; b < n; b++) {
         knee__opt *ob = &r->opts[r->alts[b]];
         long long need = knee__rank_key(r->work[b]);
-        size_t n_found = 0;
+        size_t n_found = 0, m, lo = 0, hi = n, c, n_cand = 0;
+        while (lo < hi) { /* the prefix whose sum of worst utilities reaches b's best */
+            size_t mid = lo + (hi - lo) / 2;
+            if (r->ranked[mid].key >= need)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        m = lo;
         ob->dom_off = r->dominators_n;
-        for (k = 0; k < n && r->ranked[k].key >= need; k++) {
-            a = r->ranked[k].opt;
-            if (a != b && dominates(&r->span_lo[a * nc], &r->span_hi[b * nc], nc))
+        if (words == 1) { /* up to ten criteria: one word a side (the usual case) */
+            uint64_t bs = hi_sk[b], h = sh.guards;
+            for (k = 0; k < m; k++) { /* no branch per pair: candidates into cand */
+                cand[n_cand] = k;
+                n_cand += (((lo_sk[k] | h) - bs) & h) == h;
+            }
+        } else if (words) {
+            const uint64_t *bs = &hi_sk[b * words];
+            for (k = 0; k < m; k++) {
+                cand[n_cand] = k;
+                n_cand += (size_t)sketch_at_least(&lo_sk[k * words], bs, words, sh.guards);
+            }
+        } else {
+            for (k = 0; k < m; k++)
+                cand[n_cand++] = k;
+        }
+        for (c = 0; c < n_cand; c++) {
+            a = r->ranked[cand[c]].opt;
+            if (a != b && (words ? dominates_all(&r->span_lo[a * nc], &r->span_hi[b * nc], nc)
+                                 : dominates(&r->span_lo[a * nc], &r->span_hi[b * nc], nc)))
                 found[n_found++] = pos[a];
         }
         if (!n_found)

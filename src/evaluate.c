@@ -188,6 +188,7 @@ static void score_option(knee_result *r, size_t t)
     size_t nc = rs->n_criteria, j;
     double total = 0, score = 0, lo = 0, hi = 0, u, ul, uh;
     const double *w;
+    int plain, ranged;
     if (opt->cell_n == 0 && (!r->missing_policy || tr->all_known)) { /* usual: as scored at load */
         if (tr->all_counted) {
             total = r->weights_total;
@@ -221,15 +222,27 @@ static void score_option(knee_result *r, size_t t)
         return;
     }
     /* values a rule changed, or unknown ones a caller's policy scores: the changed cells are in
-     * criterion order, walked alongside the criteria */
+     * criterion order, walked alongside the criteria; the other values are read as scored at
+     * load unless the caller's policy rescores them (plain == 0) */
+    plain = !r->missing_policy || tr->all_known;
+    ranged = tr->ranged;
     first = end = NULL; /* r->cells may still be NULL: no rule has changed a value yet */
     if (opt->cell_n) {
         first = r->cells + opt->cell_off;
         end = first + opt->cell_n;
     }
     for (j = 0, cell = first; j < nc; j++) {
-        int changed = cell != end && cell->criterion == j;
-        if (changed ? cell->counted : knee__declared_score(r, tr, j, &u, &ul, &uh))
+        int changed = cell != end && cell->criterion == j, counted;
+        if (changed) {
+            counted = cell->counted;
+            ranged |= cell->low < cell->high;
+        } else if (plain) {
+            counted = tr->counted[j];
+        } else {
+            counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+            ranged |= ul < uh;
+        }
+        if (counted)
             total += r->weights[j];
         cell += changed;
     }
@@ -241,13 +254,31 @@ static void score_option(knee_result *r, size_t t)
             if (changed) {
                 counted = cell->counted;
                 u = cell->utility;
+            } else if (plain) {
+                counted = tr->counted[j];
+                u = tr->utility[j];
+            } else {
+                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+            }
+            if (counted)
+                score += w[j] * u;
+            cell += changed;
+        }
+        /* the range: only where something unknown spans one, else the score itself */
+        for (j = 0, cell = first, lo = hi = ranged ? 0 : score; ranged && j < nc; j++) {
+            int changed = cell != end && cell->criterion == j, counted;
+            if (changed) {
+                counted = cell->counted;
                 ul = cell->low;
                 uh = cell->high;
+            } else if (plain) {
+                counted = tr->counted[j];
+                ul = tr->u_low[j];
+                uh = tr->u_high[j];
             } else {
                 counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
             }
             if (counted) {
-                score += w[j] * u;
                 lo += w[j] * ul;
                 hi += w[j] * uh;
             }
@@ -510,10 +541,11 @@ static void sorted_range_keys(knee_result *r, size_t n, int which, long long *ou
 /* Each ranked option's rank range under the weighted sum. Its unknowns are its own, so its best
  * rank puts them at their best and everyone else's at their worst: 1 + the options whose low
  * score beats its high one; its worst rank the other way round. "Beats" is the ranking's: keys
- * more than one apart. Clamped to include the rank itself (a tie chained over several steps). */
+ * more than one apart. Counted by bisection over the sorted keys (linear sorts), and clamped to
+ * include the rank itself (a tie chained over several steps). */
 static void rank_ranges(knee_result *r)
 {
-    size_t n = r->alts_n, i, k, any = 0;
+    size_t n = r->alts_n, i, any = 0;
     long long *lo_keys = r->range_keys, *hi_keys = r->range_keys + n;
     for (i = 0; i < n; i++) {
         knee__opt *o = &r->opts[r->order[i]];
@@ -522,26 +554,13 @@ static void rank_ranges(knee_result *r)
     }
     if (!any)
         return;
-    if (n > 64) { /* sort the keys and count by bisection instead of pair by pair */
-        sorted_range_keys(r, n, 0, lo_keys);
-        sorted_range_keys(r, n, 1, hi_keys);
-    }
+    sorted_range_keys(r, n, 0, lo_keys); /* then count by bisection, not pair by pair */
+    sorted_range_keys(r, n, 1, hi_keys);
     for (i = 0; i < n; i++) {
         knee__opt *o = &r->opts[r->order[i]];
         long long lo = knee__rank_key(o->ws_low), hi = knee__rank_key(o->ws_high);
-        size_t above_best = 0, above_worst = 0;
-        if (n > 64) {
-            above_best = count_above(lo_keys, n, hi + 1);
-            above_worst = count_above(hi_keys, n, lo + 1) - (hi > lo + 1); /* not itself */
-        } else {
-            for (k = 0; k < n; k++) {
-                const knee__opt *x = &r->opts[r->order[k]];
-                if (k == i)
-                    continue;
-                above_best += knee__rank_key(x->ws_low) > hi + 1;
-                above_worst += knee__rank_key(x->ws_high) > lo + 1;
-            }
-        }
+        size_t above_best = count_above(lo_keys, n, hi + 1); /* its own low never beats it */
+        size_t above_worst = count_above(hi_keys, n, lo + 1) - (hi > lo + 1); /* not itself */
         o->rank_best = (int)(above_best + 1) < o->rank ? (int)(above_best + 1) : o->rank;
         o->rank_worst = (int)(above_worst + 1) > o->rank ? (int)(above_worst + 1) : o->rank;
     }

@@ -147,6 +147,9 @@ typedef struct knee__treatment {
     int all_counted;           /* every declared value takes part */
     int all_known;             /* no declared value is unknown */
     int ranged;                /* some counted value is scored over a range (u_low < u_high) */
+    const double *span_low, *span_high; /* per criterion: the utilities the value may take,
+                                         * whatever the policy (knee__natural_range); u_low/u_high
+                                         * when they are the same, as under interval (dominance) */
     const knee__step *steps;   /* rules acting on it, in evaluation order (rules/README.md) */
     size_t n_steps;
     knee__pos pos;

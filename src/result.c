@@ -40,6 +40,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->row_facts);
     knee__dealloc(r->dominators);
     knee__dealloc(r->dom_pos);
+    knee__dealloc(r->dom_sketch);
     knee__dealloc(r->alts);
     knee__dealloc(r->util);
     knee__dealloc(r->known);

@@ -115,6 +115,7 @@ struct knee_result {
     double vikor_v;
     KNEE__VEC(const char *, dominators);
     KNEE__VEC(size_t, dom_pos); /* dominance: candidates' result positions, and found */
+    KNEE__VEC(uint64_t, dom_sketch); /* dominance: rows of utilities as 7-bit bytes */
     /* matrix methods and analyses work on the ranked candidates only */
     KNEE__VEC(size_t, alts);           /* candidate -> opts index, in rule-file order */
     KNEE__VEC(double, util);           /* alts x criteria utilities */

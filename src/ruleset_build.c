@@ -1151,6 +1151,21 @@ static void score_declared_values(builder *b)
             tr->all_known &= tr->values[j].known;
             tr->ranged |= tr->u_low[j] < tr->u_high[j];
         }
+        tr->span_low = tr->u_low;
+        tr->span_high = tr->u_high;
+        for (j = 0; tr->u_low && tr->u_high && j < nc; j++) {
+            double lo, hi;
+            knee__natural_range(&rs->criteria[j], &tr->values[j], &lo, &hi);
+            if (lo != tr->u_low[j] || hi != tr->u_high[j])
+                break;
+        }
+        if (j < nc) { /* a policy other than interval: the spans need arrays of their own */
+            double *lo = alloc_array(b, nc, sizeof *lo), *hi = alloc_array(b, nc, sizeof *hi);
+            for (j = 0; lo && hi && j < nc; j++)
+                knee__natural_range(&rs->criteria[j], &tr->values[j], &lo[j], &hi[j]);
+            tr->span_low = lo;
+            tr->span_high = hi;
+        }
     }
 }
 

@@ -382,6 +382,104 @@ static void test_dominance_with_ranges(void)
     knee_result_free(r);
 }
 
+/* Beyond 32 options dominance is filtered through sketches (utilities in small fields, one or
+ * more words a row): the dominators must be those a plain pair-by-pair check finds. 120
+ * generated options on nc criteria (8-bit fields up to 8, narrower for more, several words
+ * beyond 16), numeric and ordinal, near values that share a field, unknown values with and
+ * without bounds. */
+static size_t check_dominance_many(size_t nc)
+{
+    char *doc = malloc(1 << 21);
+    size_t o = 0, t, j, i, k, n, total = 0;
+    unsigned x = 12345;
+    knee_ruleset *many = NULL;
+    knee_result *r = NULL;
+    knee_diag *d = NULL;
+    double *lo, *hi;
+    CU_ASSERT_FATAL(doc != NULL);
+    o += (size_t)sprintf(doc + o,
+                         "<ruleset xmlns='urn:libknee:rules:1' id='dom' version='1.0.0' "
+                         "status='draft' title='D' evidence-as-of='2025-01-01'><sources>"
+                         "<source id='s' title='S' year='2020' url='https://e.org'/></sources>"
+                         "<facts><fact id='age' type='number'/></facts><criteria>");
+    for (j = 0; j < nc; j++)
+        o += (size_t)sprintf(doc + o,
+                             j % 5 < 3 ? "<criterion id='c%zu' label='C' direction='maximize' "
+                                         "weight='1'><scale worst='0' best='1000'/></criterion>"
+                                       : "<criterion id='c%zu' label='C' direction='maximize' "
+                                         "weight='1'><level id='a'/><level id='b'/><level id='c'/>"
+                                         "</criterion>",
+                             j);
+    o += (size_t)sprintf(doc + o, "</criteria>");
+    for (t = 0; t < 120; t++) {
+        o += (size_t)sprintf(doc + o, "<treatment id='t%03zu' name='T%03zu'>", t, t);
+        for (j = 0; j < nc; j++) {
+            x = x * 1103515245u + 12345u;
+            if ((x >> 16) % 13 == 0)
+                o += (size_t)sprintf(doc + o, "<value criterion='c%zu' unknown='true'/>", j);
+            else if ((x >> 16) % 13 == 1)
+                o += (size_t)sprintf(doc + o,
+                                     j % 5 < 3 ? "<value criterion='c%zu' unknown='true' "
+                                                 "low='700' high='1000' source='s'/>"
+                                               : "<value criterion='c%zu' unknown='true' "
+                                                 "low-level='b' high-level='c' source='s'/>",
+                                     j);
+            else if (j % 5 < 3) /* a quality per option plus a little noise: many dominate,
+                                   many values share a field or are equal */
+                o += (size_t)sprintf(doc + o, "<value criterion='c%zu' typical='%u' source='s'/>",
+                                     j, (unsigned)(t % 40) * 24 + (x >> 20) % 3);
+            else
+                o += (size_t)sprintf(doc + o, "<value criterion='c%zu' level='%c' source='s'/>", j,
+                                     'a' + (char)((t % 40) / 14));
+        }
+        o += (size_t)sprintf(doc + o, "</treatment>");
+    }
+    o += (size_t)sprintf(doc + o, "</ruleset>");
+    if (knee_ruleset_load_memory(&many, doc, o, "dom.xml", NULL, &d) != KNEE_OK)
+        kt_dump(d);
+    knee_diag_free(d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(many);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(many, NULL, r), KNEE_OK);
+    n = knee_result_option_count(r);
+    lo = malloc(n * nc * sizeof *lo);
+    hi = malloc(n * nc * sizeof *hi);
+    for (i = 0; i < n; i++) /* under interval, the utility range is what a value may take */
+        for (j = 0; j < nc; j++)
+            knee_result_utility_range(r, i, j, &lo[i * nc + j], &hi[i * nc + j]);
+    for (i = 0; i < n; i++) { /* the dominators of i, in result order, pair by pair */
+        size_t expected = 0, got = knee_result_dominator_count(r, i);
+        for (k = 0; k < n; k++) {
+            int at_least = 1, better = 0;
+            for (j = 0; j < nc; j++) {
+                at_least &= lo[k * nc + j] >= hi[i * nc + j];
+                better |= lo[k * nc + j] > hi[i * nc + j];
+            }
+            if (k != i && at_least && better) {
+                if (expected < got)
+                    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, i, expected),
+                                           knee_result_option_id(r, k));
+                expected++;
+                total++;
+            }
+        }
+        CU_ASSERT_EQUAL(got, expected);
+    }
+    free(lo);
+    free(hi);
+    knee_result_free(r);
+    knee_ruleset_free(many);
+    free(doc);
+    return total;
+}
+
+static void test_dominance_many(void)
+{
+    CU_ASSERT(check_dominance_many(6) > 500);  /* 8-bit fields, one word */
+    CU_ASSERT(check_dominance_many(10) > 500); /* 6-bit fields, one word */
+    CU_ASSERT(check_dominance_many(20) > 200); /* 4-bit fields, two words */
+}
+
 /* "Why Q against T": cost is a known difference (against Q, -0.05); evidence is unknown for Q,
  * so it is never counted for or against: its difference may be anything from -0.25 to 0.25. */
 static void test_why_never_credits_the_unknown(void)
@@ -829,6 +927,7 @@ int main(void)
     CU_add_test(s, "the other missing policies", test_other_policies);
     CU_add_test(s, "no ranges for the other methods", test_no_range_for_other_methods);
     CU_add_test(s, "dominance whatever the unknowns are", test_dominance_with_ranges);
+    CU_add_test(s, "dominance beyond 32 options, as pair by pair", test_dominance_many);
     CU_add_test(s, "why never credits the unknown", test_why_never_credits_the_unknown);
     CU_add_test(s, "SMAA samples unknown values", test_smaa_samples_unknowns);
     CU_add_test(s, "ties are ties, listed by name", test_ties);
