@@ -2,8 +2,6 @@
 #ifndef KNEE_AGGREGATE_H
 #define KNEE_AGGREGATE_H
 
-#include <string.h>
-
 #include "cells.h"
 #include "result.h"
 #include "utility.h"
@@ -21,13 +19,10 @@ static inline int knee__beats(double a, double b)
     return knee__rank_key(a) - knee__rank_key(b) > 1;
 }
 /* Listing order within a tie: option a (an opts index) before b by name, then id (unique), never
- * by place in the rule file. */
+ * by place in the rule file; the treatments' places in that order are set at load. */
 static inline int knee__listed_before(const knee_result *r, size_t a, size_t b)
 {
-    const knee__treatment *ta = &r->rs->treatments[r->opts[a].treatment];
-    const knee__treatment *tb = &r->rs->treatments[r->opts[b].treatment];
-    int c = strcmp(ta->name, tb->name);
-    return c < 0 || (c == 0 && strcmp(ta->id, tb->id) < 0);
+    return r->rs->listed[r->opts[a].treatment] < r->rs->listed[r->opts[b].treatment];
 }
 /* Sort r->ranked[0..n) by key, highest first (equal keys in no set order), through
  * r->rank_tmp; linear beyond a few (evaluate.c). */

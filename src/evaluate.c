@@ -148,13 +148,20 @@ static void finish_cells(knee_result *r, size_t t, size_t changes_from)
     for (i = 0, k = changes_from; i < opt->cell_n; i++) {   /* both in criterion order */
         size_t c = cells[i].criterion;
         double mu;
-        int kind = knee__cell_policy(r, c, &mu);
+        int kind;
         while (k < r->changes_n && r->changes[k].criterion < c)
             k++;
         cells[i].change_off = k;
         while (k < r->changes_n && r->changes[k].criterion == c)
             k++;
         cells[i].change_n = k - cells[i].change_off;
+        if (cells[i].v.known) { /* usual: a known value, whatever the policy */
+            cells[i].utility = cells[i].low = cells[i].high =
+                knee__utility(&r->rs->criteria[c], &cells[i].v);
+            cells[i].counted = 1;
+            continue;
+        }
+        kind = knee__cell_policy(r, c, &mu);
         cells[i].counted = knee__score_value(&r->rs->criteria[c], kind, mu, &cells[i].v,
                                              &cells[i].utility, &cells[i].low, &cells[i].high);
     }
@@ -188,7 +195,7 @@ static void score_option(knee_result *r, size_t t)
     size_t nc = rs->n_criteria, j;
     double total = 0, score = 0, lo = 0, hi = 0, u, ul, uh;
     const double *w;
-    int plain, ranged;
+    int plain, ranged, same;
     if (opt->cell_n == 0 && (!r->missing_policy || tr->all_known)) { /* usual: as scored at load */
         if (tr->all_counted) {
             total = r->weights_total;
@@ -217,8 +224,8 @@ static void score_option(knee_result *r, size_t t)
             }
         }
         opt->score = opt->ws_score = score;
-        opt->ws_low = lo;
-        opt->ws_high = hi;
+        r->ranges[t].low = lo;
+        r->ranges[t].high = hi;
         return;
     }
     /* values a rule changed, or unknown ones a caller's policy scores: the changed cells are in
@@ -231,38 +238,60 @@ static void score_option(knee_result *r, size_t t)
         first = r->cells + opt->cell_off;
         end = first + opt->cell_n;
     }
-    for (j = 0, cell = first; j < nc; j++) {
-        int changed = cell != end && cell->criterion == j, counted;
-        if (changed) {
-            counted = cell->counted;
-            ranged |= cell->low < cell->high;
-        } else if (plain) {
-            counted = tr->counted[j];
-        } else {
-            counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
-            ranged |= ul < uh;
+    same = plain; /* usual: the changes keep every value counted as declared */
+    for (cell = first; cell != end; cell++) {
+        ranged |= cell->low < cell->high;
+        same &= cell->counted == tr->counted[cell->criterion];
+    }
+    if (same && tr->all_counted) {
+        total = r->weights_total;
+    } else if (same) {
+        for (j = 0; j < nc; j++)
+            if (tr->counted[j])
+                total += r->weights[j];
+    } else {
+        for (j = 0, cell = first; j < nc; j++) {
+            int changed = cell != end && cell->criterion == j, counted;
+            if (changed)
+                counted = cell->counted;
+            else if (plain)
+                counted = tr->counted[j];
+            else {
+                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+                ranged |= ul < uh;
+            }
+            if (counted)
+                total += r->weights[j];
+            cell += changed;
         }
-        if (counted)
-            total += r->weights[j];
-        cell += changed;
     }
     opt->counted_weight = total;
     if (total > 0 && !opt->excluded) {
         w = normalised_weights(r, total);
-        for (j = 0, cell = first; j < nc; j++) {
-            int changed = cell != end && cell->criterion == j, counted;
-            if (changed) {
-                counted = cell->counted;
-                u = cell->utility;
-            } else if (plain) {
-                counted = tr->counted[j];
+        if (plain) { /* the usual case: the declared values, with a few changed */
+            for (j = 0, cell = first; j < nc; j++) {
+                int counted = tr->counted[j];
                 u = tr->utility[j];
-            } else {
-                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+                if (cell != end && cell->criterion == j) {
+                    counted = cell->counted;
+                    u = (cell++)->utility;
+                }
+                if (counted)
+                    score += w[j] * u;
             }
-            if (counted)
-                score += w[j] * u;
-            cell += changed;
+        } else {
+            for (j = 0, cell = first; j < nc; j++) {
+                int changed = cell != end && cell->criterion == j, counted;
+                if (changed) {
+                    counted = cell->counted;
+                    u = cell->utility;
+                } else {
+                    counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+                }
+                if (counted)
+                    score += w[j] * u;
+                cell += changed;
+            }
         }
         /* the range: only where something unknown spans one, else the score itself */
         for (j = 0, cell = first, lo = hi = ranged ? 0 : score; ranged && j < nc; j++) {
@@ -286,8 +315,8 @@ static void score_option(knee_result *r, size_t t)
         }
     }
     opt->score = opt->ws_score = score;
-    opt->ws_low = lo;
-    opt->ws_high = hi;
+    r->ranges[t].low = lo;
+    r->ranges[t].high = hi;
 }
 
 /* missing="refuse": an option whose value is unknown after its rules is excluded, saying why. */
@@ -529,8 +558,8 @@ static void sorted_range_keys(knee_result *r, size_t n, int which, long long *ou
 {
     size_t a;
     for (a = 0; a < n; a++) {
-        const knee__opt *o = &r->opts[r->order[a]];
-        r->ranked[a].key = knee__rank_key(which ? o->ws_high : o->ws_low);
+        const knee__range *g = &r->ranges[r->order[a]];
+        r->ranked[a].key = knee__rank_key(which ? g->high : g->low);
         r->ranked[a].opt = r->order[a];
     }
     knee__sort_ranked(r, n);
@@ -547,22 +576,21 @@ static void rank_ranges(knee_result *r)
 {
     size_t n = r->alts_n, i, any = 0;
     long long *lo_keys = r->range_keys, *hi_keys = r->range_keys + n;
-    for (i = 0; i < n; i++) {
-        knee__opt *o = &r->opts[r->order[i]];
-        o->rank_best = o->rank_worst = o->rank;
-        any |= o->ws_low != o->ws_high;
-    }
+    for (i = 0; i < r->opts_n; i++) /* in option order: read front to back */
+        any |= !r->opts[i].excluded && r->ranges[i].low != r->ranges[i].high;
+    r->ranges_flat = !any; /* nothing spans a range: each rank range is the rank */
     if (!any)
         return;
     sorted_range_keys(r, n, 0, lo_keys); /* then count by bisection, not pair by pair */
     sorted_range_keys(r, n, 1, hi_keys);
     for (i = 0; i < n; i++) {
-        knee__opt *o = &r->opts[r->order[i]];
-        long long lo = knee__rank_key(o->ws_low), hi = knee__rank_key(o->ws_high);
+        const knee__opt *o = &r->opts[r->order[i]];
+        knee__range *g = &r->ranges[r->order[i]];
+        long long lo = knee__rank_key(g->low), hi = knee__rank_key(g->high);
         size_t above_best = count_above(lo_keys, n, hi + 1); /* its own low never beats it */
         size_t above_worst = count_above(hi_keys, n, lo + 1) - (hi > lo + 1); /* not itself */
-        o->rank_best = (int)(above_best + 1) < o->rank ? (int)(above_best + 1) : o->rank;
-        o->rank_worst = (int)(above_worst + 1) > o->rank ? (int)(above_worst + 1) : o->rank;
+        g->best = (int)(above_best + 1) < o->rank ? (int)(above_best + 1) : o->rank;
+        g->worst = (int)(above_worst + 1) > o->rank ? (int)(above_worst + 1) : o->rank;
     }
 }
 
@@ -571,10 +599,11 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
     size_t nt = rs->n_treatments, nc = rs->n_criteria;
     uint32_t lim[3];
     if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) ||
-        KNEE__RESERVE(r, order, nt) || KNEE__RESERVE(r, cell_w, nc) ||
-        KNEE__RESERVE(r, ranked, nt) || KNEE__RESERVE(r, rank_tmp, nt) ||
-        KNEE__RESERVE(r, range_keys, 2 * nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
-        KNEE__RESERVE(r, marks, rs->n_facts) || KNEE__RESERVE(r, missing, rs->n_facts))
+        KNEE__RESERVE(r, order, nt) || KNEE__RESERVE(r, ranges, nt) ||
+        KNEE__RESERVE(r, cell_w, nc) || KNEE__RESERVE(r, ranked, nt) ||
+        KNEE__RESERVE(r, rank_tmp, nt) || KNEE__RESERVE(r, range_keys, 2 * nt) ||
+        KNEE__RESERVE(r, cond_truth, rs->n_conds) || KNEE__RESERVE(r, marks, rs->n_facts) ||
+        KNEE__RESERVE(r, missing, rs->n_facts))
         return KNEE_ENOMEM;
     lim[0] = rs->regex_match_limit;
     lim[1] = rs->regex_depth_limit;
@@ -672,6 +701,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if ((rc = knee__aggregate(r, o)) != KNEE_OK)
         return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the method could not score these options");
     rank_options(r);
+    if (r->has_ranges && o && o->ranks_only)
+        r->has_ranges = 0; /* the batch's ranks and scores: no one reads the ranges */
     if (r->has_ranges)
         rank_ranges(r);
     {

@@ -102,7 +102,7 @@ static int values(const knee__smaa_in *in, const double *w, const double *u, dou
     return 0;
 }
 
-/* Alternative i's value under weights w: as values() computes it, to the bit. */
+/* Alternative i's value under weights w, as values() computes it (to the bit). */
 static double value_of(const knee__smaa_in *in, const double *w, const double *u, size_t i)
 {
     size_t j, nc = in->n_crit;
@@ -116,11 +116,12 @@ static double value_of(const knee__smaa_in *in, const double *w, const double *u
     return total > 0 ? v / total : 0;
 }
 
-/* The share of first place i takes under weights w in a sample with utilities u: 0 when another
- * alternative is valued higher, else 1 / the alternatives tied with it (i included). Checking
- * first the alternative that beat the previous one (*lead) usually settles it at once; the
- * share is the same whatever the order, and every value was checked finite in the sample's
- * first pass (the same utilities, finite weights). */
+/* The share of first place i takes under its central weights w in a sample with utilities u: 0
+ * when another alternative is valued higher, else 1 / the alternatives tied with it (i
+ * included). The alternative that beat the previous one (*lead) is tried first: it often
+ * settles it at once. The share does not depend on the order the others are tried in, and
+ * every value was checked finite in the sample's first pass (the same utilities, finite
+ * weights). */
 static double first_share(const knee__smaa_in *in, const double *w, const double *u, size_t i,
                           size_t *lead)
 {
@@ -148,15 +149,13 @@ static double first_share(const knee__smaa_in *in, const double *w, const double
  * certain to win. */
 static void standing(size_t na, const double *value, size_t i, size_t *above, size_t *tied)
 {
-    size_t k;
-    *above = 0;
-    *tied = 0;
-    for (k = 0; k < na; k++) {
-        if (value[k] > value[i])
-            (*above)++;
-        else if (value[k] == value[i])
-            (*tied)++;
+    size_t k, a = 0, t = 0;
+    for (k = 0; k < na; k++) { /* no branch: the outcomes do not follow a pattern */
+        a += value[k] > value[i];
+        t += value[k] == value[i];
     }
+    *above = a;
+    *tied = t;
 }
 
 int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work)

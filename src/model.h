@@ -209,6 +209,8 @@ struct knee_ruleset {
     int has_refuse;            /* a criterion has missing="refuse" */
     knee__treatment *treatments;
     size_t n_treatments;
+    size_t *listed;            /* per treatment: its place by name, then id, the listing order
+                                * of a tie (ruleset_build.c) */
     knee__rule *rules;         /* every rule, in document order */
     size_t n_rules;
     knee__step *steps;         /* every treatment's steps, treatment after treatment */

@@ -21,6 +21,7 @@ void knee_result_free(knee_result *r)
         return;
     knee__dealloc(r->weights);
     knee__dealloc(r->opts);
+    knee__dealloc(r->ranges);
     knee__dealloc(r->order);
     knee__dealloc(r->metrics);
     knee__dealloc(r->cells);
@@ -425,9 +426,9 @@ int knee_result_option_score_range(const knee_result *r, size_t i, double *low, 
     const knee__opt *o = opt(r, i);
     int ok = o && !o->excluded && r->has_ranges;
     if (low)
-        *low = ok ? o->ws_low : NAN;
+        *low = ok ? r->ranges[r->order[i]].low : NAN;
     if (high)
-        *high = ok ? o->ws_high : NAN;
+        *high = ok ? r->ranges[r->order[i]].high : NAN;
     return ok;
 }
 
@@ -436,9 +437,9 @@ int knee_result_option_rank_range(const knee_result *r, size_t i, int *best, int
     const knee__opt *o = opt(r, i);
     int ok = o && !o->excluded && r->has_ranges;
     if (best)
-        *best = ok ? o->rank_best : 0;
+        *best = !ok ? 0 : r->ranges_flat ? o->rank : r->ranges[r->order[i]].best;
     if (worst)
-        *worst = ok ? o->rank_worst : 0;
+        *worst = !ok ? 0 : r->ranges_flat ? o->rank : r->ranges[r->order[i]].worst;
     return ok;
 }
 

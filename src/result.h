@@ -44,8 +44,6 @@ typedef struct knee__opt {         /* written for every option of every comparis
     double score;                  /* the method's score, higher is better */
     long long key;                 /* score rounded for ranking (aggregate.h, knee__rank_key) */
     double ws_score;               /* the weighted sum, always computed */
-    double ws_low, ws_high;        /* the weighted sum with its unknowns at worst / best */
-    int rank_best, rank_worst;     /* over every completion of the unknowns (weighted sum) */
     size_t alt;                    /* index among the ranked candidates, or KNEE__NONE */
     size_t dom_off, dom_n;         /* into dominators */
     size_t reason_off, reason_n, caution_off, caution_n;
@@ -59,6 +57,11 @@ typedef struct knee__draw {   /* a value SMAA draws per sample */
     const knee__value *value; /* a numeric range (triangular), or NULL: an unknown value */
     double low, high;         /* ... whose utility is uniform in [low, high] */
 } knee__draw;
+
+typedef struct knee__range { /* an option's ranges under the weighted sum (opts index) */
+    double low, high;        /* the weighted sum with its unknowns at worst / best */
+    int best, worst;         /* its rank over every completion of the unknowns */
+} knee__range;
 
 typedef struct knee__ranked {      /* a candidate being ranked */
     long long key;
@@ -76,6 +79,7 @@ struct knee_compare_options {
     double fragile_margin;
     int dominance;                 /* KNEE_DOMINANCE_* */
     int missing;                   /* KNEE_MISSING_*: the caller's policy, or DEFAULT */
+    int ranks_only;                /* internal (the batch): no rank ranges, only ranks and scores */
 };
 
 struct knee_result {
@@ -84,6 +88,7 @@ struct knee_result {
     KNEE__VEC(double, weights);
     double weights_total;              /* their sum, added in criterion order */
     KNEE__VEC(knee__opt, opts);        /* in treatment order */
+    KNEE__VEC(knee__range, ranges);    /* per opts index, written for every option (not cleared) */
     KNEE__VEC(size_t, order);          /* result order -> opts index */
     KNEE__VEC(knee__metrics, metrics); /* per opts index; filled for candidates by the matrix methods */
     KNEE__VEC(knee__cell, cells);      /* changed values only, grouped by option */
@@ -111,6 +116,7 @@ struct knee_result {
     int missing_kind;                  /* ... as a policy kind (KNEE__MISSING_*) */
     double missing_utility;            /* ... and its utility */
     int has_ranges;                    /* score and rank ranges apply (the weighted sum) */
+    int ranges_flat;                   /* ... and none spans anything: rank ranges are the ranks */
     int has_dominance;
     double vikor_v;
     KNEE__VEC(const char *, dominators);

@@ -1127,6 +1127,40 @@ static void build_tests(builder *b, const knee__xnode *sec)
     ids_finish(b, &ids, "test case");
 }
 
+/* Each treatment's place by name, then id (ids are unique): the order tied options are listed
+ * in, so that it never depends on the file's order. A merge sort through the arena. */
+static int name_before(const knee__treatment *a, const knee__treatment *b)
+{
+    int c = strcmp(a->name, b->name);
+    return c < 0 || (c == 0 && strcmp(a->id, b->id) < 0);
+}
+
+static void place_by_name(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t n = rs->n_treatments, i, width;
+    size_t *v = alloc_array(b, n, sizeof *v), *tmp = alloc_array(b, n, sizeof *tmp);
+    if (!v || !tmp)
+        return;
+    for (i = 0; i < n; i++)
+        v[i] = i;
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
+            size_t x = i, y = mid, k = i;
+            while (x < mid || y < hi)
+                tmp[k++] = y >= hi || (x < mid &&
+                                       !name_before(&rs->treatments[v[y]], &rs->treatments[v[x]]))
+                               ? v[x++]
+                               : v[y++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    rs->listed = tmp; /* the scratch array, reused */
+    for (i = 0; i < n; i++)
+        rs->listed[v[i]] = i;
+}
+
 /* Every declared value's utility and counted flag, once: the ruleset never changes, and a
  * comparison then reads them for every value no rule changed (cells.c). Only for a valid file. */
 static void score_declared_values(builder *b)
@@ -1263,8 +1297,10 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_tests(&b, sec);
     if (rs->n_treatments == 0 && b.status == KNEE_OK)
         ERR(&b, "empty", root->pos, NULL, "the rule file declares no treatments");
-    if (!b.oom && b.status == KNEE_OK)
+    if (!b.oom && b.status == KNEE_OK) {
         score_declared_values(&b);
+        place_by_name(&b);
+    }
 out:
     knee__conds_end(&b.conds);
     if (b.oom) {

@@ -47,8 +47,9 @@ class CriterionInfo:
     ``direction`` is ``'minimize'`` or ``'maximize'``; ``weight`` the rule file's default
     (not normalised); ``levels`` the ordinal levels from the least to the most of the quantity
     (empty for a numeric criterion); ``scale`` a numeric criterion's ``(worst, best)``
-    (None for an ordinal one); ``missing_utility`` the utility an unknown value gets, or None
-    when an unknown value is left out of the score.
+    (None for an ordinal one); ``missing_utility`` the fixed utility the rule file gives an
+    unknown value (missing-utility, or missing="worst", "best", "neutral"), or None when it is
+    scored over its range (interval, the default), left out or refused.
     """
 
     id: str
