@@ -484,6 +484,8 @@ KNEE_API int knee_result_why(const knee_result *r, size_t a, size_t b, char **ou
 KNEE_API int knee_result_to_json(const knee_result *r, char **out, size_t *len);
 
 /* ---- unknown values as ranges, ties as ties (docs/result-contract.md); since 0.3 ------------ */
+/* The result accessors below only read the result, like those above; strings they return are
+ * borrowed from the ruleset (valid while it lives). Indices i, a, b are in result order. */
 
 /* How a value the rule file marks unknown (no sourced value) is scored (rules/README.md,
  * "Unknown values"). A rule file sets its default (<ruleset missing="...">, interval when it
