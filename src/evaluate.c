@@ -262,7 +262,8 @@ static void score_option(knee_result *r, size_t t)
             }
             if (counted)
                 total += r->weights[j];
-            cell += changed;
+            if (changed)   /* never NULL + 0: r->cells may be NULL */
+                cell++;
         }
     }
     opt->counted_weight = total;
@@ -290,7 +291,8 @@ static void score_option(knee_result *r, size_t t)
                 }
                 if (counted)
                     score += w[j] * u;
-                cell += changed;
+                if (changed)
+                    cell++;
             }
         }
         /* the range: only where something unknown spans one, else the score itself */
@@ -311,7 +313,8 @@ static void score_option(knee_result *r, size_t t)
                 lo += w[j] * ul;
                 hi += w[j] * uh;
             }
-            cell += changed;
+            if (changed)
+                cell++;
         }
     }
     opt->score = opt->ws_score = score;
