@@ -141,8 +141,9 @@ typedef struct knee__treatment {
     const char *id, *name, *group, *description;
     knee__value *values;       /* one per criterion, in criterion order */
     double *utility;           /* per criterion: the declared value's utility (scored at load) */
-    double *u_low, *u_high;    /* per criterion: the utility range it is scored over (a known
-                                * value, or an unknown at a fixed utility: both equal utility) */
+    const double *u_low, *u_high; /* per criterion: the utility range it is scored over (a
+                                * known value, or an unknown at a fixed utility: both equal
+                                * utility; with every value known, both are utility itself) */
     unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
     int all_counted;           /* every declared value takes part */
     int all_known;             /* no declared value is unknown */

@@ -1171,20 +1171,28 @@ static void score_declared_values(builder *b)
         rs->has_refuse |= rs->criteria[j].missing == KNEE__MISSING_REFUSE;
     for (t = 0; t < rs->n_treatments && !b->oom; t++) {
         knee__treatment *tr = &rs->treatments[t];
-        tr->utility = alloc_array(b, nc, sizeof *tr->utility);
-        tr->u_low = alloc_array(b, nc, sizeof *tr->u_low);
-        tr->u_high = alloc_array(b, nc, sizeof *tr->u_high);
-        tr->counted = alloc_array(b, nc, sizeof *tr->counted);
+        double *u_low, *u_high;
         tr->all_counted = tr->all_known = 1;
-        for (j = 0; tr->utility && tr->u_low && tr->u_high && tr->counted && j < nc; j++) {
-            const knee__criterion *c = &rs->criteria[j];
-            tr->counted[j] =
-                (unsigned char)knee__score_value(c, c->missing, c->missing_utility, &tr->values[j],
-                                                 &tr->utility[j], &tr->u_low[j], &tr->u_high[j]);
-            tr->all_counted &= tr->counted[j];
+        for (j = 0; j < nc; j++)
             tr->all_known &= tr->values[j].known;
-            tr->ranged |= tr->u_low[j] < tr->u_high[j];
+        tr->utility = alloc_array(b, nc, sizeof *tr->utility);
+        tr->counted = alloc_array(b, nc, sizeof *tr->counted);
+        /* every value known: each range is its utility, so the arrays are the same one */
+        u_low = tr->all_known ? tr->utility : alloc_array(b, nc, sizeof *u_low);
+        u_high = tr->all_known ? tr->utility : alloc_array(b, nc, sizeof *u_high);
+        for (j = 0; tr->utility && u_low && u_high && tr->counted && j < nc; j++) {
+            const knee__criterion *c = &rs->criteria[j];
+            double lo, hi;
+            tr->counted[j] = (unsigned char)knee__score_value(c, c->missing, c->missing_utility,
+                                                              &tr->values[j], &tr->utility[j],
+                                                              &lo, &hi);
+            u_low[j] = lo;
+            u_high[j] = hi;
+            tr->all_counted &= tr->counted[j];
+            tr->ranged |= lo < hi;
         }
+        tr->u_low = u_low;
+        tr->u_high = u_high;
         tr->span_low = tr->u_low;
         tr->span_high = tr->u_high;
         for (j = 0; tr->u_low && tr->u_high && j < nc; j++) {
