@@ -188,8 +188,9 @@ KNEE_API const char *knee_ruleset_criterion_level_label(const knee_ruleset *rs, 
  * NULL); returns 0 for an ordinal criterion. */
 KNEE_API int knee_ruleset_criterion_scale(const knee_ruleset *rs, size_t i, double *worst,
                                           double *best);
-/* Returns 1 and sets *utility when the criterion declares a missing-utility; 0 when an unknown
- * value is left out of the option's score (rules/README.md, "Unknown values"). */
+/* Returns 1 and sets *utility when the rule file scores the criterion's unknown values at a
+ * fixed utility (missing-utility, or missing="worst", "best", "neutral"); 0 when they are scored
+ * over their range (interval), left out or refused (rules/README.md, "Unknown values"). */
 KNEE_API int knee_ruleset_criterion_missing_utility(const knee_ruleset *rs, size_t i,
                                                     double *utility);
 
@@ -329,7 +330,8 @@ KNEE_API int knee_compare_options_set_method(knee_compare_options *o, int method
 /* VIKOR's strategy weight v in [0, 1] ("majority of criteria" vs "veto"). */
 KNEE_API int knee_compare_options_set_vikor_v(knee_compare_options *o, double v);
 /* SMAA-2 with this many samples (0: off; at most 10,000,000) and seed. Values are sampled from
- * their low/typical/high ranges (triangular). Weights: uniform on the simplex when spread is
+ * their low/typical/high ranges (triangular); unknown values scored over a range (interval
+ * policy) uniformly in utility within it. Weights: uniform on the simplex when spread is
  * 0, else uniform within +-spread of the patient's normalised weights (renormalised). */
 KNEE_API int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t samples,
                                            uint64_t seed, double weight_spread);
@@ -375,7 +377,8 @@ KNEE_API double knee_result_weight(const knee_result *r, size_t j);
 KNEE_API size_t knee_result_option_count(const knee_result *r);
 KNEE_API const char *knee_result_option_id(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_option_name(const knee_result *r, size_t i);
-/* 1-based rank; 0 for an excluded option. */
+/* 1-based rank; 0 for an excluded option. Options whose scores are equal within 1e-12 share a
+ * rank (1, 1, 1, 4) and are listed by name (knee_result_option_tie_count). */
 KNEE_API int knee_result_option_rank(const knee_result *r, size_t i);
 /* The method's score, higher is better: weighted sum in [0, 1] (the sum of the contributions),
  * TOPSIS closeness in [0, 1], PROMETHEE II net flow in [-1, 1], VIKOR 1 - Q in [0, 1].
@@ -390,8 +393,10 @@ KNEE_API int knee_result_option_metric(const knee_result *r, size_t i, const cha
 KNEE_API int knee_result_option_in_compromise(const knee_result *r, size_t i);
 /* 1 if dominance was computed for this result (see KNEE_DOMINANCE_AUTO). */
 KNEE_API int knee_result_has_dominance(const knee_result *r);
-/* Options that Pareto-dominate option i (at least as good on every criterion's utility, better
- * on one, among non-excluded options; with a value left out no claim is made). */
+/* Options that Pareto-dominate option i, in result order: among non-excluded options, at least
+ * as good on every criterion's utility and better on one, whatever the unknown values are (an
+ * unknown value counts at the worst of its range for the dominator and at the best for the
+ * dominated option). */
 KNEE_API size_t knee_result_dominator_count(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_dominator(const knee_result *r, size_t i, size_t k);
 KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);
@@ -416,12 +421,13 @@ KNEE_API double knee_result_value_low(const knee_result *r, size_t i, size_t j);
 KNEE_API double knee_result_value_high(const knee_result *r, size_t i, size_t j);
 /* The ordinal level id, or NULL for a numeric or unknown value. */
 KNEE_API const char *knee_result_value_level(const knee_result *r, size_t i, size_t j);
-/* Utility on the criterion's absolute 0-1 scale. An unknown value has utility 0 unless the
- * criterion declares a missing-utility. */
+/* Utility on the criterion's absolute 0-1 scale. An unknown value has the utility its missing
+ * policy scores it at: the middle of its range (interval), the fixed utility, or 0 when it is
+ * left out (knee_result_utility_range). */
 KNEE_API double knee_result_utility(const knee_result *r, size_t i, size_t j);
 /* The weight option i's score gives criterion j: the normalised weight, rescaled over the
- * criteria option i has values for. An unknown value (without a declared missing-utility) gets
- * 0, so an option is scored on what is known about it. contribution = cell weight x utility. */
+ * criteria that count in option i's score. Every value counts unless an unknown one is left out
+ * (renormalise, refuse: weight 0). contribution = cell weight x utility. */
 KNEE_API double knee_result_cell_weight(const knee_result *r, size_t i, size_t j);
 KNEE_API double knee_result_contribution(const knee_result *r, size_t i, size_t j);
 /* Sources behind the value: the declared value's, then each rule that changed it. */
@@ -466,7 +472,10 @@ KNEE_API int knee_result_sensitivity_interval(const knee_result *r, size_t j, do
  * signed change and the new winner's result index. Returns 0 when no single weight can. */
 KNEE_API int knee_result_min_weight_change(const knee_result *r, size_t *criterion, double *delta,
                                            size_t *new_winner);
-/* Score margin of the winner over the runner-up, and 1 if it is below the fragile margin. */
+/* Score margin of the winner over the runner-up, and 1 if it is below the fragile margin (less
+ * 1e-12, so a margin equal to it in exact arithmetic is not fragile). With a tie at the top
+ * (knee_result_option_tie_count(r, 0) > 0) the margin is 0 and no winner is called fragile; the
+ * weight intervals and the smallest change then concern which options are at the top. */
 KNEE_API double knee_result_winner_margin(const knee_result *r);
 KNEE_API int knee_result_winner_fragile(const knee_result *r);
 
@@ -485,6 +494,74 @@ KNEE_API int knee_result_why(const knee_result *r, size_t a, size_t b, char **ou
  */
 KNEE_API int knee_result_to_json(const knee_result *r, char **out, size_t *len);
 
+/* ---- unknown values as ranges, ties as ties (docs/result-contract.md); since 0.3 ------------ */
+/* The result accessors below only read the result, like those above; strings they return are
+ * borrowed from the ruleset (valid while it lives). Indices i, a, b are in result order. */
+
+/* How a value the rule file marks unknown (no sourced value) is scored (rules/README.md,
+ * "Unknown values"). A rule file sets its default (<ruleset missing="...">, interval when it
+ * says nothing) and may set one per criterion; a caller may override them all. */
+/* INTERVAL: full weight, over the utilities of its bounds (the whole scale without): the score
+ * takes the middle, its range the ends. */
+#define KNEE_MISSING_DEFAULT 0     /* the rule file's policies */
+#define KNEE_MISSING_INTERVAL 1    /* full weight, over its range: the default */
+#define KNEE_MISSING_RENORMALISE 2 /* left out; the option's other weights rescaled */
+#define KNEE_MISSING_WORST 3       /* utility 0, full weight */
+#define KNEE_MISSING_BEST 4        /* utility 1, full weight */
+#define KNEE_MISSING_NEUTRAL 5     /* utility 1/2, full weight */
+#define KNEE_MISSING_REFUSE 6      /* the option is excluded, with the reason */
+/* The policy's name ("interval", "renormalise", "worst", "best", "neutral", "refuse"), or NULL
+ * (for KNEE_MISSING_DEFAULT too). Static string. Since 0.3. */
+KNEE_API const char *knee_missing_name(int policy);
+/* The policy for a name, or KNEE_EINVAL. Since 0.3. */
+KNEE_API int knee_missing_from_name(const char *name);
+/* Score every unknown value by this policy instead of the rule file's (its per-criterion
+ * policies and missing-utility included); KNEE_MISSING_DEFAULT (the default) keeps the file's.
+ * KNEE_EINVAL for an unknown policy. Since 0.3. */
+KNEE_API int knee_compare_options_set_missing(knee_compare_options *o, int policy);
+/* The missing policy used, by name: the caller's, else the rule file's default. A criterion
+ * that declares its own policy says so in knee_result_value_missing(). Since 0.3. */
+KNEE_API const char *knee_result_missing_policy(const knee_result *r);
+/* The policy applied to option i's value j ("interval", ..., "utility" for a declared
+ * missing-utility), or NULL for a known value. Since 0.3. */
+KNEE_API const char *knee_result_value_missing(const knee_result *r, size_t i, size_t j);
+
+/* Option i's weighted-sum score with each of its unknown values at the worst and at the best
+ * of its range (its other values as scored): returns 1 and sets *low <= score <= *high; equal
+ * when nothing is unknown or unknowns are scored at a fixed utility. Returns 0 (NaN) for an
+ * excluded option, or when the method is not the weighted sum (its scores depend on every
+ * option at once, so no range per option is given). Either pointer may be NULL. Since 0.3. */
+KNEE_API int knee_result_option_score_range(const knee_result *r, size_t i, double *low,
+                                            double *high);
+/* The best and worst rank option i can take over every completion of the unknown values
+ * (exact: each option's unknowns are its own, so it follows from the score ranges, with the
+ * same 1e-12 tie tolerance as the ranking): returns 1 and sets *best <= rank <= *worst. 0 (and
+ * 0, 0) when knee_result_option_score_range() gives no range. Since 0.3. */
+KNEE_API int knee_result_option_rank_range(const knee_result *r, size_t i, int *best, int *worst);
+/* Options whose scores are equal within 1e-12 share a rank (competition ranking: 1, 1, 1, 4)
+ * and are listed by name, then id. The number of other options tied with option i, and the
+ * k-th of them (result order). Since 0.3. */
+KNEE_API size_t knee_result_option_tie_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_option_tied_with(const knee_result *r, size_t i, size_t k);
+/* The utilities option i's value j is scored over. For an unknown value returns 1, with the
+ * range (interval policy: its bounds' utilities; a fixed utility: both equal it; left out of
+ * the score: NaN). For a known value returns 0 with both set to its utility. Since 0.3. */
+KNEE_API int knee_result_utility_range(const knee_result *r, size_t i, size_t j, double *low,
+                                       double *high);
+/* The plausible bounds the rule file gives an unknown value: numeric (in the criterion's unit;
+ * returns 1), or levels (level ids, borrowed; returns 1). 0 when the value is known or has no
+ * bounds (it then spans the whole scale). Since 0.3. */
+KNEE_API int knee_result_unknown_bounds(const knee_result *r, size_t i, size_t j, double *low,
+                                        double *high);
+KNEE_API int knee_result_unknown_level_bounds(const knee_result *r, size_t i, size_t j,
+                                              const char **low, const char **high);
+/* Criterion j's part in the weighted-sum difference of options a and b (contribution of a
+ * minus that of b). Returns 1 when both values are known (*low == *high, the difference);
+ * 0 when either is unknown: [*low, *high] is the range of the difference over the unknowns'
+ * ranges, so it may favour either option and is never counted for one. KNEE_EINVAL (negative)
+ * for bad indices. Since 0.3. */
+KNEE_API int knee_result_difference(const knee_result *r, size_t a, size_t b, size_t j, double *low,
+                                    double *high);
 
 /* ---- FHIR R4 input (docs/fhir.md) ----------------------------------------------------------- */
 

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 B=${BUILD_DIR:-build-bench}
 BUILD_DIR=$B BUILD_TYPE=Release sh scripts/build.sh -DKNEE_BUILD_BENCH=ON -DKNEE_TEST_VALGRIND=OFF >/dev/null
 python3 bench/gen_large.py "$B/large-rules.xml" 1000
-"$B/knee_bench" "$B/large-rules.xml" "$@"
+python3 bench/gen_large.py "$B/scale-18.xml" 18     # the cost per option as options grow
+python3 bench/gen_large.py "$B/scale-100.xml" 100
+"$B/knee_bench" "$B/large-rules.xml" "$@" --scale "$B/scale-18.xml" "$B/scale-100.xml"
 python3 bench/gen_large.py "$B/values-rules.xml" --values 300000
 echo
 echo "300,000 declared values (bench/gen_large.py --values):"

@@ -66,18 +66,40 @@ int knee__need_matrix(knee_result *r)
     for (a = 0; a < r->alts_n; a++) {
         size_t t = r->alts[a];
         const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
-        if (r->opts[t].cell_n == 0 && nc) {   /* no rule changed it: the values scored at load */
+        if (r->opts[t].cell_n == 0 && (!r->missing_policy || tr->all_known) && nc) {
+            /* no rule changed it, no caller's policy rescores it: the values scored at load */
             memcpy(&r->util[a * nc], tr->utility, nc * sizeof *r->util);
             memcpy(&r->known[a * nc], tr->counted, nc);
             continue;
         }
         for (j = 0; j < nc; j++) {
-            r->util[a * nc + j] = knee__cell_utility(r, t, j);
-            r->known[a * nc + j] = (unsigned char)knee__cell_counted(r, t, j);
+            double lo, hi;
+            r->known[a * nc + j] =
+                (unsigned char)knee__cell_score(r, t, j, &r->util[a * nc + j], &lo, &hi);
         }
     }
     r->has_matrix = 1;
     return r->method == KNEE_METHOD_TOPSIS ? raw_values(r) : KNEE_OK;
+}
+
+int knee__need_spans(knee_result *r)
+{
+    size_t nc = r->rs->n_criteria, a, k;
+    if (KNEE__RESERVE(r, span_lo, r->alts_n * nc) || KNEE__RESERVE(r, span_hi, r->alts_n * nc))
+        return KNEE_ENOMEM;
+    for (a = 0; a < r->alts_n && nc; a++) {
+        const knee__opt *o = &r->opts[r->alts[a]];
+        const knee__treatment *tr = &r->rs->treatments[o->treatment];
+        double *lo = &r->span_lo[a * nc], *hi = &r->span_hi[a * nc];
+        memcpy(lo, tr->span_low, nc * sizeof *lo); /* as declared, spanned at load */
+        memcpy(hi, tr->span_high, nc * sizeof *hi);
+        for (k = 0; k < o->cell_n; k++) { /* the values rules changed */
+            const knee__cell *c = &r->cells[o->cell_off + k];
+            knee__natural_range(&r->rs->criteria[c->criterion], &c->v, &lo[c->criterion],
+                                &hi[c->criterion]);
+        }
+    }
+    return KNEE_OK;
 }
 
 /* r->work layout: [0, OUT) the kernels' own work space (TOPSIS needs n*nc + 2nc, VIKOR 2nc + n);
@@ -173,6 +195,7 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     int rc;
     double *scores;
     r->method = o && o->method ? o->method : rs->method;
+    r->has_ranges = r->method == KNEE_METHOD_WEIGHTED_SUM;
     if ((rc = list_candidates(r)) != KNEE_OK)
         return rc;
     n = r->alts_n;

@@ -419,8 +419,10 @@ static int same_value(const knee__value *a, const knee__value *b)
 {
     if (a->known != b->known)
         return 0;
-    if (!a->known)
-        return 1;
+    if (!a->known) /* unknown both: the same when their bounds are */
+        return a->bounded == b->bounded &&
+               (!a->bounded || (a->level == b->level && a->level_high == b->level_high &&
+                                a->low == b->low && a->high == b->high));
     return a->level == b->level && a->low == b->low && a->typical == b->typical && a->high == b->high;
 }
 

@@ -58,7 +58,16 @@ typedef struct knee__point {
     double value, utility;
 } knee__point;
 
-enum { KNEE__MISSING_RENORMALISE, KNEE__MISSING_UTILITY, KNEE__MISSING_REFUSE };
+/* How an unknown value is scored (rules/README.md, "Unknown values"): over its range, with its
+ * utility at the middle (interval); left out, the option's other weights rescaled (renormalise);
+ * at a fixed utility (worst 0, best 1, neutral 1/2, or a declared missing-utility); or the
+ * option is excluded (refuse). */
+enum {
+    KNEE__MISSING_RENORMALISE,
+    KNEE__MISSING_UTILITY,
+    KNEE__MISSING_REFUSE,
+    KNEE__MISSING_INTERVAL
+};
 
 /* Texts for readers may be given twice (rules/README.md, "Texts for patients and clinicians"):
  * each `x` below holds the clinician's text, or the only one, and `x_patient` the patient's (the
@@ -74,10 +83,13 @@ typedef struct knee__criterion {
     const char *id, *label, *unit, *description, *description_patient;
     int direction;             /* KNEE_DIRECTION_* */
     double weight;             /* default, not normalised */
-    int missing;               /* KNEE__MISSING_*: how an unknown value is scored */
-    const char *missing_name;  /* "renormalise", "worst", "best", "utility" or "refuse" */
-    double missing_utility;    /* KNEE__MISSING_UTILITY: worst 0, best 1, or as declared */
-    const char *refuse_reason; /* KNEE__MISSING_REFUSE: the exclusion reason shown */
+    int missing;               /* KNEE__MISSING_*: how an unknown value is scored (its own
+                                * missing= or missing-utility=, else the ruleset's missing=) */
+    const char *missing_name;  /* "interval", "renormalise", "worst", "best", "neutral",
+                                * "utility" or "refuse" */
+    double
+        missing_utility; /* KNEE__MISSING_UTILITY: worst 0, best 1, neutral 1/2, or as declared */
+    const char *refuse_reason; /* the exclusion reason shown when the refuse policy applies */
     int pref_type;             /* PROMETHEE II preference function (mcda.h KNEE__PREF_*) */
     double pref_q, pref_p, pref_s;
     knee__level *levels;       /* ordinal when n_levels > 0 */
@@ -91,7 +103,11 @@ typedef struct knee__criterion {
 /* A criterion value: declared in the file, or as changed by rules during evaluation. */
 typedef struct knee__value {
     int known;
-    size_t level;              /* ordinal: level index; KNEE__NONE for numeric */
+    int bounded;       /* unknown with plausible bounds: low..high (numeric) or the levels
+                        * level..level_high (ordinal); without, the whole scale */
+    size_t level;      /* ordinal: level index (a bounded unknown: its low level);
+                        * KNEE__NONE for numeric */
+    size_t level_high; /* a bounded unknown ordinal value: its high level */
     double low, typical, high;
     knee__idlist sources;
     int year;                  /* year of a cost figure, 0 when not given */
@@ -153,8 +169,16 @@ typedef struct knee__treatment {
     const char *id, *name, *group, *description, *description_patient;
     knee__value *values;       /* one per criterion, in criterion order */
     double *utility;           /* per criterion: the declared value's utility (scored at load) */
+    const double *u_low, *u_high; /* per criterion: the utility range it is scored over (a
+                                * known value, or an unknown at a fixed utility: both equal
+                                * utility; with every value known, both are utility itself) */
     unsigned char *counted;    /* per criterion: 1 if the declared value takes part in the score */
     int all_counted;           /* every declared value takes part */
+    int all_known;             /* no declared value is unknown */
+    int ranged;                /* some counted value is scored over a range (u_low < u_high) */
+    const double *span_low, *span_high; /* per criterion: the utilities the value may take,
+                                         * whatever the policy (knee__natural_range); u_low/u_high
+                                         * when they are the same, as under interval (dominance) */
     const knee__step *steps;   /* rules acting on it, in evaluation order (rules/README.md) */
     size_t n_steps;
     knee__pos pos;
@@ -168,6 +192,8 @@ typedef struct knee__conflict {   /* where sources disagree, and the stance the 
 typedef struct knee__expect {
     size_t option;
     int rank, rank_at_most;            /* 0: not asserted */
+    size_t above;                      /* ranked above this option; KNEE__NONE: not asserted */
+    int rank_range_best, rank_range_worst; /* 0: not asserted */
     int excluded;                      /* -1: not asserted */
     const char *fired, *not_fired, *caution;
     size_t criterion;                  /* KNEE__NONE: not asserted */
@@ -209,6 +235,7 @@ struct knee_ruleset {
     const char *description_patient;
     knee__patient_text *patient_texts;
     int method;                /* default KNEE_METHOD_* */
+    int missing;               /* default missing policy, KNEE_MISSING_* (interval unless said) */
     char sha256[65];
 
     knee__source *sources;
@@ -223,6 +250,8 @@ struct knee_ruleset {
     int has_refuse;            /* a criterion has missing="refuse" */
     knee__treatment *treatments;
     size_t n_treatments;
+    size_t *listed;            /* per treatment: its place by name, then id, the listing order
+                                * of a tie (ruleset_build.c) */
     knee__rule *rules;         /* every rule, in document order */
     size_t n_rules;
     knee__step *steps;         /* every treatment's steps, treatment after treatment */

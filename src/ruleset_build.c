@@ -701,12 +701,17 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
     }
 }
 
+/* How the criterion's unknown values are scored: its own missing= or missing-utility=, else the
+ * ruleset's missing= (interval when absent). The XSD limits the names. */
 static void build_missing(builder *b, knee__criterion *cr, const knee__xnode *c)
 {
     const char *policy = attr(c, "missing");
+    int m = policy ? knee_missing_from_name(policy) : b->rs->missing;
     char reason[300];
-    cr->missing = KNEE__MISSING_RENORMALISE;
-    cr->missing_name = policy ? dup(b, policy) : "renormalise";
+    snprintf(reason, sizeof reason,
+             "No sourced value for %s; this rule file does not score an option without one",
+             cr->label);
+    cr->refuse_reason = dup(b, reason); /* for missing="refuse", here or from the caller */
     if (num_attr(b, c, "missing-utility", &cr->missing_utility) == 1) {
         cr->missing = KNEE__MISSING_UTILITY;
         cr->missing_name = "utility";
@@ -715,18 +720,10 @@ static void build_missing(builder *b, knee__criterion *cr, const knee__xnode *c)
                 "criterion '%s': give missing= or missing-utility=, not both", cr->id);
         return;
     }
-    if (!policy || strcmp(policy, "renormalise") == 0)
-        return;
-    if (strcmp(policy, "worst") == 0 || strcmp(policy, "best") == 0) {
-        cr->missing = KNEE__MISSING_UTILITY;
-        cr->missing_utility = policy[0] == 'b' ? 1.0 : 0.0;
-    } else {
-        cr->missing = KNEE__MISSING_REFUSE;
-        snprintf(reason, sizeof reason,
-                 "No sourced value for %s; this rule file does not score an option without one",
-                 cr->label);
-        cr->refuse_reason = dup(b, reason);
-    }
+    if (m < 0)
+        m = KNEE_MISSING_INTERVAL; /* the XSD has already reported the name */
+    knee__missing_resolve(m, &cr->missing, &cr->missing_utility);
+    cr->missing_name = knee_missing_name(m);
 }
 
 static void build_preference(builder *b, knee__criterion *cr, const knee__xnode *pn)
@@ -796,23 +793,89 @@ static void build_criteria(builder *b, const knee__xnode *sec)
 
 /* ---- treatments' values ---------------------------------------------------------------------- */
 
-/* A level or low/typical/high on node n for criterion cr, into v. For <value> and <set>. */
+/* An unknown value's plausible bounds, into v: low= and high= in the criterion's unit, or
+ * low-level= and high-level= on an ordinal scale. A side not given is the scale's end; bounds
+ * lie on the scale, low before high. Without either, v spans the whole scale. */
+static void build_bounds(builder *b, knee__value *v, const knee__criterion *cr,
+                         const knee__xnode *n, const char *el)
+{
+    const char *llo = attr(n, "low-level"), *lhi = attr(n, "high-level");
+    double lo = 0, hi = 0, min, max;
+    int nlo = num_attr(b, n, "low", &lo), nhi = num_attr(b, n, "high", &hi);
+    if (cr->n_levels) {
+        if (nlo || nhi)
+            ERR(b, "value-kind", n->pos, el,
+                "criterion '%s' is ordinal: give an unknown value's bounds as low-level= and "
+                "high-level=, not numbers",
+                cr->id);
+        if (!llo && !lhi)
+            return;
+        v->level = llo ? knee__find_level(cr, llo) : 0;
+        v->level_high = lhi ? knee__find_level(cr, lhi) : cr->n_levels - 1;
+        if (v->level == KNEE__NONE || v->level_high == KNEE__NONE) {
+            ERR(b, "unknown-level",
+                attr_pos(n, v->level == KNEE__NONE ? "low-level" : "high-level"), el,
+                "'%s' is not a level of criterion '%s'", v->level == KNEE__NONE ? llo : lhi,
+                cr->id);
+            v->level = KNEE__NONE;
+            return;
+        }
+        if (v->level > v->level_high) {
+            ERR(b, "value-bounds", n->pos, el,
+                "criterion '%s': low-level '%s' comes after high-level '%s' on the scale", cr->id,
+                llo, lhi);
+            v->level = KNEE__NONE;
+            return;
+        }
+        v->bounded = 1;
+        return;
+    }
+    if (llo || lhi)
+        ERR(b, "value-kind", n->pos, el,
+            "criterion '%s' is numeric: give an unknown value's bounds as low= and high=", cr->id);
+    if (nlo < 0 || nhi < 0 || (!nlo && !nhi))
+        return;
+    min = cr->worst < cr->best ? cr->worst : cr->best;
+    max = cr->worst < cr->best ? cr->best : cr->worst;
+    v->low = nlo ? lo : min;
+    v->high = nhi ? hi : max;
+    if (!(min <= v->low && v->low <= v->high && v->high <= max)) {
+        ERR(b, "value-bounds", n->pos, el,
+            "criterion '%s': the bounds of an unknown value must lie on the scale, low before "
+            "high (%s to %s)",
+            cr->id, attr_or(n, "low", "the scale's end"), attr_or(n, "high", "the scale's end"));
+        return;
+    }
+    v->bounded = 1;
+}
+
+/* A level or low/typical/high on node n for criterion cr, into v, or unknown="true" with
+ * optional bounds. For <value> and <set>. */
 static void build_value(builder *b, knee__value *v, const knee__criterion *cr, const knee__xnode *n,
                         const char *el)
 {
     const char *level = attr(n, "level");
     int has_num;
     double lo = 0, ty = 0, hi = 0;
-    int nlo = num_attr(b, n, "low", &lo), nty = num_attr(b, n, "typical", &ty),
-        nhi = num_attr(b, n, "high", &hi);
+    int nlo, nty, nhi;
     v->level = KNEE__NONE;
     v->known = 0;
-    has_num = nlo != 0 || nty != 0 || nhi != 0;
     if (bool_attr(n, "unknown") == 1) {
-        if (level || has_num)
-            ERR(b, "value-kind", n->pos, el, "an unknown value cannot also give a level or numbers");
+        if (level || knee__xml_attr(n, "typical"))
+            ERR(b, "value-kind", n->pos, el,
+                "an unknown value cannot also give a level or typical=; give its plausible "
+                "bounds as low= and high= (or low-level= and high-level=)");
+        else
+            build_bounds(b, v, cr, n, el);
         return;
     }
+    if (knee__xml_attr(n, "low-level") || knee__xml_attr(n, "high-level"))
+        ERR(b, "value-kind", n->pos, el,
+            "low-level= and high-level= are the bounds of an unknown value (unknown=\"true\")");
+    nlo = num_attr(b, n, "low", &lo);
+    nty = num_attr(b, n, "typical", &ty);
+    nhi = num_attr(b, n, "high", &hi);
+    has_num = nlo != 0 || nty != 0 || nhi != 0;
     if (cr->n_levels) {
         if (has_num)
             ERR(b, "value-kind", n->pos, el, "criterion '%s' is ordinal: give level=, not numbers", cr->id);
@@ -883,6 +946,10 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
             WARN(b, "value-without-source", vn->pos, t->id,
                  "treatment '%s', criterion '%s': a value without a source", t->id, cid);
+        if (v->bounded && !knee__xml_attr(vn, "source"))
+            ERR(b, "bounds-without-source", vn->pos, t->id,
+                "treatment '%s', criterion '%s': the bounds of an unknown value need a source",
+                t->id, cid);
     }
     for (i = 0; i < rs->n_criteria; i++)
         if (!seen[i]) {
@@ -1183,6 +1250,15 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
     }
     x->rank = int_attr(b, e, "rank", 1, INT_MAX);
     x->rank_at_most = int_attr(b, e, "rank-at-most", 1, INT_MAX);
+    x->rank_range_best = int_attr(b, e, "rank-range-best", 1, INT_MAX);
+    x->rank_range_worst = int_attr(b, e, "rank-range-worst", 1, INT_MAX);
+    x->above = KNEE__NONE;
+    if (attr(e, "above")) {
+        x->above = knee__find_treatment(rs, attr(e, "above"));
+        if (x->above == KNEE__NONE)
+            ERR(b, "unknown-option", attr_pos(e, "above"), cs->id, "unknown option '%s'",
+                attr(e, "above"));
+    }
     x->excluded = bool_attr(e, "excluded");
     x->fired = rule_ref(b, e, "fired", cs->id);
     x->not_fired = rule_ref(b, e, "not-fired", cs->id);
@@ -1235,6 +1311,40 @@ static void build_tests(builder *b, const knee__xnode *sec)
     ids_finish(b, &ids, "test case id", NULL, NULL);
 }
 
+/* Each treatment's place by name, then id (ids are unique): the order tied options are listed
+ * in, so that it never depends on the file's order. A merge sort through the arena. */
+static int name_before(const knee__treatment *a, const knee__treatment *b)
+{
+    int c = strcmp(a->name, b->name);
+    return c < 0 || (c == 0 && strcmp(a->id, b->id) < 0);
+}
+
+static void place_by_name(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t n = rs->n_treatments, i, width;
+    size_t *v = alloc_array(b, n, sizeof *v), *tmp = alloc_array(b, n, sizeof *tmp);
+    if (!v || !tmp)
+        return;
+    for (i = 0; i < n; i++)
+        v[i] = i;
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
+            size_t x = i, y = mid, k = i;
+            while (x < mid || y < hi)
+                tmp[k++] = y >= hi || (x < mid &&
+                                       !name_before(&rs->treatments[v[y]], &rs->treatments[v[x]]))
+                               ? v[x++]
+                               : v[y++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    rs->listed = tmp; /* the scratch array, reused */
+    for (i = 0; i < n; i++)
+        rs->listed[v[i]] = i;
+}
+
 /* Every declared value's utility and counted flag, once: the ruleset never changes, and a
  * comparison then reads them for every value no rule changed (cells.c). Only for a valid file. */
 static void score_declared_values(builder *b)
@@ -1245,13 +1355,42 @@ static void score_declared_values(builder *b)
         rs->has_refuse |= rs->criteria[j].missing == KNEE__MISSING_REFUSE;
     for (t = 0; t < rs->n_treatments && !b->oom; t++) {
         knee__treatment *tr = &rs->treatments[t];
+        double *u_low, *u_high;
+        tr->all_counted = tr->all_known = 1;
+        for (j = 0; j < nc; j++)
+            tr->all_known &= tr->values[j].known;
         tr->utility = alloc_array(b, nc, sizeof *tr->utility);
         tr->counted = alloc_array(b, nc, sizeof *tr->counted);
-        tr->all_counted = 1;
-        for (j = 0; tr->utility && tr->counted && j < nc; j++) {
-            tr->utility[j] = knee__utility(&rs->criteria[j], &tr->values[j]);
-            tr->counted[j] = (unsigned char)knee__counted(&rs->criteria[j], &tr->values[j]);
+        /* every value known: each range is its utility, so the arrays are the same one */
+        u_low = tr->all_known ? tr->utility : alloc_array(b, nc, sizeof *u_low);
+        u_high = tr->all_known ? tr->utility : alloc_array(b, nc, sizeof *u_high);
+        for (j = 0; tr->utility && u_low && u_high && tr->counted && j < nc; j++) {
+            const knee__criterion *c = &rs->criteria[j];
+            double lo, hi;
+            tr->counted[j] = (unsigned char)knee__score_value(c, c->missing, c->missing_utility,
+                                                              &tr->values[j], &tr->utility[j],
+                                                              &lo, &hi);
+            u_low[j] = lo;
+            u_high[j] = hi;
             tr->all_counted &= tr->counted[j];
+            tr->ranged |= lo < hi;
+        }
+        tr->u_low = u_low;
+        tr->u_high = u_high;
+        tr->span_low = tr->u_low;
+        tr->span_high = tr->u_high;
+        for (j = 0; tr->u_low && tr->u_high && j < nc; j++) {
+            double lo, hi;
+            knee__natural_range(&rs->criteria[j], &tr->values[j], &lo, &hi);
+            if (lo != tr->u_low[j] || hi != tr->u_high[j])
+                break;
+        }
+        if (j < nc) { /* a policy other than interval: the spans need arrays of their own */
+            double *lo = alloc_array(b, nc, sizeof *lo), *hi = alloc_array(b, nc, sizeof *hi);
+            for (j = 0; lo && hi && j < nc; j++)
+                knee__natural_range(&rs->criteria[j], &tr->values[j], &lo[j], &hi[j]);
+            tr->span_low = lo;
+            tr->span_high = hi;
         }
     }
 }
@@ -1304,6 +1443,9 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->method = KNEE_METHOD_WEIGHTED_SUM;
     if (attr(root, "method"))
         rs->method = knee_method_from_name(attr(root, "method"));
+    rs->missing = KNEE_MISSING_INTERVAL; /* unknown values are ranges unless the file says */
+    if (attr(root, "missing") && knee_missing_from_name(attr(root, "missing")) > 0)
+        rs->missing = knee_missing_from_name(attr(root, "missing"));
     rs->max_string_bytes = (size_t)knee__limit(opts, KNEE_LIMIT_STRING_BYTES);
     rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
     rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);
@@ -1351,8 +1493,10 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_tests(&b, sec);
     if (rs->n_treatments == 0 && b.status == KNEE_OK)
         ERR(&b, "empty", root->pos, NULL, "the rule file declares no treatments");
-    if (!b.oom && b.status == KNEE_OK)
+    if (!b.oom && b.status == KNEE_OK) {
         score_declared_values(&b);
+        place_by_name(&b);
+    }
 out:
     knee__conds_end(&b.conds);
     if (b.oom) {

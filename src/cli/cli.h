@@ -42,6 +42,7 @@ typedef struct cli_session {
     const char **swings;
     size_t n_swings;
     int method;
+    int missing; /* --missing: KNEE_MISSING_*, or 0 for the rule file's */
     double vikor_v;
     int has_vikor_v;
     double smaa_samples, seed, spread;

@@ -70,10 +70,10 @@ class CardsTest(unittest.TestCase):
         self.assertEqual(len(set(summaries)), 3, summaries)
         for s in summaries:
             self.assertLess(len(s), 140)
-            self.assertTrue(s.startswith("Knee OA, leading: Exercise / physical therapy"), s)
+            self.assertRegex(s, r"^Knee OA, leading: [^.]*Exercise / physical therapy")
         # Medicare changes the first patient's picture; a BMI of 42.8 the third's.
         self.assertIn("Medicare Part B", summaries[0])
-        self.assertIn("42.8: caution for Weight loss, Total knee", summaries[2])
+        self.assertIn("42.8: caution for Weight loss", summaries[2])
 
     def test_key_change_in_detail(self):
         card = self.card(*self.synthea(1))
@@ -305,7 +305,7 @@ class MoreMappingTest(unittest.TestCase):
         self.assertIn("**Oral NSAID**: Cardiovascular disease: oral NSAIDs are associated", mine)
         self.assertIn("**Oral NSAID**: An oral NSAID is already ordered", mine)
         self.assertIn("**Topical NSAID**: Cardiovascular disease", mine)
-        self.assertRegex(out["cards"][0]["summary"], r"(cvd|Oral NSAID|Topical NSAID)")
+        self.assertRegex(out["cards"][0]["summary"], r"(cvd|oral-nsaid-active: caution for Oral)")
 
 
 if __name__ == "__main__":

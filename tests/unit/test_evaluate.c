@@ -59,10 +59,15 @@ static void test_no_patient_scores(void)
     CU_ASSERT_DOUBLE_EQUAL(knee_result_contribution(r, d, 1), 0, 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 0), 1.0 / 3, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 2), 2.0 / 3, 1e-15);
-    /* B and E tie at 0.5: the rule file's order breaks the tie */
+    /* B and E tie at 0.5: they share rank 3, listed by name */
     b = kt_option(r, "b");
+    CU_ASSERT_EQUAL(b, 2);
     CU_ASSERT_EQUAL(knee_result_option_rank(r, b), 3);
-    CU_ASSERT_EQUAL(knee_result_option_rank(r, kt_option(r, "e")), 4);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, kt_option(r, "e")), 3);
+    CU_ASSERT_EQUAL(knee_result_option_tie_count(r, b), 1);
+    CU_ASSERT_STRING_EQUAL(knee_result_option_tied_with(r, b, 0), "e");
+    CU_ASSERT_PTR_NULL(knee_result_option_tied_with(r, b, 1));
+    CU_ASSERT_EQUAL(knee_result_option_tie_count(r, d), 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, b), 0.5, 1e-12);
     /* with no facts every condition is unknown and says which facts would decide it */
     CU_ASSERT_EQUAL(knee_result_fired_count(r, b), 0);

@@ -147,14 +147,35 @@ static void test_missing_policies(void)
     knee_result *r;
     size_t x;
     char *json = NULL;
-    /* renormalise: X is scored on evidence alone: 0 */
+    double lo, hi;
+    /* interval, the default: the full weight over utilities 0 to 1, at the middle: 0.3, range
+       0 to 0.6 */
     rs = xy("unknown='true'", "typical='1000'", "", "");
+    r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
+    x = kt_option(r, "x");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, x), 0.3, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, x, 0), 0.6, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_utility(r, x, 0), 0.5, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_score_range(r, x, &lo, &hi), 1);
+    CU_ASSERT_DOUBLE_EQUAL(lo, 0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 0.6, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"known\":false,\"value\":null"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing\":\"interval\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing_policy\":\"interval\""));
+    knee_free(json);
+    knee_result_free(r);
+    knee_ruleset_free(rs);
+    /* renormalise: X is scored on evidence alone: 0 */
+    rs = xy("unknown='true'", "typical='1000'", "missing='renormalise'", "");
     r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
     x = kt_option(r, "x");
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, x), 0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, x, 1), 1, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_score_range(r, x, &lo, &hi), 1); /* no range */
+    CU_ASSERT_DOUBLE_EQUAL(lo, 0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 0, 1e-12);
     CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"known\":false,\"value\":null"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing\":\"renormalise\""));
     knee_free(json);
     knee_result_free(r);
@@ -248,23 +269,27 @@ static void test_weights_from_rankings(void)
 }
 
 /* mini.xml, no patient: A (1, 0.9, 1) is at least as good as B and E (0.5, 0.5, 0.5) and C
- * (0, 0, 0) everywhere; B and E are equal (no strict gain: no dominance); D's cost is unknown,
- * so nothing is claimed about D either way. */
+ * (0, 0, 0) everywhere; B and E are equal (no strict gain: no dominance). D (1, unknown, 1):
+ * whatever its cost is, it is at least C's (utility 0) and better on the rest, so D dominates
+ * C; it dominates nothing else (its cost may be 0) and nothing dominates it (its cost may be
+ * 1), whatever the missing policy (mini.xml's is renormalise). Dominators are listed in result
+ * order: D, A, then B and E tied. */
 static void test_dominance(void)
 {
     knee_ruleset *rs = kt_load_data("mini.xml");
     knee_result *r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
     size_t c = kt_option(r, "c"), b = kt_option(r, "b"), a = kt_option(r, "a"), d = kt_option(r, "d");
     char *json = NULL;
-    CU_ASSERT_EQUAL(knee_result_dominator_count(r, c), 3);
-    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 0), "a");
-    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 2), "e");
+    CU_ASSERT_EQUAL(knee_result_dominator_count(r, c), 4);
+    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 0), "d");
+    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 1), "a");
+    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 3), "e");
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, b), 1);
     CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, b, 0), "a");
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, a), 0);
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, d), 0);
     CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"dominated_by\":[\"a\",\"b\",\"e\"]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"dominated_by\":[\"d\",\"a\",\"b\",\"e\"]"));
     knee_free(json);
     knee_result_free(r);
     knee_ruleset_free(rs);
@@ -439,7 +464,7 @@ static void test_options_refused_leave_unchanged(void)
     CU_ASSERT_EQUAL(knee_result_smaa_samples(r), 200);
     CU_ASSERT_EQUAL(knee_result_smaa_seed(r), 7);
     CU_ASSERT_EQUAL(knee_result_has_sensitivity(r), 1);
-    CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 1);   /* margin 0.9 still in force */
+    CU_ASSERT_PTR_NOT_NULL(strstr(after, "\"fragile_margin\":0.9")); /* still in force */
     CU_ASSERT_EQUAL(knee_result_has_dominance(r), 0);
     knee_free(after);
 
@@ -593,8 +618,19 @@ static void test_topsis_unknown_value(void)
     knee_result_free(k);
     knee_ruleset_free(rs);
     knee_ruleset_free(same);
-    /* left out (renormalise): X is scored on evidence alone, where it is the anti-ideal: C = 0 */
+    /* the default interval policy: the middle of the whole scale, 500, as a known 500 */
     rs = xy("unknown='true'", "typical='750'", "", "");
+    same = xy("typical='500'", "typical='750'", "", "");
+    r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    k = run(same, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, kt_option(r, "x")),
+                           knee_result_option_score(k, kt_option(k, "x")), 1e-12);
+    knee_result_free(r);
+    knee_result_free(k);
+    knee_ruleset_free(rs);
+    knee_ruleset_free(same);
+    /* left out (renormalise): X is scored on evidence alone, where it is the anti-ideal: C = 0 */
+    rs = xy("unknown='true'", "typical='750'", "missing='renormalise'", "");
     r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, kt_option(r, "x")), 0, 1e-12);
     knee_result_free(r);

@@ -20,10 +20,10 @@ from ._errors import (Diagnostic, KneeError, KneeTypeError, KneeValueError, Load
                       Status)
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
-from .result import (CriterionValue, Note, OptionResult, Ranking, RegionalRules, Result, Texts,
-                     UnknownRule)
-from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
-                      SourceInfo, check)
+from .result import (CriterionValue, Note, OptionResult, Ranking, RankRange, RegionalRules, Result,
+                     ScoreRange, Texts, UnknownRule, UtilityRange)
+from .ruleset import (METHODS, MISSING_POLICIES, CaseReport, CriterionInfo, FactInfo, Level,
+                      OptionInfo, Ruleset, SourceInfo, check)
 
 __version__ = "0.2.0"
 
@@ -43,4 +43,6 @@ __all__ = [
     "PatientError", "Ranking", "RegionalRules", "Result", "Ruleset", "SourceInfo", "Status",
     "Texts", "UnknownRule", "Weights", "check", "default_limits", "library_path",
     "library_version",
+    # unknown values as ranges, ties (since 0.3)
+    "MISSING_POLICIES", "RankRange", "ScoreRange", "UtilityRange",
 ]

@@ -257,6 +257,20 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_compare_batch": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p, c_void_p]),
     "knee_compare_batch_json": (_RAW, [_P, _P, _P, _S, _S, _P, _PP, POINTER(c_size_t), c_void_p,
                                        c_void_p]),
+    # unknown values as ranges, ties as ties (since 0.3)
+    "knee_missing_name": (_STR, [c_int]),
+    "knee_missing_from_name": (_RAW, [c_char_p]),
+    "knee_compare_options_set_missing": (_ST, [_P, c_int]),
+    "knee_result_missing_policy": (_STR, [_P]),
+    "knee_result_value_missing": (_STR, [_P, _S, _S]),
+    "knee_result_option_score_range": (_INT, [_P, _S, POINTER(c_double), POINTER(c_double)]),
+    "knee_result_option_rank_range": (_INT, [_P, _S, POINTER(c_int), POINTER(c_int)]),
+    "knee_result_option_tie_count": (_SIZE, [_P, _S]),
+    "knee_result_option_tied_with": (_STR, [_P, _S, _S]),
+    "knee_result_utility_range": (_INT, [_P, _S, _S, POINTER(c_double), POINTER(c_double)]),
+    "knee_result_unknown_bounds": (_INT, [_P, _S, _S, POINTER(c_double), POINTER(c_double)]),
+    "knee_result_unknown_level_bounds": (_INT, [_P, _S, _S, POINTER(c_char_p), POINTER(c_char_p)]),
+    "knee_result_difference": (_INT, [_P, _S, _S, _S, POINTER(c_double), POINTER(c_double)]),
 }
 
 

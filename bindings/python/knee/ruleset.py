@@ -61,9 +61,10 @@ class CriterionInfo:
     ``direction`` is ``'minimize'`` or ``'maximize'``; ``weight`` the rule file's default
     (not normalised); ``levels`` the ordinal levels from the least to the most of the quantity
     (empty for a numeric criterion); ``scale`` a numeric criterion's ``(worst, best)``
-    (None for an ordinal one); ``missing_utility`` the utility an unknown value gets, or None
-    when an unknown value is left out of the score; ``description`` the criterion's description
-    for each audience (:class:`Texts`), or None.
+    (None for an ordinal one); ``missing_utility`` the fixed utility the rule file gives an
+    unknown value (missing-utility, or missing="worst", "best", "neutral"), or None when it is
+    scored over its range (interval, the default), left out or refused; ``description`` the
+    criterion's description for each audience (:class:`Texts`), or None.
     """
 
     id: str
@@ -126,9 +127,22 @@ def _methods() -> Tuple[str, ...]:
 METHODS: Tuple[str, ...] = _methods()
 
 
+def _missing_policies() -> Tuple[str, ...]:
+    names, m = [], 1
+    while lib.knee_missing_name(m) is not None:
+        names.append(lib.knee_missing_name(m))
+        m += 1
+    return tuple(names)
+
+
+#: How unknown values may be scored, ``compare(missing=...)`` (rules/README.md, "Unknown
+#: values"); without it, the rule file's policies (``'interval'`` unless the file says).
+MISSING_POLICIES: Tuple[str, ...] = _missing_policies()
+
+
 def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int, seed: int,
                      smaa_spread: float, sensitivity: bool,
-                     fragile_margin: float) -> Optional[Handle]:
+                     fragile_margin: float, missing: Optional[str] = None) -> Optional[Handle]:
     """A knee_compare_options for these arguments, or None when they are all the defaults.
     Every argument is checked here (KneeTypeError, KneeValueError), so that none wraps or
     changes type on its way to C; the C setters check the ranges they document."""
@@ -144,13 +158,21 @@ def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int,
         if code < 0:
             raise KneeValueError(code, "unknown method %r (methods: %s)"
                                  % (method, ", ".join(METHODS)))
-    if code is None and v is None and not smaa and not sensitivity:
+    policy = None
+    if missing is not None:
+        policy = lib.knee_missing_from_name(cstr(missing, "missing"))
+        if policy < 0:
+            raise KneeValueError(policy, "unknown missing policy %r (policies: %s)"
+                                 % (missing, ", ".join(MISSING_POLICIES)))
+    if code is None and v is None and not smaa and not sensitivity and policy is None:
         return None
     opts = new_handle(lib.knee_compare_options_new, lib.knee_compare_options_free, "options")
     try:
         with opts as o:
             if code is not None:
                 lib.knee_compare_options_set_method(o, code)
+            if policy is not None:
+                lib.knee_compare_options_set_missing(o, policy)
             if v is not None and lib.knee_compare_options_set_vikor_v(o, v) < 0:
                 raise KneeValueError(Status.EINVAL, "vikor_v must be in [0, 1], not %r" % v)
             if smaa and lib.knee_compare_options_set_smaa(o, smaa, seed, spread) < 0:
@@ -217,12 +239,14 @@ def _run(rs: int, p: int, opts: Optional[Handle], r: int) -> None:
 
 class _Light:
     """compare_many(full=False) items: each row's Ranking list in result order (ranked options
-    by rank, then excluded ones in rule-file order). Populations repeat the same outcome over
-    and over (rules fire on a few thresholds), so lists are kept by the row's bytes and copied:
-    equal bytes, equal list."""
+    by rank, tied ones by name then id, then excluded ones in rule-file order). Populations
+    repeat the same outcome over and over (rules fire on a few thresholds), so lists are kept
+    by the row's bytes and copied: equal bytes, equal list."""
 
     def __init__(self, options: List["OptionInfo"]) -> None:
         self.ids = [o.id for o in options]
+        # Python orders str by code point, as the library's strcmp orders UTF-8 bytes
+        self.order_key = [(o.name, o.id) for o in options]
         self.n = len(self.ids)
         self.excluded = [Ranking(i, None, None) for i in self.ids]
         self.cache: Dict[bytes, Tuple[Ranking, ...]] = {}
@@ -236,14 +260,10 @@ class _Light:
         found = self.cache.get(key)
         if found is None:
             row = ranks[n * k:n * (k + 1)]
-            out: List[Any] = [None] * n
-            e = n - row.count(0)
-            for t, rank in enumerate(row):
-                if rank:
-                    out[rank - 1] = Ranking(self.ids[t], rank, scores[n * k + t])
-                else:
-                    out[e] = self.excluded[t]
-                    e += 1
+            ranked = sorted((t for t in range(n) if row[t]),
+                            key=lambda t: (row[t], self.order_key[t]))
+            out: List[Any] = [Ranking(self.ids[t], row[t], scores[n * k + t]) for t in ranked]
+            out += [self.excluded[t] for t in range(n) if not row[t]]
             if len(self.cache) >= 65536:
                 self.cache.clear()
             found = self.cache[key] = tuple(out)
@@ -444,7 +464,7 @@ class Ruleset:
                 weights: Optional[Weights] = None, *, method: Optional[str] = None,
                 vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                 smaa_spread: float = 0.0, sensitivity: bool = False,
-                fragile_margin: float = 0.05) -> Result:
+                fragile_margin: float = 0.05, missing: Optional[str] = None) -> Result:
         """Compare every option for one patient and return the :class:`Result`.
 
         ``facts`` maps fact ids to values (see :meth:`Patient.set` for how Python types map
@@ -459,10 +479,11 @@ class Ruleset:
         weights uniformly, else within +-spread of the patient's); see ``Result.smaa``.
         ``sensitivity``: analyse how stable the winner is under weight changes, flagging a
         margin below ``fragile_margin``; see ``Result.sensitivity``. docs/methods.md explains
-        them.
+        them. ``missing``: how unknown values are scored, one of :data:`MISSING_POLICIES`
+        (default: the rule file's, ``'interval'`` unless it says; ``Result.missing_policy``).
         """
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
+                                fragile_margin, missing)
         try:
             if isinstance(facts, Patient):
                 if weights is not None:
@@ -520,8 +541,9 @@ class Ruleset:
                      vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                      smaa_spread: float = 0.0, sensitivity: bool = False,
                      fragile_margin: float = 0.05, chunk_size: Optional[int] = None,
-                     errors: str = "raise", threads: Optional[int] = None) -> Iterator[Union[Result, List[Ranking],
-                                                                KneeError]]:
+                     errors: str = "raise", threads: Optional[int] = None,
+                     missing: Optional[str] = None) -> Iterator[Union[Result, List[Ranking],
+                                                                      KneeError]]:
         """Compare every option for each patient of ``patients`` (fact dicts, as for
         :meth:`compare`), lazily: a generator yielding one item per patient, in order.
 
@@ -559,9 +581,9 @@ class Ruleset:
             threads = 2 if (os.cpu_count() or 1) > 1 else 1
         threads = int_arg(threads, "threads", 1, MAX_THREADS)
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
+                                fragile_margin, missing)
         kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
-                  sensitivity=sensitivity, fragile_margin=fragile_margin)
+                  sensitivity=sensitivity, fragile_margin=fragile_margin, missing=missing)
         scratches: List[Handle] = []
         pool = None
         try:
@@ -655,7 +677,8 @@ class Ruleset:
 
     def compare_columns(self, columns: Mapping[str, Sequence[Any]],
                         weights: Optional[Weights] = None, *, method: Optional[str] = None,
-                        vikor_v: Optional[float] = None) -> Tuple["array", "array"]:
+                        vikor_v: Optional[float] = None,
+                        missing: Optional[str] = None) -> Tuple["array", "array"]:
         """Ranks and scores for many patients given as columns: ``columns`` maps fact ids to
         equally long sequences (lists, tuples, ``array.array``, or anything indexable; a
         ``array.array('d')`` of numbers is used without copying). Values are read as
@@ -666,8 +689,9 @@ class Ruleset:
         ``n x len(self.options)`` cells, row-major, options in rule-file order (as
         :attr:`options`): rank 1-based, 0 for an excluded option; the method's score (as
         ``OptionResult.score``, 0 for an excluded option). Raises PatientError naming the row
-        and fact of the first bad cell. Releases the GIL while libknee works."""
-        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05)
+        and fact of the first bad cell. Releases the GIL while libknee works. ``method``,
+        ``vikor_v`` and ``missing`` as for :meth:`compare`; tied options share a rank."""
+        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05, missing)
         try:
             return self._compare_columns(columns, weights, opts)
         finally:

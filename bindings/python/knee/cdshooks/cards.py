@@ -441,6 +441,19 @@ def _card(info: RulesetInfo, ev: Evaluation, uuid_: str, summary: str, indicator
     return card
 
 
+def _rank(o: Mapping[str, Any]) -> str:
+    """The rank as shown: "1=" when the option shares it (a tie)."""
+    return "%d%s" % (o["rank"], "=" if o.get("tied_with") else "")
+
+
+def _score(o: Mapping[str, Any]) -> str:
+    """The score, with its range where unknown values give it one: "0.80 (0.60-1.00)"."""
+    text, r = "%.2f" % o["score"], o.get("score_range")
+    if r and "%.2f" % r["low"] != "%.2f" % r["high"]:
+        text += " (%.2f\u2013%.2f)" % (r["low"], r["high"])
+    return text
+
+
 # ---- the cards ------------------------------------------------------------------------------
 
 def deceased(report: Mapping[str, Any], patient: Any, as_of: str) -> Optional[str]:
@@ -482,8 +495,11 @@ def patient_view_card(info: RulesetInfo, ev: Evaluation,
              "with its default weights:", "",
              "| Rank | Option | Score | Cautions |", "|---:|---|---:|---:|"]
     for o in ranked:
-        lines.append("| %d | %s | %.2f | %d |" % (o["rank"], escape(o["name"]), o["score"],
-                                                   len(o["cautions"])))
+        lines.append("| %s | %s | %s | %d |" % (_rank(o), escape(o["name"]), _score(o),
+                                                 len(o["cautions"])))
+    if any(o.get("tied_with") for o in ranked) or any("(" in _score(o) for o in ranked):
+        lines += ["", "A rank with = is shared (equal scores). A score's range in brackets is "
+                      "where it may lie once the values no source gives are known."]
     if change:
         lines += [""] + change[1]
     cited: List[Optional[str]] = []
@@ -510,7 +526,7 @@ def order_card(info: RulesetInfo, ev: Evaluation, order_ref: str,
     if opt["excluded"]:
         summary = "%s: not suitable for this patient under the rule file" % opt["name"]
     else:
-        summary = "%s: ranked %d of %d options for this patient" % (opt["name"], opt["rank"],
+        summary = "%s: ranked %s of %d options for this patient" % (opt["name"], _rank(opt),
                                                                     len(ranked))
         if opt["cautions"]:
             summary += " (%d caution%s)" % (len(opt["cautions"]),
@@ -524,7 +540,7 @@ def order_card(info: RulesetInfo, ev: Evaluation, order_ref: str,
             lines.append("- " + _note_line(r))
             cited.append(r.get("source"))
     else:
-        lines += ["", "Rank %d of %d, score %.2f." % (opt["rank"], len(ranked), opt["score"])]
+        lines += ["", "Rank %s of %d, score %s." % (_rank(opt), len(ranked), _score(opt))]
     if opt["cautions"]:
         lines += ["", "**Cautions:**", ""]
         for c in opt["cautions"]:
@@ -533,7 +549,7 @@ def order_card(info: RulesetInfo, ev: Evaluation, order_ref: str,
     better = [o for o in ranked if opt["excluded"] or o["rank"] < opt["rank"]][:3]
     if better:
         lines += ["", "**Ranked higher for this patient:** " +
-                  ", ".join("%s (%d)" % (escape(o["name"]), o["rank"]) for o in better)]
+                  ", ".join("%s (%s)" % (escape(o["name"]), _rank(o)) for o in better)]
     return _card(info, ev, card_uuid(ev.hook_instance, "order-select", order_ref, option_id),
                  shorten(summary),
                  _indicator(ev.report, ev.unread, opt["excluded"] or bool(opt["cautions"])),
