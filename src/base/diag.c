@@ -1,12 +1,12 @@
 /* diag.c - the diagnostics list: several problems per load, each with code and location. */
-#include "diag.h"
+#include "base/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "utf8.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
 
 typedef struct entry {
     int severity, status;

@@ -1,6 +1,6 @@
 /* digest.c - the only file that uses Nettle: its SHA-256 is small, well kept, keeps no global
  * state and spares us a hand-written hash. */
-#include "digest.h"
+#include "base/digest.h"
 
 #include <nettle/sha2.h>
 

@@ -1,12 +1,12 @@
 /* file_input.c - see file_input.h. */
-#include "file_input.h"
+#include "base/file_input.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 
 int knee__file_read(const char *path, size_t max_bytes, char **buf, size_t *len, char *errbuf,
                     size_t errbuf_len)

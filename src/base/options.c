@@ -1,7 +1,7 @@
 /* options.c - limits with safe defaults; every untrusted input is checked against them. */
-#include "options.h"
+#include "base/options.h"
 
-#include "alloc.h"
+#include "util/alloc.h"
 
 static const int64_t defaults[KNEE_LIMIT_COUNT] = {
     16 * 1024 * 1024, /* KNEE_LIMIT_INPUT_BYTES */

@@ -7,13 +7,13 @@
  * available, a JIT stack sized from the heap limit. A compiled pattern is never written after
  * knee__regex_compile returns, so one pattern may be matched from many threads at once. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "regex.h"
+#include "base/regex.h"
 
 #include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "knee.h"
 
 struct knee__regex {

@@ -5,7 +5,7 @@
  * moment it is seen (so no entity of any kind is ever declared); depth and element counts are
  * capped from inside the SAX callbacks; errors are captured through the context's own handler.
  * libxml2's global state (error handlers, allocator, entity loader) is never touched. */
-#include "xml_input.h"
+#include "base/xml_input.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -17,8 +17,8 @@
 #include <libxml/SAX2.h>
 #include <libxml/xmlschemas.h>
 
-#include "alloc.h"
-#include "utf8.h"
+#include "util/alloc.h"
+#include "util/utf8.h"
 
 #define MAX_REPORTED 200   /* beyond this many, further errors are counted, not listed */
 

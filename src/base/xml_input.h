@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "diag.h"
+#include "util/arena.h"
+#include "base/diag.h"
 
 typedef struct knee__xattr {
     const char *name;    /* local name */

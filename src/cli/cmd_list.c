@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* Grids are built from rows of borrowed strings; every list has at most this many columns. */
 #define MAX_COLS 6

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 char *cli_format_number(char *buf, size_t size, double v, int decimals, int grouped)
 {

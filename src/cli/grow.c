@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int cli_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first)
 {

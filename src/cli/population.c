@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "population.h"
+#include "cli/population.h"
 
 #define SLOT_FREE 0      /* the reader may fill it */
 #define SLOT_READY 1     /* filled, waiting for a worker */

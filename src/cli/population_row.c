@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "population.h"
+#include "cli/population.h"
 
 /* ---- growable text ------------------------------------------------------------------------ */
 

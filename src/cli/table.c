@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define FIXED_COLS 3   /* rank, option, score; then one column per criterion */
 /* Rule-file texts are at most 4,000 characters (the XSD's Text type); room for one with its

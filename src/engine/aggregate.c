@@ -7,9 +7,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "aggregate.h"
-#include "alloc.h"
-#include "mcda.h"
+#include "engine/aggregate.h"
+#include "util/alloc.h"
+#include "mcda/mcda.h"
 
 /* The candidates: r->alts, each option's alt, r->dirs. */
 static int list_candidates(knee_result *r)

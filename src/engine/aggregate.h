@@ -2,9 +2,9 @@
 #ifndef KNEE_AGGREGATE_H
 #define KNEE_AGGREGATE_H
 
-#include "cells.h"
-#include "result.h"
-#include "utility.h"
+#include "engine/cells.h"
+#include "engine/result.h"
+#include "rules/utility.h"
 
 /* Ranking key: the score in units of 1e-12. Scores are in [-1, 1]; rounding half away from
  * zero, as llround, without the libm call. Keys at most one apart tie (scores within 1e-12,

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
-#include "alloc.h"
-#include "mcda.h"
-#include "strbuf.h"
+#include "engine/aggregate.h"
+#include "util/alloc.h"
+#include "mcda/mcda.h"
+#include "util/strbuf.h"
 
 /* ---- dominance ------------------------------------------------------------------------------ */
 

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "patient.h"
-#include "result.h"
-#include "strbuf.h"
+#include "util/alloc.h"
+#include "patient/patient.h"
+#include "engine/result.h"
+#include "util/strbuf.h"
 
 typedef struct column {
     knee__factval *cells;      /* one per row; NULL: no column (unknown in every row) */

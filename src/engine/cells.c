@@ -5,8 +5,8 @@
  * writes a few cells, not 10,000 (result.h). A caller's missing policy changes how unknown
  * values are scored: those are then scored here, from the value. The figures derived here are
  * computed with the same operations as evaluate.c's score, so they are the same doubles. */
-#include "cells.h"
-#include "utility.h"
+#include "engine/cells.h"
+#include "rules/utility.h"
 
 const knee__cell *knee__cell_changed(const knee_result *r, size_t t, size_t j)
 {

@@ -4,7 +4,7 @@
 #ifndef KNEE_CELLS_H
 #define KNEE_CELLS_H
 
-#include "result.h"
+#include "engine/result.h"
 
 /* The cell a rule changed, or NULL when the value is the declared one. */
 const knee__cell *knee__cell_changed(const knee_result *r, size_t t, size_t j);

@@ -2,8 +2,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "result.h"
+#include "util/alloc.h"
+#include "engine/result.h"
 
 static const char *const method_names[] = {NULL, "weighted-sum", "topsis", "topsis-minmax",
                                            "promethee2", "vikor", "topsis-utility"};

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
-#include "alloc.h"
-#include "cells.h"
-#include "utility.h"
-#include "patient.h"
-#include "result.h"
+#include "engine/aggregate.h"
+#include "util/alloc.h"
+#include "engine/cells.h"
+#include "rules/utility.h"
+#include "patient/patient.h"
+#include "engine/result.h"
 
 static int fail(knee_result *r, int status, const char *msg)
 {

@@ -3,9 +3,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "cells.h"
-#include "result.h"
+#include "util/alloc.h"
+#include "engine/cells.h"
+#include "engine/result.h"
 
 int knee_result_new(knee_result **out)
 {

@@ -4,8 +4,8 @@
 #ifndef KNEE_RESULT_H
 #define KNEE_RESULT_H
 
-#include "model.h"
-#include "regex.h"
+#include "rules/model.h"
+#include "base/regex.h"
 
 typedef struct knee__note {        /* an exclusion reason or a caution */
     const char *text, *rule, *source;   /* text: the clinician's, or the only one */

@@ -3,9 +3,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "result.h"
-#include "strbuf.h"
+#include "util/alloc.h"
+#include "engine/result.h"
+#include "util/strbuf.h"
 
 /* v[off .. off+n): the base may be NULL when n is 0 (NULL + offset is undefined, even + 0). */
 static void str_list(knee__strbuf *b, const char *const *v, size_t off, size_t n)

@@ -1,9 +1,9 @@
 /* result_regions.c - which regional rules applied (rules/README.md, "Regions"): the patient's
  * value of each region fact, recorded at comparison, and the rules whose condition reads that
  * fact and was true, found from the conditions' truth when asked (nothing per comparison). */
-#include "alloc.h"
-#include "result.h"
-#include "strbuf.h"
+#include "util/alloc.h"
+#include "engine/result.h"
+#include "util/strbuf.h"
 
 int knee__note_regions(knee_result *r, const knee__factval *facts)
 {

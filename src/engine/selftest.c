@@ -3,9 +3,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "model.h"
-#include "numbers.h"
-#include "strbuf.h"
+#include "rules/model.h"
+#include "util/numbers.h"
+#include "util/strbuf.h"
 
 static size_t find_option(const knee_result *r, const char *id)
 {

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "diag.h"
+#include "util/arena.h"
+#include "base/diag.h"
 #include "knee.h"
 
 /* ---- the mapping, as loaded from the rule file (lives in the ruleset's arena) -------------- */

@@ -8,9 +8,9 @@
 
 #include <jansson.h>
 
-#include "alloc.h"
-#include "fhir.h"
-#include "numbers.h"
+#include "util/alloc.h"
+#include "fhir/fhir.h"
+#include "util/numbers.h"
 
 typedef struct jstate {
     knee__arena *arena;

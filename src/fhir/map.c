@@ -11,13 +11,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
-#include "fhir.h"
-#include "model.h"
-#include "numbers.h"
-#include "options.h"
-#include "patient.h"
-#include "strbuf.h"
+#include "util/alloc.h"
+#include "fhir/fhir.h"
+#include "rules/model.h"
+#include "util/numbers.h"
+#include "base/options.h"
+#include "patient/patient.h"
+#include "util/strbuf.h"
 
 /* ---- the report ----------------------------------------------------------------------------- */
 

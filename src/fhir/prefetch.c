@@ -4,9 +4,9 @@
  * prefetch object with these keys (a key set to null: the query ran and found nothing). */
 #include <string.h>
 
-#include "fhir.h"
-#include "model.h"
-#include "strbuf.h"
+#include "fhir/fhir.h"
+#include "rules/model.h"
+#include "util/strbuf.h"
 
 #define PATIENT_TOKEN "{{context.patientId}}"
 

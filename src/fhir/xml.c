@@ -4,9 +4,9 @@
  * narrative XHTML (other namespaces) is skipped. */
 #include <string.h>
 
-#include "alloc.h"
-#include "fhir.h"
-#include "xml_input.h"
+#include "util/alloc.h"
+#include "fhir/fhir.h"
+#include "base/xml_input.h"
 
 #define FHIR_NS "http://hl7.org/fhir"
 

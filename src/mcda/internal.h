@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "mcda.h"
+#include "mcda/mcda.h"
 
 /* Is cell (i, j) known? */
 static inline int knee__mcda_known(const knee__matrix *m, size_t i, size_t j)

@@ -3,8 +3,8 @@
  * edge cases: docs/methods.md. */
 #include <math.h>
 
-#include "mcda.h"
-#include "mcda_internal.h"
+#include "mcda/mcda.h"
+#include "mcda/internal.h"
 
 /* Thresholds must be finite where the type uses them: 0 <= q for the U-shape, 0 <= p for the
  * V-shape, 0 <= q <= p for the level and linear types, s > 0 for the Gaussian. Thresholds the

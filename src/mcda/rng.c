@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "mcda.h"
+#include "mcda/mcda.h"
 
 /* The splitmix64 output function (a bijection of 64-bit words). */
 static uint64_t mix64(uint64_t z)

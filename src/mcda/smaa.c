@@ -12,7 +12,7 @@
  * utilities (n_alt * n_crit), values (n_alt). */
 #include <math.h>
 
-#include "mcda.h"
+#include "mcda/mcda.h"
 
 /* Do the sizes (work space and n_alt^2 rank acceptabilities) fit in a size_t of doubles? */
 static int sizes_ok(size_t n_alt, size_t n_crit)

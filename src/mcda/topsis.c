@@ -7,8 +7,8 @@
  * w_j * r. */
 #include <math.h>
 
-#include "mcda.h"
-#include "mcda_internal.h"
+#include "mcda/mcda.h"
+#include "mcda/internal.h"
 
 /* Vector normalisation of column j: r_ij = x_ij / sqrt(sum over known i of x_ij^2). The sum is
  * taken over x / max|x| so that squares of large values cannot overflow. A column whose known

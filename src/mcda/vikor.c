@@ -7,8 +7,8 @@
  * holds the alternatives by increasing Q, ties by index, unscored ones last. */
 #include <math.h>
 
-#include "mcda.h"
-#include "mcda_internal.h"
+#include "mcda/mcda.h"
+#include "mcda/internal.h"
 
 /* Q gaps are compared with DQ = 1/(m-1) with this allowance, so that a gap that is DQ in exact
  * arithmetic (as in every textbook example with round numbers) is not lost to rounding. */

@@ -2,10 +2,10 @@
  * for the report's "facts used" and for callers that show what was entered. */
 #include <string.h>
 
-#include "alloc.h"
-#include "model.h"
-#include "patient.h"
-#include "strbuf.h"
+#include "util/alloc.h"
+#include "rules/model.h"
+#include "patient/patient.h"
+#include "util/strbuf.h"
 
 int knee_patient_fact_text(const knee_patient *p, const char *fact, char **out)
 {

@@ -1,7 +1,7 @@
 /* patient.c - typed patient facts and preference weights, checked against the ruleset's
  * declarations. Every setter validates and allocates first and changes the patient last, so a
  * failed call leaves it exactly as it was. */
-#include "patient.h"
+#include "patient/patient.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -9,15 +9,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
-#include "diag.h"
-#include "embedded.h"
-#include "file_input.h"
-#include "model.h"
-#include "numbers.h"
-#include "options.h"
-#include "utf8.h"
-#include "xml_input.h"
+#include "util/alloc.h"
+#include "base/diag.h"
+#include "base/embedded.h"
+#include "base/file_input.h"
+#include "rules/model.h"
+#include "util/numbers.h"
+#include "base/options.h"
+#include "util/utf8.h"
+#include "base/xml_input.h"
 
 static int fail(knee_patient *p, int status, const char *fmt, ...)
 #if defined(__GNUC__)

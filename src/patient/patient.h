@@ -2,7 +2,7 @@
 #ifndef KNEE_PATIENT_H
 #define KNEE_PATIENT_H
 
-#include "facts.h"
+#include "rules/facts.h"
 #include "knee.h"
 
 struct knee_patient {

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "cells.h"
-#include "patient.h"
-#include "report.h"
+#include "util/alloc.h"
+#include "engine/cells.h"
+#include "patient/patient.h"
+#include "report/report.h"
 
 /* Options per part of the option grid: five options and the row headers fit an A4 page in
  * portrait and a desktop screen without scrolling. The style sheet sizes parts of 1 to 5. */

@@ -2,8 +2,8 @@
  * (the library never reads the clock). */
 #include <string.h>
 
-#include "alloc.h"
-#include "report.h"
+#include "util/alloc.h"
+#include "report/report.h"
 
 /* A date is shown as given; it must be short, printable UTF-8 text. */
 #define MAX_DATE_BYTES 64

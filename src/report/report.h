@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "knee.h"
-#include "result.h"
+#include "engine/result.h"
 
 struct knee_report_options {
     char *date;                 /* shown as the report's date; NULL: "not given" */

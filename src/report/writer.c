@@ -13,9 +13,9 @@
 
 #include <libxml/xmlwriter.h>
 
-#include "alloc.h"
-#include "report.h"
-#include "utf8.h"
+#include "util/alloc.h"
+#include "report/report.h"
+#include "util/utf8.h"
 
 #define MAX_DEPTH 64
 

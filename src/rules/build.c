@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "diag.h"
-#include "fhir.h"
-#include "model.h"
-#include "numbers.h"
-#include "options.h"
-#include "utility.h"
-#include "xml_input.h"
+#include "util/alloc.h"
+#include "base/diag.h"
+#include "fhir/fhir.h"
+#include "rules/model.h"
+#include "util/numbers.h"
+#include "base/options.h"
+#include "rules/utility.h"
+#include "base/xml_input.h"
 
 typedef struct builder {
     knee_ruleset *rs;

@@ -5,8 +5,8 @@
  * table keyed by the `when` text finds a condition already compiled. */
 #include <string.h>
 
-#include "alloc.h"
-#include "model.h"
+#include "util/alloc.h"
+#include "rules/model.h"
 
 int knee__conds_begin(knee__cond_table *t, knee_ruleset *rs, size_t n_rules)
 {

@@ -18,7 +18,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* strtod_l, newlocale */
 #endif
-#include "expr.h"
+#include "rules/expr.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "knee.h"
 
 #if defined(__GNUC__)

@@ -6,9 +6,9 @@
 
 #include <stddef.h>
 
-#include "facts.h"
-#include "regex.h"
-#include "region.h"
+#include "rules/facts.h"
+#include "base/regex.h"
+#include "rules/region.h"
 
 /* Three-valued truth. */
 #define KNEE__FALSE 0

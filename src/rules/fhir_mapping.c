@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fhir.h"
-#include "model.h"
-#include "numbers.h"
-#include "xml_input.h"
+#include "fhir/fhir.h"
+#include "rules/model.h"
+#include "util/numbers.h"
+#include "base/xml_input.h"
 
 #define MAX_WINDOW_DAYS 4000000L   /* more than 10,000 years */
 

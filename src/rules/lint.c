@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "fhir.h"
-#include "model.h"
-#include "numbers.h"
-#include "readability.h"
+#include "util/alloc.h"
+#include "fhir/fhir.h"
+#include "rules/model.h"
+#include "util/numbers.h"
+#include "rules/readability.h"
 
 #define MAX_CANDIDATES 64       /* values tried per fact (plus "unknown") */
 #define MAX_SET_MEMBERS 6       /* every subset up to this many members; beyond, singles */

@@ -6,11 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "diag.h"
-#include "expr.h"
+#include "util/arena.h"
+#include "base/diag.h"
+#include "rules/expr.h"
 #include "knee.h"
-#include "region.h"
+#include "rules/region.h"
 
 #define KNEE__NONE ((size_t)-1)
 

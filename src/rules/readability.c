@@ -2,7 +2,7 @@
  * deterministic count of words, sentences and syllables (docs/diagnostics.md, "Reading grade").
  * A heuristic: it reads English spelling, not sound, and is meant to flag texts that are clearly
  * too hard, not to grade them to a decimal. */
-#include "readability.h"
+#include "rules/readability.h"
 
 enum { OTHER, LETTER, DIGIT, JOINER };
 

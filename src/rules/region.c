@@ -1,9 +1,9 @@
 /* region.c - ISO 3166-1 alpha-2 codes and the rule file's groups of them (region.h). */
-#include "region.h"
+#include "rules/region.h"
 
 #include <string.h>
 
-#include "expr.h"
+#include "rules/expr.h"
 
 /* Every officially assigned ISO 3166-1 alpha-2 code (249), sorted; from the Debian iso-codes
  * package 4.15 (iso_3166-1.json). Reserved codes (uk, eu, ...) are not assigned: a rule file

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 #define KNEE__REGION_WORDS 11 /* 26 x 26 two-letter codes, one bit each */
 

@@ -2,13 +2,13 @@
  * public read-only accessors. */
 #include <string.h>
 
-#include "alloc.h"
-#include "digest.h"
-#include "embedded.h"
-#include "file_input.h"
-#include "model.h"
-#include "options.h"
-#include "xml_input.h"
+#include "util/alloc.h"
+#include "base/digest.h"
+#include "base/embedded.h"
+#include "base/file_input.h"
+#include "rules/model.h"
+#include "base/options.h"
+#include "base/xml_input.h"
 
 #define DEFAULT_NAME "knee-oa.xml (built in)"
 

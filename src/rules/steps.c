@@ -3,8 +3,8 @@
  * contiguous arrays front to back instead of searching the rules. */
 #include <stdint.h>
 
-#include "alloc.h"
-#include "model.h"
+#include "util/alloc.h"
+#include "rules/model.h"
 
 /* n elements of size in the ruleset's arena; NULL when n is 0 (nothing allocated). */
 static void *arena_array(knee_ruleset *rs, size_t n, size_t size)

@@ -3,7 +3,7 @@
  * unknown value spans the utilities of its bounds, or the whole scale (rules/README.md). */
 #include <stddef.h>
 
-#include "utility.h"
+#include "rules/utility.h"
 
 static double numeric_utility(const knee__criterion *c, double x)
 {

@@ -5,7 +5,7 @@
 #ifndef KNEE_UTILITY_H
 #define KNEE_UTILITY_H
 
-#include "model.h"
+#include "rules/model.h"
 
 /* Utility of a known value on criterion c's absolute scale, in [0, 1] (0 for an unknown one). */
 double knee__utility(const knee__criterion *c, const knee__value *v);

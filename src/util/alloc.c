@@ -1,5 +1,5 @@
 /* alloc.c - the allocation choke point (see alloc.h). */
-#include "alloc.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /* arena.c - bump allocator over blocks from the allocation choke point. */
-#include "arena.h"
+#include "util/arena.h"
 
 #include <stdalign.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 
 struct knee__arena_block {
     knee__arena_block *next;

@@ -1,6 +1,6 @@
 /* numbers.c - see numbers.h. strtod_l with the "C" locale object: in glibc newlocale() for "C"
  * returns a static object, so nothing global is changed and nothing is allocated. */
-#include "numbers.h"
+#include "util/numbers.h"
 
 #include <limits.h>
 #include <locale.h>

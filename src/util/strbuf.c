@@ -1,14 +1,14 @@
 /* strbuf.c - see strbuf.h. */
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "knee.h"
-#include "numbers.h"
+#include "util/numbers.h"
 
 void knee__sb_init(knee__strbuf *b)
 {

@@ -1,5 +1,5 @@
 /* utf8.c - see utf8.h. */
-#include "utf8.h"
+#include "util/utf8.h"
 
 size_t knee__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "support.h"
-#include "mcda.h"
+#include "mcda/mcda.h"
 
 #define MAXA 12
 #define MAXC 8
