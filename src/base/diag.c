@@ -95,15 +95,6 @@ int knee__diag_add(knee_diag *d, int severity, int status, const char *code, con
     return KNEE_OK;
 }
 
-int knee__diag_first_status(const knee_diag *d)
-{
-    size_t i;
-    for (i = 0; d && i < d->n; i++)
-        if (d->v[i].severity == KNEE_SEVERITY_ERROR)
-            return d->v[i].status;
-    return KNEE_OK;
-}
-
 void knee_diag_free(knee_diag *d)
 {
     size_t i;

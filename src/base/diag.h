@@ -19,7 +19,5 @@ int knee__diag_add(knee_diag *d, int severity, int status, const char *code, con
     __attribute__((format(printf, 8, 9)))
 #endif
     ;
-/* The status of the first error, or KNEE_OK when there is none. */
-int knee__diag_first_status(const knee_diag *d);
 
 #endif
