@@ -1,5 +1,6 @@
-/* error.c - status codes in words. */
+/* error.c - status codes in words, and knee_free() for what the library hands its callers. */
 #include "knee.h"
+#include "util/alloc.h"
 
 const char *knee_strerror(int status)
 {
@@ -19,4 +20,11 @@ const char *knee_strerror(int status)
     case KNEE_EREGEX: return "pattern match failed";
     default: return "unknown status";
     }
+}
+
+/* Memory handed to a caller through "char **" comes from the allocation choke point
+ * (util/alloc.c), which is malloc underneath. */
+void knee_free(void *p)
+{
+    knee__dealloc(p);
 }

@@ -1,5 +1,5 @@
 /* cli.h - what the files of the knee command share. Internal to src/cli; the command itself
- * uses only the public API in knee.h. */
+ * uses only the public API in knee.h and the helpers of util/ (src/layers.txt). */
 #ifndef KNEE_CLI_H
 #define KNEE_CLI_H
 
@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "knee.h"
+#include "util/alloc.h"
+#include "util/quantity.h"
+#include "util/strbuf.h"
 
 /* Exit statuses of the command. */
 #define CLI_EXIT_OK 0
@@ -215,13 +218,6 @@ int cli_split_assignment(const char *arg, char **name, const char **value);
  * inf/nan, no surrounding space. Returns 0 on success, -1 if text is not such a number. */
 int cli_parse_number(const char *text, double *out);
 
-/* ---- growable arrays (grow.c) ------------------------------------------------------------- */
-
-/* Make room for `need` elements of `elem` bytes in *v (capacity *cap, in elements): doubling
- * from *cap, or from `first` when nothing is allocated yet. Returns 0, or -1 when out of memory
- * (or the size would overflow), leaving *v and *cap as they were. */
-int cli_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
-
 /* ---- messages (messages.c) ---------------------------------------------------------------- */
 
 /* "knee: <message>" and a hint on stderr; returns CLI_EXIT_USAGE. */
@@ -249,17 +245,9 @@ int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b);
  * (cli_fail_diag) and NULL returned. Warnings are not printed: `knee check` shows them. */
 knee_ruleset *cli_load_rules(const char *path);
 
-/* ---- number formatting (format.c); every function writes into buf and returns it ---------- */
+/* ---- values and text on a terminal (format.c); numbers and quantities in words come from
+ * util/quantity.h, growable arrays and text from util/alloc.h and util/strbuf.h -------------- */
 
-/* Up to `decimals` decimals, trailing zeros dropped, thousands separated by ',' when grouped is
- * set: 20000 -> "20,000", 0.25 -> "0.25". Independent of the locale. */
-char *cli_format_number(char *buf, size_t size, double v, int decimals, int grouped);
-/* A plain number with up to `decimals` (0-9) decimals, trailing zeros dropped, no grouping:
- * 0.8123456 -> "0.812346" with 6. Fast (no printf) for the millions of cells of a population
- * run; the same text in every locale. */
-char *cli_format_decimal(char *buf, size_t size, double v, int decimals);
-/* A quantity with its unit: "90 days", "$20,000", "30%", "12 EUR". unit may be NULL. */
-char *cli_format_quantity(char *buf, size_t size, double v, const char *unit);
 /* A numeric criterion value: typical with unit and, if it differs, the range:
  * "90 days (42–365)", "$20,000 ($15,000–$35,000)". */
 char *cli_format_value(char *buf, size_t size, double typical, double low, double high,

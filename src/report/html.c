@@ -1,4 +1,4 @@
-/* report_html.c - the decision-aid report: one self-contained HTML page that a clinician and a
+/* html.c - the decision-aid report: one self-contained HTML page that a clinician and a
  * patient read together (docs/report.md). Sections, in order: who made it and from what, the
  * facts used and missing, what matters (weights), the ranked chart, the option grid, the
  * uncertainty, exclusions, cautions, each option in words, where sources disagree, the sources,
@@ -26,169 +26,6 @@ typedef struct ctx {
     size_t *src_num;    /* per ruleset source: its number in the list of sources, 0 = not cited */
     size_t n_cited;
 } ctx;
-
-/* The style sheet: constant, written raw (no '<' or '&' in it). Colours keep WCAG AA contrast
- * with their backgrounds; nothing is told by colour alone (patterns, outlines and words). */
-static const char CSS[] =
-    ":root{color-scheme:light;--ink:#1a1a1a;--muted:#454545;--line:#9a9a9a;--soft:#eef1f4;"
-    "--accent:#0b4f8a;--warn:#6b3300;--warnbg:#fff3df}\n"
-    "*{box-sizing:border-box}\n"
-    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
-    "body{margin:0;background:#fff;color:var(--ink);"
-    "font:16px/1.5 'DejaVu Sans',system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}\n"
-    ".page{max-width:76rem;margin:0 auto;padding:1rem 1rem 3rem}\n"
-    ".skip{position:absolute;left:-999rem}.skip:focus{position:static}\n"
-    "h1{font-size:1.8rem;line-height:1.2;margin:.25rem 0 .75rem}\n"
-    "h2{font-size:1.35rem;line-height:1.25;margin:2.25rem 0 .5rem;padding-top:.6rem;"
-    "border-top:3px solid var(--ink)}\n"
-    "h3{font-size:1.1rem;margin:1.25rem 0 .35rem}\n"
-    "p{margin:.5rem 0}\n"
-    "a{color:var(--accent)}\n"
-    "a:focus-visible,.scroll:focus-visible{outline:3px solid #b35806;outline-offset:2px}\n"
-    ".kicker{font-size:.95rem;font-weight:bold;color:var(--muted);margin:0;text-transform:"
-    "uppercase;"
-    "letter-spacing:.04em}\n"
-    ".statement{border:2px solid var(--accent);border-left-width:8px;background:#eef4fa;"
-    "padding:.75rem 1rem;margin:1rem 0}\n"
-    ".meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem;margin:1rem "
-    "0}\n"
-    ".meta dt{font-weight:bold}.meta dd{margin:0;overflow-wrap:anywhere}\n"
-    "code{font-family:'DejaVu Sans "
-    "Mono',ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}\n"
-    "nav ol{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;margin:.5rem "
-    "0;list-style:none}\n"
-    ".summary{font-size:1.05rem}\n"
-    ".scroll{overflow-x:auto;max-width:100%;margin:.5rem 0 1.25rem}\n"
-    "table{border-collapse:collapse;font-size:.95rem}\n"
-    "caption{text-align:left;font-weight:bold;padding:.3rem 0;caption-side:top}\n"
-    ".cap{display:block;position:sticky;left:0;max-width:min(calc(100vw - 2.5rem),74rem)}\n"
-    "th,td{border:1px solid var(--line);padding:.45rem .55rem;text-align:left;vertical-align:top}\n"
-    "thead th{background:var(--soft)}\n"
-    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-    ".grid{table-layout:fixed;width:100%;min-width:calc(11rem + var(--options) * 12rem)}\n"
-    ".grid-1{--options:1}.grid-2{--options:2}.grid-3{--options:3}.grid-4{--options:4}"
-    ".grid-5{--options:5}\n"
-    ".grid col.rowhead{width:11rem}\n"
-    ".grid th[scope=row]{position:sticky;left:0;z-index:1;background:var(--soft)}\n"
-    ".grid td,.grid th{overflow-wrap:break-word}\n"
-    ".grid thead th .rank{display:block;font-weight:normal;font-size:.88rem}\n"
-    ".val{display:block;font-weight:bold}\n"
-    ".range,.note,.src,.changed,.hint{display:block;font-size:.86rem;color:var(--muted)}\n"
-    ".changed{color:var(--warn)}\n"
-    "td.unknown{background:repeating-linear-gradient(135deg,#fff 0 7px,#ececec 7px 9px)}\n"
-    "td.unknown .val{font-style:italic}\n"
-    ".is-excluded{background:#f6f6f6}\n"
-    ".tag{display:inline-block;border:1px solid currentColor;border-radius:.25rem;padding:0 .3rem;"
-    "font-size:.8rem;font-weight:bold;margin-left:.25rem}\n"
-    ".caution{border-left:5px solid var(--warn);background:var(--warnbg);padding:.35rem .6rem;"
-    "margin:.35rem 0;list-style:none}\n"
-    ".cautions,.reasons{padding:0;margin:.25rem 0}\n"
-    ".reason{border-left:5px solid var(--ink);background:var(--soft);padding:.35rem .6rem;"
-    "margin:.35rem 0;list-style:none}\n"
-    ".cite{white-space:nowrap;font-size:.86rem}\n"
-    "figure.chart{margin:1rem 0;padding:.75rem 1rem;border:1px solid var(--line)}\n"
-    "figcaption{margin-bottom:.5rem}\n"
-    ".legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.3rem "
-    "1.1rem}\n"
-    ".legend li{display:flex;align-items:center;gap:.4rem}\n"
-    ".legend svg{flex:none}\n"
-    ".bars{list-style:none;padding:0;margin:.5rem 0}\n"
-    ".bars li{margin:.55rem 0}\n"
-    ".bar-head{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 1rem}\n"
-    ".bar-name{font-weight:bold}\n"
-    ".bar-value{font-variant-numeric:tabular-nums}\n"
-    "svg.bar{display:block;width:100%;height:30px;overflow:visible}\n"
-    ".axis{font-size:.86rem;color:var(--muted);margin:.25rem 0 0}\n"
-    ".option{border:1px solid var(--line);padding:.25rem 1rem .75rem;margin:1rem 0}\n"
-    ".option h3{margin-top:.5rem}\n"
-    ".desc p{margin:.35rem 0}\n"
-    ".sources li{margin:.35rem 0;overflow-wrap:anywhere}\n"
-    "footer{margin-top:2.5rem;border-top:3px solid "
-    "var(--ink);padding-top:.75rem;font-size:.92rem}\n"
-    "@media (max-width:40rem){\n"
-    " body{font-size:15px}.page{padding:.75rem .75rem 2rem}h1{font-size:1.45rem}\n"
-    " .meta{grid-template-columns:minmax(0,1fr)}.meta dt{margin-top:.4rem}\n"
-    " .grid{min-width:calc(8.75rem + var(--options) * 11rem)}.grid col.rowhead{width:8.75rem}\n"
-    " figure.chart{padding:.5rem .6rem}\n"
-    "}\n"
-    "@media print{\n"
-    " @page{margin:12mm}\n"
-    " body{font-size:9.5pt}.page{max-width:none;padding:0}\n"
-    " nav,.skip{display:none}\n"
-    " *{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    " .scroll{overflow:visible}\n"
-    " .grid{min-width:0}.grid col.rowhead{width:20%}.cap{position:static;max-width:none}\n"
-    " .grid th[scope=row]{position:static}\n"
-    " table{font-size:8.5pt}th,td{padding:2pt 3pt}\n"
-    " .wide{table-layout:fixed;width:100%;font-size:6.5pt}.wide thead th:first-child{width:20%}\n"
-    " .wide td.num,.wide th.num{white-space:normal;padding:1pt;overflow-wrap:anywhere}\n"
-    " td.num.ranged{white-space:normal}\n"
-    " td.unknown{background:#f1f1f1}\n"
-    " h2{break-after:avoid;page-break-after:avoid}\n"
-    " figure,tr,.option,.caution,.reason,.statement{break-inside:avoid;page-break-inside:avoid}\n"
-    " a{color:inherit}\n"
-    " .sources a[href]::after{content:' (' attr(href) ')';font-size:.85em}\n"
-    "}\n";
-
-/* ---- lookups --------------------------------------------------------------------------------- */
-
-const char *knee__report_criterion_label(const knee_result *r, size_t j)
-{
-    const knee__criterion *c = &r->rs->criteria[j];
-    return c->label && *c->label ? c->label : c->id;
-}
-
-size_t knee__report_ranked_count(const knee_result *r)
-{
-    size_t i, n = 0;
-    for (i = 0; i < knee_result_option_count(r); i++)
-        n += !knee_result_option_excluded(r, i);
-    return n;
-}
-
-char *knee__report_rank(char *buf, size_t size, const knee_result *r, size_t i)
-{
-    snprintf(buf, size, "%d%s", knee_result_option_rank(r, i),
-             knee_result_option_tie_count(r, i) ? "=" : "");
-    return buf;
-}
-
-char *knee__report_score(char *buf, size_t size, const knee_result *r, size_t i, int decimals)
-{
-    char s[KNEE__REPORT_NUM], lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
-    double l, h;
-    knee__report_fixed(s, sizeof s, knee_result_option_score(r, i), decimals);
-    if (decimals > 2)
-        decimals = 2;
-    if (knee_result_option_score_range(r, i, &l, &h) &&
-        strcmp(knee__report_fixed(lo, sizeof lo, l, decimals),
-               knee__report_fixed(hi, sizeof hi, h, decimals)) != 0)
-        snprintf(buf, size, "%s (%s\xe2\x80\x93%s)", s, lo, hi);
-    else
-        snprintf(buf, size, "%s", s);
-    return buf;
-}
-
-void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,
-                              const char *caption)
-{
-    knee__html_start_class(h, "div", "scroll");
-    knee__html_attr(h, "role", "region");
-    knee__html_attr(h, "aria-labelledby", caption_id);
-    knee__html_attr(h, "tabindex", "0");
-    knee__html_start_class(h, "table", cls);
-    knee__html_start(h, "caption");
-    knee__html_attr(h, "id", caption_id);
-    /* The caption is as wide as its table; this span keeps the words in view on a phone. */
-    knee__html_elem(h, "span", "cap", caption);
-    knee__html_end(h);
-}
-
-void knee__report_table_end(knee__html *h)
-{
-    knee__html_end(h);   /* table */
-    knee__html_end(h);   /* div */
-}
 
 static size_t source_index(const knee_ruleset *rs, const char *id)
 {
@@ -381,7 +218,7 @@ static void head(ctx *c)
     snprintf(title, sizeof title, "Treatment options compared: %.600s", c->rs->title);
     knee__html_elem(h, "title", NULL, title);
     knee__html_start(h, "style");
-    knee__html_raw(h, CSS);
+    knee__html_raw(h, knee__report_css);
     knee__html_end(h);
     knee__html_end(h);   /* head */
     knee__html_newline(h);
@@ -473,7 +310,7 @@ static void summary(ctx *c)
     const knee_result *r = c->r;
     size_t n = knee_result_option_count(r), ranked = knee__report_ranked_count(r);
     size_t missing = knee_result_missing_fact_count(r);
-    char num[KNEE__REPORT_NUM];
+    char num[KNEE__NUM_BUF];
 
     section_start(h, "summary", "At a glance");
     knee__html_start_class(h, "p", "summary");
@@ -492,13 +329,13 @@ static void summary(ctx *c)
             knee__html_text(h, k + 1 == tied ? " and " : ", ");
             knee__html_elem(h, "strong", NULL, knee_result_option_name(r, k + 1));
         }
-        knee__report_fixed(num, sizeof num, knee_result_option_score(r, 0), 2);
+        knee__num_fixed(num, sizeof num, knee_result_option_score(r, 0), 2);
         if (is_weighted_sum(r)) {
-            char lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+            char lo[KNEE__NUM_BUF], hi[KNEE__NUM_BUF];
             double l, u;
             knee_result_option_score_range(r, 0, &l, &u);
-            knee__report_fixed(lo, sizeof lo, l, 2);
-            knee__report_fixed(hi, sizeof hi, u, 2);
+            knee__num_fixed(lo, sizeof lo, l, 2);
+            knee__num_fixed(hi, sizeof hi, u, 2);
             if (strcmp(lo, hi) != 0)
                 knee__html_textf(h,
                                  " (score %s of 1; from %s to %s depending on values no "
@@ -653,7 +490,7 @@ static void th_col(knee__html *h, const char *text, const char *cls)
 
 static void scale_words(char *buf, size_t size, const knee__criterion *cr)
 {
-    char lo[KNEE__REPORT_NUM + 64], hi[KNEE__REPORT_NUM + 64];
+    char lo[KNEE__NUM_BUF + 64], hi[KNEE__NUM_BUF + 64];
     if (cr->n_levels) {
         snprintf(buf, size, "%zu levels, from %.200s to %.200s", cr->n_levels,
                  cr->levels[0].label ? cr->levels[0].label : cr->levels[0].id,
@@ -661,8 +498,8 @@ static void scale_words(char *buf, size_t size, const knee__criterion *cr)
                                                     : cr->levels[cr->n_levels - 1].id);
         return;
     }
-    knee__report_quantity(lo, sizeof lo, cr->best, cr->unit);
-    knee__report_quantity(hi, sizeof hi, cr->worst, cr->unit);
+    knee__quantity(lo, sizeof lo, cr->best, cr->unit);
+    knee__quantity(hi, sizeof hi, cr->worst, cr->unit);
     snprintf(buf, size, "%s scores best, %s or %s scores worst", lo, hi,
              cr->worst > cr->best ? "more" : "less");
 }
@@ -702,7 +539,7 @@ static void weights(ctx *c)
         knee__html_attr(h, "scope", "row");
         knee__html_text(h, knee__report_criterion_label(r, j));
         knee__html_end(h);
-        knee__html_elem(h, "td", "num", knee__report_percent(buf, sizeof buf, knee_result_weight(r, j)));
+        knee__html_elem(h, "td", "num", knee__num_percent(buf, sizeof buf, knee_result_weight(r, j)));
         knee__html_elem(h, "td", NULL, cr->direction == KNEE_DIRECTION_MINIMIZE ? "lower" : "higher");
         scale_words(buf, sizeof buf, cr);
         knee__html_elem(h, "td", NULL, buf);
@@ -724,14 +561,14 @@ static const char *missing_policy_words(char *buf, size_t size, const knee_resul
                                         size_t j)
 {
     const char *policy = knee_result_value_missing(r, i, j);
-    char lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+    char lo[KNEE__NUM_BUF], hi[KNEE__NUM_BUF];
     double l, h;
     if (!policy || strcmp(policy, "interval") == 0) {
         knee_result_utility_range(r, i, j, &l, &h);
         snprintf(buf, size,
                  "Counted over its plausible range: %s to %s on the 0 to 1 scale "
                  "(the score takes the middle).",
-                 knee__report_fixed(lo, sizeof lo, l, 2), knee__report_fixed(hi, sizeof hi, h, 2));
+                 knee__num_fixed(lo, sizeof lo, l, 2), knee__num_fixed(hi, sizeof hi, h, 2));
         return buf;
     }
     if (strcmp(policy, "worst") == 0)
@@ -765,7 +602,7 @@ static void value_cell(ctx *c, size_t i, size_t j)
         } else if (knee_result_unknown_bounds(r, i, j, &blo, &bhi)) {
             char range[300];
             snprintf(range, sizeof range, "Plausible: %s",
-                     knee__report_range(buf, sizeof buf, blo, bhi, cr->unit));
+                     knee__quantity_range(buf, sizeof buf, blo, bhi, cr->unit));
             knee__html_elem(h, "span", "range", range);
         }
         knee__html_elem(h, "span", "note", missing_policy_words(buf, sizeof buf, r, i, j));
@@ -776,12 +613,12 @@ static void value_cell(ctx *c, size_t i, size_t j)
         knee__html_elem(h, "span", "range", buf);
     } else {
         knee__html_elem(h, "span", "val",
-                        knee__report_quantity(buf, sizeof buf, ce->typical, cr->unit));
+                        knee__quantity(buf, sizeof buf, ce->typical, cr->unit));
         if (!isnan(ce->low) && !isnan(ce->high) &&
             (ce->low != ce->typical || ce->high != ce->typical)) {
             char range[300];
             snprintf(range, sizeof range, "Range %s",
-                     knee__report_range(buf, sizeof buf, ce->low, ce->high, cr->unit));
+                     knee__quantity_range(buf, sizeof buf, ce->low, ce->high, cr->unit));
             knee__html_elem(h, "span", "range", range);
         }
         if (ce->year > 0) {
@@ -846,7 +683,7 @@ static void option_header(ctx *c, size_t i)
 {
     knee__html *h = c->h;
     const knee_result *r = c->r;
-    char num[KNEE__REPORT_NUM];
+    char num[KNEE__NUM_BUF];
     knee__html_start_class(h, "th", knee_result_option_excluded(r, i) ? "is-excluded" : NULL);
     knee__html_attr(h, "scope", "col");
     knee__html_text(h, knee_result_option_name(r, i));
@@ -905,8 +742,8 @@ static void grid_part(ctx *c, size_t first, size_t count, size_t part, size_t pa
     knee__html_start(h, "tbody");
     for (j = 0; j < c->rs->n_criteria; j++) {
         const knee__criterion *cr = &c->rs->criteria[j];
-        char w[KNEE__REPORT_NUM];
-        knee__report_percent(w, sizeof w, knee_result_weight(r, j));
+        char w[KNEE__NUM_BUF];
+        knee__num_percent(w, sizeof w, knee_result_weight(r, j));
         snprintf(hint, sizeof hint, "%s is better%s%.60s; weight %s",
                  cr->direction == KNEE_DIRECTION_MINIMIZE ? "Lower" : "Higher",
                  cr->unit && *cr->unit ? "; in " : "", cr->unit && *cr->unit ? cr->unit : "", w);
@@ -976,7 +813,7 @@ static void sensitivity(ctx *c)
     const knee_result *r = c->r;
     size_t j, crit, winner, tied;
     double lo, hi, delta, margin = knee_result_winner_margin(r);
-    char a[KNEE__REPORT_NUM], b[KNEE__REPORT_NUM], w[KNEE__REPORT_NUM];
+    char a[KNEE__NUM_BUF], b[KNEE__NUM_BUF], w[KNEE__NUM_BUF];
 
     if (!knee_result_has_sensitivity(r) || knee__report_ranked_count(r) == 0)
         return;
@@ -994,7 +831,7 @@ static void sensitivity(ctx *c)
         knee__html_text(h, " are tied at the top.");
     } else if (!isnan(margin)) {
         knee__html_textf(h, " leads the next option by %s on the 0 to 1 score.",
-                         knee__report_fixed(a, sizeof a, margin, 3));
+                         knee__num_fixed(a, sizeof a, margin, 3));
     }
     if (knee_result_winner_fragile(r))
         knee__html_text(h, " The lead is small: a small change in the weights could change "
@@ -1006,7 +843,7 @@ static void sensitivity(ctx *c)
         knee__html_textf(h, " The smallest single change of a weight that changes the first "
                             "place: %s %s by %s points, which puts ",
                          knee__report_criterion_label(r, crit), delta < 0 ? "down" : "up",
-                         knee__report_number(a, sizeof a, 100 * fabs(delta), 1, 0));
+                         knee__num_text(a, sizeof a, 100 * fabs(delta), 1, 0));
         knee__html_text(h, knee_result_option_name(r, winner));
         knee__html_text(h, " first.");
     } else {
@@ -1030,9 +867,9 @@ static void sensitivity(ctx *c)
             continue;
         knee__html_start(h, "tr");
         row_header(h, knee__report_criterion_label(r, j), NULL);
-        knee__html_elem(h, "td", "num", knee__report_percent(w, sizeof w, knee_result_weight(r, j)));
-        knee__html_elem(h, "td", "num", knee__report_percent(a, sizeof a, lo));
-        knee__html_elem(h, "td", "num", knee__report_percent(b, sizeof b, hi));
+        knee__html_elem(h, "td", "num", knee__num_percent(w, sizeof w, knee_result_weight(r, j)));
+        knee__html_elem(h, "td", "num", knee__num_percent(a, sizeof a, lo));
+        knee__html_elem(h, "td", "num", knee__num_percent(b, sizeof b, hi));
         knee__html_end(h);
     }
     knee__html_end(h);   /* tbody */
@@ -1169,7 +1006,7 @@ static void options_in_words(ctx *c)
     knee__html *h = c->h;
     const knee_result *r = c->r;
     size_t i;
-    char num[KNEE__REPORT_NUM];
+    char num[KNEE__NUM_BUF];
     section_start(h, "options", "Each option in words");
     knee__html_elem(h, "p", NULL,
                     "What each option is, its benefits and harms, and what it involves, as the "

@@ -1,4 +1,4 @@
-/* report_options.c - what the caller tells the report that the library cannot know: the date
+/* options.c - what the caller tells the report that the library cannot know: the date
  * (the library never reads the clock). */
 #include <string.h>
 

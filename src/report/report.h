@@ -1,10 +1,12 @@
 /* report.h - what the files of the decision-aid report share (docs/report.md):
- *   report_writer.c   markup through libxml2's text writer, so every text is escaped
- *   report_format.c   numbers and quantities as words, the same in every locale
- *   report_svg.c      the charts (inline SVG) and their data tables
- *   report_html.c     the page: its sections, in order, and knee_result_to_html()
- *   report_options.c  knee_report_options
- * Only report_writer.c includes libxml2; the others see an opaque writer. */
+ *   writer.c   markup through libxml2's text writer, so every text is escaped
+ *   parts.c    labels, ranks, scores and scrolling tables that the page and the charts show
+ *   svg.c      the charts (inline SVG) and their data tables
+ *   html.c     the page: its sections, in order, and knee_result_to_html()
+ *   style.c    the style sheet
+ *   options.c  knee_report_options
+ * Numbers and quantities in words come from util/quantity.h. Only writer.c includes libxml2;
+ * the others see an opaque writer. Calls go one way: html.c -> svg.c -> parts.c -> writer.c. */
 #ifndef KNEE_REPORT_H
 #define KNEE_REPORT_H
 
@@ -12,12 +14,13 @@
 
 #include "knee.h"
 #include "engine/result.h"
+#include "util/quantity.h"
 
 struct knee_report_options {
     char *date;                 /* shown as the report's date; NULL: "not given" */
 };
 
-/* ---- the writer (report_writer.c) ----------------------------------------------------------
+/* ---- the writer (writer.c) ----------------------------------------------------------
  * Calls after a failure do nothing, so callers check once, at knee__html_finish(). Every text
  * and attribute value is escaped by libxml2; control characters, bidi embeddings, overrides and
  * isolates, and invalid UTF-8 are replaced by U+FFFD first, so the output is always well-formed
@@ -62,22 +65,7 @@ void knee__html_newline(knee__html *h);
  * call failed. Frees the writer in every case. */
 int knee__html_finish(knee__html *h, char **out, size_t *len);
 
-/* ---- numbers as words (report_format.c); each writes into buf and returns it ---------------- */
-
-#define KNEE__REPORT_NUM 96
-/* Up to `decimals` decimals, trailing zeros dropped, thousands grouped with ',' when grouped:
- * 20000 -> "20,000", 0.25 -> "0.25"; "?" for NaN. Independent of the locale. */
-char *knee__report_number(char *buf, size_t size, double v, int decimals, int grouped);
-/* Exactly `decimals` decimals: 0.5 -> "0.50". */
-char *knee__report_fixed(char *buf, size_t size, double v, int decimals);
-/* A share as a percentage with up to one decimal: 0.255 -> "25.5%". */
-char *knee__report_percent(char *buf, size_t size, double share);
-/* A quantity with its unit: "90 days", "$20,000", "30%", "12 EUR". unit may be NULL. */
-char *knee__report_quantity(char *buf, size_t size, double v, const char *unit);
-/* A range "42–365 days", "$15,000–$35,000". */
-char *knee__report_range(char *buf, size_t size, double low, double high, const char *unit);
-
-/* ---- the charts (report_svg.c) -------------------------------------------------------------- */
+/* ---- the charts (svg.c) ---------------------------------------------------------------------- */
 
 /* Number of fills (colour + mark) the charts cycle through. */
 #define KNEE__REPORT_FILLS 8
@@ -89,7 +77,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r);
 /* The SMAA-2 rank-acceptability chart with its data table (only when SMAA ran). */
 void knee__report_chart_smaa(knee__html *h, const knee_result *r);
 
-/* ---- shared helpers (report_html.c) ---------------------------------------------------------- */
+/* ---- what the page and the charts share (parts.c) -------------------------------------------- */
 
 /* The criterion's label (its id when it has none). */
 const char *knee__report_criterion_label(const knee_result *r, size_t j);
@@ -106,5 +94,10 @@ char *knee__report_score(char *buf, size_t size, const knee_result *r, size_t i,
 void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,
                               const char *caption);
 void knee__report_table_end(knee__html *h);
+
+/* ---- the style sheet (style.c) --------------------------------------------------------------- */
+
+/* Constant text, written raw into the page's head (no '<' or '&' in it). */
+extern const char knee__report_css[];
 
 #endif

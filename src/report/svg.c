@@ -1,4 +1,4 @@
-/* report_svg.c - the report's charts as inline SVG, each with a text alternative and the table
+/* svg.c - the report's charts as inline SVG, each with a text alternative and the table
  * of its numbers. Every bar is its own small SVG beside an HTML label, so labels wrap on a
  * phone and keep their size; bar parts are placed in percent of the width (no viewBox), so
  * nothing is stretched. Parts are told apart by colour, by a mark drawn across them (none, a
@@ -52,8 +52,8 @@ static const fill rank_fills[RANK_GROUPS] = {
 /* A number attribute, locale-independent. */
 static void attr_num(knee__html *h, const char *name, double v)
 {
-    char num[KNEE__REPORT_NUM];
-    knee__html_attr(h, name, knee__report_number(num, sizeof num, v, 3, 0));
+    char num[KNEE__NUM_BUF];
+    knee__html_attr(h, name, knee__num_text(num, sizeof num, v, 3, 0));
 }
 
 /* The part's rectangle from x1 to x2 (attribute values, "12%" or "0.5"), top y, height h. */
@@ -115,12 +115,12 @@ void knee__report_swatch(knee__html *h, size_t k)
 /* A percent for an SVG attribute, locale-independent ("12.345%"). */
 static void attr_percent(knee__html *h, const char *name, double share)
 {
-    char num[KNEE__REPORT_NUM];
+    char num[KNEE__NUM_BUF];
     if (share < 0)
         share = 0;
     if (share > 1)
         share = 1;
-    knee__report_number(num, sizeof num, 100.0 * share, 3, 0);
+    knee__num_text(num, sizeof num, 100.0 * share, 3, 0);
     knee__html_attrf(h, name, "%s%%", num);
 }
 
@@ -149,15 +149,15 @@ static void bar_frame(knee__html *h)
 
 static void segment(knee__html *h, double from, double width, const fill *f)
 {
-    char x1[KNEE__REPORT_NUM + 2], x2[KNEE__REPORT_NUM + 2], w[KNEE__REPORT_NUM + 2];
-    char num[KNEE__REPORT_NUM];
+    char x1[KNEE__NUM_BUF + 2], x2[KNEE__NUM_BUF + 2], w[KNEE__NUM_BUF + 2];
+    char num[KNEE__NUM_BUF];
     if (!(width > 0))
         return;
     if (from + width > 1)
         width = 1 - from;
-    snprintf(x1, sizeof x1, "%s%%", knee__report_number(num, sizeof num, 100.0 * from, 3, 0));
-    snprintf(x2, sizeof x2, "%s%%", knee__report_number(num, sizeof num, 100.0 * (from + width), 3, 0));
-    snprintf(w, sizeof w, "%s%%", knee__report_number(num, sizeof num, 100.0 * width, 3, 0));
+    snprintf(x1, sizeof x1, "%s%%", knee__num_text(num, sizeof num, 100.0 * from, 3, 0));
+    snprintf(x2, sizeof x2, "%s%%", knee__num_text(num, sizeof num, 100.0 * (from + width), 3, 0));
+    snprintf(w, sizeof w, "%s%%", knee__num_text(num, sizeof num, 100.0 * width, 3, 0));
     draw_part(h, f, x1, x2, w, 1, 20, "#fff");
 }
 
@@ -197,12 +197,12 @@ static int weighted_sum(const knee_result *r)
  * decimals, so that the table fits a printed page). */
 static char *unknown_contribution(char *buf, size_t size, const knee_result *r, size_t i, size_t j)
 {
-    char m[KNEE__REPORT_NUM], lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+    char m[KNEE__NUM_BUF], lo[KNEE__NUM_BUF], hi[KNEE__NUM_BUF];
     double l, h, w = knee_result_cell_weight(r, i, j);
     knee_result_utility_range(r, i, j, &l, &h);
-    knee__report_fixed(m, sizeof m, knee_result_contribution(r, i, j), 3);
-    knee__report_fixed(lo, sizeof lo, w * l, 2);
-    knee__report_fixed(hi, sizeof hi, w * h, 2);
+    knee__num_fixed(m, sizeof m, knee_result_contribution(r, i, j), 3);
+    knee__num_fixed(lo, sizeof lo, w * l, 2);
+    knee__num_fixed(hi, sizeof hi, w * h, 2);
     if (strcmp(lo, hi) == 0)
         snprintf(buf, size, "%s", m);
     else
@@ -214,7 +214,7 @@ static void scores_table(knee__html *h, const knee_result *r)
 {
     size_t i, j, nc = knee_result_criterion_count(r);
     int ws = weighted_sum(r);
-    char num[KNEE__REPORT_NUM], cell[3 * KNEE__REPORT_NUM + 16];
+    char num[KNEE__NUM_BUF], cell[3 * KNEE__NUM_BUF + 16];
     knee__report_table_start(
         h, "data", "scores-table-caption",
         "The numbers behind the chart: each criterion's contribution to the score "
@@ -248,15 +248,15 @@ static void scores_table(knee__html *h, const knee_result *r)
                 knee__html_elem(h, "td", "num ranged",
                                 unknown_contribution(cell, sizeof cell, r, i, j));
             else
-                knee__html_elem(h, "td", "num", knee__report_fixed(num, sizeof num, v, 3));
+                knee__html_elem(h, "td", "num", knee__num_fixed(num, sizeof num, v, 3));
         }
         if (ws)
             knee__html_elem(h, "td", "num ranged", knee__report_score(num, sizeof num, r, i, 3));
         else
-            knee__html_elem(h, "td", "num", knee__report_fixed(num, sizeof num, total, 3));
+            knee__html_elem(h, "td", "num", knee__num_fixed(num, sizeof num, total, 3));
         if (!ws)
             knee__html_elem(h, "td", "num",
-                            knee__report_fixed(num, sizeof num, knee_result_option_score(r, i), 3));
+                            knee__num_fixed(num, sizeof num, knee_result_option_score(r, i), 3));
         knee__html_end(h);
     }
     knee__html_end(h);
@@ -267,7 +267,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
 {
     size_t i, j, nc = knee_result_criterion_count(r), n = knee_result_option_count(r);
     size_t ranked = knee__report_ranked_count(r);
-    char label[700], desc[4000], num[KNEE__REPORT_NUM], id[48], cell[3 * KNEE__REPORT_NUM + 16];
+    char label[700], desc[4000], num[KNEE__NUM_BUF], id[48], cell[3 * KNEE__NUM_BUF + 16];
 
     if (ranked == 0) {
         knee__html_elem(h, "p", NULL, "No option is ranked: every option is excluded.");
@@ -314,7 +314,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
         if (weighted_sum(r))
             knee__report_score(num, sizeof num, r, i, 2);
         else
-            knee__report_fixed(num, sizeof num, total, 2);
+            knee__num_fixed(num, sizeof num, total, 2);
         knee__html_textf(h, "%s of 1", num);
         for (j = 0, o = 0; j < nc; j++) /* unknown values: say which */
             if (!knee_result_value_known(r, i, j) && knee_result_weight(r, j) > 0) {
@@ -336,7 +336,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
                                       unknown_contribution(cell, sizeof cell, r, i, j));
             else
                 o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s %s", j ? ";" : "", crit,
-                                      knee__report_fixed(num, sizeof num,
+                                      knee__num_fixed(num, sizeof num,
                                                          knee_result_contribution(r, i, j), 3));
         }
         if (o < sizeof desc)
@@ -418,7 +418,7 @@ static void group_name(char *buf, size_t size, size_t g, size_t groups, size_t r
 static void smaa_table(knee__html *h, const knee_result *r, size_t ranked)
 {
     size_t i, rank;
-    char cap[300], o[16], num[KNEE__REPORT_NUM];
+    char cap[300], o[16], num[KNEE__NUM_BUF];
     snprintf(cap, sizeof cap, "The numbers behind the chart: how often each option came at each "
                               "rank, and its confidence (%llu samples)",
              (unsigned long long)knee_result_smaa_samples(r));
@@ -443,11 +443,11 @@ static void smaa_table(knee__html *h, const knee_result *r, size_t ranked)
         th_scope(h, "row", NULL, knee_result_option_name(r, i));
         for (rank = 1; rank <= ranked; rank++)
             knee__html_elem(h, "td", "num",
-                            knee__report_percent(num, sizeof num,
+                            knee__num_percent(num, sizeof num,
                                                  knee_result_rank_acceptability(r, i, rank)));
         conf = knee_result_confidence(r, i);
         knee__html_elem(h, "td", "num",
-                        isnan(conf) ? "never first" : knee__report_percent(num, sizeof num, conf));
+                        isnan(conf) ? "never first" : knee__num_percent(num, sizeof num, conf));
         knee__html_end(h);
     }
     knee__html_end(h);
@@ -457,7 +457,7 @@ static void smaa_table(knee__html *h, const knee_result *r, size_t ranked)
 void knee__report_chart_smaa(knee__html *h, const knee_result *r)
 {
     size_t i, g, ranked = knee__report_ranked_count(r), groups = group_count(ranked);
-    char label[800], desc[1200], num[KNEE__REPORT_NUM], name[32], id[48];
+    char label[800], desc[1200], num[KNEE__NUM_BUF], name[32], id[48];
 
     if (ranked == 0)
         return;
@@ -501,18 +501,18 @@ void knee__report_chart_smaa(knee__html *h, const knee_result *r)
         knee__html_text(h, knee_result_option_name(r, i));
         knee__html_end(h);
         knee__html_start_class(h, "span", "bar-value");
-        knee__html_textf(h, "first in %s", knee__report_percent(num, sizeof num, first));
+        knee__html_textf(h, "first in %s", knee__num_percent(num, sizeof num, first));
         if (ranked > 3)
-            knee__html_textf(h, ", top three in %s", knee__report_percent(num, sizeof num, top3));
+            knee__html_textf(h, ", top three in %s", knee__num_percent(num, sizeof num, top3));
         knee__html_end(h);
         knee__html_end(h);
         snprintf(label, sizeof label, "%.500s: first in %s of the simulations",
-                 knee_result_option_name(r, i), knee__report_percent(num, sizeof num, first));
+                 knee_result_option_name(r, i), knee__num_percent(num, sizeof num, first));
         o = (size_t)snprintf(desc, sizeof desc, "Ranks:");
         for (g = 0; g < groups && o < sizeof desc; g++) {
             group_name(name, sizeof name, g, groups, ranked);
             o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %s %s", g ? ";" : "", name,
-                                  knee__report_percent(num, sizeof num,
+                                  knee__num_percent(num, sizeof num,
                                                        group_share(r, i, g, groups, ranked)));
         }
         if (o < sizeof desc)

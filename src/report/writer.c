@@ -1,4 +1,4 @@
-/* report_writer.c - markup for the report through libxml2's text writer, so that every text and
+/* writer.c - markup for the report through libxml2's text writer, so that every text and
  * attribute value is escaped by code that was written for it, not by hand. The writer is used
  * without a document declaration (HTML has none) and touches no libxml2 global state: it is
  * created into a memory buffer of its own and freed here.

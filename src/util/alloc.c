@@ -1,4 +1,4 @@
-/* alloc.c - the allocation choke point (see alloc.h). */
+/* alloc.c - the allocation choke point (alloc.h). */
 #include "util/alloc.h"
 
 #include <stdlib.h>
@@ -83,8 +83,11 @@ int knee__grow(void **v, size_t *cap, size_t need, size_t elem)
     if (need <= *cap)
         return KNEE_OK;
     ncap = *cap ? *cap * 2 : 8;
-    while (ncap < need)
+    while (ncap < need) {
+        if (ncap > ((size_t)-1) / 2)
+            return KNEE_ENOMEM;
         ncap *= 2;
+    }
     if (ncap > ((size_t)-1) / elem)
         return KNEE_ENOMEM;
     nv = knee__realloc(*v, ncap * elem);
@@ -93,9 +96,4 @@ int knee__grow(void **v, size_t *cap, size_t need, size_t elem)
     *v = nv;
     *cap = ncap;
     return KNEE_OK;
-}
-
-void knee_free(void *p)
-{
-    free(p);
 }

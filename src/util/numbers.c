@@ -1,5 +1,6 @@
-/* numbers.c - see numbers.h. strtod_l with the "C" locale object: in glibc newlocale() for "C"
- * returns a static object, so nothing global is changed and nothing is allocated. */
+/* numbers.c - locale-independent number text (numbers.h). strtod_l with the "C" locale object:
+ * in glibc newlocale() for "C" returns a static object, so nothing global is changed and nothing
+ * is allocated. */
 #include "util/numbers.h"
 
 #include <limits.h>
@@ -82,8 +83,7 @@ int knee__parse_int(const char *s, size_t len, long long min, long long max, lon
     return x < min || x > max;
 }
 
-/* snprintf follows LC_NUMERIC; map whatever decimal point it wrote back to '.'. */
-static void to_c_decimal(char *s)
+void knee__c_decimal(char *s)
 {
     char *w = s;
     int in_point = 0;
@@ -170,7 +170,7 @@ char *knee__format_double(char *buf, double v)
     for (prec = 15; prec <= 17; prec++) {
         double back;
         snprintf(buf, KNEE__NUMBUF, "%.*g", prec, v);
-        to_c_decimal(buf);
+        knee__c_decimal(buf);
         if (knee__parse_double(buf, strlen(buf), &back) == 0 && back == v)
             break;
     }

@@ -20,4 +20,8 @@ int knee__parse_int(const char *s, size_t len, long long min, long long max, lon
 #define KNEE__NUMBUF 40
 char *knee__format_double(char *buf, double v);
 
+/* snprintf follows LC_NUMERIC: make whatever decimal point it wrote into s (a number printed by
+ * %f, %e or %g) a '.', a multi-byte one included. */
+void knee__c_decimal(char *s);
+
 #endif

@@ -1,4 +1,4 @@
-/* strbuf.c - see strbuf.h. */
+/* strbuf.c - growable text (strbuf.h). */
 #include "util/strbuf.h"
 
 #include <math.h>
@@ -46,7 +46,19 @@ void knee__sb_printf(knee__strbuf *b, const char *fmt, ...)
         b->failed = 1;
         return;
     }
-    knee__sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if ((size_t)n < sizeof tmp) {
+        knee__sb_add(b, tmp, (size_t)n);
+        return;
+    }
+    /* Longer than tmp: again, straight into the buffer. */
+    if (b->failed || knee__grow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1) != KNEE_OK) {
+        b->failed = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
 }
 
 void knee__sb_num(knee__strbuf *b, double v)
