@@ -257,62 +257,6 @@ static void description(builder *b, const knee__xnode *n, const char *el, const 
 /* ---- ids: collected while a section is built, sorted once at its end for the duplicate check
  * and kept as the section's index, so that every lookup by id is a bisection ---------------- */
 
-/* strcmp of s with the len bytes at id (not NUL-terminated) */
-static int cmp_id(const char *s, const char *id, size_t len)
-{
-    int c = strncmp(s, id, len);
-    return c ? c : s[len] != '\0';
-}
-
-/* The record of the first entry of x whose id is the len bytes at id, or KNEE__NONE. */
-static size_t index_find(const knee__id_index *x, const char *id, size_t len)
-{
-    size_t lo = 0, hi = x->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cmp_id(x->v[mid].id, id, len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < x->n && cmp_id(x->v[lo].id, id, len) == 0 ? x->v[lo].at : KNEE__NONE;
-}
-
-size_t knee__find_fact(const knee_ruleset *rs, const char *id)
-{
-    return index_find(&rs->fact_index, id, strlen(id));
-}
-
-size_t knee__find_criterion(const knee_ruleset *rs, const char *id)
-{
-    return index_find(&rs->criterion_index, id, strlen(id));
-}
-
-size_t knee__find_treatment(const knee_ruleset *rs, const char *id)
-{
-    return index_find(&rs->treatment_index, id, strlen(id));
-}
-
-size_t knee__find_level(const knee__criterion *c, const char *id)
-{
-    return index_find(&c->level_index, id, strlen(id));
-}
-
-size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len)
-{
-    return index_find(&f->allowed_index, s, len);
-}
-
-size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len)
-{
-    return index_find(&rs->source_index, id, len);
-}
-
-static size_t find_rule(const knee_ruleset *rs, const char *id)
-{
-    return index_find(&rs->rule_index, id, strlen(id));
-}
-
 typedef struct idref {
     const char *id;            /* the record's own copy: the index outlives the XML tree */
     size_t index;
@@ -966,7 +910,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
 static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
 {
     const knee_ruleset *rs = ctx;
-    size_t i = index_find(&rs->fact_index, name, len);
+    size_t i = knee__find_fact_n(rs, name, len);
     if (i == KNEE__NONE)
         return -1;
     *type = rs->facts[i].region ? KNEE__FACT_REGION : rs->facts[i].type;
@@ -1182,7 +1126,7 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
         ids_push(&ids, rs->rules[ids.n].id, attr_pos(rn, "id"));
     ids_finish(b, &ids, "rule id", NULL, &rs->rule_index);
     while ((rn = next_rule(&every)) != NULL)
-        check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), find_rule, "unknown-rule",
+        check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), knee__find_rule, "unknown-rule",
                       "rule");
 }
 
@@ -1211,7 +1155,7 @@ static void build_conflicts(builder *b, const knee__xnode *sec)
 static const char *rule_ref(builder *b, const knee__xnode *e, const char *name, const char *el)
 {
     const char *v = attr(e, name);
-    if (v && find_rule(b->rs, v) == KNEE__NONE)
+    if (v && knee__find_rule(b->rs, v) == KNEE__NONE)
         ERR(b, "unknown-rule", attr_pos(e, name), el, "unknown rule '%s'", v);
     return dup(b, v);
 }

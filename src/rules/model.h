@@ -271,8 +271,11 @@ struct knee_ruleset {
     uint32_t regex_budget;     /* pattern matches per comparison (KNEE_LIMIT_REGEX_BUDGET) */
 };
 
-/* Lookups by id; KNEE__NONE when absent. */
+/* Lookups by id (lookup.c); KNEE__NONE when absent. */
 size_t knee__find_fact(const knee_ruleset *rs, const char *id);
+size_t knee__find_rule(const knee_ruleset *rs, const char *id);
+/* The fact named by the len bytes at name (a condition's text is not NUL-terminated there). */
+size_t knee__find_fact_n(const knee_ruleset *rs, const char *name, size_t len);
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id);
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id);
 /* The source whose id is the len bytes at id. */
