@@ -78,11 +78,11 @@ for cmd in help version "list" "check $SMALL" "test $SMALL" "compare --fact age=
     "$KNEE" $cmd >/dev/full 2>"$TMP/err"
     rc=$?
     check "knee $cmd >/dev/full: exit 1 and the error said" \
-        '[ $rc -eq 1 ] && [ "$(grep -c "^knee: error writing standard output: No space left on device$" "$TMP/err")" -eq 1 ]'
+        '[ $rc -eq 1 ] && [ "$(grep -c "^knee: error writing standard output: ..*$" "$TMP/err")" -eq 1 ]'
 done
 run compare --rules "$SMALL" --patients "$QUIRKS" -o /dev/full
 check "compare --patients -o /dev/full: exit 1, the error, and no row counted as written" \
-    '[ $rc -eq 1 ] && err_has "^knee: error writing /dev/full: No space left on device$" && err_has ": 0 rows: 0 scored, 0 failed, "'
+    '[ $rc -eq 1 ] && err_has "^knee: error writing /dev/full: .+$" && err_has ": 0 rows: 0 scored, 0 failed, "'
 run report --fact age=70 -o /dev/full
 check "report -o /dev/full: exit 1 and the error" '[ $rc -eq 1 ] && err_has "^knee: error writing /dev/full: "'
 
