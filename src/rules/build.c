@@ -1,4 +1,4 @@
-/* ruleset_build.c - turn a schema-checked XML tree into the immutable ruleset, with every
+/* build.c - turn a schema-checked XML tree into the immutable ruleset, with every
  * semantic check of rules/README.md ("Loading: what is checked"). It reports every problem it
  * finds, not just the first, and is defensive about trees the XSD already rejected (a missing
  * required attribute is skipped here: the XSD has reported it). */
@@ -11,7 +11,7 @@
 
 #include "util/alloc.h"
 #include "base/diag.h"
-#include "fhir/fhir.h"
+#include "rules/fhir_mapping.h"
 #include "rules/model.h"
 #include "util/numbers.h"
 #include "base/options.h"

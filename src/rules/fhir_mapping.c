@@ -1,4 +1,4 @@
-/* fhir_rules.c - the rule file's <fhir> section (docs/fhir.md): which FHIR data gives which
+/* fhir_mapping.c - the rule file's <fhir> section (docs/fhir.md): which FHIR data gives which
  * fact. Checked at load: the fact exists and has a type the element can fill, a set member is
  * allowed, every code has exactly one of code/prefix, every source exists, an observation's
  * unit is one the mapper converts to. Also home of the unit conversion table both use. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fhir/fhir.h"
+#include "rules/fhir_mapping.h"
 #include "rules/model.h"
 #include "util/numbers.h"
 #include "base/xml_input.h"
@@ -96,7 +96,7 @@ static const char *sdup(fbuild *b, const char *s)
     d = knee__arena_strdup(&b->rs->arena, s);
     if (!d) {
         b->status = KNEE_ENOMEM;
-        return "";   /* as in ruleset_build.c: the load is lost, later comparisons stay safe */
+        return "";   /* as in rules/build.c: the load is lost, later comparisons stay safe */
     }
     return d;
 }

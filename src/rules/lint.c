@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
-#include "fhir/fhir.h"
+#include "rules/fhir_mapping.h"
 #include "rules/model.h"
 #include "util/numbers.h"
 #include "rules/readability.h"
