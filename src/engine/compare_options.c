@@ -3,47 +3,12 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "base/names.h"
 #include "engine/result.h"
-
-static const char *const method_names[] = {NULL, "weighted-sum", "topsis", "topsis-minmax",
-                                           "promethee2", "vikor", "topsis-utility"};
-#define N_METHODS 7
-
-const char *knee_method_name(int method)
-{
-    return method > 0 && method < N_METHODS ? method_names[method] : NULL;
-}
-
-int knee_method_from_name(const char *name)
-{
-    int m;
-    for (m = 1; name && m < N_METHODS; m++)
-        if (strcmp(name, method_names[m]) == 0)
-            return m;
-    return KNEE_EINVAL;
-}
-
-static const char *const missing_names[] = {NULL,   "interval", "renormalise", "worst",
-                                            "best", "neutral",  "refuse"};
-#define N_MISSING 7
-
-const char *knee_missing_name(int policy)
-{
-    return policy > 0 && policy < N_MISSING ? missing_names[policy] : NULL;
-}
-
-int knee_missing_from_name(const char *name)
-{
-    int m;
-    for (m = 1; name && m < N_MISSING; m++)
-        if (strcmp(name, missing_names[m]) == 0)
-            return m;
-    return KNEE_EINVAL;
-}
 
 int knee_compare_options_set_missing(knee_compare_options *o, int policy)
 {
-    if (!o || policy < KNEE_MISSING_DEFAULT || policy >= N_MISSING)
+    if (!o || policy < KNEE_MISSING_DEFAULT || policy >= KNEE__N_MISSING)
         return KNEE_EINVAL;
     o->missing = policy;
     return KNEE_OK;
@@ -69,7 +34,7 @@ void knee_compare_options_free(knee_compare_options *o)
 
 int knee_compare_options_set_method(knee_compare_options *o, int method)
 {
-    if (!o || method < 0 || method >= N_METHODS)
+    if (!o || method < 0 || method >= KNEE__N_METHODS)
         return KNEE_EINVAL;
     o->method = method;
     return KNEE_OK;
