@@ -1,4 +1,4 @@
-/* fhir_json.c - FHIR R4 JSON into the resource model (fhir.h); the only file that includes
+/* json.c - FHIR R4 JSON into the resource model (fhir.h); the only file that includes
  * jansson. Accepted roots: a resource (Bundle or any single resource), a CDS Hooks prefetch
  * object ({"key": resource-or-null, ...}), or a whole CDS Hooks request ({"hook", "context",
  * "prefetch"}), whose context is kept so the mapper can check the patient. Duplicate keys are

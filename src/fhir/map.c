@@ -1,4 +1,4 @@
-/* fhir_map.c - FHIR R4 resources -> patient facts through the rule file's <fhir> mapping, and
+/* map.c - FHIR R4 resources -> patient facts through the rule file's <fhir> mapping, and
  * the report of what came from where (docs/fhir.md). Both encodings arrive here as the same
  * resource model (fhir.h), so they give the same facts. Nothing is guessed: a value that cannot
  * be read exactly (a unit that does not convert, an imprecise date, a status that says not to
@@ -56,7 +56,7 @@ static const char *rstr(knee_fhir_report *r, const char *s)
     d = knee__arena_strdup(&r->arena, s);
     if (!d) {
         r->oom = 1;
-        return "";   /* the report is lost; later lookups in it stay safe (see ruleset_build.c) */
+        return "";   /* the report is lost; later lookups in it stay safe (see rules/build.c) */
     }
     return d;
 }

@@ -1,4 +1,4 @@
-/* fhir_prefetch.c - CDS Hooks prefetch templates derived from the rule file's <fhir> mapping
+/* prefetch.c - CDS Hooks prefetch templates derived from the rule file's <fhir> mapping
  * (docs/cds-hooks.md): one FHIR query per kind of data the mapping reads, and only those. The
  * keys are the ones a CDS Hooks service registers at discovery; knee_patient_load_fhir() reads a
  * prefetch object with these keys (a key set to null: the query ran and found nothing). */

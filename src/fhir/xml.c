@@ -1,4 +1,4 @@
-/* fhir_xml.c - FHIR R4 XML into the resource model (fhir.h), through the hardened libxml2
+/* xml.c - FHIR R4 XML into the resource model (fhir.h), through the hardened libxml2
  * reader (xml_input.c: no DOCTYPE, no entities, no network, depth and element caps) without a
  * schema. Elements must be in the FHIR namespace; primitive values are value="" attributes;
  * narrative XHTML (other namespaces) is skipped. */

@@ -1,4 +1,4 @@
-/* mcda_internal.h - checks and arithmetic shared by the decision-analysis kernels (mcda_*.c).
+/* internal.h - checks and arithmetic shared by the decision-analysis kernels of mcda/.
  * Private to those files; the interface is mcda.h. */
 #ifndef KNEE_MCDA_INTERNAL_H
 #define KNEE_MCDA_INTERNAL_H

@@ -1,4 +1,4 @@
-/* mcda_promethee.c - PROMETHEE II (Brans & Vincke 1985; Brans, Vincke & Mareschal 1986):
+/* promethee.c - PROMETHEE II (Brans & Vincke 1985; Brans, Vincke & Mareschal 1986):
  * outranking flows from per-criterion preference functions. Definitions, missing cells and
  * edge cases: docs/methods.md. */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* mcda_rng.c - deterministic random numbers for SMAA: xoshiro256** (Blackman & Vigna 2018)
+/* rng.c - deterministic random numbers for SMAA: xoshiro256** (Blackman & Vigna 2018)
  * seeded through splitmix64 (Steele, Lea & Flood 2014), in fixed-width integer arithmetic only,
  * so a (seed, stream) pair gives the same numbers on every platform and compiler. */
 #include <math.h>

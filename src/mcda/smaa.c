@@ -1,4 +1,4 @@
-/* mcda_smaa.c - SMAA-2 (Lahdelma & Salminen 2001) over an additive value model: rank
+/* smaa.c - SMAA-2 (Lahdelma & Salminen 2001) over an additive value model: rank
  * acceptability indices, central weight vectors and confidence factors by Monte Carlo.
  * Definitions and edge cases: docs/methods.md.
  *

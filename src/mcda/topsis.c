@@ -1,4 +1,4 @@
-/* mcda_topsis.c - TOPSIS (Hwang & Yoon 1981): closeness to the ideal and distance from the
+/* topsis.c - TOPSIS (Hwang & Yoon 1981): closeness to the ideal and distance from the
  * anti-ideal alternative. Definitions, missing cells and edge cases: docs/methods.md.
  *
  * On return work holds, for the tests and for "why" displays, the normalised matrix r

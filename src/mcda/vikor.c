@@ -1,4 +1,4 @@
-/* mcda_vikor.c - VIKOR (Opricovic 1998; Opricovic & Tzeng 2004): group utility S, individual
+/* vikor.c - VIKOR (Opricovic 1998; Opricovic & Tzeng 2004): group utility S, individual
  * regret R, compromise index Q and the compromise set. Definitions, missing cells and edge
  * cases: docs/methods.md.
  *

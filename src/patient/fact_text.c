@@ -1,4 +1,4 @@
-/* patient_text.c - a patient's fact value as text, in the form knee_patient_set_text() reads:
+/* fact_text.c - a patient's fact value as text, in the form knee_patient_set_text() reads:
  * for the report's "facts used" and for callers that show what was entered. */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* ruleset_conds.c - rules with the same condition text share one compiled condition, so each
+/* conds.c - rules with the same condition text share one compiled condition, so each
  * distinct condition is compiled once at load and evaluated once per patient. Real rule files
  * repeat conditions (every payer rule tests the same pattern); a large file can have thousands
  * of rules, a few hundred distinct conditions and one regex. While the rules are built, a hash

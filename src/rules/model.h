@@ -1,4 +1,4 @@
-/* model.h - the loaded, immutable ruleset. Built once by ruleset_build.c, never changed after,
+/* model.h - the loaded, immutable ruleset. Built once by rules/build.c, never changed after,
  * so any number of threads may read it. All strings and arrays live in its arena. */
 #ifndef KNEE_MODEL_H
 #define KNEE_MODEL_H
@@ -19,7 +19,7 @@ typedef struct knee__idlist {   /* source ids, borrowed from the ruleset's sourc
     size_t n;
 } knee__idlist;
 
-/* A section's ids in sorted order, for lookups by id in O(log n) (ruleset_build.c): rule files
+/* A section's ids in sorted order, for lookups by id in O(log n) (rules/build.c): rule files
  * may hold hundreds of thousands of ids, and a scan per lookup made loading quadratic. Equal ids
  * keep their record order, so the first record with an id is the one found. */
 typedef struct knee__id_entry {
@@ -142,7 +142,7 @@ typedef struct knee__rule {    /* what a fired rule reads first comes first */
     knee__pos pos;
 } knee__rule;
 
-/* The step table, built at load (ruleset_steps.c): for each treatment, the rules that
+/* The step table, built at load (rules/steps.c): for each treatment, the rules that
  * act on it in evaluation order, each with its actions on that treatment, holding what a
  * comparison copies out of them. A comparison walks one treatment's steps and ops front to back,
  * both contiguous for all treatments, and reads a rule's or an action's own record only for a
@@ -251,7 +251,7 @@ struct knee_ruleset {
     knee__treatment *treatments;
     size_t n_treatments;
     size_t *listed;            /* per treatment: its place by name, then id, the listing order
-                                * of a tie (ruleset_build.c) */
+                                * of a tie (rules/build.c) */
     knee__rule *rules;         /* every rule, in document order */
     size_t n_rules;
     knee__step *steps;         /* every treatment's steps, treatment after treatment */
@@ -264,7 +264,7 @@ struct knee_ruleset {
     size_t n_conflicts;
     knee__id_index source_index, fact_index, criterion_index, treatment_index, rule_index;
 
-    struct knee__fhir_map *fhir; /* the <fhir> mapping (fhir.h), or NULL when the file has none */
+    struct knee__fhir_map *fhir; /* the <fhir> mapping (fhir_mapping.h), or NULL when the file has none */
 
     size_t max_string_bytes;   /* for patient string facts */
     uint32_t regex_match_limit, regex_depth_limit, regex_heap_kib;
@@ -284,18 +284,18 @@ size_t knee__find_level(const knee__criterion *c, const char *id);
 /* The index of len bytes at s among f's allowed values, or KNEE__NONE. */
 size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len);
 
-/* Build a ruleset from a validated tree (ruleset_build.c). Every semantic problem goes to diag.
+/* Build a ruleset from a validated tree (rules/build.c). Every semantic problem goes to diag.
  * Returns KNEE_OK, KNEE_EINVALID, KNEE_ELIMIT or KNEE_ENOMEM; on failure *out is NULL. */
 struct knee__xdoc;
 int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag);
 
-/* Lay out each treatment's steps and ops (ruleset_steps.c) once the rules are built, in the
+/* Lay out each treatment's steps and ops (rules/steps.c) once the rules are built, in the
  * ruleset's arena. KNEE_OK or KNEE_ENOMEM. */
 int knee__ruleset_link_steps(knee_ruleset *rs);
 
 /* Rules with the same `when` text share one compiled condition, compiled once and evaluated
- * once per patient (ruleset_conds.c). While rules are built, the table finds the condition
+ * once per patient (rules/conds.c). While rules are built, the table finds the condition
  * compiled for a text; rs->conds owns every distinct condition, in order of first use. */
 typedef struct knee__cond_table {
     size_t *slot;              /* hash slots: condition index + 1, 0 when empty */

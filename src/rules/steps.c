@@ -1,4 +1,4 @@
-/* ruleset_steps.c - the step table (model.h knee__step, knee__op): each treatment's rules in
+/* steps.c - the step table (model.h knee__step, knee__op): each treatment's rules in
  * evaluation order, laid out once at load from the built rules so that a comparison reads two
  * contiguous arrays front to back instead of searching the rules. */
 #include <stdint.h>
