@@ -196,6 +196,8 @@ static void test_equal_to_one_by_one(void)
     CU_ASSERT_EQUAL(knee_batch_set_weight(b, "cost", -1), KNEE_EWEIGHT);
     CU_ASSERT_EQUAL(knee_batch_set_weight(b, "nope", 1), KNEE_EUNKNOWN);
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "nope"));
+    CU_ASSERT_EQUAL(knee_batch_set_weight(b, "csot", 1), KNEE_EUNKNOWN);
+    CU_ASSERT_STRING_EQUAL(knee_batch_errmsg(b), "unknown criterion 'csot': did you mean 'cost'?");
     knee_compare_options_free(o);
     knee_batch_free(b);
     knee_batch_free(bm);
@@ -259,15 +261,16 @@ static void test_bad_cells(void)
     /* FAIL_COLUMN: nothing set, row and reason given */
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "age", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 1);
-    CU_ASSERT_STRING_EQUAL(knee_batch_errmsg(b), "row 1: fact 'age': 130 is above the maximum 120");
+    CU_ASSERT_STRING_EQUAL(knee_batch_errmsg(b), "row 1: fact 'age': 130 is above the maximum 120 "
+                                               "(it takes a number from 0 to 120)");
     CU_ASSERT_EQUAL(knee_batch_row_status(b, 1), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 4, NULL, ranks, scores, status), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "kl_grade", kls, KNEE_BATCH_FAIL_COLUMN), KNEE_ETYPE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "not a whole number"));
     CU_ASSERT_EQUAL(knee_batch_set_strings(b, "sex", sexes, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
-    CU_ASSERT_STRING_EQUAL(knee_batch_errmsg(b),
-                           "row 2: fact 'sex': 'other' is not one of its allowed values");
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "row 2: fact 'sex': 'other' is not one "
+                                                        "of its allowed values (it takes one of: "));
     CU_ASSERT_EQUAL(knee_batch_set_text(b, "diabetes", text, KNEE_BATCH_FAIL_COLUMN), KNEE_EPARSE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 1);
     CU_ASSERT_EQUAL(knee_batch_set_text(b, "prior", prior, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
@@ -281,6 +284,12 @@ static void test_bad_cells(void)
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "sex", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ETYPE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), (size_t)-1);
     CU_ASSERT_EQUAL(knee_batch_set_bools(b, "nope", yes, KNEE_BATCH_FAIL_COLUMN), KNEE_EUNKNOWN);
+    CU_ASSERT_EQUAL(knee_batch_set_bools(b, "diabetis", yes, KNEE_BATCH_FAIL_COLUMN), KNEE_EUNKNOWN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "unknown fact 'diabetis' (not declared in "
+                                                        "rule file 'knee-oa'): did you mean 'diabetes'?"));
+    CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "sex", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ETYPE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "fact 'sex' is a string, not a number (it "
+                                                        "takes one of: "));
     CU_ASSERT_EQUAL(knee_batch_set_bools(b, "diabetes", yes, 7), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_batch_set_bools(b, "diabetes", NULL, KNEE_BATCH_FAIL_COLUMN), KNEE_EINVAL);
     /* MARK_ROW: the bad cells' rows fail, the rest is set */
