@@ -292,3 +292,17 @@ def compare_json(rs: int, b: int, opts: Optional[int], scratch: int, first: int,
         lib.knee_free(out)
     cuts, view = offsets[:], memoryview(data)
     return [str(view[cuts[k]:cuts[k + 1]], "utf-8") for k in range(count)], status.tolist()
+
+
+#: knee_compare_batch_ranges's cells per row and option (KNEE_BATCH_RANGE_FIELDS): rank, score,
+#: score low, score high, best rank, worst rank.
+RANGE_FIELDS = 6
+
+
+def compare_cells(rs: int, b: int, opts: Optional[int], scratch: int, first: int, count: int,
+                  n_options: int, cells: int, status: int) -> None:
+    """Rows first .. first+count-1 through knee_compare_batch_ranges: ``cells`` and ``status``
+    are the addresses of the whole batch's doubles (rows x options x RANGE_FIELDS) and ints,
+    written at those rows. A failed row shows in its status, with NaN cells."""
+    lib.knee_compare_batch_ranges(rs, b, opts, first, count, scratch,
+                                  cells + 8 * RANGE_FIELDS * n_options * first, status + 4 * first)
