@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import html
 import json
 import math
 import os
@@ -658,6 +659,41 @@ class PackedResultTest(unittest.TestCase):
         rules.close()                 # the result keeps the C ruleset (and its strings) alive
         self.assertSameAsJson(r)
         r.close()
+
+
+class NotebookTest(unittest.TestCase):
+    """Result._repr_html_: a compact ranked table for notebooks (issue 18, item 6)."""
+
+    def test_ranked_table(self):
+        with knee.Ruleset.default() as rules, \
+                rules.compare({"age": 72, "ckd": True, "kl_grade": 1}) as r:
+            page = r._repr_html_()
+            ranked = [o for o in r.options if not o.excluded]
+            excluded = [o for o in r.options if o.excluded]
+            self.assertTrue(ranked and excluded)
+            at = [page.index(">%s</td>" % html.escape(o.name)) for o in r.options]
+            self.assertEqual(at, sorted(at))                 # in result order
+            for o in ranked:
+                rank = "<td>%d%s</td>" % (o.rank, "=" if o.tied_with else "")
+                self.assertIn(rank + "<td>%s</td><td>%.3f</td>"
+                              % (html.escape(o.name), o.score), page)
+                for n in o.cautions:
+                    self.assertIn(html.escape(n.text), page)
+            self.assertTrue(any(o.tied_with for o in ranked))
+            spans = [o for o in ranked if o.score_range.low < o.score_range.high]
+            self.assertTrue(spans)
+            self.assertIn("%.3f&ndash;%.3f" % (spans[0].score_range.low,
+                                               spans[0].score_range.high), page)
+            self.assertIn("<i>excluded: %s" % html.escape(excluded[0].reasons[0].text),
+                          page)
+        self.assertEqual(r._repr_html_(), "<p>knee.Result (closed)</p>")
+
+    def test_escaped(self):
+        text = mini_variant('name="Option A"', 'name="A &lt;script&gt; &amp; co"')
+        with knee.Ruleset.from_string(text) as rules, rules.compare({}) as r:
+            page = r._repr_html_()
+        self.assertIn("A &lt;script&gt; &amp; co", page)
+        self.assertNotIn("<script>", page)
 
 
 class PatientTest(unittest.TestCase):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import html
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Union
@@ -409,6 +410,75 @@ class Result:
             opts.close()
             if owned is not None:
                 owned.close()
+
+    def to_frame(self) -> Any:
+        """The options as a pandas DataFrame (pandas imported only now), one row per option in
+        result order, indexed by option id: ``name``, ``rank`` (Int64, <NA> when excluded),
+        ``score``, ``score_low``, ``score_high`` (NaN: none), ``best_rank``, ``worst_rank``
+        (Int64), ``excluded``, ``tied_with`` and ``cautions`` (lists: option ids, the
+        cautions' texts for the clinician), then one column per criterion (its id) with the
+        option's utility on it. The same columns as Ruleset.compare_frame's per option."""
+        from . import _frame
+        numpy, pandas = _frame.modules()
+        options = self.options
+        nan = float("nan")
+
+        def ints(values: List[Optional[int]]) -> Any:
+            return pandas.array(values, dtype="Int64")
+        data: Dict[str, Any] = {
+            "name": [o.name for o in options],
+            "rank": ints([o.rank for o in options]),
+            "score": [nan if o.score is None else o.score for o in options],
+            "score_low": [o.score_range.low if o.score_range else nan for o in options],
+            "score_high": [o.score_range.high if o.score_range else nan for o in options],
+            "best_rank": ints([o.rank_range.best if o.rank_range else None for o in options]),
+            "worst_rank": ints([o.rank_range.worst if o.rank_range else None for o in options]),
+            "excluded": [o.excluded for o in options],
+            "tied_with": [list(o.tied_with) for o in options],
+            "cautions": [[n.text for n in o.cautions] for o in options],
+        }
+        for j, criterion in enumerate(self.weights):
+            data[criterion] = [o.criteria[j].utility for o in options]
+        frame = pandas.DataFrame(data, index=pandas.Index([o.id for o in options],
+                                                          name="option"))
+        return frame
+
+    def _repr_html_(self) -> str:
+        """A compact ranked table for notebooks (Jupyter calls it): rank (``1=`` for a tie),
+        option, score with its range over the unknown values, the rank range, and the
+        cautions; then the excluded options with the reason; every text escaped."""
+        if self._closed:
+            return "<p>knee.Result (closed)</p>"
+        e = html.escape
+        options = self.options
+        ranged = any(o.score_range for o in options)
+        rows = []
+        for o in options:
+            if o.excluded:
+                why = "; ".join(n.text for n in o.reasons) or "excluded"
+                rows.append('<tr><td>&ndash;</td><td>%s</td><td colspan="%d"><i>excluded: %s'
+                            '</i></td></tr>' % (e(o.name), 4 if ranged else 2, e(why)))
+                continue
+            cells = ["%d%s" % (o.rank, "=" if o.tied_with else ""), e(o.name),
+                     "%.3f" % o.score]
+            if ranged:
+                r, k = o.score_range, o.rank_range
+                cells.append("" if r is None or r.low == r.high else
+                             "%.3f&ndash;%.3f" % (r.low, r.high))
+                cells.append("" if k is None or k.best == k.worst else
+                             "%d&ndash;%d" % (k.best, k.worst))
+            cells.append("<br>".join(e(n.text) for n in o.cautions))
+            rows.append("<tr>%s</tr>" % "".join("<td>%s</td>" % c for c in cells))
+        head = ["rank", "option", "score"] + (["score range", "rank range"] if ranged else []) \
+            + ["cautions"]
+        caption = "%s &middot; %s &middot; unknown values: %s" % (
+            e(self.ruleset._label), e(self.method), e(self.missing_policy))
+        missing = self.missing_facts
+        if missing:
+            caption += " &middot; asking for %s would sharpen it" % e(", ".join(missing))
+        return ('<table class="knee-result"><caption style="text-align:left">%s</caption>'
+                "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+                % (caption, "".join("<th>%s</th>" % h for h in head), "".join(rows)))
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON contract as Python data: ``json.loads(self.to_json())``. A new dict each
