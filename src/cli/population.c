@@ -412,6 +412,7 @@ static int read_header(pipeline *pl)
     pop_shared *sh = &pl->sh;
     const char *id_name = sh->pop->id_column ? sh->pop->id_column : "id";
     size_t k, j, unknown = 0;
+    knee_patient *hints = NULL; /* for the library's "did you mean" on an unknown column */
     int rc = cli_csv_next(pl->csv, &pl->rec);
 
     if (rc == 0) {
@@ -435,12 +436,15 @@ static int read_header(pipeline *pl)
     for (k = 0; k < sh->n_columns; k++) {
         const char *name = pl->rec.text + pl->rec.fields[k].offset;
         long fact;
-        if (!(sh->columns[k] = strdup(name)))
+        if (!(sh->columns[k] = strdup(name))) {
+            knee_patient_free(hints);
             return cli_fail("header", KNEE_ENOMEM, NULL);
+        }
         for (j = 0; j < k; j++) {
             if (strcmp(sh->columns[j], name) == 0) {
                 fprintf(stderr, "%s:%lu:%zu: csv-header: column %zu '%s' repeats column %zu\n",
                         sh->input_name, pl->rec.fields[k].line, k + 1, k + 1, name, j + 1);
+                knee_patient_free(hints);
                 return CLI_EXIT_FAIL;
             }
         }
@@ -449,12 +453,15 @@ static int read_header(pipeline *pl)
         } else if ((fact = pop_find_fact(sh, name)) >= 0) {
             sh->column_fact[k] = knee_ruleset_fact_id(sh->rs, (size_t)fact);
         } else if (!sh->pop->ignore_unknown) {
-            fprintf(stderr, "%s:%lu:%zu: unknown-column: column %zu '%s' is not a fact of %s\n",
+            if (!hints && knee_patient_new(&hints, sh->rs) != KNEE_OK)
+                return cli_fail("header", KNEE_ENOMEM, NULL);
+            fprintf(stderr, "%s:%lu:%zu: unknown-column: column %zu '%s' is not a fact of %s%s\n",
                     sh->input_name, pl->rec.fields[k].line, k + 1, k + 1, name,
-                    knee_ruleset_name(sh->rs));
+                    knee_ruleset_name(sh->rs), pop_fact_hint(hints, name));
             unknown++;
         }
     }
+    knee_patient_free(hints);
     if (unknown) {
         fprintf(stderr, "knee: %s: %zu column%s not %s of the rules (--ignore-unknown-columns "
                 "skips unknown columns; --id-column names the id column)\n", sh->input_name,

@@ -96,5 +96,8 @@ size_t pop_probe_row_bytes(pop_worker *w);
 /* The index of a fact (or option) of rs by id, or -1: sorted is the ruleset's indices sorted
  * by id. */
 long pop_find_fact(const pop_shared *sh, const char *id);
+/* The library's "did you mean ...?" for a name that is not a fact (": did you mean 'age'?"),
+ * or "" when no fact is near; borrowed from p until its next call. */
+const char *pop_fact_hint(knee_patient *p, const char *name);
 
 #endif

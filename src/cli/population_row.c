@@ -339,8 +339,32 @@ static const char *type_name(int type)
     }
 }
 
-/* Set fact (index `fact`) from a JSON value. Returns KNEE_OK, or a status with the problem in
- * words in msg: the patient's message, or ours for a value of the wrong kind. */
+const char *pop_fact_hint(knee_patient *p, const char *name)
+{
+    const char *m;
+    if (knee_patient_unset(p, name) != KNEE_EUNKNOWN)
+        return "";
+    m = strstr(knee_patient_errmsg(p), ": did you mean ");
+    return m ? m : "";
+}
+
+/* A JSON number as written out ("1", "0.5", "1.0"): how a boolean fact reads it, as the CSV
+ * cell "1" (true) or "1.0" (not true or false) and the Python binding's 1 and 1.0. */
+static void number_text(json_t *v, char *out, size_t size)
+{
+    if (json_is_integer(v)) {
+        snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return;
+    }
+    snprintf(out, size, "%.17g", json_real_value(v));
+    if (!strpbrk(out, ".eEn")) /* a whole real keeps its ".0", as it was written */
+        strncat(out, ".0", size - strlen(out) - 1);
+}
+
+/* Set fact (index `fact`) from a JSON value, read as the same value in a CSV cell or in Python
+ * (tests/data/value-readings.json): "" and null are unknown, a number for a boolean fact is read
+ * as written. Returns KNEE_OK, or a status with the problem in words in msg: the patient's
+ * message, or ours for a value of the wrong kind. */
 static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size_t size)
 {
     const char *id = knee_ruleset_fact_id(w->sh->rs, fact);
@@ -354,7 +378,8 @@ static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size
         status = knee_patient_unset(p, id);
         break;
     case JSON_STRING:
-        status = knee_patient_set_text(p, id, json_string_value(v));
+        status = *json_string_value(v) ? knee_patient_set_text(p, id, json_string_value(v))
+                                       : knee_patient_unset(p, id);
         break;
     case JSON_TRUE:
     case JSON_FALSE:
@@ -362,7 +387,13 @@ static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size
         break;
     case JSON_INTEGER:
     case JSON_REAL:
-        status = knee_patient_set_number(p, id, json_number_value(v));
+        if (type == KNEE_FACT_BOOLEAN) {
+            char text[64];
+            number_text(v, text, sizeof text);
+            status = knee_patient_set_text(p, id, text);
+        } else {
+            status = knee_patient_set_number(p, id, json_number_value(v));
+        }
         break;
     case JSON_ARRAY: /* the members of a set fact, and nothing else */
         if (type != KNEE_FACT_SET) {
@@ -433,16 +464,20 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
         }
     }
     json_object_foreach(obj, key, v) {
-        char msg[400];
+        char msg[512];
         long fact;
         int status;
         if (strcmp(key, sh->id_key) == 0)
             continue;
         snprintf(where, sizeof where, "member '%.200s'", key);
         if ((fact = pop_find_fact(sh, key)) < 0) {
-            if (!sh->pop->ignore_unknown)
-                problem(w, c, st, "unknown-column", row->line, 0, where,
-                        "not a fact of the rule file (--ignore-unknown-columns skips it)");
+            if (!sh->pop->ignore_unknown) {
+                snprintf(msg, sizeof msg,
+                         "not a fact of the rule file%s (--ignore-unknown-columns "
+                         "skips it)",
+                         pop_fact_hint(w->p, key));
+                problem(w, c, st, "unknown-column", row->line, 0, where, msg);
+            }
             continue;
         }
         w->touched[w->n_touched++] = (size_t)fact;

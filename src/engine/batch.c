@@ -26,7 +26,7 @@ struct knee_batch {
     unsigned char *weight_set;
     int *row_status;           /* KNEE_OK or the row's first bad cell */
     size_t error_row;
-    char errmsg[320];
+    char errmsg[512];
 };
 
 /* A column being built: cells, and the text they point to kept as offsets into a growing pool
@@ -39,7 +39,7 @@ typedef struct builder {
     size_t *first;             /* per row: its first entry in offs */
     int *bad;                  /* per row: the status of its bad cell, or KNEE_OK */
     size_t bad_row;            /* first bad row, or KNEE__NONE */
-    char msg[320];             /* the first bad cell's reason */
+    char msg[512];             /* the first bad cell's reason */
 } builder;
 
 static int fail(knee_batch *b, int status, const char *fmt, ...)
@@ -131,13 +131,13 @@ const char *knee_batch_errmsg(const knee_batch *b)
 int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
 {
     size_t j;
+    int status;
     if (!b)
         return KNEE_EINVAL;
     b->error_row = KNEE__NONE;
-    if (!criterion)
-        return fail(b, KNEE_EINVAL, "no criterion given");
-    if ((j = knee__find_criterion(b->rs, criterion)) == KNEE__NONE)
-        return fail(b, KNEE_EUNKNOWN, "unknown criterion '%.64s'", criterion);
+    if ((status = knee__criterion_decl(b->rs, criterion, &j, b->errmsg, sizeof b->errmsg)) !=
+        KNEE_OK)
+        return status;
     if (!isfinite(weight) || weight < 0)
         return fail(b, KNEE_EWEIGHT, "criterion '%s': a weight must be a finite number >= 0",
                     criterion);
@@ -152,20 +152,7 @@ int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
 /* The fact's index if it exists and its type is one of want (0: any), else the error. */
 static int find(knee_batch *b, const char *fact, int want1, int want2, size_t *index)
 {
-    static const char *const type_names[] = {"?", "number", "integer", "boolean", "string", "set"};
-    size_t i;
-    int t;
-    if (!fact)
-        return fail(b, KNEE_EINVAL, "no fact name given");
-    if ((i = knee__find_fact(b->rs, fact)) == KNEE__NONE)
-        return fail(b, KNEE_EUNKNOWN, "unknown fact '%.64s' (not declared in rule file '%s')", fact,
-                    b->rs->id);
-    t = b->rs->facts[i].type;
-    if (want1 && t != want1 && t != want2)
-        return fail(b, KNEE_ETYPE, "fact '%s' is a %s, not a %s", fact, type_names[t],
-                    type_names[want1]);
-    *index = i;
-    return KNEE_OK;
+    return knee__fact_decl(b->rs, fact, want1, want2, index, b->errmsg, sizeof b->errmsg);
 }
 
 static void builder_release(builder *w)
@@ -192,6 +179,13 @@ static int builder_init(builder *w, const knee_batch *b, size_t fact)
     for (i = 0; i < b->n; i++)
         w->cells[i].type = b->rs->facts[fact].type;
     return KNEE_OK;
+}
+
+/* The room for a bad cell's reason: only the first one's is kept, so the later ones are not
+ * worded (the nearest allowed values are searched for only once per column). */
+static size_t msg_cap(const builder *w)
+{
+    return w->bad_row == KNEE__NONE ? sizeof w->msg : 0;
 }
 
 /* A bad cell: the row is left unknown; the first one's reason is kept. */
@@ -234,11 +228,11 @@ static int row_has(const builder *w, size_t row, const char *s, size_t n)
 /* One set member for row `row`, checked and kept once. */
 static int add_member(knee_batch *b, builder *w, size_t fact, size_t row, const char *s, size_t n)
 {
-    char msg[320];
+    char msg[512];
     int rc;
     if (row_has(w, row, s, n))
         return KNEE_OK;
-    if ((rc = knee__check_text(b->rs, fact, s, n, msg, sizeof msg)) != KNEE_OK) {
+    if ((rc = knee__check_text(b->rs, fact, s, n, msg, msg_cap(w))) != KNEE_OK) {
         bad_cell(w, row, rc, msg);
         return rc;
     }
@@ -318,9 +312,9 @@ static int end(knee_batch *b, builder *w, size_t fact, int mode, int rc)
 
 static void number_cell(knee_batch *b, builder *w, size_t fact, size_t row, double v)
 {
-    char msg[320];
+    char msg[512];
     int rc;
-    if ((rc = knee__check_number(b->rs, fact, v, msg, sizeof msg)) != KNEE_OK) {
+    if ((rc = knee__check_number(b->rs, fact, v, msg, msg_cap(w))) != KNEE_OK) {
         bad_cell(w, row, rc, msg);
         return;
     }
@@ -363,11 +357,11 @@ int knee_batch_set_bools(knee_batch *b, const char *fact, const signed char *val
 /* A string cell, checked like knee_patient_set_string. */
 static int string_cell(knee_batch *b, builder *w, size_t fact, size_t row, const char *s)
 {
-    char msg[320];
+    char msg[512];
     size_t n = strlen(s);
     int rc;
     w->first[row] = w->offs_n;
-    if ((rc = knee__check_text(b->rs, fact, s, n, msg, sizeof msg)) != KNEE_OK) {
+    if ((rc = knee__check_text(b->rs, fact, s, n, msg, msg_cap(w))) != KNEE_OK) {
         bad_cell(w, row, rc, msg);
         return KNEE_OK;
     }
@@ -417,7 +411,7 @@ int knee_batch_set_members(knee_batch *b, const char *fact, const size_t *starts
         w.cells[i].known = 1;
         for (k = starts[i]; k < starts[i + 1]; k++) {
             if (!members[k]) {
-                char msg[320];
+                char msg[512];
                 snprintf(msg, sizeof msg, "fact '%s': no member given", b->rs->facts[f].id);
                 bad_cell(&w, i, KNEE_EINVAL, msg);
                 break;
@@ -432,7 +426,7 @@ int knee_batch_set_members(knee_batch *b, const char *fact, const size_t *starts
 /* One text cell, read by the fact's type as knee_patient_set_text reads it. */
 static int text_cell(knee_batch *b, builder *w, size_t fact, size_t row, const char *text)
 {
-    char msg[320];
+    char msg[512];
     const char *s = text, *m;
     size_t n;
     double v;
@@ -440,13 +434,13 @@ static int text_cell(knee_batch *b, builder *w, size_t fact, size_t row, const c
     switch (b->rs->facts[fact].type) {
     case KNEE_FACT_NUMBER:
     case KNEE_FACT_INTEGER:
-        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg, sizeof msg)) != KNEE_OK)
+        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg, msg_cap(w))) != KNEE_OK)
             bad_cell(w, row, rc, msg);
         else
             number_cell(b, w, fact, row, v);
         return KNEE_OK;
     case KNEE_FACT_BOOLEAN:
-        if ((rc = knee__parse_bool(b->rs, fact, text, &yes, msg, sizeof msg)) != KNEE_OK) {
+        if ((rc = knee__parse_bool(b->rs, fact, text, &yes, msg, msg_cap(w))) != KNEE_OK) {
             bad_cell(w, row, rc, msg);
         } else {
             w->cells[row].boolean = yes;
@@ -525,9 +519,25 @@ static void load_row(const knee_batch *b, knee_patient *p, size_t i)
     }
 }
 
-int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
-                       size_t first, size_t count, knee_result *scratch, int *ranks,
-                       double *scores, int *status)
+/* Option t's cells of one row, as knee_compare_batch_ranges writes them (rc: the row's status). */
+static void range_cells(const knee_result *r, int rc, size_t t, double *out)
+{
+    const knee__opt *o = &r->opts[t];
+    const knee__range *g = &r->ranges[t];
+    int ok = rc == KNEE_OK && !o->excluded, ranged = ok && r->has_ranges;
+    out[0] = ok ? (double)o->rank : NAN;
+    out[1] = ok ? o->score : NAN;
+    out[2] = ranged ? g->low : NAN;
+    out[3] = ranged ? g->high : NAN;
+    out[4] = !ranged ? NAN : r->ranges_flat ? (double)o->rank : (double)g->best;
+    out[5] = !ranged ? NAN : r->ranges_flat ? (double)o->rank : (double)g->worst;
+}
+
+/* Compare rows first .. first+count-1 and write ranks and scores, or (with ranges) the cells
+ * of knee_compare_batch_ranges. */
+static int compare_rows(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
+                        size_t first, size_t count, knee_result *scratch, int ranges, int *ranks,
+                        double *scores, double *cells, int *status)
 {
     knee_compare_options quick;
     knee_patient p;
@@ -536,7 +546,7 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     int rc, ret = KNEE_OK;
     if ((rc = begin(rs, b, first, count, &scratch, &own, &p)) != KNEE_OK)
         return rc;
-    /* Ranks and scores only: dominance and the analyses do not change them. */
+    /* Dominance and the analyses do not change ranks, scores or ranges: skipped. */
     if (o) {
         quick = *o;
     } else {
@@ -548,7 +558,7 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     quick.dominance = KNEE_DOMINANCE_OFF;
     quick.smaa_samples = 0;
     quick.sensitivity = 0;
-    quick.ranks_only = 1; /* nor do the rank ranges */
+    quick.ranks_only = !ranges; /* nor do the rank ranges, unless asked for */
     nt = rs->n_treatments;
     for (k = 0; k < count; k++) {
         size_t i = first + k;
@@ -562,6 +572,8 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
                 ranks[k * nt + t] = rc == KNEE_OK ? scratch->opts[t].rank : 0;
             if (scores)
                 scores[k * nt + t] = rc == KNEE_OK ? scratch->opts[t].score : NAN;
+            if (cells)
+                range_cells(scratch, rc, t, cells + (k * nt + t) * KNEE_BATCH_RANGE_FIELDS);
         }
         if (status)
             status[k] = rc;
@@ -570,6 +582,20 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     }
     knee_result_free(own);
     return ret;
+}
+
+int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
+                       size_t first, size_t count, knee_result *scratch, int *ranks, double *scores,
+                       int *status)
+{
+    return compare_rows(rs, b, o, first, count, scratch, 0, ranks, scores, NULL, status);
+}
+
+int knee_compare_batch_ranges(const knee_ruleset *rs, const knee_batch *b,
+                              const knee_compare_options *o, size_t first, size_t count,
+                              knee_result *scratch, double *cells, int *status)
+{
+    return compare_rows(rs, b, o, first, count, scratch, 1, NULL, NULL, cells, status);
 }
 
 int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,

@@ -18,6 +18,7 @@
 #include "base/options.h"
 #include "util/utf8.h"
 #include "base/xml_input.h"
+#include "rules/hints.h"
 
 static int fail(knee_patient *p, int status, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -111,44 +112,6 @@ const char *knee_patient_errmsg(const knee_patient *p)
     return p ? p->errmsg : "no patient";
 }
 
-/* The declaration of fact `id` with the wanted type, or NULL (with the error recorded). */
-static const knee__fact *decl(knee_patient *p, const char *id, int want, size_t *index, int *status)
-{
-    const knee__fact *f;
-    size_t i;
-    static const char *const type_names[] = {"?", "number", "integer", "boolean", "string", "set"};
-    if (!id) {
-        *status = fail(p, KNEE_EINVAL, "no fact name given");
-        return NULL;
-    }
-    i = knee__find_fact(p->rs, id);
-    if (i == KNEE__NONE) {
-        *status = fail(p, KNEE_EUNKNOWN, "unknown fact '%.64s' (not declared in rule file '%s')", id,
-                       p->rs->id);
-        return NULL;
-    }
-    f = &p->rs->facts[i];
-    if (want && !(want == f->type ||
-                  (want == KNEE_FACT_NUMBER && f->type == KNEE_FACT_INTEGER))) {
-        *status = fail(p, KNEE_ETYPE, "fact '%s' is a %s, not a %s", id, type_names[f->type],
-                       type_names[want]);
-        return NULL;
-    }
-    *index = i;
-    return f;
-}
-
-/* 0 when s[0..n) is UTF-8 without a NUL, else -1. */
-static int check_utf8(const char *s, size_t n)
-{
-    size_t i = 0, len;
-    uint32_t cp;
-    for (; i < n; i += len)
-        if ((len = knee__utf8_decode((const unsigned char *)s + i, n - i, &cp)) == 0 || cp == 0)
-            return -1;
-    return 0;
-}
-
 static int say(char *msg, size_t cap, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
@@ -164,6 +127,85 @@ static int say(char *msg, size_t cap, int status, const char *fmt, ...)
     return status;
 }
 
+int knee__fact_decl(const knee_ruleset *rs, const char *id, int want1, int want2, size_t *index,
+                    char *msg, size_t cap)
+{
+    static const char *const type_names[] = {"?", "number", "integer", "boolean", "string", "set"};
+    char hint[200], takes[240];
+    size_t i;
+    int type;
+    if (!id)
+        return say(msg, cap, KNEE_EINVAL, "no fact name given");
+    if ((i = knee__find_fact(rs, id)) == KNEE__NONE) {
+        int near = knee__suggest(id, rs->n_facts, knee__fact_id_at, rs, hint, sizeof hint) > 0;
+        return say(msg, cap, KNEE_EUNKNOWN,
+                   "unknown fact '%.64s' (not declared in rule file '%s')%s%s%s", id, rs->id,
+                   near ? ": did you mean " : "", hint, near ? "?" : "");
+    }
+    type = rs->facts[i].type;
+    if (want1 && type != want1 && type != want2) {
+        knee__fact_takes(rs, i, takes, sizeof takes);
+        return say(msg, cap, KNEE_ETYPE, "fact '%s' is a%s %s, not a%s %s (it takes %s)", id,
+                   type == KNEE_FACT_INTEGER ? "n" : "", type_names[type],
+                   want1 == KNEE_FACT_INTEGER ? "n" : "", type_names[want1], takes);
+    }
+    *index = i;
+    return KNEE_OK;
+}
+
+int knee__criterion_decl(const knee_ruleset *rs, const char *id, size_t *index, char *msg,
+                         size_t cap)
+{
+    char hint[200];
+    int near;
+    if (!id)
+        return say(msg, cap, KNEE_EINVAL, "no criterion given");
+    if ((*index = knee__find_criterion(rs, id)) != KNEE__NONE)
+        return KNEE_OK;
+    near = knee__suggest(id, rs->n_criteria, knee__criterion_id_at, rs, hint, sizeof hint) > 0;
+    return say(msg, cap, KNEE_EUNKNOWN, "unknown criterion '%.64s'%s%s%s", id,
+               near ? ": did you mean " : "", hint, near ? "?" : "");
+}
+
+/* The declaration of fact `id` with the wanted type (0: any; a number fact's setter takes an
+ * integer fact too), or NULL (with the error recorded). */
+static const knee__fact *decl(knee_patient *p, const char *id, int want, size_t *index, int *status)
+{
+    *status = knee__fact_decl(p->rs, id, want, want == KNEE_FACT_NUMBER ? KNEE_FACT_INTEGER : 0,
+                              index, p->errmsg, sizeof p->errmsg);
+    return *status == KNEE_OK ? &p->rs->facts[*index] : NULL;
+}
+
+/* 0 when s[0..n) is UTF-8 without a NUL, else -1. */
+static int check_utf8(const char *s, size_t n)
+{
+    size_t i = 0, len;
+    uint32_t cp;
+    for (; i < n; i += len)
+        if ((len = knee__utf8_decode((const unsigned char *)s + i, n - i, &cp)) == 0 || cp == 0)
+            return -1;
+    return 0;
+}
+
+/* "fact 'sex': 'femal' is not one of its allowed values: did you mean 'female'? (it takes one
+ * of: female, male)": the nearest allowed values (or region groups), and what the fact takes. */
+static int not_allowed(const knee_ruleset *rs, size_t fact, const char *s, size_t n,
+                       const char *what, char *msg, size_t cap)
+{
+    const knee__fact *f = &rs->facts[fact];
+    char given[65], hint[200], takes[240];
+    int near;
+    if (cap == 0)   /* no room for words: spare the search */
+        return KNEE_ERANGE;
+    snprintf(given, sizeof given, "%.*s", (int)(n < 64 ? n : 64), s); /* a member ends at n */
+    near = f->region
+               ? 0
+               : knee__suggest(given, f->n_allowed, knee__allowed_at, f, hint, sizeof hint) > 0;
+    knee__fact_takes(rs, fact, takes, sizeof takes);
+    return say(msg, cap, KNEE_ERANGE, "fact '%s': '%s' is not %s%s%s%s (it takes %s)", f->id, given,
+               what, near ? ": did you mean " : "", near ? hint : "", near ? "?" : "", takes);
+}
+
 int knee__check_text(const knee_ruleset *rs, size_t fact, const char *s, size_t n, char *msg,
                      size_t cap)
 {
@@ -174,13 +216,10 @@ int knee__check_text(const knee_ruleset *rs, size_t fact, const char *s, size_t 
     if (check_utf8(s, n) != 0)
         return say(msg, cap, KNEE_EPARSE, "fact '%s': value is not valid UTF-8 text", f->id);
     if (f->region && !knee__region_code(s, n) && !knee__region_group_find(&rs->regions, s, n))
-        return say(msg, cap, KNEE_ERANGE,
-                   "fact '%s': '%.*s' is not an ISO 3166-1 alpha-2 country code or a region "
-                   "group of this rule file", f->id, (int)(n < 64 ? n : 64), s);
+        return not_allowed(rs, fact, s, n, "a country code or a region group", msg, cap);
     if (f->n_allowed == 0 || knee__find_allowed(f, s, n) != KNEE__NONE)
         return KNEE_OK;
-    return say(msg, cap, KNEE_ERANGE, "fact '%s': '%.*s' is not one of its allowed values", f->id,
-               (int)(n < 64 ? n : 64), s);   /* a set member is not NUL-terminated at n */
+    return not_allowed(rs, fact, s, n, "one of its allowed values", msg, cap);
 }
 
 /* Check a string (or set member) value against limits, UTF-8 and the allowed list. */
@@ -192,19 +231,25 @@ static int check_text(knee_patient *p, const knee__fact *f, const char *s, size_
 int knee__check_number(const knee_ruleset *rs, size_t fact, double value, char *msg, size_t cap)
 {
     const knee__fact *f = &rs->facts[fact];
-    char nb[KNEE__NUMBUF], lim[KNEE__NUMBUF];
+    char nb[KNEE__NUMBUF], lim[KNEE__NUMBUF], takes[240];
+    if (isfinite(value) &&
+        !(f->type == KNEE_FACT_INTEGER &&
+          (value != floor(value) || fabs(value) > 9007199254740992.0)) &&
+        !(f->has_min && value < f->min) && !(f->has_max && value > f->max))
+        return KNEE_OK;
+    knee__fact_takes(rs, fact, takes, sizeof takes);
     if (!isfinite(value))
-        return say(msg, cap, KNEE_ERANGE, "fact '%s': the value is not a finite number", f->id);
+        return say(msg, cap, KNEE_ERANGE,
+                   "fact '%s': the value is not a finite number (it takes %s)", f->id, takes);
     if (f->type == KNEE_FACT_INTEGER && (value != floor(value) || fabs(value) > 9007199254740992.0))
-        return say(msg, cap, KNEE_ETYPE, "fact '%s' is an integer; %s is not a whole number",
-                   f->id, knee__format_double(nb, value));
+        return say(msg, cap, KNEE_ETYPE,
+                   "fact '%s' is an integer; %s is not a whole number (it takes %s)", f->id,
+                   knee__format_double(nb, value), takes);
     if (f->has_min && value < f->min)
-        return say(msg, cap, KNEE_ERANGE, "fact '%s': %s is below the minimum %s", f->id,
-                   knee__format_double(nb, value), knee__format_double(lim, f->min));
-    if (f->has_max && value > f->max)
-        return say(msg, cap, KNEE_ERANGE, "fact '%s': %s is above the maximum %s", f->id,
-                   knee__format_double(nb, value), knee__format_double(lim, f->max));
-    return KNEE_OK;
+        return say(msg, cap, KNEE_ERANGE, "fact '%s': %s is below the minimum %s (it takes %s)",
+                   f->id, knee__format_double(nb, value), knee__format_double(lim, f->min), takes);
+    return say(msg, cap, KNEE_ERANGE, "fact '%s': %s is above the maximum %s (it takes %s)", f->id,
+               knee__format_double(nb, value), knee__format_double(lim, f->max), takes);
 }
 
 int knee_patient_set_number(knee_patient *p, const char *fact, double value)
@@ -309,10 +354,12 @@ static int is_blank(char c)
 int knee__parse_number(const knee_ruleset *rs, size_t fact, const char *text, size_t n,
                        double *value, char *msg, size_t cap)
 {
-    if (knee__parse_double(text, n, value) != 0)
-        return say(msg, cap, KNEE_EPARSE, "fact '%s': '%.64s' is not a number", rs->facts[fact].id,
-                   text);
-    return KNEE_OK;
+    char takes[240];
+    if (knee__parse_double(text, n, value) == 0)
+        return KNEE_OK;
+    knee__fact_takes(rs, fact, takes, sizeof takes);
+    return say(msg, cap, KNEE_EPARSE, "fact '%s': '%.64s' is not a number (it takes %s)",
+               rs->facts[fact].id, text, takes);
 }
 
 int knee__parse_bool(const knee_ruleset *rs, size_t fact, const char *text, int *value, char *msg,
@@ -336,7 +383,9 @@ int knee__parse_bool(const knee_ruleset *rs, size_t fact, const char *text, int 
             return KNEE_OK;
         }
     }
-    return say(msg, cap, KNEE_EPARSE, "fact '%s': '%.64s' is not true or false",
+    return say(msg, cap, KNEE_EPARSE,
+               "fact '%s': '%.64s' is not true or false (it takes yes/no, "
+               "true/false or 1/0)",
                rs->facts[fact].id, text);
 }
 
@@ -460,13 +509,12 @@ int knee_patient_has(const knee_patient *p, const char *fact)
 int knee_patient_set_weight(knee_patient *p, const char *criterion, double weight)
 {
     size_t j;
+    int status;
     if (!p)
         return KNEE_EINVAL;
-    if (!criterion)
-        return fail(p, KNEE_EINVAL, "no criterion given");
-    j = knee__find_criterion(p->rs, criterion);
-    if (j == KNEE__NONE)
-        return fail(p, KNEE_EUNKNOWN, "unknown criterion '%.64s'", criterion);
+    if ((status = knee__criterion_decl(p->rs, criterion, &j, p->errmsg, sizeof p->errmsg)) !=
+        KNEE_OK)
+        return status;
     if (!isfinite(weight) || weight < 0)
         return fail(p, KNEE_EWEIGHT, "criterion '%s': a weight must be a finite number >= 0",
                     criterion);
@@ -514,12 +562,13 @@ int knee_patient_rank_criteria(knee_patient *p, const char *const *ids, size_t n
     if (!place)
         return fail(p, KNEE_ENOMEM, "out of memory");
     for (i = 0; i < n; i++) {
-        size_t c = ids[i] ? knee__find_criterion(rs, ids[i]) : KNEE__NONE;
-        if (c == KNEE__NONE || place[c]) {
+        size_t c;
+        int status = knee__criterion_decl(rs, ids[i], &c, p->errmsg, sizeof p->errmsg);
+        if (status != KNEE_OK || place[c]) {
             knee__dealloc(place);
-            return fail(p, c == KNEE__NONE ? KNEE_EUNKNOWN : KNEE_EINVAL,
-                        c == KNEE__NONE ? "unknown criterion '%.64s'" : "criterion '%.64s' is ranked twice",
-                        ids[i] ? ids[i] : "(null)");
+            return status != KNEE_OK
+                       ? status
+                       : fail(p, KNEE_EINVAL, "criterion '%.64s' is ranked twice", ids[i]);
         }
         place[c] = i + 1;
     }

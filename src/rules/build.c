@@ -17,6 +17,7 @@
 #include "base/options.h"
 #include "rules/utility.h"
 #include "base/xml_input.h"
+#include "rules/hints.h"
 
 typedef struct builder {
     knee_ruleset *rs;
@@ -737,6 +738,18 @@ static void build_criteria(builder *b, const knee__xnode *sec)
 
 /* ---- treatments' values ---------------------------------------------------------------------- */
 
+/* "'hgh' is not a level of criterion 'evidence': did you mean 'high'? (levels: low, moderate,
+ * high)". */
+static void unknown_level(builder *b, knee__pos pos, const char *el, const knee__criterion *cr,
+                          const char *level)
+{
+    char hint[200], levels[200];
+    int near = knee__suggest(level, cr->n_levels, knee__level_at, cr, hint, sizeof hint) > 0;
+    knee__list_ids(cr->n_levels, knee__level_at, cr, levels, sizeof levels);
+    ERR(b, "unknown-level", pos, el, "'%s' is not a level of criterion '%s'%s%s%s (levels: %s)",
+        level, cr->id, near ? ": did you mean " : "", near ? hint : "", near ? "?" : "", levels);
+}
+
 /* An unknown value's plausible bounds, into v: low= and high= in the criterion's unit, or
  * low-level= and high-level= on an ordinal scale. A side not given is the scale's end; bounds
  * lie on the scale, low before high. Without either, v spans the whole scale. */
@@ -757,10 +770,8 @@ static void build_bounds(builder *b, knee__value *v, const knee__criterion *cr,
         v->level = llo ? knee__find_level(cr, llo) : 0;
         v->level_high = lhi ? knee__find_level(cr, lhi) : cr->n_levels - 1;
         if (v->level == KNEE__NONE || v->level_high == KNEE__NONE) {
-            ERR(b, "unknown-level",
-                attr_pos(n, v->level == KNEE__NONE ? "low-level" : "high-level"), el,
-                "'%s' is not a level of criterion '%s'", v->level == KNEE__NONE ? llo : lhi,
-                cr->id);
+            unknown_level(b, attr_pos(n, v->level == KNEE__NONE ? "low-level" : "high-level"), el,
+                          cr, v->level == KNEE__NONE ? llo : lhi);
             v->level = KNEE__NONE;
             return;
         }
@@ -829,8 +840,7 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
         }
         v->level = knee__find_level(cr, level);
         if (v->level == KNEE__NONE) {
-            ERR(b, "unknown-level", attr_pos(n, "level"), el,
-                "'%s' is not a level of criterion '%s'", level, cr->id);
+            unknown_level(b, attr_pos(n, "level"), el, cr, level);
             return;
         }
         v->known = 1;

@@ -139,7 +139,17 @@ check "--weight in hex exits 1" '[ $rc -eq 1 ]'
 run compare --rules "$SMALL" --weight cost=-1
 check "a negative weight exits 1" '[ $rc -eq 1 ] && err_has "^knee: --weight cost=-1: "'
 run compare --rules "$SMALL" --weight costs=1
-check "a weight on an unknown criterion exits 1" '[ $rc -eq 1 ] && err_has "costs"'
+check "a weight on an unknown criterion exits 1, suggesting the nearest" \
+    '[ $rc -eq 1 ] && err_has "unknown criterion .costs.: did you mean .cost.\?$"'
+run compare --rules "$SMALL" --fact agee=70
+check "an unknown fact suggests the nearest id" \
+    '[ $rc -eq 1 ] && err_has "^knee: --fact agee=70: .*unknown fact .agee. .*: did you mean .age.\?$"'
+run compare --rules "$SMALL" --fact prior=PT
+check "a value that is not allowed suggests the nearest (any case) and lists the allowed ones" \
+    '[ $rc -eq 1 ] && err_has "did you mean .pt.\? \(it takes a set of members from: pt, steroid-3mo\)$"'
+run compare --rules "$SMALL" --fact age=abc
+check "a bad number names the type and range the fact takes" \
+    '[ $rc -eq 1 ] && err_has "^knee: --fact age=abc: .*.abc. is not a number \(it takes a number from 0 to 120\)$"'
 run compare --rules "$SMALL" --weight invasiveness=0 --weight recovery=0 --weight cost=0 \
     --weight coverage=0 --weight evidence=0
 check "all-zero weights exit 1" '[ $rc -eq 1 ] && err_has "^knee: compare: " && [ ! -s "$TMP/out" ]'

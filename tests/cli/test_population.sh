@@ -39,10 +39,10 @@ check "an empty cell is an unknown fact, not an error" \
     'py "$CSV_ROWS
 r=rows[9]; assert r[3]==\"ok\" and r[13]!=\"\"" "$TMP/out"'
 check "an out-of-range number: FILE:LINE:COLUMN: out-of-range, naming the column" \
-    'err_has "^$QUIRKS:8:2: out-of-range: column 2 .age.: .*200 is above the maximum 120$"'
-check "a value that is not a number" 'err_has "^$QUIRKS:9:3: bad-value: column 3 .kl_grade.: .*not a number$"'
-check "a value that is not one of the allowed values (every bad cell of the row is reported)" \
-    'err_has "^$QUIRKS:9:5: out-of-range: column 5 .prior.: .*bogus.* not one of its allowed values$"'
+    'err_has "^$QUIRKS:8:2: out-of-range: column 2 .age.: .*200 is above the maximum 120 \(it takes a number from 0 to 120\)$"'
+check "a value that is not a number, and what the fact takes" 'err_has "^$QUIRKS:9:3: bad-value: column 3 .kl_grade.: .*not a number \(it takes a whole number from 0 to 4\)$"'
+check "a value that is not one of the allowed values, listing them (every bad cell of the row is reported)" \
+    'err_has "^$QUIRKS:9:5: out-of-range: column 5 .prior.: .*bogus.* not one of its allowed values \(it takes a set of members from: pt, steroid-3mo\)$"'
 check "too few fields: the first missing column" 'err_has "^$QUIRKS:10:4: csv-field-count: the row has 3 fields, the header has 5$"'
 check "too many fields: the first extra column" 'err_has "^$QUIRKS:11:6: csv-field-count: the row has 6 fields, the header has 5$"'
 check "text after a closing quote" 'err_has "^$QUIRKS:12:2: csv-quote: "'
@@ -172,7 +172,7 @@ check "a bad JSON member is reported with the line and the member's name" \
 printf '{"id":"a","age":50}\n\n{"id":"b","age":\n[1,2]\n{"id":"c","agee":3,"kl_grade":"4"}\n{"id":"d","age":51,"prior":["pt","steroid-3mo"],"payer":null}\n' >"$TMP/odd.ndjson"
 run compare --rules "$SMALL" --patients "$TMP/odd.ndjson" --format jsonl
 check "JSON lines: syntax errors, non-objects and unknown members are bad rows; blank lines skipped" \
-    '[ $rc -eq 1 ] && err_has "^$TMP/odd.ndjson:3:[0-9]+: json-syntax: " && err_has "^$TMP/odd.ndjson:4:1: json-type: " && err_has "^$TMP/odd.ndjson:5:0: unknown-column: member .agee." && py "import json,sys
+    '[ $rc -eq 1 ] && err_has "^$TMP/odd.ndjson:3:[0-9]+: json-syntax: " && err_has "^$TMP/odd.ndjson:4:1: json-type: " && err_has "^$TMP/odd.ndjson:5:0: unknown-column: member .agee.: not a fact of the rule file: did you mean .age.\? \(--ignore-unknown-columns skips it\)$" && py "import json,sys
 rows=[json.loads(l) for l in open(sys.argv[1])]
 assert [(r[\"row\"],r[\"line\"],r[\"status\"]) for r in rows]==[(1,1,\"ok\"),(2,3,\"error\"),(3,4,\"error\"),(4,5,\"error\"),(5,6,\"ok\")]" "$TMP/out"'
 printf '\xef\xbb\xbf{"id":"bom","age":50}\r\n' | "$KNEE" compare --rules "$SMALL" --patients - --input-format jsonl >"$TMP/out" 2>"$TMP/err"
@@ -252,10 +252,12 @@ check "an id that is not a string or a whole number, and a set member that is no
     'err_has "^$TMP/kinds.jsonl:3:0: wrong-type: member .id.: " && err_has "^$TMP/kinds.jsonl:4:0: wrong-type: member .prior.: fact .prior.: the members of a set are strings$"'
 
 # ---------------------------------------------------------------- columns and options
-printf 'id,age,height\np1,50,180\n' >"$TMP/unknown.csv"
+printf 'id,age,height,kl_grde\np1,50,180,2\n' >"$TMP/unknown.csv"
 run compare --rules "$SMALL" --patients "$TMP/unknown.csv"
 check "a column that is not a fact stops the run before any row, naming it" \
-    '[ $rc -eq 1 ] && err_has "^$TMP/unknown.csv:1:3: unknown-column: column 3 .height. is not a fact" && [ ! -s "$TMP/out" ]'
+    '[ $rc -eq 1 ] && err_has "^$TMP/unknown.csv:1:3: unknown-column: column 3 .height. is not a fact of [^:]*$" && [ ! -s "$TMP/out" ]'
+check "an unknown column near a fact's id: did you mean" \
+    'err_has "^$TMP/unknown.csv:1:4: unknown-column: column 4 .kl_grde. is not a fact of .*: did you mean .kl_grade.\?$"'
 run compare --rules "$SMALL" --patients "$TMP/unknown.csv" --ignore-unknown-columns
 check "--ignore-unknown-columns scores the row" '[ $rc -eq 0 ] && out_has "^1,2,p1,ok,,pt,"'
 printf 'mrn,age\nm1,50\n' >"$TMP/mrn.csv"

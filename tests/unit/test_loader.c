@@ -521,6 +521,31 @@ static void test_integer_attributes(void)
     knee_ruleset_free(rs);
 }
 
+
+/* A value's level that is not one of the criterion's: the nearest level and the list of them. */
+static void test_unknown_level_says_the_levels(void)
+{
+    size_t len, k;
+    char *text, *at;
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    int found = 0;
+    text = kt_read(KNEE_TEST_DATA "/mini.xml", &len);
+    at = strstr(text, "level=\"high\" source=\"s2\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    memcpy(at, "level=\"hihg\"", 12);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, text, len, "t.xml", NULL, &d), KNEE_EINVALID);
+    for (k = 0; k < knee_diag_count(d); k++)
+        found |= strcmp(knee_diag_code(d, k), "unknown-level") == 0 &&
+                 strcmp(knee_diag_message(d, k), "'hihg' is not a level of criterion 'evidence': "
+                                                 "did you mean 'high'? (levels: low, moderate, high)") == 0;
+    if (!found)
+        kt_dump(d);
+    CU_ASSERT(found);
+    knee_diag_free(d);
+    free(text);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -553,5 +578,6 @@ int main(void)
     CU_add_test(s, "rule action checks", test_action_rules);
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
+    CU_add_test(s, "an unknown level: the nearest and the list", test_unknown_level_says_the_levels);
     return kt_run();
 }

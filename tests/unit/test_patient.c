@@ -2,6 +2,7 @@
  * leaves the patient unchanged; patient XML files load all or nothing. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
@@ -278,6 +279,111 @@ static void test_weights_past_the_largest_double(void)
     knee_patient_free(q);
 }
 
+
+/* The message of a failed call on p, checked to hold `want`. */
+static void says(int status, int want_status, const knee_patient *p, const char *want)
+{
+    CU_ASSERT_EQUAL(status, want_status);
+    if (!strstr(knee_patient_errmsg(p), want)) {
+        fprintf(stderr, "\n  message: %s\n  wanted:  %s\n", knee_patient_errmsg(p), want);
+        CU_FAIL("the message does not say how to fix the input");
+    }
+}
+
+/* Errors say how to fix them: the nearest ids for an unknown one, the allowed values, and the
+ * type and range a fact takes. */
+static void test_errors_say_how_to_fix(void)
+{
+    knee_patient *p = NULL;
+    const char *ids[1] = {"evidense"};
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    says(knee_patient_set_number(p, "agee", 70), KNEE_EUNKNOWN, p,
+         "unknown fact 'agee' (not declared in rule file 'mini'): did you mean 'age'?");
+    says(knee_patient_set_number(p, "AGE", 70), KNEE_EUNKNOWN, p, ": did you mean 'age'?");
+    says(knee_patient_set_bool(p, "dibaetes", 1), KNEE_EUNKNOWN, p, "did you mean 'diabetes'?");
+    says(knee_patient_set_text(p, "height", "180"), KNEE_EUNKNOWN, p,
+         "unknown fact 'height' (not declared in rule file 'mini')");
+    CU_ASSERT_PTR_NULL(strstr(knee_patient_errmsg(p), "did you mean"));   /* nothing near */
+    says(knee_patient_set_weight(p, "costs", 1), KNEE_EUNKNOWN, p,
+         "unknown criterion 'costs': did you mean 'cost'?");
+    says(knee_patient_rank_criteria(p, ids, 1, KNEE_RANKING_ROC), KNEE_EUNKNOWN, p,
+         "unknown criterion 'evidense': did you mean 'evidence'?");
+    says(knee_patient_set_text(p, "sex", "Female"), KNEE_ERANGE, p,
+         "fact 'sex': 'Female' is not one of its allowed values: did you mean 'female'? (it takes "
+         "one of: female, male)");
+    says(knee_patient_set_text(p, "sex", "x"), KNEE_ERANGE, p,
+         "fact 'sex': 'x' is not one of its allowed values (it takes one of: female, male)");
+    says(knee_patient_add_to_set(p, "prior", "tp"), KNEE_ERANGE, p,
+         "did you mean 'pt'? (it takes a set of members from: pt, steroid-3mo)");
+    says(knee_patient_set_text(p, "kl_grade", "2.5"), KNEE_ETYPE, p,
+         "fact 'kl_grade' is an integer; 2.5 is not a whole number (it takes a whole number from 0 to 4)");
+    says(knee_patient_set_text(p, "age", "old"), KNEE_EPARSE, p,
+         "fact 'age': 'old' is not a number (it takes a number from 0 to 120)");
+    says(knee_patient_set_number(p, "age", 130), KNEE_ERANGE, p,
+         "fact 'age': 130 is above the maximum 120 (it takes a number from 0 to 120)");
+    says(knee_patient_set_string(p, "age", "70"), KNEE_ETYPE, p,
+         "fact 'age' is a number, not a string (it takes a number from 0 to 120)");
+    says(knee_patient_set_number(p, "payer", 1), KNEE_ETYPE, p,
+         "fact 'payer' is a string, not a number (it takes any text)");
+    says(knee_patient_set_bool(p, "kl_grade", 1), KNEE_ETYPE, p,
+         "fact 'kl_grade' is an integer, not a boolean (it takes a whole number from 0 to 4)");
+    says(knee_patient_set_text(p, "diabetes", "maybe"), KNEE_EPARSE, p,
+         "fact 'diabetes': 'maybe' is not true or false (it takes yes/no, true/false or 1/0)");
+    knee_patient_free(p);
+}
+
+/* A long list of allowed values is cut at a whole value and counted; the suggestions are the
+ * nearest ones, at most three; a list past the search bound gets none. */
+static void test_long_lists_in_messages(void)
+{
+    static const char head[] =
+        "<?xml version=\"1.0\"?><ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" "
+        "status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\"><sources><source id=\"s\" "
+        "title=\"S\" year=\"2020\" url=\"https://example.org/s\"/></sources><facts>";
+    static const char tail[] =
+        "</facts><criteria><criterion id=\"c\" label=\"C\" direction=\"minimize\" weight=\"1\">"
+        "<scale worst=\"1\" best=\"0\"/></criterion></criteria><treatment id=\"a\" name=\"A\">"
+        "<value criterion=\"c\" typical=\"0\" source=\"s\"/></treatment></ruleset>";
+    char *xml = malloc(300000), *at;
+    knee_ruleset *t = NULL;
+    knee_patient *p = NULL;
+    size_t k;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    at = xml + sprintf(xml, "%s<fact id=\"code\" type=\"string\">", head);
+    for (k = 0; k < 100; k++)
+        at += sprintf(at, "<allowed value=\"code-%03zu\"/>", k);
+    at += sprintf(at, "</fact><fact id=\"big\" type=\"string\">");
+    for (k = 0; k < 5000; k++)
+        at += sprintf(at, "<allowed value=\"v%zu\"/>", k);
+    at += sprintf(at, "</fact><fact id=\"dose1\" type=\"number\"/><fact id=\"dose2\" type=\"number\"/>"
+                      "<fact id=\"dose3\" type=\"number\"/><fact id=\"dose4\" type=\"number\"/>%s", tail);
+    {
+        knee_diag *d = NULL;
+        int rc = knee_ruleset_load_memory(&t, xml, strlen(xml), "t.xml", NULL, &d);
+        if (rc != KNEE_OK)
+            kt_dump(d);
+        knee_diag_free(d);
+        CU_ASSERT_EQUAL_FATAL(rc, KNEE_OK);
+    }
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, t), KNEE_OK);
+    says(knee_patient_set_text(p, "code", "code-1000"), KNEE_ERANGE, p,
+         "'code-1000' is not one of its allowed values: did you mean 'code-000'? (it takes");
+    says(knee_patient_set_text(p, "code", "code-05"), KNEE_ERANGE, p,
+         ": did you mean 'code-005', 'code-015' or 'code-025'? (it takes");
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "(it takes one of: code-000, code-001, "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), ", ... (100 in all))"));
+    says(knee_patient_set_text(p, "big", "v1x"), KNEE_ERANGE, p,
+         "fact 'big': 'v1x' is not one of its allowed values (it takes one of: v0, v1, ");
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "(5000 in all))"));
+    says(knee_patient_set_number(p, "dose", 1), KNEE_EUNKNOWN, p,
+         ": did you mean 'dose1', 'dose2' or 'dose3'?");
+    says(knee_patient_set_number(p, "dose5", 1), KNEE_EUNKNOWN, p,
+         ": did you mean 'dose1', 'dose2' or 'dose3'?");
+    knee_patient_free(p);
+    knee_ruleset_free(t);
+    free(xml);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -293,5 +399,7 @@ int main(void)
     CU_add_test(s, "patient file: a fact or weight given twice", test_patient_file_repeats);
     CU_add_test(s, "patient file: a NUL after the root element", test_patient_file_nul);
     CU_add_test(s, "weights whose sum is past the largest double", test_weights_past_the_largest_double);
+    CU_add_test(s, "errors say how to fix them", test_errors_say_how_to_fix);
+    CU_add_test(s, "long lists in messages", test_long_lists_in_messages);
     return kt_run();
 }
