@@ -1,5 +1,7 @@
-"""CDS Hooks service response time (docs/cds-hooks.md): the service on 127.0.0.1 with JWT
-authentication, real HTTP requests (one keep-alive connection), tokens signed beforehand.
+"""CDS Hooks service response time (docs/cds-hooks.md): the service on 127.0.0.1 (the
+standard-library server, in this process) with JWT authentication, real HTTP requests (one
+keep-alive connection), tokens signed beforehand. bench/cdshooks_load.py measures gunicorn
+under concurrent load.
 Prints the median and 90th percentile over N requests per case; the spec asks for answers
 "on the order of 500 ms".
 
@@ -43,8 +45,10 @@ def timed(port, method, path, bodies):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     svc = Running()
+    # The same patient is sent again and again: no answer kept, each call computes its card.
+    svc.service.pictures.size = 0
     try:
-        t = svc.service.templates
+        t = svc.templates
         knee_pre = prefetch_from_bundle(load(os.path.join(FHIR, "knee-bundle.json")), t)
         big = load(os.path.join(FHIR, SYNTHEA[0]))
         big_id = next(e["resource"]["id"] for e in big["entry"]

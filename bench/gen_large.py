@@ -1,13 +1,42 @@
 #!/usr/bin/env python3
 """Write a large synthetic rule file for benchmarks: N treatments x 10 criteria x 5 rules each.
 
-Usage: gen_large.py OUT.xml [N]   (default N = 1000). Deterministic (no randomness), valid
-against rules/schema/knee-rules-1.xsd. The values are made up: this file measures speed only.
+Usage: gen_large.py OUT.xml [N]   (default N = 1000)
+       gen_large.py OUT.xml --values K
+The second form writes a small rule file with K declared values: K/2 <allowed> values of a string
+fact and K/2 <level>s of an ordinal criterion (300,000 values make 7.7 MB), for the load time of
+long value lists (issue 13: they were de-duplicated pairwise, 114 s to load at that size).
+Deterministic (no randomness), valid against rules/schema/knee-rules-1.xsd. The values are made
+up: these files measure speed only.
 """
 import sys
 
+def values_file(out, k):
+    w = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+         '<ruleset xmlns="urn:libknee:rules:1" id="bench-values" version="1.0.0" status="draft" '
+         'title="Synthetic benchmark: long value lists" evidence-as-of="2025-01-01">\n',
+         '<sources><source id="s" title="Synthetic" year="2025" url="https://example.org/bench"/></sources>\n',
+         '<facts><fact id="code" type="string">\n']
+    for i in range(k // 2):
+        w.append(f'<allowed value="code-{i:07d}"/>\n')
+    w.append('</fact></facts>\n<criteria>\n'
+             '<criterion id="grade" label="Grade" direction="maximize" weight="1">\n')
+    for i in range(k - k // 2):
+        w.append(f'<level id="grade-{i:07d}"/>\n')
+    w.append('</criterion>\n</criteria>\n')
+    for t, lv in (("a", 0), ("b", (k - k // 2) - 1)):
+        w.append(f'<treatment id="{t}" name="Treatment {t}"><value criterion="grade" level="grade-{lv:07d}" source="s"/>'
+                 f'<rule id="{t}-r" when="code = \'code-0000001\'" source="s"><caution text="Synthetic"/></rule>'
+                 '</treatment>\n')
+    w.append('</ruleset>\n')
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("".join(w))
+
 def main():
     out = sys.argv[1]
+    if len(sys.argv) > 3 and sys.argv[2] == "--values":
+        values_file(out, int(sys.argv[3]))
+        return
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     w = []
     w.append('<?xml version="1.0" encoding="UTF-8"?>\n')

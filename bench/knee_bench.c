@@ -1,5 +1,7 @@
 /* knee_bench.c - libknee's figures on this machine (sh scripts/bench.sh).
- * Usage: knee_bench [LARGE_RULES.xml [--large-only]]   (--large-only: just the large-set figures)
+ * Usage: knee_bench [LARGE_RULES.xml [--large-only]] [--scale SMALL.xml BIG.xml]
+ * (--large-only: just the large-set figures; --scale: the cost per option of two generated files,
+ * 18 and 100 options in scripts/bench.sh, dominance included)
  * Every figure is a median over RUNS runs (with min and max), each run long enough to time:
  * these machines are noisy, so compare ratios within one run and quote medians. */
 #define _GNU_SOURCE
@@ -339,8 +341,9 @@ static void batch_scaling(const knee_ruleset *rs, int n)
  * It reads the rule file's declared values, value functions and default weights once (through
  * the private model.h: the public API does not expose level utilities or scale points), then per
  * patient does what any scorer must: normalise the weights, put every value through its value
- * function (levels, linear or piecewise-linear scales, the missing policy), the available-case
- * weighted sum, and rank by insertion sort. No rules, no exclusions, no explanations. */
+ * function (levels, linear or piecewise-linear scales, the missing policy: an unknown value over
+ * its range, the interval policy), the weighted sum with its low and high, and rank by
+ * insertion sort. No rules, no exclusions, no ties, no explanations. */
 
 typedef struct plain {
     size_t n, m;
@@ -348,7 +351,8 @@ typedef struct plain {
     double x[64 * 16];             /* typical value (numeric criteria) */
     size_t level[64 * 16];         /* level index (ordinal criteria) */
     unsigned char known[64 * 16];
-    double w_raw[16], w[16], u[64 * 16], score[64];
+    const knee__value *value[64 * 16];
+    double w_raw[16], w[16], u[64 * 16], score[64], low[64], high[64];
     size_t order[64];
 } plain;
 
@@ -373,6 +377,29 @@ static double plain_utility(const knee__criterion *c, int known, size_t level, d
     return 1.0;
 }
 
+/* An unknown value's utility range (the interval policy): its bounds', or the whole scale's. */
+static void plain_range(const knee__criterion *c, const knee__value *v, double *lo, double *hi)
+{
+    double a, b;
+    size_t i, from = 0, to = c->n_levels;
+    if (!c->n_levels) {
+        a = v->bounded ? plain_utility(c, 1, 0, v->low) : 0;
+        b = v->bounded ? plain_utility(c, 1, 0, v->high) : 1;
+        *lo = a < b ? a : b;
+        *hi = a < b ? b : a;
+        return;
+    }
+    if (v->bounded) {
+        from = v->level;
+        to = v->level_high + 1;
+    }
+    *lo = *hi = c->levels[from].utility;
+    for (i = from + 1; i < to; i++) {
+        *lo = c->levels[i].utility < *lo ? c->levels[i].utility : *lo;
+        *hi = c->levels[i].utility > *hi ? c->levels[i].utility : *hi;
+    }
+}
+
 static int op_plain(void *v)
 {
     plain *pl = v;
@@ -383,17 +410,24 @@ static int op_plain(void *v)
     for (j = 0; j < pl->m; j++)
         pl->w[j] = pl->w_raw[j] / total;
     for (i = 0; i < pl->n; i++) {
-        double num = 0, den = 0;
+        double num = 0, lo = 0, hi = 0;
         for (j = 0; j < pl->m; j++) {
             const knee__criterion *c = &pl->crit[j];
             size_t k = i * pl->m + j;
-            pl->u[k] = plain_utility(c, pl->known[k], pl->level[k], pl->x[k]);
-            if (pl->known[k] || c->missing == KNEE__MISSING_UTILITY) {
-                num += pl->w[j] * pl->u[k];
-                den += pl->w[j];
+            double ul, uh;
+            if (pl->known[k]) {
+                ul = uh = pl->u[k] = plain_utility(c, 1, pl->level[k], pl->x[k]);
+            } else {
+                plain_range(c, pl->value[k], &ul, &uh);
+                pl->u[k] = (ul + uh) / 2;
             }
+            num += pl->w[j] * pl->u[k];
+            lo += pl->w[j] * ul;
+            hi += pl->w[j] * uh;
         }
-        pl->score[i] = den > 0 ? num / den : 0;
+        pl->score[i] = num;
+        pl->low[i] = lo;
+        pl->high[i] = hi;
         pl->order[i] = i;
     }
     for (i = 1; i < pl->n; i++) {   /* rank: the same insertion sort */
@@ -439,8 +473,47 @@ static int plain_init(plain *pl, const knee_ruleset *rs)
             pl->x[i * pl->m + j] = v->typical;
             pl->level[i * pl->m + j] = v->level;
             pl->known[i * pl->m + j] = (unsigned char)v->known;
+            pl->value[i * pl->m + j] = v;
         }
     return 0;
+}
+
+/* ---- cost per option as options grow -----------------------------------------------------------
+ */
+
+/* One file's compare time per option (dominance on, as knee_compare does up to 256 options), a
+ * pool of varied patients; 0 if the file does not load. */
+static double per_option(const char *path)
+{
+    pool_ctx pc;
+    unsigned k;
+    size_t n;
+    char name[128];
+    double t;
+    memset(&pc, 0, sizeof pc);
+    if (load(path, (knee_ruleset **)&pc.rs) != KNEE_OK || knee_result_new(&pc.r) != KNEE_OK)
+        return 0;
+    for (k = 0; k < POOL; k++)
+        if (knee_patient_new(&pc.p[k], pc.rs) == KNEE_OK)
+            make_patient(pc.p[k], 3 + 7 * k);
+    n = knee_ruleset_option_count(pc.rs);
+    snprintf(name, sizeof name, "compare, %zu options (per option)", n);
+    t = measure(name, op_compare_pool, &pc, (long)(400000 / n), "ns", 1e9 / (double)n) / (double)n;
+    for (k = 0; k < POOL; k++)
+        knee_patient_free(pc.p[k]);
+    knee_result_free(pc.r);
+    knee_ruleset_free((knee_ruleset *)pc.rs);
+    return t;
+}
+
+static void scale(const char *small, const char *big)
+{
+    double a, b;
+    printf("\n%-52s %12s\n", "cost per option (bench/gen_large.py, dominance on)", "median");
+    a = per_option(small);
+    b = per_option(big);
+    if (a > 0 && b > 0)
+        printf("%-52s %12.2f x\n", "per option, larger / smaller file", b / a);
 }
 
 /* ---- memory ----------------------------------------------------------------------------------- */
@@ -490,6 +563,12 @@ int main(int argc, char **argv)
     snprintf(rules, sizeof rules, "%s/../rules/knee-oa.xml", exe);
 
     printf("libknee %s on %s, %ld cores\n\n", knee_version_string(), host, ncpu);
+    for (i = 1; i + 2 < (size_t)argc; i++)
+        if (strcmp(argv[i], "--scale") == 0) {
+            scale(argv[i + 1], argv[i + 2]);
+            if (large && strcmp(large, "--scale") == 0)
+                return 0; /* nothing else asked for */
+        }
     if (large && argc > 2 && strcmp(argv[2], "--large-only") == 0)
         goto large_set;
     printf("%-52s %12s\n", "default rules (rules/knee-oa.xml)", "median");

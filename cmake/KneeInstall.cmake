@@ -15,6 +15,15 @@ install(TARGETS ${_knee_targets} EXPORT kneeTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES include/knee.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The installed command finds the library it was installed with, wherever the prefix is:
+# $ORIGIN/../lib (the path from bindir to libdir), no LD_LIBRARY_PATH needed.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(_knee_rpath "${CMAKE_INSTALL_LIBDIR}")
+else()
+  file(RELATIVE_PATH _knee_rpath "/p/${CMAKE_INSTALL_BINDIR}" "/p/${CMAKE_INSTALL_LIBDIR}")
+  set(_knee_rpath "$ORIGIN/${_knee_rpath}")
+endif()
+set_target_properties(knee_cli PROPERTIES INSTALL_RPATH "${_knee_rpath}")
 install(TARGETS knee_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES rules/knee-oa.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/knee/rules)
 install(FILES rules/schema/knee-rules-1.xsd DESTINATION ${CMAKE_INSTALL_DATADIR}/knee/rules/schema)
@@ -29,6 +38,24 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/knee-config.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/knee-config-version.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/knee)
 
+# knee.pc finds the prefix from where it is (${pcfiledir}), so that it is right wherever the
+# files land: `cmake --install build --prefix P` (the prefix chosen at install time, not at
+# configure time), DESTDIR, or a moved tree. Directories given as absolute paths stay absolute.
 # Private requirements matter only for static linking.
+set(_knee_pcdir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(IS_ABSOLUTE "${_knee_pcdir}")
+  set(KNEE_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH _knee_up "/p/${_knee_pcdir}" "/p")
+  string(REGEX REPLACE "/$" "" _knee_up "${_knee_up}")
+  set(KNEE_PC_PREFIX "\${pcfiledir}/${_knee_up}")
+endif()
+foreach(_dir LIBDIR INCLUDEDIR DATADIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${_dir}}")
+    set(KNEE_PC_${_dir} "${CMAKE_INSTALL_${_dir}}")
+  else()
+    set(KNEE_PC_${_dir} "\${prefix}/${CMAKE_INSTALL_${_dir}}")
+  endif()
+endforeach()
 configure_file(cmake/knee.pc.in ${CMAKE_CURRENT_BINARY_DIR}/knee.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/knee.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

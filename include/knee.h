@@ -90,9 +90,12 @@ enum knee_limit {
     KNEE_LIMIT_STRING_BYTES = 6,  /* longest string fact value (default 4,096) */
     KNEE_LIMIT_REGEX_MATCH = 7,   /* PCRE2 match limit per match (default 100,000) */
     KNEE_LIMIT_REGEX_DEPTH = 8,   /* PCRE2 depth limit per match (default 1,000) */
-    KNEE_LIMIT_REGEX_HEAP_KIB = 9 /* PCRE2 heap limit per match in KiB (default 1,024) */
+    KNEE_LIMIT_REGEX_HEAP_KIB = 9, /* PCRE2 heap limit per match in KiB (default 1,024) */
+    /* Pattern matches (`~`) in one comparison (default 10,000); past it knee_compare() fails
+     * with KNEE_EREGEX. Bounds the time a file of many hostile patterns costs. Since 0.3. */
+    KNEE_LIMIT_REGEX_BUDGET = 10
 };
-#define KNEE_LIMIT_COUNT 10
+#define KNEE_LIMIT_COUNT 11
 
 typedef struct knee_options knee_options;
 
@@ -185,8 +188,9 @@ KNEE_API const char *knee_ruleset_criterion_level_label(const knee_ruleset *rs, 
  * NULL); returns 0 for an ordinal criterion. */
 KNEE_API int knee_ruleset_criterion_scale(const knee_ruleset *rs, size_t i, double *worst,
                                           double *best);
-/* Returns 1 and sets *utility when the criterion declares a missing-utility; 0 when an unknown
- * value is left out of the option's score (rules/README.md, "Unknown values"). */
+/* Returns 1 and sets *utility when the rule file scores the criterion's unknown values at a
+ * fixed utility (missing-utility, or missing="worst", "best", "neutral"); 0 when they are scored
+ * over their range (interval), left out or refused (rules/README.md, "Unknown values"). */
 KNEE_API int knee_ruleset_criterion_missing_utility(const knee_ruleset *rs, size_t i,
                                                     double *utility);
 
@@ -234,6 +238,9 @@ KNEE_API int knee_ruleset_run_tests(const knee_ruleset *rs, size_t *n_cases, siz
  * together, options described in unequal detail. *out receives warnings (severity
  * KNEE_SEVERITY_WARNING, located, codes in docs/diagnostics.md); caller frees with
  * knee_diag_free(). Returns KNEE_OK or KNEE_ENOMEM. `knee check` prints them; --strict fails on them.
+ * The searches are bounded (docs/limits.md): at most 200,000 assignments per question and
+ * 50,000,000 condition steps in all; when the overall budget runs out the lint stops and says so
+ * with a "lint-budget" warning at the rule it had reached.
  */
 KNEE_API int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out);
 
@@ -300,11 +307,16 @@ typedef struct knee_result knee_result;
 /* Aggregation methods (docs/methods.md). */
 #define KNEE_METHOD_DEFAULT 0        /* the rule file's method (weighted sum unless it says) */
 #define KNEE_METHOD_WEIGHTED_SUM 1   /* additive value on the file's absolute scales: no rank reversal */
-#define KNEE_METHOD_TOPSIS 2         /* TOPSIS, vector normalisation */
+#define KNEE_METHOD_TOPSIS 2         /* TOPSIS (Hwang & Yoon): values in their units, vector normalisation */
 #define KNEE_METHOD_TOPSIS_MINMAX 3  /* TOPSIS, min-max normalisation */
 #define KNEE_METHOD_PROMETHEE2 4     /* PROMETHEE II net flow, preference functions from the file */
 #define KNEE_METHOD_VIKOR 5          /* VIKOR; the compromise set is reported */
-/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor"), or NULL. */
+/* TOPSIS with vector normalisation of the 0-1 utilities instead of the values: what "topsis" was
+ * in 0.2, kept to reproduce those results. Its ranking depends on where the rule file puts each
+ * scale's bounds (docs/methods.md). Since 0.3. */
+#define KNEE_METHOD_TOPSIS_UTILITY 6
+/* The method's name ("weighted-sum", "topsis", "topsis-minmax", "promethee2", "vikor",
+ * "topsis-utility"), or NULL. */
 KNEE_API const char *knee_method_name(int method);
 /* The method for a name, or KNEE_EINVAL. */
 KNEE_API int knee_method_from_name(const char *name);
@@ -318,7 +330,8 @@ KNEE_API int knee_compare_options_set_method(knee_compare_options *o, int method
 /* VIKOR's strategy weight v in [0, 1] ("majority of criteria" vs "veto"). */
 KNEE_API int knee_compare_options_set_vikor_v(knee_compare_options *o, double v);
 /* SMAA-2 with this many samples (0: off; at most 10,000,000) and seed. Values are sampled from
- * their low/typical/high ranges (triangular). Weights: uniform on the simplex when spread is
+ * their low/typical/high ranges (triangular); unknown values scored over a range (interval
+ * policy) uniformly in utility within it. Weights: uniform on the simplex when spread is
  * 0, else uniform within +-spread of the patient's normalised weights (renormalised). */
 KNEE_API int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t samples,
                                            uint64_t seed, double weight_spread);
@@ -364,7 +377,8 @@ KNEE_API double knee_result_weight(const knee_result *r, size_t j);
 KNEE_API size_t knee_result_option_count(const knee_result *r);
 KNEE_API const char *knee_result_option_id(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_option_name(const knee_result *r, size_t i);
-/* 1-based rank; 0 for an excluded option. */
+/* 1-based rank; 0 for an excluded option. Options whose scores are equal within 1e-12 share a
+ * rank (1, 1, 1, 4) and are listed by name (knee_result_option_tie_count). */
 KNEE_API int knee_result_option_rank(const knee_result *r, size_t i);
 /* The method's score, higher is better: weighted sum in [0, 1] (the sum of the contributions),
  * TOPSIS closeness in [0, 1], PROMETHEE II net flow in [-1, 1], VIKOR 1 - Q in [0, 1].
@@ -379,8 +393,10 @@ KNEE_API int knee_result_option_metric(const knee_result *r, size_t i, const cha
 KNEE_API int knee_result_option_in_compromise(const knee_result *r, size_t i);
 /* 1 if dominance was computed for this result (see KNEE_DOMINANCE_AUTO). */
 KNEE_API int knee_result_has_dominance(const knee_result *r);
-/* Options that Pareto-dominate option i (at least as good on every criterion's utility, better
- * on one, among non-excluded options; with a value left out no claim is made). */
+/* Options that Pareto-dominate option i, in result order: among non-excluded options, at least
+ * as good on every criterion's utility and better on one, whatever the unknown values are (an
+ * unknown value counts at the worst of its range for the dominator and at the best for the
+ * dominated option). */
 KNEE_API size_t knee_result_dominator_count(const knee_result *r, size_t i);
 KNEE_API const char *knee_result_dominator(const knee_result *r, size_t i, size_t k);
 KNEE_API int knee_result_option_excluded(const knee_result *r, size_t i);
@@ -405,12 +421,13 @@ KNEE_API double knee_result_value_low(const knee_result *r, size_t i, size_t j);
 KNEE_API double knee_result_value_high(const knee_result *r, size_t i, size_t j);
 /* The ordinal level id, or NULL for a numeric or unknown value. */
 KNEE_API const char *knee_result_value_level(const knee_result *r, size_t i, size_t j);
-/* Utility on the criterion's absolute 0-1 scale. An unknown value has utility 0 unless the
- * criterion declares a missing-utility. */
+/* Utility on the criterion's absolute 0-1 scale. An unknown value has the utility its missing
+ * policy scores it at: the middle of its range (interval), the fixed utility, or 0 when it is
+ * left out (knee_result_utility_range). */
 KNEE_API double knee_result_utility(const knee_result *r, size_t i, size_t j);
 /* The weight option i's score gives criterion j: the normalised weight, rescaled over the
- * criteria option i has values for. An unknown value (without a declared missing-utility) gets
- * 0, so an option is scored on what is known about it. contribution = cell weight x utility. */
+ * criteria that count in option i's score. Every value counts unless an unknown one is left out
+ * (renormalise, refuse: weight 0). contribution = cell weight x utility. */
 KNEE_API double knee_result_cell_weight(const knee_result *r, size_t i, size_t j);
 KNEE_API double knee_result_contribution(const knee_result *r, size_t i, size_t j);
 /* Sources behind the value: the declared value's, then each rule that changed it. */
@@ -455,7 +472,10 @@ KNEE_API int knee_result_sensitivity_interval(const knee_result *r, size_t j, do
  * signed change and the new winner's result index. Returns 0 when no single weight can. */
 KNEE_API int knee_result_min_weight_change(const knee_result *r, size_t *criterion, double *delta,
                                            size_t *new_winner);
-/* Score margin of the winner over the runner-up, and 1 if it is below the fragile margin. */
+/* Score margin of the winner over the runner-up, and 1 if it is below the fragile margin (less
+ * 1e-12, so a margin equal to it in exact arithmetic is not fragile). With a tie at the top
+ * (knee_result_option_tie_count(r, 0) > 0) the margin is 0 and no winner is called fragile; the
+ * weight intervals and the smallest change then concern which options are at the top. */
 KNEE_API double knee_result_winner_margin(const knee_result *r);
 KNEE_API int knee_result_winner_fragile(const knee_result *r);
 
@@ -474,6 +494,74 @@ KNEE_API int knee_result_why(const knee_result *r, size_t a, size_t b, char **ou
  */
 KNEE_API int knee_result_to_json(const knee_result *r, char **out, size_t *len);
 
+/* ---- unknown values as ranges, ties as ties (docs/result-contract.md); since 0.3 ------------ */
+/* The result accessors below only read the result, like those above; strings they return are
+ * borrowed from the ruleset (valid while it lives). Indices i, a, b are in result order. */
+
+/* How a value the rule file marks unknown (no sourced value) is scored (rules/README.md,
+ * "Unknown values"). A rule file sets its default (<ruleset missing="...">, interval when it
+ * says nothing) and may set one per criterion; a caller may override them all. */
+/* INTERVAL: full weight, over the utilities of its bounds (the whole scale without): the score
+ * takes the middle, its range the ends. */
+#define KNEE_MISSING_DEFAULT 0     /* the rule file's policies */
+#define KNEE_MISSING_INTERVAL 1    /* full weight, over its range: the default */
+#define KNEE_MISSING_RENORMALISE 2 /* left out; the option's other weights rescaled */
+#define KNEE_MISSING_WORST 3       /* utility 0, full weight */
+#define KNEE_MISSING_BEST 4        /* utility 1, full weight */
+#define KNEE_MISSING_NEUTRAL 5     /* utility 1/2, full weight */
+#define KNEE_MISSING_REFUSE 6      /* the option is excluded, with the reason */
+/* The policy's name ("interval", "renormalise", "worst", "best", "neutral", "refuse"), or NULL
+ * (for KNEE_MISSING_DEFAULT too). Static string. Since 0.3. */
+KNEE_API const char *knee_missing_name(int policy);
+/* The policy for a name, or KNEE_EINVAL. Since 0.3. */
+KNEE_API int knee_missing_from_name(const char *name);
+/* Score every unknown value by this policy instead of the rule file's (its per-criterion
+ * policies and missing-utility included); KNEE_MISSING_DEFAULT (the default) keeps the file's.
+ * KNEE_EINVAL for an unknown policy. Since 0.3. */
+KNEE_API int knee_compare_options_set_missing(knee_compare_options *o, int policy);
+/* The missing policy used, by name: the caller's, else the rule file's default. A criterion
+ * that declares its own policy says so in knee_result_value_missing(). Since 0.3. */
+KNEE_API const char *knee_result_missing_policy(const knee_result *r);
+/* The policy applied to option i's value j ("interval", ..., "utility" for a declared
+ * missing-utility), or NULL for a known value. Since 0.3. */
+KNEE_API const char *knee_result_value_missing(const knee_result *r, size_t i, size_t j);
+
+/* Option i's weighted-sum score with each of its unknown values at the worst and at the best
+ * of its range (its other values as scored): returns 1 and sets *low <= score <= *high; equal
+ * when nothing is unknown or unknowns are scored at a fixed utility. Returns 0 (NaN) for an
+ * excluded option, or when the method is not the weighted sum (its scores depend on every
+ * option at once, so no range per option is given). Either pointer may be NULL. Since 0.3. */
+KNEE_API int knee_result_option_score_range(const knee_result *r, size_t i, double *low,
+                                            double *high);
+/* The best and worst rank option i can take over every completion of the unknown values
+ * (exact: each option's unknowns are its own, so it follows from the score ranges, with the
+ * same 1e-12 tie tolerance as the ranking): returns 1 and sets *best <= rank <= *worst. 0 (and
+ * 0, 0) when knee_result_option_score_range() gives no range. Since 0.3. */
+KNEE_API int knee_result_option_rank_range(const knee_result *r, size_t i, int *best, int *worst);
+/* Options whose scores are equal within 1e-12 share a rank (competition ranking: 1, 1, 1, 4)
+ * and are listed by name, then id. The number of other options tied with option i, and the
+ * k-th of them (result order). Since 0.3. */
+KNEE_API size_t knee_result_option_tie_count(const knee_result *r, size_t i);
+KNEE_API const char *knee_result_option_tied_with(const knee_result *r, size_t i, size_t k);
+/* The utilities option i's value j is scored over. For an unknown value returns 1, with the
+ * range (interval policy: its bounds' utilities; a fixed utility: both equal it; left out of
+ * the score: NaN). For a known value returns 0 with both set to its utility. Since 0.3. */
+KNEE_API int knee_result_utility_range(const knee_result *r, size_t i, size_t j, double *low,
+                                       double *high);
+/* The plausible bounds the rule file gives an unknown value: numeric (in the criterion's unit;
+ * returns 1), or levels (level ids, borrowed; returns 1). 0 when the value is known or has no
+ * bounds (it then spans the whole scale). Since 0.3. */
+KNEE_API int knee_result_unknown_bounds(const knee_result *r, size_t i, size_t j, double *low,
+                                        double *high);
+KNEE_API int knee_result_unknown_level_bounds(const knee_result *r, size_t i, size_t j,
+                                              const char **low, const char **high);
+/* Criterion j's part in the weighted-sum difference of options a and b (contribution of a
+ * minus that of b). Returns 1 when both values are known (*low == *high, the difference);
+ * 0 when either is unknown: [*low, *high] is the range of the difference over the unknowns'
+ * ranges, so it may favour either option and is never counted for one. KNEE_EINVAL (negative)
+ * for bad indices. Since 0.3. */
+KNEE_API int knee_result_difference(const knee_result *r, size_t a, size_t b, size_t j, double *low,
+                                    double *high);
 
 /* ---- FHIR R4 input (docs/fhir.md) ----------------------------------------------------------- */
 
@@ -682,6 +770,59 @@ KNEE_API int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b
                                      const knee_compare_options *o, size_t first, size_t count,
                                      knee_result *scratch, char **out, size_t *len,
                                      size_t *offsets, int *status);
+
+/* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians"); since 0.3 */
+
+/* A rule file may give each text for readers twice: in plain language for the patient and in
+ * detail, with citations, for the clinician. A text given once serves both audiences. Texts are
+ * borrowed from the ruleset (valid while it lives). */
+#define KNEE_AUDIENCE_PATIENT 0
+#define KNEE_AUDIENCE_CLINICIAN 1
+
+/* Exclusion reason / caution k of option i for one audience; NULL past the end. The clinician's
+ * text is the one knee_result_reason_text and knee_result_caution_text give. */
+KNEE_API const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k);
+KNEE_API const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k);
+/* The note on option i's value for criterion j after rules, for the audience (a KNEE_AUDIENCE_*),
+ * or NULL when it has none: the declared value's note, kept by <adjust>, dropped by a <set> that
+ * replaces the value. NULL too for a bad index or audience. */
+KNEE_API const char *knee_result_value_note(const knee_result *r, size_t i, size_t j,
+                                            int audience);
+/* The descriptions of the rule file, of option i and of criterion j for the audience, or NULL
+ * when the file gives none (or for a bad index or audience). Thread-safe on a shared ruleset. */
+KNEE_API const char *knee_ruleset_description(const knee_ruleset *rs, int audience);
+KNEE_API const char *knee_ruleset_option_description(const knee_ruleset *rs, size_t i,
+                                                     int audience);
+KNEE_API const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j,
+                                                        int audience);
+
+/* ---- regions (rules/README.md, "Regions"); since 0.3 ---------------------------------------- */
+
+/* A string fact declared with codes="iso-3166-1" takes ISO 3166-1 alpha-2 country codes (any
+ * case) or the ids of the region groups the rule file declares; conditions ask whether the
+ * patient's region lies in a code or group. knee_ruleset_fact_type() says KNEE_FACT_STRING. */
+/* 1 if fact i is a region fact, else 0. */
+KNEE_API int knee_ruleset_fact_is_region(const knee_ruleset *rs, size_t i);
+/* The rule file's region groups, in document order: id, label (the id when none is given), and
+ * member codes (lower case, sorted). NULL / 0 past the end. */
+KNEE_API size_t knee_ruleset_region_group_count(const knee_ruleset *rs);
+KNEE_API const char *knee_ruleset_region_group_id(const knee_ruleset *rs, size_t k);
+KNEE_API const char *knee_ruleset_region_group_label(const knee_ruleset *rs, size_t k);
+KNEE_API size_t knee_ruleset_region_group_member_count(const knee_ruleset *rs, size_t k);
+KNEE_API const char *knee_ruleset_region_group_member(const knee_ruleset *rs, size_t k, size_t m);
+
+/* Regional rules in a result, per region fact k (the ruleset's region facts in declaration
+ * order): the fact's id; the patient's value, canonical (a lower-case code or a group id), or
+ * NULL when not given; and the rules whose condition reads the fact and was true (document
+ * order). A count of 0 for a given region says that the rule file has no rule for it: its
+ * values and rules apply as written (no other region's rule). */
+KNEE_API size_t knee_result_region_count(const knee_result *r);
+KNEE_API const char *knee_result_region_fact(const knee_result *r, size_t k);
+KNEE_API const char *knee_result_region_value(const knee_result *r, size_t k);
+KNEE_API size_t knee_result_regional_rule_count(const knee_result *r, size_t k);
+KNEE_API const char *knee_result_regional_rule(const knee_result *r, size_t k, size_t m);
 
 #ifdef __cplusplus
 }

@@ -15,4 +15,4 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4"
 "$BUILD_DIR/tests/stress/stress_threads" "${STRESS_PATIENTS:-100000}" 8
 cd "$BUILD_DIR"
 KNEE_CLI_VALGRIND=0 ctest --output-on-failure -j"$(nproc)" -L "unit|stress" "$@"
-KNEE_CLI_VALGRIND=0 ctest --output-on-failure -R '^cli\.population$'
+KNEE_CLI_VALGRIND=0 ctest --output-on-failure -R '^cli\.(population|output)$'

@@ -5,11 +5,14 @@ set -eu
 
 # clang + libclang-rt-14-dev (libFuzzer, ASan/UBSan/TSan runtimes), abigail-tools (the ABI gate's
 # abidw/abidiff) and gcovr: the hardening jobs (scripts/ci-*.sh, docs/security.md).
+# python3-numpy and python3-pandas: the Python binding's value-reading test (python.values) reads
+# numpy and pandas values (the binding itself never imports them).
+# python3-gunicorn: the CDS Hooks service's production server (docs/cds-hooks.md, tests/cdshooks).
 # chromium (large), fonts-dejavu-core and python3-html5lib: the report's browser test
 # (tests/report/browser_test.py renders `knee report` headless).
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
 libcunit1-dev valgrind python3 python3-venv python3-setuptools python3-wheel locales binutils \
-libjansson-dev python3-jwt python3-cryptography \
+libjansson-dev python3-jwt python3-cryptography python3-numpy python3-pandas python3-gunicorn \
 chromium fonts-dejavu-core python3-html5lib \
 clang libclang-rt-14-dev abigail-tools gcovr"
 

@@ -1,8 +1,8 @@
 /* aggregate.c - turn the options' criterion utilities into one score per option by the chosen
- * method (docs/methods.md, "How the engine feeds the methods"). Every method works on the
- * utilities of the rule file's value functions (0 to 1, more is better) of the options that are
- * not excluded; a value left out under the renormalise policy is a missing cell for the
- * kernels. The weighted sum is computed for every option whatever the method, because the
+ * method (docs/methods.md, "How the engine feeds the methods"). Every method but TOPSIS works on
+ * the utilities of the rule file's value functions (0 to 1, more is better) of the options that
+ * are not excluded; TOPSIS, as its authors define it, on the values in each criterion's unit. A
+ * value left out under the renormalise policy is a missing cell for the kernels. The weighted sum is computed for every option whatever the method, because the
  * explanations (contributions, "why") are stated in its terms. */
 #include <math.h>
 #include <string.h>
@@ -31,6 +31,29 @@ static int list_candidates(knee_result *r)
     return KNEE_OK;
 }
 
+/* TOPSIS as Hwang & Yoon define it reads each criterion's values in its own unit, with its
+ * direction (docs/methods.md): a numeric value's typical figure after rules; an ordinal level's
+ * utility (levels have no unit; more is better); a cell that has only a utility (an unknown value
+ * scored by a missing policy) the value with that utility on the scale. Cells left out of the
+ * score stay missing (r->known). Needs r->util and r->known. */
+static int raw_values(knee_result *r)
+{
+    const knee_ruleset *rs = r->rs;
+    size_t nc = rs->n_criteria, a, j;
+    if (KNEE__RESERVE(r, raw, r->alts_n * nc) || KNEE__RESERVE(r, raw_dirs, nc))
+        return KNEE_ENOMEM;
+    for (j = 0; j < nc; j++)
+        r->raw_dirs[j] = rs->criteria[j].n_levels ? 1 : rs->criteria[j].direction;
+    for (a = 0; a < r->alts_n; a++)
+        for (j = 0; j < nc; j++) {
+            const knee__criterion *c = &rs->criteria[j];
+            const knee__value *v = knee__cell_value(r, r->alts[a], j);
+            double u = r->util[a * nc + j];
+            r->raw[a * nc + j] = v->known && !c->n_levels ? v->typical : knee__utility_value(c, u);
+        }
+    return KNEE_OK;
+}
+
 /* The plain weighted sum needs no matrix: each option's score is already in it. The other
  * methods and the analyses do, and build it here once per comparison. */
 int knee__need_matrix(knee_result *r)
@@ -43,17 +66,39 @@ int knee__need_matrix(knee_result *r)
     for (a = 0; a < r->alts_n; a++) {
         size_t t = r->alts[a];
         const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
-        if (r->opts[t].cell_n == 0 && nc) {   /* no rule changed it: the values scored at load */
+        if (r->opts[t].cell_n == 0 && (!r->missing_policy || tr->all_known) && nc) {
+            /* no rule changed it, no caller's policy rescores it: the values scored at load */
             memcpy(&r->util[a * nc], tr->utility, nc * sizeof *r->util);
             memcpy(&r->known[a * nc], tr->counted, nc);
             continue;
         }
         for (j = 0; j < nc; j++) {
-            r->util[a * nc + j] = knee__cell_utility(r, t, j);
-            r->known[a * nc + j] = (unsigned char)knee__cell_counted(r, t, j);
+            double lo, hi;
+            r->known[a * nc + j] =
+                (unsigned char)knee__cell_score(r, t, j, &r->util[a * nc + j], &lo, &hi);
         }
     }
     r->has_matrix = 1;
+    return r->method == KNEE_METHOD_TOPSIS ? raw_values(r) : KNEE_OK;
+}
+
+int knee__need_spans(knee_result *r)
+{
+    size_t nc = r->rs->n_criteria, a, k;
+    if (KNEE__RESERVE(r, span_lo, r->alts_n * nc) || KNEE__RESERVE(r, span_hi, r->alts_n * nc))
+        return KNEE_ENOMEM;
+    for (a = 0; a < r->alts_n && nc; a++) {
+        const knee__opt *o = &r->opts[r->alts[a]];
+        const knee__treatment *tr = &r->rs->treatments[o->treatment];
+        double *lo = &r->span_lo[a * nc], *hi = &r->span_hi[a * nc];
+        memcpy(lo, tr->span_low, nc * sizeof *lo); /* as declared, spanned at load */
+        memcpy(hi, tr->span_high, nc * sizeof *hi);
+        for (k = 0; k < o->cell_n; k++) { /* the values rules changed */
+            const knee__cell *c = &r->cells[o->cell_off + k];
+            knee__natural_range(&r->rs->criteria[c->criterion], &c->v, &lo[c->criterion],
+                                &hi[c->criterion]);
+        }
+    }
     return KNEE_OK;
 }
 
@@ -104,9 +149,14 @@ int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const d
     m.direction = r->dirs;
     m.w = w;
     switch (method) {
-    case KNEE_METHOD_TOPSIS:
+    case KNEE_METHOD_TOPSIS:   /* values in their units (raw_values) */
+        m.x = r->raw;
+        m.direction = r->raw_dirs;
+        return knee__topsis(&m, KNEE__NORM_VECTOR, out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
+    case KNEE_METHOD_TOPSIS_UTILITY:
     case KNEE_METHOD_TOPSIS_MINMAX:
-        return knee__topsis(&m, method == KNEE_METHOD_TOPSIS ? KNEE__NORM_VECTOR : KNEE__NORM_MINMAX,
+        return knee__topsis(&m, method == KNEE_METHOD_TOPSIS_UTILITY ? KNEE__NORM_VECTOR
+                                                                     : KNEE__NORM_MINMAX,
                             out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
     case KNEE_METHOD_PROMETHEE2: {
         knee__pref_fn fn[64];
@@ -145,6 +195,7 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     int rc;
     double *scores;
     r->method = o && o->method ? o->method : rs->method;
+    r->has_ranges = r->method == KNEE_METHOD_WEIGHTED_SUM;
     if ((rc = list_candidates(r)) != KNEE_OK)
         return rc;
     n = r->alts_n;
@@ -158,6 +209,7 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
     case KNEE_METHOD_TOPSIS_MINMAX:
+    case KNEE_METHOD_TOPSIS_UTILITY:
         if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
             return rc;
         for (a = 0; a < n; a++)

@@ -548,6 +548,7 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     quick.dominance = KNEE_DOMINANCE_OFF;
     quick.smaa_samples = 0;
     quick.sensitivity = 0;
+    quick.ranks_only = 1; /* nor do the rank ranges */
     nt = rs->n_treatments;
     for (k = 0; k < count; k++) {
         size_t i = first + k;

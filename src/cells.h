@@ -10,6 +10,19 @@
 const knee__cell *knee__cell_changed(const knee_result *r, size_t t, size_t j);
 /* The value after rules. */
 const knee__value *knee__cell_value(const knee_result *r, size_t t, size_t j);
+/* The missing policy for criterion j in this comparison (the caller's, else the criterion's):
+ * its kind (KNEE__MISSING_*), with *utility for a fixed one, and its name. */
+int knee__cell_policy(const knee_result *r, size_t j, double *utility);
+const char *knee__cell_policy_name(const knee_result *r, size_t j);
+/* How treatment tr's declared value j enters a score in this comparison (as scored at load,
+ * unless a caller's policy rescores an unknown value); as knee__cell_score. */
+int knee__declared_score(const knee_result *r, const knee__treatment *tr, size_t j, double *u,
+                         double *low, double *high);
+/* How the value enters the option's score (knee__score_value): 1 if it counts, with its point
+ * utility and the range it is scored over. */
+int knee__cell_score(const knee_result *r, size_t t, size_t j, double *u, double *low,
+                     double *high);
+/* The point utility as scored. */
 double knee__cell_utility(const knee_result *r, size_t t, size_t j);
 /* 1 if the value takes part in the option's score. */
 int knee__cell_counted(const knee_result *r, size_t t, size_t j);

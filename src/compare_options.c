@@ -6,8 +6,8 @@
 #include "result.h"
 
 static const char *const method_names[] = {NULL, "weighted-sum", "topsis", "topsis-minmax",
-                                           "promethee2", "vikor"};
-#define N_METHODS 6
+                                           "promethee2", "vikor", "topsis-utility"};
+#define N_METHODS 7
 
 const char *knee_method_name(int method)
 {
@@ -21,6 +21,32 @@ int knee_method_from_name(const char *name)
         if (strcmp(name, method_names[m]) == 0)
             return m;
     return KNEE_EINVAL;
+}
+
+static const char *const missing_names[] = {NULL,   "interval", "renormalise", "worst",
+                                            "best", "neutral",  "refuse"};
+#define N_MISSING 7
+
+const char *knee_missing_name(int policy)
+{
+    return policy > 0 && policy < N_MISSING ? missing_names[policy] : NULL;
+}
+
+int knee_missing_from_name(const char *name)
+{
+    int m;
+    for (m = 1; name && m < N_MISSING; m++)
+        if (strcmp(name, missing_names[m]) == 0)
+            return m;
+    return KNEE_EINVAL;
+}
+
+int knee_compare_options_set_missing(knee_compare_options *o, int policy)
+{
+    if (!o || policy < KNEE_MISSING_DEFAULT || policy >= N_MISSING)
+        return KNEE_EINVAL;
+    o->missing = policy;
+    return KNEE_OK;
 }
 
 int knee_compare_options_new(knee_compare_options **out)

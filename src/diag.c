@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "utf8.h"
 
 typedef struct entry {
     int severity, status;
@@ -23,6 +24,41 @@ int knee__diag_new(knee_diag **out)
 {
     *out = knee__calloc(1, sizeof **out);
     return *out ? KNEE_OK : KNEE_ENOMEM;
+}
+
+/* A copy of s in which nothing can break the line or reorder it when printed: a diagnostic
+ * quotes rule and patient text (a condition, a value), and printed as "file:line:col: code:
+ * message" it must stay one line whatever that text holds. Line breaks and tabs become \n, \r,
+ * \t; other C0 controls, DEL and bytes that are not UTF-8 \xNN; C1 controls, bidi controls and
+ * the Unicode line and paragraph separators \u{XXXX}. NULL when out of memory. */
+static char *escaped(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i, len, o = 0;
+    char *out = knee__malloc(n * 4 + 1);   /* at most 4 bytes out per byte in: \xNN, \u{85} */
+    uint32_t cp;
+    if (!out)
+        return NULL;
+    for (i = 0; i < n; i += len) {
+        len = knee__utf8_decode(p + i, n - i, &cp);
+        if (len == 0) {
+            o += (size_t)sprintf(out + o, "\\x%02X", p[i]);
+            len = 1;
+        } else if (cp == '\n' || cp == '\r' || cp == '\t') {
+            out[o++] = '\\';
+            out[o++] = cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't';
+        } else if (cp < 0x20 || cp == 0x7F) {
+            o += (size_t)sprintf(out + o, "\\x%02X", (unsigned)cp);
+        } else if ((cp >= 0x80 && cp <= 0x9F) || knee__utf8_bidi_control(cp) || cp == 0x2028 ||
+                   cp == 0x2029) {
+            o += (size_t)sprintf(out + o, "\\u{%X}", (unsigned)cp);
+        } else {
+            memcpy(out + o, p + i, len);
+            o += len;
+        }
+    }
+    out[o] = '\0';
+    return out;
 }
 
 int knee__diag_add(knee_diag *d, int severity, int status, const char *code, const char *file,
@@ -44,9 +80,9 @@ int knee__diag_add(knee_diag *d, int severity, int status, const char *code, con
     e->status = status;
     e->code = code;
     e->pos = pos;
-    e->message = knee__strdup(msg);
-    e->file = knee__strdup(file ? file : "<memory>");
-    e->element = element ? knee__strdup(element) : NULL;
+    e->message = escaped(msg);
+    e->file = escaped(file ? file : "<memory>");
+    e->element = element ? escaped(element) : NULL;
     if (!e->message || !e->file || (element && !e->element)) {
         knee__dealloc(e->message);
         knee__dealloc(e->file);

@@ -8,6 +8,7 @@
 #include "aggregate.h"
 #include "alloc.h"
 #include "cells.h"
+#include "utility.h"
 #include "patient.h"
 #include "result.h"
 
@@ -23,6 +24,7 @@ static int push_note(knee_result *r, int caution, const char *rule_id, const kne
 {
     knee__note n;
     n.text = op->text;
+    n.patient = op->action->patient_text;
     n.rule = rule_id;
     n.source = op->source;
     if (caution) {
@@ -80,7 +82,7 @@ static int apply_op(knee_result *r, size_t o, const knee__step *st, const knee__
         cell->v = op->action->value;   /* the action's own record: a set is the rarer change */
         cell->v.sources = declared;   /* sources list: declared value's, then the changes' */
         cell->v.year = year;
-    } else if (cell->v.known) {
+    } else if (cell->v.known || cell->v.bounded) { /* an unknown value's bounds shift too */
         cell->v.low += op->by;
         cell->v.typical += op->by;
         cell->v.high += op->by;
@@ -145,13 +147,24 @@ static void finish_cells(knee_result *r, size_t t, size_t changes_from)
         cells[j] = c;
     }
     for (i = 0, k = changes_from; i < opt->cell_n; i++) {   /* both in criterion order */
-        while (k < r->changes_n && r->changes[k].criterion < cells[i].criterion)
+        size_t c = cells[i].criterion;
+        double mu;
+        int kind;
+        while (k < r->changes_n && r->changes[k].criterion < c)
             k++;
         cells[i].change_off = k;
-        while (k < r->changes_n && r->changes[k].criterion == cells[i].criterion)
+        while (k < r->changes_n && r->changes[k].criterion == c)
             k++;
         cells[i].change_n = k - cells[i].change_off;
-        cells[i].utility = knee__utility(&r->rs->criteria[cells[i].criterion], &cells[i].v);
+        if (cells[i].v.known) { /* usual: a known value, whatever the policy */
+            cells[i].utility = cells[i].low = cells[i].high =
+                knee__utility(&r->rs->criteria[c], &cells[i].v);
+            cells[i].counted = 1;
+            continue;
+        }
+        kind = knee__cell_policy(r, c, &mu);
+        cells[i].counted = knee__score_value(&r->rs->criteria[c], kind, mu, &cells[i].v,
+                                             &cells[i].utility, &cells[i].low, &cells[i].high);
     }
 }
 
@@ -168,11 +181,12 @@ static const double *normalised_weights(knee_result *r, double total)
     return r->cell_w;
 }
 
-/* An unknown value counts only where the criterion's missing policy gives it a utility;
- * otherwise it is left out and the option's other weights are rescaled to sum to 1
- * (available-case scoring), so an option is neither punished nor rewarded for a gap in the
- * evidence (knee__counted, utility.h). Unchanged values read the utilities scored at load;
- * cells.c derives each value's weight and contribution the same way. */
+/* Every value counts with its criterion's full weight, except an unknown one its missing policy
+ * leaves out (renormalise, refuse): the option's other weights are then rescaled to sum to 1.
+ * An unknown value scored over a range (interval) counts at the middle of it, and the score's
+ * range takes every such value at its worst and at its best (rules/README.md, "Unknown
+ * values"). Unchanged values read what was scored at load; cells.c derives each value's weight
+ * and contribution with the same operations. */
 static void score_option(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
@@ -180,9 +194,10 @@ static void score_option(knee_result *r, size_t t)
     knee__opt *opt = &r->opts[t];
     const knee__cell *first, *end, *cell;
     size_t nc = rs->n_criteria, j;
-    double total = 0, score = 0;
+    double total = 0, score = 0, lo = 0, hi = 0, u, ul, uh;
     const double *w;
-    if (opt->cell_n == 0) {   /* the usual case: no rule changed a value */
+    int plain, ranged, same;
+    if (opt->cell_n == 0 && (!r->missing_policy || tr->all_known)) { /* usual: as scored at load */
         if (tr->all_counted) {
             total = r->weights_total;
         } else {
@@ -200,67 +215,129 @@ static void score_option(knee_result *r, size_t t)
                 for (j = 0; j < nc; j++)
                     if (tr->counted[j])
                         score += w[j] * tr->utility[j];
-        }
-        opt->score = opt->ws_score = score;
-        return;
-    }
-    first = r->cells + opt->cell_off;   /* r->cells is not NULL once a value has changed */
-    end = first + opt->cell_n;
-    for (cell = first; cell < end; cell++)
-        if (knee__counted(&rs->criteria[cell->criterion], &cell->v) != tr->counted[cell->criterion])
-            break;
-    if (cell == end) {   /* usual: the changes keep every value counted as declared */
-        total = tr->all_counted ? r->weights_total : 0;
-        for (j = 0; !tr->all_counted && j < nc; j++)
-            if (tr->counted[j])
-                total += r->weights[j];
-        opt->counted_weight = total;
-        if (total > 0 && !opt->excluded) {
-            w = normalised_weights(r, total);
-            for (j = 0, cell = first; j < nc; j++) {   /* the same sum, the same order */
-                double u = tr->utility[j];
-                if (cell < end && cell->criterion == j)
-                    u = (cell++)->utility;
-                if (tr->counted[j])
-                    score += w[j] * u;
+            lo = hi = score;
+            if (tr->ranged) { /* a value left out has a range of 0 to 0: adding it adds 0 */
+                lo = hi = 0;
+                for (j = 0; j < nc; j++) {
+                    lo += w[j] * tr->u_low[j];
+                    hi += w[j] * tr->u_high[j];
+                }
             }
         }
         opt->score = opt->ws_score = score;
+        r->ranges[t].low = lo;
+        r->ranges[t].high = hi;
         return;
     }
-    /* the changed cells are in criterion order: walk them alongside the criteria */
-    for (j = 0, cell = first; j < nc; j++) {
-        int changed = cell < end && cell->criterion == j;
-        if (changed ? knee__counted(&rs->criteria[j], &cell->v) : tr->counted[j])
-            total += r->weights[j];
-        cell += changed;
+    /* values a rule changed, or unknown ones a caller's policy scores: the changed cells are in
+     * criterion order, walked alongside the criteria; the other values are read as scored at
+     * load unless the caller's policy rescores them (plain == 0) */
+    plain = !r->missing_policy || tr->all_known;
+    ranged = tr->ranged;
+    first = end = NULL; /* r->cells may still be NULL: no rule has changed a value yet */
+    if (opt->cell_n) {
+        first = r->cells + opt->cell_off;
+        end = first + opt->cell_n;
+    }
+    same = plain; /* usual: the changes keep every value counted as declared */
+    for (cell = first; cell != end; cell++) {
+        ranged |= cell->low < cell->high;
+        same &= cell->counted == tr->counted[cell->criterion];
+    }
+    if (same && tr->all_counted) {
+        total = r->weights_total;
+    } else if (same) {
+        for (j = 0; j < nc; j++)
+            if (tr->counted[j])
+                total += r->weights[j];
+    } else {
+        for (j = 0, cell = first; j < nc; j++) {
+            int changed = cell != end && cell->criterion == j, counted;
+            if (changed)
+                counted = cell->counted;
+            else if (plain)
+                counted = tr->counted[j];
+            else {
+                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+                ranged |= ul < uh;
+            }
+            if (counted)
+                total += r->weights[j];
+            if (changed)   /* never NULL + 0: r->cells may be NULL */
+                cell++;
+        }
     }
     opt->counted_weight = total;
     if (total > 0 && !opt->excluded) {
         w = normalised_weights(r, total);
-        for (j = 0, cell = first; j < nc; j++) {
-            int changed = cell < end && cell->criterion == j;
-            double u = changed ? cell->utility : tr->utility[j];
-            if (changed ? knee__counted(&rs->criteria[j], &cell->v) : tr->counted[j])
-                score += w[j] * u;
-            cell += changed;
+        if (plain) { /* the usual case: the declared values, with a few changed */
+            for (j = 0, cell = first; j < nc; j++) {
+                int counted = tr->counted[j];
+                u = tr->utility[j];
+                if (cell != end && cell->criterion == j) {
+                    counted = cell->counted;
+                    u = (cell++)->utility;
+                }
+                if (counted)
+                    score += w[j] * u;
+            }
+        } else {
+            for (j = 0, cell = first; j < nc; j++) {
+                int changed = cell != end && cell->criterion == j, counted;
+                if (changed) {
+                    counted = cell->counted;
+                    u = cell->utility;
+                } else {
+                    counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+                }
+                if (counted)
+                    score += w[j] * u;
+                if (changed)
+                    cell++;
+            }
+        }
+        /* the range: only where something unknown spans one, else the score itself */
+        for (j = 0, cell = first, lo = hi = ranged ? 0 : score; ranged && j < nc; j++) {
+            int changed = cell != end && cell->criterion == j, counted;
+            if (changed) {
+                counted = cell->counted;
+                ul = cell->low;
+                uh = cell->high;
+            } else if (plain) {
+                counted = tr->counted[j];
+                ul = tr->u_low[j];
+                uh = tr->u_high[j];
+            } else {
+                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+            }
+            if (counted) {
+                lo += w[j] * ul;
+                hi += w[j] * uh;
+            }
+            if (changed)
+                cell++;
         }
     }
     opt->score = opt->ws_score = score;
+    r->ranges[t].low = lo;
+    r->ranges[t].high = hi;
 }
 
 /* missing="refuse": an option whose value is unknown after its rules is excluded, saying why. */
 static int refuse_unknown(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
-    size_t nc = rs->has_refuse ? rs->n_criteria : 0, j;
+    int any = r->missing_policy ? r->missing_kind == KNEE__MISSING_REFUSE : rs->has_refuse;
+    size_t nc = any ? rs->n_criteria : 0, j;
+    double mu;
     for (j = 0; j < nc; j++) {
         const knee__criterion *c = &rs->criteria[j];
-        if (c->missing != KNEE__MISSING_REFUSE || knee__cell_value(r, t, j)->known)
+        if (knee__cell_policy(r, j, &mu) != KNEE__MISSING_REFUSE ||
+            knee__cell_value(r, t, j)->known)
             continue;
         if (KNEE__RESERVE(r, reasons, r->reasons_n + 1) != KNEE_OK)
             return KNEE_ENOMEM;
-        r->reasons[r->reasons_n].text = c->refuse_reason;
+        r->reasons[r->reasons_n].text = r->reasons[r->reasons_n].patient = c->refuse_reason;
         r->reasons[r->reasons_n].rule = NULL;
         r->reasons[r->reasons_n].source = NULL;
         r->reasons_n++;
@@ -319,8 +396,8 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
  * prepare): insertion sort for a few; beyond that a bucket pass (bucket_sort), or, when the keys
  * crowd, an LSD radix sort on the key's bytes, linear whatever the keys, where a byte every key
  * shares (the high ones, mostly) costs no pass. The key is mapped to an unsigned number that
- * grows as the key falls, so ascending order of it is descending order of score, with ties left
- * in rule-file order. */
+ * grows as the key falls, so ascending order of it is descending order of score (equal keys
+ * keep their order here; rank_options then lists each tie by name). */
 static uint64_t descending(long long key)
 {
     return ~((uint64_t)key ^ 0x8000000000000000u);
@@ -371,7 +448,7 @@ static int bucket_sort(knee_result *r, size_t n, uint64_t lo, uint64_t hi)
     return 1;
 }
 
-static void sort_ranked(knee_result *r, size_t n)
+void knee__sort_ranked(knee_result *r, size_t n)
 {
     knee__ranked *src = r->ranked, *dst = r->rank_tmp;
     size_t count[256], i, shift;
@@ -409,19 +486,56 @@ static void sort_ranked(knee_result *r, size_t n)
         memcpy(r->ranked, src, n * sizeof *src);
 }
 
+/* Sort v[0..n) by name (knee__listed_before): insertion sort for the usual few, else a merge
+ * sort through tmp. */
+static void sort_by_name(const knee_result *r, knee__ranked *v, size_t n, knee__ranked *tmp)
+{
+    size_t i, j, width;
+    if (n <= 16) {
+        for (i = 1; i < n; i++) {
+            knee__ranked x = v[i];
+            for (j = i; j > 0 && knee__listed_before(r, x.opt, v[j - 1].opt); j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
+            size_t a = i, b = mid, k = i;
+            while (a < mid || b < hi)
+                tmp[k++] = b >= hi || (a < mid && knee__listed_before(r, v[a].opt, v[b].opt))
+                               ? v[a++]
+                               : v[b++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+}
+
+/* Ranking (docs/result-contract.md, "Ranking and ties"): by score, highest first. Keys one
+ * apart (scores within 1e-12, allowing for the rounding to the key) tie, and a run of such steps
+ * is one tie: tied options share the rank of the first (competition ranking: 1, 1, 1, 4) and
+ * are listed by name, so no rank or position depends on the rule file's order. */
 static void rank_options(knee_result *r)
 {
-    size_t i, n = 0;
+    size_t i, k, g, n = 0;
     for (i = 0; i < r->opts_n; i++)
         if (!r->opts[i].excluded) {
             r->opts[i].key = knee__rank_key(r->opts[i].score);
             r->ranked[n].key = r->opts[i].key;
             r->ranked[n++].opt = i;
         }
-    sort_ranked(r, n);
-    for (i = 0; i < n; i++) {
-        r->order[i] = r->ranked[i].opt;
-        r->opts[r->order[i]].rank = (int)(i + 1);
+    knee__sort_ranked(r, n);
+    for (i = 0; i < n; i = g) {
+        for (g = i + 1; g < n && r->ranked[g - 1].key - r->ranked[g].key <= 1; g++)
+            ;
+        if (g - i > 1)
+            sort_by_name(r, r->ranked + i, g - i, r->rank_tmp);
+        for (k = i; k < g; k++) {
+            r->order[k] = r->ranked[k].opt;
+            r->opts[r->order[k]].rank = (int)(i + 1);
+        }
     }
     for (i = 0; i < r->opts_n; i++)
         if (r->opts[i].excluded)
@@ -429,44 +543,110 @@ static void rank_options(knee_result *r)
     r->order_n = n;
 }
 
+/* How many of the n keys, sorted highest first, are above x. */
+static size_t count_above(const long long *sorted, size_t n, long long x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] > x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The candidates' keys of low (which 0) or high (1) weighted sums, highest first, into out. */
+static void sorted_range_keys(knee_result *r, size_t n, int which, long long *out)
+{
+    size_t a;
+    for (a = 0; a < n; a++) {
+        const knee__range *g = &r->ranges[r->order[a]];
+        r->ranked[a].key = knee__rank_key(which ? g->high : g->low);
+        r->ranked[a].opt = r->order[a];
+    }
+    knee__sort_ranked(r, n);
+    for (a = 0; a < n; a++)
+        out[a] = r->ranked[a].key;
+}
+
+/* Each ranked option's rank range under the weighted sum. Its unknowns are its own, so its best
+ * rank puts them at their best and everyone else's at their worst: 1 + the options whose low
+ * score beats its high one; its worst rank the other way round. "Beats" is the ranking's: keys
+ * more than one apart. Counted by bisection over the sorted keys (linear sorts), and clamped to
+ * include the rank itself (a tie chained over several steps). */
+static void rank_ranges(knee_result *r)
+{
+    size_t n = r->alts_n, i, any = 0;
+    long long *lo_keys = r->range_keys, *hi_keys = r->range_keys + n;
+    for (i = 0; i < r->opts_n; i++) /* in option order: read front to back */
+        any |= !r->opts[i].excluded && r->ranges[i].low != r->ranges[i].high;
+    r->ranges_flat = !any; /* nothing spans a range: each rank range is the rank */
+    if (!any)
+        return;
+    sorted_range_keys(r, n, 0, lo_keys); /* then count by bisection, not pair by pair */
+    sorted_range_keys(r, n, 1, hi_keys);
+    for (i = 0; i < n; i++) {
+        const knee__opt *o = &r->opts[r->order[i]];
+        knee__range *g = &r->ranges[r->order[i]];
+        long long lo = knee__rank_key(g->low), hi = knee__rank_key(g->high);
+        size_t above_best = count_above(lo_keys, n, hi + 1); /* its own low never beats it */
+        size_t above_worst = count_above(hi_keys, n, lo + 1) - (hi > lo + 1); /* not itself */
+        g->best = (int)(above_best + 1) < o->rank ? (int)(above_best + 1) : o->rank;
+        g->worst = (int)(above_worst + 1) > o->rank ? (int)(above_worst + 1) : o->rank;
+    }
+}
+
 static int prepare(knee_result *r, const knee_ruleset *rs)
 {
     size_t nt = rs->n_treatments, nc = rs->n_criteria;
-    uint32_t lim[3];
-    if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) || KNEE__RESERVE(r, order, nt) ||
-        KNEE__RESERVE(r, cell_w, nc) ||
-        KNEE__RESERVE(r, ranked, nt) || KNEE__RESERVE(r, rank_tmp, nt) || KNEE__RESERVE(r, cond_truth, rs->n_conds) ||
-        KNEE__RESERVE(r, marks, rs->n_facts) || KNEE__RESERVE(r, missing, rs->n_facts))
+    uint32_t lim[4];
+    if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) ||
+        KNEE__RESERVE(r, order, nt) || KNEE__RESERVE(r, ranges, nt) ||
+        KNEE__RESERVE(r, cell_w, nc) || KNEE__RESERVE(r, ranked, nt) ||
+        KNEE__RESERVE(r, rank_tmp, nt) || KNEE__RESERVE(r, range_keys, 2 * nt) ||
+        KNEE__RESERVE(r, cond_truth, rs->n_conds) || KNEE__RESERVE(r, marks, rs->n_facts) ||
+        KNEE__RESERVE(r, missing, rs->n_facts))
         return KNEE_ENOMEM;
     lim[0] = rs->regex_match_limit;
     lim[1] = rs->regex_depth_limit;
     lim[2] = rs->regex_heap_kib;
+    lim[3] = rs->regex_budget;
     if (!r->scratch || memcmp(lim, r->scratch_limits, sizeof lim) != 0) {
         knee__match_scratch_free(r->scratch);
         r->scratch = NULL;
-        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2]) != KNEE_OK)
+        if (knee__match_scratch_new(&r->scratch, lim[0], lim[1], lim[2], lim[3]) != KNEE_OK)
             return KNEE_ENOMEM;
         memcpy(r->scratch_limits, lim, sizeof lim);
     }
+    knee__match_scratch_reset(r->scratch);   /* the budget is per comparison */
     r->reasons_n = r->cautions_n = r->fired_n = r->unknowns_n = 0;
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
     r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
     r->has_matrix = 0;
-    memset(r->marks, 0, rs->n_facts ? rs->n_facts : 1);
+    if (rs->n_facts)   /* a ruleset may declare no facts: then nothing was reserved */
+        memset(r->marks, 0, rs->n_facts);
     return KNEE_OK;
 }
 
 static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patient *p)
 {
-    double total = 0;
+    double total = 0, largest = 0;
     size_t j;
     for (j = 0; j < rs->n_criteria; j++) {
         double w = p && p->weight_set[j] ? p->weights[j] : rs->criteria[j].weight;
         r->weights[j] = w;
         total += w;
+        largest = w > largest ? w : largest;
     }
     r->weights_n = rs->n_criteria;
-    if (!(total > 0) || !isfinite(total))
+    if (isinf(total)) {   /* finite weights (1e308 each) whose sum is not: the ratios still hold */
+        total = 0;
+        for (j = 0; j < rs->n_criteria; j++)
+            total += r->weights[j] /= largest;
+    }
+    if (!(total > 0))
         return KNEE_EWEIGHT;
     r->weights_total = 0;
     for (j = 0; j < rs->n_criteria; j++) {
@@ -497,6 +677,9 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if ((rc = prepare(r, rs)) != KNEE_OK)
         return fail(r, rc, "out of memory");
     r->rs = rs;
+    r->missing_policy = o ? o->missing : KNEE_MISSING_DEFAULT;
+    if (r->missing_policy)
+        knee__missing_resolve(r->missing_policy, &r->missing_kind, &r->missing_utility);
     if ((rc = set_weights(r, rs, p)) != KNEE_OK)
         return fail(r, rc, "the weights sum to zero: give at least one criterion a positive weight");
 
@@ -504,7 +687,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if (!p) {
         if (KNEE__RESERVE(r, blank, rs->n_facts) != KNEE_OK)
             return fail(r, KNEE_ENOMEM, "out of memory");
-        memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
+        if (rs->n_facts)
+            memset(r->blank, 0, rs->n_facts * sizeof *r->blank);
     }
     /* Each condition once per patient, however many options its rule acts on. */
     for (i = 0; i < rs->n_conds; i++) {
@@ -519,6 +703,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
         }
         r->cond_truth[i] = (unsigned char)t;
     }
+    if (knee__note_regions(r, p ? p->facts : r->blank) != KNEE_OK)
+        return fail(r, KNEE_ENOMEM, "out of memory");
     r->opts_n = rs->n_treatments;
     /* one large clear is much cheaper than a small one per option */
     memset(r->opts, 0, rs->n_treatments * sizeof *r->opts);
@@ -531,6 +717,10 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if ((rc = knee__aggregate(r, o)) != KNEE_OK)
         return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the method could not score these options");
     rank_options(r);
+    if (r->has_ranges && o && o->ranks_only)
+        r->has_ranges = 0; /* the batch's ranks and scores: no one reads the ranges */
+    if (r->has_ranges)
+        rank_ranges(r);
     {
         int mode = o ? o->dominance : KNEE_DOMINANCE_AUTO;
         /* every option's dominator list starts empty: evaluate_option zeroed it */

@@ -48,7 +48,7 @@
 /* ---- compiled form ------------------------------------------------------------------------ */
 
 /* Value types seen by the type checker (number and integer facts are both VT_NUM). */
-enum { VT_NUM = 1, VT_BOOL, VT_STR, VT_SET };
+enum { VT_NUM = 1, VT_BOOL, VT_STR, VT_SET, VT_REGION };
 
 /* Where an operand's value comes from. */
 enum { OPD_LIT, OPD_FACT, OPD_NODE };
@@ -72,7 +72,8 @@ enum {
     NK_IN_LIST,  /* a in [list_n items from list_off of nums[] or strs[]] */
     NK_IN_RANGE, /* lo <= a <= hi */
     NK_IN_SET,   /* a (a string) is a member of set fact `fact` */
-    NK_MATCH     /* a (a string) matches regexes[re] */
+    NK_MATCH,    /* a (a string) matches regexes[re] */
+    NK_IN_REGION /* a (a region fact) lies in rsets[list_off]; op OP_NE negates */
 };
 
 enum { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE };
@@ -110,6 +111,9 @@ struct knee__expr {
     size_t n_facts, cap_facts;
     char *pool; /* decoded string literals */
     size_t pool_used, pool_cap;
+    knee__region_set *rsets; /* the sets of codes region conditions name */
+    size_t n_rsets, cap_rsets;
+    const knee__regions *regions; /* the rule file's groups, for a patient's value */
 };
 
 /* ---- lexer -------------------------------------------------------------------------------- */
@@ -533,7 +537,8 @@ static const char *describe(const parser *p, const pval *v, char *buf, size_t n)
     if (v->o.kind == OPD_FACT) {
         char q[64];
         int ft = v->fact_type >= 1 && v->fact_type <= 5 ? v->fact_type : 0;
-        snprintf(buf, n, "%s fact %s", fact_type_names[ft],
+        snprintf(buf, n, "%s fact %s",
+                 v->fact_type == KNEE__FACT_REGION ? "region" : fact_type_names[ft],
                  quote(q, sizeof q, p->text + v->name_off, v->name_len));
         return buf;
     }
@@ -636,6 +641,9 @@ static int parse_fact(parser *p, pval *v)
         break;
     case KNEE_FACT_SET:
         v->type = VT_SET;
+        break;
+    case KNEE__FACT_REGION:
+        v->type = VT_REGION;
         break;
     default:
         return type_error(p, p->tok.off, "fact %s has an unsupported type",
@@ -927,6 +935,93 @@ static int parse_match(parser *p, pval *v)
     return lex(p);
 }
 
+/* ---- conditions on region facts (region.h) ---- */
+
+/* Add the code or group the string token names to *in; an error at the token if it is neither. */
+static int region_literal(parser *p, knee__region_set *in)
+{
+    knee__region_set one;
+    const char *s;
+    size_t len, k, off = p->tok.off, tok_len = p->tok.len;
+    char q[64];
+    int rc;
+    if ((rc = decode_string(p, &s, &len)) != KNEE_OK)
+        return rc;
+    if (knee__region_resolve(p->e->regions, s, len, &one, NULL) != 0)
+        return fail(p, KNEE_EINVALID, "expr-region", off,
+                    "%s is not an ISO 3166-1 alpha-2 country code or a region group of this rule "
+                    "file", quote(q, sizeof q, p->text + off, tok_len));
+    for (k = 0; k < KNEE__REGION_WORDS; k++)
+        in->w[k] |= one.w[k];
+    return KNEE_OK;
+}
+
+/* region = 'de' | region != 'de' | region in ['de', 'eu', ...] | region in eu: is the patient's
+ * region (a code, or a group: a set of codes) inside the codes named? */
+static int parse_region(parser *p, pval *v)
+{
+    knee__expr *e = p->e;
+    knee__region_set in;
+    int rc, idx, op = cmp_op(p->tok.kind);
+    char q[64];
+    memset(&in, 0, sizeof in);
+    if (op == OP_EQ || op == OP_NE) {
+        if ((rc = lex(p)) != KNEE_OK)
+            return rc;
+        if (p->tok.kind != T_STR)
+            return type_error(p, p->tok.off,
+                              "a region fact is compared with a code or group in quotes ('de', "
+                              "'eu'), not %s", found(p, q, sizeof q));
+        if ((rc = region_literal(p, &in)) != KNEE_OK)
+            return rc;
+    } else if (p->tok.kind == T_IN) {
+        if ((rc = lex(p)) != KNEE_OK)
+            return rc;
+        if (p->tok.kind == T_IDENT) {
+            const knee__region_group *g =
+                knee__region_group_find(e->regions, p->text + p->tok.off, p->tok.len);
+            if (!g)
+                return fail(p, KNEE_EINVALID, "expr-region", p->tok.off,
+                            "%s is not a region group of this rule file",
+                            quote(q, sizeof q, p->text + p->tok.off, p->tok.len));
+            in = g->set;
+        } else if (p->tok.kind == T_LBRACK) {
+            do {
+                if ((rc = lex(p)) != KNEE_OK)
+                    return rc;
+                if (p->tok.kind != T_STR)
+                    return syntax(p, p->tok.off, "expected a code or group in quotes in the list "
+                                  "but found %s", found(p, q, sizeof q));
+                if ((rc = region_literal(p, &in)) != KNEE_OK || (rc = lex(p)) != KNEE_OK)
+                    return rc;
+            } while (p->tok.kind == T_COMMA);
+            if (p->tok.kind != T_RBRACK)
+                return syntax(p, p->tok.off, "expected ',' or ']' in the list but found %s",
+                              found(p, q, sizeof q));
+        } else {
+            return syntax(p, p->tok.off, "expected a region group or a list after 'in' but "
+                          "found %s", found(p, q, sizeof q));
+        }
+        op = OP_EQ;
+    } else if (op >= 0 || p->tok.kind == T_TILDE) {
+        return type_error(p, p->tok.off,
+                          "a region fact is compared with '=', '!=' or 'in' (a code, a list or a "
+                          "region group), not %s", found(p, q, sizeof q));
+    } else {
+        return KNEE_OK;   /* alone: as_node reports it */
+    }
+    if (knee__grow((void **)&e->rsets, &e->cap_rsets, e->n_rsets + 1, sizeof *e->rsets))
+        return nomem(p);
+    e->rsets[e->n_rsets] = in;
+    if ((rc = new_node(p, NK_IN_REGION, &idx)) != KNEE_OK)
+        return rc;
+    e->nodes[idx].op = (unsigned char)op;
+    e->nodes[idx].a = v->o;
+    e->nodes[idx].list_off = e->n_rsets++;
+    node_result(v, idx);
+    return lex(p);
+}
+
 /* cmp := operand [ op operand | 'in' ( list | range | set_fact ) | '~' pattern ] */
 static int parse_cmp(parser *p, pval *v)
 {
@@ -934,6 +1029,8 @@ static int parse_cmp(parser *p, pval *v)
     char q[64];
     if ((rc = parse_operand(p, v)) != KNEE_OK)
         return rc;
+    if (v->type == VT_REGION)
+        return parse_region(p, v);
     op = cmp_op(p->tok.kind);
     if (op >= 0)
         return parse_comparison(p, v, op);
@@ -1029,11 +1126,20 @@ void knee__expr_free(knee__expr *e)
     knee__dealloc(e->strs);
     knee__dealloc(e->facts);
     knee__dealloc(e->pool);
+    knee__dealloc(e->rsets);
     knee__dealloc(e);
 }
 
 int knee__expr_compile(knee__expr **out, const char *text, size_t len, knee__fact_lookup lookup,
                        void *lookup_ctx, const knee__expr_limits *limits, knee__expr_error *err)
+{
+    return knee__expr_compile_regions(out, text, len, lookup, lookup_ctx, NULL, limits, err);
+}
+
+int knee__expr_compile_regions(knee__expr **out, const char *text, size_t len,
+                               knee__fact_lookup lookup, void *lookup_ctx,
+                               const knee__regions *regions, const knee__expr_limits *limits,
+                               knee__expr_error *err)
 {
     parser p;
     knee__expr_error dummy;
@@ -1074,6 +1180,7 @@ int knee__expr_compile(knee__expr **out, const char *text, size_t len, knee__fac
     if (!p.e)
         return nomem(&p);
     p.e->root = -1;
+    p.e->regions = regions;
 
     if ((rc = lex(&p)) != KNEE_OK)
         goto out;
@@ -1300,6 +1407,19 @@ static int eval_node(const knee__expr *e, int idx, const knee__factval *facts,
             return m;
         return truth(m);
     }
+    case NK_IN_REGION: {
+        const char *x;
+        size_t xl;
+        knee__region_set value;
+        int t;
+        if (!get_str(&nd->a, facts, &x, &xl) ||
+            knee__region_resolve(e->regions, x, xl, &value, NULL) != 0)
+            return KNEE__UNKNOWN;
+        t = knee__region_in(&value, &e->rsets[nd->list_off]);
+        if (nd->op == OP_NE && t != KNEE__UNKNOWN)
+            t = t == KNEE__TRUE ? KNEE__FALSE : KNEE__TRUE;
+        return t;
+    }
     default:
         if (errbuf && errbuf_len)
             snprintf(errbuf, errbuf_len, "corrupt compiled condition");
@@ -1313,6 +1433,11 @@ int knee__expr_eval(const knee__expr *e, const knee__factval *facts, knee__match
     if (!e) /* no condition: always true */
         return KNEE__TRUE;
     return eval_node(e, e->root, facts, scratch, errbuf, errbuf_len);
+}
+
+size_t knee__expr_size(const knee__expr *e)
+{
+    return e ? e->n_nodes + e->n_nums + e->n_strs : 0;
 }
 
 size_t knee__expr_fact_count(const knee__expr *e)
@@ -1373,8 +1498,17 @@ void knee__expr_literals(const knee__expr *e, knee__expr_literal_fn fn, void *ct
             if (nd->a.kind == OPD_LIT)
                 fn(ctx, nd->fact, 0, 0, nd->a.str, nd->a.len);
             break;
+
         default:
             break;
         }
     }
+}
+
+void knee__expr_region_sets(const knee__expr *e, knee__expr_region_fn fn, void *ctx)
+{
+    size_t i;
+    for (i = 0; e && i < e->n_nodes; i++)
+        if (e->nodes[i].kind == NK_IN_REGION)
+            fn(ctx, e->nodes[i].a.index, &e->rsets[e->nodes[i].list_off]);
 }

@@ -301,7 +301,7 @@ static int parse_fdate(const char *s, fdate *out)
     n = strlen(s);
     if (n < 4 || !digits(s, 4))
         return -1;
-    y = strtol(s, NULL, 10);
+    y = (s[0] - '0') * 1000L + (s[1] - '0') * 100L + (s[2] - '0') * 10L + (s[3] - '0');
     if (y < 1)
         return -1;
     if (n == 4) {

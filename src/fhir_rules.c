@@ -9,6 +9,7 @@
 
 #include "fhir.h"
 #include "model.h"
+#include "numbers.h"
 #include "xml_input.h"
 
 #define MAX_WINDOW_DAYS 4000000L   /* more than 10,000 years */
@@ -159,13 +160,7 @@ static void parse_sources(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 
 static int member_allowed(const knee__fact *f, const char *m)
 {
-    size_t i;
-    if (f->n_allowed == 0)
-        return 1;
-    for (i = 0; i < f->n_allowed; i++)
-        if (strcmp(f->allowed[i], m) == 0)
-            return 1;
-    return 0;
+    return f->n_allowed == 0 || knee__find_allowed(f, m, strlen(m)) != KNEE__NONE;
 }
 
 static unsigned resource_bits(fbuild *b, const knee__xnode *n)
@@ -235,9 +230,11 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
         /* The schema allows any positive integer; FHIR years are 0000-9999, so a longer window
          * means "any time", and the cap keeps as-of minus the window from overflowing (day
          * numbers are negative before 1970). */
-        r->within_days = strtol(knee__xml_attr_value(n, "within-days"), NULL, 10);
-        if (r->within_days > MAX_WINDOW_DAYS)
-            r->within_days = MAX_WINDOW_DAYS;
+        const char *v = knee__xml_attr_value(n, "within-days");
+        long long days = 0;
+        if (knee__parse_int(v, strlen(v), 1, MAX_WINDOW_DAYS, &days) < 0)   /* > the cap: the cap */
+            ferr(b, "fhir-mapping", n->pos, fact, "within-days '%.40s' is not a whole number", v);
+        r->within_days = (long)days;
     }
     r->resources = resource_bits(b, n);
     r->other_verbatim = knee__xml_attr_value(n, "other") &&

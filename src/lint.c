@@ -7,7 +7,8 @@
  * declared bounds, every literal the file compares it with and the values just either side,
  * the allowed values, and the values the file's own test cases use; sets try every combination
  * of the members the file mentions. Past a search budget the check stays silent rather than
- * guess. */
+ * guess; past the overall budget the lint stops and says so (a `lint-budget` warning): a file of
+ * a few hundred rules over a dozen facts each would otherwise keep it busy for hours. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,12 @@
 #include "fhir.h"
 #include "model.h"
 #include "numbers.h"
+#include "readability.h"
 
 #define MAX_CANDIDATES 64       /* values tried per fact (plus "unknown") */
 #define MAX_SET_MEMBERS 6       /* every subset up to this many members; beyond, singles */
 #define SEARCH_BUDGET 200000    /* assignments tried per question */
+#define LINT_BUDGET 50000000ULL /* condition steps in all (knee__expr_size): docs/limits.md */
 
 typedef struct candidates {
     int type;
@@ -38,6 +41,8 @@ typedef struct linter {
     knee__factval *facts;       /* the assignment being tried */
     char **set_buf;             /* members of the set being tried, per fact */
     knee__match_scratch *scratch;
+    unsigned long long spent;   /* condition steps so far, against LINT_BUDGET */
+    const knee__rule *stopped;  /* the rule being checked when the budget ran out, or NULL */
     int oom;
 } linter;
 
@@ -108,6 +113,34 @@ static void on_literal(void *ctx, int fact, int is_num, double num, const char *
     }
 }
 
+/* Region facts: one code from each cell of the partition that the sets of codes in the
+ * conditions make (region.h); past 64 sets per fact the later ones are not told apart. */
+typedef struct region_sets {
+    int fact;
+    size_t n;
+    knee__region_set sets[64];
+} region_sets;
+
+static void on_region_set(void *ctx, int fact, const knee__region_set *set)
+{
+    region_sets *rsx = ctx;
+    if (fact == rsx->fact && rsx->n < 64)
+        rsx->sets[rsx->n++] = *set;
+}
+
+static void region_candidates(linter *l, size_t f, region_sets *rsx)
+{
+    const char *codes[MAX_CANDIDATES];
+    size_t i, n;
+    rsx->fact = (int)f;
+    rsx->n = 0;
+    for (i = 0; i < l->rs->n_rules; i++)
+        knee__expr_region_sets(l->rs->rules[i].cond, on_region_set, rsx);
+    n = knee__region_representatives(rsx->sets, rsx->n, codes, MAX_CANDIDATES);
+    for (i = 0; i < n; i++)
+        add_str(l->cand[f].str, &l->cand[f].n, codes[i]);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -138,9 +171,18 @@ static void gather(linter *l, knee__arena *arena)
                     f->type == KNEE_FACT_SET ? &c->n_members : &c->n, f->allowed[k]);
         if (f->type == KNEE_FACT_STRING && f->n_allowed == 0)
             add_str(c->str, &c->n, "\001");   /* some other value */
+
     }
     for (i = 0; i < rs->n_rules; i++)
         knee__expr_literals(rs->rules[i].cond, on_literal, &lc);
+    for (i = 0; i < rs->n_facts && !l->oom; i++)
+        if (rs->facts[i].region) {
+            region_sets *rsx = knee__arena_alloc(arena, sizeof *rsx);
+            if (!rsx)
+                l->oom = 1;
+            else
+                region_candidates(l, i, rsx);
+        }
     /* values the file's own test cases give: a pattern's intended matches live there */
     for (i = 0; i < rs->n_cases; i++)
         for (k = 0; k < rs->cases[i].n_facts; k++) {
@@ -208,8 +250,10 @@ static void assign(linter *l, size_t f, size_t k)
 static int satisfiable(linter *l, const knee__rule *const *rules, size_t n_rules)
 {
     int facts[128];
-    size_t nf = 0, i, k, tried = 0, odo[128];
+    size_t nf = 0, i, k, tried = 0, odo[128], cost = 1;
     char err[128];
+    for (i = 0; i < n_rules; i++)
+        cost += knee__expr_size(rules[i]->cond);
     for (i = 0; i < n_rules; i++)
         for (k = 0; k < knee__expr_fact_count(rules[i]->cond); k++) {
             int f = knee__expr_fact(rules[i]->cond, k);
@@ -228,6 +272,10 @@ static int satisfiable(linter *l, const knee__rule *const *rules, size_t n_rules
         int all = 1;
         if (++tried > SEARCH_BUDGET)
             return -1;
+        if ((l->spent += cost) > LINT_BUDGET) {
+            l->stopped = rules[n_rules - 1];
+            return -1;
+        }
         for (i = 0; i < nf; i++)
             assign(l, (size_t)facts[i], odo[i]);
         for (i = 0; i < n_rules && all; i++) {
@@ -282,9 +330,8 @@ static void cited(const knee__idlist *l, const knee_ruleset *rs, unsigned char *
 {
     size_t i, k;
     for (i = 0; i < l->n; i++)
-        for (k = 0; k < rs->n_sources; k++)
-            if (rs->sources[k].id == l->v[i])
-                used[k] = 1;
+        if ((k = knee__find_source(rs, l->v[i], strlen(l->v[i]))) != KNEE__NONE)
+            used[k] = 1;
 }
 
 /* Descriptions may cite inline as "[id]" or "[id1; id2]": those ids count as cited. */
@@ -301,9 +348,8 @@ static void cited_in_text(const char *text, const knee_ruleset *rs, unsigned cha
             while (q < end && *q != ';' && *q != ',' && *q != ' ')
                 q++;
             n = (size_t)(q - p);
-            for (k = 0; n && k < rs->n_sources; k++)
-                if (strlen(rs->sources[k].id) == n && memcmp(rs->sources[k].id, p, n) == 0)
-                    used[k] = 1;
+            if (n && (k = knee__find_source(rs, p, n)) != KNEE__NONE)
+                used[k] = 1;
             p = q + 1;
         }
         p = end + 1;
@@ -330,6 +376,12 @@ static void check_sources(linter *l)
     }
     for (i = 0; i < rs->n_conflicts; i++)
         cited(&rs->conflicts[i].sources, rs, used);
+    for (i = 0; i < rs->regions.n; i++) {
+        knee__idlist gl;
+        gl.v = rs->regions.groups[i].sources;
+        gl.n = rs->regions.groups[i].n_sources;
+        cited(&gl, rs, used);
+    }
     for (i = 0; rs->fhir && i < rs->fhir->n_rules; i++) {
         knee__idlist fl;
         fl.v = rs->fhir->rules[i].sources;
@@ -352,7 +404,7 @@ static void check_never_true(linter *l)
     const knee_ruleset *rs = l->rs;
     size_t i;
     char msg[400];
-    for (i = 0; i < rs->n_rules && !l->oom; i++) {
+    for (i = 0; i < rs->n_rules && !l->oom && !l->stopped; i++) {
         const knee__rule *r = &rs->rules[i];
         if (!r->cond || satisfiable(l, &r, 1) != 0)
             continue;
@@ -367,20 +419,11 @@ static int same_value(const knee__value *a, const knee__value *b)
 {
     if (a->known != b->known)
         return 0;
-    if (!a->known)
-        return 1;
+    if (!a->known) /* unknown both: the same when their bounds are */
+        return a->bounded == b->bounded &&
+               (!a->bounded || (a->level == b->level && a->level_high == b->level_high &&
+                                a->low == b->low && a->high == b->high));
     return a->level == b->level && a->low == b->low && a->typical == b->typical && a->high == b->high;
-}
-
-/* The set action of rule r on (option t, criterion c), or NULL. */
-static const knee__action *set_action(const knee__rule *r, size_t t, size_t c)
-{
-    size_t a;
-    for (a = 0; a < r->n_actions; a++)
-        if (r->actions[a].kind == KNEE__ACT_SET && r->actions[a].option == t &&
-            r->actions[a].criterion == c)
-            return &r->actions[a];
-    return NULL;
 }
 
 /* 1 if rule r declares overrides="... id ..." */
@@ -399,39 +442,86 @@ static int overrides(const knee__rule *r, const char *id)
     return 0;
 }
 
+/* A rule's <set> on the treatment being checked: the criterion, the step, the action. */
+typedef struct setter {
+    size_t criterion, step;
+    const knee__action *action;
+} setter;
+
+static int cmp_setter(const void *a, const void *b)
+{
+    const setter *x = a, *y = b;
+    if (x->criterion != y->criterion)
+        return x->criterion < y->criterion ? -1 : 1;
+    return x->step < y->step ? -1 : x->step > y->step;
+}
+
+/* Pairs of rules that set the same value of one option, in the order they run: the setters of
+ * each treatment sorted by criterion, so that only rules that share a value are paired (a rule
+ * that sets a value twice counts with its first <set>). */
 static void check_conflicting_sets(linter *l)
 {
     const knee_ruleset *rs = l->rs;
-    size_t t, c, i, j;
+    setter *set = NULL;
+    size_t cap = 0, t, i, j, n;
     char msg[768], example[256];
-    for (t = 0; t < rs->n_treatments; t++) {
+    for (t = 0; t < rs->n_treatments && !l->oom && !l->stopped; t++) {
         const knee__treatment *tr = &rs->treatments[t];
-        for (c = 0; c < rs->n_criteria; c++)
-            for (i = 0; i < tr->n_steps; i++) {
-                const knee__rule *a = &rs->rules[tr->steps[i].rule];
-                const knee__action *sa = set_action(a, t, c);
-                if (!sa)
+        for (i = n = 0; i < tr->n_steps; i++) {
+            const knee__op *op = rs->ops + tr->steps[i].op_off, *end = op + tr->steps[i].op_n;
+            for (; op < end; op++) {
+                if (op->kind != KNEE__ACT_SET)
                     continue;
-                for (j = i + 1; j < tr->n_steps && !l->oom; j++) {
-                    const knee__rule *b = &rs->rules[tr->steps[j].rule];
-                    const knee__action *sb = set_action(b, t, c);
-                    const knee__rule *pair[2];
-                    if (!sb || same_value(&sa->value, &sb->value) || overrides(b, a->id))
-                        continue;
-                    pair[0] = a;
-                    pair[1] = b;
-                    if (satisfiable(l, pair, 2) != 1)
-                        continue;
-                    describe(l, pair, 2, example, sizeof example);
-                    snprintf(msg, sizeof msg,
-                             "rules '%s' and '%s' set %s of '%s' to different values and can both "
-                             "fire (e.g. %s); '%s' wins because it runs later",
-                             a->id, b->id, rs->criteria[c].id, tr->id,
-                             example[0] ? example : "with no facts", b->id);
-                    warn(l, "rule-conflict", b->pos, b->id, msg);
+                if (knee__grow((void **)&set, &cap, n + 1, sizeof *set) != KNEE_OK) {
+                    l->oom = 1;
+                    goto out;
                 }
+                set[n].criterion = op->criterion;
+                set[n].step = i;
+                set[n++].action = op->action;
             }
+        }
+        if (n > 1)
+            qsort(set, n, sizeof *set, cmp_setter);
+        for (i = 0; i < n && !l->oom && !l->stopped; i++) {
+            const knee__rule *a = &rs->rules[tr->steps[set[i].step].rule];
+            if (i && set[i].criterion == set[i - 1].criterion && set[i].step == set[i - 1].step)
+                continue;   /* the same rule's second <set> of this value */
+            for (j = i + 1; j < n && set[j].criterion == set[i].criterion && !l->oom && !l->stopped;
+                 j++) {
+                const knee__rule *b = &rs->rules[tr->steps[set[j].step].rule];
+                const knee__rule *pair[2];
+                if (set[j].step == set[j - 1].step ||
+                    same_value(&set[i].action->value, &set[j].action->value) || overrides(b, a->id))
+                    continue;
+                pair[0] = a;
+                pair[1] = b;
+                if (satisfiable(l, pair, 2) != 1)
+                    continue;
+                describe(l, pair, 2, example, sizeof example);
+                snprintf(msg, sizeof msg,
+                         "rules '%s' and '%s' set %s of '%s' to different values and can both "
+                         "fire (e.g. %s); '%s' wins because it runs later",
+                         a->id, b->id, rs->criteria[set[i].criterion].id, tr->id,
+                         example[0] ? example : "with no facts", b->id);
+                warn(l, "rule-conflict", b->pos, b->id, msg);
+            }
+        }
     }
+out:
+    knee__dealloc(set);
+}
+
+/* The budget ran out: say where, so that a clean report is not mistaken for a checked file. */
+static void report_stop(linter *l)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg,
+             "the lint stopped at rule '%s': its search budget (%llu condition steps in all) ran "
+             "out, so the rules from there on were not checked for conditions that can never be "
+             "true or for conflicting values",
+             l->stopped->id, LINT_BUDGET);
+    warn(l, "lint-budget", l->stopped->pos, l->stopped->id, msg);
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -479,6 +569,33 @@ out:
     knee__dealloc(sorted);
 }
 
+/* Texts written for patients should read at school grade 9 or below (Flesch-Kincaid; the
+ * counting rules are in docs/diagnostics.md). Only explicit <patient> texts are graded: a text
+ * given once is for the clinician too, and may be technical. */
+#define READING_GRADE_MAX 9.0
+
+static void check_reading_grade(linter *l)
+{
+    const knee__patient_text *t;
+    char msg[400], nb[KNEE__NUMBUF];
+    for (t = l->rs->patient_texts; t && !l->oom; t = t->next) {
+        knee__reading c;
+        double grade = knee__reading_grade(t->text, &c);
+        size_t n = strlen(t->text), cut = n > 60 ? 60 : n;
+        if (!(grade > READING_GRADE_MAX))
+            continue;
+        while (cut < n && cut > 0 && ((unsigned char)t->text[cut] & 0xC0) == 0x80)
+            cut--;   /* quote whole UTF-8 characters */
+        snprintf(msg, sizeof msg,
+                 "a <patient> text of '%s' reads at grade %s (Flesch-Kincaid; at most %g for "
+                 "patients): %zu words in %zu sentence%s, %zu syllables: \"%.*s%s\"",
+                 t->element ? t->element : "", knee__format_double(nb, floor(grade * 10 + 0.5) / 10),
+                 READING_GRADE_MAX, c.words, c.sentences, c.sentences == 1 ? "" : "s", c.syllables,
+                 (int)cut, t->text, cut < n ? "..." : "");
+        warn(l, "patient-reading-grade", t->pos, t->element, msg);
+    }
+}
+
 int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
 {
     linter l;
@@ -499,7 +616,7 @@ int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
     l.set_buf = knee__calloc((rs->n_facts ? rs->n_facts : 1) * MAX_CANDIDATES, sizeof *l.set_buf);
     if (!l.cand || !l.facts || !l.set_buf ||
         knee__match_scratch_new(&l.scratch, rs->regex_match_limit, rs->regex_depth_limit,
-                                rs->regex_heap_kib) != KNEE_OK) {
+                                rs->regex_heap_kib, 0) != KNEE_OK) {
         l.oom = 1;
         goto out;
     }
@@ -511,6 +628,10 @@ int knee_ruleset_lint(const knee_ruleset *rs, knee_diag **out)
         check_conflicting_sets(&l);
     if (!l.oom)
         check_detail(&l);
+    if (!l.oom)
+        check_reading_grade(&l);
+    if (!l.oom && l.stopped)
+        report_stop(&l);
 out:
     knee__match_scratch_free(l.scratch);
     knee__dealloc(l.set_buf);

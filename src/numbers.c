@@ -2,6 +2,7 @@
  * returns a static object, so nothing global is changed and nothing is allocated. */
 #include "numbers.h"
 
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -49,6 +50,36 @@ int knee__parse_double(const char *s, size_t len, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int knee__parse_int(const char *s, size_t len, long long min, long long max, long long *out)
+{
+    size_t i = 0;
+    int negative = 0;
+    unsigned long long v = 0;   /* the magnitude, saturating: no number of digits overflows it */
+    long long x;
+    while (i < len && is_blank(s[i]))
+        i++;
+    while (len > i && is_blank(s[len - 1]))
+        len--;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        negative = s[i++] == '-';
+    if (i == len)
+        return -1;
+    for (; i < len; i++) {
+        unsigned d;
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        d = (unsigned)(s[i] - '0');
+        v = v > (ULLONG_MAX - d) / 10 ? ULLONG_MAX : v * 10 + d;
+    }
+    if (v > (unsigned long long)LLONG_MAX + (negative ? 1 : 0)) {
+        *out = negative ? min : max;
+        return 1;
+    }
+    x = !negative ? (long long)v : v > (unsigned long long)LLONG_MAX ? LLONG_MIN : -(long long)v;
+    *out = x < min ? min : x > max ? max : x;
+    return x < min || x > max;
 }
 
 /* snprintf follows LC_NUMERIC; map whatever decimal point it wrote back to '.'. */

@@ -14,6 +14,7 @@ static const int64_t defaults[KNEE_LIMIT_COUNT] = {
     100000,           /* KNEE_LIMIT_REGEX_MATCH */
     1000,             /* KNEE_LIMIT_REGEX_DEPTH */
     1024,             /* KNEE_LIMIT_REGEX_HEAP_KIB */
+    10000,            /* KNEE_LIMIT_REGEX_BUDGET: the shipped rules make a few per comparison */
 };
 
 int knee_options_new(knee_options **out)
@@ -38,7 +39,7 @@ int knee_options_set_limit(knee_options *opts, int limit, int64_t value)
 {
     if (!opts || limit < 0 || limit >= KNEE_LIMIT_COUNT || value < 1)
         return KNEE_EINVAL;
-    /* Regex limits are 32-bit in PCRE2. */
+    /* Regex limits are 32-bit in PCRE2 (the budget too: it is kept beside them). */
     if (limit >= KNEE_LIMIT_REGEX_MATCH && value > UINT32_MAX)
         return KNEE_EINVAL;
     opts->limit[limit] = value;

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "numbers.h"
 #include "options.h"
+#include "utf8.h"
 #include "xml_input.h"
 
 static int fail(knee_patient *p, int status, const char *fmt, ...)
@@ -137,35 +138,14 @@ static const knee__fact *decl(knee_patient *p, const char *id, int want, size_t 
     return f;
 }
 
+/* 0 when s[0..n) is UTF-8 without a NUL, else -1. */
 static int check_utf8(const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len, k;
-        unsigned long cp;
-        if (c < 0x80) {
-            if (c == 0)
-                return -1;
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-        else return -1;
-        if (i + len > n)
+    size_t i = 0, len;
+    uint32_t cp;
+    for (; i < n; i += len)
+        if ((len = knee__utf8_decode((const unsigned char *)s + i, n - i, &cp)) == 0 || cp == 0)
             return -1;
-        for (k = 1; k < len; k++) {
-            if (((unsigned char)s[i + k] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        i += len;
-    }
     return 0;
 }
 
@@ -188,17 +168,17 @@ int knee__check_text(const knee_ruleset *rs, size_t fact, const char *s, size_t 
                      size_t cap)
 {
     const knee__fact *f = &rs->facts[fact];
-    size_t i;
     if (n > rs->max_string_bytes)
         return say(msg, cap, KNEE_ELIMIT, "fact '%s': value is %zu bytes, over the limit of %zu",
                    f->id, n, rs->max_string_bytes);
     if (check_utf8(s, n) != 0)
         return say(msg, cap, KNEE_EPARSE, "fact '%s': value is not valid UTF-8 text", f->id);
-    if (f->n_allowed == 0)
+    if (f->region && !knee__region_code(s, n) && !knee__region_group_find(&rs->regions, s, n))
+        return say(msg, cap, KNEE_ERANGE,
+                   "fact '%s': '%.*s' is not an ISO 3166-1 alpha-2 country code or a region "
+                   "group of this rule file", f->id, (int)(n < 64 ? n : 64), s);
+    if (f->n_allowed == 0 || knee__find_allowed(f, s, n) != KNEE__NONE)
         return KNEE_OK;
-    for (i = 0; i < f->n_allowed; i++)
-        if (strlen(f->allowed[i]) == n && memcmp(f->allowed[i], s, n) == 0)
-            return KNEE_OK;
     return say(msg, cap, KNEE_ERANGE, "fact '%s': '%.*s' is not one of its allowed values", f->id,
                (int)(n < 64 ? n : 64), s);   /* a set member is not NUL-terminated at n */
 }
@@ -569,48 +549,67 @@ static void trim(const char *s, const char **b, size_t *n)
     *n = len;
 }
 
+/* Where each fact (then each criterion's weight) was first given, line 0 when not yet: a second
+ * <fact> or <weight> for the same one is an error, never a silent "the last one wins". The
+ * first one seen for (fact or criterion) index k, or NULL. */
+static const knee__pos *first_given(knee__pos *seen, size_t k, knee__pos at)
+{
+    if (seen[k].line)
+        return &seen[k];
+    seen[k] = at;
+    return NULL;
+}
+
 /* Apply every fact and weight of doc to p; report each problem at its element. */
 static int apply_doc(knee_patient *p, const knee__xdoc *doc, knee_diag *d)
 {
+    const knee_ruleset *rs = p->rs;
     const knee__xnode *root = doc->root;
+    knee__pos *seen = knee__calloc(rs->n_facts + rs->n_criteria + 1, sizeof *seen);
     size_t i;
-    int first = KNEE_OK;
+    int first = KNEE_OK, rc = KNEE_OK;
     char text[8192];
-    for (i = 0; i < root->n_children; i++) {
+    if (!seen)
+        return KNEE_ENOMEM;
+    for (i = 0; i < root->n_children && rc != KNEE_ENOMEM; i++) {
         const knee__xnode *c = &root->children[i];
-        const char *b;
-        size_t n;
-        int rc;
+        int is_fact = strcmp(c->name, "fact") == 0;
+        const char *id = knee__xml_attr_value(c, is_fact ? "id" : "criterion");
+        const char *code = "patient-value", *b;
+        size_t n, k = !id ? KNEE__NONE : is_fact ? knee__find_fact(rs, id) : knee__find_criterion(rs, id);
+        const knee__pos *before =
+            k == KNEE__NONE ? NULL : first_given(seen, is_fact ? k : rs->n_facts + k, c->pos);
         trim(c->text, &b, &n);
-        if (n >= sizeof text) {
+        if (before) {
+            code = "patient-duplicate";
+            rc = fail(p, KNEE_EINVALID, "%s '%s' is given twice (first at line %u)",
+                      is_fact ? "fact" : "the weight of criterion", id, before->line);
+        } else if (n >= sizeof text) {
             rc = fail(p, KNEE_ELIMIT, "value is too long");
         } else {
             memcpy(text, b, n);
             text[n] = '\0';
-            if (strcmp(c->name, "fact") == 0) {
-                rc = knee_patient_set_text(p, knee__xml_attr_value(c, "id"), text);
+            if (is_fact) {
+                rc = knee_patient_set_text(p, id, text);
             } else {
                 double w;
-                const char *crit = knee__xml_attr_value(c, "criterion");
                 if (knee__parse_double(text, n, &w) != 0)
                     rc = fail(p, KNEE_EPARSE, "weight for '%.64s': '%.64s' is not a number",
-                              crit ? crit : "?", text);
+                              id ? id : "?", text);
                 else
-                    rc = knee_patient_set_weight(p, crit, w);
+                    rc = knee_patient_set_weight(p, id, w);
             }
         }
-        if (rc == KNEE_ENOMEM)
-            return rc;
-        if (rc != KNEE_OK) {
-            if (first == KNEE_OK)
-                first = rc;
-            if (knee__diag_add(d, KNEE_SEVERITY_ERROR, rc, "patient-value", doc->file, c->pos,
-                               knee__xml_attr_value(c, c->name[0] == 'f' ? "id" : "criterion"),
-                               "%s", p->errmsg) != KNEE_OK)
-                return KNEE_ENOMEM;
-        }
+        if (rc == KNEE_OK || rc == KNEE_ENOMEM)
+            continue;
+        if (first == KNEE_OK)
+            first = rc;
+        if (knee__diag_add(d, KNEE_SEVERITY_ERROR, rc, code, doc->file, c->pos, id, "%s",
+                           p->errmsg) != KNEE_OK)
+            rc = KNEE_ENOMEM;
     }
-    return first;
+    knee__dealloc(seen);
+    return rc == KNEE_ENOMEM ? rc : first;
 }
 
 /* Swap the contents of two patients of the same ruleset. */

@@ -19,11 +19,16 @@ int knee__regex_compile(knee__regex **out, const char *pattern, size_t len, size
                         char *errbuf, size_t errbuf_len);
 void knee__regex_free(knee__regex *re);
 
+/* budget: the matches allowed between two knee__match_scratch_reset() calls (one comparison:
+ * KNEE_LIMIT_REGEX_BUDGET), 0 for no budget (the lint has its own). */
 int knee__match_scratch_new(knee__match_scratch **out, uint32_t match_limit,
-                            uint32_t depth_limit, uint32_t heap_limit_kib);
+                            uint32_t depth_limit, uint32_t heap_limit_kib, uint32_t budget);
 void knee__match_scratch_free(knee__match_scratch *s);
+/* Start a new budget: a comparison begins. */
+void knee__match_scratch_reset(knee__match_scratch *s);
 
-/* 1: matches, 0: no match, KNEE_EREGEX: a limit was hit or matching failed (message in errbuf). */
+/* 1: matches, 0: no match, KNEE_EREGEX: a limit or the budget was hit, or matching failed
+ * (message in errbuf). */
 int knee__regex_match(const knee__regex *re, const char *subject, size_t len,
                       knee__match_scratch *s, char *errbuf, size_t errbuf_len);
 

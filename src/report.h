@@ -19,8 +19,10 @@ struct knee_report_options {
 
 /* ---- the writer (report_writer.c) ----------------------------------------------------------
  * Calls after a failure do nothing, so callers check once, at knee__html_finish(). Every text
- * and attribute value is escaped by libxml2; control characters and invalid UTF-8 are replaced
- * by U+FFFD first, so the output is always well-formed. */
+ * and attribute value is escaped by libxml2; control characters, bidi embeddings, overrides and
+ * isolates, and invalid UTF-8 are replaced by U+FFFD first, so the output is always well-formed
+ * and no text reverses another. A text with right-to-left letters is written inside a <bdi>
+ * (except in the head and in charts, where none may go). */
 typedef struct knee__html knee__html;
 
 /* A writer into memory; NULL when out of memory. */
@@ -93,6 +95,12 @@ void knee__report_chart_smaa(knee__html *h, const knee_result *r);
 const char *knee__report_criterion_label(const knee_result *r, size_t j);
 /* Number of options that are ranked (not excluded). */
 size_t knee__report_ranked_count(const knee_result *r);
+/* Option i's rank as shown: "3", or "1=" when it shares the rank (a tie). */
+char *knee__report_rank(char *buf, size_t size, const knee_result *r, size_t i);
+/* Option i's score with `decimals` decimals and, where unknown values give it a range that
+ * shows at that precision (at most two decimals, so tables fit a printed page), the range:
+ * "0.80 (0.60–1.00)". */
+char *knee__report_score(char *buf, size_t size, const knee_result *r, size_t i, int decimals);
 /* A table in a region that scrolls sideways when the table is wider than the screen (named by
  * the caption, focusable for keyboard scrolling); end it with knee__report_table_end(). */
 void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,

@@ -45,14 +45,18 @@ static const char CSS[] =
     "p{margin:.5rem 0}\n"
     "a{color:var(--accent)}\n"
     "a:focus-visible,.scroll:focus-visible{outline:3px solid #b35806;outline-offset:2px}\n"
-    ".kicker{font-size:.95rem;font-weight:bold;color:var(--muted);margin:0;text-transform:uppercase;"
+    ".kicker{font-size:.95rem;font-weight:bold;color:var(--muted);margin:0;text-transform:"
+    "uppercase;"
     "letter-spacing:.04em}\n"
     ".statement{border:2px solid var(--accent);border-left-width:8px;background:#eef4fa;"
     "padding:.75rem 1rem;margin:1rem 0}\n"
-    ".meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem;margin:1rem 0}\n"
+    ".meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem;margin:1rem "
+    "0}\n"
     ".meta dt{font-weight:bold}.meta dd{margin:0;overflow-wrap:anywhere}\n"
-    "code{font-family:'DejaVu Sans Mono',ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}\n"
-    "nav ol{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;margin:.5rem 0;list-style:none}\n"
+    "code{font-family:'DejaVu Sans "
+    "Mono',ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}\n"
+    "nav ol{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;padding:0;margin:.5rem "
+    "0;list-style:none}\n"
     ".summary{font-size:1.05rem}\n"
     ".scroll{overflow-x:auto;max-width:100%;margin:.5rem 0 1.25rem}\n"
     "table{border-collapse:collapse;font-size:.95rem}\n"
@@ -84,7 +88,8 @@ static const char CSS[] =
     ".cite{white-space:nowrap;font-size:.86rem}\n"
     "figure.chart{margin:1rem 0;padding:.75rem 1rem;border:1px solid var(--line)}\n"
     "figcaption{margin-bottom:.5rem}\n"
-    ".legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1.1rem}\n"
+    ".legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.3rem "
+    "1.1rem}\n"
     ".legend li{display:flex;align-items:center;gap:.4rem}\n"
     ".legend svg{flex:none}\n"
     ".bars{list-style:none;padding:0;margin:.5rem 0}\n"
@@ -98,7 +103,8 @@ static const char CSS[] =
     ".option h3{margin-top:.5rem}\n"
     ".desc p{margin:.35rem 0}\n"
     ".sources li{margin:.35rem 0;overflow-wrap:anywhere}\n"
-    "footer{margin-top:2.5rem;border-top:3px solid var(--ink);padding-top:.75rem;font-size:.92rem}\n"
+    "footer{margin-top:2.5rem;border-top:3px solid "
+    "var(--ink);padding-top:.75rem;font-size:.92rem}\n"
     "@media (max-width:40rem){\n"
     " body{font-size:15px}.page{padding:.75rem .75rem 2rem}h1{font-size:1.45rem}\n"
     " .meta{grid-template-columns:minmax(0,1fr)}.meta dt{margin-top:.4rem}\n"
@@ -116,6 +122,7 @@ static const char CSS[] =
     " table{font-size:8.5pt}th,td{padding:2pt 3pt}\n"
     " .wide{table-layout:fixed;width:100%;font-size:6.5pt}.wide thead th:first-child{width:20%}\n"
     " .wide td.num,.wide th.num{white-space:normal;padding:1pt;overflow-wrap:anywhere}\n"
+    " td.num.ranged{white-space:normal}\n"
     " td.unknown{background:#f1f1f1}\n"
     " h2{break-after:avoid;page-break-after:avoid}\n"
     " figure,tr,.option,.caution,.reason,.statement{break-inside:avoid;page-break-inside:avoid}\n"
@@ -137,6 +144,29 @@ size_t knee__report_ranked_count(const knee_result *r)
     for (i = 0; i < knee_result_option_count(r); i++)
         n += !knee_result_option_excluded(r, i);
     return n;
+}
+
+char *knee__report_rank(char *buf, size_t size, const knee_result *r, size_t i)
+{
+    snprintf(buf, size, "%d%s", knee_result_option_rank(r, i),
+             knee_result_option_tie_count(r, i) ? "=" : "");
+    return buf;
+}
+
+char *knee__report_score(char *buf, size_t size, const knee_result *r, size_t i, int decimals)
+{
+    char s[KNEE__REPORT_NUM], lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+    double l, h;
+    knee__report_fixed(s, sizeof s, knee_result_option_score(r, i), decimals);
+    if (decimals > 2)
+        decimals = 2;
+    if (knee_result_option_score_range(r, i, &l, &h) &&
+        strcmp(knee__report_fixed(lo, sizeof lo, l, decimals),
+               knee__report_fixed(hi, sizeof hi, h, decimals)) != 0)
+        snprintf(buf, size, "%s (%s\xe2\x80\x93%s)", s, lo, hi);
+    else
+        snprintf(buf, size, "%s", s);
+    return buf;
 }
 
 void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,
@@ -162,13 +192,7 @@ void knee__report_table_end(knee__html *h)
 
 static size_t source_index(const knee_ruleset *rs, const char *id)
 {
-    size_t k;
-    if (!id)
-        return KNEE__NONE;
-    for (k = 0; k < rs->n_sources; k++)
-        if (strcmp(rs->sources[k].id, id) == 0)
-            return k;
-    return KNEE__NONE;
+    return id ? knee__find_source(rs, id, strlen(id)) : KNEE__NONE;
 }
 
 static const knee__fact *fact_decl(const knee_ruleset *rs, const char *id)
@@ -318,6 +342,8 @@ static const char *method_words(const char *method)
         return "TOPSIS (vector normalisation)";
     if (strcmp(method, "topsis-minmax") == 0)
         return "TOPSIS (min-max normalisation)";
+    if (strcmp(method, "topsis-utility") == 0)
+        return "TOPSIS (vector normalisation of utilities)";
     if (strcmp(method, "promethee2") == 0)
         return "PROMETHEE II";
     if (strcmp(method, "vikor") == 0)
@@ -458,16 +484,37 @@ static void summary(ctx *c)
         if (ranked < n)
             knee__html_textf(h, "%zu %s excluded for this patient, with the reasons given below. ",
                              n - ranked, n - ranked == 1 ? "is" : "are");
-        knee__html_text(h, "Ranked first with these weights: ");
+        size_t k, tied = knee_result_option_tie_count(r, 0);
+        knee__html_text(h, tied ? "Tied first with these weights: "
+                                : "Ranked first with these weights: ");
         knee__html_elem(h, "strong", NULL, knee_result_option_name(r, 0));
+        for (k = 0; k < tied; k++) { /* the tied options follow the first, by name */
+            knee__html_text(h, k + 1 == tied ? " and " : ", ");
+            knee__html_elem(h, "strong", NULL, knee_result_option_name(r, k + 1));
+        }
         knee__report_fixed(num, sizeof num, knee_result_option_score(r, 0), 2);
-        if (is_weighted_sum(r))
-            knee__html_textf(h, " (score %s of 1).", num);
-        else
+        if (is_weighted_sum(r)) {
+            char lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+            double l, u;
+            knee_result_option_score_range(r, 0, &l, &u);
+            knee__report_fixed(lo, sizeof lo, l, 2);
+            knee__report_fixed(hi, sizeof hi, u, 2);
+            if (strcmp(lo, hi) != 0)
+                knee__html_textf(h,
+                                 " (score %s of 1; from %s to %s depending on values no "
+                                 "source gives yet).",
+                                 num, lo, hi);
+            else
+                knee__html_textf(h, " (score %s of 1).", num);
+        } else
             knee__html_textf(h, " (score %s by the %s method).", num,
                              method_words(knee_result_method(r)));
     }
     knee__html_end(h);
+    if (ranked > 1 && knee_result_option_tie_count(r, 0))
+        knee__html_elem(h, "p", NULL,
+                        "Their scores are equal: on these values and weights nothing decides "
+                        "between them.");
     if (knee_result_has_sensitivity(r) && ranked > 1 && knee_result_winner_fragile(r))
         knee__html_elem(h, "p", NULL,
                         "The first two options are close: a small change in what matters most "
@@ -672,20 +719,30 @@ static void weights(ctx *c)
 
 /* ---- the option grid ------------------------------------------------------------------------- */
 
-static const char *missing_policy_words(const knee__criterion *cr)
+/* How an unknown value is scored, in words: the policy applied to it, and its range. */
+static const char *missing_policy_words(char *buf, size_t size, const knee_result *r, size_t i,
+                                        size_t j)
 {
-    switch (cr->missing) {
-    case KNEE__MISSING_UTILITY:
-        if (strcmp(cr->missing_name, "worst") == 0)
-            return "Scored as the worst value (the rule file's choice for unknown values).";
-        if (strcmp(cr->missing_name, "best") == 0)
-            return "Scored as the best value (the rule file's choice for unknown values).";
-        return "Scored with a fixed value the rule file gives for unknown values.";
-    case KNEE__MISSING_REFUSE:
-        return "An unknown value here excludes the option.";
-    default:
-        return "Left out of this option's score; its other weights were rescaled.";
+    const char *policy = knee_result_value_missing(r, i, j);
+    char lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+    double l, h;
+    if (!policy || strcmp(policy, "interval") == 0) {
+        knee_result_utility_range(r, i, j, &l, &h);
+        snprintf(buf, size,
+                 "Counted over its plausible range: %s to %s on the 0 to 1 scale "
+                 "(the score takes the middle).",
+                 knee__report_fixed(lo, sizeof lo, l, 2), knee__report_fixed(hi, sizeof hi, h, 2));
+        return buf;
     }
+    if (strcmp(policy, "worst") == 0)
+        return "Scored as the worst value (the choice for unknown values).";
+    if (strcmp(policy, "best") == 0)
+        return "Scored as the best value (the choice for unknown values).";
+    if (strcmp(policy, "neutral") == 0 || strcmp(policy, "utility") == 0)
+        return "Scored with a fixed value chosen for unknown values.";
+    if (strcmp(policy, "refuse") == 0)
+        return "An unknown value here excludes the option.";
+    return "Left out of this option's score; its other weights were rescaled.";
 }
 
 static void value_cell(ctx *c, size_t i, size_t j)
@@ -699,8 +756,19 @@ static void value_cell(ctx *c, size_t i, size_t j)
 
     knee__html_start_class(h, "td", ce->known ? NULL : "unknown");
     if (!ce->known) {
+        const char *llo, *lhi;
+        double blo, bhi;
         knee__html_elem(h, "span", "val", "Unknown \xe2\x80\x94 no sourced value");
-        knee__html_elem(h, "span", "note", missing_policy_words(cr));
+        if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
+            snprintf(buf, sizeof buf, "Plausible: %s to %s", llo, lhi);
+            knee__html_elem(h, "span", "range", buf);
+        } else if (knee_result_unknown_bounds(r, i, j, &blo, &bhi)) {
+            char range[300];
+            snprintf(range, sizeof range, "Plausible: %s",
+                     knee__report_range(buf, sizeof buf, blo, bhi, cr->unit));
+            knee__html_elem(h, "span", "range", range);
+        }
+        knee__html_elem(h, "span", "note", missing_policy_words(buf, sizeof buf, r, i, j));
     } else if (ce->level != KNEE__NONE) {
         const knee__level *lv = &cr->levels[ce->level];
         knee__html_elem(h, "span", "val", lv->label && *lv->label ? lv->label : lv->id);
@@ -785,9 +853,11 @@ static void option_header(ctx *c, size_t i)
     knee__html_start_class(h, "span", "rank");
     if (knee_result_option_excluded(r, i))
         knee__html_text(h, "Excluded for this patient");
-    else
-        knee__html_textf(h, "Ranked %d, score %s", knee_result_option_rank(r, i),
-                         knee__report_fixed(num, sizeof num, knee_result_option_score(r, i), 2));
+    else {
+        char rank[16];
+        knee__html_textf(h, "Ranked %s, score %s", knee__report_rank(rank, sizeof rank, r, i),
+                         knee__report_score(num, sizeof num, r, i, 2));
+    }
     knee__html_end(h);
     knee__html_end(h);
 }
@@ -904,24 +974,35 @@ static void sensitivity(ctx *c)
 {
     knee__html *h = c->h;
     const knee_result *r = c->r;
-    size_t j, crit, winner;
+    size_t j, crit, winner, tied;
     double lo, hi, delta, margin = knee_result_winner_margin(r);
     char a[KNEE__REPORT_NUM], b[KNEE__REPORT_NUM], w[KNEE__REPORT_NUM];
 
     if (!knee_result_has_sensitivity(r) || knee__report_ranked_count(r) == 0)
         return;
+    tied = knee_result_option_tie_count(r, 0);
     knee__html_start(h, "h3");
     knee__html_text(h, "How stable is the first place?");
     knee__html_end(h);
     knee__html_start(h, "p");
     knee__html_text(h, knee_result_option_name(r, 0));
-    if (!isnan(margin))
+    if (tied) { /* no single winner to lead or to be fragile */
+        for (j = 0; j < tied; j++) {
+            knee__html_text(h, j + 1 == tied ? " and " : ", ");
+            knee__html_text(h, knee_result_option_name(r, j + 1));
+        }
+        knee__html_text(h, " are tied at the top.");
+    } else if (!isnan(margin)) {
         knee__html_textf(h, " leads the next option by %s on the 0 to 1 score.",
                          knee__report_fixed(a, sizeof a, margin, 3));
+    }
     if (knee_result_winner_fragile(r))
         knee__html_text(h, " The lead is small: a small change in the weights could change "
                            "which option comes first.");
-    if (knee_result_min_weight_change(r, &crit, &delta, &winner)) {
+    if (tied && !knee_result_min_weight_change(r, NULL, NULL, NULL)) {
+        knee__html_text(h, " No change of a single weight separates them: on these values "
+                           "nothing decides between them.");
+    } else if (knee_result_min_weight_change(r, &crit, &delta, &winner)) {
         knee__html_textf(h, " The smallest single change of a weight that changes the first "
                             "place: %s %s by %s points, which puts ",
                          knee__report_criterion_label(r, crit), delta < 0 ? "down" : "up",
@@ -973,7 +1054,7 @@ static void dominance(ctx *c)
             knee__html_end(h);
             knee__html_elem(h, "p", NULL,
                             "Another option is at least as good on every criterion and better "
-                            "on one (unknown values count as not better):");
+                            "on one, whatever the unknown values are:");
             knee__html_start(h, "ul");
         }
         knee__html_start(h, "li");
@@ -999,7 +1080,8 @@ static void uncertainty(ctx *c)
     knee__html_elem(h, "p", NULL,
                     "Values have ranges, some are unknown, and weights are a matter of "
                     "preference. The ranges are in the option grid; unknown values are marked "
-                    "there and left out of the score as stated.");
+                    "there and scored as stated, and a score's range in brackets takes that "
+                    "option's unknown values at their worst and at their best.");
     if (knee_result_smaa_samples(c->r) > 0)
         knee__report_chart_smaa(h, c->r);
     else
@@ -1101,10 +1183,12 @@ static void options_in_words(ctx *c)
         knee__html_start_class(h, "p", "hint");
         if (knee_result_option_excluded(r, i))
             knee__html_text(h, "Excluded for this patient.");
-        else
-            knee__html_textf(h, "Ranked %d of %zu, score %s.", knee_result_option_rank(r, i),
-                             knee__report_ranked_count(r),
-                             knee__report_fixed(num, sizeof num, knee_result_option_score(r, i), 2));
+        else {
+            char rank[16];
+            knee__html_textf(
+                h, "Ranked %s of %zu, score %s.", knee__report_rank(rank, sizeof rank, r, i),
+                knee__report_ranked_count(r), knee__report_score(num, sizeof num, r, i, 2));
+        }
         knee__html_end(h);
         knee__html_start_class(h, "div", "desc");
         if (t->description && *t->description)

@@ -193,14 +193,33 @@ static int weighted_sum(const knee_result *r)
     return m && strcmp(m, "weighted-sum") == 0;
 }
 
+/* An unknown value's contribution: "0.100 (0.00–0.20)", the middle and the range (to two
+ * decimals, so that the table fits a printed page). */
+static char *unknown_contribution(char *buf, size_t size, const knee_result *r, size_t i, size_t j)
+{
+    char m[KNEE__REPORT_NUM], lo[KNEE__REPORT_NUM], hi[KNEE__REPORT_NUM];
+    double l, h, w = knee_result_cell_weight(r, i, j);
+    knee_result_utility_range(r, i, j, &l, &h);
+    knee__report_fixed(m, sizeof m, knee_result_contribution(r, i, j), 3);
+    knee__report_fixed(lo, sizeof lo, w * l, 2);
+    knee__report_fixed(hi, sizeof hi, w * h, 2);
+    if (strcmp(lo, hi) == 0)
+        snprintf(buf, size, "%s", m);
+    else
+        snprintf(buf, size, "%s (%s\xe2\x80\x93%s)", m, lo, hi);
+    return buf;
+}
+
 static void scores_table(knee__html *h, const knee_result *r)
 {
     size_t i, j, nc = knee_result_criterion_count(r);
     int ws = weighted_sum(r);
-    char num[KNEE__REPORT_NUM];
-    knee__report_table_start(h, "data", "scores-table-caption",
-                "The numbers behind the chart: each criterion's contribution to the score "
-                "(weight times the value's place on its 0 to 1 scale)");
+    char num[KNEE__REPORT_NUM], cell[3 * KNEE__REPORT_NUM + 16];
+    knee__report_table_start(
+        h, "data", "scores-table-caption",
+        "The numbers behind the chart: each criterion's contribution to the score "
+        "(weight times the value's place on its 0 to 1 scale; for an unknown value, "
+        "at the middle of its range, the range in brackets)");
     knee__html_start(h, "thead");
     knee__html_start(h, "tr");
     th_scope(h, "col", "num", "Rank");
@@ -218,19 +237,23 @@ static void scores_table(knee__html *h, const knee_result *r)
         if (knee_result_option_excluded(r, i))
             continue;
         knee__html_start(h, "tr");
-        knee__html_start_class(h, "td", "num");
-        knee__html_textf(h, "%d", knee_result_option_rank(r, i));
-        knee__html_end(h);
+        knee__html_elem(h, "td", "num", knee__report_rank(num, sizeof num, r, i));
         th_scope(h, "row", NULL, knee_result_option_name(r, i));
         for (j = 0; j < nc; j++) {
             double v = knee_result_contribution(r, i, j);
             total += v;
             if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0)
                 knee__html_elem(h, "td", "num", "unknown");
+            else if (!knee_result_value_known(r, i, j)) /* may wrap before its range in print */
+                knee__html_elem(h, "td", "num ranged",
+                                unknown_contribution(cell, sizeof cell, r, i, j));
             else
                 knee__html_elem(h, "td", "num", knee__report_fixed(num, sizeof num, v, 3));
         }
-        knee__html_elem(h, "td", "num", knee__report_fixed(num, sizeof num, total, 3));
+        if (ws)
+            knee__html_elem(h, "td", "num ranged", knee__report_score(num, sizeof num, r, i, 3));
+        else
+            knee__html_elem(h, "td", "num", knee__report_fixed(num, sizeof num, total, 3));
         if (!ws)
             knee__html_elem(h, "td", "num",
                             knee__report_fixed(num, sizeof num, knee_result_option_score(r, i), 3));
@@ -244,7 +267,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
 {
     size_t i, j, nc = knee_result_criterion_count(r), n = knee_result_option_count(r);
     size_t ranked = knee__report_ranked_count(r);
-    char label[700], desc[4000], num[KNEE__REPORT_NUM], id[48];
+    char label[700], desc[4000], num[KNEE__REPORT_NUM], id[48], cell[3 * KNEE__REPORT_NUM + 16];
 
     if (ranked == 0) {
         knee__html_elem(h, "p", NULL, "No option is ranked: every option is excluded.");
@@ -283,27 +306,34 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
         knee__html_start(h, "li");
         knee__html_start_class(h, "div", "bar-head");
         knee__html_start_class(h, "span", "bar-name");
-        knee__html_textf(h, "%d. ", knee_result_option_rank(r, i));
+        knee__html_textf(h, "%s. ", knee__report_rank(num, sizeof num, r, i));
         knee__html_text(h, knee_result_option_name(r, i));
         knee__html_end(h);
         knee__html_start_class(h, "span", "bar-value");
-        knee__html_textf(h, "%s of 1", knee__report_fixed(num, sizeof num, total, 2));
-        for (j = 0, o = 0; j < nc; j++)   /* scored without some criterion: say which */
-            if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0 &&
-                knee_result_weight(r, j) > 0) {
+        /* the weighted sum; with its range where the method is the weighted sum */
+        if (weighted_sum(r))
+            knee__report_score(num, sizeof num, r, i, 2);
+        else
+            knee__report_fixed(num, sizeof num, total, 2);
+        knee__html_textf(h, "%s of 1", num);
+        for (j = 0, o = 0; j < nc; j++) /* unknown values: say which */
+            if (!knee_result_value_known(r, i, j) && knee_result_weight(r, j) > 0) {
                 knee__html_text(h, o++ ? ", " : "; unknown: ");
                 knee__html_text(h, knee__report_criterion_label(r, j));
             }
         knee__html_end(h);
         knee__html_end(h);
-        snprintf(label, sizeof label, "%.500s: score %s of 1", knee_result_option_name(r, i),
-                 knee__report_fixed(num, sizeof num, total, 2));
+        snprintf(label, sizeof label, "%.500s: score %s of 1", knee_result_option_name(r, i), num);
         o = (size_t)snprintf(desc, sizeof desc, "Contributions:");
         for (j = 0; j < nc && o < sizeof desc; j++) {
             const char *crit = knee__report_criterion_label(r, j);
             if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0)
                 o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s unknown (left out)",
                                       j ? ";" : "", crit);
+            else if (!knee_result_value_known(r, i, j))
+                o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s unknown, %s",
+                                      j ? ";" : "", crit,
+                                      unknown_contribution(cell, sizeof cell, r, i, j));
             else
                 o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s %s", j ? ";" : "", crit,
                                       knee__report_fixed(num, sizeof num,
@@ -326,9 +356,10 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
     knee__html_end(h);   /* ol */
     knee__html_elem(h, "p", "axis",
                     "Scale: 0 at the left end of each bar, 1 at the right end; tick marks at "
-                    "0.25, 0.5 and 0.75. An option with unknown values is scored on the "
-                    "criteria it has values for (named after its score); read its score "
-                    "together with its values in the option grid.");
+                    "0.25, 0.5 and 0.75. An option with unknown values (named after its score) "
+                    "is drawn with each of them at the middle of its range, and its score's "
+                    "range is given in brackets; read its score together with its values in "
+                    "the option grid.");
     if (ranked < n)
         knee__html_elem(h, "p", "axis", "Excluded options have no score and are not shown here.");
     knee__html_end(h);   /* figure */

@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "report.h"
+#include "utf8.h"
 
 #define MAX_DEPTH 64
 
@@ -23,6 +24,8 @@ struct knee__html {
     xmlTextWriterPtr w;
     int failed;
     int depth;
+    /* per open element: 1 where a <bdi> may not go (the head, its title and style, an svg) */
+    unsigned char plain[MAX_DEPTH + 1];
 };
 
 knee__html *knee__html_new(void)
@@ -57,29 +60,47 @@ static void check(knee__html *h, int rc)
         h->failed = 1;
 }
 
-/* Length of the valid UTF-8 sequence at s that is allowed in an HTML/XML text (no C0 or C1
- * controls except tab, newline and carriage return, no surrogates or non-characters U+FFFE and
- * U+FFFF), or 0. */
+/* Length of the valid UTF-8 sequence at s that is allowed in an HTML/XML text, or 0: no C0 or
+ * C1 controls except tab, newline and carriage return, no non-characters U+FFFE and U+FFFF, and
+ * none of the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one left
+ * open in a rule-file text would reorder everything after it on the line ("score 0.99" read as
+ * "99.0"), in places no <bdi> can contain (a title attribute, the page title, a chart). The
+ * direction marks stay: they affect only their neighbours, and the text around them is
+ * isolated (knee__html_text). */
 static size_t good_char(const unsigned char *s)
 {
-    unsigned long cp;
-    size_t len, k;
-    if (s[0] < 0x80)
-        return (s[0] >= 0x20 && s[0] != 0x7F) || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
-    if ((s[0] & 0xE0) == 0xC0) { len = 2; cp = s[0] & 0x1F; }
-    else if ((s[0] & 0xF0) == 0xE0) { len = 3; cp = s[0] & 0x0F; }
-    else if ((s[0] & 0xF8) == 0xF0) { len = 4; cp = s[0] & 0x07; }
-    else return 0;
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80)   /* also stops at the terminating NUL */
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F) ||
-        cp == 0xFFFE || cp == 0xFFFF)
+    uint32_t cp;
+    size_t len = knee__utf8_decode(s, 4, &cp);   /* stops at the terminating NUL */
+    if (len == 0 || cp == 0)
+        return 0;
+    if (cp < 0x20)
+        return cp == '\t' || cp == '\n' || cp == '\r';
+    if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF ||
+        (knee__utf8_bidi_control(cp) && cp != 0x200E && cp != 0x200F && cp != 0x061C))
         return 0;
     return len;
+}
+
+/* 1 if text holds a character that can change the display order around it: a right-to-left
+ * letter or digit (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... and their presentation forms) or a
+ * direction mark. Text without one reads the same isolated or not. */
+static int reorders(const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t len;
+    uint32_t cp;
+    for (; *p; p += len ? len : 1) {
+        if (*p < 0x80) {
+            len = 1;
+            continue;
+        }
+        len = knee__utf8_decode(p, 4, &cp);
+        if (len && ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+                    (cp >= 0xFE70 && cp <= 0xFEFF) || (cp >= 0x10800 && cp <= 0x10FFF) ||
+                    (cp >= 0x1E800 && cp <= 0x1EFFF) || knee__utf8_bidi_control(cp)))
+            return 1;
+    }
+    return 0;
 }
 
 /* s itself when every character may appear in markup, else a copy (in *copy, to be freed)
@@ -104,10 +125,12 @@ static const char *clean(knee__html *h, const char *s, char **copy)
             memcpy(c + o, p, n);
             o += n;
             p += n;
-        } else {
+        } else {   /* one U+FFFD for a character refused whole, one per byte that is not UTF-8 */
+            uint32_t cp;
+            size_t bad = knee__utf8_decode(p, 4, &cp);
             memcpy(c + o, "\xEF\xBF\xBD", 3);
             o += 3;
-            p++;
+            p += bad ? bad : 1;
         }
     }
     c[o] = '\0';
@@ -132,6 +155,8 @@ void knee__html_start(knee__html *h, const char *element)
     }
     check(h, xmlTextWriterStartElement(h->w, (const xmlChar *)element));
     h->depth++;
+    h->plain[h->depth] = h->plain[h->depth - 1] || strcmp(element, "head") == 0 ||
+                         strcmp(element, "svg") == 0;
 }
 
 void knee__html_start_class(knee__html *h, const char *element, const char *cls)
@@ -163,15 +188,24 @@ void knee__html_attrf(knee__html *h, const char *name, const char *fmt, ...)
     knee__html_attr(h, name, buf);
 }
 
+/* A text that could reorder what is around it (a rule file's option name in Hebrew beside our
+ * "(score 0.99 of 1)") is written as an isolate, <bdi>, wherever one may go. */
 void knee__html_text(knee__html *h, const char *s)
 {
     char *copy;
     const char *v;
+    int isolate;
     if (h->failed || !s || !*s)
         return;
     if (!(v = clean(h, s, &copy)))
         return;
-    check(h, xmlTextWriterWriteString(h->w, (const xmlChar *)v));
+    isolate = !h->plain[h->depth] && reorders(v);
+    if (isolate)
+        knee__html_start(h, "bdi");
+    if (!h->failed)
+        check(h, xmlTextWriterWriteString(h->w, (const xmlChar *)v));
+    if (isolate)
+        knee__html_end(h);
     knee__dealloc(copy);
 }
 

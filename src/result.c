@@ -21,6 +21,7 @@ void knee_result_free(knee_result *r)
         return;
     knee__dealloc(r->weights);
     knee__dealloc(r->opts);
+    knee__dealloc(r->ranges);
     knee__dealloc(r->order);
     knee__dealloc(r->metrics);
     knee__dealloc(r->cells);
@@ -34,14 +35,21 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->cond_truth);
     knee__dealloc(r->ranked);
     knee__dealloc(r->rank_tmp);
+    knee__dealloc(r->range_keys);
     knee__dealloc(r->marks);
     knee__dealloc(r->blank);
     knee__dealloc(r->row_facts);
     knee__dealloc(r->dominators);
+    knee__dealloc(r->dom_pos);
+    knee__dealloc(r->dom_sketch);
     knee__dealloc(r->alts);
     knee__dealloc(r->util);
     knee__dealloc(r->known);
+    knee__dealloc(r->span_lo);
+    knee__dealloc(r->span_hi);
     knee__dealloc(r->dirs);
+    knee__dealloc(r->raw);
+    knee__dealloc(r->raw_dirs);
     knee__dealloc(r->work);
     knee__dealloc(r->order_work);
     knee__dealloc(r->flags);
@@ -49,11 +57,12 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->rank_acc);
     knee__dealloc(r->central_w);
     knee__dealloc(r->confidence);
-    knee__dealloc(r->uncertain);
-    knee__dealloc(r->uncertain_at);
+    knee__dealloc(r->draws);
     knee__dealloc(r->cell_w);
     knee__dealloc(r->sens_lo);
     knee__dealloc(r->sens_hi);
+    knee__dealloc(r->region_values);
+    knee__dealloc(r->top_set);
     knee__match_scratch_free(r->scratch);
     knee__dealloc(r);
 }
@@ -280,7 +289,8 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
     m = r->method;
     if (strcmp(name, "weighted_sum") == 0)
         v = o->ws_score;
-    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX))
+    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX ||
+                                                     m == KNEE_METHOD_TOPSIS_UTILITY))
         v = r->metrics[r->order[i]].closeness;
     else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
         v = r->metrics[r->order[i]].phi_plus;
@@ -398,4 +408,127 @@ double knee_result_winner_margin(const knee_result *r)
 int knee_result_winner_fragile(const knee_result *r)
 {
     return knee_result_has_sensitivity(r) ? r->fragile : 0;
+}
+
+/* ---- texts for two audiences ------------------------------------------------------------------ */
+
+const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->patient : NULL; }
+const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_reason_text(r, i, k); }
+const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->patient : NULL; }
+const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_caution_text(r, i, k); }
+
+const char *knee_result_value_note(const knee_result *r, size_t i, size_t j, int audience)
+{
+    const knee__value *v = value(r, i, j);
+    return v ? knee__for_audience(v->note, v->note_patient, audience) : NULL;
+}
+
+/* ---- unknown values as ranges, ties ---------------------------------------------------------- */
+
+const char *knee_result_missing_policy(const knee_result *r)
+{
+    if (!r || !r->rs)
+        return NULL;
+    return knee_missing_name(r->missing_policy ? r->missing_policy : r->rs->missing);
+}
+
+const char *knee_result_value_missing(const knee_result *r, size_t i, size_t j)
+{
+    const knee__value *v = value(r, i, j);
+    return v && !v->known ? knee__cell_policy_name(r, j) : NULL;
+}
+
+int knee_result_option_score_range(const knee_result *r, size_t i, double *low, double *high)
+{
+    const knee__opt *o = opt(r, i);
+    int ok = o && !o->excluded && r->has_ranges;
+    if (low)
+        *low = ok ? r->ranges[r->order[i]].low : NAN;
+    if (high)
+        *high = ok ? r->ranges[r->order[i]].high : NAN;
+    return ok;
+}
+
+int knee_result_option_rank_range(const knee_result *r, size_t i, int *best, int *worst)
+{
+    const knee__opt *o = opt(r, i);
+    int ok = o && !o->excluded && r->has_ranges;
+    if (best)
+        *best = !ok ? 0 : r->ranges_flat ? o->rank : r->ranges[r->order[i]].best;
+    if (worst)
+        *worst = !ok ? 0 : r->ranges_flat ? o->rank : r->ranges[r->order[i]].worst;
+    return ok;
+}
+
+/* The options tied with result option i are its neighbours in result order with its rank. */
+static void tie_run(const knee_result *r, size_t i, size_t *first, size_t *end)
+{
+    int rank = r->opts[r->order[i]].rank;
+    *first = *end = i;
+    while (*first > 0 && r->opts[r->order[*first - 1]].rank == rank)
+        (*first)--;
+    while (*end < r->order_n && !r->opts[r->order[*end]].excluded &&
+           r->opts[r->order[*end]].rank == rank)
+        (*end)++;
+}
+
+size_t knee_result_option_tie_count(const knee_result *r, size_t i)
+{
+    size_t first, end;
+    if (!opt(r, i) || opt(r, i)->excluded)
+        return 0;
+    tie_run(r, i, &first, &end);
+    return end - first - 1;
+}
+
+const char *knee_result_option_tied_with(const knee_result *r, size_t i, size_t k)
+{
+    size_t first, end;
+    if (!opt(r, i) || opt(r, i)->excluded)
+        return NULL;
+    tie_run(r, i, &first, &end);
+    if (first + k >= i)
+        k++; /* skip i itself */
+    return first + k < end ? knee_result_option_id(r, first + k) : NULL;
+}
+
+int knee_result_utility_range(const knee_result *r, size_t i, size_t j, double *low, double *high)
+{
+    const knee__value *v = value(r, i, j);
+    double u, lo = NAN, hi = NAN;
+    int counted;
+    if (v) {
+        counted = knee__cell_score(r, r->order[i], j, &u, &lo, &hi);
+        if (!v->known && !counted)
+            lo = hi = NAN;
+    }
+    if (low)
+        *low = lo;
+    if (high)
+        *high = hi;
+    return v && !v->known;
+}
+
+int knee_result_unknown_bounds(const knee_result *r, size_t i, size_t j, double *low, double *high)
+{
+    const knee__value *v = value(r, i, j);
+    int ok = v && !v->known && v->bounded && r->rs->criteria[j].n_levels == 0;
+    if (low)
+        *low = ok ? v->low : NAN;
+    if (high)
+        *high = ok ? v->high : NAN;
+    return ok;
+}
+
+int knee_result_unknown_level_bounds(const knee_result *r, size_t i, size_t j, const char **low,
+                                     const char **high)
+{
+    const knee__value *v = value(r, i, j);
+    const knee__criterion *c = v ? &r->rs->criteria[j] : NULL;
+    int ok = v && !v->known && v->bounded && c->n_levels > 0;
+    if (low)
+        *low = ok ? c->levels[v->level].id : NULL;
+    if (high)
+        *high = ok ? c->levels[v->level_high].id : NULL;
+    return ok;
 }

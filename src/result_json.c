@@ -32,6 +32,10 @@ static void notes(knee__strbuf *b, const knee__note *base, size_t off, size_t n)
         knee__sb_json_str(b, v[k].rule);
         knee__sb_str(b, ",\"source\":");
         knee__sb_json_str(b, v[k].source);
+        knee__sb_str(b, ",\"patient\":");   /* two audiences (since 0.3); text = clinician */
+        knee__sb_json_str(b, v[k].patient);
+        knee__sb_str(b, ",\"clinician\":");
+        knee__sb_json_str(b, v[k].text);
         knee__sb_str(b, "}");
     }
     knee__sb_str(b, "]");
@@ -43,6 +47,80 @@ static void num_or_null(knee__strbuf *b, double v)
         knee__sb_str(b, "null");
     else
         knee__sb_num(b, v);
+}
+
+/* The value's note for each audience (since 0.3), or null. */
+static void note(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
+{
+    const char *clinician = knee_result_value_note(r, i, j, KNEE_AUDIENCE_CLINICIAN);
+    if (!clinician) {
+        knee__sb_str(b, ",\"note\":null");
+        return;
+    }
+    knee__sb_str(b, ",\"note\":{\"patient\":");
+    knee__sb_json_str(b, knee_result_value_note(r, i, j, KNEE_AUDIENCE_PATIENT));
+    knee__sb_str(b, ",\"clinician\":");
+    knee__sb_json_str(b, clinician);
+    knee__sb_str(b, "}");
+}
+
+/* ---- unknown values as ranges, ties (docs/result-contract.md) ---- */
+
+/* "unknown" and "range": for an unknown value, the utilities it is scored over (null when it
+ * is left out) and its plausible bounds (a number or a level id; null without bounds). */
+static void unknown_range(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
+{
+    double lo, hi;
+    const char *llo, *lhi;
+    if (!knee_result_utility_range(r, i, j, &lo, &hi)) {
+        knee__sb_str(b, ",\"unknown\":false,\"range\":null");
+        return;
+    }
+    knee__sb_str(b, ",\"unknown\":true,\"range\":{\"low\":");
+    num_or_null(b, lo);
+    knee__sb_str(b, ",\"high\":");
+    num_or_null(b, hi);
+    knee__sb_str(b, ",\"value_low\":");
+    if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
+        knee__sb_json_str(b, llo);
+        knee__sb_str(b, ",\"value_high\":");
+        knee__sb_json_str(b, lhi);
+    } else {
+        knee_result_unknown_bounds(r, i, j, &lo, &hi);
+        num_or_null(b, lo);
+        knee__sb_str(b, ",\"value_high\":");
+        num_or_null(b, hi);
+    }
+    knee__sb_str(b, "}");
+}
+
+/* "score_range", "rank_range" (null when not given: excluded, or not the weighted sum) and
+ * "tied_with". */
+static void ranges(knee__strbuf *b, const knee_result *r, size_t i)
+{
+    double lo, hi;
+    int best, worst;
+    size_t k, n = knee_result_option_tie_count(r, i);
+    if (knee_result_option_score_range(r, i, &lo, &hi)) {
+        knee__sb_str(b, ",\"score_range\":{\"low\":");
+        knee__sb_num(b, lo);
+        knee__sb_str(b, ",\"high\":");
+        knee__sb_num(b, hi);
+        knee__sb_str(b, "}");
+    } else {
+        knee__sb_str(b, ",\"score_range\":null");
+    }
+    if (knee_result_option_rank_range(r, i, &best, &worst))
+        knee__sb_printf(b, ",\"rank_range\":{\"best\":%d,\"worst\":%d}", best, worst);
+    else
+        knee__sb_str(b, ",\"rank_range\":null");
+    knee__sb_str(b, ",\"tied_with\":[");
+    for (k = 0; k < n; k++) {
+        if (k)
+            knee__sb_str(b, ",");
+        knee__sb_json_str(b, knee_result_option_tied_with(r, i, k));
+    }
+    knee__sb_str(b, "]");
 }
 
 static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
@@ -67,7 +145,7 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
     knee__sb_str(b, ",\"contribution\":");
     knee__sb_num(b, knee_result_contribution(r, i, j));
     knee__sb_str(b, ",\"missing\":");
-    knee__sb_json_str(b, knee_result_value_known(r, i, j) ? NULL : r->rs->criteria[j].missing_name);
+    knee__sb_json_str(b, knee_result_value_missing(r, i, j));
     knee__sb_str(b, ",\"sources\":[");
     n = knee_result_value_source_count(r, i, j);
     for (k = 0; k < n; k++) {
@@ -82,7 +160,10 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
             knee__sb_str(b, ",");
         knee__sb_json_str(b, knee_result_value_rule(r, i, j, k));
     }
-    knee__sb_str(b, "]}");
+    knee__sb_str(b, "]");
+    note(b, r, i, j);
+    unknown_range(b, r, i, j);
+    knee__sb_str(b, "}");
 }
 
 /* The method's own figures for a ranked option. */
@@ -95,6 +176,7 @@ static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *opt)
     switch (r->method) {
     case KNEE_METHOD_TOPSIS:
     case KNEE_METHOD_TOPSIS_MINMAX:
+    case KNEE_METHOD_TOPSIS_UTILITY:
         knee__sb_str(b, ",\"metrics\":{\"closeness\":");
         knee__sb_num(b, o->closeness);
         break;
@@ -178,6 +260,15 @@ static void sensitivity(knee__strbuf *b, const knee_result *r)
         knee__sb_num(b, r->margin);
     knee__sb_str(b, r->fragile ? ",\"fragile\":true,\"fragile_margin\":" : ",\"fragile\":false,\"fragile_margin\":");
     knee__sb_num(b, r->fragile_margin);
+    knee__sb_str(b, ",\"tied_top\":["); /* the options tied first, the winner included */
+    if (knee_result_option_count(r) && knee_result_option_tie_count(r, 0)) {
+        knee__sb_json_str(b, knee_result_option_id(r, 0));
+        for (j = 0; j < knee_result_option_tie_count(r, 0); j++) {
+            knee__sb_str(b, ",");
+            knee__sb_json_str(b, knee_result_option_tied_with(r, 0, j));
+        }
+    }
+    knee__sb_str(b, "]");
     knee__sb_str(b, ",\"criteria\":[");
     for (j = 0; j < r->rs->n_criteria; j++) {
         knee__sb_str(b, j ? ",{\"id\":" : "{\"id\":");
@@ -247,7 +338,9 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
         str_list(b, r->unknown_facts, u->fact_off, u->fact_n);
         knee__sb_str(b, "}");
     }
-    knee__sb_str(b, "]}");
+    knee__sb_str(b, "]");
+    ranges(b, r, i);
+    knee__sb_str(b, "}");
 }
 
 void knee__result_json(knee__strbuf *b, const knee_result *r)
@@ -273,6 +366,8 @@ void knee__result_json(knee__strbuf *b, const knee_result *r)
         knee__sb_num(b, r->vikor_v);
         knee__sb_str(b, "}");
     }
+    knee__sb_str(b, ",\n \"missing_policy\":");
+    knee__sb_json_str(b, knee_result_missing_policy(r));
     knee__sb_str(b, ",\n \"weights\":{");
     for (j = 0; j < rs->n_criteria; j++) {
         if (j)
@@ -286,6 +381,7 @@ void knee__result_json(knee__strbuf *b, const knee_result *r)
         option(b, r, i);
     knee__sb_str(b, "],\n \"missing_facts\":");
     str_list(b, r->missing, 0, r->missing_n);
+    knee__regions_json(b, r);
     if (r->smaa_samples)
         smaa(b, r);
     if (r->has_sensitivity)

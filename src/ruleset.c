@@ -240,3 +240,49 @@ const char *knee_ruleset_source_id(const knee_ruleset *rs, size_t i) { return sr
 const char *knee_ruleset_source_title(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->title : NULL; }
 const char *knee_ruleset_source_url(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->url : NULL; }
 int knee_ruleset_source_year(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->year : 0; }
+
+/* ---- texts for two audiences ------------------------------------------------------------------ */
+
+const char *knee_ruleset_description(const knee_ruleset *rs, int audience)
+{
+    return rs ? knee__for_audience(rs->description, rs->description_patient, audience) : NULL;
+}
+
+const char *knee_ruleset_option_description(const knee_ruleset *rs, size_t i, int audience)
+{
+    const knee__treatment *t = opt_at(rs, i);
+    return t ? knee__for_audience(t->description, t->description_patient, audience) : NULL;
+}
+
+const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j, int audience)
+{
+    const knee__criterion *c = crit_at(rs, j);
+    return c ? knee__for_audience(c->description, c->description_patient, audience) : NULL;
+}
+
+/* ---- regions ------------------------------------------------------------------------------- */
+
+int knee_ruleset_fact_is_region(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->region : 0; }
+size_t knee_ruleset_region_group_count(const knee_ruleset *rs) { return rs ? rs->regions.n : 0; }
+
+static const knee__region_group *group_at(const knee_ruleset *rs, size_t k)
+{
+    return rs && k < rs->regions.n ? &rs->regions.groups[k] : NULL;
+}
+
+const char *knee_ruleset_region_group_id(const knee_ruleset *rs, size_t k) { return group_at(rs, k) ? group_at(rs, k)->id : NULL; }
+const char *knee_ruleset_region_group_label(const knee_ruleset *rs, size_t k) { return group_at(rs, k) ? group_at(rs, k)->label : NULL; }
+
+size_t knee_ruleset_region_group_member_count(const knee_ruleset *rs, size_t k)
+{
+    size_t n = 0;
+    while (knee_ruleset_region_group_member(rs, k, n))
+        n++;
+    return n;
+}
+
+const char *knee_ruleset_region_group_member(const knee_ruleset *rs, size_t k, size_t m)
+{
+    const knee__region_group *g = group_at(rs, k);
+    return g ? knee__region_member(&g->set, m) : NULL;
+}

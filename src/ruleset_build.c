@@ -2,6 +2,7 @@
  * semantic check of rules/README.md ("Loading: what is checked"). It reports every problem it
  * finds, not just the first, and is defensive about trees the XSD already rejected (a missing
  * required attribute is skipped here: the XSD has reported it). */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ typedef struct builder {
     int status;        /* KNEE_OK, or the first failure's status */
     int oom;
     knee__cond_table conds;   /* compiled conditions by text, while rules are built */
+    knee__patient_text **ptext_tail;   /* where the next <patient> text is linked */
 } builder;
 
 #if defined(__GNUC__)
@@ -114,11 +116,39 @@ static int num_attr(builder *b, const knee__xnode *n, const char *name, double *
     return 1;
 }
 
-/* A whole number (atoi, as the XSD has checked it), 0 when absent. */
-static int int_attr(const knee__xnode *n, const char *name)
+/* The first len bytes of attribute `name` of n as a whole number within [min, max]. The XSD's
+ * integer types have no upper bound, so a value outside is reported here, and 0 stands in for
+ * it: never wrapped, as atoi did (year="2147483648" read as -2147483648). */
+static int whole_number(builder *b, const knee__xnode *n, const char *name, size_t len, int min,
+                        int max)
 {
     const char *v = attr(n, name);
-    return v ? atoi(v) : 0;
+    long long x = 0;
+    int rc = knee__parse_int(v, len, min, max, &x);
+    if (rc == 0)
+        return (int)x;
+    if (rc > 0)
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "%s '%.40s' is out of range (%d to %d)", name,
+            v, min, max);
+    else
+        ERR(b, "bad-number", attr_pos(n, name), NULL, "%s '%.40s' is not a whole number", name, v);
+    return 0;
+}
+
+/* A whole number within [min, max], 0 when absent. */
+static int int_attr(builder *b, const knee__xnode *n, const char *name, int min, int max)
+{
+    const char *v = attr(n, name);
+    return v ? whole_number(b, n, name, strlen(v), min, max) : 0;
+}
+
+/* An xs:gYear ("2021", "-0044", perhaps with a time zone that is not kept: "2021Z",
+ * "2021+01:00"), 0 when absent. */
+static int year_attr(builder *b, const knee__xnode *n)
+{
+    const char *v = attr(n, "year");
+    size_t sign = v && v[0] == '-';
+    return v ? whole_number(b, n, "year", sign + strspn(v + sign, "0123456789"), -9999, 9999) : 0;
 }
 
 /* 1: "true" or "1"; 0: any other value; -1: absent. */
@@ -158,72 +188,133 @@ static const knee__xnode *child(const knee__xnode *n, const char *name)
     return next_child(n, name, NULL, &at);
 }
 
-static const char *child_text(builder *b, const knee__xnode *n, const char *name)
+/* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians") ---------- */
+
+#define TEXT_MAX_CHARS 4000   /* as the XSD's Text type, for a <description>'s own text */
+
+static int blank(const char *s)
 {
-    const knee__xnode *c = child(n, name);
-    return c ? dup(b, c->text) : NULL;
+    while (s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++;
+    return !s || !*s;
 }
 
-/* ---- lookups ---------------------------------------------------------------------------- */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A text given once - attribute `name` of n, or n's own text when name is NULL - or as <patient>
+ * and <clinician> children of n. An audience without its own element takes the single text; one
+ * element alone serves both. Both stay NULL when nothing is given. A single text beside both
+ * elements would be shown to no one: an error. Each <patient> text is kept for the lint. */
+static void read_texts(builder *b, const knee__xnode *n, const char *name, const char *el,
+                       const char **clinician, const char **patient)
+{
+    const knee__xnode *pn = child(n, "patient"), *cn = child(n, "clinician");
+    const char *once = name ? attr(n, name) : n->text;
+    *clinician = *patient = NULL;
+    if (blank(once))
+        once = NULL;
+    if (once && pn && cn)
+        ERR(b, "text-audience", n->pos, el,
+            "<%s> gives its text once%s%s%s and also as <patient> and <clinician>: the single text "
+            "would be shown to no one", n->name, name ? " (" : "", name ? name : "", name ? "=)" : "");
+    if (!name && once && utf8_chars(once) > TEXT_MAX_CHARS)
+        ERR(b, "text-length", n->pos, el, "<%s> is longer than %d characters", n->name,
+            TEXT_MAX_CHARS);
+    once = dup(b, once ? once : pn ? pn->text : cn ? cn->text : NULL);
+    *clinician = cn ? dup(b, cn->text) : once;
+    *patient = pn ? dup(b, pn->text) : once;
+    if (pn) {
+        knee__patient_text *t = knee__arena_alloc(&b->rs->arena, sizeof *t);
+        if (!t) {
+            b->oom = 1;
+            return;
+        }
+        t->text = *patient;
+        t->element = el;
+        t->pos = pn->pos;
+        t->next = NULL;
+        *b->ptext_tail = t;
+        b->ptext_tail = &t->next;
+    }
+}
+
+/* A <description> child of n, if any, read by read_texts. */
+static void description(builder *b, const knee__xnode *n, const char *el, const char **clinician,
+                        const char **patient)
+{
+    const knee__xnode *d = child(n, "description");
+    *clinician = *patient = NULL;
+    if (d)
+        read_texts(b, d, NULL, el, clinician, patient);
+}
+
+/* ---- ids: collected while a section is built, sorted once at its end for the duplicate check
+ * and kept as the section's index, so that every lookup by id is a bisection ---------------- */
+
+/* strcmp of s with the len bytes at id (not NUL-terminated) */
+static int cmp_id(const char *s, const char *id, size_t len)
+{
+    int c = strncmp(s, id, len);
+    return c ? c : s[len] != '\0';
+}
+
+/* The record of the first entry of x whose id is the len bytes at id, or KNEE__NONE. */
+static size_t index_find(const knee__id_index *x, const char *id, size_t len)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_id(x->v[mid].id, id, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->n && cmp_id(x->v[lo].id, id, len) == 0 ? x->v[lo].at : KNEE__NONE;
+}
 
 size_t knee__find_fact(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_facts; i++)
-        if (strcmp(rs->facts[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->fact_index, id, strlen(id));
 }
 
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_criteria; i++)
-        if (strcmp(rs->criteria[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->criterion_index, id, strlen(id));
 }
 
 size_t knee__find_treatment(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_treatments; i++)
-        if (strcmp(rs->treatments[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->treatment_index, id, strlen(id));
 }
 
 size_t knee__find_level(const knee__criterion *c, const char *id)
 {
-    size_t i;
-    for (i = 0; i < c->n_levels; i++)
-        if (strcmp(c->levels[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&c->level_index, id, strlen(id));
 }
 
-static size_t find_source(const knee_ruleset *rs, const char *id, size_t len)
+size_t knee__find_allowed(const knee__fact *f, const char *s, size_t len)
 {
-    size_t i;
-    for (i = 0; i < rs->n_sources; i++)
-        if (strlen(rs->sources[i].id) == len && memcmp(rs->sources[i].id, id, len) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&f->allowed_index, s, len);
+}
+
+size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len)
+{
+    return index_find(&rs->source_index, id, len);
 }
 
 static size_t find_rule(const knee_ruleset *rs, const char *id)
 {
-    size_t i;
-    for (i = 0; i < rs->n_rules; i++)
-        if (rs->rules[i].id && strcmp(rs->rules[i].id, id) == 0)
-            return i;
-    return KNEE__NONE;
+    return index_find(&rs->rule_index, id, strlen(id));
 }
 
-/* ---- duplicate ids: collected while a section is built, sorted once at its end --------------- */
-
 typedef struct idref {
-    const char *id;
+    const char *id;            /* the record's own copy: the index outlives the XML tree */
     size_t index;
     knee__pos pos;
 } idref;
@@ -248,13 +339,13 @@ static int ids_begin(builder *b, id_check *ids, size_t n, const void *records)
     return 1;
 }
 
-/* Remember element e's id attribute; at most the n of ids_begin. */
-static void ids_push(id_check *ids, const knee__xnode *e)
+/* Remember the id of the next record (at most the n of ids_begin), written at pos. */
+static void ids_push(id_check *ids, const char *id, knee__pos pos)
 {
     idref *r = &ids->refs[ids->n];
-    r->id = attr(e, "id");
+    r->id = id;
     r->index = ids->n++;
-    r->pos = attr_pos(e, "id");
+    r->pos = pos;
 }
 
 static int cmp_idref(const void *a, const void *b)
@@ -266,18 +357,26 @@ static int cmp_idref(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Report every id that repeats an earlier one (`what` names the records), and free the ids. */
-static void ids_finish(builder *b, id_check *ids, const char *what)
+/* Sort the ids, report every one that repeats an earlier one (`what` names them; the
+ * diagnostic's element is owner, or the id itself when owner is NULL), keep them as the index
+ * *keep (when keep is not NULL) and free the list. */
+static void ids_finish(builder *b, id_check *ids, const char *what, const char *owner,
+                       knee__id_index *keep)
 {
     idref *refs = ids->refs;
     size_t i;
-    if (ids->n > 1) {
-        qsort(refs, ids->n, sizeof *refs, cmp_idref);
-        for (i = 1; i < ids->n; i++)
-            if (strcmp(refs[i].id, refs[i - 1].id) == 0)
-                ERR(b, "duplicate-id", refs[i].pos, refs[i].id,
-                    "duplicate %s id '%s' (first at line %u)", what, refs[i].id,
-                    refs[i - 1].pos.line);
+    qsort(refs, ids->n, sizeof *refs, cmp_idref);
+    for (i = 1; i < ids->n; i++)
+        if (strcmp(refs[i].id, refs[i - 1].id) == 0)
+            ERR(b, "duplicate-id", refs[i].pos, owner ? owner : refs[i].id,
+                "duplicate %s '%s' (first at line %u)", what, refs[i].id, refs[i - 1].pos.line);
+    if (keep) {
+        keep->v = alloc_array(b, ids->n, sizeof *keep->v);
+        for (i = 0; keep->v && i < ids->n; i++) {
+            keep->v[i].id = refs[i].id;
+            keep->v[i].at = refs[i].index;
+        }
+        keep->n = keep->v ? ids->n : 0;
     }
     knee__dealloc(refs);
 }
@@ -319,7 +418,7 @@ static knee__idlist source_list(builder *b, const knee__xnode *n, const char *na
     if (count && !l.v)
         return l;
     for (s = a->value; (w = next_word(&s, &len)) != NULL;) {
-        size_t k = find_source(b->rs, w, len);
+        size_t k = knee__find_source(b->rs, w, len);
         if (k == KNEE__NONE)
             ERR(b, "unknown-source", knee__xml_value_pos(a, (size_t)(w - a->value)), el,
                 "unknown source '%.*s'", (int)len, w);
@@ -373,11 +472,11 @@ static void build_sources(builder *b, const knee__xnode *sec)
         s->publisher = dup(b, attr(c, "publisher"));
         s->tier = dup(b, attr(c, "tier"));
         s->note = c->text[0] ? dup(b, c->text) : NULL;
-        s->year = int_attr(c, "year");
+        s->year = year_attr(b, c);
         s->pos = c->pos;
-        ids_push(&ids, c);
+        ids_push(&ids, s->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "source");
+    ids_finish(b, &ids, "source id", NULL, &rs->source_index);
 }
 
 static int fact_type(const char *t)
@@ -403,19 +502,98 @@ static int is_reserved(const char *id)
 /* A string or set fact's <allowed> values. */
 static void build_allowed(builder *b, knee__fact *f, const knee__xnode *c)
 {
-    size_t at = 0, j, n = count_children(c, "allowed");
+    size_t at = 0, n = count_children(c, "allowed");
     const knee__xnode *a;
+    id_check values;
     if (n && f->type != KNEE_FACT_STRING && f->type != KNEE_FACT_SET)
         ERR(b, "fact-allowed", c->pos, f->id, "<allowed> only applies to string and set facts");
     f->allowed = alloc_array(b, n, sizeof *f->allowed);
-    while (f->allowed && (a = next_child(c, "allowed", "value", &at)) != NULL) {
-        const char *value = attr(a, "value");
-        for (j = 0; j < f->n_allowed; j++)
-            if (strcmp(f->allowed[j], value) == 0)
-                ERR(b, "duplicate-id", attr_pos(a, "value"), f->id, "value '%s' is allowed twice",
-                    value);
-        f->allowed[f->n_allowed++] = dup(b, value);
+    if (!ids_begin(b, &values, n, f->allowed))
+        return;
+    while ((a = next_child(c, "allowed", "value", &at)) != NULL) {
+        f->allowed[f->n_allowed] = dup(b, attr(a, "value"));
+        ids_push(&values, f->allowed[f->n_allowed++], attr_pos(a, "value"));
     }
+    ids_finish(b, &values, "allowed value", f->id, &f->allowed_index);
+}
+
+/* ---- regions (rules/README.md, "Regions") ---------------------------------------------------- */
+
+/* codes="iso-3166-1": a string fact whose values are ISO 3166-1 alpha-2 codes or the file's
+ * region groups. */
+static void build_region_fact(builder *b, knee__fact *f, const knee__xnode *c)
+{
+    if (!attr(c, "codes"))
+        return;
+    if (f->type != KNEE_FACT_STRING || f->n_allowed)
+        ERR(b, "region-fact", c->pos, f->id,
+            "fact '%s': codes= applies to a string fact without <allowed> values", f->id);
+    f->region = 1;
+}
+
+/* rs->region_facts: the region facts' indices, for the result's regional rules. */
+static void list_region_facts(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t i, n = 0;
+    for (i = 0; i < rs->n_facts; i++)
+        n += (size_t)rs->facts[i].region;
+    rs->region_facts = alloc_array(b, n, sizeof *rs->region_facts);
+    for (i = 0; rs->region_facts && i < rs->n_facts; i++)
+        if (rs->facts[i].region)
+            rs->region_facts[rs->n_region_facts++] = i;
+}
+
+/* <region-groups><group id="eu" label="...">at be bg ...</group></region-groups>: each group a
+ * set of assigned codes (any case), its id a condition identifier that is neither a code nor a
+ * word of the condition language. */
+static void build_region_groups(builder *b, const knee__xnode *sec)
+{
+    knee__regions *g = &b->rs->regions;
+    size_t at = 0, n = count_children(sec, "group");
+    const knee__xnode *c;
+    id_check ids;
+    g->groups = alloc_array(b, n, sizeof *g->groups);
+    if (!ids_begin(b, &ids, n, g->groups))
+        return;
+    while ((c = next_child(sec, "group", "id", &at)) != NULL) {
+        knee__region_group *grp = &g->groups[g->n];
+        const char *id = attr(c, "id"), *s = c->text, *w;
+        size_t len, members = 0;
+        if (knee__region_code(id, strlen(id)) || is_reserved(id))
+            ERR(b, "region-group", attr_pos(c, "id"), id,
+                "region group '%s': an id may not be an ISO 3166-1 code or a word of the "
+                "condition language", id);
+        memset(grp, 0, sizeof *grp);
+        grp->id = dup(b, id);
+        grp->label = dup(b, attr_or(c, "label", id));
+        grp->pos = c->pos;
+        {
+            knee__idlist src = source_list(b, c, "source", id);
+            grp->sources = src.v;
+            grp->n_sources = src.n;
+        }
+        while ((w = next_word(&s, &len)) != NULL) {
+            const char *code = knee__region_code(w, len);
+            knee__region_set one;
+            size_t k;
+            if (!code) {
+                ERR(b, "region-code", c->pos, id,
+                    "region group '%s': '%.*s' is not an assigned ISO 3166-1 alpha-2 code", id,
+                    (int)(len > 16 ? 16 : len), w);
+                continue;
+            }
+            knee__region_resolve(NULL, code, 2, &one, NULL);
+            for (k = 0; k < KNEE__REGION_WORDS; k++)
+                grp->set.w[k] |= one.w[k];
+            members++;
+        }
+        if (!members)
+            ERR(b, "region-group", c->pos, id, "region group '%s' names no code", id);
+        g->n++;
+        ids_push(&ids, grp->id, attr_pos(c, "id"));
+    }
+    ids_finish(b, &ids, "region group", NULL, NULL);
 }
 
 static void build_facts(builder *b, const knee__xnode *sec)
@@ -449,9 +627,11 @@ static void build_facts(builder *b, const knee__xnode *sec)
         if (f->has_min && f->has_max && f->min > f->max)
             ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
         build_allowed(b, f, c);
-        ids_push(&ids, c);
+        build_region_fact(b, f, c);
+        ids_push(&ids, f->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "fact");
+    ids_finish(b, &ids, "fact id", NULL, &rs->fact_index);
+    list_region_facts(b);
 }
 
 /* ---- criteria -------------------------------------------------------------------------------- */
@@ -495,19 +675,21 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
 {
     size_t i, at = 0, n = count_children(c, "level"), given = 0;
     const knee__xnode *l;
+    id_check ids;
     cr->levels = alloc_array(b, n, sizeof *cr->levels);
-    while (cr->levels && (l = next_child(c, "level", "id", &at)) != NULL) {
+    if (!ids_begin(b, &ids, n, cr->levels))
+        return;
+    while ((l = next_child(c, "level", "id", &at)) != NULL) {
         const char *id = attr(l, "id");
-        knee__level *lv;
-        if (knee__find_level(cr, id) != KNEE__NONE)
-            ERR(b, "duplicate-id", attr_pos(l, "id"), cr->id, "level '%s' is declared twice", id);
-        lv = &cr->levels[cr->n_levels++];
+        knee__level *lv = &cr->levels[cr->n_levels++];
         lv->id = dup(b, id);
         lv->label = dup(b, attr_or(l, "label", id));
         lv->utility = -1;
         if (num_attr(b, l, "utility", &lv->utility) == 1)
             given++;
+        ids_push(&ids, lv->id, attr_pos(l, "id"));
     }
+    ids_finish(b, &ids, "level", cr->id, &cr->level_index);
     if (given && given != cr->n_levels)
         ERR(b, "level-utility", c->pos, cr->id,
             "criterion '%s': give a utility for every level or for none", cr->id);
@@ -519,12 +701,17 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
     }
 }
 
+/* How the criterion's unknown values are scored: its own missing= or missing-utility=, else the
+ * ruleset's missing= (interval when absent). The XSD limits the names. */
 static void build_missing(builder *b, knee__criterion *cr, const knee__xnode *c)
 {
     const char *policy = attr(c, "missing");
+    int m = policy ? knee_missing_from_name(policy) : b->rs->missing;
     char reason[300];
-    cr->missing = KNEE__MISSING_RENORMALISE;
-    cr->missing_name = policy ? dup(b, policy) : "renormalise";
+    snprintf(reason, sizeof reason,
+             "No sourced value for %s; this rule file does not score an option without one",
+             cr->label);
+    cr->refuse_reason = dup(b, reason); /* for missing="refuse", here or from the caller */
     if (num_attr(b, c, "missing-utility", &cr->missing_utility) == 1) {
         cr->missing = KNEE__MISSING_UTILITY;
         cr->missing_name = "utility";
@@ -533,18 +720,10 @@ static void build_missing(builder *b, knee__criterion *cr, const knee__xnode *c)
                 "criterion '%s': give missing= or missing-utility=, not both", cr->id);
         return;
     }
-    if (!policy || strcmp(policy, "renormalise") == 0)
-        return;
-    if (strcmp(policy, "worst") == 0 || strcmp(policy, "best") == 0) {
-        cr->missing = KNEE__MISSING_UTILITY;
-        cr->missing_utility = policy[0] == 'b' ? 1.0 : 0.0;
-    } else {
-        cr->missing = KNEE__MISSING_REFUSE;
-        snprintf(reason, sizeof reason,
-                 "No sourced value for %s; this rule file does not score an option without one",
-                 cr->label);
-        cr->refuse_reason = dup(b, reason);
-    }
+    if (m < 0)
+        m = KNEE_MISSING_INTERVAL; /* the XSD has already reported the name */
+    knee__missing_resolve(m, &cr->missing, &cr->missing_utility);
+    cr->missing_name = knee_missing_name(m);
 }
 
 static void build_preference(builder *b, knee__criterion *cr, const knee__xnode *pn)
@@ -591,7 +770,7 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         cr->id = dup(b, attr(c, "id"));
         cr->label = dup(b, attr_or(c, "label", attr(c, "id")));
         cr->unit = dup(b, attr(c, "unit"));
-        cr->description = child_text(b, c, "description");
+        description(b, c, cr->id, &cr->description, &cr->description_patient);
         dir = attr(c, "direction");
         cr->direction = dir && strcmp(dir, "maximize") == 0 ? KNEE_DIRECTION_MAXIMIZE
                                                             : KNEE_DIRECTION_MINIMIZE;
@@ -605,32 +784,98 @@ static void build_criteria(builder *b, const knee__xnode *sec)
             build_scale(b, cr, scale);
         else
             build_levels(b, cr, c);
-        ids_push(&ids, c);
+        ids_push(&ids, cr->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "criterion");
+    ids_finish(b, &ids, "criterion id", NULL, &rs->criterion_index);
     if (rs->n_criteria && !(total > 0))
         ERR(b, "weights-zero", sec->pos, NULL, "the default weights of all criteria are zero");
 }
 
 /* ---- treatments' values ---------------------------------------------------------------------- */
 
-/* A level or low/typical/high on node n for criterion cr, into v. For <value> and <set>. */
+/* An unknown value's plausible bounds, into v: low= and high= in the criterion's unit, or
+ * low-level= and high-level= on an ordinal scale. A side not given is the scale's end; bounds
+ * lie on the scale, low before high. Without either, v spans the whole scale. */
+static void build_bounds(builder *b, knee__value *v, const knee__criterion *cr,
+                         const knee__xnode *n, const char *el)
+{
+    const char *llo = attr(n, "low-level"), *lhi = attr(n, "high-level");
+    double lo = 0, hi = 0, min, max;
+    int nlo = num_attr(b, n, "low", &lo), nhi = num_attr(b, n, "high", &hi);
+    if (cr->n_levels) {
+        if (nlo || nhi)
+            ERR(b, "value-kind", n->pos, el,
+                "criterion '%s' is ordinal: give an unknown value's bounds as low-level= and "
+                "high-level=, not numbers",
+                cr->id);
+        if (!llo && !lhi)
+            return;
+        v->level = llo ? knee__find_level(cr, llo) : 0;
+        v->level_high = lhi ? knee__find_level(cr, lhi) : cr->n_levels - 1;
+        if (v->level == KNEE__NONE || v->level_high == KNEE__NONE) {
+            ERR(b, "unknown-level",
+                attr_pos(n, v->level == KNEE__NONE ? "low-level" : "high-level"), el,
+                "'%s' is not a level of criterion '%s'", v->level == KNEE__NONE ? llo : lhi,
+                cr->id);
+            v->level = KNEE__NONE;
+            return;
+        }
+        if (v->level > v->level_high) {
+            ERR(b, "value-bounds", n->pos, el,
+                "criterion '%s': low-level '%s' comes after high-level '%s' on the scale", cr->id,
+                llo, lhi);
+            v->level = KNEE__NONE;
+            return;
+        }
+        v->bounded = 1;
+        return;
+    }
+    if (llo || lhi)
+        ERR(b, "value-kind", n->pos, el,
+            "criterion '%s' is numeric: give an unknown value's bounds as low= and high=", cr->id);
+    if (nlo < 0 || nhi < 0 || (!nlo && !nhi))
+        return;
+    min = cr->worst < cr->best ? cr->worst : cr->best;
+    max = cr->worst < cr->best ? cr->best : cr->worst;
+    v->low = nlo ? lo : min;
+    v->high = nhi ? hi : max;
+    if (!(min <= v->low && v->low <= v->high && v->high <= max)) {
+        ERR(b, "value-bounds", n->pos, el,
+            "criterion '%s': the bounds of an unknown value must lie on the scale, low before "
+            "high (%s to %s)",
+            cr->id, attr_or(n, "low", "the scale's end"), attr_or(n, "high", "the scale's end"));
+        return;
+    }
+    v->bounded = 1;
+}
+
+/* A level or low/typical/high on node n for criterion cr, into v, or unknown="true" with
+ * optional bounds. For <value> and <set>. */
 static void build_value(builder *b, knee__value *v, const knee__criterion *cr, const knee__xnode *n,
                         const char *el)
 {
     const char *level = attr(n, "level");
     int has_num;
     double lo = 0, ty = 0, hi = 0;
-    int nlo = num_attr(b, n, "low", &lo), nty = num_attr(b, n, "typical", &ty),
-        nhi = num_attr(b, n, "high", &hi);
+    int nlo, nty, nhi;
     v->level = KNEE__NONE;
     v->known = 0;
-    has_num = nlo != 0 || nty != 0 || nhi != 0;
     if (bool_attr(n, "unknown") == 1) {
-        if (level || has_num)
-            ERR(b, "value-kind", n->pos, el, "an unknown value cannot also give a level or numbers");
+        if (level || knee__xml_attr(n, "typical"))
+            ERR(b, "value-kind", n->pos, el,
+                "an unknown value cannot also give a level or typical=; give its plausible "
+                "bounds as low= and high= (or low-level= and high-level=)");
+        else
+            build_bounds(b, v, cr, n, el);
         return;
     }
+    if (knee__xml_attr(n, "low-level") || knee__xml_attr(n, "high-level"))
+        ERR(b, "value-kind", n->pos, el,
+            "low-level= and high-level= are the bounds of an unknown value (unknown=\"true\")");
+    nlo = num_attr(b, n, "low", &lo);
+    nty = num_attr(b, n, "typical", &ty);
+    nhi = num_attr(b, n, "high", &hi);
+    has_num = nlo != 0 || nty != 0 || nhi != 0;
     if (cr->n_levels) {
         if (has_num)
             ERR(b, "value-kind", n->pos, el, "criterion '%s' is ordinal: give level=, not numbers", cr->id);
@@ -695,12 +940,16 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         v = &t->values[j];
         build_value(b, v, &rs->criteria[j], vn, t->id);
         v->sources = source_list(b, vn, "source", t->id);
-        v->note = dup(b, attr(vn, "note"));
+        read_texts(b, vn, "note", t->id, &v->note, &v->note_patient);
         v->pos = vn->pos;
-        v->year = int_attr(vn, "year");
+        v->year = year_attr(b, vn);
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))
             WARN(b, "value-without-source", vn->pos, t->id,
                  "treatment '%s', criterion '%s': a value without a source", t->id, cid);
+        if (v->bounded && !knee__xml_attr(vn, "source"))
+            ERR(b, "bounds-without-source", vn->pos, t->id,
+                "treatment '%s', criterion '%s': the bounds of an unknown value need a source",
+                t->id, cid);
     }
     for (i = 0; i < rs->n_criteria; i++)
         if (!seen[i]) {
@@ -717,13 +966,11 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
 static int lookup_fact(void *ctx, const char *name, size_t len, int *type)
 {
     const knee_ruleset *rs = ctx;
-    size_t i;
-    for (i = 0; i < rs->n_facts; i++)
-        if (strlen(rs->facts[i].id) == len && memcmp(rs->facts[i].id, name, len) == 0) {
-            *type = rs->facts[i].type;
-            return (int)i;
-        }
-    return -1;
+    size_t i = index_find(&rs->fact_index, name, len);
+    if (i == KNEE__NONE)
+        return -1;
+    *type = rs->facts[i].region ? KNEE__FACT_REGION : rs->facts[i].type;
+    return (int)i;
 }
 
 static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
@@ -743,7 +990,8 @@ static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
     lim.max_bytes = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_BYTES);
     lim.max_depth = (size_t)knee__limit(b->opts, KNEE_LIMIT_EXPR_DEPTH);
     memset(&e, 0, sizeof e);
-    rc = knee__expr_compile(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs, &lim, &e);
+    rc = knee__expr_compile_regions(&r->cond, a->value, strlen(a->value), lookup_fact, b->rs,
+                                    &b->rs->regions, &lim, &e);
     if (rc == KNEE_ENOMEM) {
         b->oom = 1;
     } else if (rc != KNEE_OK) {
@@ -799,10 +1047,13 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
 
     switch (act->kind) {
     case KNEE__ACT_EXCLUDE:
-        act->text = dup(b, attr(an, "reason"));
-        break;
     case KNEE__ACT_CAUTION:
-        act->text = dup(b, attr(an, "text"));
+        read_texts(b, an, act->kind == KNEE__ACT_EXCLUDE ? "reason" : "text", r->id, &act->text,
+                   &act->patient_text);
+        if (!act->text)
+            ERR(b, "text-missing", an->pos, r->id,
+                "rule '%s': <%s> needs %s= or a <patient> or <clinician> text", r->id, an->name,
+                act->kind == KNEE__ACT_EXCLUDE ? "reason" : "text");
         break;
     case KNEE__ACT_SET:
     case KNEE__ACT_ADJUST:
@@ -899,15 +1150,15 @@ static void build_treatments(builder *b, const knee__xnode *root)
         t->id = dup(b, attr(tn, "id"));
         t->name = dup(b, attr_or(tn, "name", attr(tn, "id")));
         t->group = dup(b, attr(tn, "group"));
-        t->description = child_text(b, tn, "description");
+        description(b, tn, t->id, &t->description, &t->description_patient);
         t->pos = tn->pos;
-        ids_push(&ids, tn);
+        ids_push(&ids, t->id, attr_pos(tn, "id"));
         build_values(b, t, tn);
         while ((rn = next_child(tn, "rule", "id", &r_at)) != NULL)
             build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_treatments);   /* owned by t */
         rs->n_treatments++;
     }
-    ids_finish(b, &ids, "treatment");
+    ids_finish(b, &ids, "treatment id", NULL, &rs->treatment_index);
 }
 
 static void build_top_rules(builder *b, const knee__xnode *sec)
@@ -927,9 +1178,9 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
     id_check ids;
     if (!ids_begin(b, &ids, rs->n_rules, rs->rules))
         return;
-    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)
-        ids_push(&ids, rn);
-    ids_finish(b, &ids, "rule");
+    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)   /* document order */
+        ids_push(&ids, rs->rules[ids.n].id, attr_pos(rn, "id"));
+    ids_finish(b, &ids, "rule id", NULL, &rs->rule_index);
     while ((rn = next_rule(&every)) != NULL)
         check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), find_rule, "unknown-rule",
                       "rule");
@@ -997,8 +1248,17 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
         ERR(b, "unknown-option", attr_pos(e, "option"), cs->id, "unknown option '%s'", opt);
         return;
     }
-    x->rank = int_attr(e, "rank");
-    x->rank_at_most = int_attr(e, "rank-at-most");
+    x->rank = int_attr(b, e, "rank", 1, INT_MAX);
+    x->rank_at_most = int_attr(b, e, "rank-at-most", 1, INT_MAX);
+    x->rank_range_best = int_attr(b, e, "rank-range-best", 1, INT_MAX);
+    x->rank_range_worst = int_attr(b, e, "rank-range-worst", 1, INT_MAX);
+    x->above = KNEE__NONE;
+    if (attr(e, "above")) {
+        x->above = knee__find_treatment(rs, attr(e, "above"));
+        if (x->above == KNEE__NONE)
+            ERR(b, "unknown-option", attr_pos(e, "above"), cs->id, "unknown option '%s'",
+                attr(e, "above"));
+    }
     x->excluded = bool_attr(e, "excluded");
     x->fired = rule_ref(b, e, "fired", cs->id);
     x->not_fired = rule_ref(b, e, "not-fired", cs->id);
@@ -1046,9 +1306,43 @@ static void build_tests(builder *b, const knee__xnode *sec)
             else if (strcmp(e->name, "expect") == 0)
                 build_expect(b, cs, e);
         }
-        ids_push(&ids, c);
+        ids_push(&ids, cs->id, attr_pos(c, "id"));
     }
-    ids_finish(b, &ids, "test case");
+    ids_finish(b, &ids, "test case id", NULL, NULL);
+}
+
+/* Each treatment's place by name, then id (ids are unique): the order tied options are listed
+ * in, so that it never depends on the file's order. A merge sort through the arena. */
+static int name_before(const knee__treatment *a, const knee__treatment *b)
+{
+    int c = strcmp(a->name, b->name);
+    return c < 0 || (c == 0 && strcmp(a->id, b->id) < 0);
+}
+
+static void place_by_name(builder *b)
+{
+    knee_ruleset *rs = b->rs;
+    size_t n = rs->n_treatments, i, width;
+    size_t *v = alloc_array(b, n, sizeof *v), *tmp = alloc_array(b, n, sizeof *tmp);
+    if (!v || !tmp)
+        return;
+    for (i = 0; i < n; i++)
+        v[i] = i;
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
+            size_t x = i, y = mid, k = i;
+            while (x < mid || y < hi)
+                tmp[k++] = y >= hi || (x < mid &&
+                                       !name_before(&rs->treatments[v[y]], &rs->treatments[v[x]]))
+                               ? v[x++]
+                               : v[y++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    rs->listed = tmp; /* the scratch array, reused */
+    for (i = 0; i < n; i++)
+        rs->listed[v[i]] = i;
 }
 
 /* Every declared value's utility and counted flag, once: the ruleset never changes, and a
@@ -1061,13 +1355,42 @@ static void score_declared_values(builder *b)
         rs->has_refuse |= rs->criteria[j].missing == KNEE__MISSING_REFUSE;
     for (t = 0; t < rs->n_treatments && !b->oom; t++) {
         knee__treatment *tr = &rs->treatments[t];
+        double *u_low, *u_high;
+        tr->all_counted = tr->all_known = 1;
+        for (j = 0; j < nc; j++)
+            tr->all_known &= tr->values[j].known;
         tr->utility = alloc_array(b, nc, sizeof *tr->utility);
         tr->counted = alloc_array(b, nc, sizeof *tr->counted);
-        tr->all_counted = 1;
-        for (j = 0; tr->utility && tr->counted && j < nc; j++) {
-            tr->utility[j] = knee__utility(&rs->criteria[j], &tr->values[j]);
-            tr->counted[j] = (unsigned char)knee__counted(&rs->criteria[j], &tr->values[j]);
+        /* every value known: each range is its utility, so the arrays are the same one */
+        u_low = tr->all_known ? tr->utility : alloc_array(b, nc, sizeof *u_low);
+        u_high = tr->all_known ? tr->utility : alloc_array(b, nc, sizeof *u_high);
+        for (j = 0; tr->utility && u_low && u_high && tr->counted && j < nc; j++) {
+            const knee__criterion *c = &rs->criteria[j];
+            double lo, hi;
+            tr->counted[j] = (unsigned char)knee__score_value(c, c->missing, c->missing_utility,
+                                                              &tr->values[j], &tr->utility[j],
+                                                              &lo, &hi);
+            u_low[j] = lo;
+            u_high[j] = hi;
             tr->all_counted &= tr->counted[j];
+            tr->ranged |= lo < hi;
+        }
+        tr->u_low = u_low;
+        tr->u_high = u_high;
+        tr->span_low = tr->u_low;
+        tr->span_high = tr->u_high;
+        for (j = 0; tr->u_low && tr->u_high && j < nc; j++) {
+            double lo, hi;
+            knee__natural_range(&rs->criteria[j], &tr->values[j], &lo, &hi);
+            if (lo != tr->u_low[j] || hi != tr->u_high[j])
+                break;
+        }
+        if (j < nc) { /* a policy other than interval: the spans need arrays of their own */
+            double *lo = alloc_array(b, nc, sizeof *lo), *hi = alloc_array(b, nc, sizeof *hi);
+            for (j = 0; lo && hi && j < nc; j++)
+                knee__natural_range(&rs->criteria[j], &tr->values[j], &lo[j], &hi[j]);
+            tr->span_low = lo;
+            tr->span_high = hi;
         }
     }
 }
@@ -1115,14 +1438,19 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     rs->title = dup(&b, attr_or(root, "title", ""));
     rs->evidence_as_of = dup(&b, attr_or(root, "evidence-as-of", ""));
     rs->publisher = dup(&b, attr(root, "publisher"));
-    rs->description = child_text(&b, root, "description");
+    b.ptext_tail = &rs->patient_texts;
+    description(&b, root, rs->id, &rs->description, &rs->description_patient);
     rs->method = KNEE_METHOD_WEIGHTED_SUM;
     if (attr(root, "method"))
         rs->method = knee_method_from_name(attr(root, "method"));
+    rs->missing = KNEE_MISSING_INTERVAL; /* unknown values are ranges unless the file says */
+    if (attr(root, "missing") && knee_missing_from_name(attr(root, "missing")) > 0)
+        rs->missing = knee_missing_from_name(attr(root, "missing"));
     rs->max_string_bytes = (size_t)knee__limit(opts, KNEE_LIMIT_STRING_BYTES);
     rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
     rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);
     rs->regex_heap_kib = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_HEAP_KIB);
+    rs->regex_budget = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_BUDGET);
 
     n_rules = count_rules(root);
     if (n_rules > (size_t)knee__limit(opts, KNEE_LIMIT_RULES)) {
@@ -1139,6 +1467,8 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_sources(&b, sec);
     if ((sec = child(root, "facts")) != NULL)
         build_facts(&b, sec);
+    if ((sec = child(root, "region-groups")) != NULL)
+        build_region_groups(&b, sec);
     if ((sec = child(root, "criteria")) != NULL)
         build_criteria(&b, sec);
     if (!b.oom)
@@ -1163,8 +1493,10 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         build_tests(&b, sec);
     if (rs->n_treatments == 0 && b.status == KNEE_OK)
         ERR(&b, "empty", root->pos, NULL, "the rule file declares no treatments");
-    if (!b.oom && b.status == KNEE_OK)
+    if (!b.oom && b.status == KNEE_OK) {
         score_declared_values(&b);
+        place_by_name(&b);
+    }
 out:
     knee__conds_end(&b.conds);
     if (b.oom) {

@@ -44,6 +44,28 @@ static int check(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs,
         FAILF("expected rank %d, got %s%d", x->rank, excluded ? "excluded, rank " : "", rank);
     if (x->rank_at_most && (excluded || rank > x->rank_at_most))
         FAILF("expected rank at most %d, got %s%d", x->rank_at_most, excluded ? "excluded, rank " : "", rank);
+    if (x->above != KNEE__NONE) {
+        const char *other = rs->treatments[x->above].id;
+        size_t k = find_option(r, other);
+        int other_rank = k == KNEE__NONE ? 0 : knee_result_option_rank(r, k);
+        /* ranked, and either the other is excluded or strictly better ranked: a tie is not above */
+        if (excluded || (other_rank > 0 && rank >= other_rank))
+            FAILF("expected above %s, got %s%d against %s%d", other,
+                  excluded ? "excluded, rank " : "rank ", rank,
+                  other_rank ? "rank " : "excluded, rank ", other_rank);
+    }
+    if (x->rank_range_best || x->rank_range_worst) {
+        int best = 0, worst = 0;
+        if (!knee_result_option_rank_range(r, i, &best, &worst))
+            FAILF("expected a rank range; there is none (%s)",
+                  excluded ? "excluded" : "the method gives no ranges");
+        else if (x->rank_range_best && best != x->rank_range_best)
+            FAILF("expected best rank %d over the unknown values, got rank range %d to %d",
+                  x->rank_range_best, best, worst);
+        else if (x->rank_range_worst && worst != x->rank_range_worst)
+            FAILF("expected worst rank %d over the unknown values, got rank range %d to %d",
+                  x->rank_range_worst, best, worst);
+    }
     if (x->excluded >= 0 && excluded != x->excluded)
         FAILF("expected %s, got %s", x->excluded ? "excluded" : "not excluded",
               excluded ? "excluded" : "not excluded");

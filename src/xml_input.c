@@ -18,6 +18,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "alloc.h"
+#include "utf8.h"
 
 #define MAX_REPORTED 200   /* beyond this many, further errors are counted, not listed */
 
@@ -84,7 +85,9 @@ static void on_parse_error(void *data, xmlErrorPtr err)
     pos.line = err->line > 0 ? (unsigned)err->line : 0;
     pos.col = err->int2 > 0 ? (unsigned)err->int2 : 0;
     clean_message(msg, sizeof msg, err->message);
-    if (err->code == XML_ERR_INVALID_CHAR || err->code == XML_ERR_INVALID_ENCODING)
+    if (err->code == XML_ERR_INVALID_ENCODING)   /* check_bytes saw it first; never two lines */
+        note(st, KNEE_EPARSE, "xml-encoding", pos, "input is not valid UTF-8");
+    else if (err->code == XML_ERR_INVALID_CHAR)
         note(st, KNEE_EPARSE, "xml-encoding", pos, msg);
     else
         note(st, KNEE_EPARSE, "xml-syntax", pos, msg);
@@ -510,6 +513,43 @@ static int check_encoding(const unsigned char *b, size_t len, const char *file, 
     return KNEE_OK;
 }
 
+/* Every byte is checked before libxml2 parses: libxml2 2.9 stops reading at a NUL that follows
+ * the root element, so "rules.xml" + "\0<garbage>" loaded with the garbage unread; and its
+ * message for invalid UTF-8 runs over two lines ("indicate encoding !" and the bytes). A NUL
+ * anywhere, or a byte that is not UTF-8, is one located diagnostic. Columns count characters,
+ * as the scanner below does. */
+static int check_bytes(const unsigned char *b, size_t len, const char *file, knee_diag *diag)
+{
+    knee__pos pos = {1, 1};
+    size_t i = 0, n;
+    uint32_t cp;
+    while (i < len) {
+        if (b[i] >= 0x20 && b[i] < 0x80) {   /* the usual case */
+            i++;
+            pos.col++;
+            continue;
+        }
+        if (b[i] == 0) {
+            knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-encoding", file, pos, NULL,
+                           "a NUL byte (XML allows none, anywhere in the input)");
+            return KNEE_EPARSE;
+        }
+        if ((n = knee__utf8_decode(b + i, len - i, &cp)) == 0) {
+            knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-encoding", file, pos, NULL,
+                           "input is not valid UTF-8 (byte 0x%02X)", b[i]);
+            return KNEE_EPARSE;
+        }
+        if (b[i] == '\n') {
+            pos.line++;
+            pos.col = 1;
+        } else {
+            pos.col++;
+        }
+        i += n;
+    }
+    return KNEE_OK;
+}
+
 /* libxml2 2.9 checks a start tag's attributes for duplicates pairwise, so one element with
  * 50,000 attributes takes seconds and 16 MiB can hold two million (hours). No element of the
  * formats has more than a handful, so a start tag with more than MAX_ATTRIBUTES is refused
@@ -607,6 +647,8 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
         return KNEE_ELIMIT;
     }
     rc = check_encoding(buf, len, file, diag);
+    if (rc == KNEE_OK)
+        rc = check_bytes(buf, len, file, diag);
     if (rc == KNEE_OK)
         rc = check_attribute_counts(buf, len, file, diag);
     if (rc != KNEE_OK)

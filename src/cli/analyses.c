@@ -46,13 +46,16 @@ int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b)
 static void print_dominance(FILE *out, const knee_result *r)
 {
     size_t i, k, shown = 0;
+    char name[4096];
     for (i = 0; i < knee_result_option_count(r); i++) {
         size_t n = knee_result_dominator_count(r, i);
         if (!n)
             continue;
         if (!shown++)
-            fputs("\nDominated options (another option is at least as good on every criterion and better on one)\n", out);
-        fprintf(out, "  %s: by", knee_result_option_name(r, i));
+            fputs("\nDominated options (another is at least as good on every criterion and better "
+                  "on one, whatever is unknown)\n",
+                  out);
+        fprintf(out, "  %s: by", cli_plain(name, sizeof name, knee_result_option_name(r, i)));
         for (k = 0; k < n; k++)
             fprintf(out, "%s %s", k ? "," : "", knee_result_dominator(r, i, k));
         fputc('\n', out);
@@ -62,7 +65,7 @@ static void print_dominance(FILE *out, const knee_result *r)
 static void print_smaa(FILE *out, const knee_result *r)
 {
     size_t i, n = knee_result_option_count(r), ranked = 0;
-    char a[32], c[32];
+    char a[32], c[32], name[4096];
     for (i = 0; i < n; i++)
         ranked += !knee_result_option_excluded(r, i);
     fprintf(out, "\nUncertainty (SMAA-2, %llu samples, seed %llu): how often each option ranks first, "
@@ -79,7 +82,8 @@ static void print_smaa(FILE *out, const knee_result *r)
         conf = knee_result_confidence(r, i);
         cli_format_number(a, sizeof a, 100 * first, 1, 0);
         cli_format_number(c, sizeof c, 100 * top3, 1, 0);
-        fprintf(out, "  %-48s first %6s%%   top 3 %6s%%", knee_result_option_name(r, i), a, c);
+        fprintf(out, "  %-48s first %6s%%   top 3 %6s%%",
+                cli_plain(name, sizeof name, knee_result_option_name(r, i)), a, c);
         if (!isnan(conf)) {
             cli_format_number(a, sizeof a, 100 * conf, 1, 0);
             fprintf(out, "   confidence %s%%", a);
@@ -88,64 +92,135 @@ static void print_smaa(FILE *out, const knee_result *r)
     }
 }
 
+/* "A, B and C" from the options tied with result option 0 (it included). */
+static void tied_top_names(char *buf, size_t size, const knee_result *r)
+{
+    size_t k, n = knee_result_option_tie_count(r, 0), o;
+    o = (size_t)snprintf(buf, size, "%s", knee_result_option_name(r, 0));
+    for (k = 0; k < n && o < size; k++) {
+        size_t i, idx = 0;
+        const char *id = knee_result_option_tied_with(r, 0, k);
+        for (i = 0; i < knee_result_option_count(r); i++)
+            if (strcmp(knee_result_option_id(r, i), id) == 0)
+                idx = i;
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", k + 1 == n ? " and " : ", ",
+                              knee_result_option_name(r, idx));
+    }
+}
+
 static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_result *r)
 {
     size_t j, c, w;
     double d, lo, hi, margin = knee_result_winner_margin(r);
-    char b1[32], b2[32], b3[32];
+    char b1[32], b2[32], b3[32], names[2048], line[2400], name[4096], label[4096];
+    int tied;
     if (knee_result_option_count(r) == 0 || knee_result_option_excluded(r, 0))
         return;
-    fprintf(out, "\nSensitivity: %s stays first while each weight stays in its range "
-                 "(the other weights rescaled)\n", knee_result_option_name(r, 0));
+    tied = knee_result_option_tie_count(r, 0) > 0;
+    if (tied) { /* no single winner: the analysis concerns which options are at the top */
+        tied_top_names(names, sizeof names, r);
+        snprintf(line, sizeof line,
+                 "Sensitivity: tied at the top: %s. They stay tied at the top "
+                 "while each weight stays in its range (the other weights rescaled)",
+                 names);
+        fputc('\n', out);
+        cli_print_wrapped(out, "", 2, line, CLI_LINE_WIDTH);
+    } else {
+        fprintf(out,
+                "\nSensitivity: %s stays first while each weight stays in its range "
+                "(the other weights rescaled)\n",
+                cli_plain(name, sizeof name, knee_result_option_name(r, 0)));
+    }
     for (j = 0; j < knee_result_criterion_count(r); j++) {
         knee_result_sensitivity_interval(r, j, &lo, &hi);
         cli_format_number(b1, sizeof b1, 100 * knee_result_weight(r, j), 1, 0);
         cli_format_number(b2, sizeof b2, 100 * lo, 1, 0);
         cli_format_number(b3, sizeof b3, 100 * hi, 1, 0);
         fprintf(out, "  %-28s weight %5s%%   range %5s%% to %5s%%\n",
-                criterion_label(rs, knee_result_criterion_id(r, j)), b1, b2, b3);
+                cli_plain(label, sizeof label, criterion_label(rs, knee_result_criterion_id(r, j))), b1,
+                b2, b3);
     }
     if (knee_result_min_weight_change(r, &c, &d, &w)) {
         cli_format_number(b1, sizeof b1, 100 * fabs(d), 1, 0);
-        fprintf(out, "  Smallest change that changes the winner: %s weight %s by %s points -> %s\n",
-                criterion_label(rs, knee_result_criterion_id(r, c)), d < 0 ? "down" : "up", b1,
-                knee_result_option_name(r, w));
+        fprintf(out, "  Smallest change that %s: %s weight %s by %s points -> %s%s\n",
+                tied ? "changes the options at the top" : "changes the winner",
+                cli_plain(label, sizeof label, criterion_label(rs, knee_result_criterion_id(r, c))),
+                d < 0 ? "down" : "up", b1,
+                cli_plain(name, sizeof name, knee_result_option_name(r, w)), tied ? " first" : "");
+    } else if (tied) {
+        fputs("  No change of a single weight separates them or brings another option to the top: "
+              "on these values nothing decides between them.\n",
+              out);
     } else {
         fputs("  No change of a single weight changes the winner.\n", out);
     }
-    if (!isnan(margin)) {
+    if (!tied && !isnan(margin)) {
         cli_format_number(b1, sizeof b1, margin, 3, 0);
         fprintf(out, "  Margin over the runner-up: %s%s\n", b1,
                 knee_result_winner_fragile(r) ? " - FRAGILE: a small change of preferences could change the winner" : "");
     }
 }
 
+static void print_difference(FILE *out, const knee_ruleset *rs, const knee_result *r, size_t a,
+                             size_t b, size_t j)
+{
+    char l[32], h[32], line[512];
+    double lo, hi;
+    knee_result_difference(r, a, b, j, &lo, &hi);
+    cli_format_number(l, sizeof l, lo, 3, 0);
+    cli_format_number(h, sizeof h, hi, 3, 0);
+    snprintf(line, sizeof line, "%-28s %s to %s: %s",
+             criterion_label(rs, knee_result_criterion_id(r, j)), l, h,
+             lo > 0               ? "favours A whatever the unknown value is"
+             : hi < 0             ? "favours B whatever the unknown value is"
+             : lo == 0 && hi == 0 ? "no difference whatever the unknown value is"
+             : lo == 0            ? "favours A or neither"
+             : hi == 0            ? "favours B or neither"
+                                  : "could favour either");
+    cli_print_wrapped(out, "    ", 33, line, CLI_LINE_WIDTH);
+}
+
 static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *pair)
 {
     size_t a, b, j, nc = knee_result_criterion_count(r);
-    int side;
-    char num[32];
+    int side, ra, rb, any_unknown = 0;
+    char num[32], name_a[4096], name_b[4096];
+    double d;
     if (cli_find_pair(r, pair, &a, &b) != 0)
         return 0;
+    ra = knee_result_option_rank(r, a);
+    rb = knee_result_option_rank(r, b);
     fprintf(out, "\nWhy %s ranks %s %s (weighted-sum contributions, A minus B)\n",
-            knee_result_option_name(r, a),
-            knee_result_option_rank(r, a) && (!knee_result_option_rank(r, b) ||
-                                              knee_result_option_rank(r, a) < knee_result_option_rank(r, b))
-                ? "above" : "below",
-            knee_result_option_name(r, b));
+            cli_plain(name_a, sizeof name_a, knee_result_option_name(r, a)),
+            ra && ra == rb           ? "level with"
+            : ra && (!rb || ra < rb) ? "above"
+                                     : "below",
+            cli_plain(name_b, sizeof name_b, knee_result_option_name(r, b)));
     for (side = 1; side >= -1; side -= 2) {
         int any = 0;
         fprintf(out, "  %s:\n", side > 0 ? "For" : "Against");
         for (j = 0; j < nc; j++) {
-            double d = knee_result_contribution(r, a, j) - knee_result_contribution(r, b, j);
+            if (knee_result_difference(r, a, b, j, &d, NULL) != 1) {
+                any_unknown = 1; /* never counted for or against */
+                continue;
+            }
             if ((side > 0 && d <= 0) || (side < 0 && d >= 0))
                 continue;
             any = 1;
             cli_format_number(num, sizeof num, d, 3, 0);
-            fprintf(out, "    %-28s %s\n", criterion_label(rs, knee_result_criterion_id(r, j)), num);
+            fprintf(out, "    %-28s %s\n",
+                    cli_plain(name_a, sizeof name_a, criterion_label(rs, knee_result_criterion_id(r, j))),
+                    num);
         }
         if (!any)
             fputs("    (none)\n", out);
+    }
+    if (any_unknown) {
+        fputs("  Unknown (a value of A or B has no source; the range of the difference over it):\n",
+              out);
+        for (j = 0; j < nc; j++)
+            if (knee_result_difference(r, a, b, j, NULL, NULL) == 0)
+                print_difference(out, rs, r, a, b, j);
     }
     return 0;
 }

@@ -42,6 +42,7 @@ typedef struct cli_session {
     const char **swings;
     size_t n_swings;
     int method;
+    int missing; /* --missing: KNEE_MISSING_*, or 0 for the rule file's */
     double vikor_v;
     int has_vikor_v;
     double smaa_samples, seed, spread;
@@ -81,8 +82,9 @@ void cli_print_fhir_report(FILE *out, const knee_fhir_report *r);
 
 /* ---- streaming CSV (csv.c) ------------------------------------------------------------------ */
 
-/* A record longer than this is reported (csv-too-long) and the rest of its line skipped: the
- * reader's memory stays bounded whatever the input, even with a quote that never closes. */
+/* A record longer than this is reported (csv-too-long) and the rest of it skipped, to its true
+ * end: the reader's memory stays bounded whatever the input, even with a quote that never
+ * closes. */
 #define CLI_CSV_MAX_RECORD (1024 * 1024)
 
 typedef struct cli_csv cli_csv;
@@ -99,8 +101,8 @@ typedef struct cli_csv_record {
     cli_csv_field *fields;
     size_t n_fields, fields_cap;
     unsigned long line;           /* the line the record starts on, 1-based */
-    /* The record's first problem, or error_code NULL: "csv-quote" or "csv-too-long", the
-     * 1-based field it is in, the line it is on and a message. */
+    /* The record's first problem, or error_code NULL: "csv-quote", "csv-nul" or
+     * "csv-too-long", the 1-based field it is in, the line it is on and a message. */
     const char *error_code;
     size_t error_column;
     unsigned long error_line;
@@ -144,6 +146,55 @@ typedef struct cli_population {
  * CLI_EXIT_OK, CLI_EXIT_FAIL (a row failed, or the input or output failed: reported), or
  * CLI_EXIT_USAGE. */
 int cli_population_run(cli_session *s, const cli_population *pop);
+
+/* ---- where output goes (output.c) ---------------------------------------------------------- */
+
+/* -o FILE or standard output. A regular file (new or existing) is written to a temporary file
+ * in its folder and renamed over it by cli_output_close(); a device or a pipe is written in
+ * place. */
+typedef struct cli_output {
+    FILE *f;           /* write here */
+    const char *name;  /* for messages: the file as given, or "standard output" */
+    char *final;       /* the file the temporary one replaces (a symlink's target) */
+    char *temp;        /* the temporary file, or NULL */
+    int failed, error; /* a write failed, and its errno */
+} cli_output;
+
+/* Refuse an output that is one of the inputs (output NULL: standard output; an input "-":
+ * standard input; NULL inputs are skipped): the same file by any name (path, symlink, hard
+ * link: device and inode), checked before the output is opened. CLI_EXIT_OK, or
+ * CLI_EXIT_USAGE after a message. */
+int cli_output_refuse_inputs(const char *output, const char *const *inputs, size_t n);
+/* Open path (NULL: standard output). CLI_EXIT_OK, or CLI_EXIT_FAIL after a message. */
+int cli_output_open(cli_output *o, const char *path);
+/* Write len bytes; 0, or -1 when the output failed (now or before: o->failed, o->error). */
+int cli_output_write(cli_output *o, const void *data, size_t len);
+/* Push what was written to the file; -1 (and o->failed) when the output failed. */
+int cli_output_flush(cli_output *o);
+/* "knee: error writing NAME: reason" on stderr. */
+void cli_output_report(const cli_output *o);
+/* Finish: flush, close and rename into place. CLI_EXIT_OK, or CLI_EXIT_FAIL after a message
+ * (the temporary file removed, an existing file left as it was). */
+int cli_output_close(cli_output *o);
+/* Give up: close and remove the temporary file (an existing file is left as it was). */
+void cli_output_discard(cli_output *o);
+
+/* At the end of main(): flush and close standard output; a failure not reported yet is
+ * reported, and makes a successful rc CLI_EXIT_FAIL. Returns the exit status. */
+int cli_output_finish_stdout(int rc);
+
+/* SIGINT, SIGTERM and SIGHUP (unless ignored at start): remove the temporary output and die of
+ * the signal. main() installs this first. */
+void cli_signals_install(void);
+/* While on, the first signal is only recorded (cli_interrupted()), for a command that stops by
+ * itself at a whole row; a second one acts at once. */
+void cli_signals_defer(int on);
+/* The signal caught, or 0. */
+int cli_interrupted(void);
+/* "SIGINT", "SIGTERM" or "SIGHUP". */
+const char *cli_signal_name(int sig);
+/* After cleaning up: die of the signal, so that the caller sees how the command ended. */
+void cli_die_of_signal(int sig);
 
 /* ---- usage (main.c) ----------------------------------------------------------------------- */
 
@@ -213,8 +264,15 @@ char *cli_format_quantity(char *buf, size_t size, double v, const char *unit);
  * "90 days (42–365)", "$20,000 ($15,000–$35,000)". */
 char *cli_format_value(char *buf, size_t size, double typical, double low, double high,
                        const char *unit);
-/* Display width of UTF-8 text (code points; the CLI prints no wide or combining characters). */
+/* Display width of UTF-8 text (code points; the CLI prints no wide or combining characters; bidi
+ * controls, which it drops, count 0). */
 size_t cli_text_width(const char *s, size_t len);
+/* The length of the bidi control at s (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), or
+ * 0. A rule file's text may leave a right-to-left override open, which would reverse the rest of
+ * a terminal line ("0.99" printed after it reads "99.0"): text output drops them. */
+size_t cli_bidi_control(const char *s);
+/* s without bidi controls, in buf (cut to size); returns buf. */
+const char *cli_plain(char *buf, size_t size, const char *s);
 
 /* ---- aligned text columns (grid.c) -------------------------------------------------------- */
 

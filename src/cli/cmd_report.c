@@ -1,6 +1,5 @@
 /* cmd_report.c - `knee report`: the decision-aid report of one comparison as a self-contained
  * HTML page (docs/report.md), written to a file or to standard output. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -63,36 +62,13 @@ static const char *today(char *buf, size_t size)
     return buf;
 }
 
-static int write_output(const char *path, const char *html, size_t len)
-{
-    FILE *f;
-    char what[600];
-    if (strcmp(path, "-") == 0) {
-        fwrite(html, 1, len, stdout);
-        return CLI_EXIT_OK;   /* main() checks that standard output was written */
-    }
-    snprintf(what, sizeof what, "report: cannot write '%.500s'", path);
-    if (!(f = fopen(path, "wb"))) {
-        fprintf(stderr, "knee: %s: %s\n", what, strerror(errno));
-        return CLI_EXIT_FAIL;
-    }
-    if (fwrite(html, 1, len, f) != len || fflush(f) != 0 || ferror(f)) {
-        fprintf(stderr, "knee: %s: %s\n", what, strerror(errno));
-        fclose(f);
-        return CLI_EXIT_FAIL;
-    }
-    if (fclose(f) != 0) {
-        fprintf(stderr, "knee: %s: %s\n", what, strerror(errno));
-        return CLI_EXIT_FAIL;
-    }
-    return CLI_EXIT_OK;
-}
-
 int cli_cmd_report(int argc, char **argv)
 {
     cli_session s;
     report_args a;
     knee_report_options *ro = NULL;
+    cli_output o;
+    const char *inputs[3];
     char *html = NULL, day[32];
     const char *date;
     size_t len = 0;
@@ -107,6 +83,12 @@ int cli_cmd_report(int argc, char **argv)
             rc = CLI_EXIT_OK;
         goto out;
     }
+    inputs[0] = s.rules;
+    inputs[1] = s.patient;
+    inputs[2] = s.fhir;
+    if ((rc = cli_output_refuse_inputs(strcmp(a.output, "-") == 0 ? NULL : a.output, inputs, 3)) !=
+        CLI_EXIT_OK)
+        goto out;
     if ((rc = cli_session_run(&s)) != CLI_EXIT_OK)
         goto out;
     rc = CLI_EXIT_FAIL;
@@ -123,7 +105,10 @@ int cli_cmd_report(int argc, char **argv)
         cli_fail("report", status, knee_result_errmsg(s.r));
         goto out;
     }
-    rc = write_output(a.output, html, len);
+    if ((rc = cli_output_open(&o, strcmp(a.output, "-") == 0 ? NULL : a.output)) != CLI_EXIT_OK)
+        goto out;
+    cli_output_write(&o, html, len); /* a failure is reported by cli_output_close() */
+    rc = cli_output_close(&o);
 out:
     knee_free(html);
     knee_report_options_free(ro);

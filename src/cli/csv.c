@@ -3,8 +3,9 @@
  * One record at a time from a FILE, in memory bounded by CLI_CSV_MAX_RECORD whatever the size
  * of the file: quoted fields with embedded commas, quotes ("") and line breaks, CRLF or LF line
  * ends, and a UTF-8 byte-order mark at the start. A malformed record (an unterminated quote,
- * text after a closing quote, a record over the limit) is returned with its problem so that the
- * caller reports it and goes on; the reader never gives up on a bad row. */
+ * text after a closing quote, a NUL byte, a record over the limit) is returned with its problem
+ * so that the caller reports it and goes on; the reader never gives up on a bad row, and never
+ * takes text inside a record for the start of another. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,12 @@ struct cli_csv {
     size_t pos, len;
     int eof, io_error, started;
     unsigned long line;          /* line of the next byte, 1-based */
+    /* The record being read passed CLI_CSV_MAX_RECORD: its bytes are dropped from then on, and
+     * the reader goes on to the record's true end (quotes honoured). */
+    int dropping;
+    size_t field_start;          /* where the current field's text starts */
+    size_t long_column;          /* the field that passed the limit, and the line it starts on */
+    unsigned long long_line;
     unsigned long long consumed; /* bytes taken from the file so far */
 };
 
@@ -108,7 +115,53 @@ static void set_error(cli_csv_record *rec, const char *code, size_t column, unsi
     snprintf(rec->error_message, sizeof rec->error_message, "%s", msg);
 }
 
-/* Skip what is left of the physical line after a record grew too long. */
+/* Keep byte c of the current field (column `column`, starting on line `line`). A NUL byte
+ * would cut the cell short where it is read as text: it is a problem of the record, and kept
+ * as U+FFFD. Past CLI_CSV_MAX_RECORD the record is too long: the runaway field is closed
+ * empty, the fields before it kept, and nothing more is stored. Returns 0, or -1 when out of
+ * memory. */
+static int add_byte(cli_csv *r, cli_csv_record *rec, int c, size_t column, unsigned long line)
+{
+    if (r->dropping)
+        return 0;
+    if (rec->text_len >= CLI_CSV_MAX_RECORD) {
+        r->dropping = 1;
+        r->long_column = column;
+        r->long_line = line;
+        rec->text_len = r->field_start;
+        return end_field(rec, r->field_start, line);
+    }
+    if (c == 0) {
+        set_error(rec, "csv-nul", column, r->line, "the field holds a NUL byte (a binary file?)");
+        return put_char(rec, 0xEF) || put_char(rec, 0xBF) || put_char(rec, 0xBD) ? -1 : 0;
+    }
+    return put_char(rec, c);
+}
+
+/* Close the current field, unless the record is too long (its runaway field is closed already
+ * and the fields after it are not kept). */
+static int close_field(cli_csv *r, cli_csv_record *rec, unsigned long line)
+{
+    return r->dropping ? 0 : end_field(rec, r->field_start, line);
+}
+
+/* The end of a record, on line last_line: a record over the limit is reported now that its
+ * end is known (a problem found before, such as a quote that never closes, wins). */
+static int finish_record(cli_csv *r, cli_csv_record *rec, unsigned long last_line)
+{
+    if (r->dropping) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "the record is longer than %d bytes (a quote that never "
+                 "closes?); skipped to its end on line %lu",
+                 CLI_CSV_MAX_RECORD, last_line);
+        set_error(rec, "csv-too-long", r->long_column, r->long_line, msg);
+        r->dropping = 0;
+    }
+    return r->io_error ? -1 : 1;
+}
+
+/* Skip what is left of the physical line after a JSON line grew too long. */
 static void skip_line(cli_csv *r)
 {
     int c;
@@ -149,6 +202,7 @@ static int begin_record(cli_csv *r, cli_csv_record *rec)
     rec->error_column = 0;
     rec->error_line = 0;
     rec->error_message[0] = '\0';
+    r->dropping = 0;
     return r->started ? 0 : skip_bom(r, rec);
 }
 
@@ -171,10 +225,11 @@ int cli_csv_next(cli_csv *r, cli_csv_record *rec)
     rec->line = r->line;
 
     for (;;) {   /* one field per turn */
-        size_t start = rec->text_len;
+        size_t column = rec->n_fields + 1;
         unsigned long field_line = r->line;
-        int quoted = 0, ended_record = 0;
+        int quoted = 0;
 
+        r->field_start = rec->text_len;
         c = next_byte(r);
         if (c == '"') {
             quoted = 1;
@@ -184,60 +239,42 @@ int cli_csv_next(cli_csv *r, cli_csv_record *rec)
                     char msg[128];
                     snprintf(msg, sizeof msg, "the quoted field that starts on line %lu never closes",
                              field_line);
-                    set_error(rec, "csv-quote", rec->n_fields + 1, field_line, msg);
-                    ended_record = 1;
+                    set_error(rec, "csv-quote", column, field_line, msg);
                     break;
                 }
                 if (c == '"') {
-                    if (peek_byte(r) == '"') {
-                        next_byte(r);
-                    } else {
+                    if (peek_byte(r) != '"')
                         break;
-                    }
+                    next_byte(r);
                 } else if (c == '\n') {
                     r->line++;
                 } else if (c == '\r' && peek_byte(r) != '\n') {
                     r->line++;
                 }
-                if (put_char(rec, c) != 0)
+                if (add_byte(r, rec, c, column, field_line) != 0)
                     return -2;
-                if (rec->text_len > CLI_CSV_MAX_RECORD)
-                    break;
             }
-            if (!ended_record && rec->text_len <= CLI_CSV_MAX_RECORD)
+            if (c >= 0)
                 c = next_byte(r);   /* what follows the closing quote */
         }
         /* The unquoted part: the whole field, or what follows a closing quote (an error). */
-        while (!ended_record && rec->text_len <= CLI_CSV_MAX_RECORD) {
-            if (c < 0 || c == ',' || c == '\n' || c == '\r')
-                break;
+        while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
             if (quoted)
-                set_error(rec, "csv-quote", rec->n_fields + 1, r->line,
+                set_error(rec, "csv-quote", column, r->line,
                           "text after the closing quote of a quoted field");
-            if (put_char(rec, c) != 0)
+            if (add_byte(r, rec, c, column, field_line) != 0)
                 return -2;
             c = next_byte(r);
         }
-        if (rec->text_len > CLI_CSV_MAX_RECORD) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "the record is longer than %d bytes (an unterminated quote?); "
-                     "skipped to the end of line %lu", CLI_CSV_MAX_RECORD, r->line);
-            set_error(rec, "csv-too-long", rec->n_fields + 1, field_line, msg);
-            rec->text_len = start;   /* keep the fields before, drop the runaway one */
-            if (end_field(rec, start, field_line) != 0)
-                return -2;
-            skip_line(r);
-            return r->io_error ? -1 : 1;
-        }
-        if (end_field(rec, start, field_line) != 0)
+        if (close_field(r, rec, field_line) != 0)
             return -2;
-        if (ended_record || c < 0)
-            return r->io_error ? -1 : 1;
+        if (c < 0)
+            return finish_record(r, rec, r->line);
         if (c == '\n' || c == '\r') {
             if (c == '\r' && peek_byte(r) == '\n')
                 next_byte(r);
             r->line++;
-            return 1;
+            return finish_record(r, rec, r->line - 1);
         }
         /* c == ',': another field follows */
     }

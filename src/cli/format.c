@@ -169,12 +169,41 @@ char *cli_format_value(char *buf, size_t size, double typical, double low, doubl
     return buf;
 }
 
+size_t cli_bidi_control(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] == 0xD8 && p[1] == 0x9C)
+        return 2;
+    if (p[0] == 0xE2 && ((p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE))) ||
+                         (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+        return 3;
+    return 0;
+}
+
+const char *cli_plain(char *buf, size_t size, const char *s)
+{
+    size_t o = 0, n;
+
+    while (*s && o + 1 < size) {
+        if ((n = cli_bidi_control(s)) > 0)
+            s += n;
+        else
+            buf[o++] = *s++;
+    }
+    if (size)
+        buf[o] = '\0';
+    return buf;
+}
+
 size_t cli_text_width(const char *s, size_t len)
 {
-    size_t i, w = 0;
+    size_t i, n, w = 0;
 
-    for (i = 0; i < len && s[i]; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)   /* count lead bytes, not continuations */
+    for (i = 0; i < len && s[i]; i++) {
+        if ((n = cli_bidi_control(s + i)) > 0)
+            i += n - 1;
+        else if (((unsigned char)s[i] & 0xC0) != 0x80)   /* count lead bytes, not continuations */
             w++;
+    }
     return w;
 }

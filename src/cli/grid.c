@@ -147,12 +147,16 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Write len bytes of text with tabs and line breaks as spaces. */
+/* Write len bytes of text with tabs and line breaks as spaces, and without bidi controls. */
 static void put_text(FILE *out, const char *s, size_t len)
 {
-    size_t i;
-    for (i = 0; i < len; i++)
-        fputc(is_space(s[i]) ? ' ' : s[i], out);
+    size_t i, n;
+    for (i = 0; i < len; i++) {
+        if ((n = cli_bidi_control(s + i)) > 0)
+            i += n - 1;
+        else
+            fputc(is_space(s[i]) ? ' ' : s[i], out);
+    }
 }
 
 static int is_alnum(char c)

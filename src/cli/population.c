@@ -23,7 +23,8 @@
 
 typedef struct pipeline {
     pop_shared sh;
-    FILE *in, *out;
+    FILE *in;
+    cli_output out;
     cli_csv *csv;
     cli_csv_record rec;
     unsigned long long input_size;  /* 0 when unknown (a pipe) */
@@ -35,9 +36,12 @@ typedef struct pipeline {
     pthread_cond_t slot_free, slot_ready, slot_done;
     unsigned long long filled, taken, written;   /* chunk sequence numbers */
     unsigned long long rows_read;
+    size_t row_bytes;                /* the largest output row seen (or foreseen) */
+    size_t chunk_rows;               /* rows a chunk may take, from row_bytes */
     int input_done, stop;
     int read_failure;                /* 0, -1 (read error) or -2 (out of memory) */
-    /* counts, kept by the writer */
+    int interrupted;                 /* the signal that stopped the writer, or 0 */
+    /* counts of the rows written, kept by the writer */
     unsigned long long rows_out, rows_failed;
     unsigned long long errors_shown;   /* problem lines written to stderr (--max-errors) */
     int errors_capped;                 /* the --max-errors notice was printed */
@@ -103,6 +107,7 @@ static void *reader_main(void *arg)
 
     while (!end) {
         pop_chunk *c;
+        size_t limit;
         pthread_mutex_lock(&pl->lock);
         while (!pl->stop && pl->slots[pl->filled % pl->n_slots].state != SLOT_FREE)
             pthread_cond_wait(&pl->slot_free, &pl->lock);
@@ -111,11 +116,12 @@ static void *reader_main(void *arg)
             break;
         }
         c = &pl->slots[pl->filled % pl->n_slots];
+        limit = pl->chunk_rows;
         pthread_mutex_unlock(&pl->lock);
 
         /* The slot is the reader's alone until it is marked ready. */
         c->n_rows = c->n_fields = c->text_len = 0;
-        while (c->n_rows < POP_CHUNK_ROWS && c->text_len < POP_CHUNK_BYTES) {
+        while (c->n_rows < limit && c->text_len < POP_CHUNK_BYTES) {
             int rc = read_record(pl);
             if (rc == 1 && add_row(pl, c) != 0)
                 rc = -2;
@@ -145,6 +151,26 @@ static void *reader_main(void *arg)
 
 /* ---- the workers -------------------------------------------------------------------------- */
 
+/* Rows per chunk for output rows of up to row_bytes each: the chunk's output stays within
+ * POP_CHUNK_OUT_BYTES, or is one row. */
+static size_t rows_for(size_t row_bytes)
+{
+    size_t n = row_bytes ? POP_CHUNK_OUT_BYTES / row_bytes : POP_CHUNK_ROWS;
+    return n < 1 ? 1 : n > POP_CHUNK_ROWS ? POP_CHUNK_ROWS : n;
+}
+
+/* The largest output row of a scored chunk. */
+static size_t largest_row(const pop_chunk *c)
+{
+    size_t i, prev = 0, most = 0;
+    for (i = 0; i < c->n_rows; i++) {
+        if (c->rows[i].out_end - prev > most)
+            most = c->rows[i].out_end - prev;
+        prev = c->rows[i].out_end;
+    }
+    return most;
+}
+
 static void *worker_main(void *arg)
 {
     pop_worker *w = arg;
@@ -153,6 +179,7 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&pl->lock);
     for (;;) {
         pop_chunk *c;
+        size_t most;
         while (!pl->stop && pl->taken == pl->filled && !pl->input_done)
             pthread_cond_wait(&pl->slot_ready, &pl->lock);
         if (pl->stop || pl->taken == pl->filled)
@@ -162,7 +189,12 @@ static void *worker_main(void *arg)
         c->state = SLOT_WORKING;
         pthread_mutex_unlock(&pl->lock);
         pop_score_chunk(w, c);
+        most = largest_row(c);
         pthread_mutex_lock(&pl->lock);
+        if (most > pl->row_bytes) { /* rows bigger than foreseen: smaller chunks from now on */
+            pl->row_bytes = most;
+            pl->chunk_rows = rows_for(most);
+        }
         c->state = SLOT_DONE;
         pthread_cond_broadcast(&pl->slot_done);
     }
@@ -229,11 +261,14 @@ static void write_problems(pipeline *pl, const char *text, size_t len)
     }
 }
 
-/* Write a chunk's rows (up to the first failed one with --strict). Returns 0, or -1 when the
- * output could not be written. */
+/* Write a chunk's rows (up to the first failed one with --strict), and count them once they
+ * have reached the output: the summary counts only rows written. Returns 0, or -1 when the
+ * output failed. */
 static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
 {
     size_t out_len = c->out.len, err_len = c->err.len, n = c->n_rows, i;
+    unsigned long long failed = 0;
+    unsigned long stopped = 0;
 
     if (c->out.oom || c->err.oom) {
         fputs("knee: out of memory\n", stderr);
@@ -241,27 +276,47 @@ static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
     }
     for (i = 0; i < c->n_rows; i++) {
         if (c->rows[i].failed)
-            pl->rows_failed++;
+            failed++;
         if (c->rows[i].failed && pl->sh.pop->strict) {
             n = i + 1;
             out_len = c->rows[i].out_end;
             err_len = c->rows[i].err_end;
-            pl->stopped_line = c->rows[i].line;
+            stopped = c->rows[i].line;
             break;
         }
     }
-    pl->rows_out += n;
     if (err_len && !pl->errors_capped) {
         if (progress)
             clear_progress();
         write_problems(pl, c->err.data, err_len);
     }
-    if (out_len && fwrite(c->out.data, 1, out_len, pl->out) != out_len)
+    /* A whole chunk at a time, pushed out at once: the output ends at a whole row whenever
+     * the run stops, and a write error is seen before the rows are counted. */
+    if (cli_output_write(&pl->out, c->out.data, out_len) != 0 || cli_output_flush(&pl->out) != 0)
         return -1;
-    return ferror(pl->out) ? -1 : 0;
+    pl->rows_out += n;
+    pl->rows_failed += failed;
+    pl->stopped_line = stopped;
+    return 0;
 }
 
-/* Returns 0, or -1 when the output failed. */
+/* Wait for a worker to finish a chunk, waking now and then to see whether a signal asked the
+ * run to stop. Called with the lock held. */
+static void wait_done(pipeline *pl)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_nsec += 100 * 1000 * 1000;
+    if (t.tv_nsec >= 1000 * 1000 * 1000) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    pthread_cond_timedwait(&pl->slot_done, &pl->lock, &t);
+}
+
+/* Write the chunks in input order until the input ends, a write fails, --strict stops the run
+ * or a signal interrupts it (then the last chunk written is whole). Returns 0, or -1 when the
+ * output failed. */
 static int write_all(pipeline *pl, int progress, double start)
 {
     double last = start;
@@ -270,11 +325,12 @@ static int write_all(pipeline *pl, int progress, double start)
     pthread_mutex_lock(&pl->lock);
     for (;;) {
         pop_chunk *c;
-        while (!pl->stop && !(pl->written < pl->filled &&
-                              pl->slots[pl->written % pl->n_slots].state == SLOT_DONE) &&
+        while (!pl->stop && !cli_interrupted() &&
+               !(pl->written < pl->filled &&
+                 pl->slots[pl->written % pl->n_slots].state == SLOT_DONE) &&
                !(pl->input_done && pl->written == pl->filled))
-            pthread_cond_wait(&pl->slot_done, &pl->lock);
-        if (pl->stop || pl->written == pl->filled)
+            wait_done(pl);
+        if ((pl->interrupted = cli_interrupted()) != 0 || pl->stop || pl->written == pl->filled)
             break;
         c = &pl->slots[pl->written % pl->n_slots];
         pthread_mutex_unlock(&pl->lock);
@@ -491,6 +547,25 @@ static void print_summary(const pipeline *pl, double seconds)
             pl->sh.input_name, rows, pl->rows_out == 1 ? "" : "s", ok, failed, secs, rate);
 }
 
+/* A signal stopped the writer: the output so far ends at a whole row. Standard output keeps
+ * those rows; a file is not written (its temporary file is removed). Then die of the signal,
+ * without waiting for a reader that may be blocked on its input. */
+static void stop_interrupted(pipeline *pl)
+{
+    char rows[64];
+    cli_format_number(rows, sizeof rows, (double)pl->rows_out, 0, 1);
+    if (pl->out.temp) {
+        cli_output_discard(&pl->out);
+        fprintf(stderr, "knee: %s: interrupted (%s); %s not written\n", pl->sh.input_name,
+                cli_signal_name(pl->interrupted), pl->sh.pop->output);
+    } else {
+        fflush(pl->out.f);
+        fprintf(stderr, "knee: %s: interrupted (%s) after %s row%s written\n", pl->sh.input_name,
+                cli_signal_name(pl->interrupted), rows, pl->rows_out == 1 ? "" : "s");
+    }
+    cli_die_of_signal(pl->interrupted);
+}
+
 int cli_population_run(cli_session *s, const cli_population *pop)
 {
     pipeline pl;
@@ -499,6 +574,7 @@ int cli_population_run(cli_session *s, const cli_population *pop)
     int reader_started = 0, progress, rc = CLI_EXIT_FAIL, out_failed = 0;
     double start = 0;
     struct stat st;
+    const char *inputs[2];
 
     memset(&pl, 0, sizeof pl);
     pl.sh.pop = pop;
@@ -510,6 +586,11 @@ int cli_population_run(cli_session *s, const cli_population *pop)
                           : format_of(pop->output) ? format_of(pop->output) : CLI_POP_CSV;
     if (pop->full && pl.sh.output_format != CLI_POP_JSONL)
         return cli_usage_error("--full goes with JSON lines output (--format jsonl)");
+    inputs[0] = pop->input;
+    inputs[1] = s->rules;
+    if ((rc = cli_output_refuse_inputs(pop->output, inputs, 2)) != CLI_EXIT_OK)
+        return rc;
+    rc = CLI_EXIT_FAIL;
     n_threads = pop->threads > 0 ? (size_t)pop->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
     if (n_threads < 1)
         n_threads = 1;
@@ -540,22 +621,23 @@ int cli_population_run(cli_session *s, const cli_population *pop)
         goto out;
     if (make_workers(&pl, s, n_threads) != CLI_EXIT_OK)
         goto out;
+    pl.row_bytes = pop_probe_row_bytes(&pl.workers[0]);
+    pl.chunk_rows = rows_for(pl.row_bytes);
     pl.n_slots = 2 * n_threads + 2;
     if (!(pl.slots = calloc(pl.n_slots, sizeof *pl.slots)) ||
         !(threads = calloc(n_threads, sizeof *threads))) {
         cli_fail("threads", KNEE_ENOMEM, NULL);
         goto out;
     }
-    if (!pop->output) {
-        pl.out = stdout;
-    } else if (!(pl.out = fopen(pop->output, "wb"))) {
-        fprintf(stderr, "knee: %s: %s\n", pop->output, strerror(errno));
+    if (cli_output_open(&pl.out, pop->output) != CLI_EXIT_OK)
         goto out;
-    }
+    /* From here a signal only stops the writer at a whole row (stop_interrupted). */
+    cli_signals_defer(1);
     {
         pop_buf header = {NULL, 0, 0, 0};
         pop_write_header(&pl.sh, &header);
-        if (header.oom || (header.len && fwrite(header.data, 1, header.len, pl.out) != header.len))
+        if (header.oom || cli_output_write(&pl.out, header.data, header.len) != 0 ||
+            cli_output_flush(&pl.out) != 0)
             out_failed = 1;
         pop_buf_free(&header);
     }
@@ -573,15 +655,15 @@ int cli_population_run(cli_session *s, const cli_population *pop)
     }
     if (started == 0) {
         fputs("knee: cannot start a thread\n", stderr);
-        pthread_mutex_lock(&pl.lock);
-        pl.stop = 1;
-        pthread_cond_broadcast(&pl.slot_free);
-        pthread_mutex_unlock(&pl.lock);
         goto out;
     }
     progress = !pop->quiet && isatty(fileno(stderr));
     if (!out_failed && write_all(&pl, progress, start) != 0)
         out_failed = 1;
+    if (progress)
+        clear_progress();
+    if (pl.interrupted)
+        stop_interrupted(&pl);
     pthread_mutex_lock(&pl.lock);   /* stop the others, if they are not done already */
     pl.stop = 1;
     pthread_cond_broadcast(&pl.slot_free);
@@ -592,14 +674,16 @@ int cli_population_run(cli_session *s, const cli_population *pop)
     for (k = 0; k < started; k++)
         pthread_join(threads[k], NULL);
     started = 0;
-    if (progress)
-        clear_progress();
-    if (fflush(pl.out) != 0 || ferror(pl.out))
-        out_failed = 1;
+    cli_signals_defer(0);
+    if ((pl.interrupted = cli_interrupted()) != 0)
+        stop_interrupted(&pl);
 
     rc = CLI_EXIT_OK;
     if (out_failed) {
-        fprintf(stderr, "knee: error writing %s\n", pop->output ? pop->output : "standard output");
+        cli_output_report(&pl.out);
+        cli_output_discard(&pl.out);
+        rc = CLI_EXIT_FAIL;
+    } else if (cli_output_close(&pl.out) != CLI_EXIT_OK) {
         rc = CLI_EXIT_FAIL;
     } else if (pl.stopped_line) {
         fprintf(stderr, "knee: %s: stopped at the bad row on line %lu (--strict)\n", pl.sh.input_name,
@@ -614,7 +698,7 @@ int cli_population_run(cli_session *s, const cli_population *pop)
     if (!pop->quiet)
         print_summary(&pl, now_seconds() - start);
 out:
-    if (reader_started) {   /* a failed start: nothing was read */
+    if (reader_started) { /* a failed start */
         pthread_mutex_lock(&pl.lock);
         pl.stop = 1;
         pthread_cond_broadcast(&pl.slot_free);
@@ -625,10 +709,8 @@ out:
     for (k = 0; k < started; k++)
         pthread_join(threads[k], NULL);
     free(threads);
-    if (pl.out && pl.out != stdout && fclose(pl.out) != 0 && rc == CLI_EXIT_OK) {
-        fprintf(stderr, "knee: error writing %s\n", pop->output);
-        rc = CLI_EXIT_FAIL;
-    }
+    cli_signals_defer(0);
+    cli_output_discard(&pl.out); /* after a failure before the end; nothing once closed */
     release(&pl);
     pthread_cond_destroy(&pl.slot_free);
     pthread_cond_destroy(&pl.slot_ready);

@@ -5,10 +5,13 @@
 
 #include "cli.h"
 
-/* A chunk closes at this many rows or this much cell text, whichever comes first: the bounded
- * ring of chunks is all the memory a run needs, whatever the size of the input. */
+/* A chunk closes at this many rows or this much cell text, whichever comes first, and holds
+ * fewer rows when their output would pass POP_CHUNK_OUT_BYTES (a large rule file with --full
+ * writes megabytes a row): the bounded ring of chunks is all the memory a run needs, whatever
+ * the size of the input or of the rule file. */
 #define POP_CHUNK_ROWS 256
 #define POP_CHUNK_BYTES (256 * 1024)
+#define POP_CHUNK_OUT_BYTES (1024 * 1024)
 
 /* Growable text; oom is set (and further appends ignored) when an allocation fails. */
 typedef struct pop_buf {
@@ -87,6 +90,9 @@ typedef struct pop_worker {
 void pop_write_header(const pop_shared *sh, pop_buf *out);
 /* Score every row of a chunk: output rows into c->out, messages into c->err. */
 void pop_score_chunk(pop_worker *w, pop_chunk *c);
+/* The size of the output row of a patient with no facts (0 if the comparison fails), compared
+ * on w's fresh patient: the estimate of a row's output that sizes the first chunks. */
+size_t pop_probe_row_bytes(pop_worker *w);
 /* The index of a fact (or option) of rs by id, or -1: sorted is the ruleset's indices sorted
  * by id. */
 long pop_find_fact(const pop_shared *sh, const char *id);

@@ -323,35 +323,71 @@ static void forget_touched(pop_worker *w)
     w->n_touched = 0;
 }
 
-static int set_json_value(knee_patient *p, const char *fact, json_t *v)
+static const char *type_name(int type)
 {
+    switch (type) {
+    case KNEE_FACT_NUMBER:
+        return "a number";
+    case KNEE_FACT_INTEGER:
+        return "an integer";
+    case KNEE_FACT_BOOLEAN:
+        return "a boolean";
+    case KNEE_FACT_STRING:
+        return "a string";
+    default:
+        return "a set";
+    }
+}
+
+/* Set fact (index `fact`) from a JSON value. Returns KNEE_OK, or a status with the problem in
+ * words in msg: the patient's message, or ours for a value of the wrong kind. */
+static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size_t size)
+{
+    const char *id = knee_ruleset_fact_id(w->sh->rs, fact);
+    int type = knee_ruleset_fact_type(w->sh->rs, fact);
+    knee_patient *p = w->p;
     size_t k;
-    int status;
+    int status = KNEE_OK;
+
     switch (json_typeof(v)) {
     case JSON_NULL:
-        return knee_patient_unset(p, fact);
+        status = knee_patient_unset(p, id);
+        break;
     case JSON_STRING:
-        return knee_patient_set_text(p, fact, json_string_value(v));
+        status = knee_patient_set_text(p, id, json_string_value(v));
+        break;
     case JSON_TRUE:
     case JSON_FALSE:
-        return knee_patient_set_bool(p, fact, json_is_true(v));
+        status = knee_patient_set_bool(p, id, json_is_true(v));
+        break;
     case JSON_INTEGER:
     case JSON_REAL:
-        return knee_patient_set_number(p, fact, json_number_value(v));
-    case JSON_ARRAY:   /* the members of a set fact */
-        if ((status = knee_patient_set_text(p, fact, "")) != KNEE_OK)
-            return status;
-        for (k = 0; k < json_array_size(v); k++) {
-            json_t *m = json_array_get(v, k);
-            if (!json_is_string(m))
-                return KNEE_ETYPE;
-            if ((status = knee_patient_add_to_set(p, fact, json_string_value(m))) != KNEE_OK)
-                return status;
+        status = knee_patient_set_number(p, id, json_number_value(v));
+        break;
+    case JSON_ARRAY: /* the members of a set fact, and nothing else */
+        if (type != KNEE_FACT_SET) {
+            snprintf(msg, size, "fact '%.200s' is %s: a list is only for a set fact", id,
+                     type_name(type));
+            return KNEE_ETYPE;
         }
-        return KNEE_OK;
+        if ((status = knee_patient_set_text(p, id, "")) != KNEE_OK)
+            break;
+        for (k = 0; k < json_array_size(v) && status == KNEE_OK; k++) {
+            json_t *m = json_array_get(v, k);
+            if (!json_is_string(m)) {
+                snprintf(msg, size, "fact '%.200s': the members of a set are strings", id);
+                return KNEE_ETYPE;
+            }
+            status = knee_patient_add_to_set(p, id, json_string_value(m));
+        }
+        break;
     default:
+        snprintf(msg, size, "fact '%.200s' is %s: an object is not a value", id, type_name(type));
         return KNEE_ETYPE;
     }
+    if (status != KNEE_OK)
+        snprintf(msg, size, "%s", knee_patient_errmsg(p));
+    return status;
 }
 
 static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state *st,
@@ -381,15 +417,23 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
         json_decref(obj);
         return;
     }
-    if ((v = json_object_get(obj, sh->id_key)) != NULL) {
-        if (json_is_string(v))
-            pop_buf_str(id_text, json_string_value(v));
-        else if (json_is_integer(v))
-            pop_buf_printf(id_text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        st->id = id_text->data ? id_text->data : "";
-        st->id_len = id_text->len;
+    /* The id: a string or a whole number, copied; null is no id (written as null). */
+    if ((v = json_object_get(obj, sh->id_key)) != NULL && !json_is_null(v)) {
+        if (json_is_string(v) || json_is_integer(v)) {
+            if (json_is_string(v))
+                pop_buf_str(id_text, json_string_value(v));
+            else
+                pop_buf_printf(id_text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            st->id = id_text->data ? id_text->data : "";
+            st->id_len = id_text->len;
+        } else {
+            snprintf(where, sizeof where, "member '%.200s'", sh->id_key);
+            problem(w, c, st, "wrong-type", row->line, 0, where,
+                    "the id is a string or a whole number (null: no id)");
+        }
     }
     json_object_foreach(obj, key, v) {
+        char msg[400];
         long fact;
         int status;
         if (strcmp(key, sh->id_key) == 0)
@@ -402,44 +446,41 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
             continue;
         }
         w->touched[w->n_touched++] = (size_t)fact;
-        if ((status = set_json_value(w->p, key, v)) != KNEE_OK) {
-            const char *msg = knee_patient_errmsg(w->p);
-            problem(w, c, st, value_code(status), row->line, 0, where,
-                    *msg ? msg : "the value is not a string, number, boolean, null or list of strings");
-        }
+        if ((status = set_json_value(w, (size_t)fact, v, msg, sizeof msg)) != KNEE_OK)
+            problem(w, c, st, value_code(status), row->line, 0, where, msg);
     }
     json_decref(obj);
 }
 
 /* ---- output rows -------------------------------------------------------------------------- */
 
-static void write_csv_row(pop_worker *w, pop_chunk *c, const pop_row *row, const row_state *st)
+static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const row_state *st)
 {
     const pop_shared *sh = w->sh;
     size_t k, n = knee_ruleset_option_count(sh->rs);
     char num[64];
 
-    add_uint(&c->out, row->number);
-    pop_buf_add(&c->out, ",", 1);
-    add_uint(&c->out, row->line);
-    pop_buf_add(&c->out, ",", 1);
+    add_uint(out, row->number);
+    pop_buf_add(out, ",", 1);
+    add_uint(out, row->line);
+    pop_buf_add(out, ",", 1);
     if (st->id)
-        add_csv(&c->out, st->id, st->id_len);
+        add_csv(out, st->id, st->id_len);
     if (st->n_problems) {
         char msg[700];
         if (st->n_problems > 1)
             snprintf(msg, sizeof msg, "%s: %s (and %d more)", st->code, st->message, st->n_problems - 1);
         else
             snprintf(msg, sizeof msg, "%s: %s", st->code, st->message);
-        pop_buf_str(&c->out, ",error,");
-        add_csv(&c->out, msg, strlen(msg));
-        pop_buf_add(&c->out, ",", 1);   /* no top option */
+        pop_buf_str(out, ",error,");
+        add_csv(out, msg, strlen(msg));
+        pop_buf_add(out, ",", 1); /* no top option */
         for (k = 0; k < n; k++)
-            pop_buf_add(&c->out, ",,", 2);
-        pop_buf_add(&c->out, "\n", 1);
+            pop_buf_add(out, ",,", 2);
+        pop_buf_add(out, "\n", 1);
         return;
     }
-    pop_buf_str(&c->out, ",ok,,");
+    pop_buf_str(out, ",ok,,");
     for (k = 0; k < n; k++) {
         w->rank[k] = 0;
         w->score[k] = 0;
@@ -451,83 +492,95 @@ static void write_csv_row(pop_worker *w, pop_chunk *c, const pop_row *row, const
         w->rank[o] = knee_result_option_rank(w->r, k);
         w->score[o] = knee_result_option_score(w->r, k);
         if (k == 0 && w->rank[o] == 1)
-            add_csv(&c->out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
+            add_csv(out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
     }
     for (k = 0; k < n; k++) {
         /* An excluded option has no rank and no score (null in the JSON result too). */
         if (w->rank[k] > 0) {
-            pop_buf_add(&c->out, ",", 1);
-            add_uint(&c->out, (unsigned long long)w->rank[k]);
-            pop_buf_add(&c->out, ",", 1);
-            pop_buf_str(&c->out, cli_format_decimal(num, sizeof num, w->score[k], 6));
+            pop_buf_add(out, ",", 1);
+            add_uint(out, (unsigned long long)w->rank[k]);
+            pop_buf_add(out, ",", 1);
+            pop_buf_str(out, cli_format_decimal(num, sizeof num, w->score[k], 6));
         } else
-            pop_buf_add(&c->out, ",,", 2);
+            pop_buf_add(out, ",,", 2);
     }
-    pop_buf_add(&c->out, "\n", 1);
+    pop_buf_add(out, "\n", 1);
 }
 
-static void write_json_row(pop_worker *w, pop_chunk *c, const pop_row *row, const row_state *st)
+static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, const row_state *st)
 {
     size_t k, n;
     char num[64];
 
-    pop_buf_str(&c->out, "{\"row\":");
-    add_uint(&c->out, row->number);
-    pop_buf_str(&c->out, ",\"line\":");
-    add_uint(&c->out, row->line);
-    pop_buf_str(&c->out, ",\"id\":");
+    pop_buf_str(out, "{\"row\":");
+    add_uint(out, row->number);
+    pop_buf_str(out, ",\"line\":");
+    add_uint(out, row->line);
+    pop_buf_str(out, ",\"id\":");
     if (st->id)
-        add_json(&c->out, st->id, st->id_len);
+        add_json(out, st->id, st->id_len);
     else
-        pop_buf_str(&c->out, "null");
+        pop_buf_str(out, "null");
     if (st->n_problems) {
-        pop_buf_str(&c->out, ",\"status\":\"error\",\"error\":{\"code\":");
-        add_json(&c->out, st->code, strlen(st->code));
-        pop_buf_printf(&c->out, ",\"line\":%lu,\"column\":%zu,\"message\":", st->line, st->column);
-        add_json(&c->out, st->message, strlen(st->message));
-        pop_buf_printf(&c->out, ",\"problems\":%d}}\n", st->n_problems);
+        pop_buf_str(out, ",\"status\":\"error\",\"error\":{\"code\":");
+        add_json(out, st->code, strlen(st->code));
+        pop_buf_printf(out, ",\"line\":%lu,\"column\":%zu,\"message\":", st->line, st->column);
+        add_json(out, st->message, strlen(st->message));
+        pop_buf_printf(out, ",\"problems\":%d}}\n", st->n_problems);
         return;
     }
-    pop_buf_str(&c->out, ",\"status\":\"ok\"");
+    pop_buf_str(out, ",\"status\":\"ok\"");
     if (w->sh->pop->full) {
         char *json = NULL;
-        size_t len = 0, i;
+        const char *p, *end, *nl;
+        size_t len = 0;
         int status = knee_result_to_json(w->r, &json, &len);
         if (status != KNEE_OK) {
-            c->out.oom = 1;
+            out->oom = 1;
             return;
         }
-        pop_buf_str(&c->out, ",\"result\":");
+        pop_buf_str(out, ",\"result\":");
         /* One line: the library's JSON breaks lines only between tokens (a line break inside
          * a string is written as \n), so dropping them keeps the same JSON. */
-        for (i = 0; i < len; i++)
-            if (json[i] != '\n')
-                pop_buf_add(&c->out, json + i, 1);
+        for (p = json, end = json + len; p < end; p = nl + 1) {
+            if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+                nl = end;
+            pop_buf_add(out, p, (size_t)(nl - p));
+        }
         knee_free(json);
-        pop_buf_str(&c->out, "}\n");
+        pop_buf_str(out, "}\n");
         return;
     }
     n = knee_result_option_count(w->r);
-    pop_buf_str(&c->out, ",\"top\":");
+    pop_buf_str(out, ",\"top\":");
     if (n && knee_result_option_rank(w->r, 0) == 1)
-        add_json(&c->out, knee_result_option_id(w->r, 0), strlen(knee_result_option_id(w->r, 0)));
+        add_json(out, knee_result_option_id(w->r, 0), strlen(knee_result_option_id(w->r, 0)));
     else
-        pop_buf_str(&c->out, "null");
-    pop_buf_str(&c->out, ",\"options\":[");
+        pop_buf_str(out, "null");
+    pop_buf_str(out, ",\"options\":[");
     for (k = 0; k < n; k++) {
         int rank = knee_result_option_rank(w->r, k);
-        pop_buf_str(&c->out, k ? ",{\"id\":" : "{\"id\":");
-        add_json(&c->out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
+        pop_buf_str(out, k ? ",{\"id\":" : "{\"id\":");
+        add_json(out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
         if (rank > 0) {
-            pop_buf_str(&c->out, ",\"rank\":");
-            add_uint(&c->out, (unsigned long long)rank);
-            pop_buf_str(&c->out, ",\"score\":");
-            pop_buf_str(&c->out, cli_format_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
-            pop_buf_str(&c->out, ",\"excluded\":false}");
+            pop_buf_str(out, ",\"rank\":");
+            add_uint(out, (unsigned long long)rank);
+            pop_buf_str(out, ",\"score\":");
+            pop_buf_str(out,
+                        cli_format_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
+            pop_buf_str(out, ",\"excluded\":false}");
         } else   /* as in the JSON result: an excluded option has no rank and no score */
-            pop_buf_str(&c->out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
+            pop_buf_str(out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
     }
-    pop_buf_str(&c->out, "]}\n");
+    pop_buf_str(out, "]}\n");
+}
+
+static void write_row(pop_worker *w, pop_buf *out, const pop_row *row, const row_state *st)
+{
+    if (w->sh->output_format == CLI_POP_JSONL)
+        write_json_row(w, out, row, st);
+    else
+        write_csv_row(w, out, row, st);
 }
 
 void pop_score_chunk(pop_worker *w, pop_chunk *c)
@@ -551,13 +604,29 @@ void pop_score_chunk(pop_worker *w, pop_chunk *c)
             if (status != KNEE_OK)
                 problem(w, c, &st, "compare", row->line, 0, NULL, knee_result_errmsg(w->r));
         }
-        if (w->sh->output_format == CLI_POP_JSONL)
-            write_json_row(w, c, row, &st);
-        else
-            write_csv_row(w, c, row, &st);
+        write_row(w, &c->out, row, &st);
         row->failed = st.n_problems > 0;
         row->out_end = c->out.len;
         row->err_end = c->err.len;
     }
     pop_buf_free(&id_text);
+}
+
+size_t pop_probe_row_bytes(pop_worker *w)
+{
+    pop_buf out = {NULL, 0, 0, 0};
+    pop_row row;
+    row_state st;
+    size_t n = 0;
+
+    memset(&row, 0, sizeof row);
+    memset(&st, 0, sizeof st);
+    row.number = ~0ULL; /* the widest numbers */
+    row.line = ~0UL;
+    if (knee_compare_ex(w->sh->rs, w->p, w->opts, w->r) == KNEE_OK) {
+        write_row(w, &out, &row, &st);
+        n = out.oom ? 0 : out.len;
+    }
+    pop_buf_free(&out);
+    return n;
 }

@@ -82,7 +82,13 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
         if (m < 0)
             return CLI_EXIT_USAGE;
         if ((s->method = knee_method_from_name(v)) < 0)
-            return cli_usage_error("--method is weighted-sum, topsis, topsis-minmax, promethee2 or vikor, not '%s'", v);
+            return cli_usage_error("--method is weighted-sum, topsis, topsis-minmax, topsis-utility, promethee2 or vikor, not '%s'", v);
+    } else if ((m = cli_option_value(argc, argv, i, "--missing", &v)) != 0) {
+        if (m < 0)
+            return CLI_EXIT_USAGE;
+        if ((s->missing = knee_missing_from_name(v)) < 0)
+            return cli_usage_error(
+                "--missing is interval, renormalise, worst, best, neutral or refuse, not '%s'", v);
     } else if ((m = cli_option_value(argc, argv, i, "--vikor-v", &v)) != 0) {
         if (m < 0 || cli_parse_number(v, &s->vikor_v) != 0 || s->vikor_v < 0 || s->vikor_v > 1)
             return cli_usage_error("--vikor-v needs a number from 0 to 1");
@@ -263,6 +269,8 @@ knee_compare_options *cli_session_make_options(const cli_session *s)
     int status = knee_compare_options_new(&o);
     if (status == KNEE_OK && s->method)
         status = knee_compare_options_set_method(o, s->method);
+    if (status == KNEE_OK && s->missing)
+        status = knee_compare_options_set_missing(o, s->missing);
     if (status == KNEE_OK && s->has_vikor_v)
         status = knee_compare_options_set_vikor_v(o, s->vikor_v);
     if (status == KNEE_OK && s->smaa_samples > 0)
@@ -332,9 +340,11 @@ void cli_print_fhir_report(FILE *out, const knee_fhir_report *r)
     n = knee_fhir_report_fact_count(r);
     for (i = 0; i < n; i++) {
         const char *id = knee_fhir_report_fact_resource_id(r, i);
+        char value[4200], rid[256];   /* the record's own text: no bidi control reorders the line */
         fprintf(out, "  %s = %s   [%s%s%s, %s]\n", knee_fhir_report_fact(r, i),
-                knee_fhir_report_fact_value(r, i), knee_fhir_report_fact_resource_type(r, i),
-                id ? "/" : "", id ? id : "", knee_fhir_report_fact_element(r, i));
+                cli_plain(value, sizeof value, knee_fhir_report_fact_value(r, i)),
+                knee_fhir_report_fact_resource_type(r, i), id ? "/" : "",
+                id ? cli_plain(rid, sizeof rid, id) : "", knee_fhir_report_fact_element(r, i));
     }
     if (!n)
         fputs("  none\n", out);

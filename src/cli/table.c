@@ -42,29 +42,48 @@ static void provenance(char *buf, size_t size, const char *rule, const char *sou
         snprintf(buf, size, "[rule %s]", rule ? rule : "?");
 }
 
+/* An unknown value in words, with its plausible bounds when the rule file gives them:
+ * "unknown", "unknown ($50–$2,000)", "unknown (low–moderate)". */
+static void unknown_text(char *buf, size_t size, const char *unit, const knee_result *r, size_t i,
+                         size_t j)
+{
+    const char *llo, *lhi;
+    double lo, hi;
+    char a[128], b[128];
+    if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
+        snprintf(buf, size, "unknown (%s" CLI_EN_DASH "%s)", llo, lhi);
+    } else if (knee_result_unknown_bounds(r, i, j, &lo, &hi)) {
+        cli_format_quantity(a, sizeof a, lo, unit);
+        cli_format_quantity(b, sizeof b, hi, unit);
+        snprintf(buf, size, "unknown (%s" CLI_EN_DASH "%s)", a, b);
+    } else {
+        snprintf(buf, size, "unknown");
+    }
+}
+
 /* One criterion value in words: a level id, "90 days (42–365)", or "unknown". */
 static void value_text(char *buf, size_t size, const knee_ruleset *rs, const knee_result *r,
                        size_t i, size_t j)
 {
     const char *level = knee_result_value_level(r, i, j);
     size_t c = criterion_index(rs, knee_result_criterion_id(r, j));
+    const char *unit =
+        c < knee_ruleset_criterion_count(rs) ? knee_ruleset_criterion_unit(rs, c) : NULL;
     double v = knee_result_value(r, i, j);
 
     if (!knee_result_value_known(r, i, j))
-        snprintf(buf, size, "unknown");
+        unknown_text(buf, size, unit, r, i, j);
     else if (level)
         snprintf(buf, size, "%s", level);
     else if (!isnan(v))
         cli_format_value(buf, size, v, knee_result_value_low(r, i, j),
-                         knee_result_value_high(r, i, j),
-                         c < knee_ruleset_criterion_count(rs) ? knee_ruleset_criterion_unit(rs, c)
-                                                              : NULL);
+                         knee_result_value_high(r, i, j), unit);
     else
         snprintf(buf, size, "unknown");
 }
 
 /* A score with exactly two decimals ("0.50", "1.00"), so that the column lines up. */
-static void score_text(char *buf, size_t size, double score)
+static void two_decimals(char *buf, size_t size, double score)
 {
     char *point;
     cli_format_number(buf, size, score, 2, 0);
@@ -75,6 +94,56 @@ static void score_text(char *buf, size_t size, double score)
         strcat(buf, "0");
 }
 
+/* Option i's score, with its range where unknown values give it one: "0.80 (0.60–1.00)". */
+static void score_text(char *buf, size_t size, const knee_result *r, size_t i)
+{
+    char s[32], lo[32], hi[32];
+    double l, h;
+    two_decimals(s, sizeof s, knee_result_option_score(r, i));
+    if (knee_result_option_score_range(r, i, &l, &h)) {
+        two_decimals(lo, sizeof lo, l);
+        two_decimals(hi, sizeof hi, h);
+        if (strcmp(lo, hi) != 0) {
+            snprintf(buf, size, "%s (%s" CLI_EN_DASH "%s)", s, lo, hi);
+            return;
+        }
+    }
+    snprintf(buf, size, "%s", s);
+}
+
+/* What the table's unknown values mean, under the policy the comparison used. */
+static void print_unknown_note(FILE *out, const knee_result *r, size_t n_unknown, size_t n_values,
+                               int any_partial)
+{
+    const char *policy = knee_result_missing_policy(r);
+    char line[1024];
+    if (!n_unknown)
+        return;
+    snprintf(line, sizeof line, "%zu of the %zu values above %s unknown (no sourced value). ",
+             n_unknown, n_values, n_unknown == 1 ? "is" : "are");
+    if (policy && strcmp(policy, "interval") == 0)
+        strcat(line,
+               "Each counts with its full weight over its plausible range (the whole scale "
+               "when the rule file gives no bounds): the score takes it at the middle, and the "
+               "score's range in brackets takes every unknown value of that option at its worst "
+               "and at its best, so an option's true score may lie anywhere in it.");
+    else if (policy && strcmp(policy, "renormalise") == 0)
+        strcat(line, n_unknown == 1 ? "It is left out of the score (see *)."
+                                    : "They are left out of the score (see *).");
+    else if (policy && strcmp(policy, "refuse") == 0)
+        strcat(line, "Options with an unknown value are excluded.");
+    else
+        snprintf(line + strlen(line), sizeof line - strlen(line),
+                 "%s scored by the missing policy '%s', not by evidence.",
+                 n_unknown == 1 ? "It is" : "They are", policy ? policy : "?");
+    cli_print_wrapped(out, "", 0, line, CLI_LINE_WIDTH);
+    if (any_partial)
+        fputs(
+            "* scored on the criteria with known values only: unknown values are left out and the "
+            "other weights rescaled.\n",
+            out);
+}
+
 static const char *criterion_label(const knee_ruleset *rs, const char *id)
 {
     size_t c = criterion_index(rs, id);
@@ -83,10 +152,10 @@ static const char *criterion_label(const knee_ruleset *rs, const char *id)
 
 static void print_header(FILE *out, const knee_ruleset *rs, const knee_result *r)
 {
-    char line[4096], num[64];
+    char line[4096], num[64], title[4096];
     size_t j, n = knee_result_criterion_count(r), o = 0;
 
-    fprintf(out, "%s\n", knee_ruleset_title(rs));
+    fprintf(out, "%s\n", cli_plain(title, sizeof title, knee_ruleset_title(rs)));
     fprintf(out, "Rule file: %s %s (%s), sha256 %.12s, from %s\n", knee_ruleset_id(rs),
             knee_ruleset_version(rs), knee_ruleset_status(rs), knee_ruleset_sha256(rs),
             knee_ruleset_name(rs));
@@ -113,9 +182,9 @@ static int scored_on_part(const knee_result *r, size_t i)
 
 static int print_ranked(FILE *out, const knee_ruleset *rs, const knee_result *r)
 {
-    int any_partial = 0;
+    int any_partial = 0, any_tie = 0;
     size_t nc = knee_result_criterion_count(r), ncols = FIXED_COLS + nc;
-    size_t i, j, k, n_ranked = 0;
+    size_t i, j, k, n_ranked = 0, n_unknown = 0;
     const char **cells = calloc(ncols, sizeof *cells);
     char **texts = calloc(ncols, sizeof *texts);
     cli_grid *g = NULL;
@@ -141,15 +210,20 @@ static int print_ranked(FILE *out, const knee_ruleset *rs, const knee_result *r)
         if (knee_result_option_excluded(r, i) || knee_result_option_rank(r, i) <= 0)
             continue;
         n_ranked++;
-        snprintf(texts[0], CELL_MAX, "%d", knee_result_option_rank(r, i));
+        /* "1=": tied with another option (listed by name) */
+        snprintf(texts[0], CELL_MAX, "%d%s", knee_result_option_rank(r, i),
+                 knee_result_option_tie_count(r, i) ? "=" : "");
+        any_tie |= knee_result_option_tie_count(r, i) > 0;
         snprintf(texts[1], CELL_MAX, "%s", knee_result_option_name(r, i));
-        score_text(texts[2], CELL_MAX, knee_result_option_score(r, i));
+        score_text(texts[2], CELL_MAX, r, i);
         if (scored_on_part(r, i)) {
             strncat(texts[2], "*", CELL_MAX - strlen(texts[2]) - 1);
             any_partial = 1;
         }
-        for (j = 0; j < nc; j++)
+        for (j = 0; j < nc; j++) {
             value_text(texts[FIXED_COLS + j], CELL_MAX, rs, r, i, j);
+            n_unknown += !knee_result_value_known(r, i, j);
+        }
         for (j = 0; j < ncols; j++)
             cells[j] = texts[j];
         if (cli_grid_add_row(g, cells) != 0)
@@ -168,9 +242,12 @@ static int print_ranked(FILE *out, const knee_ruleset *rs, const knee_result *r)
         cli_grid_print(g, out, 0, CLI_LINE_WIDTH);
         fputs("Numbers are typical values, with their range (low" CLI_EN_DASH "high) where sources give one; "
               "unknown: no sourced value.\n", out);
-        if (any_partial)
-            fputs("* scored on the criteria with known values only: unknown values are left out and the "
-                  "other weights rescaled.\n", out);
+        if (any_tie)
+            fputs(
+                "A rank with = is shared: those options' scores are equal (within 1e-12); they are "
+                "listed by name.\n",
+                out);
+        print_unknown_note(out, r, n_unknown, n_ranked * nc, any_partial);
     } else {
         fputs("  none: every option is excluded for this patient\n", out);
     }
@@ -188,14 +265,15 @@ out:
 static void print_excluded(FILE *out, const knee_result *r)
 {
     size_t i, k, n_excluded = 0;
-    char line[NOTE_MAX], prov[512];
+    char line[NOTE_MAX], prov[512], name[CELL_MAX];
 
     fputs("\nExcluded\n", out);
     for (i = 0; i < knee_result_option_count(r); i++) {
         if (!knee_result_option_excluded(r, i))
             continue;
         n_excluded++;
-        fprintf(out, "  %s (%s)\n", knee_result_option_name(r, i), knee_result_option_id(r, i));
+        fprintf(out, "  %s (%s)\n", cli_plain(name, sizeof name, knee_result_option_name(r, i)),
+                knee_result_option_id(r, i));
         for (k = 0; k < knee_result_reason_count(r, i); k++) {
             provenance(prov, sizeof prov, knee_result_reason_rule(r, i, k),
                        knee_result_reason_source(r, i, k));
@@ -235,6 +313,33 @@ static void print_missing(FILE *out, const knee_ruleset *rs, const knee_result *
     }
 }
 
+/* For each region the patient gave: the regional rules that applied, or that none did (the file
+ * has no rule for that region: its values are used as written). */
+static void print_regions(FILE *out, const knee_result *r)
+{
+    size_t k, m;
+    for (k = 0; k < knee_result_region_count(r); k++) {
+        const char *value = knee_result_region_value(r, k);
+        size_t n = knee_result_regional_rule_count(r, k), o;
+        char line[NOTE_MAX];
+        if (!value)
+            continue;
+        if (!n) {
+            snprintf(line, sizeof line,
+                     "Region %s: no regional rule of this rule file applies; its values are used "
+                     "as written.", value);
+        } else {
+            o = (size_t)snprintf(line, sizeof line, "Region %s: %zu regional rule%s applied:",
+                                 value, n, n == 1 ? "" : "s");
+            for (m = 0; m < n && o < sizeof line; m++)
+                o += (size_t)snprintf(line + o, sizeof line - o, "%s %s", m ? "," : "",
+                                      knee_result_regional_rule(r, k, m));
+        }
+        fputc('\n', out);
+        cli_print_wrapped(out, "", 2, line, CLI_LINE_WIDTH);
+    }
+}
+
 int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r)
 {
     print_header(out, rs, r);
@@ -242,5 +347,6 @@ int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result 
         return -1;
     print_excluded(out, r);
     print_missing(out, rs, r);
+    print_regions(out, r);
     return 0;
 }

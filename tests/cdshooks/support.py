@@ -6,18 +6,23 @@ CTest sets LIBKNEE_PATH, PYTHONPATH (bindings/python) and KNEE_SOURCE_DIR; the t
 Debian's /usr/bin/python3 (python3-jwt, python3-cryptography).
 """
 
+import base64
 import copy
 import json
+import logging
 import os
 import re
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import base64
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -25,8 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import RSAAlgorithm
 
 import knee
-from knee.cdshooks import Service, make_server
-from knee.cdshooks.auth import Verifier
+from knee.cdshooks import make_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("KNEE_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -82,7 +86,7 @@ OTHER_KEYS = Keys()   # the same kids, keys nobody configured
 
 
 def token(aud, alg="ES384", kid=None, keys=KEYS, iss=ISSUER, lifetime=300, drop=(),
-          **claims):
+          typ="JWT", **claims):
     now = int(time.time())
     payload = {"iss": iss, "aud": aud, "exp": now + lifetime, "iat": now,
                "jti": str(uuid.uuid4()), "tenant": "2ddd6c3a-8e9a-44c6-a305-52111ad302a2"}
@@ -91,23 +95,159 @@ def token(aud, alg="ES384", kid=None, keys=KEYS, iss=ISSUER, lifetime=300, drop=
         payload.pop(k, None)
     key = keys.ec if alg.startswith("ES") else keys.rsa
     kid = kid or ("ec-1" if alg.startswith("ES") else "rsa-1")
-    return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid, "typ": "JWT"})
+    headers = {"kid": kid}
+    if typ is not None:
+        headers["typ"] = typ
+    if typ is None:   # PyJWT adds typ JWT by itself: sign a header without it
+        return _without_typ(key, alg, payload, kid)
+    return jwt.encode(payload, key, algorithm=alg, headers=headers)
+
+
+def _b64json(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj, separators=(",", ":")).encode()) \
+        .rstrip(b"=").decode()
+
+
+def _without_typ(key, alg, payload, kid):
+    """A JWT whose header has no typ, signed properly (PyJWT always writes one)."""
+    from jwt.algorithms import get_default_algorithms
+    signing = "%s.%s" % (_b64json({"alg": alg, "kid": kid}), _b64json(payload))
+    impl = get_default_algorithms()[alg]
+    sig = impl.sign(signing.encode(), impl.prepare_key(key))
+    return signing + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
 
 
 # ---- the service under test --------------------------------------------------------------------
 
-class Running:
-    """A Service behind make_server() in a thread; stop() shuts it down."""
+# Which server the HTTP suites run against: the standard library's (in this process) or
+# gunicorn with two workers (a subprocess), as in production. CTest runs each suite with both.
+SERVER = os.environ.get("KNEE_TEST_CDS_SERVER", "stdlib")
+WORKERS = 2
 
-    def __init__(self, ruleset=None, auth=True, **kw):
-        self.ruleset = ruleset or knee.Ruleset.default()
-        verifier = Verifier({ISSUER: {"jwks": KEYS.jwks()}}, [ISSUER]) if auth else None
-        kw.setdefault("as_of", None)
-        self.service = Service(self.ruleset, SERVICE_URL, verifier, **kw)
-        self.server = make_server(self.service, "127.0.0.1", 0)
+
+def service_config(auth=True, fhir_servers=(), **conf):
+    """A service configuration (config.py keys) for the tests: the test issuer with this
+    run's keys, its FHIR servers, no fixed as-of date."""
+    out = {"service_url": SERVICE_URL}
+    if auth:
+        out["issuers"] = {ISSUER: {"jwks": KEYS.jwks(), "fhir_servers": list(fhir_servers)}}
+    else:
+        out["insecure_no_auth"] = True
+        out["fhir_servers"] = list(fhir_servers)
+    out.update(conf)
+    return out
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+class Running:
+    """The service built from ``service_config(**kw)``, listening on 127.0.0.1 (an ephemeral
+    port): in this process on the standard library's server, or under gunicorn with
+    ``workers`` workers (``kind``, default $KNEE_TEST_CDS_SERVER). ``rules``: a rule file path.
+    ``request()`` sends a call; ``log_lines()`` is what the service logged; ``stop()``."""
+
+    def __init__(self, rules=None, auth=True, fhir_servers=(), kind=None, workers=WORKERS,
+                 **conf):
+        self.kind = kind or SERVER
+        self.conf = service_config(auth, fhir_servers, **conf)
+        if rules:
+            self.conf["rules"] = rules
+        with (knee.Ruleset.load(rules) if rules else knee.Ruleset.default()) as rs:
+            self.templates = rs.fhir_prefetch()
+        self._tmp = tempfile.TemporaryDirectory()
+        if self.kind == "gunicorn":
+            self._start_gunicorn(workers)
+        else:
+            self._start_stdlib()
+
+    def _start_stdlib(self):
+        from knee.cdshooks import config
+        self._capture = _Capture()
+        logger = logging.getLogger("knee.cdshooks")
+        logger.addHandler(self._capture)
+        logger.setLevel(logging.INFO)
+        self.app = config.build(config.load(environ={}, overrides=self.conf), shared=False)
+        self.service = self.app.service
+        self.server = make_server(self.app, "127.0.0.1", 0)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def _start_gunicorn(self, workers, timeout=60):
+        conf = dict(self.conf)
+        conf.setdefault("state_dir", os.path.join(self._tmp.name, "state"))
+        conf["server"] = dict({"bind": "127.0.0.1:0", "workers": workers},
+                              **conf.get("server", {}))
+        self.conf_path = os.path.join(self._tmp.name, "cds.json")
+        with open(self.conf_path, "w", encoding="utf-8") as f:
+            json.dump(conf, f)
+        self.lines = []
+        self._ready = threading.Event()
+        self.port = None
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KNEE_CDS_")}
+        env["KNEE_CDS_CONFIG"] = self.conf_path
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:knee.cdshooks.gunicorn_conf",
+             "knee.cdshooks.wsgi:application"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, env=env)
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.time() + timeout
+        while time.time() < deadline and self.proc.poll() is None:
+            booted = sum("Booting worker" in l for l in list(self.lines))
+            if self.port and booted >= workers:
+                try:
+                    with urllib.request.urlopen(self.url("/health"), timeout=5) as r:
+                        if r.status == 200:
+                            return
+                except (OSError, urllib.error.URLError):
+                    pass
+            time.sleep(0.05)
+        self.proc.kill()
+        raise RuntimeError("gunicorn did not start:\n" + "\n".join(self.lines))
+
+    def _read(self):
+        for line in self.proc.stderr:
+            line = line.rstrip("\n")
+            self.lines.append(line)
+            m = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+
+    def log_lines(self):
+        """What the service logged so far (gunicorn: its stderr)."""
+        if self.kind == "gunicorn":
+            return list(self.lines)
+        return list(self._capture.lines)
+
+    def audit_lines(self):
+        """The audit lines, without those of the harness's own /health probe at start."""
+        return [l[l.index("audit "):] for l in self.log_lines()
+                if "audit rid=" in l and "route=/health " not in l]
+
+    def wait_for_log(self, predicate, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if any(predicate(l) for l in self.log_lines()):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def feedback_rows(self):
+        """The feedback the service recorded (its state store)."""
+        if self.kind == "gunicorn":
+            from knee.cdshooks.state import SqliteState
+            return SqliteState(os.path.join(self._tmp.name, "state")
+                               if "state_dir" not in self.conf else self.conf["state_dir"]
+                               ).feedback()
+        return self.app.service.state.feedback()
 
     def url(self, path):
         return "http://127.0.0.1:%d%s" % (self.port, path)
@@ -124,45 +264,80 @@ class Running:
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         req = urllib.request.Request(self.url(path), data=data, headers=h, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return resp.status, dict(resp.headers), json.loads(resp.read())
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                text = resp.read()
+                return resp.status, dict(resp.headers), json.loads(text) if text else None
         except urllib.error.HTTPError as e:
             body = e.read()
             return e.code, dict(e.headers), json.loads(body) if body else None
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.ruleset.close()
+        if self.kind == "gunicorn":
+            if self.proc.poll() is None:
+                # SIGINT: gunicorn's quick stop (the graceful SIGTERM is test_gunicorn's).
+                self.proc.send_signal(signal.SIGINT)
+                try:
+                    self.proc.wait(40)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(10)
+            self.proc.stderr.close()
+        else:
+            self.server.shutdown()
+            self.server.server_close()
+            logging.getLogger("knee.cdshooks").removeHandler(self._capture)
+            self.app.service.ruleset.close()
+        self._tmp.cleanup()
 
 
 # ---- a fake FHIR server ------------------------------------------------------------------------
 
-class FakeFhir:
-    """Answers GET {base}/{relative URL} from a dict; records (path, Authorization)."""
+class _FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # The service asks for every key at once: http.server's backlog of 5 would drop the
+    # sixth connection's SYN (a 1 s retransmission).
+    request_queue_size = 64
 
-    def __init__(self, answers):
-        self.answers, self.seen = answers, []
+
+class FakeFhir:
+    """Answers GET {base}/{relative URL} from ``answers`` (relative URL, decoded -> (status,
+    body)); 404 for anything else. ``delays``: resource type -> seconds to wait before
+    answering. Records (raw path as sent, Authorization) in ``seen``."""
+
+    def __init__(self, answers, delays=None):
+        self.answers, self.seen, self.delays = answers, [], delays if delays is not None else {}
         outer = self
 
         class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *a):
                 pass
 
             def do_GET(self):
                 outer.seen.append((self.path, self.headers.get("Authorization")))
-                rel = self.path[len("/fhir/"):] if self.path.startswith("/fhir/") else None
+                raw = self.path[len("/fhir/"):] if self.path.startswith("/fhir/") else None
+                rel = urllib.parse.unquote(raw) if raw is not None else None
+                rtype = re.split(r"[/?]", rel or "", 1)[0]
+                if rtype in outer.delays:
+                    time.sleep(outer.delays[rtype])
                 status, body = outer.answers.get(rel, (404, {"resourceType": "OperationOutcome"}))
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/fhir+json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/fhir+json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.server = _FakeServer(("127.0.0.1", 0), H)
         self.base = "http://127.0.0.1:%d/fhir" % self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def paths(self):
+        return [urllib.parse.unquote(p) for p, _ in self.seen]
 
     def stop(self):
         self.server.shutdown()

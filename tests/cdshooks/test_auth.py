@@ -1,20 +1,26 @@
 """Only trusted EHRs get in: every refusal of the bearer JWT, over HTTP (401 with a JSON error
-and WWW-Authenticate), and the spec's own example token checked with its own key."""
+and WWW-Authenticate), the spec's own example token checked with its own key, an issuer's keys
+fetched from its JWK Set URL (cached, rotated), and the jti store shared by every worker."""
 
 import base64
 import json
+import multiprocessing
+import tempfile
 import threading
 import time
 import unittest
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 
-from knee.cdshooks.auth import AuthError, ConfigError, ReplayCache, Verifier
+from knee.cdshooks.auth import AuthError, ConfigError, Verifier
+from knee.cdshooks.state import MemoryState, SqliteState, StateFull
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from support import ISSUER, KEYS, OTHER_KEYS, SERVICE_URL, Running, ec_public_jwk, token
+from support import (ISSUER, KEYS, OTHER_KEYS, SERVICE_URL, Keys, Running,
+                     ec_public_jwk, token)
 
 DISCOVERY = "/cds-services"
 PV = "/cds-services/knee-oa-options"
@@ -151,6 +157,15 @@ class AuthOverHttpTest(unittest.TestCase):
         self.refused("Bearer " + jwt.encode(claims, "secret", algorithm="HS384",
                                             headers={"kid": "ec-1"}), "algorithm")
 
+    def test_typ(self):
+        # CDS Hooks: typ is required, fixed value JWT (a media type: case does not matter).
+        self.refused("Bearer " + token(SERVICE_URL + DISCOVERY, typ=None), "typ")
+        self.refused("Bearer " + token(SERVICE_URL + DISCOVERY, typ="at+jwt"), "typ")
+        for typ in ("jwt", "application/jwt"):
+            status = self.svc.request("GET", DISCOVERY, auth="Bearer " + token(
+                SERVICE_URL + DISCOVERY, typ=typ))[0]
+            self.assertEqual(status, 200, typ)
+
     def test_no_kid(self):
         now = int(time.time())
         tok = jwt.encode({"iss": ISSUER, "aud": SERVICE_URL + DISCOVERY, "exp": now + 60,
@@ -222,33 +237,182 @@ class VerifierTest(unittest.TestCase):
             v.verify("Bearer " + token("x", iss="https://b/"), "x")
         self.assertEqual(e.exception.reason, "issuer")
 
-    def test_replay_cache_threads(self):
-        """Many threads presenting one jti: exactly one gets in."""
-        cache = ReplayCache()
-        ok, errors = [], []
+    def test_replay_store_threads(self):
+        """Many threads presenting one jti: exactly one gets in, in memory and in SQLite."""
         now = time.time()
+        with tempfile.TemporaryDirectory() as tmp:
+            for store in (MemoryState(), SqliteState(tmp)):
+                ok = []
 
-        def one():
+                def one():
+                    ok.append(store.add_jti(ISSUER, "same", now + 60, now))
+
+                threads = [threading.Thread(target=one) for _ in range(32)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                self.assertEqual(sorted(ok), [False] * 31 + [True], type(store).__name__)
+                # The same jti from another issuer is another token.
+                self.assertTrue(store.add_jti("https://other/", "same", now + 60, now))
+                # Once expired, the entry is forgotten.
+                self.assertTrue(store.add_jti(ISSUER, "same", now + 200, now + 61))
+        # The memory store is bounded.
+        small = MemoryState(max_entries=2)
+        small.add_jti(ISSUER, "a", now - 1, now - 100)
+        small.add_jti(ISSUER, "b", now + 60, now)
+        small.add_jti(ISSUER, "c", now + 60, now)      # "a" pruned: room again
+        with self.assertRaises(StateFull):
+            small.add_jti(ISSUER, "d", now + 60, now)
+
+    def test_replay_store_processes(self):
+        """Processes (gunicorn's workers) sharing the SQLite store in WAL mode: 4 processes
+        each present the same 50 jtis at once; each jti gets in exactly once."""
+        with tempfile.TemporaryDirectory() as tmp:
+            SqliteState(tmp)
+            ctx = multiprocessing.get_context("fork")
+            queue = ctx.Queue()
+            procs = [ctx.Process(target=_present, args=(tmp, queue)) for _ in range(4)]
+            for p in procs:
+                p.start()
+            wins = [queue.get(timeout=60) for _ in procs]
+            for p in procs:
+                p.join(30)
+        self.assertEqual(sum(wins), 50)
+
+    def test_restart_keeps_jti(self):
+        """A token accepted before a restart is refused after it (the store is a file)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            tok = token(SERVICE_URL + DISCOVERY)
+            v = Verifier({ISSUER: {"jwks": KEYS.jwks()}}, replay=SqliteState(tmp))
+            v.verify("Bearer " + tok, SERVICE_URL + DISCOVERY)
+            again = Verifier({ISSUER: {"jwks": KEYS.jwks()}}, replay=SqliteState(tmp))
+            with self.assertRaises(AuthError) as e:
+                again.verify("Bearer " + tok, SERVICE_URL + DISCOVERY)
+            self.assertEqual(e.exception.reason, "replayed-jti")
+
+
+def _present(folder, queue):
+    store, now = SqliteState(folder), time.time()
+    queue.put(sum(store.add_jti(ISSUER, "jti-%d" % i, now + 60, now) for i in range(50)))
+
+
+class TwoInstancesTest(unittest.TestCase):
+    """Two services on one state folder (two gunicorn masters, or a restart): the same token
+    is accepted by one of them only."""
+
+    def test_same_token_two_instances(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a = Running(state_dir=tmp)
+            b = Running(state_dir=tmp)
             try:
-                cache.check_and_add(ISSUER, "same", now + 60, now)
-                ok.append(1)
-            except AuthError:
-                errors.append(1)
+                tok = "Bearer " + token(SERVICE_URL + DISCOVERY)
+                first = a.request("GET", DISCOVERY, auth=tok)
+                second = b.request("GET", DISCOVERY, auth=tok)
+            finally:
+                a.stop()
+                b.stop()
+        self.assertEqual(first[0], 200)
+        self.assertEqual((second[0], second[2]["error"]), (401, "unauthorized:replayed-jti"))
 
-        threads = [threading.Thread(target=one) for _ in range(32)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        self.assertEqual((len(ok), len(errors)), (1, 31))
-        # Expired entries are forgotten; the cache is bounded.
-        small = ReplayCache(max_entries=2)
-        small.check_and_add(ISSUER, "a", now - 1, now - 100)
-        small.check_and_add(ISSUER, "b", now + 60, now)
-        small.check_and_add(ISSUER, "c", now + 60, now)      # "a" pruned: room again
-        with self.assertRaises(AuthError) as e:
-            small.check_and_add(ISSUER, "d", now + 60, now)
-        self.assertEqual(e.exception.reason, "replay-cache-full")
+
+class Jwks:
+    """An issuer's JWK Set URL on loopback; ``keys`` can be swapped (rotation); counts GETs."""
+
+    def __init__(self, jwks):
+        self.jwks, self.gets = jwks, 0
+        outer = self
+
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                outer.gets += 1
+                data = json.dumps(outer.jwks).encode()
+                self.send_response(200 if outer.jwks is not None else 503)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d/jwks.json" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class JwksUrlTest(unittest.TestCase):
+    """Keys refreshed from the issuer's published JWK Set: fetched, cached, rotated."""
+
+    def test_fetched_cached_rotated(self):
+        old, new = Keys(), Keys()
+        site = Jwks(old.jwks())
+        try:
+            v = Verifier({ISSUER: {"jwks_url": site.url}}, jwks_refresh=3600, jwks_min_refresh=0)
+            aud = SERVICE_URL + DISCOVERY
+            for _ in range(3):
+                v.verify("Bearer " + token(aud, keys=old), aud)
+            self.assertEqual(site.gets, 1)                  # fetched once, then cached
+            # The issuer rotates: a token under a new key (a kid it has not seen) makes the
+            # service fetch the set again; the old key is gone with it.
+            rotated = new.jwks()
+            for k in rotated["keys"]:
+                k["kid"] = "2-" + k["kid"]
+            site.jwks = rotated
+            v.verify("Bearer " + token(aud, keys=new, kid="2-ec-1"), aud)
+            v.verify("Bearer " + token(aud, "RS384", keys=new, kid="2-rsa-1"), aud)
+            self.assertEqual(site.gets, 2)
+            with self.assertRaises(AuthError) as e:
+                v.verify("Bearer " + token(aud, keys=old), aud)
+            self.assertEqual(e.exception.reason, "unknown-key")
+            # The site fails: the last good set stays in use.
+            site.jwks = None
+            v.verify("Bearer " + token(aud, keys=new, kid="2-ec-1"), aud)
+        finally:
+            site.stop()
+
+    def test_refetch_is_rate_limited(self):
+        site = Jwks(KEYS.jwks())
+        try:
+            v = Verifier({ISSUER: {"jwks_url": site.url}}, jwks_min_refresh=60)
+            aud = SERVICE_URL + DISCOVERY
+            v.verify("Bearer " + token(aud), aud)
+            for _ in range(5):   # unknown kids do not make it fetch again within a minute
+                with self.assertRaises(AuthError):
+                    v.verify("Bearer " + token(aud, kid="nobody"), aud)
+            self.assertEqual(site.gets, 1)
+        finally:
+            site.stop()
+
+    def test_configured(self):
+        with self.assertRaises(ConfigError):
+            Verifier({ISSUER: {"jwks_url": "http://keys.example.org/jwks"}})   # not https
+        with self.assertRaises(ConfigError):
+            Verifier({ISSUER: {"fhir_servers": []}})                            # no key at all
+        private = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(KEYS.ec))
+        site = Jwks({"keys": [dict(private, kid="k")]})
+        try:   # a published set with a private key is refused: no key, unknown-key
+            v = Verifier({ISSUER: {"jwks_url": site.url}})
+            with self.assertRaises(AuthError) as e:
+                v.verify("Bearer " + token(SERVICE_URL, kid="k"), SERVICE_URL)
+            self.assertEqual(e.exception.reason, "unknown-key")
+        finally:
+            site.stop()
+
+    def test_over_http(self):
+        site = Jwks(KEYS.jwks())
+        try:
+            svc = Running(issuers={ISSUER: {"jwks_url": site.url}})
+            try:
+                self.assertEqual(svc.request("GET", DISCOVERY)[0], 200)
+            finally:
+                svc.stop()
+        finally:
+            site.stop()
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ check "check without files is a usage error" '[ $rc -eq 2 ]'
 # ---------------------------------------------------------------- compare, built-in rules
 run compare
 check "compare (built-in rules) exits 0" '[ $rc -eq 0 ]'
-check "compare table has a rank-1 row" 'out_has "^ *1  +[^ ].* [01]\.[0-9]{2}\*?( |$)"'
+check "compare table has a rank-1 row" 'out_has "^ *1=?  +[^ ].* [01]\.[0-9]{2}\*?( |$)"'
 check "compare table names the rule file and its sha256" \
     'out_has "^Rule file: .*sha256 [0-9a-f]{12}" && out_has "^Evidence as of: [0-9]{4}-[0-9]{2}-[0-9]{2}"'
 check "compare table has the excluded and missing-facts sections" \
@@ -91,10 +91,19 @@ check "compare --rules small.xml exits 0" '[ $rc -eq 0 ]'
 check "rank 1 is physical therapy" 'out_has "^ *1  Physical therapy "'
 check "header gives title, id, version and evidence date" \
     'out_has "^CLI test rules$" && out_has "^Rule file: cli-small 2\.0\.1 " && out_has "^Evidence as of: 2025-03-15$"'
-check "numeric values show unit and range" 'out_has "90 days \(42–365\)"'
-check "costs use thousands separators" 'out_has "\\\$20,000 \(\\\$15,000–\\\$35,000\)" && out_has "\\\$8,000 \(\\\$5,000–\\\$12,500\.50\)"'
 check "ordinal values show the level" 'out_has "not-covered" && out_has "moderate"'
 check "an unknown value reads unknown" 'out_has "^ *[0-9]+  Stem-cell .* unknown$"'
+check "an unknown value gives its option a score range" 'out_has "^ *4  Stem-cell +0\.54 \(0\.41–0\.66\)  "'
+check "the line under the table says what the unknown values mean" \
+    'out_has "^1 of the 20 values above is unknown \(no sourced value\)\. Each counts with its full weight"'
+check "a table without ties has no = rank" '! out_has "^ *[0-9]+=  " && ! out_has "rank with = is shared"'
+check "small table with a score range fits in 120 characters" '[ "$(max_width)" -le 120 ]'
+# the values in words, with no score range to make the table wider
+run compare --rules "$SMALL" --missing worst
+check "--missing worst scores the unknown at utility 0: no range" \
+    '[ $rc -eq 0 ] && out_has "^ *4  Stem-cell injection +0\.41  " && out_has "scored by the missing policy .worst., not by evidence"'
+check "numeric values show unit and range" 'out_has "90 days \(42–365\)"'
+check "costs use thousands separators" 'out_has "\\\$20,000 \(\\\$15,000–\\\$35,000\)" && out_has "\\\$8,000 \(\\\$5,000–\\\$12,500\.50\)"'
 # (a note may wrap: join the lines under the row before matching)
 check "a caution is shown under its option with rule and source" \
     'grep -A4 "Stem-cell " "$TMP/out" | grep -Eq "^ +caution: Not approved" &&
@@ -264,10 +273,34 @@ run compare --fact age=72 --fact kl_grade=4 --smaa 500 --seed 9 --format json
 check "--smaa with a seed reproduces bit for bit" '[ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/smaa1" && out_has "\"smaa\":\\{\"samples\":500,\"seed\":9"'
 run compare --fact age=72 --fact kl_grade=4 --smaa 500 --seed 9
 check "--smaa table shows how often options rank first" '[ $rc -eq 0 ] && out_has "^Uncertainty \\(SMAA-2, 500 samples, seed 9\\)"'
+run compare --rules "$SMALL" --sensitivity
+check "--sensitivity prints each weight range and the margin" '[ $rc -eq 0 ] && out_has "^Sensitivity: Physical therapy stays first" && out_has "Margin over the runner-up"'
 run compare --fact age=72 --sensitivity
-check "--sensitivity prints each weight range and the margin" '[ $rc -eq 0 ] && out_has "^Sensitivity: " && out_has "Margin over the runner-up"'
+check "--sensitivity on a tied top says so, with no margin and no FRAGILE" \
+    '[ $rc -eq 0 ] && out_has "^Sensitivity: tied at the top: Acetaminophen \(paracetamol\), Exercise / physical therapy, Oral NSAID" &&
+     ! out_has "Margin over the runner-up" && ! out_has "FRAGILE" && ! out_has "changes the winner"'
 run compare --fact age=72 --why tka,pt
 check "--why A,B explains for and against" '[ $rc -eq 0 ] && out_has "^Why Total knee arthroplasty ranks below" && out_has "^  Against:"'
+run compare --fact age=72 --fact kl_grade=4 --fact payer=medicare --why stem-cell,steroid-injection
+check "--why never counts an unknown value for or against" \
+    '[ $rc -eq 0 ] && ! sed -n "/^  For:/,/^  Unknown/p" "$TMP/out" | grep -Eq "^    (Cost|Recovery time|Insurance coverage) " &&
+     sed -n "/^  Unknown/,\$p" "$TMP/out" | grep -Eq "^    Cost +-?[0-9.]+ to -?[0-9.]+: could favour either"'
+run compare --fact age=72 --why stem-cell,steroid-injection --format json
+check "--why JSON lists the unknown criteria apart" \
+    '[ $rc -eq 0 ] && out_has "\"unknown\":\[\{\"criterion\":\"recovery\"" && ! out_has "\"for\":\[[^]]*\"cost\""'
+run compare --fact age=72 --fact kl_grade=4
+check "ties read 1= and the line under the table says so" \
+    '[ $rc -eq 0 ] && out_has "^ +1=  Acetaminophen \(paracetamol\) +0\.80 \(0\.60–1\.00\)" &&
+     out_has "^ +1=  Topical NSAID " && out_has "^A rank with = is shared"'
+check "tied options are listed by name" \
+    '[ "$(grep -E "^ +1=  " "$TMP/out" | sed -E "s/^ +1=  //; s/  .*//" | tr "\n" "|")" = "Acetaminophen (paracetamol)|Exercise / physical therapy|Oral NSAID|Topical NSAID|" ]'
+run compare --missing guess
+check "--missing with an unknown policy is a usage error" '[ $rc -eq 2 ] && err_has "--missing is interval, renormalise"'
+run compare --fact age=72 --missing renormalise --format json
+check "--missing renormalise is used and said in the JSON" \
+    '[ $rc -eq 0 ] && out_has "\"missing_policy\":\"renormalise\"" && out_has "\"score_range\":\{\"low\":1,\"high\":1\}"'
+run test "$ROOT/tests/data/ranges.xml"
+check "rule-file cases with above= and rank-range-best/worst= pass" '[ $rc -eq 0 ] && out_has "1 case, 0 failed"'
 run compare --fact age=72 --why tka,nothing
 check "--why with an unknown option fails naming it" '[ $rc -eq 1 ] && err_has "nothing"'
 run compare --fact age=72 --why tka,pt --format json
@@ -291,5 +324,17 @@ run compare --fhir "$SYNTHEA"
 check "--fhir without --as-of is a usage error" '[ $rc -eq 2 ] && err_has "as-of"'
 run compare --fhir "$ROOT/tests/data/mini.xml" --as-of 2026-01-15
 check "--fhir on a file that is not FHIR fails clearly" '[ $rc -eq 1 ] && err_has "fhir"'
+
+# ---------------------------------------------------------------- regions (rules/README.md, "Regions")
+run compare --fact region=KR --fact age=60
+check "a country the rules have no rule for is accepted, and the table says no regional rule applies" \
+    '[ $rc -eq 0 ] && out_has "^Region kr: no regional rule of this rule file applies"'
+run compare --fact region=kr --format json
+check "... and the JSON says so, with no US rule applied" \
+    '[ $rc -eq 0 ] && out_has "\"regional_rules\":\[\{\"fact\":\"region\",\"value\":\"kr\",\"rules\":\[\]\}\]"'
+run compare --fact region=gb
+check "gb is the file's uk group: the UK rules apply" '[ $rc -eq 0 ] && out_has "^Region gb: [0-9]+ regional rules applied: brace-uk"'
+run compare --fact region=zz
+check "a region that is neither a code nor a group is refused" '[ $rc -ne 0 ] && err_has "ISO 3166-1"'
 
 finish

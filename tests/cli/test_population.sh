@@ -191,6 +191,66 @@ assert len(rows)==10 and rows[0][\"result\"][\"ruleset\"][\"id\"]==\"cli-small\"
 run compare --rules "$SMALL" --patients "$QUIRKS" -o "$TMP/o.jsonl" -q
 check "-o FILE.jsonl picks JSON lines" '[ ! -s "$TMP/out" ] && py "import json,sys; [json.loads(l) for l in open(sys.argv[1],encoding=\"utf-8\")]" "$TMP/o.jsonl"'
 
+# ---------------------------------------------------------------- NUL bytes and overlong records
+# A NUL byte would cut a cell short where it is read as text ("7\0" "2" scored as age 7): a bad
+# row, at its line and column.
+printf 'id,age\np1,7\0002\np2,"5\n\0"\np3,50\n' >"$TMP/nul.csv"
+run compare --rules "$SMALL" --patients "$TMP/nul.csv"
+check "a NUL byte in a cell is a bad row (csv-nul) at its line and column, not age 7" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/nul.csv:2:2: csv-nul: " && err_has "^$TMP/nul.csv:4:2: csv-nul: " && [ "$(tail -n +2 "$TMP/out" | cut -d, -f1-4 | tr "\n" " ")" = "1,2,p1,error 2,3,p2,error 3,5,p3,ok " ] && err_has "3 rows: 1 scored, 2 failed"'
+run compare --rules "$SMALL" --patients "$TMP/nul.csv" --format jsonl -q
+check "the bad row's output holds no NUL byte" '! tr -d "\n" <"$TMP/out" | grep -qaP "\x00"'
+printf 'id,a\000ge\np1,50\n' >"$TMP/nulhead.csv"
+run compare --rules "$SMALL" --patients "$TMP/nulhead.csv" --ignore-unknown-columns
+check "a NUL byte in the header stops the run before any row (not a column 'a')" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/nulhead.csv:1:2: csv-nul: .*\(in the header row\)$" && [ ! -s "$TMP/out" ]'
+printf '{"id":"a","age":7\0002}\n{"id":"b\0","age":50}\n{"id":"c","age":50}\n' >"$TMP/nul.jsonl"
+run compare --rules "$SMALL" --patients "$TMP/nul.jsonl" --format jsonl
+check "JSON lines: a NUL byte is a syntax error of its row" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/nul.jsonl:1:[0-9]+: json-syntax: " && err_has "^$TMP/nul.jsonl:2:[0-9]+: json-syntax: " && py "import json,sys
+rows=[json.loads(l) for l in open(sys.argv[1])]
+assert [(r[\"row\"],r[\"status\"]) for r in rows]==[(1,\"error\"),(2,\"error\"),(3,\"ok\")]" "$TMP/out"'
+
+# A quoted field over 1 MiB: the reader must not resynchronise inside it (its lines are text,
+# not patients). 2 records in, 2 rows out.
+python3 -c 'import sys
+x = "x" * (1024 * 1024 + 10)
+sys.stdout.write("id,payer\np1,\"" + x + "\n50,60\n70,80\n" + x + "\"\np2,medicare\n")' >"$TMP/long.csv"
+run compare --rules "$SMALL" --patients "$TMP/long.csv"
+check "a quoted field over 1 MiB is one bad row; the lines inside it are not scored" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/long.csv:2:2: csv-too-long: .*skipped to its end on line 5$" && [ "$(tail -n +2 "$TMP/out" | cut -d, -f1-4 | tr "\n" " ")" = "1,2,p1,error 2,6,p2,ok " ] && err_has "2 rows: 1 scored, 1 failed"'
+python3 -c 'import sys
+sys.stdout.write("id,payer,age\np1," + "y" * (1024 * 1024 + 10) + ",\"5\n0\"\np2,medicare,50\n")' >"$TMP/long2.csv"
+run compare --rules "$SMALL" --patients "$TMP/long2.csv"
+check "an unquoted field over 1 MiB: a quoted line break after it still belongs to the record" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/long2.csv:2:2: csv-too-long: " && [ "$(tail -n +2 "$TMP/out" | cut -d, -f1-4 | tr "\n" " ")" = "1,2,p1,error 2,4,p2,ok " ]'
+python3 -c 'import sys
+sys.stdout.write("id,payer\np1,\"" + "z" * (1024 * 1024 + 10) + "\n50,60\n70,80\n")' >"$TMP/open-long.csv"
+run compare --rules "$SMALL" --patients "$TMP/open-long.csv"
+check "a quote that never closes, over 1 MiB: one bad row (csv-quote) to the end of the input" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/open-long.csv:2:2: csv-quote: the quoted field that starts on line 2 never closes$" && [ "$(tail -n +2 "$TMP/out" | cut -d, -f1-4 | tr "\n" " ")" = "1,2,p1,error " ]'
+python3 -c 'import sys
+sys.stdout.write("{\"id\":\"a\",\"payer\":\"" + "w" * (1024 * 1024 + 10) + "\"}\n{\"id\":\"b\",\"age\":50}\n")' >"$TMP/long.jsonl"
+run compare --rules "$SMALL" --patients "$TMP/long.jsonl" --format jsonl
+check "JSON lines: a line over 1 MiB is one bad row, the next line is the next row" \
+    '[ $rc -eq 1 ] && err_has "^$TMP/long.jsonl:1:1: line-too-long: " && py "import json,sys
+rows=[json.loads(l) for l in open(sys.argv[1])]
+assert [(r[\"row\"],r[\"line\"],r[\"status\"]) for r in rows]==[(1,1,\"error\"),(2,2,\"ok\")]" "$TMP/out"'
+
+# ---------------------------------------------------------------- JSON values of the wrong kind
+printf '{"id":null,"age":[72]}\n{"id":null,"age":72}\n{"id":true,"age":72}\n{"id":"d","prior":[1]}\n{"id":"e","prior":["pt"]}\n' >"$TMP/kinds.jsonl"
+run compare --rules "$SMALL" --patients "$TMP/kinds.jsonl" --format jsonl
+check "a list for a number fact is wrong-type, naming the member and the fact" \
+    'err_has "^$TMP/kinds.jsonl:1:0: wrong-type: member .age.: fact .age. is a number: a list is only for a set fact$"'
+check "\"id\":null is written as null (no id), as docs/population.md says" \
+    'py "import json,sys
+rows=[json.loads(l) for l in open(sys.argv[1])]
+assert [r[\"id\"] for r in rows]==[None,None,None,\"d\",\"e\"]
+assert [r[\"status\"] for r in rows]==[\"error\",\"ok\",\"error\",\"error\",\"ok\"]
+assert rows[0][\"error\"][\"code\"]==\"wrong-type\" and rows[2][\"error\"][\"code\"]==\"wrong-type\"" "$TMP/out"'
+check "an id that is not a string or a whole number, and a set member that is not a string: wrong-type" \
+    'err_has "^$TMP/kinds.jsonl:3:0: wrong-type: member .id.: " && err_has "^$TMP/kinds.jsonl:4:0: wrong-type: member .prior.: fact .prior.: the members of a set are strings$"'
+
 # ---------------------------------------------------------------- columns and options
 printf 'id,age,height\np1,50,180\n' >"$TMP/unknown.csv"
 run compare --rules "$SMALL" --patients "$TMP/unknown.csv"

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc;
 
     if (!scratch) {
-        if (knee__match_scratch_new(&scratch, 100000, 1000, 1024) != KNEE_OK)
+        if (knee__match_scratch_new(&scratch, 100000, 1000, 1024, 0) != KNEE_OK)
             abort();
         vectors(v);
     }

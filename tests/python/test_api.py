@@ -209,6 +209,34 @@ class RulesetMetadataTest(unittest.TestCase):
         self.assertTrue(report.failures[0].startswith("no-facts: d:"), report.failures)
 
 
+    def test_regions(self):
+        # rules/README.md, "Regions": any ISO 3166-1 code or the file's groups, any case
+        region = next(f for f in self.default.facts if f.id == "region")
+        self.assertTrue(region.region)
+        self.assertEqual(region.type, "string")
+        self.assertFalse(next(f for f in self.default.facts if f.id == "payer").region)
+        self.assertEqual(self.default.region_groups, {"uk": ("gb",)})
+        with self.default.compare({"region": "KR"}) as r:
+            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", "kr", [])])
+        with self.default.compare({"region": "GB"}) as r:
+            gb = r.regional_rules[0]
+            self.assertEqual(gb.value, "gb")
+            self.assertIn("brace-uk", gb.rules)
+            self.assertNotIn("stem-cell-fda", gb.rules)
+        with self.default.compare({}) as r:   # not given: the US caution's condition is true
+            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", None, ["stem-cell-fda"])])
+        # the same from a result that holds only its JSON
+        many = list(self.default.compare_many([{"region": "de"}, {"region": "uk"}]))
+        self.assertEqual(many[0].regional_rules, [knee.RegionalRules("region", "de", [])])
+        self.assertEqual(many[1].regional_rules[0].value, "uk")
+
+    def test_descriptions(self):
+        first = self.default.options[0]
+        self.assertIsInstance(first.description, knee.Texts)
+        self.assertEqual(first.description.patient, first.description.clinician)  # given once
+        self.assertIsNotNone(self.default.description)
+        self.assertIsNone(self.mini.options[0].description)
+
 class CheckTest(unittest.TestCase):
     def test_clean(self):
         self.assertEqual(knee.check(MINI), [])
@@ -283,7 +311,10 @@ class CompareTest(unittest.TestCase):
             self.assertEqual(sorted(o.id for o in r.options), sorted(o.id for o in self.rules.options))
             ranked = [o for o in r.options if not o.excluded]
             self.assertEqual(r.options, ranked + [o for o in r.options if o.excluded])
-            self.assertEqual([o.rank for o in ranked], list(range(1, len(ranked) + 1)))
+            for k, o in enumerate(ranked):   # competition ranking; a tie is listed by name
+                self.assertEqual(o.rank, 1 + sum(p.score > o.score + 1e-12 for p in ranked))
+                if k and o.rank == ranked[k - 1].rank:
+                    self.assertLess((ranked[k - 1].name, ranked[k - 1].id), (o.name, o.id))
             self.assertIs(r.top, ranked[0])
             self.assertIs(r.option(ranked[0].id), ranked[0])
             with self.assertRaises(KeyError):
@@ -298,7 +329,7 @@ class CompareTest(unittest.TestCase):
                     self.assertIsInstance(c, knee.CriterionValue)
                     self.assertAlmostEqual(c.contribution, 0 if o.excluded else c.weight * c.utility)
             self.assertIs(r.ruleset, self.rules)
-            self.assertTrue(repr(r).startswith("<knee.Result knee-oa %s: 1. " % self.rules.version))
+            self.assertTrue(repr(r).startswith("<knee.Result knee-oa %s: 1= " % self.rules.version))
 
     def test_accessors_agree_with_json(self):
         cases = [(facts, None) for facts in (
@@ -326,15 +357,19 @@ class CompareTest(unittest.TestCase):
             self.assertTrue(c.excluded)
             self.assertIsNone(c.rank)
             self.assertIsNone(c.score)
-            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1")])
+            self.assertEqual(c.reasons, [knee.Note("Not for early disease", "c-early", "s1",
+                                                   "Not for early disease", "Not for early disease")])
             self.assertEqual(c.rules_fired, ["c-early"])
             self.assertIs(r.options[-1], c)  # excluded options come last
 
     def test_details(self):
         with self.mini.compare({"age": 70, "payer": "MCR-B", "diabetes": True}) as r:
             b = r.option("b")
-            self.assertEqual(b.cautions, [knee.Note("Check coverage", "b-medicare", "s2"),
-                                          knee.Note("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            self.assertEqual([(n.text, n.rule, n.source) for n in b.cautions],
+                             [("Check coverage", "b-medicare", "s2"),
+                              ("Diabetes: monitor glucose", "diabetes-caution", "s1")])
+            self.assertEqual([(n.patient, n.clinician) for n in b.cautions],
+                             [(n.text, n.text) for n in b.cautions])  # one text serves both
             rec = b.criteria[0]
             self.assertEqual((rec.id, rec.known, rec.value, rec.low, rec.high, rec.level),
                              ("recovery", True, 80.0, 40.0, 120.0, None))
@@ -476,6 +511,86 @@ class CompareTest(unittest.TestCase):
             self.assertEqual(r.weights["evidence"], 1.0)
         with self.mini.compare() as r:
             self.assertEqual(r.weights, {"recovery": 0.25, "cost": 0.25, "evidence": 0.5})
+
+
+class HonestComparisonTest(unittest.TestCase):
+    """Unknown values as ranges, ties as ties (tests/data/ranges.xml works the figures)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.load(os.path.join(DATA, "ranges.xml"))
+        cls.default = knee.Ruleset.default()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+        cls.default.close()
+
+    def test_ranges_and_bounds(self):
+        with self.rules.compare() as r:
+            self.assertEqual(r.missing_policy, "interval")
+            p = r.option("p")
+            self.assertAlmostEqual(p.score, 0.9)
+            self.assertIsInstance(p.score_range, knee.ScoreRange)
+            self.assertAlmostEqual(p.score_range.low, 0.85)
+            self.assertAlmostEqual(p.score_range.high, 0.95)
+            self.assertEqual(p.rank_range, knee.RankRange(1, 2))
+            cost = p.criteria[0]
+            self.assertTrue(cost.unknown)
+            self.assertFalse(cost.known)
+            self.assertAlmostEqual(cost.range.low, 0.7)
+            self.assertAlmostEqual(cost.range.high, 0.9)
+            self.assertEqual((cost.range.value_low, cost.range.value_high), (100, 300))
+            self.assertIsNone(p.criteria[1].range)
+            r_ev = r.option("r").criteria[1]
+            self.assertEqual((r_ev.range.value_low, r_ev.range.value_high), ("moderate", "high"))
+            q_ev = r.option("q").criteria[1]
+            self.assertEqual((q_ev.range.low, q_ev.range.high), (0.0, 1.0))
+            self.assertIsNone(q_ev.range.value_low)
+            self.assertEqual([(o.id, o.rank_range.best, o.rank_range.worst) for o in r.options],
+                             [("p", 1, 2), ("t", 2, 4), ("q", 1, 5), ("r", 2, 4), ("s", 3, 5)])
+            # the binding's data is the JSON contract's
+            d = r.to_dict()
+            self.assertEqual(d["missing_policy"], "interval")
+            self.assertEqual([dataclasses.asdict(o) for o in r.options],
+                             [as_known(o) for o in d["options"]])
+            self.assertEqual(r.options, [knee.OptionResult.from_dict(o) for o in d["options"]])
+
+    def test_missing_policy_argument(self):
+        with self.rules.compare(missing="worst") as r:
+            self.assertEqual(r.missing_policy, "worst")
+            self.assertAlmostEqual(r.option("p").score, 0.5)
+            self.assertEqual(r.option("p").score_range.low, r.option("p").score_range.high)
+        with self.assertRaises(knee.KneeError):
+            self.rules.compare(missing="guess")
+        self.assertEqual(knee.MISSING_POLICIES,
+                         ("interval", "renormalise", "worst", "best", "neutral", "refuse"))
+        light = list(self.rules.compare_many([{}, {"payer": "x"}], full=False, missing="best"))
+        with self.rules.compare(missing="best") as one:
+            self.assertEqual(light[0], [(o.id, o.rank, o.score) for o in one.options])
+        full = list(self.rules.compare_many([{}], missing="refuse"))
+        self.assertTrue(full[0].option("p").excluded)
+        ranks, scores = self.rules.compare_columns({"age": [50.0]}, missing="renormalise")
+        with self.rules.compare({"age": 50}, missing="renormalise") as one:
+            self.assertEqual(list(scores), [o.score for o in sorted(
+                one.options, key=lambda o: [x.id for x in self.rules.options].index(o.id))])
+
+    def test_ties_and_why(self):
+        with self.default.compare({"age": 72, "kl_grade": 4}) as r:
+            top = [o for o in r.options if o.rank == 1]
+            self.assertEqual([o.id for o in top], ["acetaminophen", "pt", "oral-nsaid", "topical-nsaid"])
+            self.assertEqual(top[0].tied_with, ["pt", "oral-nsaid", "topical-nsaid"])
+            self.assertIn("1= acetaminophen", repr(r))
+            why = r.why("stem-cell", "steroid-injection")
+            self.assertNotIn("cost", [d["criterion"] for d in why["for"] + why["against"]])
+            cost = next(d for d in why["unknown"] if d["criterion"] == "cost")
+            self.assertLess(cost["difference_low"], 0)
+            self.assertGreater(cost["difference_high"], 0)
+            self.assertEqual((cost["known_a"], cost["known_b"]), (True, False))
+        # compare_many(full=False) lists a tie by name, as the C result does
+        light = next(iter(self.default.compare_many([{"age": 72}], full=False)))
+        with self.default.compare({"age": 72}) as one:
+            self.assertEqual(light, [(o.id, o.rank, o.score) for o in one.options])
 
 
 class PatientTest(unittest.TestCase):

@@ -142,7 +142,7 @@ class BatchTest(unittest.TestCase):
 
     def test_errors_name_the_patient(self):
         bad = [({"age": 700}, knee.Status.ERANGE, "above the maximum"),
-               ({"age": float("nan")}, knee.Status.ERANGE, "not a finite number"),
+               ({"age": float("inf")}, knee.Status.ERANGE, "not a finite number"),
                ({"age": True}, knee.Status.ETYPE, "not a boolean"),
                ({"sex": "other"}, knee.Status.ERANGE, "allowed values"),
                ({"prior": ["bogus"]}, knee.Status.ERANGE, "allowed values"),
@@ -172,6 +172,49 @@ class BatchTest(unittest.TestCase):
                 self.assertIsInstance(items[5], knee.PatientError)
                 self.assertEqual(items[5].code, code)
                 self.assertNotIsInstance(items[8], knee.KneeError)
+
+    def test_short_chunks_keep_each_patients_error(self):
+        """Every chunk size (shorter and longer than threads), thread count and bad-row
+        position gives each patient its own item, as a serial run does (issue 13, item 3: a
+        chunk with fewer rows than threads gave one patient's error to another)."""
+        rows = [{"age": 60 + k, "kl_grade": k % 5} for k in range(6)]
+
+        def serial(batch, full):
+            out = []
+            for k, facts in enumerate(batch):
+                try:
+                    with self.rules.compare(facts) as one:
+                        out.append(one.to_json() if full else
+                                   [(o.id, o.rank, o.score) for o in one.options])
+                except knee.PatientError as e:
+                    out.append(("error", e.code, "patient %d: %s" % (k, e.message)))
+            return out
+
+        def item(got, full):
+            if isinstance(got, knee.KneeError):
+                return ("error", got.code, got.message)
+            return got.to_json() if full else got
+
+        for bad in [()] + [(p,) for p in range(6)] + [(0, 5), (2, 3)]:
+            batch = [{"age": 700} if k in bad else r for k, r in enumerate(rows)]
+            for full in (True, False):
+                want = serial(batch, full)
+                for size in (1, 2, 3, 4, 5, 7):
+                    for threads in (1, 2, 3, 4):
+                        with self.subTest(bad=bad, full=full, size=size, threads=threads):
+                            got = [item(g, full) for g in self.rules.compare_many(
+                                batch, full=full, chunk_size=size, threads=threads,
+                                errors="yield")]
+                            self.assertEqual(got, want)
+                            got = []
+                            try:
+                                for g in self.rules.compare_many(batch, full=full,
+                                                                 chunk_size=size,
+                                                                 threads=threads):
+                                    got.append(item(g, full))
+                            except knee.PatientError as e:
+                                got.append(item(e, full))
+                            self.assertEqual(got, want[:min(bad) + 1] if bad else want)
 
     def test_bad_weights(self):
         with self.assertRaises(knee.PatientError) as cm:

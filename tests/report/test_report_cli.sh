@@ -75,6 +75,19 @@ check "--weight changes who set the weights" '[ $rc -eq 0 ] && out_has "the pati
 run report $PATIENT --method topsis --date x -o -
 check "--method is named in the report" '[ $rc -eq 0 ] && out_has "TOPSIS"'
 
+# ---------------------------------------------------------------- ties and unknown values, honestly
+run report $PATIENT --sensitivity --date x -o -
+check "tied options share a rank shown 1=, and the summary names them all as tied first" \
+    '[ $rc -eq 0 ] && out_has "Ranked 1=, score 0\.80 \(0\.60–1\.00\)" && out_has "Tied first with these weights"'
+check "a score with unknown values shows its range, never a bare score of 1" \
+    'out_has "score 0\.80 of 1; from 0\.60 to 1\.00 depending on values no source gives yet" && ! out_has "1\.00 of 1"'
+check "an unknown value says the range it is counted over" 'out_has "Counted over its plausible range: 0\.00 to 1\.00"'
+check "the stability section says the top is tied, not that a winner leads by 0" \
+    'out_has "are tied at the top\." && ! out_has "leads the next option by 0"'
+run report --rules "$ROOT/tests/data/ranges.xml" --date x -o -
+check "an unknown value's plausible bounds are shown" \
+    '[ $rc -eq 0 ] && out_has "Plausible: \\\$100–\\\$300" && out_has "Plausible: moderate to high"'
+
 # ---------------------------------------------------------------- errors
 run report $PATIENT
 check "no -o is a usage error" '[ $rc -eq 2 ] && err_has "-o FILE"'

@@ -1,5 +1,7 @@
-/* test_api.c - the API's edges: versions, status strings, options, NULL handling. */
+/* test_api.c - the API's edges: versions, status strings, options, NULL handling, and every count
+ * the schema allows to be zero. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
@@ -84,6 +86,103 @@ static void test_null_handling(void)
     knee_free(NULL);
 }
 
+/* Every entry point on one ruleset: compare (with and without a patient, reusing the result,
+ * with the analyses), JSON, HTML, a batch, the lint, the file's tests, patient files and FHIR. */
+static void exercise(const knee_ruleset *rs)
+{
+    static const char patient_xml[] = "<patient xmlns=\"urn:libknee:patient:1\"/>";
+    static const char bundle[] = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}";
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    knee_compare_options *o = NULL;
+    knee_batch *b = NULL;
+    knee_diag *d = NULL;
+    knee_fhir_report *fr = NULL;
+    char *text = NULL;
+    size_t len = 0, offsets[4], n_cases = 0, n_failed = 0;
+    int ranks[3 * 2], status[3];
+    double scores[3 * 2];
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, NULL, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, 0), 1);
+    CU_ASSERT_EQUAL(knee_result_missing_fact_count(r), 0);
+    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_OK);   /* the same result, reused */
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "age", "70"), KNEE_EUNKNOWN);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 2), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_memory(p, patient_xml, sizeof patient_xml - 1, "p.xml", NULL, &d),
+                    KNEE_OK);
+    knee_diag_free(d);
+    CU_ASSERT_EQUAL(knee_compare_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 100, 7, 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0.05), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_ex(rs, p, o, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &text, &len), KNEE_OK);
+    CU_ASSERT(text && strlen(text) == len);
+    knee_free(text);
+    text = NULL;
+    CU_ASSERT_EQUAL(knee_result_to_html(r, p, NULL, &text, &len), KNEE_OK);
+    CU_ASSERT(text && strlen(text) == len);
+    knee_free(text);
+    text = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_batch_new(&b, rs, 3), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 3, NULL, ranks, scores, status), KNEE_OK);
+    CU_ASSERT_EQUAL(ranks[0], 1);
+    CU_ASSERT_EQUAL(status[2], KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_batch_json(rs, b, o, 0, 3, r, &text, &len, offsets, status), KNEE_OK);
+    CU_ASSERT(text && offsets[3] == len);
+    knee_free(text);
+    text = NULL;
+    CU_ASSERT_EQUAL(knee_ruleset_lint(rs, &d), KNEE_OK);
+    knee_diag_free(d);
+    CU_ASSERT_EQUAL(knee_ruleset_run_tests(rs, &n_cases, &n_failed, &text), KNEE_OK);
+    CU_ASSERT_EQUAL(n_failed, 0);
+    knee_free(text);
+    text = NULL;
+    if (knee_ruleset_fhir_prefetch(rs, &text, &len) == KNEE_OK) {   /* only with a <fhir> */
+        CU_ASSERT_STRING_EQUAL(text, "{}");
+        CU_ASSERT_EQUAL(knee_patient_load_fhir(p, bundle, sizeof bundle - 1, "b.json", "2025-01-01",
+                                               NULL, &fr, &d), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_fhir_report_fact_count(fr), 0);
+        knee_fhir_report_free(fr);
+        knee_diag_free(d);
+    }
+    knee_free(text);
+    knee_batch_free(b);
+    knee_compare_options_free(o);
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+/* Issue 13, item 1: a rule file with an empty <facts/> loaded and passed `knee check`, then
+ * knee_compare wrote into a fact buffer it had never allocated (a segfault). The schema also
+ * allows no rules, no conditions, no FHIR mapping rules and no test cases. */
+static void test_zero_counts(void)
+{
+    knee_ruleset *rs = kt_load_data("no-facts.xml");
+    char path[1024], *text, *cut;
+    size_t len;
+    CU_ASSERT_EQUAL(knee_ruleset_fact_count(rs), 0);
+    CU_ASSERT_EQUAL(knee_ruleset_rule_count(rs), 1);
+    exercise(rs);
+    knee_ruleset_free(rs);
+
+    /* the same without its rules, mapping and cases */
+    snprintf(path, sizeof path, "%s/no-facts.xml", KNEE_TEST_DATA);
+    text = kt_read(path, &len);
+    cut = strstr(text, "  <rules>");
+    CU_ASSERT_FATAL(cut != NULL);
+    strcpy(cut, "</ruleset>\n");
+    rs = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, text, strlen(text), "bare.xml", NULL, NULL),
+                          KNEE_OK);
+    CU_ASSERT_EQUAL(knee_ruleset_rule_count(rs), 0);
+    exercise(rs);
+    knee_ruleset_free(rs);
+    free(text);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -95,5 +194,6 @@ int main(void)
     CU_add_test(s, "options", test_options);
     CU_add_test(s, "rule and expression limits", test_rule_limit);
     CU_add_test(s, "NULL handling", test_null_handling);
+    CU_add_test(s, "no facts, no rules, no cases", test_zero_counts);
     return kt_run();
 }

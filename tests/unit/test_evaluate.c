@@ -59,10 +59,15 @@ static void test_no_patient_scores(void)
     CU_ASSERT_DOUBLE_EQUAL(knee_result_contribution(r, d, 1), 0, 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 0), 1.0 / 3, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, d, 2), 2.0 / 3, 1e-15);
-    /* B and E tie at 0.5: the rule file's order breaks the tie */
+    /* B and E tie at 0.5: they share rank 3, listed by name */
     b = kt_option(r, "b");
+    CU_ASSERT_EQUAL(b, 2);
     CU_ASSERT_EQUAL(knee_result_option_rank(r, b), 3);
-    CU_ASSERT_EQUAL(knee_result_option_rank(r, kt_option(r, "e")), 4);
+    CU_ASSERT_EQUAL(knee_result_option_rank(r, kt_option(r, "e")), 3);
+    CU_ASSERT_EQUAL(knee_result_option_tie_count(r, b), 1);
+    CU_ASSERT_STRING_EQUAL(knee_result_option_tied_with(r, b, 0), "e");
+    CU_ASSERT_PTR_NULL(knee_result_option_tied_with(r, b, 1));
+    CU_ASSERT_EQUAL(knee_result_option_tie_count(r, d), 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, b), 0.5, 1e-12);
     /* with no facts every condition is unknown and says which facts would decide it */
     CU_ASSERT_EQUAL(knee_result_fired_count(r, b), 0);
@@ -255,7 +260,8 @@ static void test_json(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"weights\":{\"recovery\":0.25,\"cost\":0.25,\"evidence\":0.5}"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":2,\"score\":0.975,\"excluded\":false"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"c\",\"name\":\"Option C\",\"rank\":null,\"score\":null,\"excluded\":true,"
-                                        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\"}]"));
+                                        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\","
+                                        "\"patient\":\"Not for early disease\",\"clinician\":\"Not for early disease\"}]"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null,\"low\":null,"
                                         "\"high\":null,\"level\":null,\"utility\":0,\"weight\":0,\"contribution\":0"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"unknown\":[{\"rule\":\"b-old\",\"facts\":[\"age\"]}"));
@@ -427,6 +433,27 @@ static void test_rule_actions_on_several_options(void)
     free(xml);
 }
 
+/* A rule file may declare no facts (<facts/>): comparing with it once wrote through the never
+ * allocated per-fact marks (a crash). */
+static void test_no_facts(void)
+{
+    static const char xml[] =
+        "<ruleset xmlns='urn:libknee:rules:1' id='nf' version='1.0.0' status='draft' title='NF' evidence-as-of='2025-01-01'>"
+        "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>"
+        "<criteria><criterion id='c' label='C' direction='maximize' weight='1'><scale worst='0' best='1'/></criterion></criteria>"
+        "<treatment id='a' name='A'><value criterion='c' typical='1' source='s'/></treatment>"
+        "<treatment id='b' name='B'><value criterion='c' typical='0' source='s'/></treatment></ruleset>";
+    knee_ruleset *nf = NULL;
+    knee_result *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&nf, xml, strlen(xml), "nf.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(nf, NULL, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(nf, NULL, r), KNEE_OK);   /* and again, reusing the result */
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
+    knee_result_free(r);
+    knee_ruleset_free(nf);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -445,5 +472,6 @@ int main(void)
     CU_add_test(s, "declared missing-utility", test_declared_missing_utility);
     CU_add_test(s, "rule file cases pass", test_rule_file_cases);
     CU_add_test(s, "rule file case failure reported", test_rule_file_case_failure_is_reported);
+    CU_add_test(s, "a rule file without facts", test_no_facts);
     return kt_run();
 }

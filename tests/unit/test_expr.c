@@ -96,7 +96,7 @@ static void patient(void)
 
 static int suite_init(void)
 {
-    return knee__match_scratch_new(&scratch, 100000, 1000, 1024) == KNEE_OK ? 0 : 1;
+    return knee__match_scratch_new(&scratch, 100000, 1000, 1024, 0) == KNEE_OK ? 0 : 1;
 }
 
 static int suite_cleanup(void)
@@ -741,7 +741,7 @@ static void test_eval_regex_errors(void)
     knee__expr *e2 = compile_lim("false and payer ~ '^(a+)+$'", &default_limits, __LINE__);
     knee__match_scratch *small = NULL;
     char subject[32], err[256] = "";
-    CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&small, 10000, 1000, 1024), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&small, 10000, 1000, 1024, 0), KNEE_OK);
     if (!e || !e2)
         goto out;
     patient();
@@ -852,7 +852,7 @@ static void *worker(void *argp)
     knee__match_scratch *s = NULL;
     char err[256];
     int i;
-    if (knee__match_scratch_new(&s, 100000, 1000, 1024) != KNEE_OK) {
+    if (knee__match_scratch_new(&s, 100000, 1000, 1024, 0) != KNEE_OK) {
         arg->mismatches = -1;
         return NULL;
     }

@@ -1309,6 +1309,22 @@ static void test_string_numbers(void)
     }
 }
 
+/* Issue 13, item 6: FHIR XML with bytes after a NUL that follows the root element. */
+static void test_xml_nul(void)
+{
+    static const char t[] = "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"a\"/>"
+                            "<gender value=\"male\"/></Patient>\0<Patient/>";
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(load_buf(t, sizeof t - 1, AS_OF, &p, &r, &d), KNEE_EPARSE);
+    CU_ASSERT(kt_has_diag(d, "xml-encoding", 1, 85));
+    CU_ASSERT_PTR_NULL(r);
+    CU_ASSERT_EQUAL(knee_patient_has(p, "sex"), 0);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -1321,6 +1337,7 @@ int main(void)
     CU_add_test(s, "Synthea bundles, R4 and older", test_synthea);
     CU_add_test(s, "Synthea payer from an explanationOfBenefit prefetch", test_synthea_eob_prefetch);
     CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
+    CU_add_test(s, "XML: a NUL after the root element", test_xml_nul);
     CU_add_test(s, "bad arguments", test_bad_arguments);
     CU_add_test(s, "JSON: wrong shapes, nulls, numbers, limits at their edges", test_json_shapes);
     CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);

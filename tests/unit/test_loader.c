@@ -184,10 +184,26 @@ static void test_invalid_utf8(void)
 {
     char t[65536];
     char *p;
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
     strcpy(t, make("1", "age &gt; 1", ""));
     p = strstr(t, "title=\"T\"");
     p[7] = (char)0xC3;   /* a lead byte followed by '"': not UTF-8 */
-    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 1, 0);
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 1, (unsigned)(p + 7 - t) + 1);
+    /* Issue 13, item 19: one diagnostic, on one line (libxml2's own message was two lines:
+     * "Input is not proper UTF-8, indicate encoding !" and "Bytes: ...") */
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 1);
+    CU_ASSERT_PTR_NULL(strchr(knee_diag_message(d, 0), '\n'));
+    CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 0), "input is not valid UTF-8 (byte 0xC3)");
+    knee_diag_free(d);
+    /* an overlong form, a surrogate and a code point past U+10FFFF are not UTF-8 either */
+    strcpy(t, make("1", "payer = '\xC0\xAF'", ""));
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 6, 30);
+    strcpy(t, make("1", "payer = '\xED\xA0\x80'", ""));
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 6, 30);
+    strcpy(t, make("1", "payer = '\xF4\x90\x80\x80'", ""));
+    expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 6, 30);
 }
 
 static void test_nul_byte(void)
@@ -197,7 +213,24 @@ static void test_nul_byte(void)
     strcpy(t, make("1", "age &gt; 1", ""));
     len = strlen(t);
     t[50] = '\0';
-    expect_fail(t, len, KNEE_EPARSE, "xml-syntax", 1, 0);
+    expect_fail(t, len, KNEE_EPARSE, "xml-encoding", 1, 51);
+}
+
+/* Issue 13, item 6: libxml2 stops reading at a NUL after the root element, so a valid file
+ * followed by "\0<garbage>" loaded. A NUL anywhere is a located parse error. */
+static void test_nul_after_root(void)
+{
+    char t[65536];
+    size_t len;
+    strcpy(t, make("1", "age &gt; 1", ""));
+    len = strlen(t);
+    memcpy(t + len, "\0<garbage>", 11);
+    expect_fail(t, len + 11, KNEE_EPARSE, "xml-encoding", 10, 1);
+    t[len - 1] = '\0';   /* in place of the last newline, right after </ruleset> */
+    expect_fail(t, len, KNEE_EPARSE, "xml-encoding", 9, 11);
+    t[len - 1] = '\n';
+    memcpy(t + len, "\0", 1);   /* a NUL alone at the very end */
+    expect_fail(t, len + 1, KNEE_EPARSE, "xml-encoding", 10, 1);
 }
 
 static void test_unknown_element_and_attribute(void)
@@ -223,6 +256,70 @@ static void test_duplicate_id(void)
     expect_fail_str(make("1", "age &gt; 1",
                          "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" source=\"s1\"/></treatment>"),
                     KNEE_EINVALID, "duplicate-id", 8, 16);
+}
+
+/* Issue 13, item 15: <allowed> values and <level>s were checked for repeats pairwise (114 s for
+ * 300,000 values); now by one sort, which must still find every repeat, at its place, and the
+ * lookups by id (a value's level, a patient's allowed value) must still find the first. */
+static void test_long_value_lists(void)
+{
+    static char t[1 << 20];
+    size_t o = 0, i;
+    knee_ruleset *rs = NULL;
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    o += (size_t)snprintf(t + o, sizeof t - o,
+                          "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n"
+                          "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>\n"
+                          "<facts><fact id=\"code\" type=\"string\">\n");
+    for (i = 0; i < 5000; i++)   /* lines 4 .. 5003 */
+        o += (size_t)snprintf(t + o, sizeof t - o, "<allowed value=\"v%zu\"/>\n", (i * 7919) % 5000);
+    o += (size_t)snprintf(t + o, sizeof t - o, "</fact></facts>\n<criteria><criterion id=\"g\" label=\"G\" direction=\"maximize\" weight=\"1\">\n");
+    for (i = 0; i < 5000; i++)   /* lines 5005 .. 10004 */
+        o += (size_t)snprintf(t + o, sizeof t - o, "<level id=\"l%zu\"/>\n", 4999 - i);
+    o += (size_t)snprintf(t + o, sizeof t - o,
+                          "</criterion></criteria>\n"
+                          "<treatment id=\"a\" name=\"A\"><value criterion=\"g\" level=\"l0\" source=\"s1\"/></treatment>\n"
+                          "<treatment id=\"b\" name=\"B\"><value criterion=\"g\" level=\"l4999\" source=\"s1\"/></treatment>\n"
+                          "</ruleset>\n");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, o, "t.xml", NULL, &d), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 0);
+    knee_diag_free(d);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_value_count(rs, 0), 5000);
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_fact_value(rs, 0, 1), "v2919");   /* document order */
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_criterion_level(rs, 0, 0), "l4999");
+    CU_ASSERT_EQUAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v4999"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v0"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v5000"), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v"), KNEE_ERANGE);
+    knee_patient_free(p);
+    {   /* l0 is the last level (the best), l4999 the first */
+        knee_result *r = NULL;
+        CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_compare(rs, NULL, r), KNEE_OK);
+        CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
+        CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, 0, 0), "l0");
+        knee_result_free(r);
+    }
+    knee_ruleset_free(rs);
+    /* a repeat far from the first: each one reported where it is, naming the first's line */
+    memcpy(strstr(t, "<allowed value=\"v4999\"/>") + 16, "v0000", 5);   /* "v0" and "v0000" differ */
+    memcpy(strstr(t, "<allowed value=\"v1\"/>") + 16, "v7", 2);
+    memcpy(strstr(t, "<level id=\"l1\"/>") + 11, "l9", 2);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, o, "t.xml", NULL, &d), KNEE_EINVALID);
+    CU_ASSERT_EQUAL(knee_diag_error_count(d), 2);
+    CU_ASSERT(kt_has_diag(d, "duplicate-id", 0, 17));
+    CU_ASSERT(kt_has_diag(d, "duplicate-id", 0, 12));
+    for (i = 0; i < knee_diag_count(d); i++) {
+        if (strcmp(knee_diag_element(d, i), "code") == 0) {
+            CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, i), "allowed value 'v7'"));
+        } else {
+            CU_ASSERT_STRING_EQUAL(knee_diag_element(d, i), "g");
+            CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, i), "level 'l9'"));
+        }
+    }
+    knee_diag_free(d);
 }
 
 static void test_dangling_references(void)
@@ -347,6 +444,83 @@ static void test_load_file_all_data(void)
     knee_ruleset_free(rs);
 }
 
+/* Issue 13, item 19: `knee check` printed a condition's raw newline, so a rule file could forge
+ * output lines (and an unterminated U+202E reversed the rest of the line). Every diagnostic's
+ * texts are escaped when it is made, for C, CLI and Python users alike. */
+static void test_diagnostics_one_line(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    const char *t = make("1", "age &gt; 200 and&#10;age &lt; 0 and&#9;payer = '&#x202E;&#x85;&#x2028;x'", "");
+    const char *msg;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_lint(rs, &d), KNEE_OK);
+    CU_ASSERT_FATAL(kt_has_diag(d, "rule-never-true", 6, 1));
+    msg = knee_diag_message(d, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "age > 200 and\\nage < 0 and\\tpayer = '\\u{202E}\\u{85}\\u{2028}x'"));
+    CU_ASSERT_PTR_NULL(strchr(msg, '\n'));
+    CU_ASSERT_PTR_NULL(strchr(msg, '\t'));
+    CU_ASSERT_PTR_NULL(strstr(msg, "\xE2\x80\xAE"));
+    knee_diag_free(d);
+    knee_ruleset_free(rs);
+    /* the name the caller gives: C0 controls and bytes that are not UTF-8 */
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, "<x", 2, "a\nb\x01\xff.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT_STRING_EQUAL(knee_diag_file(d, 0), "a\\nb\\x01\\xFF.xml");
+    knee_diag_free(d);
+}
+
+/* Replace the first `from` in doc by `to`. */
+static void replace(char *t, const char *from, const char *to)
+{
+    char *at = strstr(t, from), rest[65536];
+    CU_ASSERT_FATAL(at != NULL);
+    strcpy(rest, at + strlen(from));
+    strcpy(at, to);
+    strcat(at, rest);
+}
+
+/* Issue 13, item 8: integer attributes went through atoi, so year="2147483648" was listed as
+ * -2147483648 (undefined behaviour). Each is parsed with its range, and a value outside is a
+ * located error. */
+static void test_integer_attributes(void)
+{
+    char t[65536];
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "year=\"2020\"", "year=\"2147483648\"");
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 2, 42);
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "year=\"2020\"", "year=\"10000\"");   /* a valid xs:gYear, but not a year we show */
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 2, 42);
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "typical=\"1\"", "typical=\"1\" year=\"99999999999999999999999\"");
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 5, 0);
+    strcpy(t, make("1", "age &gt; 1",
+                   "<tests><case id=\"c\"><expect option=\"x\" rank=\"2147483648\"/></case></tests>"));
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 8, 46);
+    strcpy(t, make("1", "age &gt; 1",
+                   "<tests><case id=\"c\"><expect option=\"x\" rank-at-most=\"18446744073709551617\"/>"
+                   "</case></tests>"));
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 8, 54);
+    /* what the XSD allows and is in range reads as written */
+    strcpy(t, make("1", "age &gt; 1",
+                   "<tests><case id=\"c\"><expect option=\"x\" rank=\" +0001 \"/></case></tests>"));
+    replace(t, "year=\"2020\"", "year=\"2021+01:00\"");
+    replace(t, "typical=\"1\"", "typical=\"1\" year=\"-0044\"");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_ruleset_source_year(rs, 0), 2021);
+    knee_diag_free(d);
+    {
+        size_t n_cases = 0, n_failed = 9;
+        char *report = NULL;
+        CU_ASSERT_EQUAL(knee_ruleset_run_tests(rs, &n_cases, &n_failed, &report), KNEE_OK);
+        CU_ASSERT_EQUAL(n_failed, 0);   /* rank 1 */
+        knee_free(report);
+    }
+    knee_ruleset_free(rs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -366,14 +540,18 @@ int main(void)
     CU_add_test(s, "deep nesting", test_deep_nesting);
     CU_add_test(s, "invalid UTF-8", test_invalid_utf8);
     CU_add_test(s, "NUL byte", test_nul_byte);
+    CU_add_test(s, "NUL byte after the root element", test_nul_after_root);
     CU_add_test(s, "unknown element and attribute", test_unknown_element_and_attribute);
     CU_add_test(s, "duplicate id", test_duplicate_id);
+    CU_add_test(s, "long lists of values and levels", test_long_value_lists);
     CU_add_test(s, "dangling references", test_dangling_references);
     CU_add_test(s, "value checks", test_value_checks);
+    CU_add_test(s, "integer attributes out of range", test_integer_attributes);
     CU_add_test(s, "expression errors", test_expression_errors);
     CU_add_test(s, "all-zero weights", test_zero_weights);
     CU_add_test(s, "every problem at once", test_many_errors_at_once);
     CU_add_test(s, "rule action checks", test_action_rules);
     CU_add_test(s, "missing file", test_missing_file);
+    CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
     return kt_run();
 }

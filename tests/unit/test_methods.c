@@ -147,14 +147,35 @@ static void test_missing_policies(void)
     knee_result *r;
     size_t x;
     char *json = NULL;
-    /* renormalise: X is scored on evidence alone: 0 */
+    double lo, hi;
+    /* interval, the default: the full weight over utilities 0 to 1, at the middle: 0.3, range
+       0 to 0.6 */
     rs = xy("unknown='true'", "typical='1000'", "", "");
+    r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
+    x = kt_option(r, "x");
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, x), 0.3, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, x, 0), 0.6, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_utility(r, x, 0), 0.5, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_score_range(r, x, &lo, &hi), 1);
+    CU_ASSERT_DOUBLE_EQUAL(lo, 0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 0.6, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"known\":false,\"value\":null"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing\":\"interval\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing_policy\":\"interval\""));
+    knee_free(json);
+    knee_result_free(r);
+    knee_ruleset_free(rs);
+    /* renormalise: X is scored on evidence alone: 0 */
+    rs = xy("unknown='true'", "typical='1000'", "missing='renormalise'", "");
     r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
     x = kt_option(r, "x");
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, x), 0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, x, 1), 1, 1e-12);
+    CU_ASSERT_EQUAL(knee_result_option_score_range(r, x, &lo, &hi), 1); /* no range */
+    CU_ASSERT_DOUBLE_EQUAL(lo, 0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 0, 1e-12);
     CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"known\":false,\"value\":null"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing\":\"renormalise\""));
     knee_free(json);
     knee_result_free(r);
@@ -248,23 +269,27 @@ static void test_weights_from_rankings(void)
 }
 
 /* mini.xml, no patient: A (1, 0.9, 1) is at least as good as B and E (0.5, 0.5, 0.5) and C
- * (0, 0, 0) everywhere; B and E are equal (no strict gain: no dominance); D's cost is unknown,
- * so nothing is claimed about D either way. */
+ * (0, 0, 0) everywhere; B and E are equal (no strict gain: no dominance). D (1, unknown, 1):
+ * whatever its cost is, it is at least C's (utility 0) and better on the rest, so D dominates
+ * C; it dominates nothing else (its cost may be 0) and nothing dominates it (its cost may be
+ * 1), whatever the missing policy (mini.xml's is renormalise). Dominators are listed in result
+ * order: D, A, then B and E tied. */
 static void test_dominance(void)
 {
     knee_ruleset *rs = kt_load_data("mini.xml");
     knee_result *r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
     size_t c = kt_option(r, "c"), b = kt_option(r, "b"), a = kt_option(r, "a"), d = kt_option(r, "d");
     char *json = NULL;
-    CU_ASSERT_EQUAL(knee_result_dominator_count(r, c), 3);
-    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 0), "a");
-    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 2), "e");
+    CU_ASSERT_EQUAL(knee_result_dominator_count(r, c), 4);
+    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 0), "d");
+    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 1), "a");
+    CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 3), "e");
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, b), 1);
     CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, b, 0), "a");
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, a), 0);
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, d), 0);
     CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"dominated_by\":[\"a\",\"b\",\"e\"]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"dominated_by\":[\"d\",\"a\",\"b\",\"e\"]"));
     knee_free(json);
     knee_result_free(r);
     knee_ruleset_free(rs);
@@ -405,7 +430,7 @@ static void test_options_refused_leave_unchanged(void)
     knee_compare_options *o = NULL;
     knee_result *r = NULL;
     char *before, *after, *other;
-    int bad_methods[] = {-1, 6, 42, -2147483647 - 1};
+    int bad_methods[] = {-1, KNEE_METHOD_TOPSIS_UTILITY + 1, 42, -2147483647 - 1};
     double bad_unit[] = {-0.01, 1.0000001, NAN, INFINITY, -INFINITY, -1e-300};
     double bad_margin[] = {-0.01, -1e-300, NAN, INFINITY, -INFINITY};
     size_t i;
@@ -439,7 +464,7 @@ static void test_options_refused_leave_unchanged(void)
     CU_ASSERT_EQUAL(knee_result_smaa_samples(r), 200);
     CU_ASSERT_EQUAL(knee_result_smaa_seed(r), 7);
     CU_ASSERT_EQUAL(knee_result_has_sensitivity(r), 1);
-    CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 1);   /* margin 0.9 still in force */
+    CU_ASSERT_PTR_NOT_NULL(strstr(after, "\"fragile_margin\":0.9")); /* still in force */
     CU_ASSERT_EQUAL(knee_result_has_dominance(r), 0);
     knee_free(after);
 
@@ -492,7 +517,7 @@ static void test_options_refused_leave_unchanged(void)
         CU_ASSERT_EQUAL(knee_method_from_name(knee_method_name((int)i)), (int)i);
     CU_ASSERT_PTR_NULL(knee_method_name(KNEE_METHOD_DEFAULT));
     CU_ASSERT_PTR_NULL(knee_method_name(-1));
-    CU_ASSERT_PTR_NULL(knee_method_name(KNEE_METHOD_VIKOR + 1));
+    CU_ASSERT_PTR_NULL(knee_method_name(KNEE_METHOD_TOPSIS_UTILITY + 1));
     CU_ASSERT_EQUAL(knee_method_from_name(NULL), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_method_from_name(""), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_method_from_name("VIKOR"), KNEE_EINVAL);
@@ -501,6 +526,114 @@ static void test_options_refused_leave_unchanged(void)
     knee_free(before);
     knee_result_free(r);
     knee_compare_options_free(o);
+    knee_ruleset_free(rs);
+}
+
+/* ---- TOPSIS on values in their units (docs/methods.md) --------------------------------------- */
+
+/* Hwang & Yoon (1981)'s aircraft as a rule file: the book's closeness values to its 3 printed
+ * decimals (C(A3) prints 0.613 for 0.61354, the book's rounding slip, tests/unit/test_mcda.c). */
+static void test_topsis_textbook_from_rule_file(void)
+{
+    static const char *const ids[4] = {"a1", "a2", "a3", "a4"};
+    static const double book[4] = {0.643, 0.268, 0.613, 0.312};
+    knee_ruleset *rs = kt_load_data("hwang-yoon-1981.xml");
+    knee_result *r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    double c;
+    int i;
+    for (i = 0; i < 4; i++) {
+        size_t k = kt_option(r, ids[i]);
+        CU_ASSERT_EQUAL(knee_result_option_metric(r, k, "closeness", &c), 1);
+        CU_ASSERT(fabs(c - book[i]) <= 0.0005 + (i == 2 ? 0.00005 : 0));
+    }
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a1");
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 3), "a2");
+    knee_result_free(r);
+    /* the 0.2 variant normalises the utilities: A4 0.3155, not the book's 0.312 */
+    r = run(rs, NULL, KNEE_METHOD_TOPSIS_UTILITY, 0, 0);
+    CU_ASSERT_STRING_EQUAL(knee_result_method(r), "topsis-utility");
+    CU_ASSERT_EQUAL(knee_result_option_metric(r, kt_option(r, "a4"), "closeness", &c), 1);
+    CU_ASSERT_DOUBLE_EQUAL(c, 0.3155, 0.0001);
+    knee_result_free(r);
+    knee_ruleset_free(rs);
+}
+
+/* X costs 1000 with low evidence, Y 6000 with high; weights 60 / 40. On the values: cost column
+ * (1000, 6000) / 6083 = (0.164, 0.986); C_X = 0.4932 / (0.4 + 0.4932) = 0.552 wherever the cost
+ * scale's worst is. On the utilities (topsis-utility), worst 7000 gives u = (0.857, 0.143) and X
+ * wins; worst 70000 gives u = (0.986, 0.914), almost equal after normalisation, and Y wins. */
+/* The winner's id (copied) and the scores of X and Y for the cost scale's worst bound. */
+static void cost_worst(const char *worst, int method, char *winner, double *sx, double *sy)
+{
+    char doc[2048];
+    knee_ruleset *rs = NULL;
+    knee_result *r;
+    snprintf(doc, sizeof doc,
+             "<ruleset xmlns='urn:libknee:rules:1' id='w' version='1.0.0' status='draft' title='W' evidence-as-of='2025-01-01'>"
+             "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>"
+             "<criteria>"
+             "<criterion id='cost' label='Cost' direction='minimize' weight='60'><scale worst='%s' best='0'/></criterion>"
+             "<criterion id='evidence' label='Evidence' direction='maximize' weight='40'><level id='low'/><level id='high'/></criterion>"
+             "</criteria>"
+             "<treatment id='x' name='X'><value criterion='cost' typical='1000' source='s'/><value criterion='evidence' level='low' source='s'/></treatment>"
+             "<treatment id='y' name='Y'><value criterion='cost' typical='6000' source='s'/><value criterion='evidence' level='high' source='s'/></treatment>"
+             "</ruleset>", worst);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "w.xml", NULL, NULL), KNEE_OK);
+    r = run(rs, NULL, method, 0, 0);
+    snprintf(winner, 8, "%s", knee_result_option_id(r, 0));
+    *sx = knee_result_option_score(r, kt_option(r, "x"));
+    *sy = knee_result_option_score(r, kt_option(r, "y"));
+    knee_result_free(r);
+    knee_ruleset_free(rs);
+}
+
+static void test_topsis_ignores_scale_bounds(void)
+{
+    char w7[8], w70[8];
+    double x7, y7, x70, y70;
+    cost_worst("7000", KNEE_METHOD_TOPSIS, w7, &x7, &y7);
+    cost_worst("70000", KNEE_METHOD_TOPSIS, w70, &x70, &y70);
+    CU_ASSERT_DOUBLE_EQUAL(x7, 0.5522, 0.0001);
+    CU_ASSERT_EQUAL(x7, x70);
+    CU_ASSERT_EQUAL(y7, y70);
+    CU_ASSERT_STRING_EQUAL(w7, "x");
+    CU_ASSERT_STRING_EQUAL(w70, "x");
+    /* the utility variant's winner flips with the bound */
+    cost_worst("7000", KNEE_METHOD_TOPSIS_UTILITY, w7, &x7, &y7);
+    cost_worst("70000", KNEE_METHOD_TOPSIS_UTILITY, w70, &x70, &y70);
+    CU_ASSERT_STRING_EQUAL(w7, "x");
+    CU_ASSERT_STRING_EQUAL(w70, "y");
+}
+
+/* An unknown value scored by a missing policy enters TOPSIS as the value with that utility:
+ * missing-utility 0.25 on a 1000-to-0 cost scale is 750, the same as a known 750. */
+static void test_topsis_unknown_value(void)
+{
+    knee_ruleset *rs = xy("unknown='true'", "typical='750'", "missing-utility='0.25'", "");
+    knee_ruleset *same = xy("typical='750'", "typical='750'", "", "");
+    knee_result *r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0), *k = run(same, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, kt_option(r, "x")),
+                           knee_result_option_score(k, kt_option(k, "x")), 1e-12);
+    knee_result_free(r);
+    knee_result_free(k);
+    knee_ruleset_free(rs);
+    knee_ruleset_free(same);
+    /* the default interval policy: the middle of the whole scale, 500, as a known 500 */
+    rs = xy("unknown='true'", "typical='750'", "", "");
+    same = xy("typical='500'", "typical='750'", "", "");
+    r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    k = run(same, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, kt_option(r, "x")),
+                           knee_result_option_score(k, kt_option(k, "x")), 1e-12);
+    knee_result_free(r);
+    knee_result_free(k);
+    knee_ruleset_free(rs);
+    knee_ruleset_free(same);
+    /* left out (renormalise): X is scored on evidence alone, where it is the anti-ideal: C = 0 */
+    rs = xy("unknown='true'", "typical='750'", "missing='renormalise'", "");
+    r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, kt_option(r, "x")), 0, 1e-12);
+    knee_result_free(r);
     knee_ruleset_free(rs);
 }
 
@@ -523,5 +656,8 @@ int main(void)
     CU_add_test(s, "SMAA-2 through the engine", test_smaa);
     CU_add_test(s, "options validation", test_options_validation);
     CU_add_test(s, "refused options leave the options unchanged", test_options_refused_leave_unchanged);
+    CU_add_test(s, "TOPSIS: Hwang & Yoon 1981 from a rule file", test_topsis_textbook_from_rule_file);
+    CU_add_test(s, "TOPSIS does not depend on the scale's bounds", test_topsis_ignores_scale_bounds);
+    CU_add_test(s, "TOPSIS: an unknown value scored by a policy", test_topsis_unknown_value);
     return kt_run();
 }

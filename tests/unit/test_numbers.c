@@ -1,5 +1,6 @@
 /* test_numbers.c - numbers read and written the same way whatever locale the host set. */
 #define _POSIX_C_SOURCE 200809L   /* newlocale, uselocale */
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -143,6 +144,41 @@ static void test_format_shortcut(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* knee__parse_int: ranges, signs, blanks, and any number of digits without overflow. */
+static void test_parse_int(void)
+{
+    long long v = 7;
+    CU_ASSERT_EQUAL(knee__parse_int("42", 2, 0, 100, &v), 0);
+    CU_ASSERT_EQUAL(v, 42);
+    CU_ASSERT_EQUAL(knee__parse_int(" -0044 ", 7, -9999, 9999, &v), 0);
+    CU_ASSERT_EQUAL(v, -44);
+    CU_ASSERT_EQUAL(knee__parse_int("+7", 2, 1, 10, &v), 0);
+    CU_ASSERT_EQUAL(v, 7);
+    CU_ASSERT_EQUAL(knee__parse_int("2147483648", 10, 1, 2147483647, &v), 1);
+    CU_ASSERT_EQUAL(v, 2147483647);
+    CU_ASSERT_EQUAL(knee__parse_int("0", 1, 1, 10, &v), 1);
+    CU_ASSERT_EQUAL(v, 1);
+    CU_ASSERT_EQUAL(knee__parse_int("-5", 2, 1, 10, &v), 1);
+    CU_ASSERT_EQUAL(v, 1);
+    CU_ASSERT_EQUAL(knee__parse_int("99999999999999999999999999999", 29, 0, 10, &v), 1);
+    CU_ASSERT_EQUAL(v, 10);
+    CU_ASSERT_EQUAL(knee__parse_int("-99999999999999999999999999999", 30, -10, 10, &v), 1);
+    CU_ASSERT_EQUAL(v, -10);
+    CU_ASSERT_EQUAL(knee__parse_int("9223372036854775807", 19, LLONG_MIN, LLONG_MAX, &v), 0);
+    CU_ASSERT_EQUAL(v, LLONG_MAX);
+    CU_ASSERT_EQUAL(knee__parse_int("-9223372036854775808", 20, LLONG_MIN, LLONG_MAX, &v), 0);
+    CU_ASSERT_EQUAL(v, LLONG_MIN);
+    CU_ASSERT_EQUAL(knee__parse_int("9223372036854775808", 19, LLONG_MIN, LLONG_MAX, &v), 1);
+    CU_ASSERT_EQUAL(v, LLONG_MAX);
+    v = 7;
+    CU_ASSERT_EQUAL(knee__parse_int("", 0, 0, 10, &v), -1);
+    CU_ASSERT_EQUAL(knee__parse_int("-", 1, 0, 10, &v), -1);
+    CU_ASSERT_EQUAL(knee__parse_int("1.5", 3, 0, 10, &v), -1);
+    CU_ASSERT_EQUAL(knee__parse_int("1e3", 3, 0, 10000, &v), -1);
+    CU_ASSERT_EQUAL(knee__parse_int("12", 1, 0, 10, &v), 0);   /* only len bytes are read */
+    CU_ASSERT_EQUAL(v, 1);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -150,6 +186,7 @@ int main(void)
         return 2;
     s = CU_add_suite("numbers", NULL, NULL);
     CU_add_test(s, "parse", test_parse);
+    CU_add_test(s, "parse a whole number in a range", test_parse_int);
     CU_add_test(s, "format", test_format);
     CU_add_test(s, "format shortcut = printf loop", test_format_shortcut);
     CU_add_test(s, "comma-decimal locale", test_comma_locale);

@@ -194,6 +194,90 @@ static void test_patient_file_all_or_nothing(void)
     knee_patient_free(p);
 }
 
+/* Issue 13, item 7: a repeated <fact> or <weight> kept the last value silently. Both places are
+ * named; the patient is unchanged. */
+static void test_patient_file_repeats(void)
+{
+    static const char t[] = "<patient xmlns=\"urn:libknee:patient:1\">\n"
+                            "  <fact id=\"age\">70</fact>\n"
+                            "  <fact id=\"kl_grade\">2</fact>\n"
+                            "  <fact id=\"age\">30</fact>\n"
+                            "  <weight criterion=\"cost\">3</weight>\n"
+                            "  <weight criterion=\"cost\">1</weight>\n"
+                            "</patient>\n";
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, sizeof t - 1, "p.xml", NULL, &d), KNEE_EINVALID);
+    CU_ASSERT_EQUAL(knee_diag_error_count(d), 2);
+    CU_ASSERT(kt_has_diag(d, "patient-duplicate", 4, 3));
+    CU_ASSERT(kt_has_diag(d, "patient-duplicate", 6, 3));
+    CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 0), "fact 'age' is given twice (first at line 2)");
+    CU_ASSERT_STRING_EQUAL(knee_diag_element(d, 0), "age");
+    CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 1),
+                           "the weight of criterion 'cost' is given twice (first at line 5)");
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "given twice"));
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+/* Issue 13, item 6: bytes after a NUL that follows the root element were never read. */
+static void test_patient_file_nul(void)
+{
+    static const char t[] = "<patient xmlns=\"urn:libknee:patient:1\"><fact id=\"age\">70</fact>"
+                            "</patient>\n\0<fact id=\"age\">30</fact>";
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, sizeof t - 1, "p.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT(kt_has_diag(d, "xml-encoding", 2, 1));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "age"), 0);
+    knee_diag_free(d);
+    knee_patient_free(p);
+}
+
+/* Issue 13, item 20: finite weights whose sum is +inf were refused as "the weights sum to
+ * zero". Only their ratios matter: they compare as 1:1:0, with the analyses. A zero sum is still
+ * refused, with the message that says so. */
+static void test_weights_past_the_largest_double(void)
+{
+    knee_patient *p = NULL, *q = NULL;
+    knee_result *r = NULL, *s = NULL;
+    knee_compare_options *o = NULL;
+    size_t i;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&q, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&s), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "recovery", 1e308), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 1e308), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "evidence", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(q, "recovery", 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(q, "cost", 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(q, "evidence", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 200, 3, 0.1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0.05), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, p, o, r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, q, o, s), KNEE_OK);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 0), 0.5, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 2), 0.0, 0);
+    for (i = 0; i < knee_result_option_count(r); i++) {   /* the same answer as 1:1:0 */
+        CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, i), knee_result_option_id(s, i));
+        CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, i), knee_result_option_score(s, i), 1e-12);
+    }
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "recovery", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_EWEIGHT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_result_errmsg(r), "sum to zero"));
+    knee_compare_options_free(o);
+    knee_result_free(r);
+    knee_result_free(s);
+    knee_patient_free(p);
+    knee_patient_free(q);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -206,5 +290,8 @@ int main(void)
     CU_add_test(s, "text forms", test_text_forms);
     CU_add_test(s, "patient file", test_patient_file);
     CU_add_test(s, "patient file: all or nothing", test_patient_file_all_or_nothing);
+    CU_add_test(s, "patient file: a fact or weight given twice", test_patient_file_repeats);
+    CU_add_test(s, "patient file: a NUL after the root element", test_patient_file_nul);
+    CU_add_test(s, "weights whose sum is past the largest double", test_weights_past_the_largest_double);
     return kt_run();
 }

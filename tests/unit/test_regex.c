@@ -26,7 +26,7 @@ static knee__regex *compile_ok(const char *pat)
 static knee__match_scratch *scratch(uint32_t m, uint32_t d, uint32_t h)
 {
     knee__match_scratch *s = NULL;
-    CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&s, m, d, h), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&s, m, d, h, 0), KNEE_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     return s;
 }
@@ -308,7 +308,7 @@ static void test_fault_injection(void)
         if (rc == KNEE_OK) {
             /* The pattern still works (JIT or interpreter). */
             CU_ASSERT_PTR_NOT_NULL_FATAL(re);
-            CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&s, 1000, 100, 100), KNEE_OK);
+            CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&s, 1000, 100, 100, 0), KNEE_OK);
             CU_ASSERT_EQUAL(knee__regex_match(re, "MCR12", 5, s, err, sizeof err), 1);
             CU_ASSERT_EQUAL(knee__regex_match(re, "MCRx", 4, s, err, sizeof err), 0);
             knee__match_scratch_free(s);
@@ -319,14 +319,14 @@ static void test_fault_injection(void)
     }
 
     knee__fault_inject(-1);
-    CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&s, 1000, 100, 100), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee__match_scratch_new(&s, 1000, 100, 100, 0), KNEE_OK);
     total = knee__fault_inject(-1);
     knee__match_scratch_free(s);
     for (n = 0; n < total; n++) {
         int rc;
         s = (knee__match_scratch *)&s;
         knee__fault_inject(n);
-        rc = knee__match_scratch_new(&s, 1000, 100, 100);
+        rc = knee__match_scratch_new(&s, 1000, 100, 100, 0);
         knee__fault_inject(-1);
         /* A JIT stack that cannot be had is not fatal: the JIT then uses its small default. */
         CU_ASSERT(rc == KNEE_OK || rc == KNEE_ENOMEM);

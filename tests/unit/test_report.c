@@ -19,7 +19,7 @@ static const char *const ELEMENTS[] = {
     "html", "head", "meta", "title", "style", "body", "div", "a", "header", "p", "strong", "dl",
     "dt", "dd", "code", "nav", "ol", "ul", "li", "main", "section", "h1", "h2", "h3", "table",
     "caption", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "br", "figure",
-    "figcaption", "svg", "rect", "line", "desc", "article", "footer", NULL};
+    "figcaption", "svg", "rect", "line", "desc", "article", "footer", "bdi", NULL};
 
 typedef struct page {
     xmlDocPtr doc;
@@ -330,6 +330,63 @@ static void test_hostile_text(void)
     knee_ruleset_free(rs);
 }
 
+/* ---- bidi controls and right-to-left text ---------------------------------------------------- */
+
+/* 1 if s holds U+202A-U+202E or U+2066-U+2069 (embeddings, overrides, isolates). */
+static int has_bidi_override(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++)
+        if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+                             (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+            return 1;
+    return 0;
+}
+
+/* Issue 13, item 18: an unterminated U+202E in a rule-file text reversed what followed it on the
+ * page ("score 0.99" read as "99.0"). The page drops the embeddings, overrides and isolates
+ * (they would act in attributes, the page title and the charts, where nothing can contain
+ * them), and isolates every text that holds right-to-left letters in a <bdi>, so that it cannot
+ * move the words and numbers around it; the JSON keeps every text exactly. */
+static void test_bidi_text(void)
+{
+    knee_ruleset *rs = kt_load_data("report-bidi.xml");
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    char *json = NULL;
+    const char *title, *svg;
+    page pg;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 50), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    pg = make_page(r, p, NULL);
+    CU_ASSERT(!has_bidi_override(pg.html));
+    /* each override became U+FFFD, in text and attributes alike */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Cell therapy \xEF\xBF\xBD(unproven)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Caution \xEF\xBF\xBDleft open"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Reason \xEF\xBF\xBDreversed"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "title=\"Source 1: Source &#xFFFD;one\""));
+    /* the Hebrew name is isolated: the score after it stays where it is */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "<strong><bdi>\xD7\x98\xD7\x99\xD7\xA4\xD7\x95\xD7\x9C</bdi>"
+                                           "</strong> (score 0.99 of 1)."));
+    /* no <bdi> where none may go: the page title, the charts */
+    title = strstr(pg.html, "<title>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(title);
+    CU_ASSERT(strstr(title, "<bdi") == NULL || strstr(title, "<bdi") > strstr(title, "</title>"));
+    for (svg = strstr(pg.html, "<svg"); svg; svg = strstr(svg + 4, "<svg"))
+        CU_ASSERT(strstr(svg, "<bdi") == NULL || strstr(svg, "<bdi") > strstr(svg, "</svg>"));
+    /* the JSON is exact */
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL(json);
+    CU_ASSERT(has_bidi_override(json) || strstr(json, "\\u202e") || strstr(json, "\\u202E"));
+    knee_free(json);
+    free_page(&pg);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs);
+}
+
 /* ---- the same bytes in every locale --------------------------------------------------------- */
 
 static void test_locale(void)
@@ -567,6 +624,7 @@ int main(void)
     s = CU_add_suite("report", NULL, NULL);
     CU_add_test(s, "default rules: every option and criterion, facts, analyses", test_default_rules);
     CU_add_test(s, "hostile rule-file and patient texts are shown as text", test_hostile_text);
+    CU_add_test(s, "bidi controls dropped, right-to-left text isolated", test_bidi_text);
     CU_add_test(s, "the same bytes under a comma-decimal locale", test_locale);
     CU_add_test(s, "API edges, report options, facts as text", test_api);
     CU_add_test(s, "every option excluded", test_all_excluded);

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from typing import Dict
 
-from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status
+from ._errors import (Diagnostic, KneeError, KneeTypeError, KneeValueError, LoadError, PatientError,
+                      Status)
 from ._lib import EXPECTED_MAJOR, LIMITS, lib, library_path
 from .patient import FactValue, Facts, Patient, Weights
-from .result import CriterionValue, Note, OptionResult, Ranking, Result, UnknownRule
-from .ruleset import (METHODS, CaseReport, CriterionInfo, FactInfo, Level, OptionInfo, Ruleset,
-                      SourceInfo, check)
+from .result import (CriterionValue, Note, OptionResult, Ranking, RankRange, RegionalRules, Result,
+                     ScoreRange, Texts, UnknownRule, UtilityRange)
+from .ruleset import (METHODS, MISSING_POLICIES, CaseReport, CriterionInfo, FactInfo, Level,
+                      OptionInfo, Ruleset, SourceInfo, check)
 
 __version__ = "0.2.0"
 
@@ -36,8 +38,11 @@ def default_limits() -> Dict[str, int]:
 
 __all__ = [
     "CaseReport", "CriterionInfo", "CriterionValue", "Diagnostic", "EXPECTED_MAJOR",
-    "FactInfo", "FactValue", "Facts", "KneeError", "LIMITS", "Level", "LoadError", "METHODS",
-    "Note", "OptionInfo", "OptionResult", "Patient", "PatientError", "Ranking", "Result",
-    "Ruleset", "SourceInfo", "Status", "UnknownRule", "Weights", "check", "default_limits",
-    "library_path", "library_version",
+    "FactInfo", "FactValue", "Facts", "KneeError", "KneeTypeError", "KneeValueError", "LIMITS",
+    "Level", "LoadError", "METHODS", "Note", "OptionInfo", "OptionResult", "Patient",
+    "PatientError", "Ranking", "RegionalRules", "Result", "Ruleset", "SourceInfo", "Status",
+    "Texts", "UnknownRule", "Weights", "check", "default_limits", "library_path",
+    "library_version",
+    # unknown values as ranges, ties (since 0.3)
+    "MISSING_POLICIES", "RankRange", "ScoreRange", "UtilityRange",
 ]

@@ -9,18 +9,16 @@ runs that patient through the one-patient path, so the error raised is exactly t
 from __future__ import annotations
 
 import ctypes
-import numbers
 from array import array
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._errors import KneeError, PatientError, Status
 from ._lib import Handle, lib, new_handle
-from .patient import Weights, weight_args
+from ._values import BOOL, MEMBERS, NUMBER, TEXT, UNKNOWN, Reading, read, split_members
+from .patient import Weights, items, weight_args
 
 FAIL_COLUMN, MARK_ROW = 0, 1   # KNEE_BATCH_FAIL_COLUMN, KNEE_BATCH_MARK_ROW
 _NAN = float("nan")
-_BLANK = " \t\n\r"
-_SETS = (list, tuple, set, frozenset)
 ABSENT = object()              # a fact the patient's dict does not mention
 
 
@@ -70,33 +68,42 @@ class _Column:
         self.kind, self.data, self.keep = kind, data, keep
 
 
-def _numbers(col: List[Any], bad: Set[int], nan_unknown: bool) -> _Column:
+# Each builder reads the cells of one fact's column as _values.read() does: the common cells
+# (a float, an int, a bool, a str, None) inline, every other value through read() itself. A cell
+# read() refuses goes into ``bad`` (row -> its PatientError) and is left unknown.
+
+def _slow(fact: str, ftype: str, v: Any, i: int, bad: Dict[int, PatientError]) -> Reading:
+    try:
+        return read(fact, ftype, v)
+    except PatientError as e:
+        bad[i] = e
+        return UNKNOWN, None
+
+
+def _numbers(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
     n = len(col)
-    values = array("d", [_NAN]) * n
+    values = array("d", [_NAN]) * n     # NaN: unknown in a C number column
     texts: Optional[List[Optional[bytes]]] = None
     for i, v in enumerate(col):
+        t = type(v)
+        if t is float:
+            values[i] = v
+            continue
         if v is None or v is ABSENT:
             continue
-        t = type(v)
-        if t is float or (t is not bool and isinstance(v, numbers.Real)):
+        if t is int:
             try:
-                x = float(v)
+                values[i] = v
+                continue
             except OverflowError:
-                bad.add(i)
-                continue
-            if x != x:          # NaN: unknown in a column, refused for a patient
-                if not nan_unknown:
-                    bad.add(i)
-                continue
-            values[i] = x
-        elif t is str:
+                pass
+        kind, data = _slow(fact, ftype, v, i, bad)
+        if kind == NUMBER:
+            values[i] = data
+        elif kind == TEXT:
             if texts is None:
                 texts = [None] * n
-            texts[i] = _utf8(v)
-            if texts[i] is None:
-                bad.add(i)
-        else:
-            bad.add(i)          # a bool, a list, anything else: the wrong type
+            texts[i] = data
     if texts is None:
         return _Column("numbers", values)
     for i in range(n):          # text and numbers mixed: all as text (repr reads back exactly)
@@ -109,23 +116,23 @@ def _text(texts: List[Optional[bytes]]) -> _Column:
     return _Column("text", (ctypes.c_char_p * len(texts))(*texts))
 
 
-def _bools(col: List[Any], bad: Set[int]) -> _Column:
+def _bools(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
     n = len(col)
     values = array("b", [-1]) * n
     texts: Optional[List[Optional[bytes]]] = None
     for i, v in enumerate(col):
-        if v is None or v is ABSENT:
-            continue
         if v is True or v is False:
             values[i] = 1 if v else 0
-        elif type(v) is str:
+            continue
+        if v is None or v is ABSENT:
+            continue
+        kind, data = _slow(fact, ftype, v, i, bad)
+        if kind == BOOL:
+            values[i] = 1 if data else 0
+        elif kind == TEXT:
             if texts is None:
                 texts = [None] * n
-            texts[i] = _utf8(v)
-            if texts[i] is None:
-                bad.add(i)
-        else:
-            bad.add(i)
+            texts[i] = data
     if texts is None:
         return _Column("bools", values)
     for i in range(n):
@@ -134,60 +141,67 @@ def _bools(col: List[Any], bad: Set[int]) -> _Column:
     return _text(texts)
 
 
-def _strings(col: List[Any], bad: Set[int]) -> _Column:
+def _strings(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
     out: List[Optional[bytes]] = [None] * len(col)
     for i, v in enumerate(col):
+        if type(v) is str and v:
+            out[i] = _utf8(v)
+            if out[i] is not None:
+                continue
         if v is None or v is ABSENT:
             continue
-        if type(v) is str:
-            out[i] = _utf8(v)
-            if out[i] is None:
-                bad.add(i)
-        else:
-            bad.add(i)
+        kind, data = _slow(fact, ftype, v, i, bad)
+        if kind == TEXT:
+            out[i] = data
     return _Column("strings", (ctypes.c_char_p * len(out))(*out))
 
 
-def _members(col: List[Any], bad: Set[int]) -> _Column:
-    if all(v is None or v is ABSENT or type(v) is str for v in col):
-        out: List[Optional[bytes]] = [None] * len(col)
-        for i, v in enumerate(col):
-            if type(v) is str:
-                out[i] = _utf8(v)
-                if out[i] is None:
-                    bad.add(i)
-        return _text(out)
-    starts, flat = [0], []
-    known = bytearray(len(col))
+def _members(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
+    n = len(col)
+    readings: List[Reading] = [(UNKNOWN, None)] * n
+    lists = False
     for i, v in enumerate(col):
-        if v is not None and v is not ABSENT:
-            if isinstance(v, str):      # the text form, split as knee_patient_set_text does
-                v = [m.strip(_BLANK) for m in v.split(",")]
-                v = [m for m in v if m]
-            if isinstance(v, _SETS):
-                members = [_utf8(m) if isinstance(m, str) else None for m in v]
-                if None in members:
-                    bad.add(i)
-                else:
-                    flat.extend(members)
-                    known[i] = 1
-            else:
-                bad.add(i)
+        if v is None or v is ABSENT:
+            continue
+        t = type(v)
+        if t is str and v:
+            data = _utf8(v)
+            if data is not None:
+                readings[i] = (TEXT, data)
+                continue
+        elif t is list or t is tuple:
+            members = [_utf8(m) if type(m) is str else None for m in v]
+            if None not in members:
+                readings[i] = (MEMBERS, members)
+                lists = True
+                continue
+        readings[i] = r = _slow(fact, ftype, v, i, bad)
+        lists = lists or r[0] == MEMBERS
+    if not lists:               # all text: the C column splits it
+        return _text([data if kind == TEXT else None for kind, data in readings])
+    starts, flat = [0], []
+    known = bytearray(n)
+    for i, (kind, data) in enumerate(readings):
+        if kind == TEXT:
+            data = split_members(data)
+        if kind != UNKNOWN:
+            flat.extend(data)
+            known[i] = 1
         starts.append(len(flat))
     c_starts = (ctypes.c_size_t * len(starts))(*starts)
     c_flat = (ctypes.c_char_p * max(len(flat), 1))(*flat)
-    c_known = (ctypes.c_ubyte * max(len(known), 1)).from_buffer_copy(bytes(known) or b"\0")
+    c_known = (ctypes.c_ubyte * max(n, 1)).from_buffer_copy(bytes(known) or b"\0")
     return _Column("members", (c_starts, c_flat, c_known))
 
 
-def _column(ftype: str, col: List[Any], bad: Set[int], nan_unknown: bool) -> _Column:
+def _column(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
     if ftype in ("number", "integer"):
-        return _numbers(col, bad, nan_unknown)
+        return _numbers(fact, ftype, col, bad)
     if ftype == "boolean":
-        return _bools(col, bad)
+        return _bools(fact, ftype, col, bad)
     if ftype == "string":
-        return _strings(col, bad)
-    return _members(col, bad)
+        return _strings(fact, ftype, col, bad)
+    return _members(fact, ftype, col, bad)
 
 
 def _pointer(data: Any) -> Any:
@@ -208,14 +222,14 @@ def _set(b: int, fact: bytes, c: _Column, mode: int) -> int:
 
 
 def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
-               weights: Optional[Weights], mode: int, nan_unknown: bool) -> Handle:
+               weights: Optional[Weights], mode: int) -> Handle:
     """A C batch holding cols. MARK_ROW: bad cells fail their rows (cols.bad and the batch's
     row statuses). FAIL_COLUMN: the first bad cell raises PatientError naming row and fact."""
     batch = new_handle(lib.knee_batch_new, lib.knee_batch_free, "batch", rs, cols.n,
                        parent=parent)
     try:
         with batch as b:
-            for criterion, weight in (weights or {}).items():
+            for criterion, weight in items(weights, "weights", Status.EWEIGHT):
                 set_weight(b, criterion, weight)
             for fact, col in cols.cells.items():
                 ftype = types.get(fact) if isinstance(fact, str) else None
@@ -225,13 +239,12 @@ def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
                                            "the rule file)" % (fact,))
                     cols.bad.update(i for i, v in enumerate(col) if v is not ABSENT)
                     continue
-                bad: Set[int] = set()
-                c = _column(ftype, col, bad, nan_unknown)
+                bad: Dict[int, PatientError] = {}
+                c = _column(fact, ftype, col, bad)
                 if bad and mode == FAIL_COLUMN:
                     row = min(bad)
-                    raise PatientError(Status.ETYPE, "row %d: fact '%s': cannot use %r as a %s "
-                                       "value" % (row, fact, col[row], ftype))
-                cols.bad |= bad
+                    raise PatientError(bad[row].code, "row %d: %s" % (row, bad[row].message))
+                cols.bad.update(bad)
                 status = _set(b, fact.encode("utf-8"), c, mode)
                 if status < 0:
                     raise PatientError(status, lib.knee_batch_errmsg(b) or
@@ -263,10 +276,12 @@ def compare_ranks(rs: int, b: int, opts: Optional[int], scratch: int, first: int
 
 def compare_json(rs: int, b: int, opts: Optional[int], scratch: int, first: int,
                  count: int) -> Tuple[List[str], List[int]]:
-    """Rows first .. first+count-1: each row's result JSON ("" for a failed row) and status."""
+    """Rows first .. first+count-1 (count >= 1): each row's result JSON ("" for a failed row)
+    and status."""
+    assert count >= 1
     out, length = ctypes.c_void_p(), ctypes.c_size_t()
     offsets = (ctypes.c_size_t * (count + 1))()
-    status = array("i", [0]) * max(count, 1)
+    status = array("i", [0]) * count
     rc = lib.knee_compare_batch_json(rs, b, opts, first, count, scratch, ctypes.byref(out),
                                      ctypes.byref(length), offsets, status.buffer_info()[0])
     if not out.value:

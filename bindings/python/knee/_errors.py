@@ -79,6 +79,17 @@ class KneeError(Exception):
         return (type(self), (int(self.code), self.message, self.diagnostics))
 
 
+class KneeTypeError(KneeError, TypeError):
+    """An argument of a type the call cannot take (a number for a path, ``42`` for rule text,
+    a float or a bool for a count). Both a :class:`KneeError` and a ``TypeError``."""
+
+
+class KneeValueError(KneeError, ValueError):
+    """An argument whose value the call cannot take (a NUL character in a path or name, a seed
+    outside 0 .. 2**64-1, a count out of range). Both a :class:`KneeError` and a
+    ``ValueError``."""
+
+
 class LoadError(KneeError):
     """A rule file could not be loaded: unreadable, malformed, or breaking a check of the
     format. ``diagnostics`` holds every problem found, with file, line and column."""

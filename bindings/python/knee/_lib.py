@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import numbers
 import os
 import threading
 from ctypes import (POINTER, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint, c_uint64,
                     c_void_p)
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Tuple
 
-from ._errors import Diagnostic, KneeError, PatientError, Status
+from ._errors import Diagnostic, KneeError, KneeTypeError, KneeValueError, PatientError, Status
 
 #: The library major version this binding is written for (knee_version_number() // 10000).
 EXPECTED_MAJOR = 0
@@ -109,6 +110,9 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_ruleset_option_count": (_SIZE, [_P]),
     "knee_ruleset_option_id": (_STR, [_P, _S]),
     "knee_ruleset_option_name": (_STR, [_P, _S]),
+    "knee_ruleset_description": (_STR, [_P, c_int]),
+    "knee_ruleset_option_description": (_STR, [_P, _S, c_int]),
+    "knee_ruleset_criterion_description": (_STR, [_P, _S, c_int]),
     "knee_ruleset_criterion_count": (_SIZE, [_P]),
     "knee_ruleset_criterion_id": (_STR, [_P, _S]),
     "knee_ruleset_criterion_label": (_STR, [_P, _S]),
@@ -160,9 +164,9 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_compare_options_new": (_ST, [_PP]),
     "knee_compare_options_free": (_VOID, [_P]),
     "knee_compare_options_set_method": (_ST, [_P, c_int]),
-    "knee_compare_options_set_vikor_v": (_ST, [_P, c_double]),
-    "knee_compare_options_set_smaa": (_ST, [_P, c_uint64, c_uint64, c_double]),
-    "knee_compare_options_set_sensitivity": (_ST, [_P, c_int, c_double]),
+    "knee_compare_options_set_vikor_v": (_RAW, [_P, c_double]),
+    "knee_compare_options_set_smaa": (_RAW, [_P, c_uint64, c_uint64, c_double]),
+    "knee_compare_options_set_sensitivity": (_RAW, [_P, c_int, c_double]),
     "knee_result_new": (_ST, [_PP]),
     "knee_result_free": (_VOID, [_P]),
     "knee_compare": ((c_int, _compare_status), [_P, _P, _P]),
@@ -190,6 +194,22 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_caution_text": (_STR, [_P, _S, _S]),
     "knee_result_caution_rule": (_STR, [_P, _S, _S]),
     "knee_result_caution_source": (_STR, [_P, _S, _S]),
+    # texts for two audiences (since 0.3)
+    "knee_result_reason_patient_text": (_STR, [_P, _S, _S]),
+    "knee_result_caution_patient_text": (_STR, [_P, _S, _S]),
+    "knee_result_value_note": (_STR, [_P, _S, _S, c_int]),
+    # regions (since 0.3)
+    "knee_result_region_count": (_SIZE, [_P]),
+    "knee_result_region_fact": (_STR, [_P, _S]),
+    "knee_result_region_value": (_STR, [_P, _S]),
+    "knee_result_regional_rule_count": (_SIZE, [_P, _S]),
+    "knee_result_regional_rule": (_STR, [_P, _S, _S]),
+    "knee_ruleset_fact_is_region": (_INT, [_P, _S]),
+    "knee_ruleset_region_group_count": (_SIZE, [_P]),
+    "knee_ruleset_region_group_id": (_STR, [_P, _S]),
+    "knee_ruleset_region_group_label": (_STR, [_P, _S]),
+    "knee_ruleset_region_group_member_count": (_SIZE, [_P, _S]),
+    "knee_ruleset_region_group_member": (_STR, [_P, _S, _S]),
     "knee_result_value_known": (_INT, [_P, _S, _S]),
     "knee_result_value": (_DBL, [_P, _S, _S]),
     "knee_result_value_low": (_DBL, [_P, _S, _S]),
@@ -237,6 +257,20 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_compare_batch": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p, c_void_p]),
     "knee_compare_batch_json": (_RAW, [_P, _P, _P, _S, _S, _P, _PP, POINTER(c_size_t), c_void_p,
                                        c_void_p]),
+    # unknown values as ranges, ties as ties (since 0.3)
+    "knee_missing_name": (_STR, [c_int]),
+    "knee_missing_from_name": (_RAW, [c_char_p]),
+    "knee_compare_options_set_missing": (_ST, [_P, c_int]),
+    "knee_result_missing_policy": (_STR, [_P]),
+    "knee_result_value_missing": (_STR, [_P, _S, _S]),
+    "knee_result_option_score_range": (_INT, [_P, _S, POINTER(c_double), POINTER(c_double)]),
+    "knee_result_option_rank_range": (_INT, [_P, _S, POINTER(c_int), POINTER(c_int)]),
+    "knee_result_option_tie_count": (_SIZE, [_P, _S]),
+    "knee_result_option_tied_with": (_STR, [_P, _S, _S]),
+    "knee_result_utility_range": (_INT, [_P, _S, _S, POINTER(c_double), POINTER(c_double)]),
+    "knee_result_unknown_bounds": (_INT, [_P, _S, _S, POINTER(c_double), POINTER(c_double)]),
+    "knee_result_unknown_level_bounds": (_INT, [_P, _S, _S, POINTER(c_char_p), POINTER(c_char_p)]),
+    "knee_result_difference": (_INT, [_P, _S, _S, _S, POINTER(c_double), POINTER(c_double)]),
 }
 
 
@@ -311,17 +345,81 @@ lib, library_path = load()
 
 
 def cstr(text: Any, what: str, error: type = KneeError) -> bytes:
-    """A Python str as a NUL-terminated UTF-8 C string; ``error`` (a KneeError class) for a
-    value that is not text, cannot be encoded, or holds a NUL character."""
+    """A Python str as a NUL-terminated UTF-8 C string. A value that is not text, cannot be
+    encoded, or holds a NUL character raises ``error`` (PatientError for patient data); for
+    the default, KneeError, the error is a KneeTypeError or a KneeValueError."""
     if not isinstance(text, str):
-        raise error(Status.ETYPE, "%s must be a str, not %s" % (what, type(text).__name__))
+        raise (KneeTypeError if error is KneeError else error)(
+            Status.ETYPE, "%s must be a str, not %s" % (what, type(text).__name__))
+    bad = KneeValueError if error is KneeError else error
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as e:
-        raise error(Status.EPARSE, "%s is not valid Unicode text: %s" % (what, e)) from None
+        raise bad(Status.EPARSE, "%s is not valid Unicode text: %s" % (what, e)) from None
     if b"\0" in data:
-        raise error(Status.EPARSE, "%s contains a NUL character" % what)
+        raise bad(Status.EPARSE, "%s contains a NUL character" % what)
     return data
+
+
+# ---- arguments: Python values checked before they become C values ------------------------------
+# ctypes converts silently: a NUL ends a char * early, an int wraps to fit a uint64_t, a bool is
+# an int. These helpers refuse instead (KneeTypeError, KneeValueError: also TypeError and
+# ValueError).
+
+def path_arg(path: Any, what: str) -> bytes:
+    """A file path (str, bytes or os.PathLike) as the C string the file functions take."""
+    try:
+        data = os.fsencode(path)
+    except TypeError:
+        raise KneeTypeError(Status.EINVAL, "%s must be a str, bytes or os.PathLike, not %s"
+                            % (what, type(path).__name__)) from None
+    if b"\0" in data:
+        raise KneeValueError(Status.EINVAL, "%s contains a NUL character: %r" % (what, path))
+    return data
+
+
+def data_arg(data: Any, what: str) -> bytes:
+    """Document text: a str (sent as UTF-8) or a bytes-like object (sent as it is)."""
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise KneeValueError(Status.EPARSE, "%s is not valid Unicode text: %s"
+                                 % (what, e)) from None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise KneeTypeError(Status.EINVAL, "%s must be a str or bytes, not %s"
+                        % (what, type(data).__name__))
+
+
+def int_arg(value: Any, what: str, low: int, high: int) -> int:
+    """An int (not a bool) in low .. high."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise KneeTypeError(Status.EINVAL, "%s must be an int, not %s"
+                            % (what, type(value).__name__))
+    value = int(value)
+    if not low <= value <= high:
+        raise KneeValueError(Status.EINVAL, "%s must be in %d .. %d, not %d"
+                             % (what, low, high, value))
+    return value
+
+
+def real_arg(value: Any, what: str) -> float:
+    """A real number (not a bool) as a C double; the C function checks its range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise KneeTypeError(Status.EINVAL, "%s must be a number, not %s"
+                            % (what, type(value).__name__))
+    try:
+        return float(value)
+    except OverflowError:
+        raise KneeValueError(Status.EINVAL, "%s is too large: %r" % (what, value)) from None
+
+
+def flag_arg(value: Any, what: str) -> bool:
+    """True or False (numpy.bool_ too); not a str, a number other than 0 and 1, or None."""
+    if isinstance(value, (str, bytes)) or value is None or value not in (True, False):
+        raise KneeTypeError(Status.EINVAL, "%s must be True or False, not %r" % (what, value))
+    return bool(value)
 
 
 def diagnostics(d: Optional[int]) -> List[Diagnostic]:
@@ -444,6 +542,35 @@ class Handle:
             pass
 
 
+class uses:
+    """``with uses(a, b, None) as (pa, pb, none):`` one use of each handle (None stays None) for
+    the block. A worker thread takes its own uses, so a close() elsewhere (the caller's thread
+    unwinding from KeyboardInterrupt, say) waits for the worker instead of freeing what it reads."""
+
+    __slots__ = ("_handles", "_taken")
+
+    def __init__(self, *handles: Optional[Handle]) -> None:
+        self._handles = handles
+        self._taken: List[Handle] = []
+
+    def __enter__(self) -> List[Optional[int]]:
+        ptrs: List[Optional[int]] = []
+        try:
+            for h in self._handles:
+                ptrs.append(None if h is None else h.retain())
+                if h is not None:
+                    self._taken.append(h)
+        except BaseException:
+            self.__exit__()
+            raise
+        return ptrs
+
+    def __exit__(self, *exc: Any) -> None:
+        taken, self._taken = self._taken, []
+        for h in reversed(taken):
+            h.release()
+
+
 def new_handle(constructor: Callable[..., int], free: Callable[[int], None], kind: str,
                *args: Any, exclusive: bool = False, parent: Optional[Handle] = None) -> Handle:
     """Call a ``knee_*_new(&out, args...)`` constructor and wrap its output in a Handle."""
@@ -455,7 +582,7 @@ def new_handle(constructor: Callable[..., int], free: Callable[[int], None], kin
 
 #: Names of the settable limits (``enum knee_limit``, in value order).
 LIMITS = ("input_bytes", "xml_depth", "elements", "rules", "expr_bytes", "expr_depth",
-          "string_bytes", "regex_match", "regex_depth", "regex_heap_kib")
+          "string_bytes", "regex_match", "regex_depth", "regex_heap_kib", "regex_budget")
 
 
 class Options:
@@ -469,21 +596,18 @@ class Options:
     def __enter__(self) -> Optional[int]:
         if not self._limits:
             return None
+        values = []
         for name, value in self._limits.items():
             if name not in LIMITS:
-                raise KneeError(Status.EINVAL, "unknown limit %r (limits: %s)"
-                                % (name, ", ".join(LIMITS)))
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise KneeError(Status.EINVAL, "limit %r must be an int, not %s"
-                                % (name, type(value).__name__))
+                raise KneeValueError(Status.EINVAL, "unknown limit %r (limits: %s)"
+                                     % (name, ", ".join(LIMITS)))
+            values.append((LIMITS.index(name), int_arg(value, "limit %r" % name, 1, 2 ** 63 - 1)))
         out = c_void_p()
         lib.knee_options_new(ctypes.byref(out))
         self._ptr = out.value
         try:
-            for name, value in self._limits.items():
-                if not 1 <= value < 2 ** 63:
-                    raise KneeError(Status.EINVAL, "limit %r must be >= 1, not %d" % (name, value))
-                lib.knee_options_set_limit(self._ptr, LIMITS.index(name), value)
+            for index, value in values:
+                lib.knee_options_set_limit(self._ptr, index, value)
         except BaseException:
             self.__exit__()
             raise

@@ -10,59 +10,48 @@ import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 
 from ._errors import PatientError, Status, load_message
-from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
+from ._lib import (Handle, Options, cstr, data_arg, diagnostics, lib, new_handle, path_arg,
+                   take_string)
+from ._values import BOOL, NUMBER, TEXT, UNKNOWN, read
 
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
-#: A fact value: a number (number and integer facts), a bool, a str (parsed by the fact's
-#: declared type, as on the command line: "72", "yes", "a,b"), a collection of str (a set
-#: fact), or None (unknown).
+#: A fact value, read as _values.read() says (docs/python.md, "How values are read"): a number
+#: (number and integer facts; 1 and 0 for a boolean one), a bool, a str (read by the fact's
+#: declared type as the knee command reads it: "72", "yes", "a,b"; "" is unknown), a
+#: collection of str (a set fact), or None or NaN (unknown); numpy and pandas values too.
 FactValue = Union[None, bool, int, float, str, Iterable[str]]
 Facts = Mapping[str, FactValue]
 Weights = Mapping[str, float]
 
-_SETS = (list, tuple, set, frozenset)
 _SCHEMES = {"roc": 0, "rank-sum": 1}  # KNEE_RANKING_ROC, KNEE_RANKING_RANK_SUM
 
 
-def _number(fact: str, value: numbers.Real) -> float:
-    try:
-        return float(value)
-    except OverflowError:
-        raise PatientError(Status.ERANGE, "fact '%s': %r is too large" % (fact, value)) from None
-
-
 def set_fact(p: int, types: Mapping[str, str], fact: str, value: FactValue) -> None:
-    """Set one fact on the C patient ``p`` according to the Python type of ``value``;
+    """Set one fact on the C patient ``p``, read from ``value`` as _values.read() reads it;
     ``types`` maps the ruleset's fact ids to their declared types."""
     name = cstr(fact, "a fact name", PatientError)
-    if value is None:
+    kind, data = read(fact, types.get(fact), value)
+    if kind == UNKNOWN:
         lib.knee_patient_unset(p, name)
-    elif isinstance(value, bool):  # before numbers: bool is an int
-        lib.knee_patient_set_bool(p, name, int(value))
-    elif isinstance(value, numbers.Real):
-        lib.knee_patient_set_number(p, name, _number(fact, value))
-    elif isinstance(value, str):
-        lib.knee_patient_set_text(p, name, cstr(value, "fact '%s'" % fact, PatientError))
-    elif isinstance(value, _SETS):
-        if fact in types and types[fact] != "set":
-            raise PatientError(Status.ETYPE, "fact '%s' is a %s, not a set" % (fact, types[fact]))
-        members = [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
+    elif kind == NUMBER:
+        lib.knee_patient_set_number(p, name, data)
+    elif kind == BOOL:
+        lib.knee_patient_set_bool(p, name, int(data))
+    elif kind == TEXT:
+        lib.knee_patient_set_text(p, name, data)
+    else:
         # One member at a time, so that a member may contain a comma.
         lib.knee_patient_unset(p, name)
         try:
-            for m in members:
+            for m in data:
                 lib.knee_patient_add_to_set(p, name, m)
-            if not members:  # known and empty: a set text with no members
+            if not data:  # known and empty: a set text with no members
                 lib.knee_patient_set_text(p, name, b",")
         except PatientError:
             lib.knee_patient_unset(p, name)  # never half set: unknown
             raise
-    else:
-        raise PatientError(Status.ETYPE, "fact '%s': cannot use a %s as a fact value (use a "
-                           "number, bool, str, a list of str, or None)"
-                           % (fact, type(value).__name__))
 
 
 def weight_args(criterion: Any, weight: Any) -> tuple[bytes, float]:
@@ -86,10 +75,21 @@ def set_weight(p: int, criterion: str, weight: float) -> None:
 def apply(p: int, types: Mapping[str, str], facts: Optional[Facts],
           weights: Optional[Weights]) -> None:
     """Set every fact and weight given on the C patient ``p`` (``types``: as for set_fact)."""
-    for fact, value in (facts or {}).items():
+    for fact, value in items(facts, "facts", Status.ETYPE):
         set_fact(p, types, fact, value)
-    for criterion, weight in (weights or {}).items():
+    for criterion, weight in items(weights, "weights", Status.EWEIGHT):
         set_weight(p, criterion, weight)
+
+
+def items(mapping: Any, what: str, code: int) -> Any:
+    """mapping.items() (nothing for None); PatientError(code) when it is not a mapping."""
+    if mapping is None:
+        return ()
+    try:
+        return mapping.items()
+    except AttributeError:
+        raise PatientError(code, "%s must be a mapping (a dict), not %s"
+                           % (what, type(mapping).__name__)) from None
 
 
 class Patient:
@@ -118,10 +118,12 @@ class Patient:
             raise
 
     def set(self, fact: str, value: FactValue) -> None:
-        """Set a fact. int/float: a number or integer fact; bool: a boolean fact; str: parsed
-        by the fact's declared type ("72", "yes"/"no", any text, "a,b" for a set); a list,
-        tuple or set of str: a set fact's members (``[]`` = known to be empty); None: unknown.
-        On failure the fact keeps its old value (a set fact becomes unknown)."""
+        """Set a fact, reading ``value`` as docs/python.md ("How values are read") says:
+        int/float: a number or integer fact (1 and 0: a boolean one too); bool: a boolean fact;
+        str: parsed by the fact's declared type as the knee command parses it ("72",
+        "yes"/"no", any text, "a,b" for a set; "" is unknown); a list, tuple or set of str: a
+        set fact's members (``[]`` = known to be empty); None or NaN: unknown. On failure the
+        fact keeps its old value (a set fact becomes unknown)."""
         with self._handle as p:
             set_fact(p, self.ruleset._fact_types, fact, value)
 
@@ -152,12 +154,11 @@ class Patient:
     def set_swing(self, criterion: str, points: float) -> None:
         """Set a criterion's weight as swing points, 0-100 (100 for the swing that matters
         most; only the ratios matter)."""
-        name = cstr(criterion, "a criterion name", PatientError)
         if isinstance(points, bool) or not isinstance(points, numbers.Real):
             raise PatientError(Status.EWEIGHT, "criterion '%s': swing points must be a number, "
                                "not %s" % (criterion, type(points).__name__))
         with self._handle as p:
-            lib.knee_patient_set_swing(p, name, _number(criterion, points))
+            lib.knee_patient_set_swing(p, *weight_args(criterion, points))
 
     def rank_criteria(self, criteria: Sequence[str], scheme: str = "roc") -> None:
         """Set every weight from the patient's ranking of what matters most (``criteria[0]``
@@ -167,6 +168,9 @@ class Patient:
         if scheme not in _SCHEMES:
             raise PatientError(Status.EINVAL, "unknown ranking scheme %r (schemes: %s)"
                                % (scheme, ", ".join(_SCHEMES)))
+        if isinstance(criteria, (str, bytes)):
+            raise PatientError(Status.EINVAL, "criteria must be a list of criterion ids, not "
+                               "one %s" % type(criteria).__name__)
         ids = [cstr(c, "a criterion name", PatientError) for c in criteria]
         with self._handle as p:
             lib.knee_patient_rank_criteria(p, (ctypes.c_char_p * len(ids))(*ids), len(ids),
@@ -181,13 +185,14 @@ class Patient:
              limits: Optional[Mapping[str, int]] = None) -> None:
         """Read a patient XML file (docs/patient-format.md) into this patient. All or nothing:
         on failure the patient is unchanged and PatientError.diagnostics lists every problem."""
-        self._load(lambda p, o, d: lib.knee_patient_load_file(p, os.fsencode(path), o, d),
+        cpath = path_arg(path, "the patient file's path")
+        self._load(lambda p, o, d: lib.knee_patient_load_file(p, cpath, o, d),
                    "patient file '%s'" % os.fspath(path), limits)
 
     def load_string(self, xml: Union[str, bytes], name: Optional[str] = None,
                     limits: Optional[Mapping[str, int]] = None) -> None:
         """As :meth:`load`, from the text of a patient file; ``name`` is used in diagnostics."""
-        data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        data = data_arg(xml, "the patient file's text")
         cname = None if name is None else cstr(name, "name", PatientError)
         self._load(lambda p, o, d: lib.knee_patient_load_memory(p, data, len(data), cname, o, d),
                    "patient '%s'" % (name or "<memory>"), limits)
@@ -204,7 +209,7 @@ class Patient:
         if isinstance(data, Mapping):
             raw = json.dumps(data).encode("utf-8")
         else:
-            raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+            raw = data_arg(data, "the FHIR data")
         cname = None if name is None else cstr(name, "name", PatientError)
         casof = cstr(as_of, "as_of", PatientError)
         report = ctypes.c_void_p()

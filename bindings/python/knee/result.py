@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Union
 from ._errors import KneeError, Status
 from ._lib import Handle, cstr, lib, new_handle, take_string
 
+# knee.h KNEE_AUDIENCE_*
+AUDIENCE_PATIENT = 0
+AUDIENCE_CLINICIAN = 1
+
 if TYPE_CHECKING:
     from .ruleset import Ruleset
 
@@ -23,11 +27,55 @@ if TYPE_CHECKING:
 @dataclass
 class Note:
     """An exclusion reason or a caution: its text, the rule that gave it, and the source the
-    rule cites (or None)."""
+    rule cites (or None). ``patient`` and ``clinician`` are its texts for each audience (a rule
+    file may write it twice, rules/README.md; given once, both are that text); ``text`` is the
+    clinician's."""
 
     text: str
     rule: str
     source: Optional[str]
+    patient: Optional[str] = None
+    clinician: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A text of the rule file for each audience: ``patient`` in plain language, ``clinician``
+    in detail with citations (the same text when the file gives it once)."""
+
+    patient: Optional[str]
+    clinician: Optional[str]
+
+
+@dataclass
+class UtilityRange:
+    """What an unknown value is scored over: ``low``/``high`` the utilities (the interval
+    policy: those of its bounds, or 0 to 1 without; a fixed utility: both equal it; None when
+    the value is left out of the score), and ``value_low``/``value_high`` its plausible bounds
+    from the rule file, numbers in the criterion's unit or level ids (None without bounds)."""
+
+    low: Optional[float]
+    high: Optional[float]
+    value_low: Optional[Union[float, str]]
+    value_high: Optional[Union[float, str]]
+
+
+@dataclass
+class ScoreRange:
+    """An option's weighted-sum score with its unknown values at their worst (``low``) and
+    best (``high``)."""
+
+    low: float
+    high: float
+
+
+@dataclass
+class RankRange:
+    """The best and worst rank an option can take over every completion of the unknown
+    values."""
+
+    best: int
+    worst: int
 
 
 @dataclass
@@ -39,8 +87,13 @@ class CriterionValue:
     value; ``known``: False when the rule file marks the value unknown; ``utility``: the value
     on the criterion's absolute 0-1 scale; ``weight``: the weight this option's score gives the
     criterion (the normalised weight rescaled over the criteria the option has values for);
-    ``contribution``: weight x utility; ``sources``: the value's sources, then those of each
-    rule that changed it; ``rules``: the rules that changed it, in the order applied.
+    ``contribution``: weight x utility; ``missing``: for an unknown value, the policy that
+    scored it (``'interval'``, ``'renormalise'``, ``'worst'``, ...), None for a known one;
+    ``sources``: the value's sources, then those of each rule that changed it; ``rules``: the
+    rules that changed it, in the order applied; ``note``: the value's note for each audience
+    (:class:`Texts`), None when it has none (a rule that sets the value drops the declared
+    note); ``unknown``: True for a value with no source (``not known``); ``range``: for an
+    unknown value, the :class:`UtilityRange` it is scored over (None for a known value).
     """
 
     id: str
@@ -52,8 +105,22 @@ class CriterionValue:
     utility: float
     weight: float
     contribution: float
+    missing: Optional[str]
     sources: List[str]
     rules: List[str]
+    note: Optional[Texts] = None
+    unknown: bool = False
+    range: Optional[UtilityRange] = None
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "CriterionValue":
+        """A CriterionValue from its object in the JSON contract."""
+        fields = {f.name: d.get(f.name) for f in dataclasses.fields(cls)}
+        if isinstance(fields["note"], dict):
+            fields["note"] = Texts(fields["note"]["patient"], fields["note"]["clinician"])
+        fields["unknown"] = bool(d.get("unknown", not d["known"]))
+        fields["range"] = _make(UtilityRange, d["range"]) if d.get("range") else None
+        return cls(**fields)
 
 
 @dataclass
@@ -75,7 +142,11 @@ class OptionResult:
     VIKOR ``S``, ``R``, ``Q`` and ``compromise``), None for the weighted sum; both None for an
     excluded option. ``criteria`` follows the rule file's criterion order; ``dominated_by``
     lists the options that Pareto-dominate this one; ``rules_fired`` the rules whose
-    condition was true; ``unknown`` the rules that could not be decided.
+    condition was true; ``unknown`` the rules that could not be decided. ``score_range`` is
+    the weighted sum with the option's unknown values at their worst and best, ``rank_range``
+    the best and worst rank it can take over every completion of the unknown values (both None
+    for an excluded option or a method other than the weighted sum); ``tied_with`` the options
+    sharing its rank (scores equal within 1e-12; a tie is listed by name).
     """
 
     id: str
@@ -91,6 +162,9 @@ class OptionResult:
     dominated_by: List[str]
     rules_fired: List[str]
     unknown: List[UnknownRule]
+    score_range: Optional[ScoreRange] = None
+    rank_range: Optional[RankRange] = None
+    tied_with: List[str] = dataclasses.field(default_factory=list)
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "OptionResult":
@@ -102,10 +176,25 @@ class OptionResult:
             metrics=d.get("metrics"),
             reasons=[_make(Note, n) for n in d["reasons"]],
             cautions=[_make(Note, n) for n in d["cautions"]],
-            criteria=[_make(CriterionValue, c) for c in d["criteria"]],
+            criteria=[CriterionValue.from_dict(c) for c in d["criteria"]],
             dominated_by=list(d.get("dominated_by", [])),
             rules_fired=list(d["rules_fired"]),
-            unknown=[_make(UnknownRule, u) for u in d["unknown"]])
+            unknown=[_make(UnknownRule, u) for u in d["unknown"]],
+            score_range=_make(ScoreRange, d["score_range"]) if d.get("score_range") else None,
+            rank_range=_make(RankRange, d["rank_range"]) if d.get("rank_range") else None,
+            tied_with=list(d.get("tied_with", [])))
+
+
+@dataclass
+class RegionalRules:
+    """For one region fact: the patient's region (a lower-case ISO 3166-1 code or a group id of
+    the rule file; None when not given) and the rules whose condition reads it and was true.
+    No rules for a given region means the rule file has none for it: its values apply as
+    written (rules/README.md, "Regions")."""
+
+    fact: str
+    value: Optional[str]
+    rules: List[str]
 
 
 class Ranking(NamedTuple):
@@ -125,8 +214,47 @@ def _num(x: float) -> Optional[float]:
     return None if math.isnan(x) else x
 
 
-def _notes(r: int, i: int, count: Any, text: Any, rule: Any, source: Any) -> List[Note]:
-    return [Note(text(r, i, k), rule(r, i, k), source(r, i, k)) for k in range(count(r, i))]
+def _notes(r: int, i: int, count: Any, text: Any, rule: Any, source: Any,
+           patient: Any) -> List[Note]:
+    return [Note(text(r, i, k), rule(r, i, k), source(r, i, k), patient(r, i, k), text(r, i, k))
+            for k in range(count(r, i))]
+
+
+def _note(r: int, i: int, j: int) -> Optional[Texts]:
+    """Option i's note on criterion j, or None."""
+    clinician = lib.knee_result_value_note(r, i, j, AUDIENCE_CLINICIAN)
+    if clinician is None:
+        return None
+    return Texts(lib.knee_result_value_note(r, i, j, AUDIENCE_PATIENT), clinician)
+
+
+def _range(r: int, i: int, j: int) -> Optional[UtilityRange]:
+    """The range an unknown value is scored over, or None for a known value."""
+    L = lib
+    lo, hi = ctypes.c_double(), ctypes.c_double()
+    if not L.knee_result_utility_range(r, i, j, ctypes.byref(lo), ctypes.byref(hi)):
+        return None
+    out = UtilityRange(_num(lo.value), _num(hi.value), None, None)
+    llo, lhi = ctypes.c_char_p(), ctypes.c_char_p()
+    if L.knee_result_unknown_level_bounds(r, i, j, ctypes.byref(llo), ctypes.byref(lhi)):
+        out.value_low, out.value_high = llo.value.decode(), lhi.value.decode()
+    elif L.knee_result_unknown_bounds(r, i, j, ctypes.byref(lo), ctypes.byref(hi)):
+        out.value_low, out.value_high = lo.value, hi.value
+    return out
+
+
+def _score_range(r: int, i: int) -> Optional[ScoreRange]:
+    lo, hi = ctypes.c_double(), ctypes.c_double()
+    if not lib.knee_result_option_score_range(r, i, ctypes.byref(lo), ctypes.byref(hi)):
+        return None
+    return ScoreRange(lo.value, hi.value)
+
+
+def _rank_range(r: int, i: int) -> Optional[RankRange]:
+    best, worst = ctypes.c_int(), ctypes.c_int()
+    if not lib.knee_result_option_rank_range(r, i, ctypes.byref(best), ctypes.byref(worst)):
+        return None
+    return RankRange(best.value, worst.value)
 
 
 def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
@@ -141,10 +269,14 @@ def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
         utility=L.knee_result_utility(r, i, j),
         weight=L.knee_result_cell_weight(r, i, j),
         contribution=L.knee_result_contribution(r, i, j),
+        missing=L.knee_result_value_missing(r, i, j),
         sources=[L.knee_result_value_source(r, i, j, k)
                  for k in range(L.knee_result_value_source_count(r, i, j))],
         rules=[L.knee_result_value_rule(r, i, j, k)
-               for k in range(L.knee_result_value_rule_count(r, i, j))])
+               for k in range(L.knee_result_value_rule_count(r, i, j))],
+        note=_note(r, i, j),
+        unknown=not L.knee_result_value_known(r, i, j),
+        range=_range(r, i, j))
 
 
 # The metrics knee_result_option_metric() knows besides "weighted_sum" (knee.h).
@@ -185,9 +317,11 @@ def read_options(r: int) -> List[OptionResult]:
             weighted_sum=_metric(r, i, b"weighted_sum"),
             metrics=_metrics(r, i, vikor),
             reasons=_notes(r, i, L.knee_result_reason_count, L.knee_result_reason_text,
-                           L.knee_result_reason_rule, L.knee_result_reason_source),
+                           L.knee_result_reason_rule, L.knee_result_reason_source,
+                           L.knee_result_reason_patient_text),
             cautions=_notes(r, i, L.knee_result_caution_count, L.knee_result_caution_text,
-                            L.knee_result_caution_rule, L.knee_result_caution_source),
+                            L.knee_result_caution_rule, L.knee_result_caution_source,
+                            L.knee_result_caution_patient_text),
             criteria=[_criterion(r, i, j, cid) for j, cid in enumerate(crit)],
             dominated_by=[L.knee_result_dominator(r, i, k)
                           for k in range(L.knee_result_dominator_count(r, i))],
@@ -196,7 +330,11 @@ def read_options(r: int) -> List[OptionResult]:
             unknown=[UnknownRule(L.knee_result_unknown_rule(r, i, k),
                                  [L.knee_result_unknown_fact(r, i, k, f)
                                   for f in range(L.knee_result_unknown_fact_count(r, i, k))])
-                     for k in range(L.knee_result_unknown_count(r, i))]))
+                     for k in range(L.knee_result_unknown_count(r, i))],
+            score_range=_score_range(r, i),
+            rank_range=_rank_range(r, i),
+            tied_with=[L.knee_result_option_tied_with(r, i, k)
+                       for k in range(L.knee_result_option_tie_count(r, i))]))
     return out
 
 
@@ -210,6 +348,15 @@ def read_missing_facts(r: int) -> List[str]:
     """The missing facts of the C result ``r``."""
     return [lib.knee_result_missing_fact(r, k)
             for k in range(lib.knee_result_missing_fact_count(r))]
+
+
+def read_regional_rules(r: int) -> List[RegionalRules]:
+    """The regional rules of the C result ``r``, one entry per region fact."""
+    L = lib
+    return [RegionalRules(L.knee_result_region_fact(r, k), L.knee_result_region_value(r, k),
+                          [L.knee_result_regional_rule(r, k, m)
+                           for m in range(L.knee_result_regional_rule_count(r, k))])
+            for k in range(L.knee_result_region_count(r))]
 
 
 def read_rankings(r: int) -> List[Ranking]:
@@ -305,6 +452,25 @@ class Result:
         return self._from_c(read_missing_facts)
 
     @property
+    def regional_rules(self) -> List[RegionalRules]:
+        """Per region fact of the rule file, the patient's region and the regional rules that
+        applied (an empty list for a given region: the file has no rule for it)."""
+        self._check()
+        if self._handle is None:
+            return [_make(RegionalRules, d) for d in self._parsed().get("regional_rules", [])]
+        return self._from_c(read_regional_rules)
+
+    @property
+    def missing_policy(self) -> str:
+        """How unknown values were scored: ``'interval'`` (the default: over their plausible
+        range, the score at the middle), ``'renormalise'``, ``'worst'``, ``'best'``,
+        ``'neutral'`` or ``'refuse'`` (``compare(missing=...)``, else the rule file's)."""
+        self._check()
+        if self._handle is None:
+            return str(self._parsed()["missing_policy"])
+        return str(self._from_c(lib.knee_result_missing_policy))
+
+    @property
     def method(self) -> str:
         """The aggregation method, e.g. ``'weighted-sum'``."""
         self._check()
@@ -328,7 +494,9 @@ class Result:
 
     def why(self, a: str, b: str) -> Dict[str, Any]:
         """Why option ``a`` ranks where it does against option ``b``: each criterion's part in
-        the weighted-sum difference, for and against (knee_result_why). Only for a Result of
+        the weighted-sum difference, for and against, and apart from them the criteria where
+        a value is unknown, with the range of the difference (``unknown``: it may favour
+        either, so it never counts for one) (knee_result_why). Only for a Result of
         :meth:`Ruleset.compare` (a compare_many result holds no C result)."""
         self._check()
         if self._handle is None:
@@ -425,6 +593,6 @@ class Result:
     def __repr__(self) -> str:
         if self._closed:
             return "<knee.Result (closed)>"
-        ranked = ", ".join("%d. %s %.3f" % (o.rank, o.id, o.score)
+        ranked = ", ".join("%d%s %s %.3f" % (o.rank, "=" if o.tied_with else ".", o.id, o.score)
                            for o in self.options if not o.excluded)
         return "<knee.Result %s: %s>" % (self.ruleset._label, ranked or "every option excluded")

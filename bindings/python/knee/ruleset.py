@@ -13,23 +13,37 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
                     Tuple, Union)
 
 from . import _batch
-from ._errors import Diagnostic, KneeError, LoadError, PatientError, Status, load_message
-from ._lib import Handle, Options, cstr, diagnostics, lib, new_handle, take_string
+from ._errors import (Diagnostic, KneeError, KneeTypeError, KneeValueError, LoadError,
+                      PatientError, Status, load_message)
+from ._lib import (Handle, Options, cstr, data_arg, diagnostics, flag_arg, int_arg, lib,
+                   new_handle, path_arg, real_arg, take_string, uses)
 from .patient import Facts, Patient, Weights, apply
-from .result import Ranking, Result, read_json, read_rankings
+from .result import (AUDIENCE_CLINICIAN, AUDIENCE_PATIENT, Ranking, Result, Texts, read_json,
+                     read_rankings)
 
 PathLike = Union[str, "os.PathLike[str]"]
 Limits = Mapping[str, int]
 
+#: compare_many(threads=) at most: each thread has its own scratch result.
+MAX_THREADS = 256
+
 _FACT_TYPES = {1: "number", 2: "integer", 3: "boolean", 4: "string", 5: "set"}
+
+
+def _texts(accessor: Callable[..., Optional[str]], rs: int, *index: int) -> Optional[Texts]:
+    """A description for each audience through a knee_ruleset_*description accessor, or None."""
+    clinician = accessor(rs, *index, AUDIENCE_CLINICIAN)
+    return None if clinician is None else Texts(accessor(rs, *index, AUDIENCE_PATIENT), clinician)
 
 
 @dataclass(frozen=True)
 class OptionInfo:
-    """A treatment option of the rule file."""
+    """A treatment option of the rule file; ``description`` its description for each audience
+    (:class:`Texts`), or None when the file gives none."""
 
     id: str
     name: str
+    description: Optional[Texts] = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +61,10 @@ class CriterionInfo:
     ``direction`` is ``'minimize'`` or ``'maximize'``; ``weight`` the rule file's default
     (not normalised); ``levels`` the ordinal levels from the least to the most of the quantity
     (empty for a numeric criterion); ``scale`` a numeric criterion's ``(worst, best)``
-    (None for an ordinal one); ``missing_utility`` the utility an unknown value gets, or None
-    when an unknown value is left out of the score.
+    (None for an ordinal one); ``missing_utility`` the fixed utility the rule file gives an
+    unknown value (missing-utility, or missing="worst", "best", "neutral"), or None when it is
+    scored over its range (interval, the default), left out or refused; ``description`` the
+    criterion's description for each audience (:class:`Texts`), or None.
     """
 
     id: str
@@ -59,13 +75,15 @@ class CriterionInfo:
     levels: Tuple[Level, ...]
     scale: Optional[Tuple[float, float]]
     missing_utility: Optional[float]
+    description: Optional[Texts] = None
 
 
 @dataclass(frozen=True)
 class FactInfo:
     """A fact the rule file declares. ``type`` is one of ``'number'``, ``'integer'``,
     ``'boolean'``, ``'string'``, ``'set'``; ``min``/``max`` the declared bounds (or None);
-    ``values`` the allowed values of a string or set fact (empty: any value)."""
+    ``values`` the allowed values of a string or set fact (empty: any value); ``region`` True
+    for a string fact whose values are ISO 3166-1 codes or the file's region groups."""
 
     id: str
     type: str
@@ -74,6 +92,7 @@ class FactInfo:
     min: Optional[float]
     max: Optional[float]
     values: Tuple[str, ...]
+    region: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,30 +127,60 @@ def _methods() -> Tuple[str, ...]:
 METHODS: Tuple[str, ...] = _methods()
 
 
+def _missing_policies() -> Tuple[str, ...]:
+    names, m = [], 1
+    while lib.knee_missing_name(m) is not None:
+        names.append(lib.knee_missing_name(m))
+        m += 1
+    return tuple(names)
+
+
+#: How unknown values may be scored, ``compare(missing=...)`` (rules/README.md, "Unknown
+#: values"); without it, the rule file's policies (``'interval'`` unless the file says).
+MISSING_POLICIES: Tuple[str, ...] = _missing_policies()
+
+
 def _compare_options(method: Optional[str], vikor_v: Optional[float], smaa: int, seed: int,
                      smaa_spread: float, sensitivity: bool,
-                     fragile_margin: float) -> Optional[Handle]:
-    """A knee_compare_options for these arguments, or None when they are all the defaults."""
-    if method is None and vikor_v is None and not smaa and not sensitivity:
+                     fragile_margin: float, missing: Optional[str] = None) -> Optional[Handle]:
+    """A knee_compare_options for these arguments, or None when they are all the defaults.
+    Every argument is checked here (KneeTypeError, KneeValueError), so that none wraps or
+    changes type on its way to C; the C setters check the ranges they document."""
+    smaa = int_arg(smaa, "smaa", 0, 2 ** 64 - 1)
+    seed = int_arg(seed, "seed", 0, 2 ** 64 - 1)
+    spread = real_arg(smaa_spread, "smaa_spread")
+    sensitivity = flag_arg(sensitivity, "sensitivity")
+    margin = real_arg(fragile_margin, "fragile_margin")
+    v = None if vikor_v is None else real_arg(vikor_v, "vikor_v")
+    code = None
+    if method is not None:
+        code = lib.knee_method_from_name(cstr(method, "method"))
+        if code < 0:
+            raise KneeValueError(code, "unknown method %r (methods: %s)"
+                                 % (method, ", ".join(METHODS)))
+    policy = None
+    if missing is not None:
+        policy = lib.knee_missing_from_name(cstr(missing, "missing"))
+        if policy < 0:
+            raise KneeValueError(policy, "unknown missing policy %r (policies: %s)"
+                                 % (missing, ", ".join(MISSING_POLICIES)))
+    if code is None and v is None and not smaa and not sensitivity and policy is None:
         return None
     opts = new_handle(lib.knee_compare_options_new, lib.knee_compare_options_free, "options")
     try:
         with opts as o:
-            if method is not None:
-                code = lib.knee_method_from_name(cstr(method, "method"))
-                if code < 0:
-                    raise KneeError(code, "unknown method %r (methods: %s)"
-                                    % (method, ", ".join(METHODS)))
+            if code is not None:
                 lib.knee_compare_options_set_method(o, code)
-            if vikor_v is not None:
-                lib.knee_compare_options_set_vikor_v(o, vikor_v)
-            if smaa:
-                lib.knee_compare_options_set_smaa(o, smaa, seed, smaa_spread)
-            if sensitivity:
-                lib.knee_compare_options_set_sensitivity(o, 1, fragile_margin)
-    except (TypeError, ctypes.ArgumentError) as e:
-        opts.close()
-        raise KneeError(Status.EINVAL, "bad comparison option: %s" % e) from None
+            if policy is not None:
+                lib.knee_compare_options_set_missing(o, policy)
+            if v is not None and lib.knee_compare_options_set_vikor_v(o, v) < 0:
+                raise KneeValueError(Status.EINVAL, "vikor_v must be in [0, 1], not %r" % v)
+            if smaa and lib.knee_compare_options_set_smaa(o, smaa, seed, spread) < 0:
+                raise KneeValueError(Status.EINVAL, "smaa must be at most 10000000 samples and "
+                                     "smaa_spread in [0, 1], not %d and %r" % (smaa, spread))
+            if sensitivity and lib.knee_compare_options_set_sensitivity(o, 1, margin) < 0:
+                raise KneeValueError(Status.EINVAL, "fragile_margin must be a finite number "
+                                     ">= 0, not %r" % margin)
     except BaseException:
         opts.close()
         raise
@@ -159,10 +208,11 @@ def check(path: PathLike, limits: Optional[Limits] = None) -> List[Diagnostic]:
     fire, conflicting rules, unequal detail; warnings). ``[]`` for a clean file. A file that
     cannot be read is reported as an ``io`` diagnostic, not raised. Raises KneeError only when
     the check itself fails (e.g. out of memory) or ``limits`` is invalid."""
+    cpath = path_arg(path, "the rule file's path")
     out, diag, lint = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
     with Options(limits) as opts:
         try:
-            status = lib.knee_ruleset_load_file(ctypes.byref(out), os.fsencode(path), opts,
+            status = lib.knee_ruleset_load_file(ctypes.byref(out), cpath, opts,
                                                 ctypes.byref(diag))
             found = diagnostics(diag.value)
             if status == 0:
@@ -189,12 +239,14 @@ def _run(rs: int, p: int, opts: Optional[Handle], r: int) -> None:
 
 class _Light:
     """compare_many(full=False) items: each row's Ranking list in result order (ranked options
-    by rank, then excluded ones in rule-file order). Populations repeat the same outcome over
-    and over (rules fire on a few thresholds), so lists are kept by the row's bytes and copied:
-    equal bytes, equal list."""
+    by rank, tied ones by name then id, then excluded ones in rule-file order). Populations
+    repeat the same outcome over and over (rules fire on a few thresholds), so lists are kept
+    by the row's bytes and copied: equal bytes, equal list."""
 
     def __init__(self, options: List["OptionInfo"]) -> None:
         self.ids = [o.id for o in options]
+        # Python orders str by code point, as the library's strcmp orders UTF-8 bytes
+        self.order_key = [(o.name, o.id) for o in options]
         self.n = len(self.ids)
         self.excluded = [Ranking(i, None, None) for i in self.ids]
         self.cache: Dict[bytes, Tuple[Ranking, ...]] = {}
@@ -208,14 +260,10 @@ class _Light:
         found = self.cache.get(key)
         if found is None:
             row = ranks[n * k:n * (k + 1)]
-            out: List[Any] = [None] * n
-            e = n - row.count(0)
-            for t, rank in enumerate(row):
-                if rank:
-                    out[rank - 1] = Ranking(self.ids[t], rank, scores[n * k + t])
-                else:
-                    out[e] = self.excluded[t]
-                    e += 1
+            ranked = sorted((t for t in range(n) if row[t]),
+                            key=lambda t: (row[t], self.order_key[t]))
+            out: List[Any] = [Ranking(self.ids[t], row[t], scores[n * k + t]) for t in ranked]
+            out += [self.excluded[t] for t in range(n) if not row[t]]
             if len(self.cache) >= 65536:
                 self.cache.clear()
             found = self.cache[key] = tuple(out)
@@ -251,7 +299,7 @@ class Ruleset:
         """Load a rule file. ``limits`` overrides input limits by name (e.g.
         ``{"input_bytes": 1 << 20}``; see :data:`knee.LIMITS` and docs/limits.md). Raises
         LoadError, whose ``diagnostics`` lists every problem with file, line and column."""
-        cpath = os.fsencode(path)
+        cpath = path_arg(path, "the rule file's path")
         return cls(*_load(lambda out, o, d: lib.knee_ruleset_load_file(out, cpath, o, d),
                           "rule file '%s'" % os.fspath(path), limits))
 
@@ -260,7 +308,7 @@ class Ruleset:
                     limits: Optional[Limits] = None) -> "Ruleset":
         """Load a rule file from its text (str, or bytes in the file's own encoding). ``name``
         stands for the file name in diagnostics (``"<memory>"`` when None)."""
-        data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        data = data_arg(xml, "the rule file's text")
         cname = None if name is None else cstr(name, "name")
         return cls(*_load(lambda out, o, d: lib.knee_ruleset_load_memory(out, data, len(data),
                                                                          cname, o, d),
@@ -294,6 +342,21 @@ class Ruleset:
         return self._get(lib.knee_ruleset_title)
 
     @property
+    def description(self) -> Optional[Texts]:
+        """The rule file's description for each audience (:class:`Texts`), or None."""
+        return self._get(lambda rs: _texts(lib.knee_ruleset_description, rs))
+
+    @property
+    def region_groups(self) -> Dict[str, Tuple[str, ...]]:
+        """The rule file's region groups: id -> member codes (lower case, sorted)."""
+        def read(rs: int) -> Dict[str, Tuple[str, ...]]:
+            return {lib.knee_ruleset_region_group_id(rs, k):
+                    tuple(lib.knee_ruleset_region_group_member(rs, k, m)
+                          for m in range(lib.knee_ruleset_region_group_member_count(rs, k)))
+                    for k in range(lib.knee_ruleset_region_group_count(rs))}
+        return self._get(read)
+
+    @property
     def status(self) -> str:
         """The rule file's status, e.g. ``'active'`` or ``'draft'``."""
         return self._get(lib.knee_ruleset_status)
@@ -323,7 +386,8 @@ class Ruleset:
         """The treatment options, in document order."""
         def read(rs: int) -> List[OptionInfo]:
             return [OptionInfo(lib.knee_ruleset_option_id(rs, i),
-                               lib.knee_ruleset_option_name(rs, i))
+                               lib.knee_ruleset_option_name(rs, i),
+                               _texts(lib.knee_ruleset_option_description, rs, i))
                     for i in range(lib.knee_ruleset_option_count(rs))]
         return self._get(read)
 
@@ -346,7 +410,8 @@ class Ruleset:
                                    lib.knee_ruleset_criterion_level_label(rs, i, k))
                              for k in range(lib.knee_ruleset_criterion_level_count(rs, i))),
                 scale=(worst.value, best.value) if has_scale else None,
-                missing_utility=missing.value if has_missing else None)
+                missing_utility=missing.value if has_missing else None,
+                description=_texts(lib.knee_ruleset_criterion_description, rs, i))
         return self._get(lambda rs: [one(rs, i)
                                      for i in range(lib.knee_ruleset_criterion_count(rs))])
 
@@ -365,7 +430,8 @@ class Ruleset:
                 min=lo.value if has_lo else None,
                 max=hi.value if has_hi else None,
                 values=tuple(lib.knee_ruleset_fact_value(rs, i, k)
-                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))))
+                             for k in range(lib.knee_ruleset_fact_value_count(rs, i))),
+                region=bool(lib.knee_ruleset_fact_is_region(rs, i)))
         return self._get(lambda rs: [one(rs, i) for i in range(lib.knee_ruleset_fact_count(rs))])
 
     @property
@@ -398,7 +464,7 @@ class Ruleset:
                 weights: Optional[Weights] = None, *, method: Optional[str] = None,
                 vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                 smaa_spread: float = 0.0, sensitivity: bool = False,
-                fragile_margin: float = 0.05) -> Result:
+                fragile_margin: float = 0.05, missing: Optional[str] = None) -> Result:
         """Compare every option for one patient and return the :class:`Result`.
 
         ``facts`` maps fact ids to values (see :meth:`Patient.set` for how Python types map
@@ -413,10 +479,11 @@ class Ruleset:
         weights uniformly, else within +-spread of the patient's); see ``Result.smaa``.
         ``sensitivity``: analyse how stable the winner is under weight changes, flagging a
         margin below ``fragile_margin``; see ``Result.sensitivity``. docs/methods.md explains
-        them.
+        them. ``missing``: how unknown values are scored, one of :data:`MISSING_POLICIES`
+        (default: the rule file's, ``'interval'`` unless it says; ``Result.missing_policy``).
         """
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
+                                fragile_margin, missing)
         try:
             if isinstance(facts, Patient):
                 if weights is not None:
@@ -474,8 +541,9 @@ class Ruleset:
                      vikor_v: Optional[float] = None, smaa: int = 0, seed: int = 0,
                      smaa_spread: float = 0.0, sensitivity: bool = False,
                      fragile_margin: float = 0.05, chunk_size: Optional[int] = None,
-                     errors: str = "raise", threads: Optional[int] = None) -> Iterator[Union[Result, List[Ranking],
-                                                                KneeError]]:
+                     errors: str = "raise", threads: Optional[int] = None,
+                     missing: Optional[str] = None) -> Iterator[Union[Result, List[Ranking],
+                                                                      KneeError]]:
         """Compare every option for each patient of ``patients`` (fact dicts, as for
         :meth:`compare`), lazily: a generator yielding one item per patient, in order.
 
@@ -496,21 +564,26 @@ class Ruleset:
         patient's place instead, and the generator goes on. ``threads`` (default 2 on a
         machine with several cores, else 1) compare disjoint rows of each chunk at once with
         the GIL released; use ``threads=1`` where each process has one core (Spark executors).
-        A generator is for one thread.
+        An exception from a signal handler (KeyboardInterrupt) reaches the caller once the
+        threads' C calls are done; nothing is freed while a thread uses it. A generator is for
+        one thread.
         """
         if errors not in ("raise", "yield"):
-            raise KneeError(Status.EINVAL, "errors must be 'raise' or 'yield', not %r" % (errors,))
-        opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
-                                fragile_margin)
-        kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
-                  sensitivity=sensitivity, fragile_margin=fragile_margin)
-        size = chunk_size or (64 if full else 4096)
-        if size < 1:
-            raise KneeError(Status.EINVAL, "chunk_size must be at least 1")
+            raise KneeValueError(Status.EINVAL, "errors must be 'raise' or 'yield', not %r"
+                                 % (errors,))
+        if isinstance(patients, (Mapping, str, bytes)):
+            raise KneeTypeError(Status.EINVAL, "patients must be an iterable of fact dicts, "
+                                "not one %s" % type(patients).__name__)
+        full = flag_arg(full, "full")
+        size = (64 if full else 4096) if chunk_size is None else \
+            int_arg(chunk_size, "chunk_size", 1, 2 ** 31)
         if threads is None:
             threads = 2 if (os.cpu_count() or 1) > 1 else 1
-        if threads < 1:
-            raise KneeError(Status.EINVAL, "threads must be at least 1")
+        threads = int_arg(threads, "threads", 1, MAX_THREADS)
+        opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
+                                fragile_margin, missing)
+        kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
+                  sensitivity=sensitivity, fragile_margin=fragile_margin, missing=missing)
         scratches: List[Handle] = []
         pool = None
         try:
@@ -529,33 +602,14 @@ class Ruleset:
                 cols = _batch.Columns.from_dicts(chunk)
                 with self._handle as rs:
                     batch = _batch.make_batch(rs, self._handle, self._fact_types, cols, weights,
-                                              _batch.MARK_ROW, nan_unknown=False)
-                if not full:
-                    out = (array("i", [0]) * (n * light.n), array("d", [0.0]) * (n * light.n),
-                           array("i", [0]) * n)
+                                              _batch.MARK_ROW)
                 try:
-                    with self._handle as rs, batch as b:
-                        o = opts.retain() if opts is not None else None
-                        try:
-                            # Disjoint row ranges on several threads (ctypes releases the GIL).
-                            def part(t: int) -> Any:
-                                first, last = n * t // threads, n * (t + 1) // threads
-                                with scratches[t] as r:
-                                    if full:
-                                        return _batch.compare_json(rs, b, o, r, first, last - first)
-                                    _batch.compare_ranks(rs, b, o, r, first, last - first,
-                                                         light.n, out)
-                                    return None
-                            parts = [pool.submit(part, t) for t in range(1, threads)] if pool else []
-                            results = [part(0)] + [f.result() for f in parts]
-                        finally:
-                            if opts is not None:
-                                opts.release()
+                    out = self._compare_rows(batch, opts, scratches, pool, n, light)
                 finally:
                     batch.close()
                 if full:
-                    texts = [t for texts_, _ in results for t in texts_]
-                    status = [s_ for _, st in results for s_ in st]
+                    texts = [t for texts_, _ in out for t in texts_]
+                    status = [s_ for _, st in out for s_ in st]
                 else:
                     ranks, scores, status = out
                 for k in range(n):
@@ -579,6 +633,38 @@ class Ruleset:
                 if handle is not None:
                     handle.close()
 
+    def _compare_rows(self, batch: Handle, opts: Optional[Handle], scratches: List[Handle],
+                      pool: Optional[concurrent.futures.ThreadPoolExecutor], n: int,
+                      light: Optional[_Light]) -> Any:
+        """Compare the n rows of batch, split into one run of rows per thread (the calling
+        thread and the pool's; ctypes releases the GIL): for full results a list of (texts,
+        statuses) per run, in row order, else the (ranks, scores, statuses) arrays.
+
+        Each run takes its own uses of the handles it reads and keeps the output arrays alive
+        itself, and the runs are waited for even when this thread is interrupted (an exception
+        from a signal handler): a worker never reads freed memory."""
+        runs = min(len(scratches), n)           # never an empty run
+        bounds = [(n * t // runs, n * (t + 1) // runs) for t in range(runs)]
+        out = None if light is None else (array("i", [0]) * (n * light.n),
+                                          array("d", [0.0]) * (n * light.n), array("i", [0]) * n)
+
+        def run(t: int, first: int, last: int, out: Any) -> Any:
+            with uses(self._handle, batch, opts, scratches[t]) as (rs, b, o, r):
+                if out is None:
+                    return _batch.compare_json(rs, b, o, r, first, last - first)
+                _batch.compare_ranks(rs, b, o, r, first, last - first, light.n, out)
+                return None
+
+        futures = [pool.submit(run, t, first, last, out)          # type: ignore[union-attr]
+                   for t, (first, last) in enumerate(bounds) if t]
+        try:
+            parts = [run(0, bounds[0][0], bounds[0][1], out)] + [f.result() for f in futures]
+        finally:
+            for f in futures:       # interrupted: cancel what has not started, wait for the rest
+                f.cancel()
+            concurrent.futures.wait(futures)
+        return parts if out is None else out
+
     def _raise_for(self, facts: Any, weights: Optional[Weights], kw: Dict[str, Any],
                    index: int, status: int) -> None:
         """Raise the error compare() gives for this patient, naming its index."""
@@ -591,23 +677,40 @@ class Ruleset:
 
     def compare_columns(self, columns: Mapping[str, Sequence[Any]],
                         weights: Optional[Weights] = None, *, method: Optional[str] = None,
-                        vikor_v: Optional[float] = None) -> Tuple["array", "array"]:
+                        vikor_v: Optional[float] = None,
+                        missing: Optional[str] = None) -> Tuple["array", "array"]:
         """Ranks and scores for many patients given as columns: ``columns`` maps fact ids to
         equally long sequences (lists, tuples, ``array.array``, or anything indexable; a
-        ``array.array('d')`` of numbers is used without copying). A cell is unknown when it is
-        None or NaN; values are read as :meth:`compare` reads them (numbers, bools, str
-        parsed by the fact's type, lists of str for set facts).
+        ``array.array('d')`` of numbers is used without copying). Values are read as
+        :meth:`compare` reads them (docs/python.md, "How values are read": None, NaN and ""
+        are unknown; numbers, bools, str parsed by the fact's type, lists of str for sets).
 
         Returns ``(ranks, scores)``, two ``array.array`` (``'i'`` and ``'d'``) of
         ``n x len(self.options)`` cells, row-major, options in rule-file order (as
         :attr:`options`): rank 1-based, 0 for an excluded option; the method's score (as
         ``OptionResult.score``, 0 for an excluded option). Raises PatientError naming the row
-        and fact of the first bad cell. Releases the GIL while libknee works."""
-        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05)
+        and fact of the first bad cell. Releases the GIL while libknee works. ``method``,
+        ``vikor_v`` and ``missing`` as for :meth:`compare`; tied options share a rank."""
+        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05, missing)
+        try:
+            return self._compare_columns(columns, weights, opts)
+        finally:
+            if opts is not None:
+                opts.close()
+
+    def _compare_columns(self, columns: Mapping[str, Sequence[Any]], weights: Optional[Weights],
+                         opts: Optional[Handle]) -> Tuple["array", "array"]:
+        if not isinstance(columns, Mapping):
+            raise KneeTypeError(Status.EINVAL, "columns must be a mapping of fact ids to "
+                                "sequences, not %s" % type(columns).__name__)
+        for fact, col in columns.items():
+            if isinstance(col, (str, bytes)) or not hasattr(col, "__len__"):
+                raise KneeTypeError(Status.EINVAL, "column %r must be a sequence of values, "
+                                    "not %s" % (fact, type(col).__name__))
         lengths = {len(col) for col in columns.values()}
         if len(lengths) > 1:
-            raise KneeError(Status.EINVAL, "columns of different lengths: %s"
-                            % ", ".join("%s=%d" % (f, len(c)) for f, c in columns.items()))
+            raise KneeValueError(Status.EINVAL, "columns of different lengths: %s"
+                                 % ", ".join("%s=%d" % (f, len(c)) for f, c in columns.items()))
         n = lengths.pop() if lengths else 0
         cols = _batch.Columns(n)
         fast: Dict[str, Any] = {}
@@ -618,30 +721,22 @@ class Ruleset:
             else:
                 cols.cells[fact] = list(col)
         n_options = len(self.options)
+        with self._handle as rs:
+            batch = _batch.make_batch(rs, self._handle, self._fact_types, cols, weights,
+                                      _batch.FAIL_COLUMN)
+        out = (array("i", [0]) * (n * n_options), array("d", [0.0]) * (n * n_options),
+               array("i", [0]) * n)
         try:
-            with self._handle as rs:
-                batch = _batch.make_batch(rs, self._handle, self._fact_types, cols, weights,
-                                          _batch.FAIL_COLUMN, nan_unknown=True)
-            with batch as b:
+            with uses(self._handle, batch, opts) as (rs, b, o):
                 for fact, col in fast.items():
                     status = lib.knee_batch_set_numbers(b, fact.encode("utf-8"),
                                                         col.buffer_info()[0], _batch.FAIL_COLUMN)
                     if status < 0:
                         raise PatientError(status, lib.knee_batch_errmsg(b))
-                with self._handle as rs:
-                    o = opts.retain() if opts is not None else None
-                    try:
-                        out = (array("i", [0]) * (n * n_options), array("d", [0.0]) * (n * n_options),
-                               array("i", [0]) * n)
-                        _batch.compare_ranks(rs, b, o, None, 0, n, n_options, out)
-                        ranks, scores, status = out
-                    finally:
-                        if opts is not None:
-                            opts.release()
-            batch.close()
+                _batch.compare_ranks(rs, b, o, None, 0, n, n_options, out)
         finally:
-            if opts is not None:
-                opts.close()
+            batch.close()
+        ranks, scores, status = out
         for k in range(n):
             if status[k] != 0:   # only a comparison can fail here (e.g. all weights zero)
                 raise PatientError(status[k], "row %d: %s" % (k, lib.knee_strerror(status[k])))

@@ -3,31 +3,31 @@
 python3-cryptography); nothing here does cryptography itself.
 
 A token is accepted only when: its header names an asymmetric algorithm (never ``none`` or
-HMAC) and a ``kid``; its ``iss`` is an allowed issuer with configured keys; the signature
-verifies with that issuer's key for the ``kid``; ``aud`` is the URL of the endpoint called;
-``exp``, ``iat`` and ``jti`` are present, ``exp`` is not past and not further ahead than the
-allowed lifetime; and the ``jti`` has not been seen before from that issuer (in-memory replay
-cache, kept until the token expires). Anything else raises :class:`AuthError`.
+HMAC), ``typ`` JWT and a ``kid``; its ``iss`` is an allowed issuer; the signature verifies
+with that issuer's key for the ``kid`` (keys.py: configured or fetched from the issuer's JWK
+Set URL); ``aud`` is the URL of the endpoint called; ``exp``, ``iat`` and ``jti`` are present,
+``exp`` is not past and not further ahead than the allowed lifetime; and the ``jti`` has not
+been seen before from that issuer (state.py: a store every worker shares, kept until the token
+expires). Anything else raises :class:`AuthError`.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 
 import jwt
-from jwt.algorithms import get_default_algorithms
 
-# Asymmetric JWS algorithms only (RFC 7518): CDS Hooks recommends ES384 and RS384 and forbids
-# "none" and every symmetric algorithm.
-ALLOWED_ALGORITHMS = ("ES256", "ES384", "ES512", "RS256", "RS384", "RS512",
-                      "PS256", "PS384", "PS512")
-_KTY_ALGS = {"EC": ("ES256", "ES384", "ES512"), "RSA": ("RS256", "RS384", "RS512", "PS256",
-                                                        "PS384", "PS512")}
+from .keys import ALLOWED_ALGORITHMS, KTY_ALGS, ConfigError, IssuerKeys
+from .state import MemoryState, StateFull
+
+__all__ = ["ALLOWED_ALGORITHMS", "AuthError", "ConfigError", "Verifier"]
 
 _EC_CURVES = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
+# RFC 7515 4.1.9: typ is a media type, compared case-insensitively; "JWT" is what CDS Hooks
+# requires and "application/jwt" its long form.
+_TYP = ("jwt", "application/jwt")
 
 
 class AuthError(Exception):
@@ -38,109 +38,33 @@ class AuthError(Exception):
         self.reason = reason
 
 
-class ConfigError(Exception):
-    """The issuer key file is unusable."""
-
-
-class _Key:
-    def __init__(self, key: Any, kty: str, alg: Optional[str]) -> None:
-        self.key, self.kty, self.alg = key, kty, alg
-
-
-def _load_issuer(iss: str, conf: Mapping[str, Any]) -> Dict[Optional[str], _Key]:
-    """kid -> key for one issuer. ``{"jwks": {"keys": [...]}}`` or ``{"pem": "...",
-    "kid": "..."?, "alg": "..."?}`` (a PEM key without kid serves any kid)."""
-    algs = get_default_algorithms()
-    keys: Dict[Optional[str], _Key] = {}
-    if not isinstance(conf, Mapping):
-        raise ConfigError("issuer %r: expected an object with 'jwks' or 'pem'" % iss)
-    if "jwks" in conf:
-        jwks = conf["jwks"]
-        if not isinstance(jwks, Mapping) or not isinstance(jwks.get("keys"), list):
-            raise ConfigError("issuer %r: 'jwks' must be a JWK Set {\"keys\": [...]}" % iss)
-        for jwk in jwks["keys"]:
-            if not isinstance(jwk, Mapping) or jwk.get("kty") not in _KTY_ALGS:
-                raise ConfigError("issuer %r: only EC and RSA public keys are accepted" % iss)
-            if "d" in jwk:
-                raise ConfigError("issuer %r: a private key was configured; give the public "
-                                  "key only" % iss)
-            if jwk.get("use", "sig") != "sig":
-                continue
-            alg = jwk.get("alg")
-            if alg is not None and alg not in ALLOWED_ALGORITHMS:
-                raise ConfigError("issuer %r: key algorithm %r is not allowed" % (iss, alg))
-            impl = algs["RS384" if jwk["kty"] == "RSA" else (alg or "ES384")]
-            try:
-                key = impl.from_jwk(json.dumps(jwk))
-            except Exception as e:  # noqa: BLE001 - PyJWT raises several types
-                # The reason (e.g. "Coords should be 48 bytes for curve P-384": an exporter
-                # dropped a leading zero) is about a public key, so it is safe to show.
-                raise ConfigError("issuer %r: unreadable JWK kid %r (%s: %s)"
-                                  % (iss, jwk.get("kid"), type(e).__name__, e))
-            keys[jwk.get("kid")] = _Key(key, jwk["kty"], alg)
-    elif "pem" in conf:
-        from cryptography.hazmat.primitives.asymmetric import ec, rsa
-        from cryptography.hazmat.primitives.serialization import load_pem_public_key
-        try:
-            key = load_pem_public_key(str(conf["pem"]).encode("ascii"))
-        except Exception as e:  # noqa: BLE001
-            raise ConfigError("issuer %r: unreadable PEM public key (%s)" % (iss, type(e).__name__))
-        kty = "EC" if isinstance(key, ec.EllipticCurvePublicKey) else \
-            "RSA" if isinstance(key, rsa.RSAPublicKey) else None
-        if kty is None:
-            raise ConfigError("issuer %r: only EC and RSA public keys are accepted" % iss)
-        alg = conf.get("alg")
-        if alg is not None and alg not in ALLOWED_ALGORITHMS:
-            raise ConfigError("issuer %r: key algorithm %r is not allowed" % (iss, alg))
-        keys[conf.get("kid")] = _Key(key, kty, alg)
-    else:
-        raise ConfigError("issuer %r: expected 'jwks' or 'pem'" % iss)
-    if not keys:
-        raise ConfigError("issuer %r: no signing key" % iss)
-    return keys
-
-
-class ReplayCache:
-    """(issuer, jti) pairs seen, each kept until its token expires; thread-safe; bounded."""
-
-    def __init__(self, max_entries: int = 100000) -> None:
-        self._seen: Dict[Tuple[str, str], float] = {}
-        self._lock = threading.Lock()
-        self._max = max_entries
-        self._next_prune = 0.0
-
-    def check_and_add(self, iss: str, jti: str, exp: float, now: float) -> None:
-        with self._lock:
-            if now >= self._next_prune or len(self._seen) >= self._max:
-                self._seen = {k: v for k, v in self._seen.items() if v >= now}
-                self._next_prune = now + 30
-            key = (iss, jti)
-            if key in self._seen:
-                raise AuthError("replayed-jti", "this token's jti was already used")
-            if len(self._seen) >= self._max:
-                raise AuthError("replay-cache-full", "too many live tokens; try again later")
-            self._seen[key] = exp
-
-
 class Verifier:
-    """Checks CDS Hooks bearer JWTs against the configured issuers' keys."""
+    """Checks CDS Hooks bearer JWTs against the allowed issuers' keys.
 
-    def __init__(self, issuer_keys: Mapping[str, Any], allowed_issuers: Iterable[str],
-                 leeway: int = 30, max_lifetime: int = 3600,
-                 clock: Any = time.time) -> None:
-        allowed = list(allowed_issuers)
+    ``issuers``: issuer -> its configuration object (``jwks``, ``pem``, ``jwks_url``; other
+    keys such as ``fhir_servers`` are not read here); only those in ``allowed_issuers`` are
+    used (all of them when it is None). ``replay``: the jti store (state.py); a store of this
+    process's memory by default. ``clock``: seconds since the epoch (tests)."""
+
+    def __init__(self, issuers: Mapping[str, Any], allowed_issuers: Optional[Iterable[str]] = None,
+                 leeway: int = 30, max_lifetime: int = 3600, clock: Any = time.time,
+                 replay: Any = None, jwks_refresh: float = 3600.0,
+                 jwks_min_refresh: float = 30.0) -> None:
+        allowed = list(issuers if allowed_issuers is None else allowed_issuers)
         if not allowed:
-            raise ConfigError("no allowed issuer (--allowed-issuer)")
-        self._keys: Dict[str, Dict[Optional[str], _Key]] = {}
+            raise ConfigError("no allowed issuer")
+        self._keys: Dict[str, IssuerKeys] = {}
         for iss in allowed:
-            if iss not in issuer_keys:
-                raise ConfigError("allowed issuer %r has no keys in the issuer key file" % iss)
-            self._keys[iss] = _load_issuer(iss, issuer_keys[iss])
+            if iss not in issuers:
+                raise ConfigError("allowed issuer %r has no keys configured" % iss)
+            self._keys[iss] = IssuerKeys(iss, issuers[iss], refresh=jwks_refresh,
+                                         min_refresh=jwks_min_refresh)
         self.leeway, self.max_lifetime, self._clock = leeway, max_lifetime, clock
-        self.replay = ReplayCache()
+        self.replay = replay if replay is not None else MemoryState()
 
     @classmethod
-    def from_file(cls, path: str, allowed_issuers: Iterable[str], **kw: Any) -> "Verifier":
+    def from_file(cls, path: str, allowed_issuers: Optional[Iterable[str]] = None,
+                  **kw: Any) -> "Verifier":
         try:
             with open(path, encoding="utf-8") as f:
                 conf = json.load(f)
@@ -150,9 +74,15 @@ class Verifier:
             raise ConfigError("issuer key file %s: expected {\"issuer\": {...}}" % path)
         return cls(conf, allowed_issuers, **kw)
 
-    def verify(self, authorization: Optional[str], audience: str) -> Dict[str, Any]:
+    @property
+    def issuers(self) -> Sequence[str]:
+        return list(self._keys)
+
+    def verify(self, authorization: Optional[str],
+               audience: Union[str, Sequence[str]]) -> Dict[str, Any]:
         """The verified claims of the ``Authorization`` header's bearer token for a call to
-        ``audience`` (the endpoint URL); raises AuthError."""
+        ``audience`` (the endpoint URL, or a list of URLs any of which may be the token's
+        aud); raises AuthError."""
         if not authorization:
             raise AuthError("no-token", "an Authorization: Bearer JWT is required")
         scheme, _, token = authorization.strip().partition(" ")
@@ -168,19 +98,19 @@ class Verifier:
         if alg not in ALLOWED_ALGORITHMS:
             raise AuthError("algorithm", "JWT algorithm %r is not accepted (asymmetric only)"
                             % (alg if isinstance(alg, str) else type(alg).__name__))
-        if header.get("typ", "JWT") != "JWT":
-            raise AuthError("malformed", "JWT header typ must be 'JWT'")
+        typ = header.get("typ")
+        if not isinstance(typ, str) or typ.lower() not in _TYP:
+            raise AuthError("typ", "the JWT header must say typ JWT")
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise AuthError("no-kid", "the JWT header has no kid")
         iss = unverified.get("iss")
         if not isinstance(iss, str) or iss not in self._keys:
             raise AuthError("issuer", "the JWT issuer is not allowed")
-        keys = self._keys[iss]
-        k = keys.get(kid) or keys.get(None)
+        k = self._keys[iss].get(kid)
         if k is None:
             raise AuthError("unknown-key", "no key of this issuer has the JWT's kid")
-        if alg not in _KTY_ALGS[k.kty] or (k.alg is not None and k.alg != alg) or \
+        if alg not in KTY_ALGS[k.kty] or (k.alg is not None and k.alg != alg) or \
                 (k.kty == "EC" and _EC_CURVES[alg] != k.key.curve.name):
             raise AuthError("algorithm", "JWT algorithm %s does not match the issuer's key" % alg)
         now = self._clock()
@@ -213,13 +143,14 @@ class Verifier:
         if exp - now > self.max_lifetime:
             raise AuthError("lifetime", "the JWT expires too far ahead (max %d s)"
                             % self.max_lifetime)
-        self.replay.check_and_add(iss, jti, exp + self.leeway, now)
+        try:
+            fresh = self.replay.add_jti(iss, jti, exp + self.leeway, now)
+        except StateFull:
+            raise AuthError("replay-cache-full", "too many live tokens; try again later")
+        if not fresh:
+            raise AuthError("replayed-jti", "this token's jti was already used")
         return claims
 
 
 def _number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def issuers_of(conf: Mapping[str, Any]) -> List[str]:
-    return sorted(conf)
