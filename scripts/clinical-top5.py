@@ -58,7 +58,7 @@ def main():
     ap.add_argument("extra", nargs="*", help="options passed to knee compare (after --)")
     args = ap.parse_args()
 
-    cmd = [args.knee, "compare", "--patients", args.patients, "--format", "jsonl", "-q"]
+    cmd = [args.knee, "compare", "--patients", args.patients, "--format", "jsonl", "--full", "-q"]
     if args.rules:
         cmd += ["--rules", args.rules]
     cmd += args.extra
@@ -72,6 +72,8 @@ def main():
     print("|---|---|%s---|" % ("---|" * len(show)))
     for line in run.stdout.splitlines():
         row = json.loads(line)
+        if "result" in row:   # --full: the whole result, with score and rank ranges
+            row = dict(row, options=row["result"]["options"])
         if row.get("status") != "ok":
             print("| %s | error: %s | |" % (row.get("id"), row.get("error")))
             continue
