@@ -41,7 +41,7 @@ def top_cells(row, top):
     for o in ranked[:top]:
         score = "%.2f" % o["score"]
         sr = o.get("score_range")
-        if sr and sr.get("low") is not None and (sr["high"] - sr["low"]) > 1e-9:
+        if sr and sr.get("low") is not None and "%.2f" % sr["low"] != "%.2f" % sr["high"]:
             score += " (%.2f-%.2f)" % (sr["low"], sr["high"])
         cells.append("%s %s %s" % (rank_label(o, counts[o["rank"]] > 1), o["id"], score))
     excluded = sorted(o["id"] for o in row["options"] if o.get("excluded"))
