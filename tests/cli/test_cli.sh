@@ -326,14 +326,15 @@ run compare --fhir "$ROOT/tests/data/mini.xml" --as-of 2026-01-15
 check "--fhir on a file that is not FHIR fails clearly" '[ $rc -eq 1 ] && err_has "fhir"'
 
 # ---------------------------------------------------------------- regions (rules/README.md, "Regions")
-run compare --fact region=KR --fact age=60
-check "a country the rules have no rule for is accepted, and the table says no regional rule applies" \
-    '[ $rc -eq 0 ] && out_has "^Region kr: no regional rule of this rule file applies"'
-run compare --fact region=kr --format json
+# 2.0: outside the US only the file's non-US rules apply to a country with no rule of its own
+run compare --fact region=BR --fact age=60
+check "a country the rules have no rule for is accepted, and the table says which regional rules applied" \
+    '[ $rc -eq 0 ] && out_has "^Region br: [0-9]+ regional rules applied: region-prices"'
+run compare --fact region=br --format json
 check "... and the JSON says so, with no US rule applied" \
-    '[ $rc -eq 0 ] && out_has "\"regional_rules\":\[\{\"fact\":\"region\",\"value\":\"kr\",\"rules\":\[\]\}\]"'
+    '[ $rc -eq 0 ] && out_has "\"regional_rules\":\[\{\"fact\":\"region\",\"value\":\"br\",\"rules\":\[\"region-prices\"" && ! out_has "\"rules\":\[[^]]*stem-cell-fda"'
 run compare --fact region=gb
-check "gb is the file's uk group: the UK rules apply" '[ $rc -eq 0 ] && out_has "^Region gb: [0-9]+ regional rules applied: brace-uk"'
+check "gb is the file's uk group: the UK rules apply" '[ $rc -eq 0 ] && out_has "^Region gb: [0-9]+ regional rules applied: region-prices" && out_has "gb-nhs-injections"'
 run compare --fact region=zz
 check "a region that is neither a code nor a group is refused" '[ $rc -ne 0 ] && err_has "ISO 3166-1"'
 
