@@ -23,6 +23,7 @@ static const struct {
     {"kg/m2", "kg/m2", 1.0},
     {"kg/m^2", "kg/m2", 1.0},
     {"[lb_av]/[in_i]2", "kg/m2", 703.0695796},   /* BMI from lb/in2 */
+    {"mL/min/{1.73_m2}", "mL/min/{1.73_m2}", 1.0},   /* eGFR, as labs report it */
     {"1", "1", 1.0},
     {"{score}", "1", 1.0},
     {"{grade}", "1", 1.0},

@@ -204,9 +204,9 @@ class FetchTest(unittest.TestCase):
         status, out = self.call()
         self.assertEqual(status, 200, out)
         raw = [p for p, _ in self.fake.seen]
-        cond = next(p for p in raw if p.startswith("/fhir/Condition?"))
-        self.assertNotIn("|", cond)
-        self.assertIn("http://snomed.info/sct%7C239873007", cond)
+        obs = next(p for p in raw if p.startswith("/fhir/Observation?"))
+        self.assertNotIn("|", obs)
+        self.assertIn("http://loinc.org%7C39156-5", obs)
         for p in raw:
             self.assertRegex(p, r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
         self.assertEqual(encode("Observation?code=a|b c,d\\,e&_sort=-date"),

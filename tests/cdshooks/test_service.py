@@ -121,9 +121,9 @@ class ServiceTest(unittest.TestCase):
         # The facts read, with where they came from, and the as-of date.
         self.assertIn("kl\\_grade = 3 (Observation/kl1", card["detail"].replace("\\/", "/"))
         self.assertIn("evaluated at 2026\\-01\\-15", card["detail"])
-        # Ties and ranges, honestly: the tied options share rank 1, scores show their range.
-        self.assertIn("| 1= |", card["detail"])
-        self.assertIn("0.80 (0.60\u20131.00)", card["detail"])
+        # Ranges, honestly: scores show their range (2.0 has no tie at the top for this patient).
+        self.assertIn("| 1 | Exercise", card["detail"])
+        self.assertRegex(card["detail"], "0\\.78 \\(0\\.74\u20130\\.82\\)")
         self.assertIn("A rank with = is shared", card["detail"])
         # Same hookInstance, same card (deterministic uuid).
         _, _, again = self.post(PV, patient_view("p1", self.knee))
@@ -276,7 +276,7 @@ class ServiceTest(unittest.TestCase):
         self.assertCardsValid(out)
         self.assertEqual(len(out["cards"]), 1)   # the TKA order; naproxen maps to no option
         card = out["cards"][0]
-        self.assertTrue(card["summary"].startswith("Total knee arthroplasty: ranked 8 of 17"))
+        self.assertTrue(card["summary"].startswith("Total knee replacement: ranked 12 of 23"))
         self.assertEqual(card["indicator"], "warning")   # it has a caution for this patient
         self.assertIn("ServiceRequest/tka\\-1", card["detail"].replace("\\/", "/"))
         # An order for an excluded option: a warning saying why.

@@ -196,7 +196,7 @@ class SmartLaunchTest(unittest.TestCase):
         self.assertEqual(headers["cache-control"], "no-store")
         self.assertIn("default-src 'none'", headers["content-security-policy"])
         page = body.decode()
-        self.assertIn("Total knee arthroplasty", page)
+        self.assertIn("Total knee replacement", page)
         self.assertIn("Exercise / physical therapy", page)
         self.assertNotIn("could not be read", page)
         # The authorization request SMART 2.0 asks for.
@@ -223,7 +223,7 @@ class SmartLaunchTest(unittest.TestCase):
     def test_patient_page(self):
         (status, _, body), _, _ = self.browse("patient")
         self.assertEqual(status, 200)
-        self.assertIn("Total knee arthroplasty", body.decode())
+        self.assertIn("Total knee replacement", body.decode())
 
     def test_state_used_once_and_tied_to_the_browser(self):
         (status, _, _), query, cookie = self.browse()

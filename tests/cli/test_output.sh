@@ -153,7 +153,7 @@ wait "$KPID"
 rc=$?
 stop_feeder
 check "SIGINT with standard output: exit 130, the rows so far, ending at a whole row" \
-    '[ $rc -eq 130 ] && err_has "^knee: <stdin>: interrupted \(SIGINT\) after [0-9,]+ rows written$" && whole_rows "$TMP/out" 42'
+    '[ $rc -eq 130 ] && err_has "^knee: <stdin>: interrupted \(SIGINT\) after [0-9,]+ rows written$" && whole_rows "$TMP/out" 54'
 check "the rows the message counts are the rows in the output" \
     '[ "$(sed -nE "s/.*interrupted \(SIGINT\) after ([0-9,]+) rows written$/\1/p" "$TMP/err" | tr -d ,)" -eq "$(($(wc -l <"$TMP/out") - 1))" ]'
 
@@ -169,12 +169,12 @@ for delay in 0.05 0.2 0.5 1 2; do
     wait "$KPID"
     rc=$?
     check "SIGTERM after ${delay}s: a whole file (exit 0) or none (exit 143), no temporary file" \
-        'no_temp "$TMP/sig" && if [ $rc -eq 0 ]; then [ "$(wc -l <"$TMP/sig/big.csv")" -eq 60001 ] && whole_rows "$TMP/sig/big.csv" 42; else [ $rc -eq 143 ] && [ ! -e "$TMP/sig/big.csv" ]; fi'
+        'no_temp "$TMP/sig" && if [ $rc -eq 0 ]; then [ "$(wc -l <"$TMP/sig/big.csv")" -eq 60001 ] && whole_rows "$TMP/sig/big.csv" 54; else [ $rc -eq 143 ] && [ ! -e "$TMP/sig/big.csv" ]; fi'
 done
 "$KNEE" compare --patients "$TMP/big.csv" --threads 2 -q -o "$TMP/sig/big.csv" 2>/dev/null
 rc=$?
 check "a completed run's file: every row, ending at a whole row" \
-    '[ $rc -eq 0 ] && [ "$(wc -l <"$TMP/sig/big.csv")" -eq 60001 ] && whole_rows "$TMP/sig/big.csv" 42 && no_temp "$TMP/sig"'
+    '[ $rc -eq 0 ] && [ "$(wc -l <"$TMP/sig/big.csv")" -eq 60001 ] && whole_rows "$TMP/sig/big.csv" 54 && no_temp "$TMP/sig"'
 
 set +m
 

@@ -157,7 +157,8 @@ class RulesetMetadataTest(unittest.TestCase):
         self.assertRegex(d.sha256, "^[0-9a-f]{64}$")
         self.assertIn("sha256          %s" % d.sha256, cli("list").stdout)
         self.assertEqual([c.id for c in d.criteria],
-                         ["invasiveness", "recovery", "cost", "coverage", "evidence"])
+                         ["invasiveness", "recovery", "cost", "coverage", "evidence",
+                          "benefit", "harms", "durability"])
         facts = {f.id: f for f in d.facts}
         for fid in ("age", "kl_grade", "payer", "diabetes", "prior", "region", "bmi"):
             self.assertIn(fid, facts)
@@ -216,25 +217,31 @@ class RulesetMetadataTest(unittest.TestCase):
         self.assertTrue(region.region)
         self.assertEqual(region.type, "string")
         self.assertFalse(next(f for f in self.default.facts if f.id == "payer").region)
-        self.assertEqual(self.default.region_groups, {"uk": ("gb",)})
+        self.assertEqual(self.default.region_groups["uk"], ("gb",))
+        self.assertEqual(len(self.default.region_groups["eu"]), 27)
         with self.default.compare({"region": "KR"}) as r:
-            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", "kr", [])])
+            kr = r.regional_rules[0]
+            self.assertEqual(kr.value, "kr")
+            self.assertIn("kr-cartistem", kr.rules)
+            self.assertNotIn("stem-cell-fda", kr.rules)
         with self.default.compare({"region": "GB"}) as r:
             gb = r.regional_rules[0]
             self.assertEqual(gb.value, "gb")
-            self.assertIn("brace-uk", gb.rules)
+            self.assertIn("gb-nice-procedures", gb.rules)
             self.assertNotIn("stem-cell-fda", gb.rules)
         with self.default.compare({}) as r:   # not given: the US caution's condition is true
-            self.assertEqual(r.regional_rules, [knee.RegionalRules("region", None, ["stem-cell-fda"])])
+            self.assertEqual(r.regional_rules, [knee.RegionalRules(
+                "region", None, ["stem-cell-fda", "cell-adipose-fda", "cell-allogeneic-fda", "pahg-us-status"])])
         # the same from a result that holds only its JSON
         many = list(self.default.compare_many([{"region": "de"}, {"region": "uk"}]))
-        self.assertEqual(many[0].regional_rules, [knee.RegionalRules("region", "de", [])])
+        self.assertEqual(many[0].regional_rules[0].value, "de")
+        self.assertIn("eu-cells", many[0].regional_rules[0].rules)
         self.assertEqual(many[1].regional_rules[0].value, "uk")
 
     def test_descriptions(self):
         first = self.default.options[0]
         self.assertIsInstance(first.description, knee.Texts)
-        self.assertEqual(first.description.patient, first.description.clinician)  # given once
+        self.assertNotEqual(first.description.patient, first.description.clinician)  # two audiences
         self.assertIsNotNone(self.default.description)
         self.assertIsNone(self.mini.options[0].description)
 
@@ -330,7 +337,7 @@ class CompareTest(unittest.TestCase):
                     self.assertIsInstance(c, knee.CriterionValue)
                     self.assertAlmostEqual(c.contribution, 0 if o.excluded else c.weight * c.utility)
             self.assertIs(r.ruleset, self.rules)
-            self.assertTrue(repr(r).startswith("<knee.Result knee-oa %s: 1= " % self.rules.version))
+            self.assertTrue(repr(r).startswith("<knee.Result knee-oa %s: 1" % self.rules.version))
 
     def test_accessors_agree_with_json(self):
         cases = [(facts, None) for facts in (
@@ -579,10 +586,12 @@ class HonestComparisonTest(unittest.TestCase):
     def test_ties_and_why(self):
         with self.default.compare({"age": 72, "kl_grade": 4}) as r:
             top = [o for o in r.options if o.rank == 1]
-            self.assertEqual([o.id for o in top], ["acetaminophen", "pt", "oral-nsaid", "topical-nsaid"])
-            self.assertEqual(top[0].tied_with, ["pt", "oral-nsaid", "topical-nsaid"])
-            self.assertIn("1= acetaminophen", repr(r))
-            why = r.why("stem-cell", "steroid-injection")
+            # 2.0 separates the options 1.x tied at the top (issue 15): exercise leads alone
+            self.assertEqual([o.id for o in top], ["pt"])
+            self.assertEqual(top[0].tied_with, [])
+            self.assertIn("1. pt", repr(r))
+            # a known cost (steroid injection) against an unknown one (the gel has no US price)
+            why = r.why("steroid-injection", "pahg")
             self.assertNotIn("cost", [d["criterion"] for d in why["for"] + why["against"]])
             cost = next(d for d in why["unknown"] if d["criterion"] == "cost")
             self.assertLess(cost["difference_low"], 0)

@@ -73,7 +73,8 @@ int kt_run(void)
     unsigned failed;
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
-    failed = CU_get_number_of_tests_failed();
+    /* A suite whose set-up failed (e.g. the default rules did not load) ran no test: a failure. */
+    failed = CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
     CU_cleanup_registry();
     return failed ? 1 : 0;
 }

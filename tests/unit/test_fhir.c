@@ -555,6 +555,25 @@ static void test_dates_units_prefetch(void)
     knee_fhir_report_free(r);
     knee_diag_free(d);
     knee_patient_free(p);
+    /* eGFR (LOINC CKD-EPI 2021) in the UCUM unit labs use maps to egfr; the same value in a
+     * unit the mapper does not know (mL/min) does not. */
+    t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
+        "[{\"system\":\"http://loinc.org\",\"code\":\"98979-8\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":28,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mL/min/{1.73_m2}\"}}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "egfr"), "28");
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
+        "[{\"system\":\"http://loinc.org\",\"code\":\"62238-1\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":28,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mL/min\"}}";
+    CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
+    CU_ASSERT(has_ignored(r, "o", "unit"));
+    CU_ASSERT_EQUAL(knee_patient_has(p, "egfr"), 0);
+    knee_fhir_report_free(r);
+    knee_diag_free(d);
+    knee_patient_free(p);
     /* Prefetch: a null key (queried, nothing found) is reported; a missing key is not. */
     t = "{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"},\"conditions\":null}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
@@ -586,16 +605,15 @@ static void test_prefetch_templates(void)
         "<code system=\"urn:x\" code=\"a,b|c$d\\e f&amp;g%\"/>"
         "<code system=\"\" code=\"91251008\"/></history>"
         "</fhir><tests>";
+    /* Conditions carry ICD-10-CM category prefixes (diabetes, varus knee...), which are no
+     * token search, so they are fetched unfiltered; observations are BMI, eGFR, KL grade. */
     const char *expect_default =
         "{\"patient\":\"Patient/{{context.patientId}}\","
-        "\"conditions\":\"Condition?patient={{context.patientId}}&code="
-        "http://hl7.org/fhir/sid/icd-10-cm|M17.0,http://hl7.org/fhir/sid/icd-10-cm|M17.10,"
-        "http://hl7.org/fhir/sid/icd-10-cm|M17.11,http://hl7.org/fhir/sid/icd-10-cm|M17.12,"
-        "http://hl7.org/fhir/sid/icd-10-cm|M17.2,http://hl7.org/fhir/sid/icd-10-cm|M17.30,"
-        "http://hl7.org/fhir/sid/icd-10-cm|M17.31,http://hl7.org/fhir/sid/icd-10-cm|M17.32,"
-        "http://hl7.org/fhir/sid/icd-10-cm|M17.5,http://snomed.info/sct|239873007\","
+        "\"conditions\":\"Condition?patient={{context.patientId}}\","
         "\"observations\":\"Observation?patient={{context.patientId}}&code="
-        "http://loinc.org|39156-5,urn:libknee:codes|kl-grade&_sort=-date\",";
+        "http://loinc.org|39156-5,http://loinc.org|98979-8,http://loinc.org|62238-1,"
+        "http://loinc.org|33914-3,http://loinc.org|77147-7,http://loinc.org|76633-7,"
+        "urn:libknee:codes|kl-grade&_sort=-date\",";
     const char *cov = ",\"coverage\":\"Coverage?patient={{context.patientId}}\","
                       "\"explanationOfBenefit\":\"ExplanationOfBenefit?patient={{context.patientId}}"
                       "&_sort=-created&_count=5\"}";
