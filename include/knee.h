@@ -824,6 +824,26 @@ KNEE_API const char *knee_result_region_value(const knee_result *r, size_t k);
 KNEE_API size_t knee_result_regional_rule_count(const knee_result *r, size_t k);
 KNEE_API const char *knee_result_regional_rule(const knee_result *r, size_t k, size_t m);
 
+/* ---- many patients with their ranges (docs/scaling.md); since 0.3 ------------------------ */
+
+/* The number of cells knee_compare_batch_ranges() writes per row and option. */
+#define KNEE_BATCH_RANGE_FIELDS 6
+
+/*
+ * As knee_compare_batch, with each option's score and rank ranges (knee_result_option_score_range,
+ * knee_result_option_rank_range) too: cells[] receives count x knee_ruleset_option_count(rs) x
+ * KNEE_BATCH_RANGE_FIELDS doubles, row-major, options in rule-file order, each option's fields in
+ * this order: rank, score, score low, score high, best rank, worst rank. A field that does not
+ * apply is NaN: all six for an excluded option and for a failed row (status[] says why), the
+ * four ranges for a method other than the weighted sum. Costs the rank ranges that
+ * knee_compare_batch skips. cells may be NULL (statuses only). Thread use: as
+ * knee_compare_batch. Since 0.3.
+ */
+KNEE_API int knee_compare_batch_ranges(const knee_ruleset *rs, const knee_batch *b,
+                                       const knee_compare_options *o, size_t first,
+                                       size_t count, knee_result *scratch, double *cells,
+                                       int *status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -519,9 +519,25 @@ static void load_row(const knee_batch *b, knee_patient *p, size_t i)
     }
 }
 
-int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
-                       size_t first, size_t count, knee_result *scratch, int *ranks,
-                       double *scores, int *status)
+/* Option t's cells of one row, as knee_compare_batch_ranges writes them (rc: the row's status). */
+static void range_cells(const knee_result *r, int rc, size_t t, double *out)
+{
+    const knee__opt *o = &r->opts[t];
+    const knee__range *g = &r->ranges[t];
+    int ok = rc == KNEE_OK && !o->excluded, ranged = ok && r->has_ranges;
+    out[0] = ok ? (double)o->rank : NAN;
+    out[1] = ok ? o->score : NAN;
+    out[2] = ranged ? g->low : NAN;
+    out[3] = ranged ? g->high : NAN;
+    out[4] = !ranged ? NAN : r->ranges_flat ? (double)o->rank : (double)g->best;
+    out[5] = !ranged ? NAN : r->ranges_flat ? (double)o->rank : (double)g->worst;
+}
+
+/* Compare rows first .. first+count-1 and write ranks and scores, or (with ranges) the cells
+ * of knee_compare_batch_ranges. */
+static int compare_rows(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
+                        size_t first, size_t count, knee_result *scratch, int ranges, int *ranks,
+                        double *scores, double *cells, int *status)
 {
     knee_compare_options quick;
     knee_patient p;
@@ -530,7 +546,7 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     int rc, ret = KNEE_OK;
     if ((rc = begin(rs, b, first, count, &scratch, &own, &p)) != KNEE_OK)
         return rc;
-    /* Ranks and scores only: dominance and the analyses do not change them. */
+    /* Dominance and the analyses do not change ranks, scores or ranges: skipped. */
     if (o) {
         quick = *o;
     } else {
@@ -542,7 +558,7 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     quick.dominance = KNEE_DOMINANCE_OFF;
     quick.smaa_samples = 0;
     quick.sensitivity = 0;
-    quick.ranks_only = 1; /* nor do the rank ranges */
+    quick.ranks_only = !ranges; /* nor do the rank ranges, unless asked for */
     nt = rs->n_treatments;
     for (k = 0; k < count; k++) {
         size_t i = first + k;
@@ -556,6 +572,8 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
                 ranks[k * nt + t] = rc == KNEE_OK ? scratch->opts[t].rank : 0;
             if (scores)
                 scores[k * nt + t] = rc == KNEE_OK ? scratch->opts[t].score : NAN;
+            if (cells)
+                range_cells(scratch, rc, t, cells + (k * nt + t) * KNEE_BATCH_RANGE_FIELDS);
         }
         if (status)
             status[k] = rc;
@@ -564,6 +582,20 @@ int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_c
     }
     knee_result_free(own);
     return ret;
+}
+
+int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
+                       size_t first, size_t count, knee_result *scratch, int *ranks, double *scores,
+                       int *status)
+{
+    return compare_rows(rs, b, o, first, count, scratch, 0, ranks, scores, NULL, status);
+}
+
+int knee_compare_batch_ranges(const knee_ruleset *rs, const knee_batch *b,
+                              const knee_compare_options *o, size_t first, size_t count,
+                              knee_result *scratch, double *cells, int *status)
+{
+    return compare_rows(rs, b, o, first, count, scratch, 1, NULL, NULL, cells, status);
 }
 
 int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,

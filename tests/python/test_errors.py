@@ -152,6 +152,56 @@ class PatientErrorTest(unittest.TestCase):
         self.assertPatientError(S.ETYPE, {"age": b"72"}, mentions="bytes")
         self.assertPatientError(S.ETYPE, {3: 72})
 
+    def test_errors_say_how_to_fix_them(self):
+        """Issue 18, item 2: the nearest ids, the allowed values, what a fact takes, through
+        every way in (compare, Patient.set, compare_many, compare_columns)."""
+        fixes = [
+            ({"agee": 70}, "unknown fact 'agee' (not declared in rule file 'knee-oa'): did you "
+                           "mean 'age'?"),
+            ({"sex": "femal"}, "fact 'sex': 'femal' is not one of its allowed values: did you "
+                               "mean 'female'? (it takes one of: female, male)"),
+            ({"age": 150}, "fact 'age': 150 is above the maximum 120 (it takes a number from 0 "
+                           "to 120)"),
+            ({"age": "old"}, "fact 'age': 'old' is not a number (it takes a number from 0 to "
+                             "120)"),
+            ({"kl_grade": 2.5}, "fact 'kl_grade' is an integer; 2.5 is not a whole number (it "
+                                "takes a whole number from 0 to 4)"),
+            # a value of the wrong kind: checked in Python, worded by the C setter
+            ({"sex": 72}, "fact 'sex' is a string, not a number (it takes one of: female, "
+                          "male)"),
+            ({"age": True}, "fact 'age' is a number, not a boolean (it takes a number from 0 "
+                            "to 120)"),
+            ({"diabetes": ["x"]}, "fact 'diabetes' is a boolean, not a set (it takes yes/no, "
+                                  "true/false or 1/0)"),
+            ({"payer": []}, "fact 'payer' is a string, not a set (it takes any text)"),
+        ]
+        for facts, message in fixes:
+            with self.subTest(facts=facts):
+                with self.assertRaises(knee.PatientError) as cm:
+                    self.rules.compare(facts)
+                self.assertEqual(cm.exception.message, message)
+                (fact, value), = facts.items()
+                with self.rules.patient() as p, self.assertRaises(knee.PatientError) as cm:
+                    p.set(fact, value)
+                self.assertEqual(cm.exception.message, message)
+                (item,) = self.rules.compare_many([facts], full=False, errors="yield")
+                self.assertEqual(item.message, "patient 0: " + message)
+                if fact in {f.id for f in self.rules.facts}:
+                    with self.assertRaises(knee.PatientError) as cm:
+                        self.rules.compare_columns({fact: [None, value]})
+                    self.assertEqual(cm.exception.message, "row 1: " + message)
+        with self.assertRaises(knee.PatientError) as cm:
+            self.rules.compare({}, {"csot": 50})
+        self.assertEqual(cm.exception.message, "unknown criterion 'csot': did you mean 'cost'?")
+
+    def test_a_bad_level_lists_the_levels(self):
+        text = read(MINI).replace('level="high" source="s2"', 'level="hihg" source="s2"', 1)
+        with self.assertRaises(knee.LoadError) as cm:
+            knee.Ruleset.from_string(text, name="t.xml")
+        self.assertIn("'hihg' is not a level of criterion 'evidence': did you mean 'high'? "
+                      "(levels: low, moderate, high)",
+                      [d.message for d in cm.exception.diagnostics])
+
     def test_out_of_range(self):
         self.assertPatientError(S.ERANGE, {"age": 150}, mentions="maximum")
         self.assertPatientError(S.ERANGE, {"age": -1}, mentions="minimum")

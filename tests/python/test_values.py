@@ -2,14 +2,15 @@
 are read"), and as the knee command reads the same text: the shared table
 tests/data/value-readings.json through Patient.set, compare() (seen in the report's facts
 used), compare_many (full and light, one row at a time and all of a fact's rows in one column)
-and compare_columns (issue 13, item 10). numpy and pandas values come from Debian's
+compare_columns (issue 13, item 10) and compare_frame, in a column of objects and in the column
+pandas infers (issue 18, item 1). numpy and pandas values come from Debian's
 python3-numpy and python3-pandas (CTest runs this suite with /usr/bin/python3)."""
 
 import math
 import unittest
 
 import knee
-from readings import RULES, facts_used, outcome_text, readings
+from readings import CSV_CODES, RULES, facts_used, outcome_text, readings
 
 try:
     import numpy
@@ -93,6 +94,17 @@ class ValueReadingTest(unittest.TestCase):
                 else:
                     self.assertNotIsInstance(row["expect"], dict)
                     self.assertEqual(self.ranks(out, 0), self.ranks_of(json_text))
+                if pandas is not None:
+                    # a column of objects, and the column pandas makes of the value itself
+                    frames = [pandas.DataFrame({fact: pandas.Series([v], dtype=object)})]
+                    try:
+                        frames.append(pandas.DataFrame({fact: pandas.Series([v])}))
+                    except (TypeError, ValueError, OverflowError):
+                        pass
+                    for df in frames:
+                        with self.subTest(dtype=str(df[fact].dtype)):
+                            self.assertFrameRow(self.rules.compare_frame(df), 0, fact,
+                                                row["expect"], json_text)
 
     def test_columns_of_mixed_values(self):
         """All of a fact's inputs in one column: the batch builds one C column of mixed
@@ -112,6 +124,12 @@ class ValueReadingTest(unittest.TestCase):
                 for r, item, json_text in zip(rows, items, want):
                     with self.subTest(fact=fact, python=r["python"], full=full):
                         self.assertItem(item, r["expect"], json_text, full)
+            if pandas is not None:
+                out = self.rules.compare_frame(pandas.DataFrame(
+                    {fact: pandas.Series(values, dtype=object)}))
+                for k, (r, json_text) in enumerate(zip(rows, want)):
+                    with self.subTest(fact=fact, python=r["python"], frame=True):
+                        self.assertFrameRow(out, k, fact, r["expect"], json_text)
             good = [k for k, r in enumerate(rows) if not isinstance(r["expect"], dict)]
             out = self.rules.compare_columns({fact: [values[k] for k in good]})
             for row, k in enumerate(good):
@@ -129,6 +147,21 @@ class ValueReadingTest(unittest.TestCase):
                              [(o["id"], o["rank"], o["score"])
                               for o in knee.Result(self.rules, json_text=json_text)
                               .to_dict()["options"]])
+
+    def assertFrameRow(self, out, k, fact, expect, json_text):
+        """Row k of a compare_frame output: the error the table expects (the knee command's
+        code, naming row and column), or compare()'s ranks and scores."""
+        row = out.iloc[k]
+        if isinstance(expect, dict):
+            self.assertEqual(row["status"], "error")
+            self.assertTrue(row["error"].startswith("%s: row %d, column '%s': "
+                                                    % (CSV_CODES[expect["error"]], k, fact)),
+                            row["error"])
+            return
+        self.assertEqual(row["status"], "ok")
+        got = {i: (0 if pandas.isna(row[i + "_rank"]) else int(row[i + "_rank"]),
+                   0.0 if row[i + "_excluded"] else row[i + "_score"]) for i in self.ids}
+        self.assertEqual(got, self.ranks_of(json_text))
 
     def ranks(self, out, row):
         ranks, scores = out

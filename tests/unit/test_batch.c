@@ -331,6 +331,82 @@ static void test_compare_failure(void)
     knee_batch_free(b);
 }
 
+/* knee_compare_batch_ranges: each option's rank, score, score range and rank range equal the
+ * result accessors' for the same patient; an excluded option and a failed row are all NaN, as
+ * are the ranges of a method without them. */
+static void check_range_cells(knee_batch *b, const knee_compare_options *o, int ranged)
+{
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    double *cells = malloc(N * nt * KNEE_BATCH_RANGE_FIELDS * sizeof *cells), lo, hi;
+    int status[N], best, worst;
+    size_t i, k, t, bad = 0, excluded = 0;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_batch_ranges(rs, b, o, 0, N, NULL, cells, status), KNEE_OK);
+    for (i = 0; i < N; i++) {
+        fill_patient(p, i, 0);
+        CU_ASSERT_EQUAL(status[i], KNEE_OK);
+        CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, p, o, r), KNEE_OK);
+        for (k = 0; k < nt; k++) {
+            const double *c;
+            for (t = 0;
+                 t < nt && strcmp(knee_ruleset_option_id(rs, t), knee_result_option_id(r, k)) != 0;
+                 t++)
+                ;
+            c = cells + (i * nt + t) * KNEE_BATCH_RANGE_FIELDS;
+            if (knee_result_option_excluded(r, k)) {
+                excluded++;
+                for (t = 0; t < KNEE_BATCH_RANGE_FIELDS; t++)
+                    bad += !isnan(c[t]);
+                continue;
+            }
+            knee_result_option_score_range(r, k, &lo, &hi);
+            knee_result_option_rank_range(r, k, &best, &worst);
+            bad += c[0] != knee_result_option_rank(r, k) || c[1] != knee_result_option_score(r, k);
+            if (ranged)
+                bad += c[2] != lo || c[3] != hi || c[4] != best || c[5] != worst;
+            else
+                bad += !isnan(c[2]) || !isnan(c[3]) || !isnan(c[4]) || !isnan(c[5]);
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(excluded > 0);
+    free(cells);
+    knee_result_free(r);
+    knee_patient_free(p);
+}
+
+static void test_range_cells(void)
+{
+    knee_compare_options *o = NULL;
+    knee_batch *b = make_batch(0), *zero = NULL;
+    double cells[2 * 64 * KNEE_BATCH_RANGE_FIELDS];
+    int status[2];
+    size_t j;
+    check_range_cells(b, NULL, 1);
+    CU_ASSERT_EQUAL_FATAL(knee_compare_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_options_set_method(o, KNEE_METHOD_TOPSIS), KNEE_OK);
+    check_range_cells(b, o, 0);
+    /* a failed row: every cell NaN, its status says why */
+    CU_ASSERT_FATAL(nt <= 64);
+    CU_ASSERT_EQUAL_FATAL(knee_batch_new(&zero, rs, 2), KNEE_OK);
+    for (j = 0; j < knee_ruleset_criterion_count(rs); j++)
+        CU_ASSERT_EQUAL(knee_batch_set_weight(zero, knee_ruleset_criterion_id(rs, j), 0), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_batch_ranges(rs, zero, NULL, 0, 2, NULL, cells, status),
+                    KNEE_EWEIGHT);
+    CU_ASSERT_EQUAL(status[1], KNEE_EWEIGHT);
+    for (j = 0; j < 2 * nt * KNEE_BATCH_RANGE_FIELDS; j++)
+        CU_ASSERT(isnan(cells[j]));
+    CU_ASSERT_EQUAL(knee_compare_batch_ranges(rs, zero, NULL, 0, 2, NULL, NULL, status),
+                    KNEE_EWEIGHT);
+    CU_ASSERT_EQUAL(knee_compare_batch_ranges(NULL, zero, NULL, 0, 2, NULL, cells, status),
+                    KNEE_EINVAL);
+    knee_batch_free(zero);
+    knee_compare_options_free(o);
+    knee_batch_free(b);
+}
+
 typedef struct job {
     const knee_batch *b;
     size_t first, count;
@@ -492,6 +568,7 @@ int main(void)
     CU_add_test(s, "JSON rows", test_json_rows);
     CU_add_test(s, "bad cells by row and fact", test_bad_cells);
     CU_add_test(s, "a failed comparison per row", test_compare_failure);
+    CU_add_test(s, "ranks, scores and their ranges", test_range_cells);
     CU_add_test(s, "threads on disjoint rows", test_threads);
     CU_add_test(s, "no allocation per patient", test_no_allocation_per_patient);
     CU_add_test(s, "argument errors", test_arguments);

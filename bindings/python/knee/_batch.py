@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 from ._errors import KneeError, PatientError, Status
 from ._lib import Handle, lib, new_handle
 from ._values import BOOL, MEMBERS, NUMBER, TEXT, UNKNOWN, Reading, read, split_members
-from .patient import Weights, items, weight_args
+from .patient import Weights, items, set_fact, weight_args
 
 FAIL_COLUMN, MARK_ROW = 0, 1   # KNEE_BATCH_FAIL_COLUMN, KNEE_BATCH_MARK_ROW
 _NAN = float("nan")
@@ -243,7 +243,8 @@ def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
                 c = _column(fact, ftype, col, bad)
                 if bad and mode == FAIL_COLUMN:
                     row = min(bad)
-                    raise PatientError(bad[row].code, "row %d: %s" % (row, bad[row].message))
+                    e = refusal(rs, types, fact, col[row]) or bad[row]
+                    raise PatientError(e.code, "row %d: %s" % (row, e.message))
                 cols.bad.update(bad)
                 status = _set(b, fact.encode("utf-8"), c, mode)
                 if status < 0:
@@ -253,6 +254,19 @@ def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
         batch.close()
         raise
     return batch
+
+
+def refusal(rs: int, types: Mapping[str, str], fact: str, value: Any) -> Optional[PatientError]:
+    """The error Patient.set gives for this value (with what the fact takes), or None."""
+    p = ctypes.c_void_p()
+    lib.knee_patient_new(ctypes.byref(p), rs)
+    try:
+        set_fact(p.value, types, fact, value)
+    except PatientError as e:
+        return e
+    finally:
+        lib.knee_patient_free(p)
+    return None
 
 
 def set_weight(b: int, criterion: Any, weight: Any) -> None:
@@ -292,3 +306,17 @@ def compare_json(rs: int, b: int, opts: Optional[int], scratch: int, first: int,
         lib.knee_free(out)
     cuts, view = offsets[:], memoryview(data)
     return [str(view[cuts[k]:cuts[k + 1]], "utf-8") for k in range(count)], status.tolist()
+
+
+#: knee_compare_batch_ranges's cells per row and option (KNEE_BATCH_RANGE_FIELDS): rank, score,
+#: score low, score high, best rank, worst rank.
+RANGE_FIELDS = 6
+
+
+def compare_cells(rs: int, b: int, opts: Optional[int], scratch: int, first: int, count: int,
+                  n_options: int, cells: int, status: int) -> None:
+    """Rows first .. first+count-1 through knee_compare_batch_ranges: ``cells`` and ``status``
+    are the addresses of the whole batch's doubles (rows x options x RANGE_FIELDS) and ints,
+    written at those rows. A failed row shows in its status, with NaN cells."""
+    lib.knee_compare_batch_ranges(rs, b, opts, first, count, scratch,
+                                  cells + 8 * RANGE_FIELDS * n_options * first, status + 4 * first)

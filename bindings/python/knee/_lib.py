@@ -271,6 +271,8 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_unknown_bounds": (_INT, [_P, _S, _S, POINTER(c_double), POINTER(c_double)]),
     "knee_result_unknown_level_bounds": (_INT, [_P, _S, _S, POINTER(c_char_p), POINTER(c_char_p)]),
     "knee_result_difference": (_INT, [_P, _S, _S, _S, POINTER(c_double), POINTER(c_double)]),
+    # many patients with their ranges (since 0.3)
+    "knee_compare_batch_ranges": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p]),
 }
 
 

@@ -31,9 +31,13 @@ Reading = Tuple[int, Any]
 _UNKNOWN: Reading = (UNKNOWN, None)
 
 
-def _wrong(fact: str, ftype: str, given: str) -> PatientError:
-    # The wording of the C setters' own type error (patient.c, decl()).
-    return PatientError(Status.ETYPE, "fact '%s' is a %s, not a %s" % (fact, ftype, given))
+def _wrong(fact: str, ftype: str, given: str, reading: Reading) -> PatientError:
+    """A value of the wrong kind for the fact. ``reading`` is the value read as what it is:
+    patient.set_fact hands it to that kind's C setter, whose refusal says what the fact takes
+    (the message here is the short form, for callers without a C patient)."""
+    e = PatientError(Status.ETYPE, "fact '%s' is a %s, not a %s" % (fact, ftype, given))
+    e.reading = reading  # type: ignore[attr-defined]
+    return e
 
 
 def _foreign(value: Any) -> Tuple[bool, Any]:
@@ -66,12 +70,13 @@ def read(fact: str, ftype: Optional[str], value: Any) -> Reading:
         return TEXT, cstr(value, "fact '%s'" % fact, PatientError)
     if t is bool:
         if ftype not in ("boolean", None):
-            raise _wrong(fact, ftype, "boolean")
+            raise _wrong(fact, ftype, "boolean", (BOOL, value))
         return BOOL, value
     if t in SETS or (t is not int and t is not float and isinstance(value, SETS)):
+        members = [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
         if ftype not in ("set", None):
-            raise _wrong(fact, ftype, "set")
-        return MEMBERS, [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
+            raise _wrong(fact, ftype, "set", (MEMBERS, members))
+        return MEMBERS, members
     if t is not int and t is not float:
         converted, plain = _foreign(value)
         if converted:
@@ -85,7 +90,7 @@ def read(fact: str, ftype: Optional[str], value: Any) -> Reading:
         text = str(int(value)) if isinstance(value, numbers.Integral) else repr(_float(fact, value))
         return TEXT, text.encode()
     if ftype not in ("number", "integer", None):
-        raise _wrong(fact, ftype, "number")
+        raise _wrong(fact, ftype, "number", (NUMBER, _float(fact, value)))
     return NUMBER, _float(fact, value)
 
 

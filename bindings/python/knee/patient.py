@@ -32,7 +32,22 @@ def set_fact(p: int, types: Mapping[str, str], fact: str, value: FactValue) -> N
     """Set one fact on the C patient ``p``, read from ``value`` as _values.read() reads it;
     ``types`` maps the ruleset's fact ids to their declared types."""
     name = cstr(fact, "a fact name", PatientError)
-    kind, data = read(fact, types.get(fact), value)
+    try:
+        kind, data = read(fact, types.get(fact), value)
+    except PatientError as e:
+        reading = getattr(e, "reading", None)
+        if reading is None:
+            raise
+        # A value of the wrong kind: its own kind's C setter refuses it, saying what the fact
+        # takes; it changes nothing.
+        kind, data = reading
+        if kind == NUMBER:
+            lib.knee_patient_set_number(p, name, data)
+        elif kind == BOOL:
+            lib.knee_patient_set_bool(p, name, int(data))
+        else:
+            lib.knee_patient_add_to_set(p, name, data[0] if data else b"-")
+        raise
     if kind == UNKNOWN:
         lib.knee_patient_unset(p, name)
     elif kind == NUMBER:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Union)
 
-from . import _batch
+from . import _batch, _frame
 from ._errors import (Diagnostic, KneeError, KneeTypeError, KneeValueError, LoadError,
                       PatientError, Status, load_message)
 from ._lib import (Handle, Options, cstr, data_arg, diagnostics, flag_arg, int_arg, lib,
@@ -268,6 +268,61 @@ class _Light:
                 self.cache.clear()
             found = self.cache[key] = tuple(out)
         return list(found)
+
+
+def _threads_arg(threads: Optional[int]) -> int:
+    """compare_many/compare_frame(threads=): default 2 on a machine with several cores."""
+    if threads is None:
+        threads = 2 if (os.cpu_count() or 1) > 1 else 1
+    return int_arg(threads, "threads", 1, MAX_THREADS)
+
+
+class _Workers:
+    """The threads of compare_many and compare_frame: a scratch result each, the calling thread
+    and a pool of threads - 1 (ctypes releases the GIL). close() frees them."""
+
+    def __init__(self, ruleset: Handle, threads: int) -> None:
+        self.scratches: List[Handle] = []
+        self.pool: Optional[concurrent.futures.ThreadPoolExecutor] = None
+        try:
+            for _ in range(threads):
+                self.scratches.append(new_handle(lib.knee_result_new, lib.knee_result_free,
+                                                 "result", parent=ruleset))
+            if threads > 1:
+                self.pool = concurrent.futures.ThreadPoolExecutor(threads - 1)
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self, ruleset: "Ruleset", batch: Handle, opts: Optional[Handle], n: int,
+            work: Callable[..., Any]) -> List[Any]:
+        """Compare the n rows of batch, split into one run of rows per thread: what
+        ``work(rs, b, opts, scratch, first, count)`` returns for each run, in row order.
+
+        Each run takes its own uses of the handles it reads (the caller keeps its output
+        buffers alive), and the runs are waited for even when this thread is interrupted (an
+        exception from a signal handler): a worker never reads freed memory."""
+        runs = min(len(self.scratches), n)      # never an empty run
+        bounds = [(n * t // runs, n * (t + 1) // runs) for t in range(runs)]
+
+        def run(t: int, first: int, last: int) -> Any:
+            with uses(ruleset._handle, batch, opts, self.scratches[t]) as (rs, b, o, r):
+                return work(rs, b, o, r, first, last - first)
+
+        futures = [self.pool.submit(run, t, first, last)     # type: ignore[union-attr]
+                   for t, (first, last) in enumerate(bounds) if t]
+        try:
+            return [run(0, *bounds[0])] + [f.result() for f in futures]
+        finally:
+            for f in futures:       # interrupted: cancel what has not started, wait for the rest
+                f.cancel()
+            concurrent.futures.wait(futures)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        for handle in self.scratches:
+            handle.close()
 
 
 class Ruleset:
@@ -577,21 +632,14 @@ class Ruleset:
         full = flag_arg(full, "full")
         size = (64 if full else 4096) if chunk_size is None else \
             int_arg(chunk_size, "chunk_size", 1, 2 ** 31)
-        if threads is None:
-            threads = 2 if (os.cpu_count() or 1) > 1 else 1
-        threads = int_arg(threads, "threads", 1, MAX_THREADS)
+        threads = _threads_arg(threads)
         opts = _compare_options(method, vikor_v, smaa, seed, smaa_spread, sensitivity,
                                 fragile_margin, missing)
         kw = dict(method=method, vikor_v=vikor_v, smaa=smaa, seed=seed, smaa_spread=smaa_spread,
                   sensitivity=sensitivity, fragile_margin=fragile_margin, missing=missing)
-        scratches: List[Handle] = []
-        pool = None
+        workers = None
         try:
-            for _ in range(threads):
-                scratches.append(new_handle(lib.knee_result_new, lib.knee_result_free, "result",
-                                            parent=self._handle))
-            if threads > 1:
-                pool = concurrent.futures.ThreadPoolExecutor(threads - 1)
+            workers = _Workers(self._handle, threads)
             source, index = iter(patients), 0
             light = _Light(self.options) if not full else None
             while True:
@@ -604,14 +652,19 @@ class Ruleset:
                     batch = _batch.make_batch(rs, self._handle, self._fact_types, cols, weights,
                                               _batch.MARK_ROW)
                 try:
-                    out = self._compare_rows(batch, opts, scratches, pool, n, light)
+                    if full:
+                        out = workers.run(self, batch, opts, n, _batch.compare_json)
+                        texts = [t for texts_, _ in out for t in texts_]
+                        status = [s_ for _, st in out for s_ in st]
+                    else:
+                        out = ranks, scores, status = (array("i", [0]) * (n * light.n),
+                                                       array("d", [0.0]) * (n * light.n),
+                                                       array("i", [0]) * n)
+                        workers.run(self, batch, opts, n,
+                                    lambda rs, b, o, r, first, count: _batch.compare_ranks(
+                                        rs, b, o, r, first, count, light.n, out))
                 finally:
                     batch.close()
-                if full:
-                    texts = [t for texts_, _ in out for t in texts_]
-                    status = [s_ for _, st in out for s_ in st]
-                else:
-                    ranks, scores, status = out
                 for k in range(n):
                     if status[k] != 0 or k in cols.bad:
                         try:
@@ -627,43 +680,73 @@ class Ruleset:
                         yield light.item(ranks, scores, k)
                 index += n
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True)
-            for handle in [opts] + scratches:
-                if handle is not None:
-                    handle.close()
+            if workers is not None:
+                workers.close()
+            if opts is not None:
+                opts.close()
 
-    def _compare_rows(self, batch: Handle, opts: Optional[Handle], scratches: List[Handle],
-                      pool: Optional[concurrent.futures.ThreadPoolExecutor], n: int,
-                      light: Optional[_Light]) -> Any:
-        """Compare the n rows of batch, split into one run of rows per thread (the calling
-        thread and the pool's; ctypes releases the GIL): for full results a list of (texts,
-        statuses) per run, in row order, else the (ranks, scores, statuses) arrays.
+    def compare_frame(self, df: Any, id_column: Optional[str] = None, full: bool = False,
+                      weights: Optional[Weights] = None, *, missing: Optional[str] = None,
+                      method: Optional[str] = None, vikor_v: Optional[float] = None,
+                      threads: Optional[int] = None,
+                      ignore_unknown_columns: bool = False) -> Any:
+        """Compare every option for each row of a pandas DataFrame (one patient per row, one
+        fact per column) and return a DataFrame with one row per patient, indexed like ``df``.
+        pandas is imported only when this is called (ImportError saying what to install).
 
-        Each run takes its own uses of the handles it reads and keeps the output arrays alive
-        itself, and the runs are waited for even when this thread is interrupted (an exception
-        from a signal handler): a worker never reads freed memory."""
-        runs = min(len(scratches), n)           # never an empty run
-        bounds = [(n * t // runs, n * (t + 1) // runs) for t in range(runs)]
-        out = None if light is None else (array("i", [0]) * (n * light.n),
-                                          array("d", [0.0]) * (n * light.n), array("i", [0]) * n)
+        Cells are read as :meth:`compare` reads values (docs/python.md, "How values are
+        read"): NaN, None, pandas NA/NaT and "" are unknown for every fact type; numpy scalars
+        and pandas extension types (Int64, boolean, string, category) are read as their
+        values. ``id_column`` names the column copied to ``id`` (default: a column named
+        ``id`` when the rule file has no such fact; without one, ``id`` is the index label).
+        Every other column must be a fact: other columns raise PatientError naming each with
+        the nearest fact ids, unless ``ignore_unknown_columns``. ``weights``, ``missing``,
+        ``method`` and ``vikor_v`` apply to every row, as for :meth:`compare`; ``threads`` as
+        for :meth:`compare_many`.
 
-        def run(t: int, first: int, last: int, out: Any) -> Any:
-            with uses(self._handle, batch, opts, scratches[t]) as (rs, b, o, r):
-                if out is None:
-                    return _batch.compare_json(rs, b, o, r, first, last - first)
-                _batch.compare_ranks(rs, b, o, r, first, last - first, light.n, out)
-                return None
+        The columns, in this order:
 
-        futures = [pool.submit(run, t, first, last, out)          # type: ignore[union-attr]
-                   for t, (first, last) in enumerate(bounds) if t]
+        ==========================  ==========================================================
+        ``id``                      the id column's value (or the row's index label)
+        ``status``                  ``"ok"``, or ``"error"`` for a row that was not compared
+        ``error``                   for an error row ``"code: row R, column C: why"``, the
+                                    knee command's code (``out-of-range``, ``wrong-type``,
+                                    ``bad-value``, ``unknown-fact``, ``too-long``,
+                                    ``compare``) and the reason compare() gives, with the fix
+                                    (``(and N more)`` when several cells are bad); else None
+        ``top``                     the rank-1 option's id (the first by name when several
+                                    tie at 1), None when no option is ranked
+        ``<option>_rank``           per option, in rule-file order: its rank (Int64, 1 =
+                                    best, ties share a rank); <NA> when it is excluded for the
+                                    patient, or the row failed (never 0)
+        ``<option>_score``          its score (float64, the method's); NaN likewise
+        ``<option>_score_low``,     the score range over the unknown values (the weighted sum
+        ``<option>_score_high``     only; NaN for other methods, excluded options, failed rows)
+        ``<option>_excluded``       True when the rules exclude the option for the patient
+                                    (boolean; <NA> for a failed row)
+        ``<option>_best_rank``,     with ``full=True`` only: the rank range over the unknown
+        ``<option>_worst_rank``     values (Int64; <NA> where the score range is NaN)
+        ==========================  ==========================================================
+
+        A bad cell never stops the frame: its row gets ``status`` ``"error"``. Bad weights or
+        arguments raise. Rows are compared in chunks of 16384, in ``threads`` threads with
+        the GIL released (docs/scaling.md).
+        """
+        full = flag_arg(full, "full")
+        ignore_unknown_columns = flag_arg(ignore_unknown_columns, "ignore_unknown_columns")
+        threads = _threads_arg(threads)
+        opts = _compare_options(method, vikor_v, 0, 0, 0.0, False, 0.05, missing)
+        kw = dict(method=method, vikor_v=vikor_v, missing=missing)
+        workers = None
         try:
-            parts = [run(0, bounds[0][0], bounds[0][1], out)] + [f.result() for f in futures]
+            workers = _Workers(self._handle, threads)
+            return _frame.compare(self, df, id_column, full, weights, opts, kw, workers,
+                                  ignore_unknown_columns)
         finally:
-            for f in futures:       # interrupted: cancel what has not started, wait for the rest
-                f.cancel()
-            concurrent.futures.wait(futures)
-        return parts if out is None else out
+            if workers is not None:
+                workers.close()
+            if opts is not None:
+                opts.close()
 
     def _raise_for(self, facts: Any, weights: Optional[Weights], kw: Dict[str, Any],
                    index: int, status: int) -> None:
