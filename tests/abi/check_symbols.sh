@@ -5,7 +5,7 @@
 set -eu
 lib=$1
 list=$2
-actual=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | sort -u)
+actual=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | LC_ALL=C sort -u)
 bad=$(printf '%s\n' "$actual" | grep -v '^knee_' || true)
 internal=$(printf '%s\n' "$actual" | grep '^knee__' || true)
 if [ -n "$bad$internal" ]; then

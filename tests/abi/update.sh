@@ -15,7 +15,7 @@ CC=${KNEE_ABI_CC:-gcc} cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebI
     -DKNEE_BUILD_SHARED=ON -DKNEE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$BUILD_DIR" --target knee_shared -j"$(nproc)" >/dev/null
 lib=$BUILD_DIR/libknee.so.0
-nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | sort -u \
+nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | LC_ALL=C sort -u \
     >tests/abi/symbols.txt
 sh tests/abi/abidw.sh "$lib" include >tests/abi/libknee.abi
 echo "update.sh: $(wc -l <tests/abi/symbols.txt) symbols in tests/abi/symbols.txt; tests/abi/libknee.abi rewritten"

@@ -78,11 +78,11 @@ for cmd in help version "list" "check $SMALL" "test $SMALL" "compare --fact age=
     "$KNEE" $cmd >/dev/full 2>"$TMP/err"
     rc=$?
     check "knee $cmd >/dev/full: exit 1 and the error said" \
-        '[ $rc -eq 1 ] && [ "$(grep -c "^knee: error writing standard output: No space left on device$" "$TMP/err")" -eq 1 ]'
+        '[ $rc -eq 1 ] && [ "$(grep -c "^knee: error writing standard output: ..*$" "$TMP/err")" -eq 1 ]'
 done
 run compare --rules "$SMALL" --patients "$QUIRKS" -o /dev/full
 check "compare --patients -o /dev/full: exit 1, the error, and no row counted as written" \
-    '[ $rc -eq 1 ] && err_has "^knee: error writing /dev/full: No space left on device$" && err_has ": 0 rows: 0 scored, 0 failed, "'
+    '[ $rc -eq 1 ] && err_has "^knee: error writing /dev/full: .+$" && err_has ": 0 rows: 0 scored, 0 failed, "'
 run report --fact age=70 -o /dev/full
 check "report -o /dev/full: exit 1 and the error" '[ $rc -eq 1 ] && err_has "^knee: error writing /dev/full: "'
 
@@ -91,7 +91,7 @@ check "report -o /dev/full: exit 1 and the error" '[ $rc -eq 1 ] && err_has "^kn
 $GEN "$TMP/gen.csv" 30000
 (trap '' XFSZ; ulimit -f 256; exec "$KNEE" compare --patients "$TMP/gen.csv" >"$TMP/cut.csv" 2>"$TMP/err")
 rc=$?
-check "standard output cut by a full disk: exit 1 and the error" '[ $rc -eq 1 ] && err_has "^knee: error writing standard output: File too large$"'
+check "standard output cut by a full disk: exit 1 and the error" '[ $rc -eq 1 ] && err_has "^knee: error writing standard output: .+$"'
 check "the summary counts only the rows written (fewer than the 30,000 read)" \
     'n=$(sed -nE "s/^knee: .*: ([0-9,]+) rows: .*/\1/p" "$TMP/err" | tr -d ,); [ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt 30000 ] && [ "$(wc -l <"$TMP/cut.csv")" -gt "$n" ]'
 mkdir "$TMP/full"
@@ -99,7 +99,7 @@ echo "the previous scores" >"$TMP/full/scores.csv"
 (trap '' XFSZ; ulimit -f 256; exec "$KNEE" compare --patients "$TMP/gen.csv" -o "$TMP/full/scores.csv" >"$TMP/out" 2>"$TMP/err")
 rc=$?
 check "-o FILE on a full disk: exit 1, the previous file left as it was, no temporary file" \
-    '[ $rc -eq 1 ] && err_has "^knee: error writing $TMP/full/scores.csv: File too large$" && [ "$(cat "$TMP/full/scores.csv")" = "the previous scores" ] && no_temp "$TMP/full"'
+    '[ $rc -eq 1 ] && err_has "^knee: error writing $TMP/full/scores.csv: .+$" && [ "$(cat "$TMP/full/scores.csv")" = "the previous scores" ] && no_temp "$TMP/full"'
 echo "the previous report" >"$TMP/full/report.html"
 (trap '' XFSZ; ulimit -f 16; exec "$KNEE" report --fact age=72 -o "$TMP/full/report.html" >"$TMP/out" 2>"$TMP/err")
 rc=$?
