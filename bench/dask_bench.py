@@ -27,7 +27,7 @@ import knee.dask
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from python_bench import patients  # noqa: E402  (the same generated patients)
 
-RUNS = 5
+RUNS = 3
 PARTITION_ROWS = 25_000
 RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rules", "knee-oa.xml")
 
@@ -45,7 +45,7 @@ def timed(fn):
 def row(name, n, seconds):
     rates = [n / s for s in seconds]
     print("%-44s %10.0f rows/s (min %.0f, max %.0f)"
-          % (name, statistics.median(rates), min(rates), max(rates)))
+          % (name, statistics.median(rates), min(rates), max(rates)), flush=True)
     return statistics.median(rates)
 
 

@@ -90,8 +90,8 @@ def compare(ddf: Any, rules: Rules = None, id_column: Optional[str] = None, full
     try:
         from dask import delayed
     except ImportError as e:
-        raise ImportError("knee.dask needs dask and distributed (Debian: python3-dask "
-                          "python3-distributed; pip: 'knee[dask]'): %s" % e) from None
+        raise ImportError("knee.dask needs dask (Debian: python3-dask, and python3-distributed "
+                          "for a cluster; pip: 'knee[dask]'): %s" % e) from None
     digest, name, data = _source(rules)
     kw = dict(id_column=id_column, full=full, weights=weights, missing=missing, method=method,
               vikor_v=vikor_v, threads=threads, ignore_unknown_columns=ignore_unknown_columns)
