@@ -55,6 +55,55 @@ def timed(fn, runs=RUNS):
     return out
 
 
+def cpu_per_call(fn, reps):
+    """CPU seconds of one call (process time: the machine is shared, so waiting is left out)."""
+    t0 = time.process_time()
+    for _ in range(reps):
+        fn()
+    return (time.process_time() - t0) / reps
+
+
+def read_side_by_side(rules, facts):
+    """compare() alone, compare() and reading every option's rank, score and criteria, and a
+    numpy weighted sum of the same options x criteria utility matrix, timed alternately
+    (issue 18, item 3: the reading costs at most 3x the bare compare)."""
+    def bare():
+        rules.compare(facts).close()
+
+    def read():
+        with rules.compare(facts) as r:
+            for o in r.options:
+                o.rank, o.score, [(c.id, c.utility, c.weight, c.contribution) for c in o.criteria]
+
+    with rules.compare(facts) as r:
+        matrix = [[c.utility for c in o.criteria] for o in r.options if not o.excluded]
+        weights = list(r.weights.values())
+    timings = {"bare": [], "read": []}
+    try:
+        import numpy
+        u, w = numpy.array(matrix), numpy.array(weights)
+        timings["numpy"] = []
+    except ImportError:
+        numpy = None
+    bare(), read()
+    for _ in range(15):
+        timings["bare"].append(cpu_per_call(bare, 200) * 1e6)
+        timings["read"].append(cpu_per_call(read, 100) * 1e6)
+        if numpy is not None:
+            timings["numpy"].append(cpu_per_call(lambda: numpy.argsort(-(u @ w)), 2000) * 1e6)
+    row("compare(), result not read (CPU)", timings["bare"], "us")
+    row("compare() + every rank, score, criteria (CPU)", timings["read"], "us")
+    print("%-52s %12.1f x" % ("  ratio to the bare compare (limit 3)",
+                              statistics.median(r / b for r, b in zip(timings["read"],
+                                                                      timings["bare"]))))
+    if numpy is not None:
+        row("numpy weighted sum + ranking, %dx%d matrix (CPU)" % u.shape, timings["numpy"],
+            "us")
+        print("%-52s %12.1f x" % ("  compare() + read / numpy",
+                                  statistics.median(r / n for r, n in zip(timings["read"],
+                                                                          timings["numpy"]))))
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     pop = patients(n)
@@ -65,6 +114,7 @@ def main():
         reps = 2000
         t = timed(lambda: [rules.compare(one).close() for _ in range(reps)])
         row("compare() one patient", [x / reps * 1e6 for x in t], "us")
+        read_side_by_side(rules, one)
 
         def many(data, full, threads):
             for _ in rules.compare_many(data, full=full, threads=threads):

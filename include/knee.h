@@ -844,6 +844,33 @@ KNEE_API int knee_compare_batch_ranges(const knee_ruleset *rs, const knee_batch 
                                        size_t count, knee_result *scratch, double *cells,
                                        int *status);
 
+/* ---- results cheap to read from other languages (docs/result-contract.md, "The packed
+ * result"); since 0.3 ------------------------------------------------------------------------- */
+
+/* The version of the packed layout knee_result_pack() writes (the header's first slot). */
+#define KNEE_PACK_VERSION 1
+
+/*
+ * The whole of a filled result r in one buffer, so that a binding reads it with one call instead
+ * of one call per value: a flat array of 8-byte slots, each an int64_t, a double (NaN: none) or
+ * a string as its address (a uint64_t; 0: none). The layout (docs/result-contract.md, "The
+ * packed result"): a header (the version, sizes and offsets, method, missing policy, missing
+ * facts, regions), one record per option in result order (id, name, rank, score, ranges, ties,
+ * metrics, reasons, cautions, rules, dominators), one record per option and criterion (the value,
+ * utility, weight, contribution, sources, rules, note, range), the weights and criterion ids,
+ * then the lists the records point into (as a count and a slot offset). It holds what the
+ * accessors above and knee_result_to_json() give, the analyses (SMAA, sensitivity) apart. Later
+ * versions only add slots at the end of the header and of each record, whose sizes the header
+ * gives. Strings are not copied: each is borrowed from the ruleset (or static) and is valid
+ * while the ruleset lives, whatever happens to r. Slots are in the machine's byte order.
+ * *len (not NULL) receives the bytes needed. Returns KNEE_OK when they fit in cap bytes at buf
+ * (8-byte aligned); KNEE_ERANGE when cap is too small (buf's contents are then unspecified:
+ * call again with *len bytes; buf may be NULL with cap 0 to ask); KNEE_EINVAL for a NULL r or
+ * len, a result never filled, or a NULL or unaligned buf with cap > 0. Allocates nothing.
+ * Thread use: as knee_result_to_json (r is only read).
+ */
+KNEE_API int knee_result_pack(const knee_result *r, void *buf, size_t cap, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

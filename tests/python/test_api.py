@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import html
 import json
 import math
 import os
@@ -591,6 +592,108 @@ class HonestComparisonTest(unittest.TestCase):
         light = next(iter(self.default.compare_many([{"age": 72}], full=False)))
         with self.default.compare({"age": 72}) as one:
             self.assertEqual(light, [(o.id, o.rank, o.score) for o in one.options])
+
+
+class PackedResultTest(unittest.TestCase):
+    """A Result is read from one packed buffer (knee_result_pack, issue 18 item 3): its data
+    equals the JSON contract's for every method, policy and kind of value; C results are
+    reused from one compare() to the next."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.default()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+
+    def assertSameAsJson(self, r):
+        d = r.to_dict()
+        self.assertEqual(r.options, [knee.OptionResult.from_dict(o) for o in d["options"]])
+        self.assertEqual([dataclasses.asdict(o) for o in r.options],
+                         [as_known(o) for o in d["options"]])
+        self.assertEqual(r.weights, d["weights"])
+        self.assertEqual(list(r.weights), list(d["weights"]))
+        self.assertEqual(r.missing_facts, d["missing_facts"])
+        self.assertEqual(r.regional_rules, [knee.RegionalRules(**x)
+                                            for x in d.get("regional_rules", [])])
+        self.assertEqual((r.method, r.missing_policy), (d["method"], d["missing_policy"]))
+
+    def test_equal_to_the_json_contract(self):
+        patients = [{}, {"age": 72, "kl_grade": 4, "payer": "medicare", "region": "uk"},
+                    {"age": 45, "bmi": 41, "diabetes": True, "ckd": True, "region": "us",
+                     "prior": ["ha-6mo", "failed-conservative"], "sex": "female"},
+                    {"kl_grade": 1, "gi_risk": True, "cvd": True, "payer": "va"}]
+        runs = [{}] + [{"method": m} for m in knee.METHODS] + \
+            [{"missing": m} for m in knee.MISSING_POLICIES] + \
+            [{"smaa": 40, "seed": 2, "sensitivity": True}]
+        for facts in patients:
+            for kw in runs:
+                with self.subTest(facts=facts, **kw), self.rules.compare(facts, **kw) as r:
+                    self.assertSameAsJson(r)
+
+    def test_results_of_two_rulesets(self):
+        """Strings are read by address, per ruleset: two rule files never mix them up."""
+        with knee.Ruleset.load(MINI) as mini:
+            for _ in range(3):
+                with mini.compare({}) as a, self.rules.compare({}) as b:
+                    self.assertSameAsJson(a)
+                    self.assertSameAsJson(b)
+                    self.assertEqual({o.id for o in a.options}, {o.id for o in mini.options})
+
+    def test_c_results_reused(self):
+        first = self.rules.compare({"age": 70})
+        ptr = first._handle._ptr
+        first.close()
+        with self.rules.compare({"age": 50, "payer": "x"}) as again:
+            self.assertEqual(again._handle._ptr, ptr)     # the same C result, refilled
+            self.assertSameAsJson(again)
+        held = [self.rules.compare({}) for _ in range(3)]   # results alive are never shared
+        self.assertEqual(len({r._handle._ptr for r in held}), 3)
+        for r in held:
+            r.close()
+
+    def test_read_after_ruleset_close(self):
+        rules = knee.Ruleset.load(MINI)
+        r = rules.compare({})
+        rules.close()                 # the result keeps the C ruleset (and its strings) alive
+        self.assertSameAsJson(r)
+        r.close()
+
+
+class NotebookTest(unittest.TestCase):
+    """Result._repr_html_: a compact ranked table for notebooks (issue 18, item 6)."""
+
+    def test_ranked_table(self):
+        with knee.Ruleset.default() as rules, \
+                rules.compare({"age": 72, "ckd": True, "kl_grade": 1}) as r:
+            page = r._repr_html_()
+            ranked = [o for o in r.options if not o.excluded]
+            excluded = [o for o in r.options if o.excluded]
+            self.assertTrue(ranked and excluded)
+            at = [page.index(">%s</td>" % html.escape(o.name)) for o in r.options]
+            self.assertEqual(at, sorted(at))                 # in result order
+            for o in ranked:
+                rank = "<td>%d%s</td>" % (o.rank, "=" if o.tied_with else "")
+                self.assertIn(rank + "<td>%s</td><td>%.3f</td>"
+                              % (html.escape(o.name), o.score), page)
+                for n in o.cautions:
+                    self.assertIn(html.escape(n.text), page)
+            self.assertTrue(any(o.tied_with for o in ranked))
+            spans = [o for o in ranked if o.score_range.low < o.score_range.high]
+            self.assertTrue(spans)
+            self.assertIn("%.3f&ndash;%.3f" % (spans[0].score_range.low,
+                                               spans[0].score_range.high), page)
+            self.assertIn("<i>excluded: %s" % html.escape(excluded[0].reasons[0].text),
+                          page)
+        self.assertEqual(r._repr_html_(), "<p>knee.Result (closed)</p>")
+
+    def test_escaped(self):
+        text = mini_variant('name="Option A"', 'name="A &lt;script&gt; &amp; co"')
+        with knee.Ruleset.from_string(text) as rules, rules.compare({}) as r:
+            page = r._repr_html_()
+        self.assertIn("A &lt;script&gt; &amp; co", page)
+        self.assertNotIn("<script>", page)
 
 
 class PatientTest(unittest.TestCase):

@@ -188,6 +188,35 @@ class FrameTest(unittest.TestCase):
         with self.assertRaises(knee.KneeTypeError):
             self.rules.compare_frame([{"age": 70}])
 
+    def test_result_to_frame(self):
+        with self.rules.compare({"age": 72, "ckd": True, "kl_grade": 1}) as r:
+            frame = r.to_frame()
+            options = r.options
+            criteria = list(r.weights)
+        self.assertEqual(list(frame.index), [o.id for o in options])
+        self.assertEqual(list(frame.columns[:10]),
+                         ["name", "rank", "score", "score_low", "score_high", "best_rank",
+                          "worst_rank", "excluded", "tied_with", "cautions"])
+        self.assertEqual(list(frame.columns[10:]), criteria)
+        for o in options:
+            row = frame.loc[o.id]
+            self.assertEqual(row["name"], o.name)
+            self.assertEqual(bool(row["excluded"]), o.excluded)
+            if o.excluded:
+                self.assertIs(row["rank"], pandas.NA)
+                self.assertTrue(math.isnan(row["score"]))
+            else:
+                self.assertEqual(row["rank"], o.rank)
+                self.assertEqual(row["score"], o.score)
+                self.assertEqual((row["score_low"], row["score_high"]),
+                                 (o.score_range.low, o.score_range.high))
+                self.assertEqual((row["best_rank"], row["worst_rank"]),
+                                 (o.rank_range.best, o.rank_range.worst))
+            self.assertEqual(row["tied_with"], o.tied_with)
+            self.assertEqual(row["cautions"], [n.text for n in o.cautions])
+            self.assertEqual([row[c] for c in criteria], [c.utility for c in o.criteria])
+        self.assertEqual(str(frame["rank"].dtype), "Int64")
+
     def test_pandas_imported_only_when_used(self):
         code = ("import sys, knee\n"
                 "assert 'pandas' not in sys.modules and 'numpy' not in sys.modules\n"

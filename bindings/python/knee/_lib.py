@@ -273,6 +273,8 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_difference": (_INT, [_P, _S, _S, _S, POINTER(c_double), POINTER(c_double)]),
     # many patients with their ranges (since 0.3)
     "knee_compare_batch_ranges": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p]),
+    # results cheap to read (since 0.3)
+    "knee_result_pack": (_RAW, [_P, c_void_p, _S, POINTER(c_size_t)]),
 }
 
 

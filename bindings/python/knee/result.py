@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import html
 import json
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Union
 
+from . import _pack
 from ._errors import KneeError, Status
 from ._lib import Handle, cstr, lib, new_handle, take_string
 
@@ -210,168 +211,6 @@ def _make(cls: Any, d: Dict[str, Any]) -> Any:
     return cls(**{f.name: d[f.name] for f in dataclasses.fields(cls)})
 
 
-def _num(x: float) -> Optional[float]:
-    return None if math.isnan(x) else x
-
-
-def _notes(r: int, i: int, count: Any, text: Any, rule: Any, source: Any,
-           patient: Any) -> List[Note]:
-    return [Note(text(r, i, k), rule(r, i, k), source(r, i, k), patient(r, i, k), text(r, i, k))
-            for k in range(count(r, i))]
-
-
-def _note(r: int, i: int, j: int) -> Optional[Texts]:
-    """Option i's note on criterion j, or None."""
-    clinician = lib.knee_result_value_note(r, i, j, AUDIENCE_CLINICIAN)
-    if clinician is None:
-        return None
-    return Texts(lib.knee_result_value_note(r, i, j, AUDIENCE_PATIENT), clinician)
-
-
-def _range(r: int, i: int, j: int) -> Optional[UtilityRange]:
-    """The range an unknown value is scored over, or None for a known value."""
-    L = lib
-    lo, hi = ctypes.c_double(), ctypes.c_double()
-    if not L.knee_result_utility_range(r, i, j, ctypes.byref(lo), ctypes.byref(hi)):
-        return None
-    out = UtilityRange(_num(lo.value), _num(hi.value), None, None)
-    llo, lhi = ctypes.c_char_p(), ctypes.c_char_p()
-    if L.knee_result_unknown_level_bounds(r, i, j, ctypes.byref(llo), ctypes.byref(lhi)):
-        out.value_low, out.value_high = llo.value.decode(), lhi.value.decode()
-    elif L.knee_result_unknown_bounds(r, i, j, ctypes.byref(lo), ctypes.byref(hi)):
-        out.value_low, out.value_high = lo.value, hi.value
-    return out
-
-
-def _score_range(r: int, i: int) -> Optional[ScoreRange]:
-    lo, hi = ctypes.c_double(), ctypes.c_double()
-    if not lib.knee_result_option_score_range(r, i, ctypes.byref(lo), ctypes.byref(hi)):
-        return None
-    return ScoreRange(lo.value, hi.value)
-
-
-def _rank_range(r: int, i: int) -> Optional[RankRange]:
-    best, worst = ctypes.c_int(), ctypes.c_int()
-    if not lib.knee_result_option_rank_range(r, i, ctypes.byref(best), ctypes.byref(worst)):
-        return None
-    return RankRange(best.value, worst.value)
-
-
-def _criterion(r: int, i: int, j: int, cid: str) -> CriterionValue:
-    L = lib
-    return CriterionValue(
-        id=cid,
-        known=bool(L.knee_result_value_known(r, i, j)),
-        value=_num(L.knee_result_value(r, i, j)),
-        low=_num(L.knee_result_value_low(r, i, j)),
-        high=_num(L.knee_result_value_high(r, i, j)),
-        level=L.knee_result_value_level(r, i, j),
-        utility=L.knee_result_utility(r, i, j),
-        weight=L.knee_result_cell_weight(r, i, j),
-        contribution=L.knee_result_contribution(r, i, j),
-        missing=L.knee_result_value_missing(r, i, j),
-        sources=[L.knee_result_value_source(r, i, j, k)
-                 for k in range(L.knee_result_value_source_count(r, i, j))],
-        rules=[L.knee_result_value_rule(r, i, j, k)
-               for k in range(L.knee_result_value_rule_count(r, i, j))],
-        note=_note(r, i, j),
-        unknown=not L.knee_result_value_known(r, i, j),
-        range=_range(r, i, j))
-
-
-# The metrics knee_result_option_metric() knows besides "weighted_sum" (knee.h).
-_METRICS = (b"closeness", b"phi_plus", b"phi_minus", b"phi_net", b"S", b"R", b"Q")
-
-
-def _metric(r: int, i: int, name: bytes) -> Optional[float]:
-    value = ctypes.c_double()
-    return value.value if lib.knee_result_option_metric(r, i, name, ctypes.byref(value)) else None
-
-
-def _metrics(r: int, i: int, vikor: bool) -> Optional[Dict[str, Union[float, bool]]]:
-    """The method's own figures for option i, or None when it has none (the weighted sum)."""
-    out: Dict[str, Union[float, bool]] = {}
-    for name in _METRICS:
-        value = _metric(r, i, name)
-        if value is not None:
-            out[name.decode()] = value
-    if vikor and out:
-        out["compromise"] = bool(lib.knee_result_option_in_compromise(r, i))
-    return out or None
-
-
-def read_options(r: int) -> List[OptionResult]:
-    """Every option of the C result ``r``, through its accessors."""
-    L = lib
-    crit = [L.knee_result_criterion_id(r, j) for j in range(L.knee_result_criterion_count(r))]
-    vikor = L.knee_result_method(r) == "vikor"
-    out = []
-    for i in range(L.knee_result_option_count(r)):
-        excluded = bool(L.knee_result_option_excluded(r, i))
-        out.append(OptionResult(
-            id=L.knee_result_option_id(r, i),
-            name=L.knee_result_option_name(r, i),
-            rank=None if excluded else L.knee_result_option_rank(r, i),
-            score=None if excluded else L.knee_result_option_score(r, i),
-            excluded=excluded,
-            weighted_sum=_metric(r, i, b"weighted_sum"),
-            metrics=_metrics(r, i, vikor),
-            reasons=_notes(r, i, L.knee_result_reason_count, L.knee_result_reason_text,
-                           L.knee_result_reason_rule, L.knee_result_reason_source,
-                           L.knee_result_reason_patient_text),
-            cautions=_notes(r, i, L.knee_result_caution_count, L.knee_result_caution_text,
-                            L.knee_result_caution_rule, L.knee_result_caution_source,
-                            L.knee_result_caution_patient_text),
-            criteria=[_criterion(r, i, j, cid) for j, cid in enumerate(crit)],
-            dominated_by=[L.knee_result_dominator(r, i, k)
-                          for k in range(L.knee_result_dominator_count(r, i))],
-            rules_fired=[L.knee_result_fired_rule(r, i, k)
-                         for k in range(L.knee_result_fired_count(r, i))],
-            unknown=[UnknownRule(L.knee_result_unknown_rule(r, i, k),
-                                 [L.knee_result_unknown_fact(r, i, k, f)
-                                  for f in range(L.knee_result_unknown_fact_count(r, i, k))])
-                     for k in range(L.knee_result_unknown_count(r, i))],
-            score_range=_score_range(r, i),
-            rank_range=_rank_range(r, i),
-            tied_with=[L.knee_result_option_tied_with(r, i, k)
-                       for k in range(L.knee_result_option_tie_count(r, i))]))
-    return out
-
-
-def read_weights(r: int) -> Dict[str, float]:
-    """The normalised weights of the C result ``r``, by criterion id."""
-    return {lib.knee_result_criterion_id(r, j): lib.knee_result_weight(r, j)
-            for j in range(lib.knee_result_criterion_count(r))}
-
-
-def read_missing_facts(r: int) -> List[str]:
-    """The missing facts of the C result ``r``."""
-    return [lib.knee_result_missing_fact(r, k)
-            for k in range(lib.knee_result_missing_fact_count(r))]
-
-
-def read_regional_rules(r: int) -> List[RegionalRules]:
-    """The regional rules of the C result ``r``, one entry per region fact."""
-    L = lib
-    return [RegionalRules(L.knee_result_region_fact(r, k), L.knee_result_region_value(r, k),
-                          [L.knee_result_regional_rule(r, k, m)
-                           for m in range(L.knee_result_regional_rule_count(r, k))])
-            for k in range(L.knee_result_region_count(r))]
-
-
-def read_rankings(r: int) -> List[Ranking]:
-    """Each option's id, rank and score from the C result ``r`` (result order)."""
-    L = lib
-    out = []
-    for i in range(L.knee_result_option_count(r)):
-        if L.knee_result_option_excluded(r, i):
-            out.append(Ranking(L.knee_result_option_id(r, i), None, None))
-        else:
-            out.append(Ranking(L.knee_result_option_id(r, i), L.knee_result_option_rank(r, i),
-                               L.knee_result_option_score(r, i)))
-    return out
-
-
 def read_json(r: int) -> str:
     """The C result ``r`` as JSON text (knee_result_to_json)."""
     out, n = ctypes.c_void_p(), ctypes.c_size_t()
@@ -399,6 +238,7 @@ class Result:
         self._json = json_text
         self._dict: Optional[Dict[str, Any]] = None
         self._options: Optional[List[OptionResult]] = None
+        self._pack: Optional[_pack.Packed] = None
         self._closed = False
 
     # -- data -------------------------------------------------------------------------------
@@ -412,13 +252,25 @@ class Result:
         with self._handle as r:
             return read(r)
 
+    def _from_pack(self, read: Callable[[_pack.Packed], Any]) -> Any:
+        """read(the packed result): the C result packed in one call, the first time
+        (knee_result_pack); read while the C result (and so its ruleset) is held."""
+        def packed(r: int) -> Any:
+            if self._pack is None:
+                rules = self.ruleset
+                buf = _pack.pack(r, rules._pack_size)
+                rules._pack_size = max(rules._pack_size, ctypes.sizeof(buf))
+                self._pack = _pack.Packed(buf, rules._strings)
+            return read(self._pack)
+        return self._from_c(packed)
+
     @property
     def options(self) -> List[OptionResult]:
         """Every option: ranked ones by rank, then excluded ones in rule-file order."""
         self._check()
         if self._options is None:
             if self._handle is not None:
-                self._options = self._from_c(read_options)
+                self._options = self._from_pack(_pack.read_options)
             else:
                 self._options = [OptionResult.from_dict(o) for o in self._parsed()["options"]]
         return self._options
@@ -441,7 +293,7 @@ class Result:
         self._check()
         if self._handle is None:
             return dict(self._parsed()["weights"])
-        return self._from_c(read_weights)
+        return self._from_pack(_pack.Packed.weights)
 
     @property
     def missing_facts(self) -> List[str]:
@@ -449,7 +301,7 @@ class Result:
         self._check()
         if self._handle is None:
             return list(self._parsed()["missing_facts"])
-        return self._from_c(read_missing_facts)
+        return self._from_pack(_pack.Packed.missing_facts)
 
     @property
     def regional_rules(self) -> List[RegionalRules]:
@@ -458,7 +310,7 @@ class Result:
         self._check()
         if self._handle is None:
             return [_make(RegionalRules, d) for d in self._parsed().get("regional_rules", [])]
-        return self._from_c(read_regional_rules)
+        return self._from_pack(lambda p: _pack.read_regional_rules(p, RegionalRules))
 
     @property
     def missing_policy(self) -> str:
@@ -468,7 +320,7 @@ class Result:
         self._check()
         if self._handle is None:
             return str(self._parsed()["missing_policy"])
-        return str(self._from_c(lib.knee_result_missing_policy))
+        return str(self._from_pack(_pack.Packed.missing_policy))
 
     @property
     def method(self) -> str:
@@ -476,7 +328,7 @@ class Result:
         self._check()
         if self._handle is None:
             return str(self._parsed()["method"])
-        return str(self._from_c(lib.knee_result_method))
+        return str(self._from_pack(_pack.Packed.method))
 
     @property
     def smaa(self) -> Optional[Dict[str, Any]]:
@@ -559,6 +411,75 @@ class Result:
             if owned is not None:
                 owned.close()
 
+    def to_frame(self) -> Any:
+        """The options as a pandas DataFrame (pandas imported only now), one row per option in
+        result order, indexed by option id: ``name``, ``rank`` (Int64, <NA> when excluded),
+        ``score``, ``score_low``, ``score_high`` (NaN: none), ``best_rank``, ``worst_rank``
+        (Int64), ``excluded``, ``tied_with`` and ``cautions`` (lists: option ids, the
+        cautions' texts for the clinician), then one column per criterion (its id) with the
+        option's utility on it. The same columns as Ruleset.compare_frame's per option."""
+        from . import _frame
+        numpy, pandas = _frame.modules()
+        options = self.options
+        nan = float("nan")
+
+        def ints(values: List[Optional[int]]) -> Any:
+            return pandas.array(values, dtype="Int64")
+        data: Dict[str, Any] = {
+            "name": [o.name for o in options],
+            "rank": ints([o.rank for o in options]),
+            "score": [nan if o.score is None else o.score for o in options],
+            "score_low": [o.score_range.low if o.score_range else nan for o in options],
+            "score_high": [o.score_range.high if o.score_range else nan for o in options],
+            "best_rank": ints([o.rank_range.best if o.rank_range else None for o in options]),
+            "worst_rank": ints([o.rank_range.worst if o.rank_range else None for o in options]),
+            "excluded": [o.excluded for o in options],
+            "tied_with": [list(o.tied_with) for o in options],
+            "cautions": [[n.text for n in o.cautions] for o in options],
+        }
+        for j, criterion in enumerate(self.weights):
+            data[criterion] = [o.criteria[j].utility for o in options]
+        frame = pandas.DataFrame(data, index=pandas.Index([o.id for o in options],
+                                                          name="option"))
+        return frame
+
+    def _repr_html_(self) -> str:
+        """A compact ranked table for notebooks (Jupyter calls it): rank (``1=`` for a tie),
+        option, score with its range over the unknown values, the rank range, and the
+        cautions; then the excluded options with the reason; every text escaped."""
+        if self._closed:
+            return "<p>knee.Result (closed)</p>"
+        e = html.escape
+        options = self.options
+        ranged = any(o.score_range for o in options)
+        rows = []
+        for o in options:
+            if o.excluded:
+                why = "; ".join(n.text for n in o.reasons) or "excluded"
+                rows.append('<tr><td>&ndash;</td><td>%s</td><td colspan="%d"><i>excluded: %s'
+                            '</i></td></tr>' % (e(o.name), 4 if ranged else 2, e(why)))
+                continue
+            cells = ["%d%s" % (o.rank, "=" if o.tied_with else ""), e(o.name),
+                     "%.3f" % o.score]
+            if ranged:
+                r, k = o.score_range, o.rank_range
+                cells.append("" if r is None or r.low == r.high else
+                             "%.3f&ndash;%.3f" % (r.low, r.high))
+                cells.append("" if k is None or k.best == k.worst else
+                             "%d&ndash;%d" % (k.best, k.worst))
+            cells.append("<br>".join(e(n.text) for n in o.cautions))
+            rows.append("<tr>%s</tr>" % "".join("<td>%s</td>" % c for c in cells))
+        head = ["rank", "option", "score"] + (["score range", "rank range"] if ranged else []) \
+            + ["cautions"]
+        caption = "%s &middot; %s &middot; unknown values: %s" % (
+            e(self.ruleset._label), e(self.method), e(self.missing_policy))
+        missing = self.missing_facts
+        if missing:
+            caption += " &middot; asking for %s would sharpen it" % e(", ".join(missing))
+        return ('<table class="knee-result"><caption style="text-align:left">%s</caption>'
+                "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
+                % (caption, "".join("<th>%s</th>" % h for h in head), "".join(rows)))
+
     def to_dict(self) -> Dict[str, Any]:
         """The JSON contract as Python data: ``json.loads(self.to_json())``. A new dict each
         call, so changing it does not change the result."""
@@ -580,7 +501,7 @@ class Result:
     def close(self) -> None:
         """Free the C result and the data read from it. Idempotent."""
         self._closed = True
-        self._options = self._dict = self._json = None
+        self._options = self._dict = self._json = self._pack = None
         if self._handle is not None:
             self._handle.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import ctypes
 import json
@@ -12,14 +13,13 @@ from dataclasses import dataclass
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Union)
 
-from . import _batch, _frame
+from . import _batch, _frame, _pack
 from ._errors import (Diagnostic, KneeError, KneeTypeError, KneeValueError, LoadError,
                       PatientError, Status, load_message)
 from ._lib import (Handle, Options, cstr, data_arg, diagnostics, flag_arg, int_arg, lib,
                    new_handle, path_arg, real_arg, take_string, uses)
 from .patient import Facts, Patient, Weights, apply
-from .result import (AUDIENCE_CLINICIAN, AUDIENCE_PATIENT, Ranking, Result, Texts, read_json,
-                     read_rankings)
+from .result import AUDIENCE_CLINICIAN, AUDIENCE_PATIENT, Ranking, Result, Texts
 
 PathLike = Union[str, "os.PathLike[str]"]
 Limits = Mapping[str, int]
@@ -270,6 +270,36 @@ class _Light:
         return list(found)
 
 
+# C results of closed Results, kept for the next compare() in any thread (list.pop and append
+# are atomic): a reused result keeps its arrays and its PCRE2 match data and JIT stack, which
+# a new one would allocate and map again (knee_result_new: "reuse it for many patients").
+_SPARE_RESULTS: List[int] = []
+_SPARE_MAX = 8
+
+
+def _spare_result() -> int:
+    try:
+        return _SPARE_RESULTS.pop()
+    except IndexError:
+        out = ctypes.c_void_p()
+        lib.knee_result_new(ctypes.byref(out))
+        return out.value  # type: ignore[return-value]
+
+
+def _keep_result(r: int) -> None:
+    """A Result's free function: keep its C result for the next compare(), or free it."""
+    if len(_SPARE_RESULTS) < _SPARE_MAX:
+        _SPARE_RESULTS.append(r)
+    else:
+        lib.knee_result_free(r)
+
+
+@atexit.register
+def _free_spare_results() -> None:
+    while _SPARE_RESULTS:
+        lib.knee_result_free(_SPARE_RESULTS.pop())
+
+
 def _threads_arg(threads: Optional[int]) -> int:
     """compare_many/compare_frame(threads=): default 2 on a machine with several cores."""
     if threads is None:
@@ -339,6 +369,10 @@ class Ruleset:
         self._handle = handle
         self.warnings: List[Diagnostic] = list(warnings)
         """Warnings found at load (a successful load reports no errors)."""
+        # Reading results (_pack.py): the ruleset's strings by address, each decoded once (they
+        # live as long as the ruleset), and the largest packed result seen, in bytes.
+        self._strings = _pack.Strings()
+        self._pack_size = 0
         with handle as rs:
             self._label = "%s %s" % (lib.knee_ruleset_id(rs), lib.knee_ruleset_version(rs))
             # Declared fact types, for the checks the C setters cannot make (a list given for
@@ -581,8 +615,8 @@ class Ruleset:
         return dict(json.loads(take_string(out, n.value)))
 
     def _compare(self, patient: Handle, opts: Optional[Handle]) -> Result:
-        result = new_handle(lib.knee_result_new, lib.knee_result_free, "result",
-                            exclusive=True, parent=self._handle)
+        result = Handle(_spare_result(), _keep_result, "result", exclusive=True,
+                        parent=self._handle)
         try:
             with self._handle as rs, patient as p, result as r:
                 _run(rs, p, opts, r)

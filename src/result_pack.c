@@ -1,0 +1,233 @@
+/* result_pack.c - knee_result_pack(): a whole result in one flat buffer of 8-byte slots, so that a
+ * binding reads it with one call instead of one per value (docs/result-contract.md, "The packed
+ * result"). The layout is a header, one record per option (result order), one per option and
+ * criterion, the weights and criterion ids, then the lists the records point into. One pass
+ * lays it out and writes the slots that fit, so sizing and writing cannot disagree. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "result.h"
+
+/* Slot counts of version 1 (KNEE_PACK_VERSION). Later versions only add slots at the ends. */
+enum {
+    HEADER_SLOTS = 20,
+    OPTION_SLOTS = 32,
+    CELL_SLOTS = 21,
+    NOTE_SLOTS = 4,
+    UNKNOWN_SLOTS = 3,
+    REGION_SLOTS = 4
+};
+
+/* The metrics of knee_result_option_metric() besides "weighted_sum", in mask bit order. */
+static const char *const metric_names[] = {"closeness", "phi_plus", "phi_minus", "phi_net",
+                                           "S",         "R",        "Q"};
+
+typedef struct packer {
+    unsigned char *buf;
+    size_t cap;  /* slots in buf: those past it are laid out, not written */
+    size_t next; /* the next free list slot */
+} packer;
+
+static void put_i(packer *p, size_t at, int64_t v)
+{
+    if (at < p->cap)
+        memcpy(p->buf + at * 8, &v, 8);
+}
+
+static void put_f(packer *p, size_t at, double v)
+{
+    if (at < p->cap)
+        memcpy(p->buf + at * 8, &v, 8);
+}
+
+static void put_s(packer *p, size_t at, const char *s)
+{
+    uint64_t v = (uint64_t)(uintptr_t)s;
+    if (at < p->cap)
+        memcpy(p->buf + at * 8, &v, 8);
+}
+
+/* Room for n slots of a list: writes its count and offset at `at`, returns its first slot. */
+static size_t list(packer *p, size_t at, size_t n)
+{
+    size_t first = p->next;
+    put_i(p, at, (int64_t)n);
+    put_i(p, at + 1, (int64_t)first);
+    p->next += n;
+    return first;
+}
+
+/* A list of n strings, the k-th given by get(r, i, k). */
+static void strings(packer *p, size_t at, const knee_result *r, size_t i, size_t n,
+                    const char *(*get)(const knee_result *, size_t, size_t))
+{
+    size_t first = list(p, at, n), k;
+    for (k = 0; k < n; k++)
+        put_s(p, first + k, get(r, i, k));
+}
+
+static void notes(packer *p, size_t at, const knee_result *r, size_t i, size_t n,
+                  const char *(*text)(const knee_result *, size_t, size_t),
+                  const char *(*rule)(const knee_result *, size_t, size_t),
+                  const char *(*source)(const knee_result *, size_t, size_t),
+                  const char *(*patient)(const knee_result *, size_t, size_t))
+{
+    size_t first = list(p, at, n * NOTE_SLOTS), k;
+    for (k = 0; k < n; k++) {
+        size_t s = first + k * NOTE_SLOTS;
+        put_s(p, s, text(r, i, k));
+        put_s(p, s + 1, rule(r, i, k));
+        put_s(p, s + 2, source(r, i, k));
+        put_s(p, s + 3, patient(r, i, k));
+    }
+}
+
+static void option(packer *p, size_t at, const knee_result *r, size_t i)
+{
+    double lo, hi, v;
+    int best, worst;
+    size_t k, n, first;
+    int64_t mask = 0;
+    int excluded = knee_result_option_excluded(r, i);
+    put_s(p, at, knee_result_option_id(r, i));
+    put_s(p, at + 1, knee_result_option_name(r, i));
+    put_i(p, at + 2, (int64_t)r->order[i]);
+    put_i(p, at + 3, knee_result_option_rank(r, i));
+    put_i(p, at + 4, excluded);
+    put_f(p, at + 5, excluded ? NAN : knee_result_option_score(r, i));
+    put_f(p, at + 6, knee_result_option_metric(r, i, "weighted_sum", &v) ? v : NAN);
+    knee_result_option_score_range(r, i, &lo, &hi);
+    put_f(p, at + 7, lo);
+    put_f(p, at + 8, hi);
+    knee_result_option_rank_range(r, i, &best, &worst);
+    put_i(p, at + 9, best);
+    put_i(p, at + 10, worst);
+    for (k = 0; k < sizeof metric_names / sizeof *metric_names; k++) {
+        int has = knee_result_option_metric(r, i, metric_names[k], &v);
+        mask |= (int64_t)has << k;
+        put_f(p, at + 12 + k, has ? v : NAN);
+    }
+    put_i(p, at + 11, mask);
+    put_i(p, at + 19, knee_result_option_in_compromise(r, i));
+    notes(p, at + 20, r, i, knee_result_reason_count(r, i), knee_result_reason_text,
+          knee_result_reason_rule, knee_result_reason_source, knee_result_reason_patient_text);
+    notes(p, at + 22, r, i, knee_result_caution_count(r, i), knee_result_caution_text,
+          knee_result_caution_rule, knee_result_caution_source, knee_result_caution_patient_text);
+    strings(p, at + 24, r, i, knee_result_fired_count(r, i), knee_result_fired_rule);
+    n = knee_result_unknown_count(r, i);
+    first = list(p, at + 26, n * UNKNOWN_SLOTS);
+    for (k = 0; k < n; k++) {
+        size_t s = first + k * UNKNOWN_SLOTS, f, nf = knee_result_unknown_fact_count(r, i, k);
+        size_t facts = list(p, s + 1, nf);
+        put_s(p, s, knee_result_unknown_rule(r, i, k));
+        for (f = 0; f < nf; f++)
+            put_s(p, facts + f, knee_result_unknown_fact(r, i, k, f));
+    }
+    strings(p, at + 28, r, i, knee_result_dominator_count(r, i), knee_result_dominator);
+    strings(p, at + 30, r, i, knee_result_option_tie_count(r, i), knee_result_option_tied_with);
+}
+
+static void cell(packer *p, size_t at, const knee_result *r, size_t i, size_t j)
+{
+    double lo, hi;
+    const char *llo, *lhi;
+    size_t k, n, first;
+    put_i(p, at, knee_result_value_known(r, i, j));
+    put_f(p, at + 1, knee_result_value(r, i, j));
+    put_f(p, at + 2, knee_result_value_low(r, i, j));
+    put_f(p, at + 3, knee_result_value_high(r, i, j));
+    put_s(p, at + 4, knee_result_value_level(r, i, j));
+    put_f(p, at + 5, knee_result_utility(r, i, j));
+    put_f(p, at + 6, knee_result_cell_weight(r, i, j));
+    put_f(p, at + 7, knee_result_contribution(r, i, j));
+    put_s(p, at + 8, knee_result_value_missing(r, i, j));
+    n = knee_result_value_source_count(r, i, j);
+    first = list(p, at + 9, n);
+    for (k = 0; k < n; k++)
+        put_s(p, first + k, knee_result_value_source(r, i, j, k));
+    n = knee_result_value_rule_count(r, i, j);
+    first = list(p, at + 11, n);
+    for (k = 0; k < n; k++)
+        put_s(p, first + k, knee_result_value_rule(r, i, j, k));
+    put_s(p, at + 13, knee_result_value_note(r, i, j, KNEE_AUDIENCE_CLINICIAN));
+    put_s(p, at + 14, knee_result_value_note(r, i, j, KNEE_AUDIENCE_PATIENT));
+    put_i(p, at + 15, knee_result_utility_range(r, i, j, &lo, &hi));
+    put_f(p, at + 16, lo);
+    put_f(p, at + 17, hi);
+    if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
+        put_i(p, at + 18, 2);
+        put_s(p, at + 19, llo);
+        put_s(p, at + 20, lhi);
+    } else if (knee_result_unknown_bounds(r, i, j, &lo, &hi)) {
+        put_i(p, at + 18, 1);
+        put_f(p, at + 19, lo);
+        put_f(p, at + 20, hi);
+    } else {
+        put_i(p, at + 18, 0);
+        put_i(p, at + 19, 0);
+        put_i(p, at + 20, 0);
+    }
+}
+
+/* Lay out the pack of r, writing the slots that fit; returns its size in slots. */
+static size_t pack(packer *p, const knee_result *r)
+{
+    size_t no = knee_result_option_count(r), nc = knee_result_criterion_count(r);
+    size_t options = HEADER_SLOTS, cells = options + no * OPTION_SLOTS;
+    size_t weights = cells + no * nc * CELL_SLOTS, ids = weights + nc, i, j, k, n, first;
+    p->next = ids + nc;
+    put_i(p, 0, KNEE_PACK_VERSION);
+    put_i(p, 1, HEADER_SLOTS);
+    put_i(p, 3, (int64_t)no);
+    put_i(p, 4, (int64_t)nc);
+    put_i(p, 5, OPTION_SLOTS);
+    put_i(p, 6, CELL_SLOTS);
+    put_i(p, 7, (int64_t)options);
+    put_i(p, 8, (int64_t)cells);
+    put_i(p, 9, (int64_t)weights);
+    put_i(p, 10, (int64_t)ids);
+    put_s(p, 11, knee_result_method(r));
+    put_s(p, 12, knee_result_missing_policy(r));
+    put_i(p, 13, (r->has_ranges ? 1 : 0) | (knee_result_has_dominance(r) ? 2 : 0));
+    put_i(p, 18, (int64_t)knee_result_smaa_samples(r));
+    put_i(p, 19, knee_result_has_sensitivity(r));
+    for (j = 0; j < nc; j++) {
+        put_f(p, weights + j, knee_result_weight(r, j));
+        put_s(p, ids + j, knee_result_criterion_id(r, j));
+    }
+    for (i = 0; i < no; i++) {
+        option(p, options + i * OPTION_SLOTS, r, i);
+        for (j = 0; j < nc; j++)
+            cell(p, cells + (i * nc + j) * CELL_SLOTS, r, i, j);
+    }
+    n = knee_result_missing_fact_count(r);
+    first = list(p, 14, n);
+    for (k = 0; k < n; k++)
+        put_s(p, first + k, knee_result_missing_fact(r, k));
+    n = knee_result_region_count(r);
+    first = list(p, 16, n * REGION_SLOTS);
+    for (k = 0; k < n; k++) {
+        size_t s = first + k * REGION_SLOTS, m, nr = knee_result_regional_rule_count(r, k);
+        size_t rules = list(p, s + 2, nr);
+        put_s(p, s, knee_result_region_fact(r, k));
+        put_s(p, s + 1, knee_result_region_value(r, k));
+        for (m = 0; m < nr; m++)
+            put_s(p, rules + m, knee_result_regional_rule(r, k, m));
+    }
+    put_i(p, 2, (int64_t)(p->next * 8));
+    return p->next;
+}
+
+int knee_result_pack(const knee_result *r, void *buf, size_t cap, size_t *len)
+{
+    packer p;
+    if (len)
+        *len = 0;
+    if (!r || !r->rs || !len || (cap && (!buf || (uintptr_t)buf % 8 != 0)))
+        return KNEE_EINVAL;
+    p.buf = buf;
+    p.cap = cap / 8;
+    *len = pack(&p, r) * 8;
+    return *len <= cap ? KNEE_OK : KNEE_ERANGE;
+}
