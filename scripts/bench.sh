@@ -27,6 +27,10 @@ fi
 if [ -f bench/cdshooks_load.py ] && /usr/bin/python3 -c 'import gunicorn, jwt' 2>/dev/null; then
     LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" /usr/bin/python3 bench/cdshooks_load.py 1000
 fi
+# knee.dask on a LocalCluster of 1 and 2 worker processes (Debian's python3-dask, -distributed).
+if [ -f bench/dask_bench.py ] && /usr/bin/python3 -c 'import dask.dataframe, distributed' 2>/dev/null; then
+    LIBKNEE_PATH="$PWD/$B/libknee.so.0" PYTHONPATH="$PWD/bindings/python" /usr/bin/python3 -W ignore bench/dask_bench.py
+fi
 if [ -f bench/population_bench.sh ]; then
     sh bench/population_bench.sh "$B/knee" "$B"
 fi

@@ -10,11 +10,13 @@ set -eu
 # Ruleset.compare_frame() returns (python.frame), imported only when it is used.
 # python3-dask and python3-distributed: knee.dask, the tested scale-out path (python.dask runs it
 # on a LocalCluster of 2 worker processes).
+# python3-venv and python3-pip: python.install and python.wheel install the binding into venvs
+# offline (its build backend is in the tree: no setuptools or wheel needed).
 # python3-gunicorn: the CDS Hooks service's production server (docs/cds-hooks.md, tests/cdshooks).
 # chromium (large), fonts-dejavu-core and python3-html5lib: the report's browser test
 # (tests/report/browser_test.py renders `knee report` headless).
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
-libcunit1-dev valgrind python3 python3-venv python3-setuptools python3-wheel locales binutils \
+libcunit1-dev valgrind python3 python3-venv python3-pip locales binutils \
 libjansson-dev python3-jwt python3-cryptography python3-numpy python3-pandas python3-dask python3-distributed python3-gunicorn \
 chromium fonts-dejavu-core python3-html5lib \
 clang libclang-rt-14-dev abigail-tools gcovr"

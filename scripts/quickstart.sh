@@ -14,5 +14,5 @@ build/knee compare --fact age=72 --fact kl_grade=4 --fact payer=medicare
 echo
 echo "\$ build/venv/bin/python examples/python/compare_one.py"
 /usr/bin/python3 -m venv --system-site-packages build/venv
-PIP_DISABLE_PIP_VERSION_CHECK=1 build/venv/bin/pip install --quiet --no-build-isolation --no-index bindings/python
+PIP_DISABLE_PIP_VERSION_CHECK=1 build/venv/bin/pip install --quiet --no-index bindings/python
 LIBKNEE_PATH="$PWD/build/libknee.so.0" build/venv/bin/python examples/python/compare_one.py
