@@ -78,6 +78,7 @@ static const char CSS[] =
     ".og p{margin:0 0 .4rem}\n"
     ".place{display:block;font-weight:normal;font-size:.9rem}\n"
     ".k{font-weight:bold}\n"
+    ".narrow{display:none;font-style:italic}\n"
     ".unknown{font-style:italic}\n"
     ".small{font-size:.88rem;color:var(--muted)}\n"
     ".tag{display:inline-block;border:2px solid currentColor;border-radius:.25rem;padding:0 .3rem;"
@@ -89,6 +90,7 @@ static const char CSS[] =
     "footer{margin-top:2rem;border-top:3px solid var(--ink);padding-top:.75rem}\n"
     "@media (max-width:40rem){\n"
     " body{font-size:16px}.page{padding:.75rem .75rem 2rem}h1{font-size:1.5rem}\n"
+    " .narrow{display:block}\n"
     " .og{min-width:calc(7rem + var(--n) * 11rem)}.og col.q{width:7rem}\n"
     "}\n"
     "@media print{\n"
@@ -353,6 +355,19 @@ static const char *level_label(const knee__criterion *cr, size_t l)
     return lv->label && *lv->label ? lv->label : lv->id;
 }
 
+/* A level's label inside a sentence: "Small but noticeable" -> "small but noticeable"; a
+ * label that starts with an abbreviation ("NSAID ...") is kept as it is. */
+static void in_sentence(knee__html *h, const char *label)
+{
+    knee__html_start_class(h, "span", "rf");
+    if (label[0] >= 'A' && label[0] <= 'Z' && !(label[1] >= 'A' && label[1] <= 'Z')) {
+        knee__html_textf(h, "%c", label[0] - 'A' + 'a');
+        knee__html_text(h, label + 1);
+    } else
+        knee__html_text(h, label);
+    knee__html_end(h);
+}
+
 /* Criterion j of option i in plain words, with its sources. */
 static void value_words(pctx *c, size_t i, size_t j)
 {
@@ -376,9 +391,9 @@ static void value_words(pctx *c, size_t i, size_t j)
         if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
             size_t l1 = knee__find_level(cr, llo), l2 = knee__find_level(cr, lhi);
             knee__html_text(h, " Best guess: from ");
-            knee__html_elem(h, "span", "rf", l1 != KNEE__NONE ? level_label(cr, l1) : llo);
+            in_sentence(h, l1 != KNEE__NONE ? level_label(cr, l1) : llo);
             knee__html_text(h, " to ");
-            knee__html_elem(h, "span", "rf", l2 != KNEE__NONE ? level_label(cr, l2) : lhi);
+            in_sentence(h, l2 != KNEE__NONE ? level_label(cr, l2) : lhi);
             knee__html_text(h, ".");
         } else if (knee_result_unknown_bounds(r, i, j, &lo, &hi)) {
             amount(a, sizeof a, lo, cr->unit);
@@ -393,8 +408,9 @@ static void value_words(pctx *c, size_t i, size_t j)
         if (!isnan(v->low) && !isnan(v->high) && (v->low != v->typical || v->high != v->typical)) {
             amount(a, sizeof a, v->low, cr->unit);
             amount(b, sizeof b, v->high, cr->unit);
-            if (strcmp(a, b) != 0)
-                knee__html_textf(h, " (%s to %s)", a, b);
+            if (strcmp(a, b) != 0) /* "(1 to 6 weeks)", not "(about 1 week to about 6 weeks)" */
+                knee__html_textf(h, " (%s to %s)", strncmp(a, "about ", 6) ? a : a + 6,
+                                 strncmp(b, "about ", 6) ? b : b + 6);
         }
         if (v->year > 0)
             knee__html_textf(h, " (price in %d)", v->year);
@@ -452,7 +468,7 @@ static void option_head(pctx *c, size_t i)
         }
     } else {
         size_t rank = (size_t)knee_result_option_rank(r, i);
-        knee__html_textf(h, "%zu%s best match of %zu%s", rank, ordinal_suffix(rank),
+        knee__html_textf(h, "%zu%s of %zu for you%s", rank, ordinal_suffix(rank),
                          knee__report_ranked_count(r),
                          knee_result_option_tie_count(r, i) ? " (tied)" : "");
     }
@@ -498,6 +514,9 @@ static void options_table(pctx *c)
     knee__html_elem(h, "p", NULL,
                     "Each column is one choice. Each row answers a question people often ask. "
                     "Numbers in brackets point to the sources at the end.");
+    knee__html_elem(h, "p", "narrow",
+                    "On a small screen, slide the table sideways to see every "
+                    "choice.");
     if (!c->n_cols) {
         knee__html_elem(h, "p", NULL, "There is no choice to show.");
         knee__html_end(h);
