@@ -54,7 +54,7 @@ QUESTIONS = ["What does it involve?", "How soon can I get back to normal?",
 
 # The rule file's bookkeeping that no reader should see (issue 16): asserted absent from the
 # text and the attributes of both pages. "pack" as a word: a medicine's "monthly packs" is fine.
-INTERNAL = [r"\bpack\b", r"evidence-pack", r"knee-pack", r"urn:libknee", r"engineering proposal",
+INTERNAL = [r"\bpack\b", r"evidence[- ]packs?\b", r"knee-pack", r"urn:libknee", r"engineering proposal",
             r"engineering choices", r"low-quality clinic page", r"no address recorded"]
 
 PATIENT_MAX_PAGES = 4

@@ -665,9 +665,9 @@ static void test_patient_page(void)
     static char words[200000];
     char heads[8][128], *out = NULL;
     static const char *const asked[] = {"tka", "prp"};
-    static const char *const INTERNAL[] = {"urn:libknee", "evidence-pack", "knee-pack",
-                                           "engineering", "low-quality clinic page",
-                                           "No address recorded", NULL};
+    static const char *const INTERNAL[] = {
+        "urn:libknee", "evidence-pack", "evidence pack", "knee-pack", "engineering",
+        "low-quality clinic page", "No address recorded", NULL};
     knee__reading reading;
     size_t len = 0, n, k;
     double grade;
