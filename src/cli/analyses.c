@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const char *criterion_label(const knee_ruleset *rs, const char *id)
 {
@@ -80,12 +80,12 @@ static void print_smaa(FILE *out, const knee_result *r)
         for (k = 1; k <= 3 && k <= ranked; k++)
             top3 += knee_result_rank_acceptability(r, i, k);
         conf = knee_result_confidence(r, i);
-        cli_format_number(a, sizeof a, 100 * first, 1, 0);
-        cli_format_number(c, sizeof c, 100 * top3, 1, 0);
+        knee__num_text(a, sizeof a, 100 * first, 1, 0);
+        knee__num_text(c, sizeof c, 100 * top3, 1, 0);
         fprintf(out, "  %-48s first %6s%%   top 3 %6s%%",
                 cli_plain(name, sizeof name, knee_result_option_name(r, i)), a, c);
         if (!isnan(conf)) {
-            cli_format_number(a, sizeof a, 100 * conf, 1, 0);
+            knee__num_text(a, sizeof a, 100 * conf, 1, 0);
             fprintf(out, "   confidence %s%%", a);
         }
         fputc('\n', out);
@@ -133,15 +133,15 @@ static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resu
     }
     for (j = 0; j < knee_result_criterion_count(r); j++) {
         knee_result_sensitivity_interval(r, j, &lo, &hi);
-        cli_format_number(b1, sizeof b1, 100 * knee_result_weight(r, j), 1, 0);
-        cli_format_number(b2, sizeof b2, 100 * lo, 1, 0);
-        cli_format_number(b3, sizeof b3, 100 * hi, 1, 0);
+        knee__num_text(b1, sizeof b1, 100 * knee_result_weight(r, j), 1, 0);
+        knee__num_text(b2, sizeof b2, 100 * lo, 1, 0);
+        knee__num_text(b3, sizeof b3, 100 * hi, 1, 0);
         fprintf(out, "  %-28s weight %5s%%   range %5s%% to %5s%%\n",
                 cli_plain(label, sizeof label, criterion_label(rs, knee_result_criterion_id(r, j))), b1,
                 b2, b3);
     }
     if (knee_result_min_weight_change(r, &c, &d, &w)) {
-        cli_format_number(b1, sizeof b1, 100 * fabs(d), 1, 0);
+        knee__num_text(b1, sizeof b1, 100 * fabs(d), 1, 0);
         fprintf(out, "  Smallest change that %s: %s weight %s by %s points -> %s%s\n",
                 tied ? "changes the options at the top" : "changes the winner",
                 cli_plain(label, sizeof label, criterion_label(rs, knee_result_criterion_id(r, c))),
@@ -155,7 +155,7 @@ static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resu
         fputs("  No change of a single weight changes the winner.\n", out);
     }
     if (!tied && !isnan(margin)) {
-        cli_format_number(b1, sizeof b1, margin, 3, 0);
+        knee__num_text(b1, sizeof b1, margin, 3, 0);
         fprintf(out, "  Margin over the runner-up: %s%s\n", b1,
                 knee_result_winner_fragile(r) ? " - FRAGILE: a small change of preferences could change the winner" : "");
     }
@@ -167,8 +167,8 @@ static void print_difference(FILE *out, const knee_ruleset *rs, const knee_resul
     char l[32], h[32], line[512];
     double lo, hi;
     knee_result_difference(r, a, b, j, &lo, &hi);
-    cli_format_number(l, sizeof l, lo, 3, 0);
-    cli_format_number(h, sizeof h, hi, 3, 0);
+    knee__num_text(l, sizeof l, lo, 3, 0);
+    knee__num_text(h, sizeof h, hi, 3, 0);
     snprintf(line, sizeof line, "%-28s %s to %s: %s",
              criterion_label(rs, knee_result_criterion_id(r, j)), l, h,
              lo > 0               ? "favours A whatever the unknown value is"
@@ -207,7 +207,7 @@ static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, co
             if ((side > 0 && d <= 0) || (side < 0 && d >= 0))
                 continue;
             any = 1;
-            cli_format_number(num, sizeof num, d, 3, 0);
+            knee__num_text(num, sizeof num, d, 3, 0);
             fprintf(out, "    %-28s %s\n",
                     cli_plain(name_a, sizeof name_a, criterion_label(rs, knee_result_criterion_id(r, j))),
                     num);

@@ -11,8 +11,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "alloc.h"
-#include "readability.h"
+#include "util/alloc.h"
+#include "rules/readability.h"
 #include "support.h"
 
 /* Every element the report writes. Anything else in the output came from the input. */
