@@ -870,6 +870,22 @@ KNEE_API int knee_compare_batch_ranges(const knee_ruleset *rs, const knee_batch 
  * Thread use: as knee_result_to_json (r is only read).
  */
 KNEE_API int knee_result_pack(const knee_result *r, void *buf, size_t cap, size_t *len);
+/* ---- the report for one audience (docs/report.md); since 0.3 -------------------------------- */
+
+/* The page knee_result_to_html() writes: KNEE_AUDIENCE_CLINICIAN (the default) the full page,
+ * every option on every criterion with sources and analyses, detail in collapsible sections;
+ * KNEE_AUDIENCE_PATIENT a short page in plain words (the rule file's patient texts only): a few
+ * options side by side answering the questions patients ask, what is not known, the patient's
+ * priorities and how the order changes with them, questions to ask, sources and the statement.
+ * KNEE_EINVAL for another value. Since 0.3. */
+KNEE_API int knee_report_options_set_audience(knee_report_options *o, int audience);
+/* Ask for option id (a treatment id of the rule file; copied) to be a column of the patient
+ * page, besides the top-ranked options; at most KNEE_REPORT_MAX_OPTIONS are asked for (the
+ * next is KNEE_ERANGE), an id asked twice counts once, an empty id is KNEE_EINVAL. An id the
+ * result's rule file does not have makes knee_result_to_html() fail with KNEE_EUNKNOWN. The
+ * clinician page shows every option anyway. Since 0.3. */
+#define KNEE_REPORT_MAX_OPTIONS 5
+KNEE_API int knee_report_options_add_option(knee_report_options *o, const char *id);
 
 #ifdef __cplusplus
 }

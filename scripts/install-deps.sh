@@ -14,11 +14,12 @@ set -eu
 # offline (its build backend is in the tree: no setuptools or wheel needed).
 # python3-gunicorn: the CDS Hooks service's production server (docs/cds-hooks.md, tests/cdshooks).
 # chromium (large), fonts-dejavu-core and python3-html5lib: the report's browser test
-# (tests/report/browser_test.py renders `knee report` headless).
+# (tests/report/browser_test.py renders `knee report` headless); poppler-utils: its pdfinfo counts
+# the printed pages of the patient's page.
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
 libcunit1-dev valgrind python3 python3-venv python3-pip locales binutils \
 libjansson-dev python3-jwt python3-cryptography python3-numpy python3-pandas python3-dask python3-distributed python3-gunicorn \
-chromium fonts-dejavu-core python3-html5lib \
+chromium fonts-dejavu-core python3-html5lib poppler-utils \
 clang libclang-rt-14-dev abigail-tools gcovr"
 
 missing=""

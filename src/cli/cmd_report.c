@@ -9,6 +9,8 @@
 typedef struct report_args {
     const char *output;   /* "-" for standard output */
     const char *date;     /* NULL: today */
+    int audience;         /* KNEE_AUDIENCE_*; the patient's page unless asked */
+    const char *options;  /* --options a,b,c: option ids the patient page shows */
 } report_args;
 
 /* Returns CLI_EXIT_OK, -1 after --help, or the exit status of a usage error (reported). */
@@ -39,6 +41,19 @@ static int parse(int argc, char **argv, cli_session *s, report_args *a)
             if (m < 0)
                 return CLI_EXIT_USAGE;
             a->date = v;
+        } else if ((m = cli_option_value(argc, argv, &i, "--audience", &v)) != 0) {
+            if (m < 0)
+                return CLI_EXIT_USAGE;
+            if (strcmp(v, "patient") == 0)
+                a->audience = KNEE_AUDIENCE_PATIENT;
+            else if (strcmp(v, "clinician") == 0)
+                a->audience = KNEE_AUDIENCE_CLINICIAN;
+            else
+                return cli_usage_error("report: --audience is patient or clinician, not '%s'", v);
+        } else if ((m = cli_option_value(argc, argv, &i, "--options", &v)) != 0) {
+            if (m < 0)
+                return CLI_EXIT_USAGE;
+            a->options = v;
         } else if (argv[i][0] == '-') {
             return cli_usage_error("report: unknown option '%s'", argv[i]);
         } else {
@@ -62,6 +77,33 @@ static const char *today(char *buf, size_t size)
     return buf;
 }
 
+/* --options a,b,c: each id must be an option of the rule file; at most
+ * KNEE_REPORT_MAX_OPTIONS. CLI_EXIT_OK or a usage error (reported). */
+static int add_options(knee_report_options *ro, const knee_ruleset *rs, const char *list)
+{
+    char id[256];
+    const char *s = list;
+    size_t n, i;
+    while (s && *s) {
+        const char *e = strchr(s, ',');
+        n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || n >= sizeof id)
+            return cli_usage_error("report: --options takes option ids separated by commas");
+        memcpy(id, s, n);
+        id[n] = '\0';
+        for (i = 0; i < knee_ruleset_option_count(rs); i++)
+            if (strcmp(knee_ruleset_option_id(rs, i), id) == 0)
+                break;
+        if (i == knee_ruleset_option_count(rs))
+            return cli_usage_error("report: --options: the rule file has no option '%s' "
+                                   "(knee list shows them)", id);
+        if (knee_report_options_add_option(ro, id) == KNEE_ERANGE)
+            return cli_usage_error("report: --options: at most %d options", KNEE_REPORT_MAX_OPTIONS);
+        s += n + (e != NULL);
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_cmd_report(int argc, char **argv)
 {
     cli_session s;
@@ -75,6 +117,7 @@ int cli_cmd_report(int argc, char **argv)
     int status, rc;
 
     memset(&a, 0, sizeof a);
+    a.audience = KNEE_AUDIENCE_PATIENT;
     if ((rc = cli_session_init(&s, argc)) != CLI_EXIT_OK)
         goto out;
     rc = parse(argc, argv, &s, &a);
@@ -101,6 +144,13 @@ int cli_cmd_report(int argc, char **argv)
         cli_fail("--date", status, "give a short date text, e.g. 2025-07-01");
         goto out;
     }
+    if ((status = knee_report_options_set_audience(ro, a.audience)) != KNEE_OK ||
+        (rc = add_options(ro, s.rs, a.options)) != CLI_EXIT_OK) {
+        if (status != KNEE_OK)
+            cli_fail("report", status, NULL);
+        goto out;
+    }
+    rc = CLI_EXIT_FAIL;
     if ((status = knee_result_to_html(s.r, s.p, ro, &html, &len)) != KNEE_OK) {
         cli_fail("report", status, knee_result_errmsg(s.r));
         goto out;

@@ -54,11 +54,6 @@ static const knee__value *cell(const knee_result *r, size_t i, size_t j)
     return knee__cell_value(r, r->order[i], j);
 }
 
-static int is_web_url(const char *url)
-{
-    return url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
-}
-
 /* Mark a source as cited. */
 static void mark(ctx *c, const char *id)
 {
@@ -67,61 +62,91 @@ static void mark(ctx *c, const char *id)
         c->src_num[k] = 1;
 }
 
-/* 1 if text names source id as a citation: "[id]", "[a, id]", "[id; b]". */
-static int names_source(const char *text, const char *id)
+/* A citation in a text at `open` ('['): "[id]", "[a, b]" or "[a; b]" where every id is a source
+ * of the rule file. Returns how many ids it holds, or 0 when the brackets hold anything else;
+ * *end is set past the ']'. Then calls each(c, k) for every source index k when each is given. */
+static size_t citation_at(ctx *c, const char *open, const char **end,
+                          void (*each)(ctx *c, size_t k))
 {
-    size_t n = strlen(id);
-    const char *at = text;
-    if (!text || n == 0)
+    const char *close = open + 1, *t;
+    size_t n = 0;
+    int pass;
+    while (*close && *close != ']' && *close != '[' && *close != '\n')
+        close++;
+    if (*close != ']' || close == open + 1)
         return 0;
-    while ((at = strstr(at, id)) != NULL) {
-        char before = at == text ? '\0' : at[-1], after = at[n];
-        if ((before == '[' || before == ' ' || before == ',') &&
-            (after == ']' || after == ',' || after == ';' || after == ' ')) {
-            const char *open = at, *close = at + n;
-            while (open > text && *open != '[' && *open != ']' && *open != '\n')
-                open--;
-            while (*close && *close != ']' && *close != '[' && *close != '\n')
-                close++;
-            if (*open == '[' && *close == ']')
-                return 1;
+    for (pass = 0; pass < (each ? 2 : 1); pass++)   /* check every id first, then call */
+        for (t = open + 1; t < close;) {
+            size_t len = strcspn(t, ",;]"), k;
+            while (len && t[len - 1] == ' ')
+                len--;
+            k = len ? knee__find_source(c->rs, t, len) : KNEE__NONE;
+            if (k == KNEE__NONE)
+                return 0;
+            if (pass)
+                each(c, k);
+            else
+                n++;
+            t += strcspn(t, ",;]");
+            if (*t != ']')
+                t += 1 + strspn(t + 1, " ");
         }
-        at += n;
-    }
-    return 0;
+    *end = close + 1;
+    return n;
+}
+
+static void mark_index(ctx *c, size_t k)
+{
+    c->src_num[k] = 1;
+}
+
+/* Mark the sources a text cites in brackets. */
+static void mark_named(ctx *c, const char *text)
+{
+    const char *at = text, *end;
+    while (at && (at = strchr(at, '[')) != NULL)
+        at = citation_at(c, at, &end, mark_index) ? end : at + 1;
 }
 
 /* Find every source the page cites and number them in the rule file's order. */
 static void number_sources(ctx *c)
 {
     const knee_result *r = c->r;
-    size_t i, j, k, n = knee_result_option_count(r), nc = r->rs->n_criteria;
+    const knee_ruleset *rs = c->rs;
+    size_t i, j, k, n = knee_result_option_count(r), nc = rs->n_criteria;
     for (i = 0; i < n; i++) {
-        for (j = 0; j < nc; j++)
+        for (j = 0; j < nc; j++) {
             for (k = 0; k < knee_result_value_source_count(r, i, j); k++)
                 mark(c, knee_result_value_source(r, i, j, k));
-        for (k = 0; k < knee_result_reason_count(r, i); k++)
+            mark_named(c, knee_result_value_note(r, i, j, KNEE_AUDIENCE_CLINICIAN));
+        }
+        for (k = 0; k < knee_result_reason_count(r, i); k++) {
             mark(c, knee_result_reason_source(r, i, k));
-        for (k = 0; k < knee_result_caution_count(r, i); k++)
+            mark_named(c, knee_result_reason_text(r, i, k));
+        }
+        for (k = 0; k < knee_result_caution_count(r, i); k++) {
             mark(c, knee_result_caution_source(r, i, k));
+            mark_named(c, knee_result_caution_text(r, i, k));
+        }
+        mark_named(c, treatment(r, i)->description);
     }
-    for (i = 0; i < c->rs->n_conflicts; i++)
-        for (k = 0; k < c->rs->conflicts[i].sources.n; k++)
-            mark(c, c->rs->conflicts[i].sources.v[k]);
-    /* the descriptions of the options cite sources by id in brackets */
-    for (i = 0; i < n; i++)
-        for (k = 0; k < c->rs->n_sources; k++)
-            if (!c->src_num[k] && names_source(treatment(r, i)->description, c->rs->sources[k].id))
-                c->src_num[k] = 1;
-    for (k = 0; k < c->rs->n_sources; k++)
+    for (i = 0; i < rs->n_conflicts; i++) {
+        for (k = 0; k < rs->conflicts[i].sources.n; k++)
+            mark(c, rs->conflicts[i].sources.v[k]);
+        mark_named(c, rs->conflicts[i].text);
+        mark_named(c, rs->conflicts[i].stance);
+    }
+    for (j = 0; j < nc; j++)
+        mark_named(c, rs->criteria[j].description);
+    mark_named(c, rs->description);
+    for (k = 0; k < rs->n_sources; k++)
         if (c->src_num[k])
             c->src_num[k] = ++c->n_cited;
 }
 
-/* "[3]", linked to the source in the list. */
-static void cite(ctx *c, const char *id)
+/* "[3]", linked to source k in the list. */
+static void cite_index(ctx *c, size_t k)
 {
-    size_t k = source_index(c->rs, id);
     char label[600];
     if (k == KNEE__NONE || !c->src_num[k])
         return;
@@ -135,40 +160,59 @@ static void cite(ctx *c, const char *id)
     knee__html_end(c->h);
 }
 
-/* Text with paragraphs at its line breaks. */
-static void paragraphs(knee__html *h, const char *text, const char *cls)
+static void cite(ctx *c, const char *id)
+{
+    cite_index(c, source_index(c->rs, id));
+}
+
+/* The first n bytes of text, its bracketed source ids ("[fransen-15, ng226]") written as
+ * numbered links to the list of sources: the reader sees citations, not the file's ids. */
+static void cited_text_n(ctx *c, const char *text, size_t n)
+{
+    const char *at = text, *stop = text + n, *end, *open;
+    while (at < stop) {
+        open = memchr(at, '[', (size_t)(stop - at));
+        if (!open) {
+            knee__html_text_n(c->h, at, (size_t)(stop - at));
+            return;
+        }
+        if (citation_at(c, open, &end, NULL) && end <= stop) {
+            const char *before = open;
+            if (before > at && before[-1] == ' ')   /* cite_index writes its own space */
+                before--;
+            knee__html_text_n(c->h, at, (size_t)(before - at));
+            citation_at(c, open, &end, cite_index);
+            at = end;
+        } else {
+            knee__html_text_n(c->h, at, (size_t)(open + 1 - at));
+            at = open + 1;
+        }
+    }
+}
+
+static void cited_text(ctx *c, const char *text)
+{
+    if (text)
+        cited_text_n(c, text, strlen(text));
+}
+
+/* As knee__report_paragraphs, with citations. */
+static void cited_paragraphs(ctx *c, const char *text, const char *cls)
 {
     const char *s = text;
-    if (!text)
-        return;
-    while (*s) {
+    while (s && *s) {
         const char *e = strchr(s, '\n');
-        size_t n = e ? (size_t)(e - s) : strlen(s), k;
-        for (k = 0; k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'); k++)
-            ;
-        if (k < n) {   /* not a blank line */
-            knee__html_start_class(h, "p", cls);
-            knee__html_text_n(h, s, n);
-            knee__html_end(h);
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (strspn(s, " \t\r") < n) {   /* not a blank line */
+            knee__html_start_class(c->h, "p", cls);
+            cited_text_n(c, s, n);
+            knee__html_end(c->h);
         }
         s += n + (e != NULL);
     }
 }
 
-static void section_start(knee__html *h, const char *id, const char *title)
-{
-    char hid[64];
-    snprintf(hid, sizeof hid, "%s-title", id);
-    knee__html_newline(h);
-    knee__html_start(h, "section");
-    knee__html_attr(h, "id", id);
-    knee__html_attr(h, "aria-labelledby", hid);
-    knee__html_start(h, "h2");
-    knee__html_attr(h, "id", hid);
-    knee__html_text(h, title);
-    knee__html_end(h);
-}
-
+/* Text with paragraphs at its line breaks. */
 static const char *method_words(const char *method)
 {
     if (!method)
@@ -194,35 +238,15 @@ static int is_weighted_sum(const knee_result *r)
     return m && strcmp(m, "weighted-sum") == 0;
 }
 
-/* ---- head and header ------------------------------------------------------------------------- */
-
-static void head(ctx *c)
+/* Detail the reader opens when wanted, without a script: <details><summary>...</summary>;
+ * end it with knee__html_end(). Printed open (the style sheet). */
+static void details_start(knee__html *h, const char *summary)
 {
-    knee__html *h = c->h;
-    char title[700];
-    knee__html_raw(h, "<!DOCTYPE html>\n");
-    knee__html_start(h, "html");
-    knee__html_attr(h, "lang", "en");
-    knee__html_start(h, "head");
-    knee__html_start(h, "meta");
-    knee__html_attr(h, "charset", "utf-8");
-    knee__html_end_empty(h);
-    knee__html_start(h, "meta");
-    knee__html_attr(h, "name", "viewport");
-    knee__html_attr(h, "content", "width=device-width, initial-scale=1");
-    knee__html_end_empty(h);
-    knee__html_start(h, "meta");
-    knee__html_attr(h, "name", "generator");
-    knee__html_attrf(h, "content", "libknee %s", knee_version_string());
-    knee__html_end_empty(h);
-    snprintf(title, sizeof title, "Treatment options compared: %.600s", c->rs->title);
-    knee__html_elem(h, "title", NULL, title);
-    knee__html_start(h, "style");
-    knee__html_raw(h, knee__report_css);
-    knee__html_end(h);
-    knee__html_end(h);   /* head */
-    knee__html_newline(h);
+    knee__html_start(h, "details");
+    knee__html_elem(h, "summary", NULL, summary);
 }
+
+/* ---- head and header ------------------------------------------------------------------------- */
 
 static void meta_item(knee__html *h, const char *term, const char *value)
 {
@@ -312,7 +336,7 @@ static void summary(ctx *c)
     size_t missing = knee_result_missing_fact_count(r);
     char num[KNEE__NUM_BUF];
 
-    section_start(h, "summary", "At a glance");
+    knee__report_section_start(h, "summary", "At a glance");
     knee__html_start_class(h, "p", "summary");
     knee__html_textf(h, "%zu treatment %s compared. ", n, n == 1 ? "option was" : "options were");
     if (ranked == 0) {
@@ -471,7 +495,7 @@ static void facts_missing(ctx *c)
 static int facts(ctx *c)
 {
     int status;
-    section_start(c->h, "facts", "Facts used, and facts missing");
+    knee__report_section_start(c->h, "facts", "Facts used, and facts missing");
     status = facts_used(c);
     facts_missing(c);
     knee__html_end(c->h);
@@ -515,7 +539,7 @@ static void weights(ctx *c)
 
     for (j = 0; j < rs->n_criteria; j++)
         total += rs->criteria[j].weight;
-    section_start(h, "weights", "What matters: the weights used");
+    knee__report_section_start(h, "weights", "What matters: the weights used");
     knee__html_elem(h, "p", NULL,
                     "Each criterion counts in the overall score by its weight. The weights add "
                     "up to 100%. The patient's own preferences replace the rule file's defaults; "
@@ -626,8 +650,11 @@ static void value_cell(ctx *c, size_t i, size_t j)
             knee__html_elem(h, "span", "note", buf);
         }
     }
-    if (ce->note && *ce->note)
-        knee__html_elem(h, "span", "note", ce->note);
+    if (ce->note && *ce->note) {
+        knee__html_start_class(h, "span", "note");
+        cited_text(c, ce->note);
+        knee__html_end(h);
+    }
     n = knee_result_value_rule_count(r, i, j);
     if (n) {
         knee__html_start_class(h, "span", "changed");
@@ -762,14 +789,14 @@ static void grid_part(ctx *c, size_t first, size_t count, size_t part, size_t pa
             knee__html_text(h, "None");
         for (k = 0; k < nr; k++) {
             knee__html_elem(h, "strong", NULL, "Excluded: ");
-            knee__html_text(h, knee_result_reason_text(r, i, k));
+            cited_text(c, knee_result_reason_text(r, i, k));
             cite(c, knee_result_reason_source(r, i, k));
             knee__html_start(h, "br");
             knee__html_end_empty(h);
         }
         for (k = 0; k < ncau; k++) {
             knee__html_elem(h, "strong", NULL, "Caution: ");
-            knee__html_text(h, knee_result_caution_text(r, i, k));
+            cited_text(c, knee_result_caution_text(r, i, k));
             cite(c, knee_result_caution_source(r, i, k));
             knee__html_start(h, "br");
             knee__html_end_empty(h);
@@ -791,7 +818,7 @@ static void grid(ctx *c)
 {
     knee__html *h = c->h;
     size_t n = knee_result_option_count(c->r), first, parts = (n + GRID_CHUNK - 1) / GRID_CHUNK;
-    section_start(h, "grid", "Option grid: the options side by side");
+    knee__report_section_start(h, "grid", "Option grid: the options side by side");
     knee__html_elem(h, "p", NULL,
                     "Each column is an option, each row a criterion, in the same detail for "
                     "every option. Numbers are typical values with the range the sources give; "
@@ -913,7 +940,7 @@ static void dominance(ctx *c)
 static void uncertainty(ctx *c)
 {
     knee__html *h = c->h;
-    section_start(h, "uncertainty", "Uncertainty: how sure is this ranking?");
+    knee__report_section_start(h, "uncertainty", "Uncertainty: how sure is this ranking?");
     knee__html_elem(h, "p", NULL,
                     "Values have ranges, some are unknown, and weights are a matter of "
                     "preference. The ranges are in the option grid; unknown values are marked "
@@ -937,7 +964,7 @@ static void note_item(ctx *c, const char *cls, const char *text, const char *rul
 {
     knee__html *h = c->h;
     knee__html_start_class(h, "li", cls);
-    knee__html_text(h, text);
+    cited_text(c, text);
     cite(c, source);
     if (rule) {
         knee__html_start_class(h, "span", "hint");
@@ -953,7 +980,7 @@ static void excluded(ctx *c)
     knee__html *h = c->h;
     const knee_result *r = c->r;
     size_t i, k, shown = 0;
-    section_start(h, "excluded", "Options excluded for this patient");
+    knee__report_section_start(h, "excluded", "Options excluded for this patient");
     for (i = 0; i < knee_result_option_count(r); i++) {
         if (!knee_result_option_excluded(r, i))
             continue;
@@ -977,7 +1004,7 @@ static void cautions(ctx *c)
     knee__html *h = c->h;
     const knee_result *r = c->r;
     size_t i, k, shown = 0;
-    section_start(h, "cautions", "Cautions");
+    knee__report_section_start(h, "cautions", "Cautions");
     for (i = 0; i < knee_result_option_count(r); i++) {
         size_t n = knee_result_caution_count(r, i);
         if (!n)
@@ -1007,7 +1034,7 @@ static void options_in_words(ctx *c)
     const knee_result *r = c->r;
     size_t i;
     char num[KNEE__NUM_BUF];
-    section_start(h, "options", "Each option in words");
+    knee__report_section_start(h, "options", "Each option in words");
     knee__html_elem(h, "p", NULL,
                     "What each option is, its benefits and harms, and what it involves, as the "
                     "rule file describes them, in the same order as the ranking.");
@@ -1027,12 +1054,14 @@ static void options_in_words(ctx *c)
                 knee__report_ranked_count(r), knee__report_score(num, sizeof num, r, i, 2));
         }
         knee__html_end(h);
+        details_start(h, "What it is, its benefit and harms, what it involves, cost");
         knee__html_start_class(h, "div", "desc");
         if (t->description && *t->description)
-            paragraphs(h, t->description, NULL);
+            cited_paragraphs(c, t->description, NULL);
         else
             knee__html_elem(h, "p", NULL, "The rule file gives no description of this option.");
         knee__html_end(h);
+        knee__html_end(h);   /* details */
         knee__html_end(h);
         knee__html_newline(h);
     }
@@ -1045,7 +1074,7 @@ static void disagreements(ctx *c)
     size_t i, k;
     if (!c->rs->n_conflicts)
         return;
-    section_start(h, "disagreements", "Where the sources disagree");
+    knee__report_section_start(h, "disagreements", "Where the sources disagree");
     knee__html_elem(h, "p", NULL,
                     "Guidelines and payers do not always agree. These are the disagreements the "
                     "rule file records, and the position it takes.");
@@ -1054,9 +1083,10 @@ static void disagreements(ctx *c)
         knee__html_start(h, "h3");
         knee__html_text(h, cf->topic && *cf->topic ? cf->topic : cf->id);
         knee__html_end(h);
+        details_start(h, "What the sources say, and the position taken");
         if (cf->text && *cf->text) {
             knee__html_start(h, "p");
-            knee__html_text(h, cf->text);
+            cited_text(c, cf->text);
             for (k = 0; k < cf->sources.n; k++)
                 cite(c, cf->sources.v[k]);
             knee__html_end(h);
@@ -1064,9 +1094,10 @@ static void disagreements(ctx *c)
         if (cf->stance && *cf->stance) {
             knee__html_start(h, "p");
             knee__html_elem(h, "strong", NULL, "Position taken: ");
-            knee__html_text(h, cf->stance);
+            cited_text(c, cf->stance);
             knee__html_end(h);
         }
+        knee__html_end(h);   /* details */
     }
     knee__html_end(h);
 }
@@ -1077,12 +1108,15 @@ static void sources(ctx *c)
 {
     knee__html *h = c->h;
     size_t k;
-    section_start(h, "sources", "Sources cited");
+    char label[96];
+    knee__report_section_start(h, "sources", "Sources cited");
     if (!c->n_cited) {
         knee__html_elem(h, "p", NULL, "No source is cited.");
         knee__html_end(h);
         return;
     }
+    snprintf(label, sizeof label, "The %zu sources, numbered as cited", c->n_cited);
+    details_start(h, label);
     knee__html_start_class(h, "ol", "sources");
     for (k = 0; k < c->rs->n_sources; k++) {
         const knee__source *s = &c->rs->sources[k];
@@ -1090,7 +1124,7 @@ static void sources(ctx *c)
             continue;
         knee__html_start(h, "li");
         knee__html_attrf(h, "id", "source-%zu", c->src_num[k]);
-        if (is_web_url(s->url)) {
+        if (knee__report_is_web_url(s->url)) {
             knee__html_start(h, "a");
             knee__html_attr(h, "href", s->url);
             knee__html_text(h, s->title && *s->title ? s->title : s->id);
@@ -1100,23 +1134,15 @@ static void sources(ctx *c)
         }
         if (s->year > 0)
             knee__html_textf(h, " (%d)", s->year);
-        knee__html_text(h, ". ");
-        if (s->url && *s->url && !is_web_url(s->url)) {
-            knee__html_text(h, "Reference: ");
-            knee__html_elem(h, "code", NULL, s->url);
-            knee__html_text(h, ". ");
-        }
-        if (s->note && *s->note) {
-            knee__html_text(h, s->note);
-            knee__html_text(h, " ");
-        }
-        knee__html_start_class(h, "span", "hint");
-        knee__html_text(h, "Id: ");
-        knee__html_text(h, s->id);
-        knee__html_end(h);
+        knee__html_text(h, ".");
+        if (!knee__report_is_web_url(s->url))
+            knee__html_text(h, " No web address.");
+        /* The source's note and id, and a reference that is not a web address, are the rule
+         * author's bookkeeping (rules/README.md): kept in the file, not shown to readers. */
         knee__html_end(h);
     }
-    knee__html_end(h);
+    knee__html_end(h);   /* ol */
+    knee__html_end(h);   /* details */
     knee__html_end(h);
 }
 
@@ -1125,7 +1151,7 @@ static void about(ctx *c)
     knee__html *h = c->h;
     const knee_ruleset *rs = c->rs;
     size_t j;
-    section_start(h, "about", "About this report");
+    knee__report_section_start(h, "about", "About this report");
     knee__html_start(h, "h3");
     knee__html_text(h, "How to read the scores");
     knee__html_end(h);
@@ -1144,22 +1170,24 @@ static void about(ctx *c)
     knee__html_start(h, "h3");
     knee__html_text(h, "The criteria");
     knee__html_end(h);
+    details_start(h, "How each criterion is defined and scaled");
     knee__html_start(h, "dl");
     for (j = 0; j < rs->n_criteria; j++) {
         knee__html_elem(h, "dt", NULL, knee__report_criterion_label(c->r, j));
         knee__html_start(h, "dd");
         if (rs->criteria[j].description && *rs->criteria[j].description)
-            paragraphs(h, rs->criteria[j].description, NULL);
+            cited_paragraphs(c, rs->criteria[j].description, NULL);
         else
             knee__html_text(h, "No description in the rule file.");
         knee__html_end(h);
     }
     knee__html_end(h);
+    knee__html_end(h);   /* details */
     knee__html_start(h, "h3");
     knee__html_text(h, "The rule file");
     knee__html_end(h);
     if (rs->description && *rs->description)
-        paragraphs(h, rs->description, NULL);
+        cited_paragraphs(c, rs->description, NULL);
     else
         knee__html_elem(h, "p", NULL, "The rule file gives no description.");
     knee__html_start(h, "p");
@@ -1201,6 +1229,7 @@ int knee_result_to_html(const knee_result *r, const knee_patient *p,
 {
     ctx c;
     int status;
+    char title[700];
     if (!out)
         return KNEE_EINVAL;
     *out = NULL;
@@ -1208,6 +1237,8 @@ int knee_result_to_html(const knee_result *r, const knee_patient *p,
         *len = 0;
     if (!r || !r->rs || (p && p->rs != r->rs))
         return KNEE_EINVAL;
+    if (o && o->audience == KNEE_AUDIENCE_PATIENT)
+        return knee__report_patient(r, p, o, out, len);
     memset(&c, 0, sizeof c);
     c.r = r;
     c.rs = r->rs;
@@ -1220,7 +1251,8 @@ int knee_result_to_html(const knee_result *r, const knee_patient *p,
         return KNEE_ENOMEM;
     }
     number_sources(&c);
-    head(&c);
+    snprintf(title, sizeof title, "Treatment options compared: %.600s", c.rs->title);
+    knee__report_head(c.h, title, knee__report_css);
     knee__html_start(c.h, "body");
     knee__html_start_class(c.h, "div", "page");
     knee__html_start_class(c.h, "a", "skip");
@@ -1233,7 +1265,7 @@ int knee_result_to_html(const knee_result *r, const knee_patient *p,
     summary(&c);
     status = facts(&c);
     weights(&c);
-    section_start(c.h, "scores", "Ranking: the overall scores and what makes them up");
+    knee__report_section_start(c.h, "scores", "Ranking: the overall scores and what makes them up");
     knee__report_chart_scores(c.h, r);
     knee__html_end(c.h);
     grid(&c);

@@ -4,9 +4,10 @@
  *   svg.c      the charts (inline SVG) and their data tables
  *   html.c     the page: its sections, in order, and knee_result_to_html()
  *   style.c    the style sheet
+ *   patient.c  the patient's page (knee_report_options_set_audience)
  *   options.c  knee_report_options
  * Numbers and quantities in words come from util/quantity.h. Only writer.c includes libxml2;
- * the others see an opaque writer. Calls go one way: html.c -> svg.c -> parts.c -> writer.c. */
+ * the others see an opaque writer. Calls go one way: html.c -> patient.c, svg.c -> parts.c -> writer.c. */
 #ifndef KNEE_REPORT_H
 #define KNEE_REPORT_H
 
@@ -18,6 +19,9 @@
 
 struct knee_report_options {
     char *date;                 /* shown as the report's date; NULL: "not given" */
+    int audience;               /* KNEE_AUDIENCE_*: which page */
+    char *asked[KNEE_REPORT_MAX_OPTIONS];   /* option ids asked for on the patient page */
+    size_t n_asked;
 };
 
 /* ---- the writer (writer.c) ----------------------------------------------------------
@@ -89,6 +93,21 @@ char *knee__report_rank(char *buf, size_t size, const knee_result *r, size_t i);
  * shows at that precision (at most two decimals, so tables fit a printed page), the range:
  * "0.80 (0.60–1.00)". */
 char *knee__report_score(char *buf, size_t size, const knee_result *r, size_t i, int decimals);
+/* The doctype and the head: meta, the title and the constant style sheet (raw). */
+void knee__report_head(knee__html *h, const char *title, const char *css);
+/* A section named by its h2: <section id="id" aria-labelledby="id-title"><h2 ...>title</h2>;
+ * end it with knee__html_end(). */
+void knee__report_section_start(knee__html *h, const char *id, const char *title);
+/* Text with a paragraph (class cls, may be NULL) at each line break; blank lines dropped. */
+void knee__report_paragraphs(knee__html *h, const char *text, const char *cls);
+/* 1 for an http:// or https:// address: the only ones that become links. */
+int knee__report_is_web_url(const char *url);
+/* 1 if text (a pointer into rs) was written for patients, as a <patient> element. */
+int knee__report_is_patient_text(const knee_ruleset *rs, const char *text);
+/* The patient's page (patient.c); KNEE_EUNKNOWN for an option asked for that the rule
+ * file does not have. */
+int knee__report_patient(const knee_result *r, const knee_patient *p,
+                         const knee_report_options *o, char **out, size_t *len);
 /* A table in a region that scrolls sideways when the table is wider than the screen (named by
  * the caption, focusable for keyboard scrolling); end it with knee__report_table_end(). */
 void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,

@@ -78,6 +78,7 @@ const char knee__report_css[] =
     ".option h3{margin-top:.5rem}\n"
     ".desc p{margin:.35rem 0}\n"
     ".sources li{margin:.35rem 0;overflow-wrap:anywhere}\n"
+    "summary{cursor:pointer;color:var(--accent);font-weight:bold;margin:.35rem 0}\n"
     "footer{margin-top:2.5rem;border-top:3px solid "
     "var(--ink);padding-top:.75rem;font-size:.92rem}\n"
     "@media (max-width:40rem){\n"
@@ -98,9 +99,12 @@ const char knee__report_css[] =
     " .wide{table-layout:fixed;width:100%;font-size:6.5pt}.wide thead th:first-child{width:20%}\n"
     " .wide td.num,.wide th.num{white-space:normal;padding:1pt;overflow-wrap:anywhere}\n"
     " td.num.ranged{white-space:normal}\n"
+    " .fit{width:100%;font-size:7pt}.fit td.num,.fit th.num{white-space:normal;padding:1pt 2pt}\n"
     " td.unknown{background:#f1f1f1}\n"
     " h2{break-after:avoid;page-break-after:avoid}\n"
+    " details::details-content{content-visibility:visible;display:block}summary{display:none}\n"
     " figure,tr,.option,.caution,.reason,.statement{break-inside:avoid;page-break-inside:avoid}\n"
+    " .grid tr,.option{break-inside:auto;page-break-inside:auto}\n"   /* tall: no gaps */
     " a{color:inherit}\n"
     " .sources a[href]::after{content:' (' attr(href) ')';font-size:.85em}\n"
     "}\n";

@@ -215,8 +215,8 @@ static void scores_table(knee__html *h, const knee_result *r)
     size_t i, j, nc = knee_result_criterion_count(r);
     int ws = weighted_sum(r);
     char num[KNEE__NUM_BUF], cell[3 * KNEE__NUM_BUF + 16];
-    knee__report_table_start(
-        h, "data", "scores-table-caption",
+    knee__report_table_start(   /* many criteria: the print style fits it to the paper */
+        h, nc > 5 ? "data fit" : "data", "scores-table-caption",
         "The numbers behind the chart: each criterion's contribution to the score "
         "(weight times the value's place on its 0 to 1 scale; for an unknown value, "
         "at the middle of its range, the range in brackets)");

@@ -62,9 +62,27 @@ class ToHtml(unittest.TestCase):
         with self.rules.compare({"age": 72, "kl_grade": 4}) as r:
             page = r.to_html({"age": 72, "kl_grade": 4}, date="2025-07-01")
         run = cli("report", "--fact", "age=72", "--fact", "kl_grade=4", "--date", "2025-07-01",
-                  "-o", "-")
+                  "--audience", "clinician", "-o", "-")
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertEqual(run.stdout, page)
+
+    def test_patient_page(self):
+        """The patient's page: the command's default; options asked for become columns."""
+        with self.rules.compare({"age": 72, "kl_grade": 4}) as r:
+            page = r.to_html({"age": 72, "kl_grade": 4}, date="2025-07-01", audience="patient",
+                             options=["tka"])
+            with self.assertRaises(knee.KneeError):
+                r.to_html(audience="doctor")
+            with self.assertRaises(knee.KneeError):
+                r.to_html(audience="patient", options=["no-such-option"])
+            with self.assertRaises(knee.KneeError):
+                r.to_html(audience="patient", options=["pt", "tka", "prp", "gae", "hto", "uka"])
+        run = cli("report", "--fact", "age=72", "--fact", "kl_grade=4", "--date", "2025-07-01",
+                  "--options", "tka", "-o", "-")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout, page)
+        self.assertIn("What does it involve?", page)
+        self.assertIn(">Total knee replacement<", page)
 
     def test_errors(self):
         with self.rules.compare({}) as r:

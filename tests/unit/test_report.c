@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 
 #include "util/alloc.h"
+#include "rules/readability.h"
 #include "support.h"
 
 /* Every element the report writes. Anything else in the output came from the input. */
@@ -19,7 +20,8 @@ static const char *const ELEMENTS[] = {
     "html", "head", "meta", "title", "style", "body", "div", "a", "header", "p", "strong", "dl",
     "dt", "dd", "code", "nav", "ol", "ul", "li", "main", "section", "h1", "h2", "h3", "table",
     "caption", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "br", "figure",
-    "figcaption", "svg", "rect", "line", "desc", "article", "footer", "bdi", NULL};
+    "figcaption", "svg", "rect", "line", "desc", "article", "footer", "bdi", "details", "summary",
+    NULL};
 
 typedef struct page {
     xmlDocPtr doc;
@@ -319,10 +321,12 @@ static void test_hostile_text(void)
         CU_ASSERT_EQUAL(count_heads(s.col_heads, s.n_cols, knee_ruleset_option_name(rs, i)), 1);
     for (i = 0; i < knee_ruleset_criterion_count(rs); i++)
         CU_ASSERT_EQUAL(count_heads(s.row_heads, s.n_rows, knee_ruleset_criterion_label(rs, i)), 1);
-    /* sources: cited by a value, or in a description's words; never-cited ones are not listed */
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Id: s1<"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Id: s3<"));
-    CU_ASSERT_PTR_NULL(strstr(pg.html, "Id: s4<"));
+    /* sources: cited by a value, or in a description's words; never-cited ones are not listed;
+     * ids are the file's, not shown */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "&lt;script&gt;src&lt;/script&gt; (2020). No web address."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">Cited in words only</a> (2022)."));
+    CU_ASSERT_PTR_NULL(strstr(pg.html, "Never cited"));
+    CU_ASSERT_PTR_NULL(strstr(pg.html, "Id: s"));
     free_scan(&s);
     free_page(&pg);
     knee_result_free(r);
@@ -563,6 +567,213 @@ static void test_all_excluded(void)
     knee_ruleset_free(rs);
 }
 
+/* ---- the patient's page -------------------------------------------------------------------- */
+
+/* Our own words on the patient's page: its prose, every text outside the style, the title,
+ * tables (their cells are short answers, not sentences), citations, the list of sources and
+ * the line saying what the page was made from (titles and dates), and elements of class "rf"
+ * (texts from the rule file), each block (paragraph, heading, item) ending a sentence, as a
+ * reader takes it. */
+static void our_words(xmlNodePtr n, char *buf, size_t size, size_t *len)
+{
+    for (; n; n = n->next) {
+        const char *name = (const char *)n->name;
+        if (n->type == XML_TEXT_NODE) {
+            const char *t = (const char *)n->content;
+            size_t k = strlen(t);
+            if (*len + k + 1 < size) {
+                memcpy(buf + *len, t, k);
+                *len += k;
+                buf[*len] = '\0';
+            }
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE || strcmp(name, "style") == 0 ||
+            strcmp(name, "title") == 0 || strcmp(name, "table") == 0 || has_class(n, "rf") ||
+            has_class(n, "cite") || has_class(n, "sources") || has_class(n, "made"))
+            continue;
+        our_words(n->children, buf, size, len);
+        if ((strcmp(name, "p") == 0 || strcmp(name, "li") == 0 || strcmp(name, "th") == 0 ||
+             strcmp(name, "td") == 0 || strcmp(name, "h1") == 0 || strcmp(name, "h2") == 0 ||
+             strcmp(name, "h3") == 0 || strcmp(name, "caption") == 0) &&
+            *len + 3 < size) {
+            size_t e = *len;
+            while (e > 0 && (buf[e - 1] == ' ' || buf[e - 1] == '\n'))
+                e--;
+            *len = e;
+            if (e > 0 && !strchr(".?!:", buf[e - 1]))
+                buf[(*len)++] = '.';
+            buf[(*len)++] = ' ';
+            buf[*len] = '\0';
+        }
+    }
+}
+
+/* 1 if text has word (any case) between non-letters. */
+static int has_word(const char *text, const char *word)
+{
+    const char *at = text;
+    size_t n = strlen(word);
+    while ((at = strcasestr(at, word)) != NULL) {
+        int before = at > text && ((at[-1] | 0x20) >= 'a' && (at[-1] | 0x20) <= 'z');
+        int after = (at[n] | 0x20) >= 'a' && (at[n] | 0x20) <= 'z';
+        if (!before && !after)
+            return 1;
+        at += n;
+    }
+    return 0;
+}
+
+static page make_patient_page(const knee_result *r, const char *const *asked, size_t n_asked)
+{
+    page pg = {NULL, NULL, 0};
+    knee_report_options *o = NULL;
+    size_t k;
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_set_audience(o, KNEE_AUDIENCE_PATIENT), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_set_date(o, "2025-07-01"), KNEE_OK);
+    for (k = 0; k < n_asked; k++)
+        CU_ASSERT_EQUAL_FATAL(knee_report_options_add_option(o, asked[k]), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_html(r, NULL, o, &pg.html, &pg.len), KNEE_OK);
+    knee_report_options_free(o);
+    pg.doc = xmlReadMemory(pg.html, (int)pg.len, "patient.html", NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pg.doc);
+    return pg;
+}
+
+/* Options (column headers) of the patient page's table, in order, into heads. */
+static size_t patient_columns(const char *html, char heads[][128], size_t max)
+{
+    const char *at = html, *mark = "<th scope=\"col\"><span class=\"rf\">";
+    size_t n = 0;
+    while (n < max && (at = strstr(at, mark)) != NULL) {
+        const char *e;
+        at += strlen(mark);
+        e = strchr(at, '<');
+        snprintf(heads[n++], 128, "%.*s", (int)(e - at), at);
+    }
+    return n;
+}
+
+static void test_patient_page(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL, *clin = NULL;
+    knee_report_options *o = NULL;
+    static char words[200000];
+    char heads[8][128], *out = NULL;
+    static const char *const asked[] = {"tka", "prp"};
+    static const char *const INTERNAL[] = {
+        "urn:libknee", "evidence-pack", "evidence pack", "knee-pack", "engineering",
+        "low-quality clinic page", "No address recorded", NULL};
+    knee__reading reading;
+    size_t len = 0, n, k;
+    double grade;
+    page pg;
+    scan s;
+
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&rs, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 72), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 4), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "medicare"), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+
+    pg = make_patient_page(r, NULL, 0);
+    scan_page(&pg, &s);
+    CU_ASSERT_EQUAL(s.bad_elements, 0);
+    CU_ASSERT_EQUAL(s.event_attrs, 0);
+    CU_ASSERT_EQUAL(s.bad_links, 0);
+    CU_ASSERT_EQUAL(s.grids, 0);   /* not the clinician's grid */
+    /* the top four options as columns, the questions as rows */
+    n = patient_columns(pg.html, heads, 8);
+    CU_ASSERT_EQUAL(n, 4);
+    for (k = 0; k < n && k < 4; k++)
+        CU_ASSERT_STRING_EQUAL(heads[k], knee_result_option_name(r, k));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">What does it involve?</th>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">How soon can I get back to normal?</th>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">How much does it help, and for how long?</th>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">What are the risks?</th>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">How sure are we?</th>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">What will it cost me, and will insurance pay?</th>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Nobody has measured this"));   /* unknown, in words */
+    CU_ASSERT_PTR_NULL(strstr(pg.html, " of 1"));                          /* no scores */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Questions to ask your doctor"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "What matters to you"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "It does not replace your doctor's advice."));
+    /* patient texts only: the clinician's descriptions are not on the page */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, knee_ruleset_option_description(rs, 1, KNEE_AUDIENCE_PATIENT)));
+    CU_ASSERT_PTR_NULL(strstr(pg.html, "Structured therapeutic exercise"));
+    for (k = 0; INTERNAL[k]; k++)
+        CU_ASSERT_PTR_NULL(strcasestr(pg.html, INTERNAL[k]));
+    CU_ASSERT(!has_word(pg.html, "pack"));
+    /* our own words read at school grade 6 to 8 (Flesch-Kincaid, src/readability.c) */
+    words[0] = '\0';
+    our_words(xmlDocGetRootElement(pg.doc), words, sizeof words, &len);
+    grade = knee__reading_grade(words, &reading);
+    if (getenv("KNEE_SHOW_WORDS"))
+        printf("\n%s\n", words);
+    printf("\n    patient page, our words: %zu words, %zu sentences, grade %.1f\n", reading.words,
+           reading.sentences, grade);
+    /* At most grade 8: the top of the 6-8 band asked of patient materials (a lower grade is
+     * easier still; short plain sentences measure near grade 2-3 by this formula). */
+    CU_ASSERT(reading.words > 200);
+    CU_ASSERT(grade > 0 && grade <= 8.0);
+    free_scan(&s);
+    free_page(&pg);
+
+    /* options asked for join the top three; an unknown one fails; at most five */
+    pg = make_patient_page(r, asked, 2);
+    n = patient_columns(pg.html, heads, 8);
+    CU_ASSERT_EQUAL(n, 5);
+    for (k = 0; k < n; k++)
+        CU_ASSERT(k < 3 ? strcmp(heads[k], knee_result_option_name(r, k)) == 0
+                        : strcmp(heads[k], "Total knee replacement") == 0 ||
+                              strstr(heads[k], "PRP") != NULL);
+    free_page(&pg);
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_set_audience(o, 7), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_report_options_set_audience(NULL, KNEE_AUDIENCE_PATIENT), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_report_options_set_audience(o, KNEE_AUDIENCE_PATIENT), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, ""), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "no-such-option"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_to_html(r, NULL, o, &out, NULL), KNEE_EUNKNOWN);
+    CU_ASSERT_PTR_NULL(out);
+    knee_report_options_free(o);
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "pt"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "pt"), KNEE_OK);   /* counts once */
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "tka"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "prp"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "gae"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "hto"), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "uka"), KNEE_ERANGE);
+    /* the clinician's page is still the default, with every option */
+    CU_ASSERT_EQUAL(knee_result_to_html(r, NULL, o, &out, NULL), KNEE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "class=\"grid"));
+    knee_free(out);
+    knee_report_options_free(o);
+
+    /* the clinician's page: citations, not the file's internal notes and ids */
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&clin), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, clin), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_html(clin, p, NULL, &out, NULL), KNEE_OK);
+    for (k = 0; INTERNAL[k]; k++)
+        CU_ASSERT_PTR_NULL(strcasestr(out, INTERNAL[k]));
+    CU_ASSERT(!has_word(out, "pack"));   /* "17 monthly packs" is a medicine's, and fine */
+    CU_ASSERT_PTR_NULL(strstr(out, "[fransen-15"));    /* a bracketed id became a number */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<details>"));  /* the detail folds away */
+    knee_free(out);
+    knee_result_free(clin);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs);
+}
+
 /* ---- allocation failures ---------------------------------------------------------------------- */
 
 static void test_faults(void)
@@ -596,11 +807,35 @@ static void test_faults(void)
         CU_ASSERT_PTR_NULL(out);
     }
     CU_ASSERT(n > 3 && n < 1000);
+    knee_free(good);
+    good = NULL;
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_new(&o), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_report_options_set_audience(o, KNEE_AUDIENCE_PATIENT), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_to_html(r, p, o, &good, NULL), KNEE_OK);
+    for (n = 0; n < 1000; n++) {   /* the patient's page */
+        out = (char *)1;
+        knee__fault_inject(n);
+        rc = knee_result_to_html(r, p, o, &out, NULL);
+        made = knee__fault_inject(-1);
+        if (made <= n) {
+            CU_ASSERT_EQUAL(rc, KNEE_OK);
+            CU_ASSERT_STRING_EQUAL(out, good);
+            knee_free(out);
+            break;
+        }
+        CU_ASSERT_EQUAL(rc, KNEE_ENOMEM);
+        CU_ASSERT_PTR_NULL(out);
+    }
+    CU_ASSERT(n > 2 && n < 1000);
+    knee_report_options_free(o);
+    o = NULL;
     for (n = 0; n < 100; n++) {
         knee__fault_inject(n);
         rc = knee_report_options_new(&o);
         if (rc == KNEE_OK)
             rc = knee_report_options_set_date(o, "2025-07-01");
+        if (rc == KNEE_OK)
+            rc = knee_report_options_add_option(o, "pt");
         made = knee__fault_inject(-1);
         knee_report_options_free(o);
         o = NULL;
@@ -628,6 +863,8 @@ int main(void)
     CU_add_test(s, "the same bytes under a comma-decimal locale", test_locale);
     CU_add_test(s, "API edges, report options, facts as text", test_api);
     CU_add_test(s, "every option excluded", test_all_excluded);
+    CU_add_test(s, "the patient's page: questions, plain words, reading grade, options asked",
+                test_patient_page);
     CU_add_test(s, "allocation failures", test_faults);
     return kt_run();
 }

@@ -236,6 +236,8 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_report_options_new": (_ST, [_PP]),
     "knee_report_options_free": (_VOID, [_P]),
     "knee_report_options_set_date": (_ST, [_P, c_char_p]),
+    "knee_report_options_set_audience": (_ST, [_P, c_int]),
+    "knee_report_options_add_option": (_ST, [_P, c_char_p]),
     "knee_result_to_html": (_ST, [_P, _P, _P, _PP, POINTER(c_size_t)]),
     # FHIR R4 input (docs/fhir.md)
     "knee_patient_load_fhir": (_RAW, [_P, c_char_p, _S, c_char_p, c_char_p, _P, _PP, _PP]),

@@ -372,13 +372,17 @@ class Result:
             self._json = self._from_c(read_json)
         return self._json
 
-    def to_html(self, patient: Any = None, date: Any = None) -> str:
+    def to_html(self, patient: Any = None, date: Any = None, audience: str = "clinician",
+                options: Any = None) -> str:
         """The result as the decision-aid report: one self-contained HTML page (no scripts, no
-        network, prints on A4 and Letter) that a clinician and a patient read together
-        (knee_result_to_html, docs/report.md). ``patient``: the :class:`Patient` the result
-        was computed for, or its facts as a dict, listed as the facts used (None: not listed).
-        ``date``: the report's date, a str or a ``datetime.date`` (None: "not given"; the
-        library never reads the clock). Only for a Result of :meth:`Ruleset.compare`."""
+        network, prints on A4 and Letter) (knee_result_to_html, docs/report.md). ``patient``:
+        the :class:`Patient` the result was computed for, or its facts as a dict, listed as the
+        facts used (None: not listed). ``date``: the report's date, a str or a
+        ``datetime.date`` (None: "not given"; the library never reads the clock).
+        ``audience``: "clinician" (the full page, as the C library's default) or "patient"
+        (the short page in plain words; the default of ``knee report``). ``options``: option
+        ids the patient page shows beside the top ones (at most 5). Only for a Result of
+        :meth:`Ruleset.compare`."""
         self._check()
         if self._handle is None:
             raise KneeError(Status.EINVAL,
@@ -395,6 +399,12 @@ class Result:
             with opts as o:
                 if date is not None:
                     lib.knee_report_options_set_date(o, cstr(date, "the report date"))
+                if audience not in ("patient", "clinician"):
+                    raise KneeError(Status.EINVAL, "audience is 'patient' or 'clinician', not %r"
+                                    % (audience,))
+                lib.knee_report_options_set_audience(o, 0 if audience == "patient" else 1)
+                for oid in ([options] if isinstance(options, str) else options or ()):
+                    lib.knee_report_options_add_option(o, cstr(oid, "an option id"))
 
                 def read(r: int) -> str:
                     out, n = ctypes.c_void_p(), ctypes.c_size_t()
