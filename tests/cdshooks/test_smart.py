@@ -221,9 +221,18 @@ class SmartLaunchTest(unittest.TestCase):
             self.assertNotIn(secret, log.replace("pid=", ""))
 
     def test_patient_page(self):
+        # audience=patient opens the patient's short page (its few leading options side by
+        # side), audience=clinician the full page with every option.
         (status, _, body), _, _ = self.browse("patient")
         self.assertEqual(status, 200)
+        page = body.decode()
+        self.assertIn("Your knee: treatment choices side by side", page)
+        self.assertIn("Exercise / physical therapy", page)
+        self.assertNotIn("Total knee replacement", page)
+        (status, _, body), _, _ = self.browse("clinician")
+        self.assertEqual(status, 200)
         self.assertIn("Total knee replacement", body.decode())
+        self.assertNotIn("Your knee: treatment choices side by side", body.decode())
 
     def test_state_used_once_and_tied_to_the_browser(self):
         (status, _, _), query, cookie = self.browse()

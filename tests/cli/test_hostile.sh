@@ -63,8 +63,11 @@ run list --rules "$BIDI"
 check "nor does list" '[ $rc -eq 0 ] && ! has_bidi'
 run compare --rules "$BIDI" --fact age=50 --format json
 check "JSON keeps the rule file's text exactly" '[ $rc -eq 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(o[\"name\"]==\"Cell therapy \u202e(unproven)\" for o in d[\"options\"]) else 1)" "$TMP/out"'
-run report --rules "$BIDI" --fact age=50 -o "$TMP/bidi.html"
+run report --audience clinician --rules "$BIDI" --fact age=50 -o "$TMP/bidi.html"
 check "the report drops overrides and isolates the Hebrew name" \
     '[ $rc -eq 0 ] && python3 -c "import sys; s=open(sys.argv[1],encoding=\"utf-8\").read(); sys.exit(0 if not any(0x202a<=ord(c)<=0x202e or 0x2066<=ord(c)<=0x2069 for c in s) and \"<bdi>\u05d8\u05d9\u05e4\u05d5\u05dc</bdi></strong> (score\" in s else 1)" "$TMP/bidi.html"'
+run report --rules "$BIDI" --fact age=50 -o "$TMP/bidi-patient.html"
+check "the patient page drops overrides and isolates the Hebrew name too" \
+    '[ $rc -eq 0 ] && python3 -c "import sys; s=open(sys.argv[1],encoding=\"utf-8\").read(); sys.exit(0 if not any(0x202a<=ord(c)<=0x202e or 0x2066<=ord(c)<=0x2069 for c in s) and \"<bdi>\u05d8\u05d9\u05e4\u05d5\u05dc</bdi>\" in s else 1)" "$TMP/bidi-patient.html"'
 
 finish

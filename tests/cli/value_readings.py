@@ -34,7 +34,7 @@ def check(row, what, got):
 rows = [r for r in readings() if r["cli"] is not None]
 for row in rows:
     arg = "%s=%s" % (row["fact"], row["cli"])
-    page = run("report", "--rules", RULES, "--fact", arg, "-o", "-")
+    page = run("report", "--audience", "clinician", "--rules", RULES, "--fact", arg, "-o", "-")
     if page.returncode != 0:
         got = {"error": row["expect"]["error"]} if isinstance(row["expect"], dict) else "exit 1"
         if "--fact %s" % arg not in page.stderr:

@@ -688,7 +688,6 @@ class NotebookTest(unittest.TestCase):
                               % (html.escape(o.name), o.score), page)
                 for n in o.cautions:
                     self.assertIn(html.escape(n.text), page)
-            self.assertTrue(any(o.tied_with for o in ranked))
             spans = [o for o in ranked if o.score_range.low < o.score_range.high]
             self.assertTrue(spans)
             self.assertIn("%.3f&ndash;%.3f" % (spans[0].score_range.low,
@@ -696,6 +695,17 @@ class NotebookTest(unittest.TestCase):
             self.assertIn("<i>excluded: %s" % html.escape(excluded[0].reasons[0].text),
                           page)
         self.assertEqual(r._repr_html_(), "<p>knee.Result (closed)</p>")
+
+    def test_ties_read_equal(self):
+        # Options A and B tied first (the default rules have no tie for these patients).
+        with knee.Ruleset.load(os.path.join(DATA, "report-ties.xml")) as rules, \
+                rules.compare({}) as r:
+            page = r._repr_html_()
+            tied = [o for o in r.options if o.tied_with]
+            self.assertEqual(sorted(o.id for o in tied), ["a", "b"])
+            for o in tied:
+                self.assertIn("<td>1=</td><td>%s</td>" % html.escape(o.name), page)
+            self.assertIn("<td>3</td><td>Option C</td>", page)
 
     def test_escaped(self):
         text = mini_variant('name="Option A"', 'name="A &lt;script&gt; &amp; co"')
