@@ -1444,6 +1444,31 @@ static int map_coverage(mapper *m, const knee__fhir_rule *rule)
     return KNEE_OK;
 }
 
+/* One mapping step per kind, in KNEE__FM_* order. */
+typedef int (*map_step)(mapper *m, const knee__fhir_rule *rule);
+static const map_step map_steps[] = {
+    [KNEE__FM_BIRTH_DATE] = map_birth_date,
+    [KNEE__FM_GENDER] = map_gender,
+    [KNEE__FM_CONDITION] = map_condition,
+    [KNEE__FM_OBSERVATION] = map_observation,
+    [KNEE__FM_HISTORY] = map_history,
+    [KNEE__FM_COVERAGE] = map_coverage,
+};
+_Static_assert(sizeof map_steps / sizeof map_steps[0] == KNEE__FM_COUNT,
+               "one mapping step per KNEE__FM_ kind");
+
+/* The builder gives only the kinds above; any other value is refused, never read as some kind. */
+static int map_rule(mapper *m, const knee__fhir_rule *rule)
+{
+    if (rule->kind < 0 || rule->kind >= KNEE__FM_COUNT || !map_steps[rule->kind]) {
+        knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-mapping", m->file,
+                       (knee__pos){0, 0}, NULL, "a <fhir> mapping rule of unknown kind %d",
+                       rule->kind);
+        return KNEE_EINVALID;
+    }
+    return map_steps[rule->kind](m, rule);
+}
+
 /* ---- the entry point -------------------------------------------------------------------------- */
 
 static int first_byte(const unsigned char *b, size_t len)
@@ -1568,29 +1593,8 @@ int knee_patient_load_fhir(knee_patient *p, const void *buf, size_t len, const c
     }
 
     rc = knee__patient_copy(&m.work, p);
-    for (i = 0; rc == KNEE_OK && i < p->rs->fhir->n_rules; i++) {
-        const knee__fhir_rule *rule = &p->rs->fhir->rules[i];
-        switch (rule->kind) {
-        case KNEE__FM_BIRTH_DATE:
-            rc = map_birth_date(&m, rule);
-            break;
-        case KNEE__FM_GENDER:
-            rc = map_gender(&m, rule);
-            break;
-        case KNEE__FM_CONDITION:
-            rc = map_condition(&m, rule);
-            break;
-        case KNEE__FM_OBSERVATION:
-            rc = map_observation(&m, rule);
-            break;
-        case KNEE__FM_HISTORY:
-            rc = map_history(&m, rule);
-            break;
-        default:
-            rc = map_coverage(&m, rule);
-            break;
-        }
-    }
+    for (i = 0; rc == KNEE_OK && i < p->rs->fhir->n_rules; i++)
+        rc = map_rule(&m, &p->rs->fhir->rules[i]);
     if (rc == KNEE_OK && m.lenient_status)
         add_warning(rep, "lenient-status",
                     "%zu Condition status elements were plain strings (STU3 style), read as codes",
