@@ -1,5 +1,5 @@
 /* fhir_mapping.h - the rule file's <fhir> section as loaded (fhir_mapping.c): which FHIR data
- * gives which fact, and the one UCUM conversion table. The mapper is fhir/map.c. */
+ * gives which fact, and the one UCUM conversion table. The mapper is fhir/map.c (steps.c: one step per kind). */
 #ifndef KNEE_FHIR_MAPPING_H
 #define KNEE_FHIR_MAPPING_H
 
@@ -11,7 +11,7 @@
 /* ---- the mapping, as loaded from the rule file (lives in the ruleset's arena) -------------- */
 
 /* The mapping kinds, one per element of <fhir>. Each is described once, in knee__fhir_kinds
- * (fhir_mapping.c); the mapper (fhir/map.c) has one mapping step per kind, checked at compile
+ * (fhir_mapping.c); the mapper (fhir/steps.c) has one mapping step per kind, checked at compile
  * time against KNEE__FM_COUNT, and refuses any other value. */
 enum {
     KNEE__FM_BIRTH_DATE,   /* Patient.birthDate -> age in whole years at the as-of date */
