@@ -115,10 +115,9 @@ int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len)
         return KNEE_EINVAL;
     m = rs->fhir;
     for (i = 0; i < m->n_rules; i++) {
-        if (m->rules[i].kind == KNEE__FM_BIRTH_DATE || m->rules[i].kind == KNEE__FM_GENDER)
-            patient = 1;
-        else if (m->rules[i].kind == KNEE__FM_COVERAGE)
-            coverage = 1;
+        int where = knee__fhir_kinds[m->rules[i].kind].prefetch;   /* the kind is a checked one */
+        patient |= where == KNEE__FK_PATIENT;
+        coverage |= where == KNEE__FK_COVERAGE;
     }
     knee__sb_init(&b);
     knee__sb_str(&b, "{");

@@ -30,6 +30,20 @@ static const struct {
 };
 #define N_UNITS (sizeof unit_table / sizeof unit_table[0])
 
+#define FT(t) (1u << KNEE_FACT_##t)
+const knee__fhir_kind knee__fhir_kinds[KNEE__FM_COUNT] = {
+    [KNEE__FM_BIRTH_DATE] = {"birth-date", FT(NUMBER) | FT(INTEGER), "a number or integer fact", 0, 0,
+                             1, KNEE__FK_PATIENT},
+    [KNEE__FM_GENDER] = {"gender", FT(STRING), "a string fact", 0, 0, 0, KNEE__FK_PATIENT},
+    [KNEE__FM_CONDITION] = {"condition", FT(BOOLEAN) | FT(SET),
+                            "a boolean fact, or a set fact with member=", 1, 1, 0, KNEE__FK_SEARCH},
+    [KNEE__FM_OBSERVATION] = {"observation", FT(NUMBER) | FT(INTEGER), "a number or integer fact", 0,
+                              1, 1, KNEE__FK_SEARCH},
+    [KNEE__FM_HISTORY] = {"history", FT(SET), "a set fact and member=", 1, 1, 0, KNEE__FK_SEARCH},
+    [KNEE__FM_COVERAGE] = {"coverage", FT(STRING), "a string fact", 0, 0, 0, KNEE__FK_COVERAGE},
+};
+#undef FT
+
 int knee__fhir_unit_known(const char *to)
 {
     size_t i;
@@ -202,22 +216,19 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 {
     const char *name = n->name, *fact = knee__xml_attr_value(n, "fact");
     const knee__fact *f;
+    const knee__fhir_kind *kind;
     size_t i, nc = 0, np = 0;
 
     r->pos = n->pos;
     r->plan_fact = KNEE__NONE;
-    if (strcmp(name, "birth-date") == 0)
-        r->kind = KNEE__FM_BIRTH_DATE;
-    else if (strcmp(name, "gender") == 0)
-        r->kind = KNEE__FM_GENDER;
-    else if (strcmp(name, "condition") == 0)
-        r->kind = KNEE__FM_CONDITION;
-    else if (strcmp(name, "observation") == 0)
-        r->kind = KNEE__FM_OBSERVATION;
-    else if (strcmp(name, "history") == 0)
-        r->kind = KNEE__FM_HISTORY;
-    else
-        r->kind = KNEE__FM_COVERAGE;
+    for (r->kind = 0; r->kind < KNEE__FM_COUNT; r->kind++)
+        if (strcmp(name, knee__fhir_kinds[r->kind].element) == 0)
+            break;
+    if (r->kind == KNEE__FM_COUNT) {   /* the schema names the same elements: a slip between them */
+        ferr(b, "fhir-mapping", n->pos, NULL, "<%s> is not a mapping element", name);
+        return;
+    }
+    kind = &knee__fhir_kinds[r->kind];
     parse_sources(b, r, n);
     r->fact = fact ? knee__find_fact(b->rs, fact) : KNEE__NONE;
     if (r->fact == KNEE__NONE) {
@@ -241,38 +252,16 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     r->other_verbatim = knee__xml_attr_value(n, "other") &&
                         strcmp(knee__xml_attr_value(n, "other"), "verbatim") == 0;
 
-    switch (r->kind) {
-    case KNEE__FM_BIRTH_DATE:
-    case KNEE__FM_OBSERVATION:
-        if (f->type != KNEE_FACT_NUMBER && f->type != KNEE_FACT_INTEGER)
-            ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs a number or integer fact; '%s' is not",
-                 name, fact);
-        /* Caught here, not as a `unit` skip on every observation at run time. */
-        if (r->unit && !knee__fhir_unit_known(r->unit)) {
-            char units[128];
-            known_units(units, sizeof units);
-            ferr(b, "fhir-unit", n->pos, fact,
-                 "<%s> for '%s': no observation unit converts to unit '%s' (known: %s; none = "
-                 "dimensionless)", name, fact, r->unit, units);
-        }
-        break;
-    case KNEE__FM_GENDER:
-    case KNEE__FM_COVERAGE:
-        if (f->type != KNEE_FACT_STRING)
-            ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs a string fact; '%s' is not", name, fact);
-        break;
-    case KNEE__FM_CONDITION:
-        if (f->type == KNEE_FACT_SET ? !r->member : (f->type != KNEE_FACT_BOOLEAN || r->member))
-            ferr(b, "fhir-mapping", n->pos, fact,
-                 "<%s> needs a boolean fact, or a set fact with member=; '%s' is neither", name, fact);
-        break;
-    case KNEE__FM_HISTORY:
-        if (f->type != KNEE_FACT_SET || !r->member)
-            ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs a set fact and member=; '%s' is not",
-                 name, fact);
-        break;
-    default:
-        break;
+    if (!(kind->fact_types & (1u << f->type)) ||
+        (kind->member && (f->type == KNEE_FACT_SET) != (r->member != NULL)))
+        ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs %s; '%s' is not", name, kind->needs, fact);
+    /* Caught here, not as a `unit` skip on every observation at run time. */
+    if (kind->unit && r->unit && !knee__fhir_unit_known(r->unit)) {
+        char units[128];
+        known_units(units, sizeof units);
+        ferr(b, "fhir-unit", n->pos, fact,
+             "<%s> for '%s': no observation unit converts to unit '%s' (known: %s; none = "
+             "dimensionless)", name, fact, r->unit, units);
     }
     if (r->member && f->type == KNEE_FACT_SET && !member_allowed(f, r->member))
         ferr(b, "fhir-mapping", n->pos, fact, "member '%s' is not an allowed value of '%s'",
@@ -308,8 +297,7 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
             p->value = sdup(b, knee__xml_attr_value(c, "value"));
         }
     }
-    if ((r->kind == KNEE__FM_CONDITION || r->kind == KNEE__FM_OBSERVATION ||
-         r->kind == KNEE__FM_HISTORY) && r->n_codes == 0)
+    if (kind->codes && r->n_codes == 0)
         ferr(b, "fhir-mapping", n->pos, fact, "<%s> for '%s' lists no <code>", name, fact);
 }
 

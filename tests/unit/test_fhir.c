@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/fhir_mapping.h"
+#include "rules/model.h"
 #include "support.h"
 
 #define FHIR_DIR KNEE_TEST_DATA "/fhir/"
@@ -506,6 +508,36 @@ static void test_bad_arguments(void)
     CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL), KNEE_EINVAL);
     knee_patient_free(p);
     knee_ruleset_free(mini);
+}
+
+/* A mapping rule whose kind is none of KNEE__FM_* (the builder never makes one) is refused
+ * with a diagnostic; it used to be mapped as coverage (the dispatch's `default:`). */
+static void test_unknown_mapping_kind(void)
+{
+    knee_ruleset *own = NULL;
+    knee_patient *p = NULL;
+    knee_fhir_report *r = NULL;
+    knee_diag *d = NULL;
+    knee__fhir_rule *rule;
+    const char *pat = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}";
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&own, NULL), KNEE_OK);
+    CU_ASSERT_FATAL(own->fhir && own->fhir->n_rules > 0);
+    rule = &own->fhir->rules[own->fhir->n_rules - 1];
+    rule->kind = KNEE__FM_COUNT;
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, own), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, AS_OF, NULL, &r, &d),
+                    KNEE_EINVALID);
+    CU_ASSERT_PTR_NULL(r);
+    CU_ASSERT_EQUAL_FATAL(knee_diag_count(d), 1);
+    CU_ASSERT_STRING_EQUAL(knee_diag_code(d, 0), "fhir-mapping");
+    knee_diag_free(d);
+    d = NULL;
+    rule->kind = -1;
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, AS_OF, NULL, NULL, &d),
+                    KNEE_EINVALID);
+    knee_diag_free(d);
+    knee_patient_free(p);
+    knee_ruleset_free(own);
 }
 
 static void test_dates_units_prefetch(void)
@@ -1357,6 +1389,7 @@ int main(void)
     CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
     CU_add_test(s, "XML: a NUL after the root element", test_xml_nul);
     CU_add_test(s, "bad arguments", test_bad_arguments);
+    CU_add_test(s, "a mapping rule of unknown kind: refused", test_unknown_mapping_kind);
     CU_add_test(s, "JSON: wrong shapes, nulls, numbers, limits at their edges", test_json_shapes);
     CU_add_test(s, "partial dates, units, prefetch null vs missing", test_dates_units_prefetch);
     CU_add_test(s, "CDS Hooks request", test_cds_request);
