@@ -43,22 +43,26 @@ int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b)
     return 0;
 }
 
-static void print_dominance(FILE *out, const knee_result *r)
+static void print_dominance(FILE *out, const knee_result *r, size_t width)
 {
-    size_t i, k, shown = 0;
-    char name[4096];
+    size_t i, k, shown = 0, o;
+    char line[8192];
     for (i = 0; i < knee_result_option_count(r); i++) {
         size_t n = knee_result_dominator_count(r, i);
         if (!n)
             continue;
-        if (!shown++)
-            fputs("\nDominated options (another is at least as good on every criterion and better "
-                  "on one, whatever is unknown)\n",
-                  out);
-        fprintf(out, "  %s: by", cli_plain(name, sizeof name, knee_result_option_name(r, i)));
-        for (k = 0; k < n; k++)
-            fprintf(out, "%s %s", k ? "," : "", knee_result_dominator(r, i, k));
-        fputc('\n', out);
+        if (!shown++) {
+            fputc('\n', out);
+            cli_print_wrapped(out, "", 2,
+                              "Dominated options (another is at least as good on every criterion "
+                              "and better on one, whatever is unknown)",
+                              width);
+        }
+        o = (size_t)snprintf(line, sizeof line, "%s: by", knee_result_option_name(r, i));
+        for (k = 0; k < n && o < sizeof line; k++)
+            o += (size_t)snprintf(line + o, sizeof line - o, "%s %s", k ? "," : "",
+                                  knee_result_dominator(r, i, k));
+        cli_print_wrapped(out, "  ", 4, line, width);
     }
 }
 
@@ -108,7 +112,7 @@ static void tied_top_names(char *buf, size_t size, const knee_result *r)
     }
 }
 
-static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_result *r)
+static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_result *r, size_t width)
 {
     size_t j, c, w;
     double d, lo, hi, margin = knee_result_winner_margin(r);
@@ -124,7 +128,7 @@ static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resu
                  "while each weight stays in its range (the other weights rescaled)",
                  names);
         fputc('\n', out);
-        cli_print_wrapped(out, "", 2, line, CLI_LINE_WIDTH);
+        cli_print_wrapped(out, "", 2, line, width);
     } else {
         fprintf(out,
                 "\nSensitivity: %s stays first while each weight stays in its range "
@@ -162,7 +166,7 @@ static void print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resu
 }
 
 static void print_difference(FILE *out, const knee_ruleset *rs, const knee_result *r, size_t a,
-                             size_t b, size_t j)
+                             size_t b, size_t j, size_t width)
 {
     char l[32], h[32], line[512];
     double lo, hi;
@@ -177,10 +181,11 @@ static void print_difference(FILE *out, const knee_ruleset *rs, const knee_resul
              : lo == 0            ? "favours A or neither"
              : hi == 0            ? "favours B or neither"
                                   : "could favour either");
-    cli_print_wrapped(out, "    ", 33, line, CLI_LINE_WIDTH);
+    cli_print_wrapped(out, "    ", 33, line, width);
 }
 
-static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *pair)
+static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *pair,
+                     size_t width)
 {
     size_t a, b, j, nc = knee_result_criterion_count(r);
     int side, ra, rb, any_unknown = 0;
@@ -220,19 +225,20 @@ static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, co
               out);
         for (j = 0; j < nc; j++)
             if (knee_result_difference(r, a, b, j, NULL, NULL) == 0)
-                print_difference(out, rs, r, a, b, j);
+                print_difference(out, rs, r, a, b, j, width);
     }
     return 0;
 }
 
-int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why)
+int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why,
+                       size_t width)
 {
-    print_dominance(out, r);
+    print_dominance(out, r, width);
     if (knee_result_smaa_samples(r))
         print_smaa(out, r);
     if (knee_result_has_sensitivity(r))
-        print_sensitivity(out, rs, r);
+        print_sensitivity(out, rs, r, width);
     if (why)
-        return print_why(out, rs, r, why);
+        return print_why(out, rs, r, why, width);
     return 0;
 }

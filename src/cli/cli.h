@@ -239,7 +239,8 @@ void cli_print_diags(FILE *out, const knee_diag *d, const char *file);
 
 /* Method figures, dominance, SMAA, sensitivity and (when why is "A,B") why A ranks where it
  * does against B, as text after the table. Returns 0, or -1 when out of memory. */
-int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why);
+int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why,
+                       size_t width);
 /* Find options "A,B" (ids) in a result; prints the problem and returns -1 if one is missing. */
 int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b);
 
@@ -296,6 +297,9 @@ int cli_grid_add_note(cli_grid *g, size_t col, const char *text);
 /* Print with `indent` spaces before each line, columns two spaces apart, cells wrapped at
  * spaces so that lines stay within max_width where the words allow. */
 void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_width);
+/* Lines the header and the rows (not the notes) take when printed within max_width, or 0 when
+ * they cannot fit (a word wider than its share) or memory ran out. */
+size_t cli_grid_height(const cli_grid *g, size_t indent, size_t max_width);
 
 /* Word-wrap text to width, each line prefixed by `indent` spaces (first_prefix replaces the
  * indent on the first line when not NULL). */
@@ -304,13 +308,20 @@ void cli_print_wrapped(FILE *out, const char *first_prefix, size_t indent, const
 
 /* ---- the clinician's table (table.c) ------------------------------------------------------ */
 
-/* Print a comparison result as text tables. Returns 0, or -1 when out of memory. */
-int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r);
+/* Print a comparison result as text within width columns: the options as a table when it fits
+ * readably, else one after another with a value a line; level labels, never level ids.
+ * Returns 0, or -1 when out of memory. */
+int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r, size_t width);
 
 /* The en dash of ranges ("42–365"), in UTF-8. */
 #define CLI_EN_DASH "\xe2\x80\x93"
 
-/* Lines of text output are kept within this width where the words allow. */
+/* Lines of text output are kept within cli_line_width() where the words allow: COLUMNS, else
+ * the terminal's width, else CLI_LINE_WIDTH (a pipe or a file: the same layout everywhere),
+ * held between the minimum and the maximum. */
 #define CLI_LINE_WIDTH 120
+#define CLI_MIN_LINE_WIDTH 40
+#define CLI_MAX_LINE_WIDTH 1000
+size_t cli_line_width(void);
 
 #endif /* KNEE_CLI_H */
