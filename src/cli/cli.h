@@ -196,9 +196,18 @@ const char *cli_signal_name(int sig);
 /* After cleaning up: die of the signal, so that the caller sees how the command ended. */
 void cli_die_of_signal(int sig);
 
-/* ---- usage (main.c) ----------------------------------------------------------------------- */
+/* ---- usage (help.c, from the data of usage.c) --------------------------------------------- */
 
+struct cli_help_command;
+/* `knee help`: the commands and what they do. */
 void cli_usage(FILE *out);
+/* One command's usage, options and exit status. */
+void cli_command_usage(FILE *out, const struct cli_help_command *c);
+/* The usage data of a command, or NULL. */
+const struct cli_help_command *cli_help_find(const char *name);
+/* `knee COMMAND --help`: command's usage on standard output, CLI_EXIT_OK; CLI_EXIT_USAGE after a
+ * message when there is no such command. */
+int cli_help_for(const char *command);
 
 /* ---- option parsing (args.c) -------------------------------------------------------------- */
 

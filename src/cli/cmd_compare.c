@@ -96,7 +96,7 @@ static int parse(int argc, char **argv, cli_session *s, int *format, cli_populat
         const char *v = NULL;
         int m;
         if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("compare");
             return -1;
         }
         if ((m = cli_session_option(s, argc, argv, &i)) != 0) {

@@ -218,7 +218,7 @@ int cli_cmd_list(int argc, char **argv)
         const char *v = NULL;
         int m;
         if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("list");
             return CLI_EXIT_OK;
         }
         if ((m = cli_option_value(argc, argv, &i, "--rules", &v)) != 0) {

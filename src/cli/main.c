@@ -1,71 +1,8 @@
-/* main.c - the knee command: pick the subcommand and print usage. */
+/* main.c - the knee command: pick the subcommand (cmd_*.c; usage in help.c and usage.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-
-void cli_usage(FILE *out)
-{
-    fputs(
-        "usage: knee <command> [options]\n"
-        "\n"
-        "Compare knee-osteoarthritis treatment options for one patient, on rule files that\n"
-        "cite a source for every value and rule.\n"
-        "\n"
-        "commands:\n"
-        "  compare [--rules FILE] [--patient FILE] [--fact NAME=VALUE]... [--weight "
-        "CRITERION=N]...\n"
-        "          [--format table|json]\n"
-        "      Rank every option for the patient. Facts from --patient are read first; --fact\n"
-        "      overrides them (an empty VALUE makes the fact unknown). Without --rules the\n"
-        "      built-in knee-OA rules are used.\n"
-        "      Preferences: --weight CRITERION=N (any scale), --swing CRITERION=POINTS (0-100),\n"
-        "        --rank-criteria a,b,c (most important first) [--rank-scheme roc|rank-sum].\n"
-        "      From an EHR record: --fhir FILE --as-of YYYY-MM-DD (FHIR R4 JSON or XML: a Bundle,\n"
-        "        a resource or a CDS Hooks request; --fact still overrides).\n"
-        "      Method: --method weighted-sum|topsis|topsis-minmax|topsis-utility|promethee2|vikor [--vikor-v V].\n"
-        "      Unknown values: --missing interval|renormalise|worst|best|neutral|refuse (default:\n"
-        "        the rule file's; interval: over their plausible range, score at the middle).\n"
-        "      Analyses: --smaa N [--seed S] [--smaa-spread X] (uncertainty, SMAA-2),\n"
-        "        --sensitivity [--fragile-margin M] (how stable the winner is),\n"
-        "        --why A,B (the criteria for and against option A against option B).\n"
-        "  compare --patients FILE|- [-o FILE] [--format csv|jsonl] [--threads N] [--strict]\n"
-        "          [--rules FILE] [--weight, --method and the other options of compare]\n"
-        "      Score every row of a file of patients: CSV (a header row of fact ids; RFC 4180)\n"
-        "      or JSON lines (.jsonl/.ndjson, one object of fact: value a line; or\n"
-        "      --input-format csv|jsonl). An empty cell is an unknown fact. One output row per\n"
-        "      input row, in input order: CSV (row,line,id,status,error,top, then each option's\n"
-        "      _rank and _score in rule-file order) or JSON lines (the ranked options, or the\n"
-        "      whole result with --full); the format follows -o's extension unless --format.\n"
-        "      --id-column NAME: copied to the output (default: id, when there is one).\n"
-        "      A column that is not a fact stops the run unless --ignore-unknown-columns.\n"
-        "      A bad row is reported as FILE:LINE:COLUMN: code: message on stderr and written\n"
-        "        with status error; --strict stops at the first one. --max-errors N: after N\n"
-        "        such lines (default 100; 0: no limit), one notice, then the output rows only.\n"
-        "        A summary follows (rows, scored, failed, patients/s); -q/--quiet drops it and\n"
-        "        the progress bar.\n"
-        "      --threads N: N workers (default 1; 0: one per CPU); the output is the same.\n"
-        "  report [the options of compare, except --format and --why] -o FILE|- [--date TEXT]\n"
-        "      Write the comparison as a decision-aid page to read with the patient: one\n"
-        "      self-contained HTML file (no scripts, no network; prints on A4 and Letter) with\n"
-        "      the facts used and missing, the option grid, charts of the scores and of the\n"
-        "      uncertainty (with --smaa), exclusions, cautions and sources. --date: the date\n"
-        "      shown (default: today). -o - writes to standard output.\n"
-        "  check [--strict] FILE...\n"
-        "      Load rule files and print every problem as file:line:col: code: message, then\n"
-        "      the author's lint (unused sources, rules that never fire, conflicting rules,\n"
-        "      unequal detail) as warnings. --strict: warnings fail the check too.\n"
-        "  list [--rules FILE]\n"
-        "      Show a rule file's options, criteria, facts and sources.\n"
-        "  test [FILE...]\n"
-        "      Run the test cases inside rule files (the built-in rules when none given).\n"
-        "  version    Print the library version.\n"
-        "  help       Print this text.\n"
-        "\n"
-        "exit status: 0 success, 1 failure (bad input, a bad row of --patients, failed check\n"
-        "or test), 2 usage error.\n",
-        out);
-}
 
 static int run(int argc, char **argv)
 {
@@ -77,10 +14,16 @@ static int run(int argc, char **argv)
     }
     cmd = argv[1];
     if (strcmp(cmd, "help") == 0 || cli_is_help(cmd)) {
+        if (argc > 3)
+            return cli_usage_error("help takes one command at most");
+        if (argc == 3)
+            return cli_help_for(cli_is_help(argv[2]) ? "help" : argv[2]);
         cli_usage(stdout);
         return CLI_EXIT_OK;
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        if (argc == 3 && cli_is_help(argv[2]))
+            return cli_help_for("version");
         if (argc > 2)
             return cli_usage_error("version takes no arguments");
         printf("%s\n", knee_version_string());
