@@ -57,6 +57,29 @@ static PRINTF_LIKE(7, 8) void report(builder *b, int severity, int status, const
 #define WARN(b, code, pos, el, ...) \
     report(b, KNEE_SEVERITY_WARNING, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
 
+/* A reference to a level the criterion does not declare, with the levels it does: the author
+ * sees at once what to write instead. */
+static void unknown_level(builder *b, knee__pos pos, const char *el, const knee__criterion *cr,
+                          const char *level)
+{
+    char list[400];
+    size_t k, o = 0;
+    list[0] = '\0';
+    if (!cr->n_levels) {
+        ERR(b, "unknown-level", pos, el,
+            "'%s' is not a level of criterion '%s': it is numeric, with no levels (give a number "
+            "instead)",
+            level, cr->id);
+        return;
+    }
+    for (k = 0; k < cr->n_levels && o < sizeof list; k++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k ? ", " : "", cr->levels[k].id);
+    ERR(b, "unknown-level", pos, el,
+        "'%s' is not a level of criterion '%s' (its levels: %s): use one of them, or declare it "
+        "with <level id=\"%s\"/> in the criterion",
+        level, cr->id, list, level);
+}
+
 static void *alloc_array(builder *b, size_t n, size_t size)
 {
     void *p;
@@ -813,10 +836,8 @@ static void build_bounds(builder *b, knee__value *v, const knee__criterion *cr,
         v->level = llo ? knee__find_level(cr, llo) : 0;
         v->level_high = lhi ? knee__find_level(cr, lhi) : cr->n_levels - 1;
         if (v->level == KNEE__NONE || v->level_high == KNEE__NONE) {
-            ERR(b, "unknown-level",
-                attr_pos(n, v->level == KNEE__NONE ? "low-level" : "high-level"), el,
-                "'%s' is not a level of criterion '%s'", v->level == KNEE__NONE ? llo : lhi,
-                cr->id);
+            unknown_level(b, attr_pos(n, v->level == KNEE__NONE ? "low-level" : "high-level"), el,
+                          cr, v->level == KNEE__NONE ? llo : lhi);
             v->level = KNEE__NONE;
             return;
         }
@@ -885,8 +906,7 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
         }
         v->level = knee__find_level(cr, level);
         if (v->level == KNEE__NONE) {
-            ERR(b, "unknown-level", attr_pos(n, "level"), el,
-                "'%s' is not a level of criterion '%s'", level, cr->id);
+            unknown_level(b, attr_pos(n, "level"), el, cr, level);
             return;
         }
         v->known = 1;
@@ -1272,8 +1292,7 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
             return;
         }
         if (lvl && knee__find_level(&rs->criteria[x->criterion], lvl) == KNEE__NONE)
-            ERR(b, "unknown-level", attr_pos(e, "level"), cs->id,
-                "'%s' is not a level of criterion '%s'", lvl, cid);
+            unknown_level(b, attr_pos(e, "level"), cs->id, &rs->criteria[x->criterion], lvl);
         x->level = dup(b, lvl);
     } else if (lvl || x->has_value) {
         ERR(b, "expect-criterion", e->pos, cs->id, "level= or value= needs criterion=");
