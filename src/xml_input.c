@@ -30,7 +30,7 @@ typedef struct parse_state {
     const knee__xml_limits *limits;
     int status;              /* worst status seen: KNEE_EPARSE / KNEE_ELIMIT */
     size_t reported;
-    int lt_in_attribute;     /* a bare '<' in an attribute was reported */
+    int lt_in_attribute;            /* a bare '<' in an attribute was reported */
     startElementNsSAX2Func start;   /* libxml2's own handlers we wrap */
     endElementNsSAX2Func end;
 } parse_state;
@@ -446,12 +446,12 @@ static int wrong_namespace(xmlDocPtr doc, xmlSchemaPtr schema, const char *file,
     if (root->_private)
         pos = ((const knee__xnode *)root->_private)->pos;
     if (have)
-        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "schema-namespace", file, pos, NULL,
-                       "<%s> is in the namespace '%s', not '%s': write <%s xmlns=\"%s\" ...>",
+        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "schema-namespace", file, pos,
+                       NULL, "<%s> is in the namespace '%s', not '%s': write <%s xmlns=\"%s\" ...>",
                        (const char *)root->name, have, want, (const char *)root->name, want);
     else
-        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "schema-namespace", file, pos, NULL,
-                       "<%s> has no namespace: write <%s xmlns=\"%s\" ...>",
+        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "schema-namespace", file, pos,
+                       NULL, "<%s> has no namespace: write <%s xmlns=\"%s\" ...>",
                        (const char *)root->name, (const char *)root->name, want);
     return 1;
 }

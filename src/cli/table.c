@@ -59,8 +59,8 @@ static const char *level_label(const knee_ruleset *rs, size_t c, const char *id)
 /* An unknown value in words, with its plausible bounds when the rule file gives them:
  * "unknown", "unknown ($50–$2,000)", "unknown (Low to Moderate)" (level labels may hold
  * dashes and colons, so their range is said in words). */
-static void unknown_text(char *buf, size_t size, const knee_ruleset *rs, size_t c,
-                         const char *unit, const knee_result *r, size_t i, size_t j)
+static void unknown_text(char *buf, size_t size, const knee_ruleset *rs, size_t c, const char *unit,
+                         const knee_result *r, size_t i, size_t j)
 {
     const char *llo, *lhi;
     double lo, hi;
@@ -249,7 +249,7 @@ static void print_stacked(FILE *out, const knee_ruleset *rs, const knee_result *
             continue;
         fill_row(texts, rs, r, i, &dummy, &flag, &flag);
         if (shown++)
-            fputc('\n', out);   /* a blank line between options */
+            fputc('\n', out); /* a blank line between options */
         snprintf(prefix, sizeof prefix, "%3s  ", texts[0]);
         cli_print_wrapped(out, prefix, 5, texts[1], width);
         cli_print_wrapped(out, "     Score: ", 7, texts[2], width);

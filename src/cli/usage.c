@@ -109,16 +109,14 @@ static const char *const check_about[] = {
     "fix it, then the author's lint (unused sources, rules that never fire, conflicting rules, "
     "unequal detail) as warnings. docs/writing-rules.md walks through the first mistakes.",
     NULL};
-static const cli_help_option check_options[] = {
-    {"--strict", "Warnings fail the check too."},
-    {NULL, NULL}};
+static const cli_help_option check_options[] = {{"--strict", "Warnings fail the check too."},
+                                                {NULL, NULL}};
 
 static const char *const list_synopses[] = {"list [--rules FILE]", NULL};
 static const char *const list_about[] = {
     "Show a rule file's options, criteria (with their levels), facts and sources.", NULL};
 static const cli_help_option list_options[] = {
-    {"--rules FILE", "The rule file (default: the built-in knee-OA rules)."},
-    {NULL, NULL}};
+    {"--rules FILE", "The rule file (default: the built-in knee-OA rules)."}, {NULL, NULL}};
 
 static const char *const test_synopses[] = {"test [FILE...]", NULL};
 static const char *const test_about[] = {
@@ -130,22 +128,20 @@ static const char *const version_synopses[] = {"version", "-V, --version", NULL}
 static const char *const version_about[] = {"Print the library version.", NULL};
 
 static const char *const help_synopses[] = {"help [COMMAND]", "COMMAND --help", NULL};
-static const char *const help_about[] = {
-    "Print the usage of knee, or of one command.", NULL};
+static const char *const help_about[] = {"Print the usage of knee, or of one command.", NULL};
 
 static const cli_help_option no_options[] = {{NULL, NULL}};
 
 const cli_help_command cli_help_commands[] = {
     {"compare", compare_synopses, "Rank the options for one patient, or for a file of patients.",
      compare_about, compare_options, comparison},
-    {"report", report_synopses, "Write the comparison as a decision-aid page (HTML).",
-     report_about, report_options, comparison},
+    {"report", report_synopses, "Write the comparison as a decision-aid page (HTML).", report_about,
+     report_options, comparison},
     {"check", check_synopses, "Check rule files: problems, with how to fix them, and lint.",
      check_about, check_options, NULL},
-    {"list", list_synopses, "Show a rule file's options, criteria, facts and sources.",
-     list_about, list_options, NULL},
-    {"test", test_synopses, "Run the test cases inside rule files.", test_about, no_options,
-     NULL},
+    {"list", list_synopses, "Show a rule file's options, criteria, facts and sources.", list_about,
+     list_options, NULL},
+    {"test", test_synopses, "Run the test cases inside rule files.", test_about, no_options, NULL},
     {"version", version_synopses, "Print the library version.", version_about, no_options, NULL},
     {"help", help_synopses, "Print this text, or a command's.", help_about, no_options, NULL},
 };

@@ -15,12 +15,12 @@ typedef struct cli_help_option {
 } cli_help_option;
 
 typedef struct cli_help_command {
-    const char *name;                     /* "compare" */
-    const char *const *synopses;          /* after "knee ", one form each; NULL-terminated */
-    const char *summary;                  /* one line, for `knee help` */
-    const char *const *about;             /* paragraphs; NULL-terminated */
-    const cli_help_option *options;       /* this command's own options */
-    const cli_help_option *shared;        /* the comparison options of compare and report, or NULL */
+    const char *name;               /* "compare" */
+    const char *const *synopses;    /* after "knee ", one form each; NULL-terminated */
+    const char *summary;            /* one line, for `knee help` */
+    const char *const *about;       /* paragraphs; NULL-terminated */
+    const cli_help_option *options; /* this command's own options */
+    const cli_help_option *shared;  /* the comparison options of compare and report, or NULL */
 } cli_help_command;
 
 /* What knee does, in one paragraph. */

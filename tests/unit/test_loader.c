@@ -157,25 +157,30 @@ static void test_missing_namespace_says_how_to_fix(void)
     d = load_fails(text, KNEE_EINVALID);
     CU_ASSERT_EQUAL(knee_diag_count(d), 1);
     CU_ASSERT(kt_has_diag(d, "schema-namespace", 1, 1));
-    CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "<ruleset xmlns=\"urn:libknee:rules:1\""));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(knee_diag_message(d, 0), "<ruleset xmlns=\"urn:libknee:rules:1\""));
     knee_diag_free(d);
     /* another namespace: named, with the right one */
-    snprintf(text, sizeof text, "%.*s xmlns=\"urn:other\"%s", (int)(at - doc), doc, at + strlen(xmlns));
+    snprintf(text, sizeof text, "%.*s xmlns=\"urn:other\"%s", (int)(at - doc), doc,
+             at + strlen(xmlns));
     d = load_fails(text, KNEE_EINVALID);
     CU_ASSERT(kt_has_diag(d, "schema-namespace", 1, 1));
-    CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "'urn:other', not 'urn:libknee:rules:1'"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(knee_diag_message(d, 0), "'urn:other', not 'urn:libknee:rules:1'"));
     knee_diag_free(d);
 }
 
 static void test_unknown_level_lists_the_levels(void)
 {
     static const char text[] =
-        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n"
+        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" "
+        "title=\"T\" evidence-as-of=\"2025-01-01\">\n"
         "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>"
         "<facts><fact id=\"age\" type=\"number\"/></facts>\n"
         "<criteria><criterion id=\"effort\" label=\"Effort\" direction=\"minimize\" weight=\"1\">"
         "<level id=\"little\"/><level id=\"some\"/><level id=\"a-lot\"/></criterion></criteria>\n"
-        "<treatment id=\"x\" name=\"X\"><value criterion=\"effort\" level=\"medium\" source=\"s1\"/></treatment>\n"
+        "<treatment id=\"x\" name=\"X\"><value criterion=\"effort\" level=\"medium\" "
+        "source=\"s1\"/></treatment>\n"
         "</ruleset>\n";
     knee_diag *d = load_fails(text, KNEE_EINVALID);
     CU_ASSERT_EQUAL(knee_diag_count(d), 1);
@@ -185,7 +190,8 @@ static void test_unknown_level_lists_the_levels(void)
     knee_diag_free(d);
     /* a level on a numeric criterion, in a test expectation */
     d = load_fails(make("1", "age &gt; 60",
-                        "<tests><case id=\"k\"><expect option=\"x\" criterion=\"c1\" level=\"zz\"/></case></tests>"),
+                        "<tests><case id=\"k\"><expect option=\"x\" criterion=\"c1\" "
+                        "level=\"zz\"/></case></tests>"),
                    KNEE_EINVALID);
     CU_ASSERT(kt_has_diag(d, "unknown-level", 8, 0));
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "numeric"));
@@ -620,7 +626,8 @@ int main(void)
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
     CU_add_test(s, "a bare < says to write &lt;", test_bare_less_than_says_how_to_fix);
-    CU_add_test(s, "a missing namespace says the xmlns to write", test_missing_namespace_says_how_to_fix);
+    CU_add_test(s, "a missing namespace says the xmlns to write",
+                test_missing_namespace_says_how_to_fix);
     CU_add_test(s, "an unknown level lists the levels", test_unknown_level_lists_the_levels);
     return kt_run();
 }
