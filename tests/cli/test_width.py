@@ -108,5 +108,15 @@ with tempfile.TemporaryDirectory() as tmp:
         check_layout("default rules %s" % (" ".join(args) or "(no facts)"),
                      ["--rules", rules] + args, forbidden)
 
+# the analyses under the table fit too
+analyses = ["--rules", os.path.join(ROOT, "rules/knee-oa.xml"), "--fact", "age=72", "--fact",
+            "kl_grade=4", "--smaa", "50", "--seed", "1", "--sensitivity", "--why", "pt,tka"]
+for width in WIDTHS:
+    lines = knee(["compare"] + analyses, width).splitlines()
+    longest = max(len(line) for line in lines)
+    check("with SMAA, sensitivity and --why at %d columns: no line is longer (longest %d)"
+          % (width, longest), longest <= width and any(l.startswith("Uncertainty") for l in lines),
+          next((l for l in lines if len(l) > width), ""))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
