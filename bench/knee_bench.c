@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "knee.h"
-#include "model.h"   /* the baseline reads the declared values and value functions */
+#include "rules/model.h"   /* the baseline reads the declared values and value functions */
 
 #define RUNS 7
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const char *criterion_label(const knee_ruleset *rs, const char *id)
 {
@@ -96,12 +96,12 @@ static int print_smaa(FILE *out, const knee_result *r, size_t width)
         for (k = 1; k <= 3 && k <= ranked; k++)
             top3 += knee_result_rank_acceptability(r, i, k);
         conf = knee_result_confidence(r, i);
-        strcat(cli_format_number(a, sizeof a - 1, 100 * first, 1, 0), "%");
-        strcat(cli_format_number(c, sizeof c - 1, 100 * top3, 1, 0), "%");
+        strcat(knee__num_text(a, sizeof a - 1, 100 * first, 1, 0), "%");
+        strcat(knee__num_text(c, sizeof c - 1, 100 * top3, 1, 0), "%");
         if (isnan(conf))
             f[0] = '\0';
         else
-            strcat(cli_format_number(f, sizeof f - 1, 100 * conf, 1, 0), "%");
+            strcat(knee__num_text(f, sizeof f - 1, 100 * conf, 1, 0), "%");
         cells[0] = knee_result_option_name(r, i);
         cells[1] = a;
         cells[2] = c;
@@ -167,9 +167,9 @@ static int print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resul
     cli_grid_align(g, 2, CLI_ALIGN_RIGHT);
     for (j = 0; j < knee_result_criterion_count(r); j++) {
         knee_result_sensitivity_interval(r, j, &lo, &hi);
-        strcat(cli_format_number(b1, sizeof b1 - 1, 100 * knee_result_weight(r, j), 1, 0), "%");
-        cli_format_number(b2, sizeof b2, 100 * lo, 1, 0);
-        cli_format_number(b3, sizeof b3, 100 * hi, 1, 0);
+        strcat(knee__num_text(b1, sizeof b1 - 1, 100 * knee_result_weight(r, j), 1, 0), "%");
+        knee__num_text(b2, sizeof b2, 100 * lo, 1, 0);
+        knee__num_text(b3, sizeof b3, 100 * hi, 1, 0);
         snprintf(range, sizeof range, "%s%% to %s%%", b2, b3);
         cells[0] = criterion_label(rs, knee_result_criterion_id(r, j));
         cells[1] = b1;
@@ -182,7 +182,7 @@ static int print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resul
     cli_grid_print(g, out, 2, width);
     cli_grid_free(g);
     if (knee_result_min_weight_change(r, &c, &d, &w)) {
-        cli_format_number(b1, sizeof b1, 100 * fabs(d), 1, 0);
+        knee__num_text(b1, sizeof b1, 100 * fabs(d), 1, 0);
         snprintf(line, sizeof line, "Smallest change that %s: %s weight %s by %s points -> %s%s",
                  tied ? "changes the options at the top" : "changes the winner",
                  criterion_label(rs, knee_result_criterion_id(r, c)), d < 0 ? "down" : "up", b1,
@@ -197,7 +197,7 @@ static int print_sensitivity(FILE *out, const knee_ruleset *rs, const knee_resul
         cli_print_wrapped(out, "  ", 4, "No change of a single weight changes the winner.", width);
     }
     if (!tied && !isnan(margin)) {
-        cli_format_number(b1, sizeof b1, margin, 3, 0);
+        knee__num_text(b1, sizeof b1, margin, 3, 0);
         snprintf(line, sizeof line, "Margin over the runner-up: %s%s", b1,
                  knee_result_winner_fragile(r)
                      ? " - FRAGILE: a small change of preferences could change the winner"
@@ -213,8 +213,8 @@ static void print_difference(FILE *out, const knee_ruleset *rs, const knee_resul
     char l[32], h[32], line[512];
     double lo, hi;
     knee_result_difference(r, a, b, j, &lo, &hi);
-    cli_format_number(l, sizeof l, lo, 3, 0);
-    cli_format_number(h, sizeof h, hi, 3, 0);
+    knee__num_text(l, sizeof l, lo, 3, 0);
+    knee__num_text(h, sizeof h, hi, 3, 0);
     snprintf(line, sizeof line, "%-28s %s to %s: %s",
              criterion_label(rs, knee_result_criterion_id(r, j)), l, h,
              lo > 0               ? "favours A whatever the unknown value is"
@@ -256,7 +256,7 @@ static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, co
             if ((side > 0 && d <= 0) || (side < 0 && d >= 0))
                 continue;
             any = 1;
-            cli_format_number(num, sizeof num, d, 3, 0);
+            knee__num_text(num, sizeof num, d, 3, 0);
             fprintf(out, "    %-28s %s\n",
                     cli_plain(name_a, sizeof name_a, criterion_label(rs, knee_result_criterion_id(r, j))),
                     num);

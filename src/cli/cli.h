@@ -1,5 +1,5 @@
 /* cli.h - what the files of the knee command share. Internal to src/cli; the command itself
- * uses only the public API in knee.h. */
+ * uses only the public API in knee.h and the helpers of util/ (src/layers.txt). */
 #ifndef KNEE_CLI_H
 #define KNEE_CLI_H
 
@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "knee.h"
+#include "util/alloc.h"
+#include "util/quantity.h"
+#include "util/strbuf.h"
 
 /* Exit statuses of the command. */
 #define CLI_EXIT_OK 0
@@ -19,7 +22,7 @@
 #define CLI_PRINTF(fmt, args)
 #endif
 
-/* ---- commands (cmd_*.c); argv[0] is the command name -------------------------------------- */
+/* ---- commands (cmd_*.c); argv[0] is the command name ----------------------------------------- */
 
 int cli_cmd_compare(int argc, char **argv);
 int cli_cmd_check(int argc, char **argv);
@@ -27,7 +30,7 @@ int cli_cmd_list(int argc, char **argv);
 int cli_cmd_test(int argc, char **argv);
 int cli_cmd_report(int argc, char **argv);
 
-/* ---- one comparison from the command line (session.c) ------------------------------------- */
+/* ---- one comparison from the command line (session.c) ---------------------------------------- */
 
 /* The patient, method and analysis options that `knee compare` and `knee report` share, and
  * what running them makes. */
@@ -80,7 +83,7 @@ knee_compare_options *cli_session_make_options(const cli_session *s);
 /* The FHIR report (facts from the record, missing, ignored, warnings) as text. */
 void cli_print_fhir_report(FILE *out, const knee_fhir_report *r);
 
-/* ---- streaming CSV (csv.c) ------------------------------------------------------------------ */
+/* ---- streaming CSV (csv.c) ------------------------------------------------------------------- */
 
 /* A record longer than this is reported (csv-too-long) and the rest of it skipped, to its true
  * end: the reader's memory stays bounded whatever the input, even with a quote that never
@@ -122,7 +125,7 @@ int cli_csv_next_line(cli_csv *r, cli_csv_record *rec);
 unsigned long long cli_csv_bytes(const cli_csv *r);
 void cli_csv_record_release(cli_csv_record *rec);
 
-/* ---- knee compare --patients (population.c) ------------------------------------------------ */
+/* ---- knee compare --patients (population.c) -------------------------------------------------- */
 
 #define CLI_POP_CSV 1
 #define CLI_POP_JSONL 2
@@ -147,7 +150,7 @@ typedef struct cli_population {
  * CLI_EXIT_USAGE. */
 int cli_population_run(cli_session *s, const cli_population *pop);
 
-/* ---- where output goes (output.c) ---------------------------------------------------------- */
+/* ---- where output goes (output.c) ------------------------------------------------------------ */
 
 /* -o FILE or standard output. A regular file (new or existing) is written to a temporary file
  * in its folder and renamed over it by cli_output_close(); a device or a pipe is written in
@@ -196,7 +199,7 @@ const char *cli_signal_name(int sig);
 /* After cleaning up: die of the signal, so that the caller sees how the command ended. */
 void cli_die_of_signal(int sig);
 
-/* ---- usage (help.c, from the data of usage.c) --------------------------------------------- */
+/* ---- usage (help.c, from the data of usage.c) ------------------------------------------------ */
 
 struct cli_help_command;
 /* `knee help`: the commands and what they do. */
@@ -209,7 +212,7 @@ const struct cli_help_command *cli_help_find(const char *name);
  * message when there is no such command. */
 int cli_help_for(const char *command);
 
-/* ---- option parsing (args.c) -------------------------------------------------------------- */
+/* ---- option parsing (args.c) ----------------------------------------------------------------- */
 
 /* 1 if argv[*i] is a help option (-h, --help). */
 int cli_is_help(const char *arg);
@@ -224,14 +227,7 @@ int cli_split_assignment(const char *arg, char **name, const char **value);
  * inf/nan, no surrounding space. Returns 0 on success, -1 if text is not such a number. */
 int cli_parse_number(const char *text, double *out);
 
-/* ---- growable arrays (grow.c) ------------------------------------------------------------- */
-
-/* Make room for `need` elements of `elem` bytes in *v (capacity *cap, in elements): doubling
- * from *cap, or from `first` when nothing is allocated yet. Returns 0, or -1 when out of memory
- * (or the size would overflow), leaving *v and *cap as they were. */
-int cli_grow(void **v, size_t *cap, size_t need, size_t elem, size_t first);
-
-/* ---- messages (messages.c) ---------------------------------------------------------------- */
+/* ---- messages (messages.c) ------------------------------------------------------------------- */
 
 /* "knee: <message>" and a hint on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
@@ -244,7 +240,7 @@ int cli_fail_diag(const char *what, int status, const knee_diag *d, const char *
  * when a diagnostic names none. */
 void cli_print_diags(FILE *out, const knee_diag *d, const char *file);
 
-/* ---- analyses as text (analyses.c) --------------------------------------------------------- */
+/* ---- analyses as text (analyses.c) ----------------------------------------------------------- */
 
 /* Method figures, dominance, SMAA, sensitivity and (when why is "A,B") why A ranks where it
  * does against B, as text after the table. Returns 0, or -1 when out of memory. */
@@ -253,23 +249,15 @@ int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, 
 /* Find options "A,B" (ids) in a result; prints the problem and returns -1 if one is missing. */
 int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b);
 
-/* ---- rule file loading (rules.c) ---------------------------------------------------------- */
+/* ---- rule file loading (rules.c) ------------------------------------------------------------- */
 
 /* Load path, or the built-in rules when path is NULL. On failure the problem is printed
  * (cli_fail_diag) and NULL returned. Warnings are not printed: `knee check` shows them. */
 knee_ruleset *cli_load_rules(const char *path);
 
-/* ---- number formatting (format.c); every function writes into buf and returns it ---------- */
+/* ---- values and text on a terminal (format.c); numbers and quantities in words come from
+ * util/quantity.h, growable arrays and text from util/alloc.h and util/strbuf.h -------------- */
 
-/* Up to `decimals` decimals, trailing zeros dropped, thousands separated by ',' when grouped is
- * set: 20000 -> "20,000", 0.25 -> "0.25". Independent of the locale. */
-char *cli_format_number(char *buf, size_t size, double v, int decimals, int grouped);
-/* A plain number with up to `decimals` (0-9) decimals, trailing zeros dropped, no grouping:
- * 0.8123456 -> "0.812346" with 6. Fast (no printf) for the millions of cells of a population
- * run; the same text in every locale. */
-char *cli_format_decimal(char *buf, size_t size, double v, int decimals);
-/* A quantity with its unit: "90 days", "$20,000", "30%", "12 EUR". unit may be NULL. */
-char *cli_format_quantity(char *buf, size_t size, double v, const char *unit);
 /* A numeric criterion value: typical with unit and, if it differs, the range:
  * "90 days (42–365)", "$20,000 ($15,000–$35,000)". */
 char *cli_format_value(char *buf, size_t size, double typical, double low, double high,
@@ -284,7 +272,7 @@ size_t cli_bidi_control(const char *s);
 /* s without bidi controls, in buf (cut to size); returns buf. */
 const char *cli_plain(char *buf, size_t size, const char *s);
 
-/* ---- aligned text columns (grid.c) -------------------------------------------------------- */
+/* ---- aligned text columns (grid.c) ----------------------------------------------------------- */
 
 typedef struct cli_grid cli_grid;
 
@@ -315,7 +303,7 @@ size_t cli_grid_height(const cli_grid *g, size_t indent, size_t max_width);
 void cli_print_wrapped(FILE *out, const char *first_prefix, size_t indent, const char *text,
                        size_t width);
 
-/* ---- the clinician's table (table.c) ------------------------------------------------------ */
+/* ---- the clinician's table (table.c) --------------------------------------------------------- */
 
 /* Print a comparison result as text within width columns: the options as a table when it fits
  * readably, else one after another with a value a line; level labels, never level ids.

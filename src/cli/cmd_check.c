@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* Check one file; returns 1 if it passes. */
 static int check_file(const char *path, int strict)

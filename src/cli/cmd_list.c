@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* Grids are built from rows of borrowed strings; every list has at most this many columns. */
 #define MAX_COLS 6
@@ -103,7 +103,7 @@ static int print_criteria(const knee_ruleset *rs)
         cells[2] = knee_ruleset_criterion_direction(rs, i) == KNEE_DIRECTION_MINIMIZE ? "minimize"
                                                                                    : "maximize";
         cells[3] = unit ? unit : "-";
-        cells[4] = cli_format_number(weight, sizeof weight, knee_ruleset_criterion_weight(rs, i), 6, 0);
+        cells[4] = knee__num_text(weight, sizeof weight, knee_ruleset_criterion_weight(rs, i), 6, 0);
         cells[5] = levels[0] ? levels : "numeric";
         if (cli_grid_add_row(g, cells) != 0)
             goto out;
@@ -124,9 +124,9 @@ static void bounds_text(char *buf, size_t size, const knee_ruleset *rs, size_t i
     int has_hi = knee_ruleset_fact_max(rs, i, &hi) == 1;
 
     if (has_lo)
-        cli_format_number(a, sizeof a, lo, 6, 0);
+        knee__num_text(a, sizeof a, lo, 6, 0);
     if (has_hi)
-        cli_format_number(b, sizeof b, hi, 6, 0);
+        knee__num_text(b, sizeof b, hi, 6, 0);
     if (has_lo && has_hi)
         snprintf(buf, size, "%s..%s", a, b);
     else if (has_lo)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 typedef struct report_args {
     const char *output;   /* "-" for standard output */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* Run one file's cases (path NULL: the built-in rules); returns 1 if all passed. */
 static int test_file(const char *path)

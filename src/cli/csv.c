@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define READ_BUFFER 65536
 
@@ -81,7 +81,7 @@ static int peek_byte(cli_csv *r)
 static int put_char(cli_csv_record *rec, int c)
 {
     if (rec->text_len + 1 >= rec->text_cap &&
-        cli_grow((void **)&rec->text, &rec->text_cap, rec->text_len + 2, 1, 256) != 0)
+        knee__grow((void **)&rec->text, &rec->text_cap, rec->text_len + 2, 1) != 0)
         return -1;
     rec->text[rec->text_len++] = (char)c;
     return 0;
@@ -91,8 +91,7 @@ static int put_char(cli_csv_record *rec, int c)
 static int end_field(cli_csv_record *rec, size_t start, unsigned long line)
 {
     if (rec->n_fields == rec->fields_cap &&
-        cli_grow((void **)&rec->fields, &rec->fields_cap, rec->n_fields + 1, sizeof *rec->fields,
-                 32) != 0)
+        knee__grow((void **)&rec->fields, &rec->fields_cap, rec->n_fields + 1, sizeof *rec->fields) != 0)
         return -1;
     if (put_char(rec, '\0') != 0)
         return -1;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define GAP 2   /* spaces between columns */
 
@@ -109,7 +109,7 @@ void cli_grid_wrap_first(cli_grid *g, size_t col)
 int cli_grid_add_row(cli_grid *g, const char *const *cells)
 {
     row *r;
-    if (cli_grow((void **)&g->rows, &g->cap_rows, g->n_rows + 1, sizeof *g->rows, 16) != 0)
+    if (knee__grow((void **)&g->rows, &g->cap_rows, g->n_rows + 1, sizeof *g->rows) != 0)
         return -1;
     r = &g->rows[g->n_rows];
     memset(r, 0, sizeof *r);

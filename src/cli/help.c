@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "usage.h"
+#include "cli/cli.h"
+#include "cli/usage.h"
 
 /* Help reads best in lines no longer than this, on a wider terminal too. */
 #define HELP_WIDTH 80

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int cli_usage_error(const char *fmt, ...)
 {

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "population.h"
+#include "cli/population.h"
 
 #define SLOT_FREE 0      /* the reader may fill it */
 #define SLOT_READY 1     /* filled, waiting for a worker */
@@ -53,7 +53,7 @@ typedef struct pipeline {
 static int add_chunk_text(pop_chunk *c, const char *s, size_t n)
 {
     if (c->text_len + n > c->text_cap &&
-        cli_grow((void **)&c->text, &c->text_cap, c->text_len + n, 1, 65536) != 0)
+        knee__grow((void **)&c->text, &c->text_cap, c->text_len + n, 1) != 0)
         return -1;
     memcpy(c->text + c->text_len, s, n);
     c->text_len += n;
@@ -67,8 +67,8 @@ static int add_row(pipeline *pl, pop_chunk *c)
     pop_row *row = &c->rows[c->n_rows];
     size_t base = c->text_len, k;
 
-    if (cli_grow((void **)&c->fields, &c->fields_cap, c->n_fields + rec->n_fields,
-                 sizeof *c->fields, 1024) != 0)
+    if (knee__grow((void **)&c->fields, &c->fields_cap, c->n_fields + rec->n_fields,
+                 sizeof *c->fields) != 0)
         return -1;
     if (add_chunk_text(c, rec->text, rec->text_len) != 0)
         return -1;
@@ -214,8 +214,8 @@ static double now_seconds(void)
 static void show_progress(const pipeline *pl, double elapsed, unsigned long long bytes)
 {
     char rows[64], rate[64];
-    cli_format_number(rows, sizeof rows, (double)pl->rows_out, 0, 1);
-    cli_format_number(rate, sizeof rate, elapsed > 0 ? (double)pl->rows_out / elapsed : 0, 0, 1);
+    knee__num_text(rows, sizeof rows, (double)pl->rows_out, 0, 1);
+    knee__num_text(rate, sizeof rate, elapsed > 0 ? (double)pl->rows_out / elapsed : 0, 0, 1);
     if (pl->input_size) {
         double f = (double)bytes / (double)pl->input_size;
         int bar = (int)(f * 30 + 0.5), k;
@@ -538,11 +538,11 @@ static void release(pipeline *pl)
 static void print_summary(const pipeline *pl, double seconds)
 {
     char rows[64], ok[64], failed[64], rate[64], secs[64];
-    cli_format_number(rows, sizeof rows, (double)pl->rows_out, 0, 1);
-    cli_format_number(ok, sizeof ok, (double)(pl->rows_out - pl->rows_failed), 0, 1);
-    cli_format_number(failed, sizeof failed, (double)pl->rows_failed, 0, 1);
-    cli_format_number(rate, sizeof rate, seconds > 0 ? (double)pl->rows_out / seconds : 0, 0, 1);
-    cli_format_number(secs, sizeof secs, seconds, 2, 0);
+    knee__num_text(rows, sizeof rows, (double)pl->rows_out, 0, 1);
+    knee__num_text(ok, sizeof ok, (double)(pl->rows_out - pl->rows_failed), 0, 1);
+    knee__num_text(failed, sizeof failed, (double)pl->rows_failed, 0, 1);
+    knee__num_text(rate, sizeof rate, seconds > 0 ? (double)pl->rows_out / seconds : 0, 0, 1);
+    knee__num_text(secs, sizeof secs, seconds, 2, 0);
     fprintf(stderr, "knee: %s: %s row%s: %s scored, %s failed, in %s s (%s patients/s)\n",
             pl->sh.input_name, rows, pl->rows_out == 1 ? "" : "s", ok, failed, secs, rate);
 }
@@ -553,7 +553,7 @@ static void print_summary(const pipeline *pl, double seconds)
 static void stop_interrupted(pipeline *pl)
 {
     char rows[64];
-    cli_format_number(rows, sizeof rows, (double)pl->rows_out, 0, 1);
+    knee__num_text(rows, sizeof rows, (double)pl->rows_out, 0, 1);
     if (pl->out.temp) {
         cli_output_discard(&pl->out);
         fprintf(stderr, "knee: %s: interrupted (%s); %s not written\n", pl->sh.input_name,

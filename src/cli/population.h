@@ -3,7 +3,7 @@
 #ifndef KNEE_CLI_POPULATION_H
 #define KNEE_CLI_POPULATION_H
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* A chunk closes at this many rows or this much cell text, whichever comes first, and holds
  * fewer rows when their output would pass POP_CHUNK_OUT_BYTES (a large rule file with --full

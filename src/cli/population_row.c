@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "population.h"
+#include "cli/population.h"
 
 /* ---- growable text ------------------------------------------------------------------------ */
 
@@ -15,7 +15,7 @@ void pop_buf_add(pop_buf *b, const char *s, size_t n)
     if (b->oom)
         return;
     if (b->len + n + 1 > b->cap &&
-        cli_grow((void **)&b->data, &b->cap, b->len + n + 1, 1, 4096) != 0) {
+        knee__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
         b->oom = 1;
         return;
     }
@@ -500,7 +500,7 @@ static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const
             pop_buf_add(out, ",", 1);
             add_uint(out, (unsigned long long)w->rank[k]);
             pop_buf_add(out, ",", 1);
-            pop_buf_str(out, cli_format_decimal(num, sizeof num, w->score[k], 6));
+            pop_buf_str(out, knee__num_decimal(num, sizeof num, w->score[k], 6));
         } else
             pop_buf_add(out, ",,", 2);
     }
@@ -567,7 +567,7 @@ static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, cons
             add_uint(out, (unsigned long long)rank);
             pop_buf_str(out, ",\"score\":");
             pop_buf_str(out,
-                        cli_format_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
+                        knee__num_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
             pop_buf_str(out, ",\"excluded\":false}");
         } else   /* as in the JSON result: an excluded option has no rank and no score */
             pop_buf_str(out, ",\"rank\":null,\"score\":null,\"excluded\":true}");

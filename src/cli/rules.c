@@ -1,7 +1,7 @@
 /* rules.c - load the rule file a command works on, reporting a failure the one way. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 knee_ruleset *cli_load_rules(const char *path)
 {

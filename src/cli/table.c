@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define FIXED_COLS 3   /* rank, option, score; then one column per criterion */
 /* Rule-file texts are at most 4,000 characters (the XSD's Text type); room for one with its
@@ -68,8 +68,8 @@ static void unknown_text(char *buf, size_t size, const knee_ruleset *rs, size_t 
     if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
         snprintf(buf, size, "unknown (%s to %s)", level_label(rs, c, llo), level_label(rs, c, lhi));
     } else if (knee_result_unknown_bounds(r, i, j, &lo, &hi)) {
-        cli_format_quantity(a, sizeof a, lo, unit);
-        cli_format_quantity(b, sizeof b, hi, unit);
+        knee__quantity(a, sizeof a, lo, unit);
+        knee__quantity(b, sizeof b, hi, unit);
         snprintf(buf, size, "unknown (%s" CLI_EN_DASH "%s)", a, b);
     } else {
         snprintf(buf, size, "unknown");
@@ -101,7 +101,7 @@ static void value_text(char *buf, size_t size, const knee_ruleset *rs, const kne
 static void two_decimals(char *buf, size_t size, double score)
 {
     char *point;
-    cli_format_number(buf, size, score, 2, 0);
+    knee__num_text(buf, size, score, 2, 0);
     if (!strchr(buf, '.') && strlen(buf) + 1 < size)
         strcat(buf, ".");
     point = strchr(buf, '.');
@@ -178,7 +178,7 @@ static void print_header(FILE *out, const knee_ruleset *rs, const knee_result *r
     fprintf(out, "Evidence as of: %s\n", knee_ruleset_evidence_as_of(rs));
     o += (size_t)snprintf(line, sizeof line, "%s; weights:", knee_result_method(r));
     for (j = 0; j < n && o < sizeof line; j++) {
-        cli_format_number(num, sizeof num, 100.0 * knee_result_weight(r, j), 1, 0);
+        knee__num_text(num, sizeof num, 100.0 * knee_result_weight(r, j), 1, 0);
         o += (size_t)snprintf(line + o, sizeof line - o, "%s %s %s%%", j ? "," : "",
                               criterion_label(rs, knee_result_criterion_id(r, j)), num);
     }

@@ -1,7 +1,7 @@
 /* usage.c - the knee command's usage text, the one source of its help, man page and bash
  * completion (usage.h). Write options as typed, values as CAPITALS or a|b|c lists: the
  * completion offers the values of a|b|c lists after the option. */
-#include "usage.h"
+#include "cli/usage.h"
 
 const char cli_help_description[] =
     "Compare knee-osteoarthritis treatment options for one patient, on rule files that cite a "

@@ -3,7 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* COLUMNS when it is a whole number, else the terminal's width when standard output is one,
  * else CLI_LINE_WIDTH: a pipe or a file gets the same layout wherever it runs, so that scripts

@@ -4,8 +4,8 @@
  * false, true, unknown or KNEE_EREGEX, and the facts it reads must be declared ones. */
 #include "fuzz_common.h"
 
-#include "expr.h"
-#include "regex.h"
+#include "rules/expr.h"
+#include "base/regex.h"
 
 /* The default rules' facts, so their conditions (the seed corpus) compile. */
 enum { F_AGE, F_KL, F_DIAB, F_PAYER, F_PRIOR, F_BMI, F_REGION, F_SEX, F_CKD, F_CVD, F_GI, F_MEDIAL,

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "expr.h"
+#include "util/alloc.h"
+#include "rules/expr.h"
 #include "knee.h"
-#include "regex.h"
+#include "base/regex.h"
 
 /* ---- a fake ruleset: declared facts and a patient ------------------------------------------ */
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "support.h"
 
 /* The most allocations any one operation may make before the loop gives up (a safety net; the

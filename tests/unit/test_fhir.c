@@ -666,7 +666,7 @@ static void test_cds_request(void)
     knee_patient_free(p);
 }
 
-/* ---- the rule file's <fhir> section: every load-time check (src/fhir_rules.c) ------------- */
+/* ---- the rule file's <fhir> section: every load-time check (src/rules/fhir_mapping.c) ------ */
 
 /* mini.xml, plus a set fact `tags` without allowed values (on the line of </facts>), with
  * `fhir` spliced in on its own lines before <tests>: "<fhir>" is on line *first, each
@@ -943,7 +943,7 @@ static void test_mapping_huge_window(void)
     knee_ruleset_free(w);
 }
 
-/* ---- FHIR JSON: wrong shapes and limits (src/fhir_json.c) --------------------------------- */
+/* ---- FHIR JSON: wrong shapes and limits (src/fhir/json.c) -------------------------------- */
 
 /* Loads text with limit `which` set to `value` (or no options when which < 0); returns the status. */
 static int load_limited(const char *text, int which, int64_t value, const char *code)

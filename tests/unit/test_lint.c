@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "readability.h"
+#include "rules/readability.h"
 #include "support.h"
 
 static size_t count(const knee_diag *d, const char *code, const char *element)

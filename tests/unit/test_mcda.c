@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "support.h"
-#include "mcda.h"
+#include "mcda/mcda.h"
 
 #define MAXA 12
 #define MAXC 8
@@ -212,7 +212,7 @@ static int topsis_checked(const knee__matrix *m, int norm, double *c)
     return rc;
 }
 
-/* D+ and D- from the kernel's own normalised matrix and ideals (work, as mcda_topsis.c leaves
+/* D+ and D- from the kernel's own normalised matrix and ideals (work, as mcda/topsis.c leaves
  * it), weights as given (all cells known). */
 static void distances_from_work(const knee__matrix *m, double *dplus, double *dminus)
 {

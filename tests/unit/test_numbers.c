@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numbers.h"
+#include "util/numbers.h"
 #include "support.h"
 
 static void test_parse(void)

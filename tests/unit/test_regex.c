@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "knee.h"
-#include "regex.h"
+#include "base/regex.h"
 
 /* Default limits from knee.h (KNEE_LIMIT_REGEX_*). */
 #define MATCH_LIMIT 100000u

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "region.h"
+#include "rules/region.h"
 #include "support.h"
 
 #define HEAD \

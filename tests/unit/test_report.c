@@ -11,7 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 #include "support.h"
 
 /* Every element the report writes. Anything else in the output came from the input. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../usage.h"
+#include "cli/usage.h"
 
 /* Text in roff: a backslash as \e, a dash that starts an option or follows another as \-
  * (a minus sign, so that the page can be searched and copied), and \& before a leading dot or

@@ -1,0 +1,621 @@
+/* batch.c - many patients as columns (knee.h, "batches"). A column is checked when it is set,
+ * with the patient setters' own checks (patient.c), and kept as one ready-made fact value per
+ * row, so comparing a row is a copy of a few structs into the scratch result's fact array and
+ * knee_compare_ex: no lookup, parsing or allocation per patient. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "patient/patient.h"
+#include "engine/result.h"
+#include "util/strbuf.h"
+
+typedef struct column {
+    knee__factval *cells;      /* one per row; NULL: no column (unknown in every row) */
+    char *pool;                /* the text of string cells and set members */
+    char **members;            /* set facts: every row's member pointers, into pool */
+} column;
+
+struct knee_batch {
+    const knee_ruleset *rs;
+    size_t n;
+    column *cols;              /* one per declared fact */
+    double *weights;           /* one per criterion; used when weight_set[j] */
+    unsigned char *weight_set;
+    int *row_status;           /* KNEE_OK or the row's first bad cell */
+    size_t error_row;
+    char errmsg[320];
+};
+
+/* A column being built: cells, and the text they point to kept as offsets into a growing pool
+ * until the column is complete. */
+typedef struct builder {
+    knee__factval *cells;
+    knee__strbuf pool;
+    size_t *offs;              /* start of each string / member in pool */
+    size_t offs_n, offs_cap;
+    size_t *first;             /* per row: its first entry in offs */
+    int *bad;                  /* per row: the status of its bad cell, or KNEE_OK */
+    size_t bad_row;            /* first bad row, or KNEE__NONE */
+    char msg[320];             /* the first bad cell's reason */
+} builder;
+
+static int fail(knee_batch *b, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail(knee_batch *b, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->errmsg, sizeof b->errmsg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static void column_free(column *c)
+{
+    knee__dealloc(c->cells);
+    knee__dealloc(c->pool);
+    knee__dealloc(c->members);
+    memset(c, 0, sizeof *c);
+}
+
+int knee_batch_new(knee_batch **out, const knee_ruleset *rs, size_t n)
+{
+    knee_batch *b;
+    size_t nc;
+    if (!out)
+        return KNEE_EINVAL;
+    *out = NULL;
+    if (!rs || n > ((size_t)-1) / 4 / sizeof(knee__factval))
+        return KNEE_EINVAL;
+    nc = rs->n_criteria ? rs->n_criteria : 1;
+    if (!(b = knee__calloc(1, sizeof *b)))
+        return KNEE_ENOMEM;
+    b->rs = rs;
+    b->n = n;
+    b->error_row = KNEE__NONE;
+    b->cols = knee__calloc(rs->n_facts ? rs->n_facts : 1, sizeof *b->cols);
+    b->weights = knee__calloc(nc, sizeof *b->weights);
+    b->weight_set = knee__calloc(nc, 1);
+    b->row_status = knee__calloc(n ? n : 1, sizeof *b->row_status);
+    if (!b->cols || !b->weights || !b->weight_set || !b->row_status) {
+        knee_batch_free(b);
+        return KNEE_ENOMEM;
+    }
+    *out = b;
+    return KNEE_OK;
+}
+
+void knee_batch_free(knee_batch *b)
+{
+    size_t f;
+    if (!b)
+        return;
+    for (f = 0; b->cols && f < b->rs->n_facts; f++)
+        column_free(&b->cols[f]);
+    knee__dealloc(b->cols);
+    knee__dealloc(b->weights);
+    knee__dealloc(b->weight_set);
+    knee__dealloc(b->row_status);
+    knee__dealloc(b);
+}
+
+size_t knee_batch_row_count(const knee_batch *b)
+{
+    return b ? b->n : 0;
+}
+
+int knee_batch_row_status(const knee_batch *b, size_t row)
+{
+    if (!b)
+        return KNEE_EINVAL;
+    return row < b->n ? b->row_status[row] : KNEE_ERANGE;
+}
+
+size_t knee_batch_error_row(const knee_batch *b)
+{
+    return b ? b->error_row : KNEE__NONE;
+}
+
+const char *knee_batch_errmsg(const knee_batch *b)
+{
+    return b ? b->errmsg : "no batch";
+}
+
+int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
+{
+    size_t j;
+    if (!b)
+        return KNEE_EINVAL;
+    b->error_row = KNEE__NONE;
+    if (!criterion)
+        return fail(b, KNEE_EINVAL, "no criterion given");
+    if ((j = knee__find_criterion(b->rs, criterion)) == KNEE__NONE)
+        return fail(b, KNEE_EUNKNOWN, "unknown criterion '%.64s'", criterion);
+    if (!isfinite(weight) || weight < 0)
+        return fail(b, KNEE_EWEIGHT, "criterion '%s': a weight must be a finite number >= 0",
+                    criterion);
+    b->weights[j] = weight;
+    b->weight_set[j] = 1;
+    b->errmsg[0] = '\0';
+    return KNEE_OK;
+}
+
+/* ---- building a column ------------------------------------------------------------------------ */
+
+/* The fact's index if it exists and its type is one of want (0: any), else the error. */
+static int find(knee_batch *b, const char *fact, int want1, int want2, size_t *index)
+{
+    static const char *const type_names[] = {"?", "number", "integer", "boolean", "string", "set"};
+    size_t i;
+    int t;
+    if (!fact)
+        return fail(b, KNEE_EINVAL, "no fact name given");
+    if ((i = knee__find_fact(b->rs, fact)) == KNEE__NONE)
+        return fail(b, KNEE_EUNKNOWN, "unknown fact '%.64s' (not declared in rule file '%s')", fact,
+                    b->rs->id);
+    t = b->rs->facts[i].type;
+    if (want1 && t != want1 && t != want2)
+        return fail(b, KNEE_ETYPE, "fact '%s' is a %s, not a %s", fact, type_names[t],
+                    type_names[want1]);
+    *index = i;
+    return KNEE_OK;
+}
+
+static void builder_release(builder *w)
+{
+    knee__dealloc(w->cells);
+    knee__sb_release(&w->pool);
+    knee__dealloc(w->offs);
+    knee__dealloc(w->first);
+    knee__dealloc(w->bad);
+}
+
+static int builder_init(builder *w, const knee_batch *b, size_t fact)
+{
+    size_t i, n = b->n ? b->n : 1;
+    memset(w, 0, sizeof *w);
+    w->bad_row = KNEE__NONE;
+    w->cells = knee__calloc(n, sizeof *w->cells);
+    w->first = knee__calloc(n, sizeof *w->first);
+    w->bad = knee__calloc(n, sizeof *w->bad);
+    if (!w->cells || !w->first || !w->bad) {
+        builder_release(w);   /* a failed start leaves nothing for the caller to free */
+        return KNEE_ENOMEM;
+    }
+    for (i = 0; i < b->n; i++)
+        w->cells[i].type = b->rs->facts[fact].type;
+    return KNEE_OK;
+}
+
+/* A bad cell: the row is left unknown; the first one's reason is kept. */
+static void bad_cell(builder *w, size_t row, int status, const char *msg)
+{
+    knee__factval *v = &w->cells[row];
+    v->known = 0;
+    v->n_members = 0;
+    w->offs_n = w->first[row];   /* drop the row's members added so far */
+    if (w->bad[row] == KNEE_OK)
+        w->bad[row] = status;
+    if (w->bad_row == KNEE__NONE) {
+        w->bad_row = row;
+        snprintf(w->msg, sizeof w->msg, "%s", msg);
+    }
+}
+
+/* Append text to the pool as the next string / member of the row being built. */
+static int add_text(builder *w, const char *s, size_t n)
+{
+    if (KNEE_OK != knee__grow((void **)&w->offs, &w->offs_cap, w->offs_n + 1, sizeof *w->offs))
+        return KNEE_ENOMEM;
+    w->offs[w->offs_n++] = w->pool.len;
+    knee__sb_add(&w->pool, s, n);
+    knee__sb_add(&w->pool, "", 1);   /* each text keeps its NUL */
+    return w->pool.failed ? KNEE_ENOMEM : KNEE_OK;
+}
+
+static int row_has(const builder *w, size_t row, const char *s, size_t n)
+{
+    size_t k;
+    for (k = w->first[row]; k < w->offs_n; k++) {
+        const char *m = w->pool.s + w->offs[k];
+        if (strlen(m) == n && memcmp(m, s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* One set member for row `row`, checked and kept once. */
+static int add_member(knee_batch *b, builder *w, size_t fact, size_t row, const char *s, size_t n)
+{
+    char msg[320];
+    int rc;
+    if (row_has(w, row, s, n))
+        return KNEE_OK;
+    if ((rc = knee__check_text(b->rs, fact, s, n, msg, sizeof msg)) != KNEE_OK) {
+        bad_cell(w, row, rc, msg);
+        return rc;
+    }
+    if (add_text(w, s, n) != KNEE_OK)
+        return KNEE_ENOMEM;
+    w->cells[row].n_members++;
+    return KNEE_OK;
+}
+
+/* Turn the pool offsets into pointers and install the column, or report the first bad cell. */
+static int finish(knee_batch *b, builder *w, size_t fact, int mode)
+{
+    column c;
+    size_t i, k;
+    int type = b->rs->facts[fact].type;
+    memset(&c, 0, sizeof c);
+    if (w->bad_row != KNEE__NONE) {
+        b->error_row = w->bad_row;
+        fail(b, w->bad[w->bad_row], "row %zu: %s", w->bad_row, w->msg);
+        if (mode != KNEE_BATCH_MARK_ROW)
+            return w->bad[w->bad_row];
+    } else {
+        b->errmsg[0] = '\0';
+    }
+    if (w->offs_n) {
+        if (type == KNEE_FACT_SET && !(c.members = knee__calloc(w->offs_n, sizeof *c.members)))
+            return fail(b, KNEE_ENOMEM, "out of memory");
+        for (i = 0; i < b->n; i++) {
+            knee__factval *v = &w->cells[i];
+            if (!v->known)
+                continue;
+            if (type == KNEE_FACT_STRING)
+                v->str = w->pool.s + w->offs[w->first[i]];
+            else if (type == KNEE_FACT_SET)
+                v->members = c.members + w->first[i];
+        }
+        for (k = 0; c.members && k < w->offs_n; k++)
+            c.members[k] = w->pool.s + w->offs[k];
+    }
+    /* nothing can fail from here: install */
+    c.cells = w->cells;
+    c.pool = w->pool.s;
+    w->cells = NULL;
+    w->pool.s = NULL;
+    column_free(&b->cols[fact]);
+    b->cols[fact] = c;
+    for (i = 0; i < b->n; i++)
+        if (w->bad[i] != KNEE_OK && b->row_status[i] == KNEE_OK)
+            b->row_status[i] = w->bad[i];
+    return KNEE_OK;
+}
+
+/* Start a column call: the common checks and the builder. */
+static int start(knee_batch *b, const void *values, const char *fact, int mode, int want1,
+                 int want2, size_t *index, builder *w)
+{
+    int rc;
+    b->error_row = KNEE__NONE;
+    if ((mode != KNEE_BATCH_FAIL_COLUMN && mode != KNEE_BATCH_MARK_ROW) || (!values && b->n))
+        return fail(b, KNEE_EINVAL, "no values or an unknown mode given");
+    if ((rc = find(b, fact, want1, want2, index)) != KNEE_OK)
+        return rc;
+    if (builder_init(w, b, *index) != KNEE_OK)
+        return fail(b, KNEE_ENOMEM, "out of memory");
+    return KNEE_OK;
+}
+
+static int end(knee_batch *b, builder *w, size_t fact, int mode, int rc)
+{
+    if (rc == KNEE_OK)
+        rc = finish(b, w, fact, mode);
+    else
+        fail(b, rc, "out of memory");
+    builder_release(w);
+    return rc;
+}
+
+static void number_cell(knee_batch *b, builder *w, size_t fact, size_t row, double v)
+{
+    char msg[320];
+    int rc;
+    if ((rc = knee__check_number(b->rs, fact, v, msg, sizeof msg)) != KNEE_OK) {
+        bad_cell(w, row, rc, msg);
+        return;
+    }
+    w->cells[row].num = v;
+    w->cells[row].known = 1;
+}
+
+int knee_batch_set_numbers(knee_batch *b, const char *fact, const double *values, int mode)
+{
+    builder w;
+    size_t f, i;
+    int rc;
+    if (!b)
+        return KNEE_EINVAL;
+    if ((rc = start(b, values, fact, mode, KNEE_FACT_NUMBER, KNEE_FACT_INTEGER, &f, &w)) != KNEE_OK)
+        return rc;
+    for (i = 0; i < b->n; i++)
+        if (!isnan(values[i]))
+            number_cell(b, &w, f, i, values[i]);
+    return end(b, &w, f, mode, KNEE_OK);
+}
+
+int knee_batch_set_bools(knee_batch *b, const char *fact, const signed char *values, int mode)
+{
+    builder w;
+    size_t f, i;
+    int rc;
+    if (!b)
+        return KNEE_EINVAL;
+    if ((rc = start(b, values, fact, mode, KNEE_FACT_BOOLEAN, 0, &f, &w)) != KNEE_OK)
+        return rc;
+    for (i = 0; i < b->n; i++)
+        if (values[i] >= 0) {
+            w.cells[i].boolean = values[i] > 0;
+            w.cells[i].known = 1;
+        }
+    return end(b, &w, f, mode, KNEE_OK);
+}
+
+/* A string cell, checked like knee_patient_set_string. */
+static int string_cell(knee_batch *b, builder *w, size_t fact, size_t row, const char *s)
+{
+    char msg[320];
+    size_t n = strlen(s);
+    int rc;
+    w->first[row] = w->offs_n;
+    if ((rc = knee__check_text(b->rs, fact, s, n, msg, sizeof msg)) != KNEE_OK) {
+        bad_cell(w, row, rc, msg);
+        return KNEE_OK;
+    }
+    if (add_text(w, s, n) != KNEE_OK)
+        return KNEE_ENOMEM;
+    w->cells[row].str_len = n;
+    w->cells[row].known = 1;
+    return KNEE_OK;
+}
+
+int knee_batch_set_strings(knee_batch *b, const char *fact, const char *const *values, int mode)
+{
+    builder w;
+    size_t f, i;
+    int rc;
+    if (!b)
+        return KNEE_EINVAL;
+    if ((rc = start(b, values, fact, mode, KNEE_FACT_STRING, 0, &f, &w)) != KNEE_OK)
+        return rc;
+    for (i = 0; i < b->n && rc == KNEE_OK; i++)
+        if (values[i])
+            rc = string_cell(b, &w, f, i, values[i]);
+    return end(b, &w, f, mode, rc);
+}
+
+int knee_batch_set_members(knee_batch *b, const char *fact, const size_t *starts,
+                           const char *const *members, const unsigned char *known, int mode)
+{
+    builder w;
+    size_t f, i, k;
+    int rc;
+    if (!b)
+        return KNEE_EINVAL;
+    if ((rc = start(b, starts, fact, mode, KNEE_FACT_SET, 0, &f, &w)) != KNEE_OK)
+        return rc;
+    for (i = 0; i < b->n; i++)
+        if (starts[i + 1] < starts[i] || (!members && starts[i + 1] > starts[i])) {
+            builder_release(&w);
+            return fail(b, KNEE_EINVAL, "row %zu: the member list's start and end are out of order",
+                        i);
+        }
+    for (i = 0; i < b->n && rc != KNEE_ENOMEM; i++) {
+        rc = KNEE_OK;
+        w.first[i] = w.offs_n;
+        if (known && !known[i])
+            continue;
+        w.cells[i].known = 1;
+        for (k = starts[i]; k < starts[i + 1]; k++) {
+            if (!members[k]) {
+                char msg[320];
+                snprintf(msg, sizeof msg, "fact '%s': no member given", b->rs->facts[f].id);
+                bad_cell(&w, i, KNEE_EINVAL, msg);
+                break;
+            }
+            if ((rc = add_member(b, &w, f, i, members[k], strlen(members[k]))) != KNEE_OK)
+                break;
+        }
+    }
+    return end(b, &w, f, mode, rc == KNEE_ENOMEM ? rc : KNEE_OK);
+}
+
+/* One text cell, read by the fact's type as knee_patient_set_text reads it. */
+static int text_cell(knee_batch *b, builder *w, size_t fact, size_t row, const char *text)
+{
+    char msg[320];
+    const char *s = text, *m;
+    size_t n;
+    double v;
+    int rc, yes;
+    switch (b->rs->facts[fact].type) {
+    case KNEE_FACT_NUMBER:
+    case KNEE_FACT_INTEGER:
+        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg, sizeof msg)) != KNEE_OK)
+            bad_cell(w, row, rc, msg);
+        else
+            number_cell(b, w, fact, row, v);
+        return KNEE_OK;
+    case KNEE_FACT_BOOLEAN:
+        if ((rc = knee__parse_bool(b->rs, fact, text, &yes, msg, sizeof msg)) != KNEE_OK) {
+            bad_cell(w, row, rc, msg);
+        } else {
+            w->cells[row].boolean = yes;
+            w->cells[row].known = 1;
+        }
+        return KNEE_OK;
+    case KNEE_FACT_STRING:
+        return string_cell(b, w, fact, row, text);
+    default:
+        w->first[row] = w->offs_n;
+        w->cells[row].known = 1;
+        while (knee__next_member(&s, &m, &n))
+            if ((rc = add_member(b, w, fact, row, m, n)) != KNEE_OK)
+                return rc == KNEE_ENOMEM ? rc : KNEE_OK;
+        return KNEE_OK;
+    }
+}
+
+int knee_batch_set_text(knee_batch *b, const char *fact, const char *const *values, int mode)
+{
+    builder w;
+    size_t f, i;
+    int rc;
+    if (!b)
+        return KNEE_EINVAL;
+    if ((rc = start(b, values, fact, mode, 0, 0, &f, &w)) != KNEE_OK)
+        return rc;
+    for (i = 0; i < b->n && rc == KNEE_OK; i++) {
+        w.first[i] = w.offs_n;
+        if (values[i])
+            rc = text_cell(b, &w, f, i, values[i]);
+    }
+    return end(b, &w, f, mode, rc);
+}
+
+/* ---- comparing rows --------------------------------------------------------------------------- */
+
+/* Check the arguments and point p at the scratch result's fact array (filled per row). */
+static int begin(const knee_ruleset *rs, const knee_batch *b, size_t first, size_t count,
+                 knee_result **scratch, knee_result **own, knee_patient *p)
+{
+    *own = NULL;
+    if (!rs || !b || b->rs != rs)
+        return KNEE_EINVAL;
+    if (first > b->n || count > b->n - first)
+        return KNEE_ERANGE;
+    if (!*scratch) {
+        if (knee_result_new(own) != KNEE_OK)
+            return KNEE_ENOMEM;
+        *scratch = *own;
+    }
+    if (KNEE__RESERVE(*scratch, row_facts, rs->n_facts ? rs->n_facts : 1) != KNEE_OK) {
+        knee_result_free(*own);
+        *own = NULL;
+        return KNEE_ENOMEM;
+    }
+    memset(p, 0, sizeof *p);
+    p->rs = rs;
+    p->facts = (*scratch)->row_facts;
+    p->weights = b->weights;
+    p->weight_set = b->weight_set;
+    return KNEE_OK;
+}
+
+/* Fill p's facts with row i's values: a copy of one ready-made value per fact. */
+static void load_row(const knee_batch *b, knee_patient *p, size_t i)
+{
+    size_t f;
+    for (f = 0; f < b->rs->n_facts; f++) {
+        if (b->cols[f].cells) {
+            p->facts[f] = b->cols[f].cells[i];
+        } else {
+            memset(&p->facts[f], 0, sizeof p->facts[f]);
+            p->facts[f].type = b->rs->facts[f].type;
+        }
+    }
+}
+
+int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b, const knee_compare_options *o,
+                       size_t first, size_t count, knee_result *scratch, int *ranks,
+                       double *scores, int *status)
+{
+    knee_compare_options quick;
+    knee_patient p;
+    knee_result *own;
+    size_t nt, k, t;
+    int rc, ret = KNEE_OK;
+    if ((rc = begin(rs, b, first, count, &scratch, &own, &p)) != KNEE_OK)
+        return rc;
+    /* Ranks and scores only: dominance and the analyses do not change them. */
+    if (o) {
+        quick = *o;
+    } else {
+        memset(&quick, 0, sizeof quick);
+        quick.method = KNEE_METHOD_DEFAULT;
+        quick.vikor_v = 0.5;
+        quick.fragile_margin = 0.05;
+    }
+    quick.dominance = KNEE_DOMINANCE_OFF;
+    quick.smaa_samples = 0;
+    quick.sensitivity = 0;
+    quick.ranks_only = 1; /* nor do the rank ranges */
+    nt = rs->n_treatments;
+    for (k = 0; k < count; k++) {
+        size_t i = first + k;
+        rc = b->row_status[i];
+        if (rc == KNEE_OK) {
+            load_row(b, &p, i);
+            rc = knee_compare_ex(rs, &p, &quick, scratch);
+        }
+        for (t = 0; t < nt; t++) {
+            if (ranks)
+                ranks[k * nt + t] = rc == KNEE_OK ? scratch->opts[t].rank : 0;
+            if (scores)
+                scores[k * nt + t] = rc == KNEE_OK ? scratch->opts[t].score : NAN;
+        }
+        if (status)
+            status[k] = rc;
+        if (rc != KNEE_OK && ret == KNEE_OK)
+            ret = rc;
+    }
+    knee_result_free(own);
+    return ret;
+}
+
+int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,
+                            const knee_compare_options *o, size_t first, size_t count,
+                            knee_result *scratch, char **out, size_t *len, size_t *offsets,
+                            int *status)
+{
+    knee__strbuf sb;
+    knee_patient p;
+    knee_result *own;
+    size_t k;
+    int rc, ret = KNEE_OK;
+    if (len)
+        *len = 0;
+    if (!out || !offsets)
+        return KNEE_EINVAL;
+    *out = NULL;
+    if ((rc = begin(rs, b, first, count, &scratch, &own, &p)) != KNEE_OK)
+        return rc;
+    knee__sb_init(&sb);
+    if (!(sb.nums = knee__calloc(1, sizeof *sb.nums)))   /* shared by every row: few misses */
+        sb.failed = 1;
+    for (k = 0; k < count && !sb.failed; k++) {
+        size_t i = first + k;
+        offsets[k] = sb.len;
+        rc = b->row_status[i];
+        if (rc == KNEE_OK) {
+            load_row(b, &p, i);
+            rc = knee_compare_ex(rs, &p, o, scratch);
+        }
+        if (rc == KNEE_ENOMEM)
+            sb.failed = 1;
+        else if (rc == KNEE_OK)
+            knee__result_json(&sb, scratch);
+        /* rows' texts are about the same size: grow once, not by doubling copies */
+        if (k == 0 && sb.len && count > 1 && sb.len < ((size_t)-1) / 2 / count)
+            knee__grow((void **)&sb.s, &sb.cap, sb.len + sb.len * count * 9 / 8 + 1, 1);
+        if (status)
+            status[k] = rc;
+        if (rc != KNEE_OK && ret == KNEE_OK)
+            ret = rc;
+    }
+    offsets[count] = sb.len;
+    knee_result_free(own);
+    knee__dealloc(sb.nums);
+    if (knee__sb_finish(&sb, out, len) != KNEE_OK)
+        return KNEE_ENOMEM;
+    return ret;
+}
