@@ -1,5 +1,6 @@
 # cmake --install: library, header, pkg-config file, CMake package (find_package(knee) ->
-# knee::knee), the default rule files and their schema.
+# knee::knee), the knee command with its man page and bash completion, the default rule files
+# and their schema.
 include(CMakePackageConfigHelpers)
 
 set(_knee_targets)
@@ -25,6 +26,9 @@ else()
 endif()
 set_target_properties(knee_cli PROPERTIES INSTALL_RPATH "${_knee_rpath}")
 install(TARGETS knee_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_BINARY_DIR}/knee.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES src/cli/completion.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+  RENAME knee)
 install(FILES rules/knee-oa.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/knee/rules)
 install(FILES rules/schema/knee-rules-1.xsd DESTINATION ${CMAKE_INSTALL_DATADIR}/knee/rules/schema)
 

@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <libxml/schemasInternals.h>
 #include <libxml/xmlschemas.h>
 
 #include "util/alloc.h"
@@ -29,6 +30,7 @@ typedef struct parse_state {
     const knee__xml_limits *limits;
     int status;              /* worst status seen: KNEE_EPARSE / KNEE_ELIMIT */
     size_t reported;
+    int lt_in_attribute;            /* a bare '<' in an attribute was reported */
     startElementNsSAX2Func start;   /* libxml2's own handlers we wrap */
     endElementNsSAX2Func end;
 } parse_state;
@@ -85,6 +87,17 @@ static void on_parse_error(void *data, xmlErrorPtr err)
     pos.line = err->line > 0 ? (unsigned)err->line : 0;
     pos.col = err->int2 > 0 ? (unsigned)err->int2 : 0;
     clean_message(msg, sizeof msg, err->message);
+    /* The errors libxml2 reports after a bare '<' in an attribute (tag mismatches, extra
+     * content) only follow from it: the author sees the one that says what to fix. */
+    if (st->lt_in_attribute)
+        return;
+    if (err->code == XML_ERR_LT_IN_ATTRIBUTE) {
+        st->lt_in_attribute = 1;
+        note(st, KNEE_EPARSE, "xml-syntax", pos,
+             "a bare '<' in an attribute value: XML needs it written as &lt; (a condition "
+             "when=\"age < 65\" is written when=\"age &lt; 65\"; '<=' as &lt;=)");
+        return;
+    }
     if (err->code == XML_ERR_INVALID_ENCODING)   /* check_bytes saw it first; never two lines */
         note(st, KNEE_EPARSE, "xml-encoding", pos, "input is not valid UTF-8");
     else if (err->code == XML_ERR_INVALID_CHAR)
@@ -416,6 +429,33 @@ static void ignore_error(void *data, xmlErrorPtr err)
     (void)err;
 }
 
+/* The root element outside the schema's namespace (most often: no xmlns= at all). Reported
+ * with the line to write, instead of the validator's "no matching global declaration"; returns
+ * 1 when so. */
+static int wrong_namespace(xmlDocPtr doc, xmlSchemaPtr schema, const char *file, knee_diag *diag)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *want = (const char *)schema->targetNamespace;
+    const char *have;
+    knee__pos pos = {0, 0};
+    if (!root || !want)
+        return 0;
+    have = root->ns && root->ns->href ? (const char *)root->ns->href : NULL;
+    if (have && strcmp(have, want) == 0)
+        return 0;
+    if (root->_private)
+        pos = ((const knee__xnode *)root->_private)->pos;
+    if (have)
+        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "schema-namespace", file, pos,
+                       NULL, "<%s> is in the namespace '%s', not '%s': write <%s xmlns=\"%s\" ...>",
+                       (const char *)root->name, have, want, (const char *)root->name, want);
+    else
+        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "schema-namespace", file, pos,
+                       NULL, "<%s> has no namespace: write <%s xmlns=\"%s\" ...>",
+                       (const char *)root->name, (const char *)root->name, want);
+    return 1;
+}
+
 static int validate(xmlDocPtr doc, const unsigned char *xsd, size_t xsd_len, const char *file,
                     knee_diag *diag)
 {
@@ -435,6 +475,10 @@ static int validate(xmlDocPtr doc, const unsigned char *xsd, size_t xsd_len, con
     schema = xmlSchemaParse(pctxt);
     if (!schema)
         goto out;
+    if (wrong_namespace(doc, schema, file, diag)) {
+        rc = KNEE_EINVALID;
+        goto out;
+    }
     vctxt = xmlSchemaNewValidCtxt(schema);
     if (!vctxt)
         goto out;

@@ -199,9 +199,18 @@ const char *cli_signal_name(int sig);
 /* After cleaning up: die of the signal, so that the caller sees how the command ended. */
 void cli_die_of_signal(int sig);
 
-/* ---- usage (usage.c) ------------------------------------------------------------------------- */
+/* ---- usage (help.c, from the data of usage.c) ------------------------------------------------ */
 
+struct cli_help_command;
+/* `knee help`: the commands and what they do. */
 void cli_usage(FILE *out);
+/* One command's usage, options and exit status. */
+void cli_command_usage(FILE *out, const struct cli_help_command *c);
+/* The usage data of a command, or NULL. */
+const struct cli_help_command *cli_help_find(const char *name);
+/* `knee COMMAND --help`: command's usage on standard output, CLI_EXIT_OK; CLI_EXIT_USAGE after a
+ * message when there is no such command. */
+int cli_help_for(const char *command);
 
 /* ---- option parsing (args.c) ----------------------------------------------------------------- */
 
@@ -235,7 +244,8 @@ void cli_print_diags(FILE *out, const knee_diag *d, const char *file);
 
 /* Method figures, dominance, SMAA, sensitivity and (when why is "A,B") why A ranks where it
  * does against B, as text after the table. Returns 0, or -1 when out of memory. */
-int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why);
+int cli_print_analyses(FILE *out, const knee_ruleset *rs, const knee_result *r, const char *why,
+                       size_t width);
 /* Find options "A,B" (ids) in a result; prints the problem and returns -1 if one is missing. */
 int cli_find_pair(const knee_result *r, const char *pair, size_t *a, size_t *b);
 
@@ -284,6 +294,9 @@ int cli_grid_add_note(cli_grid *g, size_t col, const char *text);
 /* Print with `indent` spaces before each line, columns two spaces apart, cells wrapped at
  * spaces so that lines stay within max_width where the words allow. */
 void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_width);
+/* Lines the header and the rows (not the notes) take when printed within max_width, or 0 when
+ * they cannot fit (a word wider than its share) or memory ran out. */
+size_t cli_grid_height(const cli_grid *g, size_t indent, size_t max_width);
 
 /* Word-wrap text to width, each line prefixed by `indent` spaces (first_prefix replaces the
  * indent on the first line when not NULL). */
@@ -292,13 +305,20 @@ void cli_print_wrapped(FILE *out, const char *first_prefix, size_t indent, const
 
 /* ---- the clinician's table (table.c) --------------------------------------------------------- */
 
-/* Print a comparison result as text tables. Returns 0, or -1 when out of memory. */
-int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r);
+/* Print a comparison result as text within width columns: the options as a table when it fits
+ * readably, else one after another with a value a line; level labels, never level ids.
+ * Returns 0, or -1 when out of memory. */
+int cli_print_result_table(FILE *out, const knee_ruleset *rs, const knee_result *r, size_t width);
 
 /* The en dash of ranges ("42–365"), in UTF-8. */
 #define CLI_EN_DASH "\xe2\x80\x93"
 
-/* Lines of text output are kept within this width where the words allow. */
+/* Lines of text output are kept within cli_line_width() where the words allow: COLUMNS, else
+ * the terminal's width, else CLI_LINE_WIDTH (a pipe or a file: the same layout everywhere),
+ * held between the minimum and the maximum. */
 #define CLI_LINE_WIDTH 120
+#define CLI_MIN_LINE_WIDTH 40
+#define CLI_MAX_LINE_WIDTH 1000
+size_t cli_line_width(void);
 
 #endif /* KNEE_CLI_H */

@@ -60,7 +60,7 @@ int cli_cmd_check(int argc, char **argv)
         else if (strcmp(argv[i], "--strict") == 0)
             strict = 1;
         else if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("check");
             return CLI_EXIT_OK;
         } else
             return cli_usage_error("check: unknown option '%s'", argv[i]);

@@ -96,7 +96,7 @@ static int parse(int argc, char **argv, cli_session *s, int *format, cli_populat
         const char *v = NULL;
         int m;
         if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("compare");
             return -1;
         }
         if ((m = cli_session_option(s, argc, argv, &i)) != 0) {
@@ -206,8 +206,8 @@ int cli_cmd_compare(int argc, char **argv)
     }
     if (format == FORMAT_JSON) {
         rc = s.why ? print_why_json(s.r, s.why) : print_json(s.r, s.fhir_report);
-    } else if (cli_print_result_table(stdout, s.rs, s.r) != 0 ||
-               cli_print_analyses(stdout, s.rs, s.r, s.why) != 0) {
+    } else if (cli_print_result_table(stdout, s.rs, s.r, cli_line_width()) != 0 ||
+               cli_print_analyses(stdout, s.rs, s.r, s.why, cli_line_width()) != 0) {
         cli_fail("table", KNEE_ENOMEM, NULL);
     } else {
         cli_print_fhir_report(stdout, s.fhir_report);

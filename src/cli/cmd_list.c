@@ -54,7 +54,7 @@ static void print_metadata(const knee_ruleset *rs)
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (cli_grid_add_row(g, rows[i]) != 0)
             break;
-    cli_grid_print(g, stdout, 2, CLI_LINE_WIDTH);
+    cli_grid_print(g, stdout, 2, cli_line_width());
     cli_grid_free(g);
 }
 
@@ -74,7 +74,7 @@ static int print_options(const knee_ruleset *rs)
         if (cli_grid_add_row(g, cells) != 0)
             goto out;
     }
-    cli_grid_print(g, stdout, 2, CLI_LINE_WIDTH);
+    cli_grid_print(g, stdout, 2, cli_line_width());
     rc = 0;
 out:
     cli_grid_free(g);
@@ -108,7 +108,7 @@ static int print_criteria(const knee_ruleset *rs)
         if (cli_grid_add_row(g, cells) != 0)
             goto out;
     }
-    cli_grid_print(g, stdout, 2, CLI_LINE_WIDTH);
+    cli_grid_print(g, stdout, 2, cli_line_width());
     rc = 0;
 out:
     cli_grid_free(g);
@@ -169,7 +169,7 @@ static int print_facts(const knee_ruleset *rs)
         if (cli_grid_add_row(g, cells) != 0)
             goto out;
     }
-    cli_grid_print(g, stdout, 2, CLI_LINE_WIDTH);
+    cli_grid_print(g, stdout, 2, cli_line_width());
     rc = 0;
 out:
     cli_grid_free(g);
@@ -201,7 +201,7 @@ static int print_sources(const knee_ruleset *rs)
         if (url && *url && cli_grid_add_note(g, 2, url) != 0)
             goto out;
     }
-    cli_grid_print(g, stdout, 2, CLI_LINE_WIDTH);
+    cli_grid_print(g, stdout, 2, cli_line_width());
     rc = 0;
 out:
     cli_grid_free(g);
@@ -218,7 +218,7 @@ int cli_cmd_list(int argc, char **argv)
         const char *v = NULL;
         int m;
         if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("list");
             return CLI_EXIT_OK;
         }
         if ((m = cli_option_value(argc, argv, &i, "--rules", &v)) != 0) {

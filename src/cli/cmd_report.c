@@ -22,7 +22,7 @@ static int parse(int argc, char **argv, cli_session *s, report_args *a)
         const char *v = NULL;
         int m;
         if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("report");
             return -1;
         }
         if ((m = cli_session_option(s, argc, argv, &i)) != 0) {

@@ -49,7 +49,7 @@ int cli_cmd_test(int argc, char **argv)
         else if (strcmp(argv[i], "--") == 0)
             options_done = 1;
         else if (cli_is_help(argv[i])) {
-            cli_usage(stdout);
+            cli_help_for("test");
             return CLI_EXIT_OK;
         } else
             return cli_usage_error("test: unknown option '%s'", argv[i]);

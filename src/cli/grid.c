@@ -346,15 +346,15 @@ static void print_cells(const cli_grid *g, char *const *cells, const size_t *wid
         free(cur);
 }
 
-void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_width)
+/* Column widths (width[], g->ncols of them) for lines of at most max_width: each column as wide
+ * as its widest cell, then narrowed where needed. Returns 1 when the lines fit, 0 when even
+ * every column at its widest word is too wide (the widths are then those minimums). */
+static int lay_out(const cli_grid *g, size_t indent, size_t max_width, size_t *width, size_t *minw)
 {
-    size_t *width, *minw, total, c, r, k;
+    size_t total, c, r;
 
-    width = calloc(g->ncols ? g->ncols : 1, sizeof *width);
-    minw = calloc(g->ncols ? g->ncols : 1, sizeof *minw);
-    if (!width || !minw)
-        goto out;
     for (c = 0; c < g->ncols; c++) {
+        width[c] = minw[c] = 0;
         for (r = 0; r <= g->n_rows; r++) {
             const char *text = r < g->n_rows ? g->rows[r].cells[c] : g->headers ? g->headers[c] : "";
             size_t word, whole;
@@ -376,7 +376,7 @@ void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_widt
         for (c = 0; c < g->ncols; c++)
             total += width[c] + (c + 1 < g->ncols ? GAP : 0);
         if (total <= max_width)
-            break;
+            return 1;
         height = table_height(g, width);
         for (c = 0; c < g->ncols; c++) {
             size_t cost;
@@ -394,9 +394,33 @@ void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_widt
             }
         }
         if (best == g->ncols)
-            break;
+            return 0;
         width[best]--;
     }
+}
+
+size_t cli_grid_height(const cli_grid *g, size_t indent, size_t max_width)
+{
+    size_t *width = calloc(g->ncols ? g->ncols : 1, sizeof *width);
+    size_t *minw = calloc(g->ncols ? g->ncols : 1, sizeof *minw);
+    size_t height = 0;
+
+    if (width && minw && lay_out(g, indent, max_width, width, minw))
+        height = table_height(g, width);
+    free(width);
+    free(minw);
+    return height;
+}
+
+void cli_grid_print(const cli_grid *g, FILE *out, size_t indent, size_t max_width)
+{
+    size_t *width, *minw, c, r, k;
+
+    width = calloc(g->ncols ? g->ncols : 1, sizeof *width);
+    minw = calloc(g->ncols ? g->ncols : 1, sizeof *minw);
+    if (!width || !minw)
+        goto out;
+    lay_out(g, indent, max_width, width, minw);
 
     if (g->headers) {
         print_cells(g, g->headers, width, out, indent);

@@ -1,5 +1,4 @@
-/* main.c - the knee command: pick the subcommand (cmd_*.c), and check that standard output got
- * everything. */
+/* main.c - the knee command: pick the subcommand (cmd_*.c; usage in help.c and usage.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,10 +14,16 @@ static int run(int argc, char **argv)
     }
     cmd = argv[1];
     if (strcmp(cmd, "help") == 0 || cli_is_help(cmd)) {
+        if (argc > 3)
+            return cli_usage_error("help takes one command at most");
+        if (argc == 3)
+            return cli_help_for(cli_is_help(argv[2]) ? "help" : argv[2]);
         cli_usage(stdout);
         return CLI_EXIT_OK;
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        if (argc == 3 && cli_is_help(argv[2]))
+            return cli_help_for("version");
         if (argc > 2)
             return cli_usage_error("version takes no arguments");
         printf("%s\n", knee_version_string());

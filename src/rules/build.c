@@ -58,6 +58,30 @@ static PRINTF_LIKE(7, 8) void report(builder *b, int severity, int status, const
 #define WARN(b, code, pos, el, ...) \
     report(b, KNEE_SEVERITY_WARNING, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
 
+/* A reference to a level the criterion does not declare, with the nearest level and the levels
+ * it does ("'hihg' is not a level of criterion 'evidence': did you mean 'high'? (its levels: low,
+ * moderate, high): use one of them, or declare it ..."): the author sees what to write instead. */
+static void unknown_level(builder *b, knee__pos pos, const char *el, const knee__criterion *cr,
+                          const char *level)
+{
+    char hint[200], levels[400];
+    int near;
+    if (!cr->n_levels) {
+        ERR(b, "unknown-level", pos, el,
+            "'%s' is not a level of criterion '%s': it is numeric, with no levels (give a number "
+            "instead)",
+            level, cr->id);
+        return;
+    }
+    near = knee__suggest(level, cr->n_levels, knee__level_at, cr, hint, sizeof hint) > 0;
+    knee__list_ids(cr->n_levels, knee__level_at, cr, levels, sizeof levels);
+    ERR(b, "unknown-level", pos, el,
+        "'%s' is not a level of criterion '%s'%s%s%s (its levels: %s): use one of them, or "
+        "declare it with <level id=\"%s\"/> in the criterion",
+        level, cr->id, near ? ": did you mean " : "", near ? hint : "", near ? "?" : "", levels,
+        level);
+}
+
 static void *alloc_array(builder *b, size_t n, size_t size)
 {
     void *p;
@@ -738,18 +762,6 @@ static void build_criteria(builder *b, const knee__xnode *sec)
 
 /* ---- treatments' values ---------------------------------------------------------------------- */
 
-/* "'hgh' is not a level of criterion 'evidence': did you mean 'high'? (levels: low, moderate,
- * high)". */
-static void unknown_level(builder *b, knee__pos pos, const char *el, const knee__criterion *cr,
-                          const char *level)
-{
-    char hint[200], levels[200];
-    int near = knee__suggest(level, cr->n_levels, knee__level_at, cr, hint, sizeof hint) > 0;
-    knee__list_ids(cr->n_levels, knee__level_at, cr, levels, sizeof levels);
-    ERR(b, "unknown-level", pos, el, "'%s' is not a level of criterion '%s'%s%s%s (levels: %s)",
-        level, cr->id, near ? ": did you mean " : "", near ? hint : "", near ? "?" : "", levels);
-}
-
 /* An unknown value's plausible bounds, into v: low= and high= in the criterion's unit, or
  * low-level= and high-level= on an ordinal scale. A side not given is the scale's end; bounds
  * lie on the scale, low before high. Without either, v spans the whole scale. */
@@ -1226,8 +1238,7 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
             return;
         }
         if (lvl && knee__find_level(&rs->criteria[x->criterion], lvl) == KNEE__NONE)
-            ERR(b, "unknown-level", attr_pos(e, "level"), cs->id,
-                "'%s' is not a level of criterion '%s'", lvl, cid);
+            unknown_level(b, attr_pos(e, "level"), cs->id, &rs->criteria[x->criterion], lvl);
         x->level = dup(b, lvl);
     } else if (lvl || x->has_value) {
         ERR(b, "expect-criterion", e->pos, cs->id, "level= or value= needs criterion=");

@@ -14,6 +14,8 @@ if [ ! -x "$KNEE" ]; then
     exit 1
 fi
 DATA=$ROOT/tests/cli/data
+# The text layout follows COLUMNS: the tests set it where they mean to, and never inherit it.
+unset COLUMNS
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 

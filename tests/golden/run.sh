@@ -1,8 +1,8 @@
 #!/bin/bash
 # Usage: run.sh KNEE_BINARY GOLDEN_DIR
 # Each NAME.args in GOLDEN_DIR holds the arguments of one `knee compare` (one per line); its JSON
-# output must equal NAME.json byte for byte, be valid JSON, and be the same under a
-# comma-decimal locale. KNEE_UPDATE_GOLDEN=1 rewrites the .json files instead (review the diff!).
+# output must equal NAME.json byte for byte, be valid JSON, match docs/result.schema.json, and be
+# the same under a comma-decimal locale. KNEE_UPDATE_GOLDEN=1 rewrites the .json files instead (review the diff!).
 set -u
 knee=$1
 dir=$2
@@ -23,6 +23,11 @@ for args in "$dir"/*.args; do
     fi
     if ! printf '%s\n' "$out" | python3 -m json.tool >/dev/null 2>&1; then
         echo "FAIL $name: output is not valid JSON"; fail=$((fail + 1)); continue
+    fi
+    if ! printf '%s\n' "$out" | python3 "$dir/validate.py" "$dir/../../docs/result.schema.json" - \
+            >"/tmp/knee-golden-$name.schema" 2>&1; then
+        echo "FAIL $name: output does not match docs/result.schema.json:"; head -20 "/tmp/knee-golden-$name.schema"
+        fail=$((fail + 1)); continue
     fi
     if ! diff -u "$dir/$name.json" <(printf '%s\n' "$out") >"/tmp/knee-golden-$name.diff"; then
         echo "FAIL $name: output differs from $name.json:"; head -40 "/tmp/knee-golden-$name.diff"

@@ -27,6 +27,10 @@ check_prefix() {
     test -f "$prefix/share/knee/rules/knee-oa.xml"
     test -f "$libdir/pkgconfig/knee.pc"
     test -f "$libdir/cmake/knee/knee-config.cmake"
+    # the man page and the bash completion, where man and bash-completion look for them
+    grep -q '^\.TH KNEE 1 ' "$prefix/share/man/man1/knee.1" || fail "no man page share/man/man1/knee.1"
+    grep -q '^complete -F _knee knee$' "$prefix/share/bash-completion/completions/knee" ||
+        fail "no bash completion share/bash-completion/completions/knee"
     if grep -rq -e /usr/local -e "$work/prefix" "$libdir/pkgconfig/knee.pc" "$libdir/cmake/knee"; then
         fail "the pkg-config file or the CMake package names an absolute prefix:"
     fi

@@ -199,7 +199,8 @@ class PatientErrorTest(unittest.TestCase):
         with self.assertRaises(knee.LoadError) as cm:
             knee.Ruleset.from_string(text, name="t.xml")
         self.assertIn("'hihg' is not a level of criterion 'evidence': did you mean 'high'? "
-                      "(levels: low, moderate, high)",
+                      "(its levels: low, moderate, high): use one of them, or declare it with "
+                      "<level id=\"hihg\"/> in the criterion",
                       [d.message for d in cm.exception.diagnostics])
 
     def test_out_of_range(self):

@@ -126,6 +126,78 @@ static void test_malformed_xml(void)
                     "xml-syntax", 3, 0);
 }
 
+/* The three first mistakes of a new author (docs/writing-rules.md): each message says what to
+ * write instead, and a bare '<' is one problem, not the cascade libxml2 reports after it. */
+static knee_diag *load_fails(const char *text, int status)
+{
+    knee_ruleset *rs = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, text, strlen(text), "t.xml", NULL, &d), status);
+    CU_ASSERT_PTR_NULL(rs);
+    return d;
+}
+
+static void test_bare_less_than_says_how_to_fix(void)
+{
+    knee_diag *d = load_fails(make("1", "age < 60", ""), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 1);
+    CU_ASSERT(kt_has_diag(d, "xml-syntax", 6, 0));
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "&lt;"));
+    knee_diag_free(d);
+}
+
+static void test_missing_namespace_says_how_to_fix(void)
+{
+    char text[sizeof doc];
+    const char *xmlns = " xmlns=\"urn:libknee:rules:1\"", *at;
+    knee_diag *d;
+    make("1", "age &gt; 60", "");
+    at = strstr(doc, xmlns);
+    snprintf(text, sizeof text, "%.*s%s", (int)(at - doc), doc, at + strlen(xmlns));
+    d = load_fails(text, KNEE_EINVALID);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 1);
+    CU_ASSERT(kt_has_diag(d, "schema-namespace", 1, 1));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(knee_diag_message(d, 0), "<ruleset xmlns=\"urn:libknee:rules:1\""));
+    knee_diag_free(d);
+    /* another namespace: named, with the right one */
+    snprintf(text, sizeof text, "%.*s xmlns=\"urn:other\"%s", (int)(at - doc), doc,
+             at + strlen(xmlns));
+    d = load_fails(text, KNEE_EINVALID);
+    CU_ASSERT(kt_has_diag(d, "schema-namespace", 1, 1));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(knee_diag_message(d, 0), "'urn:other', not 'urn:libknee:rules:1'"));
+    knee_diag_free(d);
+}
+
+static void test_unknown_level_lists_the_levels(void)
+{
+    static const char text[] =
+        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" "
+        "title=\"T\" evidence-as-of=\"2025-01-01\">\n"
+        "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>"
+        "<facts><fact id=\"age\" type=\"number\"/></facts>\n"
+        "<criteria><criterion id=\"effort\" label=\"Effort\" direction=\"minimize\" weight=\"1\">"
+        "<level id=\"little\"/><level id=\"some\"/><level id=\"a-lot\"/></criterion></criteria>\n"
+        "<treatment id=\"x\" name=\"X\"><value criterion=\"effort\" level=\"medium\" "
+        "source=\"s1\"/></treatment>\n"
+        "</ruleset>\n";
+    knee_diag *d = load_fails(text, KNEE_EINVALID);
+    CU_ASSERT_EQUAL(knee_diag_count(d), 1);
+    CU_ASSERT(kt_has_diag(d, "unknown-level", 4, 0));
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "(its levels: little, some, a-lot)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "<level id=\"medium\"/>"));
+    knee_diag_free(d);
+    /* a level on a numeric criterion, in a test expectation */
+    d = load_fails(make("1", "age &gt; 60",
+                        "<tests><case id=\"k\"><expect option=\"x\" criterion=\"c1\" "
+                        "level=\"zz\"/></case></tests>"),
+                   KNEE_EINVALID);
+    CU_ASSERT(kt_has_diag(d, "unknown-level", 8, 0));
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, 0), "numeric"));
+    knee_diag_free(d);
+}
+
 static void test_empty_input(void)
 {
     expect_fail("", 0, KNEE_EPARSE, "xml-empty", 1, 1);
@@ -538,7 +610,9 @@ static void test_unknown_level_says_the_levels(void)
     for (k = 0; k < knee_diag_count(d); k++)
         found |= strcmp(knee_diag_code(d, k), "unknown-level") == 0 &&
                  strcmp(knee_diag_message(d, k), "'hihg' is not a level of criterion 'evidence': "
-                                                 "did you mean 'high'? (levels: low, moderate, high)") == 0;
+                                                 "did you mean 'high'? (its levels: low, moderate, high): use one "
+                                                 "of them, or declare it with <level id=\"hihg\"/> in "
+                                                 "the criterion") == 0;
     if (!found)
         kt_dump(d);
     CU_ASSERT(found);
@@ -579,5 +653,9 @@ int main(void)
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
     CU_add_test(s, "an unknown level: the nearest and the list", test_unknown_level_says_the_levels);
+    CU_add_test(s, "a bare < says to write &lt;", test_bare_less_than_says_how_to_fix);
+    CU_add_test(s, "a missing namespace says the xmlns to write",
+                test_missing_namespace_says_how_to_fix);
+    CU_add_test(s, "an unknown level lists the levels", test_unknown_level_lists_the_levels);
     return kt_run();
 }
