@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/population.h"
+#include "util/utf8.h"
 
 /* ---- growable text ------------------------------------------------------------------------ */
 
@@ -93,34 +94,6 @@ static void add_csv(pop_buf *b, const char *s, size_t n)
     pop_buf_add(b, "\"", 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-    size_t len, k;
-    unsigned cp;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        len = 2, cp = s[0] & 0x1F;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        len = 3, cp = s[0] & 0x0F;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        len = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so that every line stays valid JSON. */
 static void add_json(pop_buf *b, const char *s, size_t n)
 {
@@ -129,6 +102,7 @@ static void add_json(pop_buf *b, const char *s, size_t n)
     pop_buf_add(b, "\"", 1);
     while (i < n) {
         size_t len;
+        uint32_t cp;
         if (u[i] == '"' || u[i] == '\\') {
             pop_buf_add(b, "\\", 1);
             pop_buf_add(b, s + i, 1);
@@ -136,7 +110,7 @@ static void add_json(pop_buf *b, const char *s, size_t n)
         } else if (u[i] < 0x20) {
             pop_buf_printf(b, "\\u%04x", u[i]);
             i++;
-        } else if ((len = utf8_length(u + i, n - i)) == 0) {
+        } else if ((len = knee__utf8_decode(u + i, n - i, &cp)) == 0) {
             pop_buf_str(b, "\\ufffd");
             i++;
         } else {
