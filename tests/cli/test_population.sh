@@ -295,4 +295,10 @@ check "--full with CSV output (usage)" '[ $rc -eq 2 ] && err_has "full"'
 run compare --patients "$QUIRKS" --input-format xml
 check "--input-format xml (usage)" '[ $rc -eq 2 ]'
 
+# An id that is not UTF-8 (two stray bytes, then valid text): each bad byte is one U+FFFD, the
+# valid sequence stays as it is, and the line stays valid JSON.
+printf 'id,age\n\377\376ab\303\251,70\n' >"$TMP/bad-utf8.csv"
+run compare --rules "$SMALL" --patients "$TMP/bad-utf8.csv" --format jsonl
+check "JSON lines: bytes that are not UTF-8 become U+FFFD, valid UTF-8 is kept" \
+    '[ $rc -eq 0 ] && python3 -c "import json,sys; d=json.loads(open(sys.argv[1],encoding=\"utf-8\").readline()); sys.exit(0 if d[\"id\"]==\"\ufffd\ufffdab\u00e9\" else 1)" "$TMP/out"'
 finish
