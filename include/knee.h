@@ -887,7 +887,7 @@ KNEE_API int knee_report_options_set_audience(knee_report_options *o, int audien
 #define KNEE_REPORT_MAX_OPTIONS 5
 KNEE_API int knee_report_options_add_option(knee_report_options *o, const char *id);
 
-/* ---- natural frequencies (rules/README.md, "Rates"); since 0.3 -------------------------------- */
+/* ---- natural frequencies (rules/README.md, "Rates"); since 0.3 ------------------------------ */
 
 /* The rate a source gives for option i's value on criterion j (result order, rule-file order):
  * *count in *per (10, 100 or 1000) people, *text saying what happened to them ("people had a

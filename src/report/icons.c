@@ -4,8 +4,8 @@
  * sentence that says the same in words (aria-labelledby): the picture never stands alone. */
 #include "report/report.h"
 
-#define ICON 10   /* a square's side, in viewBox units */
-#define STEP 13   /* from one square to the next: the side and a gap */
+#define ICON 10 /* a square's side, in viewBox units */
+#define STEP 13 /* from one square to the next: the side and a gap */
 
 /* Squares from..to-1 in reading order: filled ("on") or outlined ("off"). */
 static void squares(knee__html *h, int filled, int from, int to, int cols)

@@ -26,7 +26,7 @@ typedef struct pctx {
     size_t n_cols;
     size_t *src_num; /* per ruleset source: its number in the short list, 0 = not cited */
     size_t n_cited;
-    size_t n_rates;  /* rates written so far: each sentence's id, for its icon array */
+    size_t n_rates; /* rates written so far: each sentence's id, for its icon array */
 } pctx;
 
 /* The questions patients ask, each answered by the criteria it names (by id). A criterion of
@@ -82,7 +82,8 @@ static const char CSS[] =
     ".narrow{display:none;font-style:italic}\n"
     ".unknown{font-style:italic}\n"
     ".rate{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start;margin:.2rem 0 .4rem}\n"
-    ".rate p{margin:0}.icons{flex:none;width:5.5rem;height:auto}.icons-wide{width:100%;max-width:16rem}\n"
+    ".rate p{margin:0}.icons{flex:none;width:5.5rem;height:auto}\n"
+    ".icons-wide{width:100%;max-width:16rem}\n"
     ".small{font-size:.88rem;color:var(--muted)}\n"
     ".tag{display:inline-block;border:2px solid currentColor;border-radius:.25rem;padding:0 .3rem;"
     "font-size:.85rem;font-weight:bold}\n"
@@ -464,7 +465,10 @@ static void rate_words(pctx *c, size_t i, size_t j)
     knee__html_start(h, "p");
     knee__html_start(h, "span");
     knee__html_attr(h, "id", id);
-    knee__html_textf(h, "About %d in %s ", count, per == 1000 ? "1,000" : per == 100 ? "100" : "10");
+    if (per == 1000)
+        knee__html_textf(h, "About %d in 1,000 ", count);
+    else
+        knee__html_textf(h, "About %d in %d ", count, per);
     rf(h, "span", text);
     knee__html_text(h, ".");
     knee__html_end(h);

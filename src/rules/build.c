@@ -903,7 +903,8 @@ static void build_rate(builder *b, knee__value *v, const knee__xnode *vn, const 
             "per='%.40s': a rate is given in 10, 100 or 1000 (\"about 8 in 100 people\")", per);
     if (knee__parse_int(value, strlen(value), 0, LLONG_MAX, &count) != 0) {
         ERR(b, "bad-number", attr_pos(n, "value"), el,
-            "value '%.40s' is not a whole number of 0 or more (round it: \"about 8 in 100\")", value);
+            "value '%.40s' is not a whole number of 0 or more (round it: \"about 8 in 100\")",
+            value);
         return;
     }
     if (pn && count > pn)

@@ -119,7 +119,7 @@ typedef struct knee__value {
     knee__idlist sources;
     int year;                  /* year of a cost figure, 0 when not given */
     const char *note, *note_patient;
-    const knee__rate *rate;    /* NULL: none; a value a rule changed has none */
+    const knee__rate *rate; /* NULL: none; a value a rule changed has none */
     knee__pos pos;
 } knee__value;
 

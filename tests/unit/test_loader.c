@@ -593,7 +593,6 @@ static void test_integer_attributes(void)
     knee_ruleset_free(rs);
 }
 
-
 /* Issue 16: a value's <rate> (rules/README.md, "Rates"): read as written, its text graded as a
  * patient's; per other than 10, 100 or 1000, a value that is not a whole number or is above
  * per, an unknown or missing source: each a located error. */
@@ -637,7 +636,8 @@ static void test_rates(void)
     replace(t, "</treatment>",
             "<rule id=\"r2\" when=\"age &gt; 50\" source=\"s1\"><set criterion=\"c1\" "
             "typical=\"2\"/></rule></treatment>");
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 40), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
@@ -669,8 +669,9 @@ static void test_rates(void)
     expect_fail_str(t, KNEE_EINVALID, "unknown-source", 5, 129);
     rate_doc(t, "<rate per=\"100\" value=\"8\" text=\"people had it\"/>");
     expect_fail_str(t, KNEE_EINVALID, "schema-missing-attribute", 5, 0);
-    rate_doc(t, "<rate per=\"100\" value=\"8\" text=\"a\" source=\"s1\"/><rate per=\"100\" value=\"8\" "
-                "text=\"a\" source=\"s1\"/>");
+    rate_doc(
+        t, "<rate per=\"100\" value=\"8\" text=\"a\" source=\"s1\"/><rate per=\"100\" value=\"8\" "
+           "text=\"a\" source=\"s1\"/>");
     expect_fail_str(t, KNEE_EINVALID, "schema-element", 5, 122); /* one rate a value */
 }
 

@@ -20,8 +20,8 @@ static const char *const ELEMENTS[] = {
     "html", "head", "meta", "title", "style", "body", "div", "a", "header", "p", "strong", "dl",
     "dt", "dd", "code", "nav", "ol", "ul", "li", "main", "section", "h1", "h2", "h3", "table",
     "caption", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "br", "figure",
-    "figcaption", "svg", "g", "rect", "line", "desc", "article", "footer", "bdi", "details", "summary",
-    NULL};
+    "figcaption", "svg", "g", "rect", "line", "desc", "article", "footer", "bdi", "details",
+    "summary", NULL};
 
 typedef struct page {
     xmlDocPtr doc;
@@ -774,7 +774,6 @@ static void test_patient_page(void)
     knee_ruleset_free(rs);
 }
 
-
 /* Issue 16: each rate the rule file gives for a shown value is an icon array on the patient's
  * page: count filled squares and per - count outlined ones, named by the sentence beside it
  * ("About 60 in 100 ..."). */
@@ -856,19 +855,21 @@ static void test_patient_rates(void)
             want += knee_result_value_rate(r, i, j, NULL, NULL, NULL, NULL) &&
                     (i < 3 || strcmp(knee_result_option_id(r, i), "tka") == 0 ||
                      strcmp(knee_result_option_id(r, i), "steroid-injection") == 0);
-    CU_ASSERT(ic.n >= 3);   /* topical NSAID's benefit, the steroid's and TKA's harms at least */
+    CU_ASSERT(ic.n >= 3); /* topical NSAID's benefit, the steroid's and TKA's harms at least */
     CU_ASSERT_EQUAL(ic.n, want);
     for (k = 0; k < ic.n; k++) {
         xmlNodePtr words = find_id(xmlDocGetRootElement(pg.doc), ic.label[k]);
         char expect[64];
         xmlChar *text;
         CU_ASSERT(ic.per[k] == 10 || ic.per[k] == 100 || ic.per[k] == 1000);
-        CU_ASSERT_EQUAL(ic.on[k], ic.count[k]);            /* filled: the rate */
-        CU_ASSERT_EQUAL(ic.on[k] + ic.off[k], ic.per[k]);  /* the rest outlined */
+        CU_ASSERT_EQUAL(ic.on[k], ic.count[k]);           /* filled: the rate */
+        CU_ASSERT_EQUAL(ic.on[k] + ic.off[k], ic.per[k]); /* the rest outlined */
         CU_ASSERT_PTR_NOT_NULL_FATAL(words);
         text = xmlNodeGetContent(words);
         snprintf(expect, sizeof expect, "About %d in %s ", ic.count[k],
-                 ic.per[k] == 1000 ? "1,000" : ic.per[k] == 100 ? "100" : "10");
+                 ic.per[k] == 1000  ? "1,000"
+                 : ic.per[k] == 100 ? "100"
+                                    : "10");
         CU_ASSERT_EQUAL(strncmp((const char *)text, expect, strlen(expect)), 0);
         xmlFree(text);
     }
