@@ -767,6 +767,10 @@ static void test_patient_page(void)
     CU_ASSERT(!has_word(out, "pack"));   /* "17 monthly packs" is a medicine's, and fine */
     CU_ASSERT_PTR_NULL(strstr(out, "[fransen-15"));    /* a bracketed id became a number */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "<details>"));  /* the detail folds away */
+    /* a rate as text with its citation (issue 16) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Rate: 10 in 100 people who took it had a serious side "
+                                       "effect over 68 weeks (8 in 100 with a dummy shot) <a "
+                                       "class=\"cite\""));
     knee_free(out);
     knee_result_free(clin);
     knee_result_free(r);
