@@ -887,6 +887,19 @@ KNEE_API int knee_report_options_set_audience(knee_report_options *o, int audien
 #define KNEE_REPORT_MAX_OPTIONS 5
 KNEE_API int knee_report_options_add_option(knee_report_options *o, const char *id);
 
+/* ---- natural frequencies (rules/README.md, "Rates"); since 0.3 ------------------------------ */
+
+/* The rate a source gives for option i's value on criterion j (result order, rule-file order):
+ * *count in *per (10, 100 or 1000) people, *text saying what happened to them ("people had a
+ * serious side effect over 68 weeks", so "about 10 in 100 people had ..."), from the rule
+ * file's source *source. Returns 1 when the value has one; 0 when it has none, when a rule
+ * changed the value for this patient (the rate was the declared value's), or for a bad r, i or
+ * j, the outputs then 0 and NULL. Any pointer may be NULL. The strings belong to the ruleset
+ * and live as long as it does. Thread use: as the other knee_result_* readers (r only read).
+ * Since 0.3. */
+KNEE_API int knee_result_value_rate(const knee_result *r, size_t i, size_t j, int *count, int *per,
+                                    const char **text, const char **source);
+
 #ifdef __cplusplus
 }
 #endif

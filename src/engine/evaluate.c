@@ -89,6 +89,7 @@ static int apply_op(knee_result *r, size_t o, const knee__step *st, const knee__
         cell->v.typical += op->by;
         cell->v.high += op->by;
     }
+    cell->v.rate = NULL; /* the source's rate was for the declared value */
     if (KNEE__RESERVE(r, changes, r->changes_n + 1) != KNEE_OK)
         return KNEE_ENOMEM;
     r->changes[r->changes_n].criterion = op->criterion;

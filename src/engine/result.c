@@ -423,6 +423,22 @@ const char *knee_result_value_note(const knee_result *r, size_t i, size_t j, int
     return v ? knee__for_audience(v->note, v->note_patient, audience) : NULL;
 }
 
+int knee_result_value_rate(const knee_result *r, size_t i, size_t j, int *count, int *per,
+                           const char **text, const char **source)
+{
+    const knee__value *v = value(r, i, j);
+    const knee__rate *rt = v ? v->rate : NULL;
+    if (count)
+        *count = rt ? rt->count : 0;
+    if (per)
+        *per = rt ? rt->per : 0;
+    if (text)
+        *text = rt ? rt->text : NULL;
+    if (source)
+        *source = rt ? rt->source : NULL;
+    return rt != NULL;
+}
+
 /* ---- unknown values as ranges, ties ---------------------------------------------------------- */
 
 const char *knee_result_missing_policy(const knee_result *r)

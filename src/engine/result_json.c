@@ -64,6 +64,22 @@ static void note(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
     knee__sb_str(b, "}");
 }
 
+/* The rate a source gives for the value (since 0.3), or null. */
+static void rate(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
+{
+    int count, per;
+    const char *text, *source;
+    if (!knee_result_value_rate(r, i, j, &count, &per, &text, &source)) {
+        knee__sb_str(b, ",\"rate\":null");
+        return;
+    }
+    knee__sb_printf(b, ",\"rate\":{\"value\":%d,\"per\":%d,\"text\":", count, per);
+    knee__sb_json_str(b, text);
+    knee__sb_str(b, ",\"source\":");
+    knee__sb_json_str(b, source);
+    knee__sb_str(b, "}");
+}
+
 /* ---- unknown values as ranges, ties (docs/result-contract.md) ---- */
 
 /* "unknown" and "range": for an unknown value, the utilities it is scored over (null when it
@@ -162,6 +178,7 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
     }
     knee__sb_str(b, "]");
     note(b, r, i, j);
+    rate(b, r, i, j);
     unknown_range(b, r, i, j);
     knee__sb_str(b, "}");
 }

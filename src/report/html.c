@@ -116,8 +116,11 @@ static void number_sources(ctx *c)
     size_t i, j, k, n = knee_result_option_count(r), nc = rs->n_criteria;
     for (i = 0; i < n; i++) {
         for (j = 0; j < nc; j++) {
+            const char *rate_source;
             for (k = 0; k < knee_result_value_source_count(r, i, j); k++)
                 mark(c, knee_result_value_source(r, i, j, k));
+            if (knee_result_value_rate(r, i, j, NULL, NULL, NULL, &rate_source))
+                mark(c, rate_source);
             mark_named(c, knee_result_value_note(r, i, j, KNEE_AUDIENCE_CLINICIAN));
         }
         for (k = 0; k < knee_result_reason_count(r, i); k++) {
@@ -653,6 +656,13 @@ static void value_cell(ctx *c, size_t i, size_t j)
     if (ce->note && *ce->note) {
         knee__html_start_class(h, "span", "note");
         cited_text(c, ce->note);
+        knee__html_end(h);
+    }
+    if (ce->rate) { /* the natural frequency as text; the icon array is the patient's */
+        knee__html_start_class(h, "span", "note rate");
+        knee__html_textf(h, "Rate: %d in %d ", ce->rate->count, ce->rate->per);
+        knee__html_text(h, ce->rate->text);
+        cite(c, ce->rate->source);
         knee__html_end(h);
     }
     n = knee_result_value_rule_count(r, i, j);

@@ -26,6 +26,7 @@ typedef struct pctx {
     size_t n_cols;
     size_t *src_num; /* per ruleset source: its number in the short list, 0 = not cited */
     size_t n_cited;
+    size_t n_rates; /* rates written so far: each sentence's id, for its icon array */
 } pctx;
 
 /* The questions patients ask, each answered by the criteria it names (by id). A criterion of
@@ -80,6 +81,9 @@ static const char CSS[] =
     ".k{font-weight:bold}\n"
     ".narrow{display:none;font-style:italic}\n"
     ".unknown{font-style:italic}\n"
+    ".rate{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-start;margin:.2rem 0 .4rem}\n"
+    ".rate p{margin:0}.icons{flex:none;width:5.5rem;height:auto}\n"
+    ".icons-wide{width:100%;max-width:16rem}\n"
     ".small{font-size:.88rem;color:var(--muted)}\n"
     ".tag{display:inline-block;border:2px solid currentColor;border-radius:.25rem;padding:0 .3rem;"
     "font-size:.85rem;font-weight:bold}\n"
@@ -104,6 +108,7 @@ static const char CSS[] =
     " .og{min-width:0;font-size:7.8pt;line-height:1.25}.og col.q{width:13%}"
     ".og th[scope=row]{position:static}\n"
     " .og p{margin:0 0 .2rem}th,td{padding:2pt 3pt}\n"
+    " .icons{width:14mm}.icons-wide{width:100%;max-width:34mm}\n"
     " thead{display:table-header-group}\n"
     " li,.statement{break-inside:avoid;page-break-inside:avoid}\n"
     " .sources{columns:2;column-gap:1.5rem;font-size:7.5pt}\n"
@@ -212,9 +217,13 @@ static void number_sources(pctx *c)
     size_t a, j, k;
     for (a = 0; a < c->n_cols; a++) {
         size_t i = c->cols[a];
-        for (j = 0; j < c->rs->n_criteria; j++)
+        for (j = 0; j < c->rs->n_criteria; j++) {
+            const char *rate_source;
             if (knee_result_value_source_count(r, i, j))
                 mark(c, knee_result_value_source(r, i, j, 0));
+            if (knee_result_value_rate(r, i, j, NULL, NULL, NULL, &rate_source))
+                mark(c, rate_source);
+        }
         for (k = 0; k < knee_result_reason_count(r, i); k++)
             mark(c, knee_result_reason_source(r, i, k));
         for (k = 0; k < knee_result_caution_count(r, i); k++)
@@ -368,6 +377,106 @@ static void in_sentence(knee__html *h, const char *label)
     knee__html_end(h);
 }
 
+/* A fact's label as the patient reads it: the words before codes and details ("Kidney
+ * function: estimated ..." -> "Kidney function"), its id when it has none. *len: its length. */
+static const char *fact_label(const knee_ruleset *rs, const char *id, size_t *len)
+{
+    size_t d = knee__find_fact(rs, id);
+    const char *label =
+        d != KNEE__NONE && rs->facts[d].label && *rs->facts[d].label ? rs->facts[d].label : id;
+    size_t cut = strcspn(label, ":(");
+    while (cut > 1 && label[cut - 1] == ' ')
+        cut--;
+    *len = cut ? cut : strlen(label);
+    return label;
+}
+
+/* 1 if undecided rule k of option i would change its value on criterion j: the value is then
+ * unknown for want of facts about the patient, not for want of a study. */
+static int decides_value(const knee_result *r, size_t i, size_t k, size_t j)
+{
+    size_t t = r->opts[r->order[i]].treatment, a;
+    size_t ri = knee__find_rule(r->rs, knee_result_unknown_rule(r, i, k));
+    const knee__rule *rule = ri != KNEE__NONE ? &r->rs->rules[ri] : NULL;
+    for (a = 0; rule && a < rule->n_actions; a++) {
+        const knee__action *act = &rule->actions[a];
+        if ((act->kind == KNEE__ACT_SET || act->kind == KNEE__ACT_ADJUST) && act->option == t &&
+            act->criterion == j)
+            return 1;
+    }
+    return 0;
+}
+
+/* For an unknown value that facts about the patient would decide: "Your doctor can tell you
+ * this once they know your body-mass index." 0 (nothing written) when no such fact exists. */
+static int needs_facts(pctx *c, size_t i, size_t j)
+{
+    const knee_result *r = c->r;
+    const char *seen[8];
+    size_t k, f, n = 0;
+    for (k = 0; k < knee_result_unknown_count(r, i); k++) {
+        if (!decides_value(r, i, k, j))
+            continue;
+        for (f = 0; f < knee_result_unknown_fact_count(r, i, k) && n < 8; f++) {
+            const char *id = knee_result_unknown_fact(r, i, k, f);
+            size_t s2 = 0;
+            while (s2 < n && strcmp(seen[s2], id) != 0)
+                s2++;
+            if (s2 == n)
+                seen[n++] = id;
+        }
+    }
+    if (!n)
+        return 0;
+    knee__html_text(c->h, " It depends on facts about you. Your doctor can tell you this once "
+                          "they know your ");
+    for (k = 0; k < n; k++) {
+        size_t len;
+        const char *label = fact_label(c->rs, seen[k], &len);
+        char low[2] = {0, 0};
+        if (k)
+            knee__html_text(c->h, k + 1 == n ? " and " : ", ");
+        knee__html_start_class(c->h, "span", "rf");
+        if (label[0] >= 'A' && label[0] <= 'Z' && !(label[1] >= 'A' && label[1] <= 'Z')) {
+            low[0] = (char)(label[0] - 'A' + 'a'); /* "Body-mass index" -> "body-mass index" */
+            knee__html_text(c->h, low);
+            knee__html_text_n(c->h, label + 1, len - 1);
+        } else
+            knee__html_text_n(c->h, label, len);
+        knee__html_end(c->h);
+    }
+    knee__html_text(c->h, ".");
+    return 1;
+}
+
+/* The rate a source gives for the value, in words ("About 10 in 100 people had ...") beside an
+ * icon array of the same, named by the words. */
+static void rate_words(pctx *c, size_t i, size_t j)
+{
+    knee__html *h = c->h;
+    int count, per;
+    const char *text, *source;
+    char id[32];
+    if (!knee_result_value_rate(c->r, i, j, &count, &per, &text, &source))
+        return;
+    snprintf(id, sizeof id, "rate-%zu", ++c->n_rates);
+    knee__html_start_class(h, "div", "rate");
+    knee__report_icon_array(h, count, per, id);
+    knee__html_start(h, "p");
+    knee__html_start(h, "span");
+    knee__html_attr(h, "id", id);
+    if (per == 1000)
+        knee__html_textf(h, "About %d in 1,000 ", count);
+    else
+        knee__html_textf(h, "About %d in %d ", count, per);
+    rf(h, "span", text);
+    knee__html_text(h, ".");
+    knee__html_end(h);
+    cite(c, source);
+    knee__html_end(h); /* p */
+    knee__html_end(h); /* div */
+}
+
 /* Criterion j of option i in plain words, with its sources. */
 static void value_words(pctx *c, size_t i, size_t j)
 {
@@ -387,7 +496,8 @@ static void value_words(pctx *c, size_t i, size_t j)
         const char *llo, *lhi;
         double lo, hi;
         knee__html_elem(h, "strong", "unknown", "not known.");
-        knee__html_text(h, " Nobody has measured this for this treatment yet.");
+        if (!needs_facts(c, i, j))
+            knee__html_text(h, " Nobody has measured this for this treatment yet.");
         if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
             size_t l1 = knee__find_level(cr, llo), l2 = knee__find_level(cr, lhi);
             knee__html_text(h, " Best guess: from ");
@@ -422,6 +532,7 @@ static void value_words(pctx *c, size_t i, size_t j)
         knee__html_elem(h, "p", "small", "This was changed for you, because of facts about you.");
     if (note)
         rf(h, "p", note);
+    rate_words(c, i, j);
 }
 
 /* The option's cautions and, when it is excluded, the reasons: patient texts only. */
@@ -731,12 +842,8 @@ static void questions(pctx *c)
         for (k = 0; k < knee_result_unknown_count(r, c->cols[a]); k++)
             for (f = 0; f < knee_result_unknown_fact_count(r, c->cols[a], k); f++) {
                 const char *id = knee_result_unknown_fact(r, c->cols[a], k, f);
-                size_t d = knee__find_fact(c->rs, id);
-                const char *label =
-                    d != KNEE__NONE && c->rs->facts[d].label && *c->rs->facts[d].label
-                        ? c->rs->facts[d].label
-                        : id;
-                size_t cut = strcspn(label, ":("); /* the words before codes and details */
+                size_t cut;
+                const char *label = fact_label(c->rs, id, &cut);
                 if (fact_seen(c, a, k, f, id))
                     continue;
                 if (!shown++) {
@@ -745,10 +852,8 @@ static void questions(pctx *c)
                                        "my choice? ");
                 } else
                     knee__html_text(h, "; ");
-                while (cut > 1 && label[cut - 1] == ' ')
-                    cut--;
                 knee__html_start_class(h, "span", "rf");
-                knee__html_text_n(h, label, cut ? cut : strlen(label));
+                knee__html_text_n(h, label, cut);
                 knee__html_end(h);
             }
     if (shown) {

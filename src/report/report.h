@@ -104,6 +104,9 @@ void knee__report_paragraphs(knee__html *h, const char *text, const char *cls);
 int knee__report_is_web_url(const char *url);
 /* 1 if text (a pointer into rs) was written for patients, as a <patient> element. */
 int knee__report_is_patient_text(const knee_ruleset *rs, const char *text);
+/* An icon array for count in per (10, 100 or 1000; icons.c): inline SVG, role="img", named by
+ * the element whose id is labelled_by (the same in words). Nothing for a count outside 0..per. */
+void knee__report_icon_array(knee__html *h, int count, int per, const char *labelled_by);
 /* The patient's page (patient.c); KNEE_EUNKNOWN for an option asked for that the rule
  * file does not have. */
 int knee__report_patient(const knee_result *r, const knee_patient *p,

@@ -232,6 +232,22 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
+/* Keeps a text written for patients, for the readability lint (lint.c). */
+static void add_patient_text(builder *b, const char *text, const char *el, knee__pos pos)
+{
+    knee__patient_text *t = knee__arena_alloc(&b->rs->arena, sizeof *t);
+    if (!t) {
+        b->oom = 1;
+        return;
+    }
+    t->text = text;
+    t->element = el;
+    t->pos = pos;
+    t->next = NULL;
+    *b->ptext_tail = t;
+    b->ptext_tail = &t->next;
+}
+
 /* A text given once - attribute `name` of n, or n's own text when name is NULL - or as <patient>
  * and <clinician> children of n. An audience without its own element takes the single text; one
  * element alone serves both. Both stay NULL when nothing is given. A single text beside both
@@ -254,19 +270,8 @@ static void read_texts(builder *b, const knee__xnode *n, const char *name, const
     once = dup(b, once ? once : pn ? pn->text : cn ? cn->text : NULL);
     *clinician = cn ? dup(b, cn->text) : once;
     *patient = pn ? dup(b, pn->text) : once;
-    if (pn) {
-        knee__patient_text *t = knee__arena_alloc(&b->rs->arena, sizeof *t);
-        if (!t) {
-            b->oom = 1;
-            return;
-        }
-        t->text = *patient;
-        t->element = el;
-        t->pos = pn->pos;
-        t->next = NULL;
-        *b->ptext_tail = t;
-        b->ptext_tail = &t->next;
-    }
+    if (pn)
+        add_patient_text(b, *patient, el, pn->pos);
 }
 
 /* A <description> child of n, if any, read by read_texts. */
@@ -879,6 +884,50 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
     v->known = 1;
 }
 
+/* A value's <rate per value text source> (rules/README.md, "Rates"): a natural frequency, value
+ * in per (10, 100 or 1000), from one source. Its text is a patient's, so the lint grades it. */
+static void build_rate(builder *b, knee__value *v, const knee__xnode *vn, const char *el)
+{
+    const knee__xnode *n = child(vn, "rate");
+    const char *per = n ? attr(n, "per") : NULL, *value = n ? attr(n, "value") : NULL;
+    const char *text = n ? attr(n, "text") : NULL, *source = n ? attr(n, "source") : NULL;
+    knee__rate *rate;
+    size_t k;
+    long long count;
+    int pn;
+    if (!n || !per || !value || !text || !source) /* a missing attribute: the schema said so */
+        return;
+    pn = !strcmp(per, "10") ? 10 : !strcmp(per, "100") ? 100 : !strcmp(per, "1000") ? 1000 : 0;
+    if (!pn)
+        ERR(b, "rate-per", attr_pos(n, "per"), el,
+            "per='%.40s': a rate is given in 10, 100 or 1000 (\"about 8 in 100 people\")", per);
+    if (knee__parse_int(value, strlen(value), 0, LLONG_MAX, &count) != 0) {
+        ERR(b, "bad-number", attr_pos(n, "value"), el,
+            "value '%.40s' is not a whole number of 0 or more (round it: \"about 8 in 100\")",
+            value);
+        return;
+    }
+    if (pn && count > pn)
+        ERR(b, "rate-value", attr_pos(n, "value"), el,
+            "value %lld is more than per=\"%d\": a rate counts people out of per", count, pn);
+    if ((k = knee__find_source(b->rs, source, strlen(source))) == KNEE__NONE) {
+        ERR(b, "unknown-source", attr_pos(n, "source"), el, "unknown source '%s'", source);
+        return;
+    }
+    if (!pn || count > pn)
+        return;
+    if ((rate = knee__arena_alloc(&b->rs->arena, sizeof *rate)) == NULL) {
+        b->oom = 1;
+        return;
+    }
+    rate->per = pn;
+    rate->count = (int)count;
+    rate->text = dup(b, text);
+    rate->source = b->rs->sources[k].id;
+    v->rate = rate;
+    add_patient_text(b, rate->text, el, n->pos);
+}
+
 static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
 {
     knee_ruleset *rs = b->rs;
@@ -907,6 +956,7 @@ static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
         build_value(b, v, &rs->criteria[j], vn, t->id);
         v->sources = source_list(b, vn, "source", t->id);
         read_texts(b, vn, "note", t->id, &v->note, &v->note_patient);
+        build_rate(b, v, vn, t->id);
         v->pos = vn->pos;
         v->year = year_attr(b, vn);
         if (v->known && v->sources.n == 0 && !knee__xml_attr(vn, "source"))

@@ -100,6 +100,13 @@ typedef struct knee__criterion {
     size_t n_points;
 } knee__criterion;
 
+/* A natural frequency a source gives for a declared value (rules/README.md, "Rates"): `count` in
+ * `per` (10, 100 or 1000) `text` ("people had a serious side effect"), from one source. */
+typedef struct knee__rate {
+    int per, count;
+    const char *text, *source;
+} knee__rate;
+
 /* A criterion value: declared in the file, or as changed by rules during evaluation. */
 typedef struct knee__value {
     int known;
@@ -112,6 +119,7 @@ typedef struct knee__value {
     knee__idlist sources;
     int year;                  /* year of a cost figure, 0 when not given */
     const char *note, *note_patient;
+    const knee__rate *rate; /* NULL: none; a value a rule changed has none */
     knee__pos pos;
 } knee__value;
 

@@ -84,6 +84,21 @@ class ToHtml(unittest.TestCase):
         self.assertIn("What does it involve?", page)
         self.assertIn(">Total knee replacement<", page)
 
+    def test_rates(self):
+        """A value's rate (issue 16): from the C result and from a compare_many row alike."""
+        want = {"value": 10, "per": 100, "source": "step9-24",
+                "text": "people who took it had a serious side effect over 68 weeks "
+                        "(8 in 100 with a dummy shot)"}
+        with self.rules.compare({"age": 72, "kl_grade": 4}) as r:
+            self.assertEqual(r.rate("semaglutide", "harms"), want)
+            self.assertIsNone(r.rate("semaglutide", "cost"))
+            with self.assertRaises(KeyError):
+                r.rate("semaglutide", "no-such-criterion")
+            with self.assertRaises(KeyError):
+                r.rate("no-such-option", "harms")
+        (row,) = self.rules.compare_many([{"age": 72, "kl_grade": 4}], full=True)
+        self.assertEqual(row.rate("semaglutide", "harms"), want)
+
     def test_errors(self):
         with self.rules.compare({}) as r:
             with self.assertRaises(knee.KneeError):

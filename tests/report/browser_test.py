@@ -274,6 +274,16 @@ def test_patient_dom(chromium, knee, patient, work):
           "dom: patient: no scores ('1.00 of 1')")
     internal_words("dom: patient", dom.stdout)
     figure("patient page words", len(text.split()))
+    # an icon array for each rate the rule file gives for the columns' values (issue 16)
+    shown = [o for o in data["options"] if not o["excluded"]][:4]
+    rates = sorted((c["rate"]["value"], c["rate"]["per"]) for o in shown for c in o["criteria"]
+                   if c["rate"])
+    arrays = sorted((int(a), int(b)) for a, b in
+                    re.findall(r'<svg class="icons[^"]*"[^>]*data-count="(\d+)" data-per="(\d+)"',
+                               dom.stdout))
+    check(rates and arrays == rates,
+          "dom: patient: one icon array per rate of the options shown %s (rates %s)"
+          % (arrays, rates))
     try:
         import html5lib
     except ImportError:
@@ -326,6 +336,19 @@ STRUCTURE = r"""
           lang: document.documentElement.lang, title: document.title,
           main: document.querySelectorAll('main').length};
 })()
+"""
+
+
+# The patient page's icon arrays (issue 16), as the browser lays them out.
+ICONS = r"""
+[...document.querySelectorAll('svg.icons')].map(s => {
+  const r = s.getBoundingClientRect(), td = s.closest('td').getBoundingClientRect();
+  const words = document.getElementById(s.getAttribute('aria-labelledby'));
+  return {count: +s.dataset.count, per: +s.dataset.per, role: s.getAttribute('role'),
+          on: s.querySelectorAll('g.on rect').length, off: s.querySelectorAll('g.off rect').length,
+          name: words ? words.textContent.replace(/\s+/g, ' ') : '', width: Math.round(r.width),
+          inCell: r.left >= td.left - 0.5 && r.right <= td.right + 0.5};
+})
 """
 
 
@@ -538,6 +561,13 @@ def test_patient_layout(chromium, patient, artifacts, work):
             check(m["scrollRegions"], "patient %s: the table's region is focusable and named" % name)
             check(m["smallestText"] >= 12, "patient %s: no text below 12 px (smallest %s)"
                   % (name, m["smallestText"]))
+            icons = b.evaluate(ICONS)
+            check(icons and all(
+                a["role"] == "img" and a["on"] == a["count"] and a["on"] + a["off"] == a["per"]
+                and a["name"].startswith("About %d in %s " % (a["count"], "{:,}".format(a["per"])))
+                and a["width"] >= 60 and a["inCell"] for a in icons),
+                "patient %s: icon arrays: the rate filled, the rest outlined, named by its words, "
+                "inside its cell %s" % (name, icons))
             sticky = b.evaluate("getComputedStyle(document.querySelector('table.og tbody th')).position")
             check(sticky == "sticky", "patient %s: the questions stay in view as options scroll" % name)
             check_structure(b, "patient %s" % name)

@@ -593,6 +593,87 @@ static void test_integer_attributes(void)
     knee_ruleset_free(rs);
 }
 
+/* Issue 16: a value's <rate> (rules/README.md, "Rates"): read as written, its text graded as a
+ * patient's; per other than 10, 100 or 1000, a value that is not a whole number or is above
+ * per, an unknown or missing source: each a located error. */
+static void rate_doc(char *t, const char *rate)
+{
+    char with[512];
+    snprintf(with, sizeof with, "typical=\"1\" source=\"s1\">%s</value>", rate);
+    strcpy(t, make("1", "age &gt; 1", ""));
+    replace(t, "typical=\"1\" source=\"s1\"/>", with);
+}
+
+static void test_rates(void)
+{
+    char t[65536];
+    knee_ruleset *rs = NULL;
+    knee_result *r = NULL;
+    knee_patient *p = NULL;
+    knee_diag *d = NULL;
+    int count = -1, per = -1;
+    const char *text = NULL, *source = NULL;
+    rate_doc(t, "<rate per=\"100\" value=\"8\" text=\"people had it\" source=\"s1\"/>");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_OK);
+    knee_diag_free(d);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, NULL, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_value_rate(r, 0, 0, &count, &per, &text, &source), 1);
+    CU_ASSERT_EQUAL(count, 8);
+    CU_ASSERT_EQUAL(per, 100);
+    CU_ASSERT_STRING_EQUAL(text, "people had it");
+    CU_ASSERT_STRING_EQUAL(source, "s1");
+    CU_ASSERT_EQUAL(knee_result_value_rate(r, 0, 0, NULL, NULL, NULL, NULL), 1);
+    CU_ASSERT_EQUAL(knee_result_value_rate(r, 0, 1, &count, &per, &text, &source), 0); /* bad j */
+    CU_ASSERT_EQUAL(count, 0);
+    CU_ASSERT_EQUAL(per, 0);
+    CU_ASSERT_PTR_NULL(text);
+    CU_ASSERT_PTR_NULL(source);
+    CU_ASSERT_EQUAL(knee_result_value_rate(NULL, 0, 0, NULL, NULL, NULL, NULL), 0);
+    knee_ruleset_free(rs);
+    /* a rule that changes the value for the patient drops the rate: it was the declared value's */
+    rate_doc(t, "<rate per=\"100\" value=\"8\" text=\"people had it\" source=\"s1\"/>");
+    replace(t, "</treatment>",
+            "<rule id=\"r2\" when=\"age &gt; 50\" source=\"s1\"><set criterion=\"c1\" "
+            "typical=\"2\"/></rule></treatment>");
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL),
+                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 40), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_value_rate(r, 0, 0, NULL, NULL, NULL, NULL), 1);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 60), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_result_value_rate(r, 0, 0, &count, NULL, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(count, 0);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs);
+    /* the ends of the range are rates too: none, and all */
+    rate_doc(t, "<rate per=\"10\" value=\"0\" text=\"people had it\" source=\"s1\"/>");
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL), KNEE_OK);
+    knee_ruleset_free(rs);
+    rate_doc(t, "<rate per=\"1000\" value=\"1000\" text=\"people had it\" source=\"s1\"/>");
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL), KNEE_OK);
+    knee_ruleset_free(rs);
+    /* bad rates, each at its attribute's value (line 5) */
+    rate_doc(t, "<rate per=\"50\" value=\"8\" text=\"people had it\" source=\"s1\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "rate-per", 5, 85);
+    rate_doc(t, "<rate per=\"100\" value=\"101\" text=\"people had it\" source=\"s1\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "rate-value", 5, 97);
+    rate_doc(t, "<rate per=\"100\" value=\"8.5\" text=\"people had it\" source=\"s1\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 5, 97);
+    rate_doc(t, "<rate per=\"100\" value=\"-1\" text=\"people had it\" source=\"s1\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "bad-number", 5, 97);
+    rate_doc(t, "<rate per=\"100\" value=\"8\" text=\"people had it\" source=\"s9\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "unknown-source", 5, 129);
+    rate_doc(t, "<rate per=\"100\" value=\"8\" text=\"people had it\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "schema-missing-attribute", 5, 0);
+    rate_doc(
+        t, "<rate per=\"100\" value=\"8\" text=\"a\" source=\"s1\"/><rate per=\"100\" value=\"8\" "
+           "text=\"a\" source=\"s1\"/>");
+    expect_fail_str(t, KNEE_EINVALID, "schema-element", 5, 122); /* one rate a value */
+}
 
 /* A value's level that is not one of the criterion's: the nearest level and the list of them. */
 static void test_unknown_level_says_the_levels(void)
@@ -650,6 +731,7 @@ int main(void)
     CU_add_test(s, "all-zero weights", test_zero_weights);
     CU_add_test(s, "every problem at once", test_many_errors_at_once);
     CU_add_test(s, "rule action checks", test_action_rules);
+    CU_add_test(s, "a value's rate: read, and each bad one located", test_rates);
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
     CU_add_test(s, "an unknown level: the nearest and the list", test_unknown_level_says_the_levels);

@@ -20,8 +20,8 @@ static const char *const ELEMENTS[] = {
     "html", "head", "meta", "title", "style", "body", "div", "a", "header", "p", "strong", "dl",
     "dt", "dd", "code", "nav", "ol", "ul", "li", "main", "section", "h1", "h2", "h3", "table",
     "caption", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "br", "figure",
-    "figcaption", "svg", "rect", "line", "desc", "article", "footer", "bdi", "details", "summary",
-    NULL};
+    "figcaption", "svg", "g", "rect", "line", "desc", "article", "footer", "bdi", "details",
+    "summary", NULL};
 
 typedef struct page {
     xmlDocPtr doc;
@@ -767,8 +767,164 @@ static void test_patient_page(void)
     CU_ASSERT(!has_word(out, "pack"));   /* "17 monthly packs" is a medicine's, and fine */
     CU_ASSERT_PTR_NULL(strstr(out, "[fransen-15"));    /* a bracketed id became a number */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "<details>"));  /* the detail folds away */
+    /* a rate as text with its citation (issue 16) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Rate: 10 in 100 people who took it had a serious side "
+                                       "effect over 68 weeks (8 in 100 with a dummy shot) <a "
+                                       "class=\"cite\""));
     knee_free(out);
     knee_result_free(clin);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs);
+}
+
+/* Issue 16: each rate the rule file gives for a shown value is an icon array on the patient's
+ * page: count filled squares and per - count outlined ones, named by the sentence beside it
+ * ("About 60 in 100 ..."). */
+typedef struct icons {
+    size_t n;
+    int count[16], per[16], on[16], off[16];
+    char label[16][64];
+} icons;
+
+static int count_rects(xmlNodePtr g)
+{
+    int k = 0;
+    for (g = g->children; g; g = g->next)
+        k += g->type == XML_ELEMENT_NODE && strcmp((const char *)g->name, "rect") == 0;
+    return k;
+}
+
+static void find_icons(xmlNodePtr n, icons *ic)
+{
+    char buf[64];
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)n->name, "svg") == 0 && has_class(n, "icons") && ic->n < 16) {
+            xmlNodePtr g;
+            size_t i = ic->n++;
+            CU_ASSERT_STRING_EQUAL(attr(n, "role", buf, sizeof buf), "img");
+            snprintf(ic->label[i], sizeof ic->label[i], "%s",
+                     attr(n, "aria-labelledby", buf, sizeof buf) ? buf : "");
+            ic->count[i] = atoi(attr(n, "data-count", buf, sizeof buf) ? buf : "-1");
+            ic->per[i] = atoi(attr(n, "data-per", buf, sizeof buf) ? buf : "-1");
+            for (g = n->children; g; g = g->next)
+                if (g->type == XML_ELEMENT_NODE && has_class(g, "on"))
+                    ic->on[i] += count_rects(g);
+                else if (g->type == XML_ELEMENT_NODE && has_class(g, "off"))
+                    ic->off[i] += count_rects(g);
+            continue;
+        }
+        find_icons(n->children, ic);
+    }
+}
+
+static xmlNodePtr find_id(xmlNodePtr n, const char *id)
+{
+    char buf[64];
+    xmlNodePtr hit;
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (attr(n, "id", buf, sizeof buf) && strcmp(buf, id) == 0)
+            return n;
+        if ((hit = find_id(n->children, id)) != NULL)
+            return hit;
+    }
+    return NULL;
+}
+
+static void test_patient_rates(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    static const char *const asked[] = {"tka", "steroid-injection"};
+    icons ic;
+    size_t k, i, j, want = 0;
+    page pg;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&rs, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 72), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 4), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    pg = make_patient_page(r, asked, 2);
+    memset(&ic, 0, sizeof ic);
+    find_icons(xmlDocGetRootElement(pg.doc), &ic);
+    /* one array per rate of the columns' values, in page order (row by row): check each */
+    for (i = 0; i < knee_result_option_count(r); i++)
+        for (j = 0; j < knee_result_criterion_count(r); j++)
+            want += knee_result_value_rate(r, i, j, NULL, NULL, NULL, NULL) &&
+                    (i < 3 || strcmp(knee_result_option_id(r, i), "tka") == 0 ||
+                     strcmp(knee_result_option_id(r, i), "steroid-injection") == 0);
+    CU_ASSERT(ic.n >= 3); /* topical NSAID's benefit, the steroid's and TKA's harms at least */
+    CU_ASSERT_EQUAL(ic.n, want);
+    for (k = 0; k < ic.n; k++) {
+        xmlNodePtr words = find_id(xmlDocGetRootElement(pg.doc), ic.label[k]);
+        char expect[64];
+        xmlChar *text;
+        CU_ASSERT(ic.per[k] == 10 || ic.per[k] == 100 || ic.per[k] == 1000);
+        CU_ASSERT_EQUAL(ic.on[k], ic.count[k]);           /* filled: the rate */
+        CU_ASSERT_EQUAL(ic.on[k] + ic.off[k], ic.per[k]); /* the rest outlined */
+        CU_ASSERT_PTR_NOT_NULL_FATAL(words);
+        text = xmlNodeGetContent(words);
+        snprintf(expect, sizeof expect, "About %d in %s ", ic.count[k],
+                 ic.per[k] == 1000  ? "1,000"
+                 : ic.per[k] == 100 ? "100"
+                                    : "10");
+        CU_ASSERT_EQUAL(strncmp((const char *)text, expect, strlen(expect)), 0);
+        xmlFree(text);
+    }
+    /* the steroid's "about 1 in 1,000 shots" and TKA's 16 in 1,000 are among them */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "About 1 in 1,000 <span class=\"rf\">shots led to"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "About 16 in 1,000 <span class=\"rf\">people got an"));
+    free_page(&pg);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs);
+}
+
+/* Issue 16: an unknown that facts about the patient would decide is not "nobody has measured
+ * this": in severe OA, how much weight loss helps turns on the patient's BMI, not given here. */
+static void test_patient_unknown_for_you(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    static const char *const asked[] = {"weight-loss"};
+    static const char *const SAYS =
+        "Your doctor can tell you this once they know your <span class=\"rf\">body-mass "
+        "index</span>.";
+    page pg;
+    const char *at;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&rs, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 72), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 4), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    pg = make_patient_page(r, asked, 1);
+    at = strstr(pg.html, SAYS);
+    CU_ASSERT_PTR_NOT_NULL(at);
+    /* the same value does not also say nobody measured it */
+    if (at) {
+        const char *start = at;
+        while (start > pg.html && strncmp(start, "<p>", 3) != 0)
+            start--;
+        CU_ASSERT(strstr(start, "Nobody has measured") == NULL ||
+                  strstr(start, "Nobody has measured") > at);
+    }
+    /* a value no fact decides still says so: weight loss's harms */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Nobody has measured this for this treatment yet."));
+    free_page(&pg);
+    /* with the BMI given, the rule decides and the sentence is gone */
+    CU_ASSERT_EQUAL(knee_patient_set_number(p, "bmi", 33), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    pg = make_patient_page(r, asked, 1);
+    CU_ASSERT_PTR_NULL(strstr(pg.html, SAYS));
+    free_page(&pg);
     knee_result_free(r);
     knee_patient_free(p);
     knee_ruleset_free(rs);
@@ -865,6 +1021,10 @@ int main(void)
     CU_add_test(s, "every option excluded", test_all_excluded);
     CU_add_test(s, "the patient's page: questions, plain words, reading grade, options asked",
                 test_patient_page);
+    CU_add_test(s, "the patient's page: an icon array for each rate, named by its words",
+                test_patient_rates);
+    CU_add_test(s, "the patient's page: an unknown the patient's facts decide, in words",
+                test_patient_unknown_for_you);
     CU_add_test(s, "allocation failures", test_faults);
     return kt_run();
 }

@@ -198,6 +198,8 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_result_reason_patient_text": (_STR, [_P, _S, _S]),
     "knee_result_caution_patient_text": (_STR, [_P, _S, _S]),
     "knee_result_value_note": (_STR, [_P, _S, _S, c_int]),
+    "knee_result_value_rate": (_INT, [_P, _S, _S, POINTER(c_int), POINTER(c_int), POINTER(c_char_p),
+                                      POINTER(c_char_p)]),
     # regions (since 0.3)
     "knee_result_region_count": (_SIZE, [_P]),
     "knee_result_region_fact": (_STR, [_P, _S]),

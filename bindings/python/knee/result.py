@@ -287,6 +287,30 @@ class Result:
                 return o
         raise KeyError(option_id)
 
+    def rate(self, option_id: str, criterion_id: str) -> Optional[Dict[str, Any]]:
+        """The rate a source gives for the option's value on the criterion, as ``{"value": 10,
+        "per": 100, "text": "people ...", "source": "step9-24"}`` ("about 10 in 100 people ..."),
+        or None: none given, or a rule changed the value for this patient (rules/README.md,
+        "Rates"; knee_result_value_rate, since 0.3). KeyError for an unknown id."""
+        i = next((k for k, o in enumerate(self.options) if o.id == option_id), None)
+        ids = [c.id for c in self.options[i].criteria] if i is not None else []
+        if i is None or criterion_id not in ids:
+            raise KeyError(criterion_id if i is not None else option_id)
+        j = ids.index(criterion_id)
+        if self._handle is None:
+            return self._parsed()["options"][i]["criteria"][j].get("rate")
+
+        def read(r: int) -> Optional[Dict[str, Any]]:
+            value, per = ctypes.c_int(), ctypes.c_int()
+            text, source = ctypes.c_char_p(), ctypes.c_char_p()
+            if not lib.knee_result_value_rate(r, i, j, ctypes.byref(value), ctypes.byref(per),
+                                              ctypes.byref(text), ctypes.byref(source)):
+                return None
+            return {"value": value.value, "per": per.value,
+                    "text": (text.value or b"").decode("utf-8", "replace"),
+                    "source": (source.value or b"").decode("utf-8", "replace")}
+        return self._from_c(read)
+
     @property
     def weights(self) -> Dict[str, float]:
         """The normalised weights used (sum 1), by criterion id, in rule-file order."""
