@@ -13,6 +13,7 @@ Needs Debian's python3-dask, python3-distributed and python3-pandas (scripts/ins
 """
 
 import os
+import resource
 import statistics
 import sys
 import time
@@ -49,6 +50,12 @@ def row(name, n, seconds):
     return statistics.median(rates)
 
 
+def cpu_seconds():
+    """This process's CPU time, user and system (run on a worker with client.run)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     frame = pandas.DataFrame(patients(n))
@@ -58,6 +65,9 @@ def main():
     with knee.Ruleset.load(RULES) as rules:
         serial = row("serial compare_frame, threads=1", n,
                      timed(lambda: rules.compare_frame(frame, threads=1)))
+        t0 = cpu_seconds()
+        rules.compare_frame(frame, threads=1)
+        serial_cpu = (cpu_seconds() - t0) / n * 1e6
     rates = {}
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -73,6 +83,13 @@ def main():
 
             rates[workers] = row("LocalCluster %d worker(s): persist" % workers, n,
                                  timed(persisted))
+            if workers == 1:   # CPU, not wall: is the worker slower, or only starved?
+                t0 = sum(client.run(cpu_seconds).values())
+                persisted()
+                worker_cpu = (sum(client.run(cpu_seconds).values()) - t0) / n * 1e6
+                print("%-44s %10.1f us/row (in this process %.1f: %.2fx)"
+                      % ("  worker CPU per row, 1 worker", worker_cpu, serial_cpu,
+                         worker_cpu / serial_cpu), flush=True)
             row("LocalCluster %d worker(s): compute (gathered)" % workers, n,
                 timed(lambda: knee.dask.compare(ddf, rules=RULES).compute()))
     print("2 workers / 1 worker (persist): %.2fx; 1 worker / serial: %.2fx"

@@ -9,6 +9,9 @@ Usage:
                                  knee command calls only the public API and util/
   layout.py files --check DOC    the file list between the markers in DOC is the generated one
   layout.py files --write DOC    write it there (after adding, removing or describing a file)
+  layout.py python               the modules of the Python package (bindings/python/knee) import
+                                 one way: no circle, counting imports under TYPE_CHECKING and
+                                 inside functions
 
 A file's job in the list is the first sentence of its head comment ("/* name.c - job. */").
 Standard library only; CTest runs the three as layout.includes, layout.calls, layout.docs.
@@ -239,6 +242,60 @@ def files(mode, doc):
     return problems
 
 
+PACKAGE = os.path.join(ROOT, "bindings", "python", "knee")
+
+
+def python_modules():
+    """{dotted module name: path} of every module of the knee package."""
+    out = {}
+    for folder, _, names in os.walk(PACKAGE):
+        for name in names:
+            if name.endswith(".py"):
+                rel = os.path.relpath(os.path.join(folder, name), os.path.dirname(PACKAGE))
+                parts = rel[:-3].split(os.sep)
+                out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = \
+                    os.path.join(folder, name)
+    return out
+
+
+def python_imports(name, path, modules):
+    """The package's modules that module `name` imports anywhere in its text (module level,
+    TYPE_CHECKING blocks, function bodies)."""
+    import ast
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[:len(package.split(".")) - (node.level - 1)]
+                base = ".".join(up + ([base] if base else []))
+            # `from X import y`: y is a module of X when there is one, else a name in X
+            targets = [base + "." + a.name if base + "." + a.name in modules else base
+                       for a in node.names]
+        else:
+            continue
+        for t in targets:
+            while t and t not in modules:     # `import knee.x.y` -> the deepest module known
+                t = t.rpartition(".")[0]
+            if t and t != name:
+                out.add(t)
+    return out
+
+
+def check_python():
+    modules = python_modules()
+    if not modules:
+        return [f"{PACKAGE}: no Python modules"]
+    edges = {name: python_imports(name, path, modules) for name, path in modules.items()}
+    return ["Python modules import each other round a circle: " + ", ".join(group)
+            for group in circles(edges)]
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "includes":
         problems = check_includes()
@@ -246,6 +303,8 @@ def main(argv):
         problems = check_calls(argv[2])
     elif len(argv) == 4 and argv[1] == "files" and argv[2] in ("--check", "--write"):
         problems = files(argv[2], argv[3])
+    elif len(argv) == 2 and argv[1] == "python":
+        problems = check_python()
     else:
         sys.stderr.write(__doc__)
         return 2

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "engine/cells.h"
 #include "engine/result.h"
 
 /* Slot counts of version 1 (KNEE_PACK_VERSION). Later versions only add slots at the ends. */
@@ -128,41 +129,56 @@ static void option(packer *p, size_t at, const knee_result *r, size_t i)
     strings(p, at + 30, r, i, knee_result_option_tie_count(r, i), knee_result_option_tied_with);
 }
 
+/* Option i's value on criterion j, found once and read with the accessors' rules (result.c,
+ * cells.c): through the accessors a 24 x 8 result took about 4,000 calls, each finding the
+ * value again, and cost as much as the comparison. test_pack.c checks every slot against the
+ * accessors. */
 static void cell(packer *p, size_t at, const knee_result *r, size_t i, size_t j)
 {
-    double lo, hi;
-    const char *llo, *lhi;
-    size_t k, n, first;
-    put_i(p, at, knee_result_value_known(r, i, j));
-    put_f(p, at + 1, knee_result_value(r, i, j));
-    put_f(p, at + 2, knee_result_value_low(r, i, j));
-    put_f(p, at + 3, knee_result_value_high(r, i, j));
-    put_s(p, at + 4, knee_result_value_level(r, i, j));
-    put_f(p, at + 5, knee_result_utility(r, i, j));
-    put_f(p, at + 6, knee_result_cell_weight(r, i, j));
-    put_f(p, at + 7, knee_result_contribution(r, i, j));
-    put_s(p, at + 8, knee_result_value_missing(r, i, j));
-    n = knee_result_value_source_count(r, i, j);
+    size_t t = r->order[i], k, m, n, first;
+    const knee__cell *changed = knee__cell_changed(r, t, j);
+    const knee__value *v =
+        changed ? &changed->v : &r->rs->treatments[r->opts[t].treatment].values[j];
+    const knee__criterion *c = &r->rs->criteria[j];
+    const knee__change *changes = changed ? &r->changes[changed->change_off] : NULL;
+    size_t n_changes = changed ? changed->change_n : 0;
+    int numeric = v->known && v->level == KNEE__NONE;
+    double u, lo, hi;
+    int counted = knee__cell_score(r, t, j, &u, &lo, &hi);
+    put_i(p, at, v->known);
+    put_f(p, at + 1, numeric ? v->typical : NAN);
+    put_f(p, at + 2, numeric ? v->low : NAN);
+    put_f(p, at + 3, numeric ? v->high : NAN);
+    put_s(p, at + 4, v->known && v->level != KNEE__NONE ? c->levels[v->level].id : NULL);
+    put_f(p, at + 5, u);
+    put_f(p, at + 6, knee__cell_weight(r, t, j));
+    put_f(p, at + 7, knee__cell_contribution(r, t, j));
+    put_s(p, at + 8, v->known ? NULL : knee__cell_policy_name(r, j));
+    n = v->sources.n; /* the value's sources, then each changing rule's */
+    for (k = 0; k < n_changes; k++)
+        n += changes[k].action->sources.n;
     first = list(p, at + 9, n);
-    for (k = 0; k < n; k++)
-        put_s(p, first + k, knee_result_value_source(r, i, j, k));
-    n = knee_result_value_rule_count(r, i, j);
-    first = list(p, at + 11, n);
-    for (k = 0; k < n; k++)
-        put_s(p, first + k, knee_result_value_rule(r, i, j, k));
-    put_s(p, at + 13, knee_result_value_note(r, i, j, KNEE_AUDIENCE_CLINICIAN));
-    put_s(p, at + 14, knee_result_value_note(r, i, j, KNEE_AUDIENCE_PATIENT));
-    put_i(p, at + 15, knee_result_utility_range(r, i, j, &lo, &hi));
-    put_f(p, at + 16, lo);
-    put_f(p, at + 17, hi);
-    if (knee_result_unknown_level_bounds(r, i, j, &llo, &lhi)) {
+    for (k = 0; k < v->sources.n; k++)
+        put_s(p, first++, v->sources.v[k]);
+    for (k = 0; k < n_changes; k++)
+        for (m = 0; m < changes[k].action->sources.n; m++)
+            put_s(p, first++, changes[k].action->sources.v[m]);
+    first = list(p, at + 11, n_changes);
+    for (k = 0; k < n_changes; k++)
+        put_s(p, first + k, changes[k].rule->id);
+    put_s(p, at + 13, knee__for_audience(v->note, v->note_patient, KNEE_AUDIENCE_CLINICIAN));
+    put_s(p, at + 14, knee__for_audience(v->note, v->note_patient, KNEE_AUDIENCE_PATIENT));
+    put_i(p, at + 15, !v->known);
+    put_f(p, at + 16, !v->known && !counted ? NAN : lo);
+    put_f(p, at + 17, !v->known && !counted ? NAN : hi);
+    if (!v->known && v->bounded && c->n_levels > 0) {
         put_i(p, at + 18, 2);
-        put_s(p, at + 19, llo);
-        put_s(p, at + 20, lhi);
-    } else if (knee_result_unknown_bounds(r, i, j, &lo, &hi)) {
+        put_s(p, at + 19, c->levels[v->level].id);
+        put_s(p, at + 20, c->levels[v->level_high].id);
+    } else if (!v->known && v->bounded) {
         put_i(p, at + 18, 1);
-        put_f(p, at + 19, lo);
-        put_f(p, at + 20, hi);
+        put_f(p, at + 19, v->low);
+        put_f(p, at + 20, v->high);
     } else {
         put_i(p, at + 18, 0);
         put_i(p, at + 19, 0);

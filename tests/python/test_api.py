@@ -670,6 +670,136 @@ class PackedResultTest(unittest.TestCase):
         r.close()
 
 
+class LazyViewTest(unittest.TestCase):
+    """Result.options are views of the packed result that decode most fields on first read
+    (_pack.py): they must give the C accessors' values, stay right after the C result and the
+    ruleset are reused or closed, and behave as the plain dataclasses (equality, repr, pickling,
+    copies, hashing)."""
+
+    PATIENTS = [{}, {"age": 72, "kl_grade": 4, "payer": "medicare", "region": "uk"},
+                {"age": 45, "bmi": 41, "diabetes": True, "ckd": True, "region": "us",
+                 "prior": ["ha-6mo", "failed-conservative"], "sex": "female"},
+                {"kl_grade": 1, "gi_risk": True, "cvd": True, "payer": "va"}]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rules = knee.Ruleset.default()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rules.close()
+
+    def assertAsAccessors(self, r, options):
+        """Every option and criterion of ``options`` as the C accessors read ``r``."""
+        lib = knee._lib.lib
+
+        def num(x):
+            return None if x != x else x
+        with r._handle as c:
+            self.assertEqual(len(options), lib.knee_result_option_count(c))
+            for i, o in enumerate(options):
+                excluded = bool(lib.knee_result_option_excluded(c, i))
+                self.assertEqual((o.id, o.name, o.excluded), (
+                    lib.knee_result_option_id(c, i), lib.knee_result_option_name(c, i),
+                    excluded))
+                self.assertEqual(o.rank, None if excluded else lib.knee_result_option_rank(c, i))
+                self.assertEqual(o.score, None if excluded else lib.knee_result_option_score(c, i))
+                self.assertEqual(o.rules_fired, [lib.knee_result_fired_rule(c, i, k) for k in
+                                                 range(lib.knee_result_fired_count(c, i))])
+                self.assertEqual([n.text for n in o.cautions],
+                                 [lib.knee_result_caution_text(c, i, k) for k in
+                                  range(lib.knee_result_caution_count(c, i))])
+                self.assertEqual([n.rule for n in o.reasons],
+                                 [lib.knee_result_reason_rule(c, i, k) for k in
+                                  range(lib.knee_result_reason_count(c, i))])
+                for j, v in enumerate(o.criteria):
+                    self.assertEqual(v.id, lib.knee_result_criterion_id(c, j))
+                    self.assertEqual(
+                        (v.known, v.value, v.level, v.utility, v.weight, v.contribution,
+                         v.missing, v.sources, v.rules,
+                         v.note.clinician if v.note else None),
+                        (bool(lib.knee_result_value_known(c, i, j)),
+                         num(lib.knee_result_value(c, i, j)),
+                         lib.knee_result_value_level(c, i, j),
+                         lib.knee_result_utility(c, i, j), lib.knee_result_cell_weight(c, i, j),
+                         lib.knee_result_contribution(c, i, j),
+                         lib.knee_result_value_missing(c, i, j),
+                         [lib.knee_result_value_source(c, i, j, k) for k in
+                          range(lib.knee_result_value_source_count(c, i, j))],
+                         [lib.knee_result_value_rule(c, i, j, k) for k in
+                          range(lib.knee_result_value_rule_count(c, i, j))],
+                         lib.knee_result_value_note(c, i, j, knee.result.AUDIENCE_CLINICIAN)))
+
+    def test_values_are_the_c_accessors(self):
+        for facts in self.PATIENTS:
+            for kw in ({}, {"method": "topsis"}, {"missing": "worst"}):
+                with self.subTest(facts=facts, **kw), self.rules.compare(facts, **kw) as r:
+                    self.assertAsAccessors(r, r.options)
+
+    def test_read_after_the_next_compare(self):
+        """A Result read after another compare() refilled (and reused) C results gives its
+        own values, and views read before keep theirs, field by field."""
+        want = []
+        for facts in self.PATIENTS:
+            with self.rules.compare(facts) as r:
+                want.append([knee.OptionResult.from_dict(o) for o in r.to_dict()["options"]])
+        results = [self.rules.compare(facts) for facts in self.PATIENTS]
+        try:
+            for r, expected in zip(results, want):   # first read after every compare()
+                self.assertEqual(r.options, expected)
+                self.assertAsAccessors(r, r.options)
+        finally:
+            for r in results:
+                r.close()
+        views = []
+        for facts in self.PATIENTS:         # each closed before the next compare reuses it
+            with self.rules.compare(facts) as r:
+                views.append(r.options)     # no lazy field read yet
+        for _ in range(3):
+            self.rules.compare(self.PATIENTS[2]).close()
+        for options, expected in zip(views, want):
+            for o, e in zip(options, expected):
+                self.assertEqual([c.sources for c in o.criteria], [c.sources for c in e.criteria])
+                self.assertEqual((o.cautions, o.tied_with), (e.cautions, e.tied_with))
+            self.assertEqual(options, expected)
+
+    def test_views_outlive_the_ruleset(self):
+        rules = knee.Ruleset.default()
+        with rules.compare(self.PATIENTS[1]) as r:
+            want = [knee.OptionResult.from_dict(o) for o in r.to_dict()["options"]]
+            options = r.options
+        rules.close()      # the views hold the C ruleset: their strings stay readable
+        self.assertEqual(options, want)
+
+    def test_like_the_plain_dataclasses(self):
+        import copy
+        import pickle
+        with self.rules.compare(self.PATIENTS[2]) as r:
+            options = r.options
+            plain = [knee.OptionResult.from_dict(o) for o in r.to_dict()["options"]]
+        for o, p in zip(options, plain):
+            self.assertIsInstance(o, knee.OptionResult)
+            self.assertTrue(repr(o).startswith("OptionResult(id=%r, name=" % p.id))
+            self.assertEqual(o, p)
+            self.assertEqual(p, o)
+            for made in (pickle.loads(pickle.dumps(o)), copy.deepcopy(o), copy.copy(o)):
+                self.assertIs(type(made), knee.OptionResult)
+                self.assertEqual(made, o)
+                self.assertEqual(repr(made), repr(o))
+            self.assertIs(type(pickle.loads(pickle.dumps(o)).criteria[0]), knee.CriterionValue)
+            self.assertEqual(pickle.loads(pickle.dumps(o.criteria[1])), p.criteria[1])
+            self.assertEqual(dataclasses.asdict(o), dataclasses.asdict(p))
+            self.assertEqual(dataclasses.replace(o, rank=99), dataclasses.replace(p, rank=99))
+            self.assertRaises(TypeError, hash, o)
+            self.assertRaises(TypeError, hash, o.criteria[0])
+        other = dataclasses.replace(plain[0], name="another")
+        self.assertNotEqual(options[0], other)
+        # A field set before the lazy ones are read stays as set.
+        o = options[1]
+        o.cautions = ["mine"]
+        self.assertEqual((o.cautions, o.tied_with), (["mine"], plain[1].tied_with))
+
+
 class NotebookTest(unittest.TestCase):
     """Result._repr_html_: a compact ranked table for notebooks (issue 18, item 6)."""
 

@@ -501,6 +501,14 @@ class Handle:
             self._users += 1
             return self._ptr  # type: ignore[return-value]
 
+    def hold(self) -> None:
+        """Keep the C object alive, closed or not, until the matching release(): for data that
+        borrows from it (a packed result's strings), taken while another use holds it."""
+        with self._lock:
+            if self._ptr is None:
+                raise KneeError(Status.EINVAL, "the %s is freed" % self._kind)
+            self._users += 1
+
     def release(self) -> None:
         """End a use; frees the object if it was closed meanwhile."""
         with self._lock:

@@ -9,11 +9,14 @@ at a time become one.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import struct
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._errors import KneeError, Status
-from ._lib import lib
+from ._lib import Handle, lib
+from ._types import (CriterionValue, Note, OptionResult, RankRange, RegionalRules, ScoreRange,
+                     Texts, UnknownRule, UtilityRange)
 
 #: The packed layout this module reads (KNEE_PACK_VERSION); a later one only adds slots.
 VERSION = 1
@@ -60,28 +63,41 @@ class Strings(dict):
 
 
 class Packed:
-    """A packed result, read: the slots as a list, and string lookup through the cache."""
+    """A packed result, read: its header, string lookup through the ruleset's cache, and the
+    slots decoded on demand. It holds the C ruleset (released when it is collected), so the
+    strings its lazy fields decode stay valid even after Ruleset.close()."""
 
-    def __init__(self, buf: Any, strings: Strings) -> None:
+    __slots__ = ("raw", "h", "strings", "ids", "_rules")
+
+    def __init__(self, buf: Any, strings: Strings, rules: Handle) -> None:
         self.raw = memoryview(buf).cast("B")
-        self.q: List[int] = memoryview(buf).cast("B").cast("Q").tolist()
         self.h = _HEADER.unpack_from(self.raw, 0)
         if self.h[0] != VERSION:
             raise KneeError(Status.EINVAL, "packed result version %d, not %d"
                             % (self.h[0], VERSION))
         self.strings = strings
+        rules.hold()
+        self._rules: Optional[Handle] = rules
+        self.ids = self.texts(self.h[4], self.h[10])
+
+    def __del__(self) -> None:
+        rules = getattr(self, "_rules", None)
+        if rules is not None:
+            self._rules = None
+            rules.release()
+
+    def slots(self, n: int, off: int) -> Tuple[int, ...]:
+        """n slots from slot off, as unsigned integers (string addresses, counts, offsets)."""
+        return struct.unpack_from("=%dQ" % n, self.raw, 8 * off) if n else ()
 
     def texts(self, n: int, off: int) -> List[Optional[str]]:
         s = self.strings
-        return [s[a] for a in self.q[off:off + n]]
-
-    def criterion_ids(self) -> List[Optional[str]]:
-        return self.texts(self.h[4], self.h[10])
+        return [s[a] for a in self.slots(n, off)]
 
     def weights(self) -> Dict[str, float]:
         nc, at = self.h[4], self.h[9]
         values = struct.unpack_from("=%dd" % nc, self.raw, 8 * at)
-        return dict(zip(self.criterion_ids(), values))  # type: ignore[arg-type]
+        return dict(zip(self.ids, values))  # type: ignore[arg-type]
 
     def missing_facts(self) -> List[Optional[str]]:
         return self.texts(self.h[14], self.h[15])
@@ -93,81 +109,172 @@ class Packed:
         return self.strings[self.h[12]]
 
 
-def read_regional_rules(p: Packed, make: Callable[..., Any]) -> List[Any]:
-    q, s = p.q, p.strings
-    out = []
-    for k in range(p.h[16] // 4):
-        at = p.h[17] + 4 * k
-        out.append(make(s[q[at]], s[q[at + 1]], p.texts(q[at + 2], q[at + 3])))
-    return out
+def read_regional_rules(p: Packed) -> List[RegionalRules]:
+    s = p.strings
+    q = p.slots(p.h[16], p.h[17])
+    return [RegionalRules(s[q[at]], s[q[at + 1]], p.texts(q[at + 2], q[at + 3]))
+            for at in range(0, len(q), 4)]
 
 
-def read_options(p: Packed) -> List[Any]:
-    """Every option of the packed result (result.py's data classes, as the JSON contract
-    has them)."""
-    from . import result as T   # here: result.py imports this module
-    Cell, Option, URange = T.CriterionValue, T.OptionResult, T.UtilityRange
-    Texts, Note, Unknown, SRange, RRange = T.Texts, T.Note, T.UnknownRule, T.ScoreRange, \
-        T.RankRange
-    q, s, raw = p.q, p.strings, p.raw
-    notes_made = s.texts
+# -- the options, read lazily --------------------------------------------------------------
+#
+# Reading a result must cost little next to computing it (issue 18): Result.options makes one
+# view per option and per option and criterion, with the fields most code reads (an option's
+# id, name, rank, score, excluded and criteria; a criterion's id, utility, weight and
+# contribution) decoded for the whole result with one struct call each. Every other field is
+# decoded, for the whole option or cell, the first time one of them is read (_Lazy); the views
+# are OptionResult and CriterionValue, equal to the same data made any other way, and pickle
+# and copy as the plain dataclasses.
+
+_STRUCTS: Dict[Tuple[str, int, int], struct.Struct] = {}
+
+
+def _records(fields: str, used: int, size: int, n: int) -> struct.Struct:
+    """A struct reading ``fields`` (``used`` slots) from each of n records of size slots."""
+    key = (fields, size, n)
+    found = _STRUCTS.get(key)
+    if found is None:
+        one = fields + "%dx" % (8 * (size - used))
+        found = _STRUCTS[key] = struct.Struct("=" + one * (n - 1) + fields if n else "=")
+    return found
+
+
+class _Lazy:
+    """A field of a view decoded on first read: fill(view) sets it (and its siblings) in the
+    instance dict, which then shadows this descriptor."""
+
+    __slots__ = ("name", "fill")
+
+    def __init__(self, name: str, fill: Callable[[Any], None]) -> None:
+        self.name, self.fill = name, fill
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        self.fill(obj)
+        return obj.__dict__[self.name]
+
+
+def _fill(view: Any, names: Tuple[str, ...], values: Tuple[Any, ...]) -> None:
+    d = view.__dict__
+    for name, value in zip(names, values):
+        d.setdefault(name, value)   # a field set by the caller stays as set
+
+
+def _nan_none(x: float) -> Optional[float]:
+    return x if x == x else None
+
+
+_CELL_LAZY = ("known", "value", "low", "high", "level", "missing", "sources", "rules", "note",
+              "unknown", "range")
+
+
+def _fill_cell(c: "_CellView") -> None:
+    p = c._p
+    s = p.strings
+    v = _CELL.unpack_from(p.raw, 8 * (p.h[8] + c._k * p.h[6]))
+    urange = None
+    if v[15]:
+        if v[18] == 2:
+            low, high = struct.unpack_from("=QQ", p.raw, 8 * (p.h[8] + c._k * p.h[6] + 19))
+            bounds: Tuple[Any, Any] = (s[low], s[high])
+        elif v[18] == 1:
+            bounds = (v[19], v[20])
+        else:
+            bounds = (None, None)
+        urange = UtilityRange(_nan_none(v[16]), _nan_none(v[17]), *bounds)
+    note = None
+    if v[13]:
+        made = s.texts
+        note = made.get((v[14], v[13]))
+        if note is None:
+            note = made[v[14], v[13]] = Texts(s[v[14]], s[v[13]])
+    _fill(c, _CELL_LAZY, (
+        v[0] != 0, _nan_none(v[1]), _nan_none(v[2]), _nan_none(v[3]), s[v[4]], s[v[8]],
+        p.texts(v[9], v[10]), p.texts(v[11], v[12]), note, v[0] == 0, urange))
+
+
+class _CellView(CriterionValue):
+    """A CriterionValue read from a packed result (see above)."""
+
+    __slots__ = ("_p", "_k")   # the packed result, the cell's number in it
+
+    def __reduce__(self) -> Any:
+        return (CriterionValue, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+
+
+_OPTION_LAZY = ("weighted_sum", "metrics", "reasons", "cautions", "dominated_by", "rules_fired",
+                "unknown", "score_range", "rank_range", "tied_with")
+
+
+def _fill_option(o: "_OptionView") -> None:
+    p = o._p
+    s = p.strings
+    v = _OPTION.unpack_from(p.raw, 8 * (p.h[7] + o._i * p.h[5]))
+    metrics: Optional[Dict[str, Any]] = {
+        name: v[12 + k] for k, name in enumerate(_METRICS) if v[11] >> k & 1} if v[11] else None
+    if metrics and p.method() == "vikor":
+        metrics["compromise"] = bool(v[19])
+
+    def notes(n: int, off: int) -> List[Note]:
+        q = p.slots(n, off)
+        return [Note(s[q[a]], s[q[a + 1]], s[q[a + 2]], s[q[a + 3]], s[q[a]])
+                for a in range(0, n, 4)]
+    q = p.slots(v[26], v[27])
+    unknown = [UnknownRule(s[q[a]], p.texts(q[a + 1], q[a + 2])) for a in range(0, len(q), 3)]
+    _fill(o, _OPTION_LAZY, (
+        _nan_none(v[6]), metrics or None, notes(v[20], v[21]), notes(v[22], v[23]),
+        p.texts(v[28], v[29]), p.texts(v[24], v[25]), unknown,
+        ScoreRange(v[7], v[8]) if v[7] == v[7] else None,
+        RankRange(v[9], v[10]) if v[9] else None, p.texts(v[30], v[31])))
+
+
+class _OptionView(OptionResult):
+    """An OptionResult read from a packed result (see above)."""
+
+    __slots__ = ("_p", "_i")   # the packed result, the option's number in it
+
+    def __reduce__(self) -> Any:
+        return (OptionResult, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+
+
+for _name in _CELL_LAZY:
+    setattr(_CellView, _name, _Lazy(_name, _fill_cell))
+for _name in _OPTION_LAZY:
+    setattr(_OptionView, _name, _Lazy(_name, _fill_option))
+
+
+def read_options(p: Packed) -> List[OptionResult]:
+    """Every option of the packed result, in result order, as lazily read views."""
     h = p.h
-    no, nc, osize, csize, oat, cat = h[3], h[4], h[5], h[6], h[7], h[8]
-    ids = p.criterion_ids()
-    vikor = p.method() == "vikor"
-    unpack_option = _OPTION.unpack_from
-    cells_of = struct.Struct("=" + _CELL.format[1:] * nc) if csize == 21 else None
-    unpack_bounds = struct.Struct("=QQ").unpack_from
-
-    def texts(n: int, off: int) -> List[Optional[str]]:
-        return [s[a] for a in q[off:off + n]] if n else []
-
-    def note(patient: int, clinician: int) -> Any:
-        try:
-            return notes_made[patient, clinician]
-        except KeyError:
-            made = notes_made[patient, clinician] = Texts(s[patient], s[clinician])
-            return made
-
-    out = []
-    for i in range(no):
-        o = unpack_option(raw, 8 * (oat + i * osize))
-        excluded = bool(o[4])
-        base = cat + i * nc * csize
-        row = cells_of.unpack_from(raw, 8 * base) if cells_of else \
-            sum((_CELL.unpack_from(raw, 8 * (base + j * csize)) for j in range(nc)), ())
-        criteria = []
-        for j in range(nc):
-            c = row[21 * j:21 * (j + 1)]
-            urange = None
-            if c[15]:
-                if c[18] == 2:
-                    low, high = unpack_bounds(raw, 8 * (base + j * csize + 19))
-                    bounds: Tuple[Any, Any] = (s[low], s[high])
-                elif c[18] == 1:
-                    bounds = (c[19], c[20])
-                else:
-                    bounds = (None, None)
-                urange = URange(c[16] if c[16] == c[16] else None,
-                                c[17] if c[17] == c[17] else None, *bounds)
-            v, lo, hi = c[1], c[2], c[3]
-            criteria.append(Cell(
-                ids[j], c[0] != 0, v if v == v else None, lo if lo == lo else None,
-                hi if hi == hi else None, s[c[4]], c[5], c[6], c[7], s[c[8]],
-                [s[q[c[10]]]] if c[9] == 1 else texts(c[9], c[10]), texts(c[11], c[12]),
-                note(c[14], c[13]) if c[13] else None, c[0] == 0, urange))
-        metrics: Optional[Dict[str, Any]] = {
-            name: o[12 + k] for k, name in enumerate(_METRICS) if o[11] >> k & 1} \
-            if o[11] else None
-        if vikor and metrics:
-            metrics["compromise"] = bool(o[19])
-        notes = [[Note(s[q[a]], s[q[a + 1]], s[q[a + 2]], s[q[a + 3]], s[q[a]])
-                  for a in range(off, off + n, 4)] for n, off in ((o[20], o[21]), (o[22], o[23]))]
-        out.append(Option(
-            s[o[0]], s[o[1]], None if excluded else o[3], None if excluded else o[5], excluded,
-            o[6] if o[6] == o[6] else None, metrics or None, notes[0], notes[1], criteria,
-            texts(o[28], o[29]), texts(o[24], o[25]),
-            [Unknown(s[q[a]], texts(q[a + 1], q[a + 2])) for a in range(o[27], o[27] + o[26], 3)],
-            SRange(o[7], o[8]) if o[7] == o[7] else None, RRange(o[9], o[10]) if o[9] else None,
-            texts(o[30], o[31])))
+    no, nc, osize, csize = h[3], h[4], h[5], h[6]
+    # Per option: id, name, (index), rank, excluded, score; per cell: utility, weight,
+    # contribution. Plain stores in one loop: the cheapest way to fill 200 objects.
+    heads = iter(_records("QQ8xqqd", 6, osize, no).unpack_from(p.raw, 8 * h[7]))
+    numbers = iter(_records("40xddd", 8, csize, no * nc).unpack_from(p.raw, 8 * h[8]))
+    cell_numbers = iter(range(no * nc))
+    s, ids, new = p.strings, p.ids, object.__new__
+    out: List[OptionResult] = []
+    for i, (oid, name, rank, excluded, score) in enumerate(zip(heads, heads, heads, heads,
+                                                               heads)):
+        o = new(_OptionView)
+        o.id = s[oid]
+        o.name = s[name]
+        if excluded:
+            o.excluded, o.rank, o.score = True, None, None
+        else:
+            o.excluded, o.rank, o.score = False, rank, score
+        o._p = p
+        o._i = i
+        o.criteria = cells = []
+        for cid, u, w, c, k in zip(ids, numbers, numbers, numbers, cell_numbers):
+            cell = new(_CellView)
+            cell.id = cid
+            cell.utility = u
+            cell.weight = w
+            cell.contribution = c
+            cell._p = p
+            cell._k = k
+            cells.append(cell)
+        out.append(o)
     return out

@@ -7,15 +7,13 @@ import json
 import math
 import numbers
 import os
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 
 from ._errors import PatientError, Status, load_message
 from ._lib import (Handle, Options, cstr, data_arg, diagnostics, lib, new_handle, path_arg,
                    take_string)
+from ._types import RulesetRef
 from ._values import BOOL, NUMBER, TEXT, UNKNOWN, read
-
-if TYPE_CHECKING:
-    from .ruleset import Ruleset
 
 #: A fact value, read as _values.read() says (docs/python.md, "How values are read"): a number
 #: (number and integer facts; 1 and 0 for a boolean one), a bool, a str (read by the fact's
@@ -119,13 +117,13 @@ class Patient:
     load a patient file, or to change a few facts between comparisons.
     """
 
-    def __init__(self, ruleset: "Ruleset", facts: Optional[Facts] = None,
+    def __init__(self, ruleset: RulesetRef, facts: Optional[Facts] = None,
                  weights: Optional[Weights] = None) -> None:
         """A patient for ``ruleset`` with the given facts and weights (see :meth:`set`)."""
         with ruleset._handle as rs:
             self._handle = new_handle(lib.knee_patient_new, lib.knee_patient_free, "patient", rs,
                                       exclusive=True, parent=ruleset._handle)
-        self.ruleset: "Ruleset" = ruleset
+        self.ruleset = ruleset
         try:
             self.update(facts, weights)
         except BaseException:
