@@ -18,11 +18,13 @@ set -eu
 # the printed pages of the patient's page.
 # python3-jsonschema: the golden tests validate every JSON result against docs/result.schema.json.
 # man-db and groff-base: the man page test renders knee.1 and fails on any warning.
+# clang-format-14: scripts/format.sh, pinned to Debian 12's clang-format (the committed
+# .clang-format style, checked in CI).
 PACKAGES="build-essential g++ cmake pkg-config libxml2-dev libxml2-utils libpcre2-dev nettle-dev \
 libcunit1-dev valgrind python3 python3-venv python3-pip locales binutils \
 libjansson-dev python3-jwt python3-cryptography python3-numpy python3-pandas python3-dask python3-distributed python3-gunicorn \
 chromium fonts-dejavu-core python3-html5lib poppler-utils python3-jsonschema man-db groff-base \
-clang libclang-rt-14-dev abigail-tools gcovr"
+clang libclang-rt-14-dev clang-format-14 abigail-tools gcovr"
 
 missing=""
 for p in $PACKAGES; do

@@ -12,9 +12,13 @@ Usage:
   layout.py python               the modules of the Python package (bindings/python/knee) import
                                  one way: no circle, counting imports under TYPE_CHECKING and
                                  inside functions
+  layout.py functions            no function of src/ is over MAX_LINES lines (its braces
+                                 included) unless the comment just above it says why, with a line
+                                 that holds "Long because:"
 
 A file's job in the list is the first sentence of its head comment ("/* name.c - job. */").
-Standard library only; CTest runs the three as layout.includes, layout.calls, layout.docs.
+Standard library only; CTest runs them as layout.includes, layout.calls, layout.docs,
+layout.python, layout.functions.
 """
 import os
 import re
@@ -294,6 +298,68 @@ def check_python():
     edges = {name: python_imports(name, path, modules) for name, path in modules.items()}
     return ["Python modules import each other round a circle: " + ", ".join(group)
             for group in circles(edges)]
+MAX_LINES = 80
+LONG_BECAUSE = "Long because:"
+# Functions being split on another branch when this check came: reported, not failed, until the
+# split is merged; then the entry is stale and must go (the check says so).
+PENDING = {
+    ("cli/population.c", "cli_population_run"),
+    ("cli/session.c", "cli_session_option"),
+    ("report/patient.c", "priorities"),
+    ("report/svg.c", "knee__report_chart_scores"),
+}
+
+
+def functions_of(path):
+    """[(name, first line of the signature, lines from '{' to '}', comment just above)] of one C
+    file: a function's body opens with '{' alone in column 0 (the Linux brace style of
+    .clang-format) and closes with '}' in column 0."""
+    with open(os.path.join(SRC, path), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        if lines[i] != "{" or i == 0 or ")" not in lines[i - 1]:
+            i += 1
+            continue
+        start = i - 1
+        while start > 0 and lines[start - 1].strip() and not lines[start - 1].startswith("#") \
+                and not lines[start - 1].rstrip().endswith((";", "}", "*/")):
+            start -= 1
+        end = i + 1
+        while end < len(lines) and lines[end] != "}":
+            end += 1
+        comment = []
+        if start > 0 and lines[start - 1].rstrip().endswith("*/"):
+            k = start - 1
+            while k > 0 and "/*" not in lines[k]:
+                k -= 1
+            comment = lines[k:start]
+        name = re.search(r"(\w+)\s*\(", " ".join(lines[start:i]))
+        out.append((name.group(1) if name else "?", start + 1, end - i + 1, "\n".join(comment)))
+        i = end + 1
+    return out
+
+
+def check_functions():
+    problems, pending = [], set()
+    for path in source_files():
+        if not path.endswith((".c", ".h")):
+            continue
+        for name, line, length, comment in functions_of(path):
+            if length <= MAX_LINES or LONG_BECAUSE in comment:
+                continue
+            if (path, name) in PENDING:
+                pending.add((path, name))
+                print(f"src/{path}:{line}: {name} is {length} lines (being split on another "
+                      "branch: reported, not failed)")
+                continue
+            problems.append(f"src/{path}:{line}: {name} is {length} lines, over {MAX_LINES}: "
+                            "split it into named steps, or say why above it "
+                            f"(a comment line with \"{LONG_BECAUSE}\")")
+    for path, name in sorted(PENDING - pending):
+        problems.append(f"scripts/layout.py: PENDING names {name} (src/{path}), which is no longer "
+                        f"over {MAX_LINES} lines without a reason: remove the entry")
+    return problems
 
 
 def main(argv):
@@ -305,6 +371,8 @@ def main(argv):
         problems = files(argv[2], argv[3])
     elif len(argv) == 2 and argv[1] == "python":
         problems = check_python()
+    elif len(argv) == 2 and argv[1] == "functions":
+        problems = check_functions()
     else:
         sys.stderr.write(__doc__)
         return 2

@@ -662,24 +662,10 @@ static int check_attribute_counts(const char *p, size_t len, const char *file, k
     return KNEE_OK;
 }
 
-int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *file,
-                   const unsigned char *xsd, size_t xsd_len, const knee__xml_limits *limits,
-                   knee_diag *diag)
+/* The checks made on the bytes before libxml2 sees them. */
+static int check_input(const void *buf, size_t len, const char *file, knee_diag *diag)
 {
-    xmlParserCtxtPtr ctxt = NULL;
-    xmlDocPtr doc = NULL;
-    knee__xdoc *d = NULL;
-    parse_state st;
-    build_state b;
     int rc;
-
-    *out = NULL;
-    memset(&st, 0, sizeof st);
-    st.diag = diag;
-    st.file = file;
-    st.limits = limits;
-    st.status = KNEE_OK;
-
     if (len == 0) {
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-empty", file, (knee__pos){1, 1},
                        NULL, "the input is empty");
@@ -695,19 +681,24 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
         rc = check_bytes(buf, len, file, diag);
     if (rc == KNEE_OK)
         rc = check_attribute_counts(buf, len, file, diag);
-    if (rc != KNEE_OK)
-        return rc;
+    return rc;
+}
 
+/* A libxml2 parser over buf that reports to st and counts elements through on_start/on_end, or
+ * NULL when out of memory. */
+static xmlParserCtxtPtr new_parser(const void *buf, size_t len, parse_state *st)
+{
+    xmlParserCtxtPtr ctxt;
     pthread_once(&init_once, init_libxml);
     ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
     if (!ctxt)
-        return KNEE_ENOMEM;
+        return NULL;
     /* IGNORE_ENC: whatever declaration check_encoding did not recognise, libxml2 must never
      * switch to another encoding (its converters report failures on stderr); the input is read
      * as UTF-8, so other encodings' bytes fail as invalid UTF-8. */
     xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING |
                                 XML_PARSE_IGNORE_ENC);
-    ctxt->_private = &st;
+    ctxt->_private = st;
     ctxt->sax->serror = on_parse_error;
     ctxt->sax->error = NULL;
     ctxt->sax->warning = NULL;
@@ -717,47 +708,53 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
      * become 1.5 million tree nodes that no element limit counts. */
     ctxt->sax->comment = NULL;
     ctxt->sax->processingInstruction = NULL;
-    st.start = ctxt->sax->startElementNs;
-    st.end = ctxt->sax->endElementNs;
+    st->start = ctxt->sax->startElementNs;
+    st->end = ctxt->sax->endElementNs;
     ctxt->sax->startElementNs = on_start;
     ctxt->sax->endElementNs = on_end;
     ctxt->linenumbers = 1;
+    return ctxt;
+}
 
-    xmlParseDocument(ctxt);
-    doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    if (st.status != KNEE_OK || !ctxt->wellFormed || !doc || !xmlDocGetRootElement(doc)) {
-        rc = st.status != KNEE_OK ? st.status : KNEE_EPARSE;
-        if (st.reported == 0)
+/* The parsed document is one well-formed UTF-8 element tree without a DOCTYPE. */
+static int check_document(const parse_state *st, xmlParserCtxtPtr ctxt, xmlDocPtr doc,
+                          const char *file, knee_diag *diag)
+{
+    if (st->status != KNEE_OK || !ctxt->wellFormed || !doc || !xmlDocGetRootElement(doc)) {
+        if (st->reported == 0)
             knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-syntax", file,
                            (knee__pos){0, 0}, NULL, "the input is not well-formed XML");
-        goto out;
+        return st->status != KNEE_OK ? st->status : KNEE_EPARSE;
     }
     if (doc->intSubset || doc->extSubset) {   /* belt and braces: on_doctype already stopped it */
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-doctype", file,
                        (knee__pos){0, 0}, NULL, "a DOCTYPE is not allowed");
-        rc = KNEE_EPARSE;
-        goto out;
+        return KNEE_EPARSE;
     }
     if (doc->encoding && xmlStrcasecmp(doc->encoding, BAD_CAST "UTF-8") != 0) {
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-encoding", file,
                        (knee__pos){1, 1}, NULL, "input must be UTF-8, not %s",
                        (const char *)doc->encoding);
-        rc = KNEE_EPARSE;
-        goto out;
+        return KNEE_EPARSE;
     }
+    return KNEE_OK;
+}
 
-    d = knee__calloc(1, sizeof *d);
-    if (!d) {
-        rc = KNEE_ENOMEM;
-        goto out;
-    }
+/* Our own copy of doc's tree in an arena, with positions scanned from buf, in *out. */
+static int copy_tree(knee__xdoc **out, xmlDocPtr doc, const void *buf, size_t len,
+                     const char *file)
+{
+    build_state b;
+    knee__xdoc *d = knee__calloc(1, sizeof *d);
+    int rc;
+    if (!d)
+        return KNEE_ENOMEM;
     knee__arena_init(&d->arena);
     d->file = knee__arena_strdup(&d->arena, file);
     d->root = knee__arena_alloc(&d->arena, sizeof *d->root);
     if (!d->file || !d->root) {
-        rc = KNEE_ENOMEM;
-        goto out;
+        knee__xdoc_free(d);
+        return KNEE_ENOMEM;
     }
     b.arena = &d->arena;
     b.scan.p = buf;
@@ -765,15 +762,49 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
     b.scan.pos.line = 1;
     b.scan.pos.col = 1;
     rc = build_node(&b, xmlDocGetRootElement(doc), d->root);
-    if (rc != KNEE_OK)
-        goto out;
+    if (rc != KNEE_OK) {
+        knee__xdoc_free(d);
+        return rc;
+    }
+    *out = d;
+    return KNEE_OK;
+}
 
-    rc = xsd ? validate(doc, xsd, xsd_len, file, diag) : KNEE_OK;
-    if (rc == KNEE_ENOMEM)
-        goto out;
-    *out = d;   /* also when invalid: the caller runs its own checks and reports them too */
-    d = NULL;
-out:
+int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *file,
+                   const unsigned char *xsd, size_t xsd_len, const knee__xml_limits *limits,
+                   knee_diag *diag)
+{
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc;
+    knee__xdoc *d = NULL;
+    parse_state st;
+    int rc;
+
+    *out = NULL;
+    memset(&st, 0, sizeof st);
+    st.diag = diag;
+    st.file = file;
+    st.limits = limits;
+    st.status = KNEE_OK;
+
+    rc = check_input(buf, len, file, diag);
+    if (rc != KNEE_OK)
+        return rc;
+    ctxt = new_parser(buf, len, &st);
+    if (!ctxt)
+        return KNEE_ENOMEM;
+    xmlParseDocument(ctxt);
+    doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    rc = check_document(&st, ctxt, doc, file, diag);
+    if (rc == KNEE_OK)
+        rc = copy_tree(&d, doc, buf, len, file);
+    if (rc == KNEE_OK)
+        rc = xsd ? validate(doc, xsd, xsd_len, file, diag) : KNEE_OK;
+    if (rc != KNEE_ENOMEM && d) {
+        *out = d;   /* also when invalid: the caller runs its own checks and reports them too */
+        d = NULL;
+    }
     knee__xdoc_free(d);
     if (doc)
         xmlFreeDoc(doc);

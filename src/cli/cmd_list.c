@@ -37,6 +37,7 @@ static void append(char *buf, size_t size, const char *sep, const char *item)
 static void print_metadata(const knee_ruleset *rs)
 {
     cli_grid *g = cli_grid_new(2, NULL);
+    /* clang-format off: one row a line */
     const char *rows[][2] = {
         {"file", knee_ruleset_name(rs)},
         {"id", knee_ruleset_id(rs)},
@@ -46,6 +47,7 @@ static void print_metadata(const knee_ruleset *rs)
         {"evidence as of", knee_ruleset_evidence_as_of(rs)},
         {"sha256", knee_ruleset_sha256(rs)},
     };
+    /* clang-format on */
     size_t i;
 
     puts("Rule file");

@@ -126,6 +126,44 @@ static void sort_positions(size_t *v, size_t n, unsigned char *mark, size_t limi
     }
 }
 
+/* How many of the options sorted by the sum of their worst utilities (r->ranked) have a sum
+ * that reaches need: the prefix that holds every possible dominator. */
+static size_t prefix_reaching(const knee_result *r, size_t n, long long need)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->ranked[mid].key >= need)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The positions k < m whose worst sketch (lo_sk, words a row) is at least the best sketch bs,
+ * into cand, without a branch per pair; all of them when there are no sketches (words 0). */
+static size_t sketch_pass(const uint64_t *lo_sk, const uint64_t *bs, size_t m, size_t words,
+                          uint64_t h, size_t *cand)
+{
+    size_t k, n_cand = 0;
+    if (words == 1) { /* up to ten criteria: one word a side (the usual case) */
+        for (k = 0; k < m; k++) {
+            cand[n_cand] = k;
+            n_cand += (((lo_sk[k] | h) - *bs) & h) == h;
+        }
+    } else if (words) {
+        for (k = 0; k < m; k++) {
+            cand[n_cand] = k;
+            n_cand += (size_t)sketch_at_least(&lo_sk[k * words], bs, words, h);
+        }
+    } else {
+        for (k = 0; k < m; k++)
+            cand[n_cand++] = k;
+    }
+    return n_cand;
+}
+
 /* A dominator's worst is at least the dominated option's best on each criterion, so the sum of
  * its worst utilities is at least the sum of the other's best ones. The candidates sorted by
  * that sum (r->ranked), each option's possible dominators are a prefix: the pairs checked are
@@ -176,32 +214,10 @@ int knee__dominance(knee_result *r)
     for (b = 0; b < n; b++) {
         knee__opt *ob = &r->opts[r->alts[b]];
         long long need = knee__rank_key(r->work[b]);
-        size_t n_found = 0, m, lo = 0, hi = n, c, n_cand = 0;
-        while (lo < hi) { /* the prefix whose sum of worst utilities reaches b's best */
-            size_t mid = lo + (hi - lo) / 2;
-            if (r->ranked[mid].key >= need)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        m = lo;
+        size_t n_found = 0, c, n_cand;
         ob->dom_off = r->dominators_n;
-        if (words == 1) { /* up to ten criteria: one word a side (the usual case) */
-            uint64_t bs = hi_sk[b], h = sh.guards;
-            for (k = 0; k < m; k++) { /* no branch per pair: candidates into cand */
-                cand[n_cand] = k;
-                n_cand += (((lo_sk[k] | h) - bs) & h) == h;
-            }
-        } else if (words) {
-            const uint64_t *bs = &hi_sk[b * words];
-            for (k = 0; k < m; k++) {
-                cand[n_cand] = k;
-                n_cand += (size_t)sketch_at_least(&lo_sk[k * words], bs, words, sh.guards);
-            }
-        } else {
-            for (k = 0; k < m; k++)
-                cand[n_cand++] = k;
-        }
+        n_cand = sketch_pass(lo_sk, &hi_sk[b * words], prefix_reaching(r, n, need), words,
+                             sh.guards, cand);
         for (c = 0; c < n_cand; c++) {
             a = r->ranked[cand[c]].opt;
             if (a != b && (words ? dominates_all(&r->span_lo[a * nc], &r->span_hi[b * nc], nc)

@@ -184,12 +184,130 @@ static const double *normalised_weights(knee_result *r, double total)
     return r->cell_w;
 }
 
+/* The range of a score whose values span one: each value at its worst (*lo) and at its best
+ * (*hi), the changed cells [first, end) walked alongside the criteria as score_option does. */
+static void score_range(knee_result *r, const knee__treatment *tr, const knee__cell *first,
+                        const knee__cell *end, int plain, const double *w, double *lo, double *hi)
+{
+    const knee__cell *cell;
+    size_t nc = r->rs->n_criteria, j;
+    double u, ul, uh;
+    *lo = *hi = 0;
+    for (j = 0, cell = first; j < nc; j++) {
+        int changed = cell != end && cell->criterion == j, counted;
+        if (changed) {
+            counted = cell->counted;
+            ul = cell->low;
+            uh = cell->high;
+        } else if (plain) {
+            counted = tr->counted[j];
+            ul = tr->u_low[j];
+            uh = tr->u_high[j];
+        } else {
+            counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+        }
+        if (counted) {
+            *lo += w[j] * ul;
+            *hi += w[j] * uh;
+        }
+        if (changed)
+            cell++;
+    }
+}
+
 /* Every value counts with its criterion's full weight, except an unknown one its missing policy
  * leaves out (renormalise, refuse): the option's other weights are then rescaled to sum to 1.
  * An unknown value scored over a range (interval) counts at the middle of it, and the score's
  * range takes every such value at its worst and at its best (rules/README.md, "Unknown
  * values"). Unchanged values read what was scored at load; cells.c derives each value's weight
  * and contribution with the same operations. */
+/* The usual case: no rule changed a value and no caller's policy rescores an unknown one, so the
+ * option scores as its values were scored at load. */
+static void score_as_loaded(knee_result *r, size_t t)
+{
+    const knee__treatment *tr = &r->rs->treatments[t];
+    knee__opt *opt = &r->opts[t];
+    size_t nc = r->rs->n_criteria, j;
+    double total = 0, score = 0, lo = 0, hi = 0;
+    const double *w;
+    if (tr->all_counted) {
+        total = r->weights_total;
+    } else {
+        for (j = 0; j < nc; j++)
+            if (tr->counted[j])
+                total += r->weights[j];
+    }
+    opt->counted_weight = total;
+    if (total > 0 && !opt->excluded) {
+        w = normalised_weights(r, total);
+        if (tr->all_counted)
+            for (j = 0; j < nc; j++)
+                score += w[j] * tr->utility[j];
+        else
+            for (j = 0; j < nc; j++)
+                if (tr->counted[j])
+                    score += w[j] * tr->utility[j];
+        lo = hi = score;
+        if (tr->ranged) { /* a value left out has a range of 0 to 0: adding it adds 0 */
+            lo = hi = 0;
+            for (j = 0; j < nc; j++) {
+                lo += w[j] * tr->u_low[j];
+                hi += w[j] * tr->u_high[j];
+            }
+        }
+    }
+    opt->score = opt->ws_score = score;
+    r->ranges[t].low = lo;
+    r->ranges[t].high = hi;
+}
+
+/* The weight of the values that count once the changed cells [first, end) are applied (plain: the
+ * other values as declared, else as the caller's policy scores them); *ranged is set when one of
+ * them spans a range. */
+static double counted_weight(knee_result *r, const knee__treatment *tr, const knee__cell *first,
+                             const knee__cell *end, int plain, int *ranged)
+{
+    const knee__cell *cell;
+    size_t nc = r->rs->n_criteria, j;
+    double total = 0, u, ul, uh;
+    int same = plain; /* usual: the changes keep every value counted as declared */
+    for (cell = first; cell != end; cell++) {
+        *ranged |= cell->low < cell->high;
+        same &= cell->counted == tr->counted[cell->criterion];
+    }
+    if (same && tr->all_counted)
+        return r->weights_total;
+    if (same) {
+        for (j = 0; j < nc; j++)
+            if (tr->counted[j])
+                total += r->weights[j];
+        return total;
+    }
+    for (j = 0, cell = first; j < nc; j++) {
+        int changed = cell != end && cell->criterion == j, counted;
+        if (changed)
+            counted = cell->counted;
+        else if (plain)
+            counted = tr->counted[j];
+        else {
+            counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
+            *ranged |= ul < uh;
+        }
+        if (counted)
+            total += r->weights[j];
+        if (changed)   /* never NULL + 0: r->cells may be NULL */
+            cell++;
+    }
+    return total;
+}
+
+/* Every value counts with its criterion's full weight, except an unknown one its missing policy
+ * leaves out (renormalise, refuse): the option's other weights are then rescaled to sum to 1.
+ * An unknown value scored over a range (interval) counts at the middle of it, and the score's
+ * range takes every such value at its worst and at its best (rules/README.md, "Unknown
+ * values"). Unchanged values read what was scored at load; cells.c derives each value's weight
+ * and contribution with the same operations. On the hot path of every comparison: the steps are
+ * static, one call each. */
 static void score_option(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
@@ -197,39 +315,11 @@ static void score_option(knee_result *r, size_t t)
     knee__opt *opt = &r->opts[t];
     const knee__cell *first, *end, *cell;
     size_t nc = rs->n_criteria, j;
-    double total = 0, score = 0, lo = 0, hi = 0, u, ul, uh;
+    double total, score = 0, lo = 0, hi = 0, u, ul, uh;
     const double *w;
-    int plain, ranged, same;
-    if (opt->cell_n == 0 && (!r->missing_policy || tr->all_known)) { /* usual: as scored at load */
-        if (tr->all_counted) {
-            total = r->weights_total;
-        } else {
-            for (j = 0; j < nc; j++)
-                if (tr->counted[j])
-                    total += r->weights[j];
-        }
-        opt->counted_weight = total;
-        if (total > 0 && !opt->excluded) {
-            w = normalised_weights(r, total);
-            if (tr->all_counted)
-                for (j = 0; j < nc; j++)
-                    score += w[j] * tr->utility[j];
-            else
-                for (j = 0; j < nc; j++)
-                    if (tr->counted[j])
-                        score += w[j] * tr->utility[j];
-            lo = hi = score;
-            if (tr->ranged) { /* a value left out has a range of 0 to 0: adding it adds 0 */
-                lo = hi = 0;
-                for (j = 0; j < nc; j++) {
-                    lo += w[j] * tr->u_low[j];
-                    hi += w[j] * tr->u_high[j];
-                }
-            }
-        }
-        opt->score = opt->ws_score = score;
-        r->ranges[t].low = lo;
-        r->ranges[t].high = hi;
+    int plain, ranged;
+    if (opt->cell_n == 0 && (!r->missing_policy || tr->all_known)) {
+        score_as_loaded(r, t);
         return;
     }
     /* values a rule changed, or unknown ones a caller's policy scores: the changed cells are in
@@ -242,34 +332,7 @@ static void score_option(knee_result *r, size_t t)
         first = r->cells + opt->cell_off;
         end = first + opt->cell_n;
     }
-    same = plain; /* usual: the changes keep every value counted as declared */
-    for (cell = first; cell != end; cell++) {
-        ranged |= cell->low < cell->high;
-        same &= cell->counted == tr->counted[cell->criterion];
-    }
-    if (same && tr->all_counted) {
-        total = r->weights_total;
-    } else if (same) {
-        for (j = 0; j < nc; j++)
-            if (tr->counted[j])
-                total += r->weights[j];
-    } else {
-        for (j = 0, cell = first; j < nc; j++) {
-            int changed = cell != end && cell->criterion == j, counted;
-            if (changed)
-                counted = cell->counted;
-            else if (plain)
-                counted = tr->counted[j];
-            else {
-                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
-                ranged |= ul < uh;
-            }
-            if (counted)
-                total += r->weights[j];
-            if (changed)   /* never NULL + 0: r->cells may be NULL */
-                cell++;
-        }
-    }
+    total = counted_weight(r, tr, first, end, plain, &ranged);
     opt->counted_weight = total;
     if (total > 0 && !opt->excluded) {
         w = normalised_weights(r, total);
@@ -299,27 +362,9 @@ static void score_option(knee_result *r, size_t t)
                     cell++;
             }
         }
-        /* the range: only where something unknown spans one, else the score itself */
-        for (j = 0, cell = first, lo = hi = ranged ? 0 : score; ranged && j < nc; j++) {
-            int changed = cell != end && cell->criterion == j, counted;
-            if (changed) {
-                counted = cell->counted;
-                ul = cell->low;
-                uh = cell->high;
-            } else if (plain) {
-                counted = tr->counted[j];
-                ul = tr->u_low[j];
-                uh = tr->u_high[j];
-            } else {
-                counted = knee__declared_score(r, tr, j, &u, &ul, &uh);
-            }
-            if (counted) {
-                lo += w[j] * ul;
-                hi += w[j] * uh;
-            }
-            if (changed)
-                cell++;
-        }
+        lo = hi = score;
+        if (ranged) /* the range: only where something unknown spans one, else the score itself */
+            score_range(r, tr, first, end, plain, w, &lo, &hi);
     }
     opt->score = opt->ws_score = score;
     r->ranges[t].low = lo;

@@ -164,31 +164,74 @@ oom:
     return st->status;
 }
 
-int knee__fhir_parse_json(knee__fdoc **out, const void *buf, size_t len, const char *file,
-                          const knee__flimits *lim, knee_diag *diag)
+/* The JSON object in buf, in *root (the caller's to json_decref). */
+static int load_object(json_t **root, const void *buf, size_t len, const char *file,
+                       knee_diag *diag)
 {
     json_error_t err;
-    json_t *root, *body;
-    knee__fdoc *d;
-    jstate st;
-    int rc;
-
-    *out = NULL;
-    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
+    *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+    if (!*root) {
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "fhir-json", file,
                        (knee__pos){err.line > 0 ? (unsigned)err.line : 0,
                                    err.column > 0 ? (unsigned)err.column : 0},
                        NULL, "not valid JSON: %s", err.text);
         return KNEE_EPARSE;
     }
-    if (!json_is_object(root)) {
+    if (!json_is_object(*root)) {
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-not-fhir", file,
                        (knee__pos){0, 0}, NULL,
                        "expected a FHIR resource, a CDS Hooks prefetch object or request");
-        json_decref(root);
+        json_decref(*root);
+        *root = NULL;
         return KNEE_EINVALID;
     }
+    return KNEE_OK;
+}
+
+/* d's root node from body: one resource, a prefetch object of resources (or null), or no keys at
+ * all (body NULL: a request without prefetch). */
+static void fill_root(jstate *st, knee__fdoc *d, json_t *body)
+{
+    d->root = knee__arena_alloc(&d->arena, sizeof *d->root);
+    if (!d->root && st->status == KNEE_OK)
+        st->status = KNEE_ENOMEM;
+    if (st->status != KNEE_OK)
+        return;
+    if (!body) {
+        d->root->name = "#prefetch";
+    } else if (json_object_get(body, "resourceType")) {
+        fill(st, d->root, "#root", body, 0);
+        if (st->status == KNEE_OK)
+            *d->root = d->root->kids[0];   /* the resource node itself */
+    } else {
+        /* A prefetch object: every value must be a resource or null. */
+        const char *key;
+        json_t *v;
+        json_object_foreach(body, key, v) {
+            if (!json_is_null(v) && !(json_is_object(v) && json_object_get(v, "resourceType"))) {
+                jfail(st, KNEE_EINVALID, "fhir-not-fhir",
+                      "not a FHIR resource (no resourceType), nor a prefetch object whose "
+                      "values are resources or null");
+                return;
+            }
+        }
+        fill_object(st, d->root, body, 0);
+        d->root->name = "#prefetch";
+    }
+}
+
+int knee__fhir_parse_json(knee__fdoc **out, const void *buf, size_t len, const char *file,
+                          const knee__flimits *lim, knee_diag *diag)
+{
+    json_t *root, *body;
+    knee__fdoc *d;
+    jstate st;
+    int rc;
+
+    *out = NULL;
+    rc = load_object(&root, buf, len, file, diag);
+    if (rc != KNEE_OK)
+        return rc;
     d = knee__calloc(1, sizeof *d);
     if (!d) {
         json_decref(root);
@@ -217,34 +260,7 @@ int knee__fhir_parse_json(knee__fdoc **out, const void *buf, size_t len, const c
             body = NULL;
         }
     }
-    d->root = knee__arena_alloc(&d->arena, sizeof *d->root);
-    if (!d->root && st.status == KNEE_OK)
-        st.status = KNEE_ENOMEM;
-    if (st.status == KNEE_OK) {
-        if (!body) {
-            d->root->name = "#prefetch";   /* a request without prefetch: no keys at all */
-        } else if (json_object_get(body, "resourceType")) {
-            fill(&st, d->root, "#root", body, 0);
-            if (st.status == KNEE_OK)
-                *d->root = d->root->kids[0];   /* the resource node itself */
-        } else {
-            /* A prefetch object: every value must be a resource or null. */
-            const char *key;
-            json_t *v;
-            json_object_foreach(body, key, v) {
-                if (!json_is_null(v) && !(json_is_object(v) && json_object_get(v, "resourceType"))) {
-                    jfail(&st, KNEE_EINVALID, "fhir-not-fhir",
-                          "not a FHIR resource (no resourceType), nor a prefetch object whose "
-                          "values are resources or null");
-                    break;
-                }
-            }
-            if (st.status == KNEE_OK) {
-                fill_object(&st, d->root, body, 0);
-                d->root->name = "#prefetch";
-            }
-        }
-    }
+    fill_root(&st, d, body);
     json_decref(root);
     rc = st.status;
     if (rc != KNEE_OK) {

@@ -460,6 +460,67 @@ static int history_date(mapper *m, const knee__fhir_rule *rule, const res *x,
     return 0;
 }
 
+/* What a history rule reads from one resource of a history type: its bit of the rule's
+ * resources, the element its code is in (el), the concept of a contained Medication (*concept,
+ * *med; NULL when the code is the resource's own) and the elements that date it. */
+typedef struct history_kind {
+    unsigned bit;
+    const knee__fnode *concept, *med;
+    const char *el;
+    const char *const *dates;
+} history_kind;
+
+/* The kind of x, or 0 when x is not a Procedure or a Medication record. */
+static int history_kind_of(const res *x, history_kind *k)
+{
+    static const char *const proc_dates[] = {"performedDateTime", "performedPeriod", NULL};
+    static const char *const stmt_dates[] = {"effectiveDateTime", "effectivePeriod", "dateAsserted", NULL};
+    static const char *const req_dates[] = {"authoredOn", NULL};
+    k->med = NULL;
+    if (strcmp(x->type, "Procedure") == 0) {
+        k->bit = KNEE__FR_PROCEDURE;
+        k->concept = NULL;
+        k->el = "code";
+        k->dates = proc_dates;
+        return 1;
+    }
+    if (strcmp(x->type, "MedicationStatement") == 0 ||
+        strcmp(x->type, "MedicationAdministration") == 0) {
+        k->bit = x->type[10] == 'S' ? KNEE__FR_MED_STATEMENT : KNEE__FR_MED_ADMIN;
+        k->dates = stmt_dates;
+    } else if (strcmp(x->type, "MedicationRequest") == 0) {
+        k->bit = KNEE__FR_MED_REQUEST;
+        k->dates = req_dates;
+    } else {
+        return 0;
+    }
+    k->concept = med_concept(x, &k->med);
+    k->el = k->med ? "contained(Medication).code" : "medicationCodeableConcept";
+    return 1;
+}
+
+/* Whether x's status says the procedure was done or the medication taken; if not, x is reported
+ * ignored. */
+static int history_status_usable(mapper *m, const res *x, unsigned bit)
+{
+    const char *st = knee__fval(x->node, "status");
+    if (!st || (bit == KNEE__FR_PROCEDURE && strcmp(st, "completed") != 0) ||
+        (bit == KNEE__FR_MED_STATEMENT && strcmp(st, "active") != 0 &&
+         strcmp(st, "completed") != 0) ||
+        (bit == KNEE__FR_MED_ADMIN && strcmp(st, "completed") != 0) ||
+        (bit == KNEE__FR_MED_REQUEST && strcmp(st, "active") != 0 &&
+         strcmp(st, "completed") != 0)) {
+        knee__frep_ignored(m->rep, x->type, x->id,
+                           st && (strcmp(st, "entered-in-error") == 0 ||
+                                  strcmp(st, "not-done") == 0 || strcmp(st, "not-taken") == 0)
+                               ? st
+                               : "status",
+                           "status is %s", st ? st : "absent");
+        return 0;
+    }
+    return 1;
+}
+
 static int map_history(mapper *m, const knee__fhir_rule *rule)
 {
     const char *fact = m->rs->facts[rule->fact].id;
@@ -471,68 +532,29 @@ static int map_history(mapper *m, const knee__fhir_rule *rule)
     memset(&best_d, 0, sizeof best_d);
     for (i = 0; i < m->n; i++) {
         const res *x = &m->v[i];
-        const knee__fnode *concept, *med = NULL;
-        const char *sys, *code, *st, *dt, *el;
-        unsigned bit;
+        const char *sys, *code, *dt;
+        history_kind k;
         fdate d;
-        static const char *const proc_dates[] = {"performedDateTime", "performedPeriod", NULL};
-        static const char *const stmt_dates[] = {"effectiveDateTime", "effectivePeriod", "dateAsserted", NULL};
-        static const char *const req_dates[] = {"authoredOn", NULL};
-        const char *const *dates;
-        if (x->ignored)
-            continue;
-        if (strcmp(x->type, "Procedure") == 0) {
-            bit = KNEE__FR_PROCEDURE;
-            concept = NULL;
-            el = "code";
-            dates = proc_dates;
-        } else if (strcmp(x->type, "MedicationStatement") == 0 ||
-                   strcmp(x->type, "MedicationAdministration") == 0) {
-            bit = x->type[10] == 'S' ? KNEE__FR_MED_STATEMENT : KNEE__FR_MED_ADMIN;
-            concept = med_concept(x, &med);
-            el = med ? "contained(Medication).code" : "medicationCodeableConcept";
-            dates = stmt_dates;
-        } else if (strcmp(x->type, "MedicationRequest") == 0) {
-            bit = KNEE__FR_MED_REQUEST;
-            concept = med_concept(x, &med);
-            el = med ? "contained(Medication).code" : "medicationCodeableConcept";
-            dates = req_dates;
-        } else {
-            continue;
-        }
-        if (!(rule->resources & bit))
+        if (x->ignored || !history_kind_of(x, &k) || !(rule->resources & k.bit))
             continue;
         /* A contained Medication's code; else every code element, so a repeated one is seen. */
-        if (med ? !knee__fmap_code_matches(rule, concept, &sys, &code)
-                : !knee__fmap_coded(rule, x->node,
-                                    bit == KNEE__FR_PROCEDURE ? "code"
-                                                              : "medicationCodeableConcept",
-                                    &sys, &code))
+        if (k.med ? !knee__fmap_code_matches(rule, k.concept, &sys, &code)
+                  : !knee__fmap_coded(rule, x->node,
+                                      k.bit == KNEE__FR_PROCEDURE ? "code"
+                                                                  : "medicationCodeableConcept",
+                                      &sys, &code))
             continue;
-        if (knee__fmap_repeated(m, x, x->node, bit == KNEE__FR_PROCEDURE ? proc_once : med_once))
+        if (knee__fmap_repeated(m, x, x->node, k.bit == KNEE__FR_PROCEDURE ? proc_once : med_once))
             continue;
-        st = knee__fval(x->node, "status");
-        if (!st || (bit == KNEE__FR_PROCEDURE && strcmp(st, "completed") != 0) ||
-            (bit == KNEE__FR_MED_STATEMENT && strcmp(st, "active") != 0 &&
-             strcmp(st, "completed") != 0) ||
-            (bit == KNEE__FR_MED_ADMIN && strcmp(st, "completed") != 0) ||
-            (bit == KNEE__FR_MED_REQUEST && strcmp(st, "active") != 0 &&
-             strcmp(st, "completed") != 0)) {
-            knee__frep_ignored(m->rep, x->type, x->id,
-                               st && (strcmp(st, "entered-in-error") == 0 ||
-                                      strcmp(st, "not-done") == 0 || strcmp(st, "not-taken") == 0)
-                                   ? st
-                                   : "status",
-                               "status is %s", st ? st : "absent");
+        if (!history_status_usable(m, x, k.bit))
             continue;
-        }
-        if (history_date(m, rule, x, dates, &d, &dt) != 0)
+        if (history_date(m, rule, x, k.dates, &d, &dt) != 0)
             continue;
         if (!best || d.hi >= best_d.hi) {
             best = x;
             best_d = d;
             best_dt = dt;
-            snprintf(best_elbuf, sizeof best_elbuf, "%s(%s|%s)", el, sys, code);
+            snprintf(best_elbuf, sizeof best_elbuf, "%s(%s|%s)", k.el, sys, code);
             best_el = best_elbuf;
         }
     }

@@ -29,6 +29,7 @@ typedef struct fill {
 } fill;
 
 /* Dark colours (each with at least 4.5:1 contrast on white), each with its own mark. */
+/* clang-format off: one row a line */
 static const fill criterion_fills[KNEE__REPORT_FILLS] = {
     {"#0a5c99", "#fff", {0, 0, 0, NULL}},
     {"#b35806", "#fff", {1, 0, 3, "3 3"}},
@@ -39,6 +40,7 @@ static const fill criterion_fills[KNEE__REPORT_FILLS] = {
     {"#8c6d00", "#fff", {2, 4, 2.5, "2.5 3"}},
     {"#01665e", "#fff", {1, 0, 6, "3 6"}},
 };
+/* clang-format on */
 
 /* Ranks 1, 2, 3 and "4th or lower" in the uncertainty chart. */
 #define RANK_GROUPS 4

@@ -1423,10 +1423,70 @@ static void free_partial(knee_ruleset *rs)
     knee__dealloc(rs);
 }
 
+/* The <ruleset> element's attributes and description, and the limits the options set. */
+static void read_header(builder *b, const knee__xnode *root)
+{
+    knee_ruleset *rs = b->rs;
+    rs->id = dup(b, attr_or(root, "id", ""));
+    rs->version = dup(b, attr_or(root, "version", ""));
+    rs->status = dup(b, attr_or(root, "status", ""));
+    rs->title = dup(b, attr_or(root, "title", ""));
+    rs->evidence_as_of = dup(b, attr_or(root, "evidence-as-of", ""));
+    rs->publisher = dup(b, attr(root, "publisher"));
+    b->ptext_tail = &rs->patient_texts;
+    description(b, root, rs->id, &rs->description, &rs->description_patient);
+    rs->method = KNEE_METHOD_WEIGHTED_SUM;
+    if (attr(root, "method"))
+        rs->method = knee_method_from_name(attr(root, "method"));
+    rs->missing = KNEE_MISSING_INTERVAL; /* unknown values are ranges unless the file says */
+    if (attr(root, "missing") && knee_missing_from_name(attr(root, "missing")) > 0)
+        rs->missing = knee_missing_from_name(attr(root, "missing"));
+    rs->max_string_bytes = (size_t)knee__limit(b->opts, KNEE_LIMIT_STRING_BYTES);
+    rs->regex_match_limit = (uint32_t)knee__limit(b->opts, KNEE_LIMIT_REGEX_MATCH);
+    rs->regex_depth_limit = (uint32_t)knee__limit(b->opts, KNEE_LIMIT_REGEX_DEPTH);
+    rs->regex_heap_kib = (uint32_t)knee__limit(b->opts, KNEE_LIMIT_REGEX_HEAP_KIB);
+    rs->regex_budget = (uint32_t)knee__limit(b->opts, KNEE_LIMIT_REGEX_BUDGET);
+}
+
+/* The sections of the rule file, in the order each needs the ones before. */
+static void build_sections(builder *b, const knee__xnode *root)
+{
+    knee_ruleset *rs = b->rs;
+    const knee__xnode *sec;
+    if ((sec = child(root, "sources")) != NULL)
+        build_sources(b, sec);
+    if ((sec = child(root, "facts")) != NULL)
+        build_facts(b, sec);
+    if ((sec = child(root, "region-groups")) != NULL)
+        build_region_groups(b, sec);
+    if ((sec = child(root, "criteria")) != NULL)
+        build_criteria(b, sec);
+    if (!b->oom)
+        build_treatments(b, root);
+    if (!b->oom && (sec = child(root, "rules")) != NULL)
+        build_top_rules(b, sec);
+    if (!b->oom) {
+        check_rule_ids(b, root);
+        if (knee__ruleset_link_steps(rs) != KNEE_OK)
+            b->oom = 1;
+    }
+    if (!b->oom && (sec = child(root, "conflicts")) != NULL)
+        build_conflicts(b, sec);
+    if (!b->oom && (sec = child(root, "fhir")) != NULL) {
+        int frc = knee__fhir_rules_build(rs, sec, b->file, b->diag);
+        if (frc == KNEE_ENOMEM)
+            b->oom = 1;
+        else if (frc != KNEE_OK && b->status == KNEE_OK)
+            b->status = frc;
+    }
+    if (!b->oom && (sec = child(root, "tests")) != NULL)
+        build_tests(b, sec);
+}
+
 int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag)
 {
-    const knee__xnode *root = doc->root, *sec;
+    const knee__xnode *root = doc->root;
     builder b;
     knee_ruleset *rs;
     size_t n_rules;
@@ -1447,25 +1507,7 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         ERR(&b, "schema-element", root->pos, NULL, "the root element must be <ruleset>");
         goto out;
     }
-    rs->id = dup(&b, attr_or(root, "id", ""));
-    rs->version = dup(&b, attr_or(root, "version", ""));
-    rs->status = dup(&b, attr_or(root, "status", ""));
-    rs->title = dup(&b, attr_or(root, "title", ""));
-    rs->evidence_as_of = dup(&b, attr_or(root, "evidence-as-of", ""));
-    rs->publisher = dup(&b, attr(root, "publisher"));
-    b.ptext_tail = &rs->patient_texts;
-    description(&b, root, rs->id, &rs->description, &rs->description_patient);
-    rs->method = KNEE_METHOD_WEIGHTED_SUM;
-    if (attr(root, "method"))
-        rs->method = knee_method_from_name(attr(root, "method"));
-    rs->missing = KNEE_MISSING_INTERVAL; /* unknown values are ranges unless the file says */
-    if (attr(root, "missing") && knee_missing_from_name(attr(root, "missing")) > 0)
-        rs->missing = knee_missing_from_name(attr(root, "missing"));
-    rs->max_string_bytes = (size_t)knee__limit(opts, KNEE_LIMIT_STRING_BYTES);
-    rs->regex_match_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_MATCH);
-    rs->regex_depth_limit = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_DEPTH);
-    rs->regex_heap_kib = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_HEAP_KIB);
-    rs->regex_budget = (uint32_t)knee__limit(opts, KNEE_LIMIT_REGEX_BUDGET);
+    read_header(&b, root);
 
     n_rules = count_rules(root);
     if (n_rules > (size_t)knee__limit(opts, KNEE_LIMIT_RULES)) {
@@ -1478,34 +1520,7 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
     if (knee__conds_begin(&b.conds, rs, n_rules) != KNEE_OK)
         b.oom = 1;
 
-    if ((sec = child(root, "sources")) != NULL)
-        build_sources(&b, sec);
-    if ((sec = child(root, "facts")) != NULL)
-        build_facts(&b, sec);
-    if ((sec = child(root, "region-groups")) != NULL)
-        build_region_groups(&b, sec);
-    if ((sec = child(root, "criteria")) != NULL)
-        build_criteria(&b, sec);
-    if (!b.oom)
-        build_treatments(&b, root);
-    if (!b.oom && (sec = child(root, "rules")) != NULL)
-        build_top_rules(&b, sec);
-    if (!b.oom) {
-        check_rule_ids(&b, root);
-        if (knee__ruleset_link_steps(rs) != KNEE_OK)
-            b.oom = 1;
-    }
-    if (!b.oom && (sec = child(root, "conflicts")) != NULL)
-        build_conflicts(&b, sec);
-    if (!b.oom && (sec = child(root, "fhir")) != NULL) {
-        int frc = knee__fhir_rules_build(rs, sec, b.file, diag);
-        if (frc == KNEE_ENOMEM)
-            b.oom = 1;
-        else if (frc != KNEE_OK && b.status == KNEE_OK)
-            b.status = frc;
-    }
-    if (!b.oom && (sec = child(root, "tests")) != NULL)
-        build_tests(&b, sec);
+    build_sections(&b, root);
     if (rs->n_treatments == 0 && b.status == KNEE_OK)
         ERR(&b, "empty", root->pos, NULL, "the rule file declares no treatments");
     if (!b.oom && b.status == KNEE_OK) {

@@ -339,50 +339,12 @@ static int lex_number(parser *p, size_t i)
     return KNEE_OK;
 }
 
-/* Read the next token into p->tok. */
-static int lex(parser *p)
+/* The punctuation token at t[i], or a syntax error that says what to write instead. */
+static int lex_punct(parser *p, size_t i)
 {
     const char *t = p->text;
-    size_t n = p->len, i = p->pos, j;
-    char c, q[64];
-    while (i < n && is_blank(t[i]))
-        i++;
-    p->tok.off = i;
-    p->tok.len = 1;
-    p->tok.num = 0;
-    if (i >= n) {
-        p->tok.kind = T_EOF;
-        p->tok.len = 0;
-        p->pos = n;
-        return KNEE_OK;
-    }
-    c = t[i];
-    if (is_digit(c) || ((c == '-' || c == '+') && i + 1 < n && is_digit(t[i + 1])))
-        return lex_number(p, i);
-    if (is_ident_start(c)) {
-        size_t k;
-        j = i;
-        while (j < n && is_ident_char(t[j]))
-            j++;
-        p->tok.kind = T_IDENT;
-        p->tok.len = j - i;
-        for (k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
-            if (strlen(keywords[k].word) == j - i && memcmp(keywords[k].word, t + i, j - i) == 0)
-                p->tok.kind = keywords[k].kind;
-        p->pos = j;
-        return KNEE_OK;
-    }
-    if (c == '\'' || c == '"') {
-        j = i + 1;
-        while (j < n && t[j] != c)
-            j += (t[j] == '\\' && j + 1 < n) ? 2 : 1;
-        if (j >= n)
-            return syntax(p, i, "unterminated string: no closing %s", c == '\'' ? "'" : "\"");
-        p->tok.kind = T_STR;
-        p->tok.len = j + 1 - i;
-        p->pos = j + 1;
-        return KNEE_OK;
-    }
+    size_t n = p->len;
+    char c = t[i], q[64];
     p->pos = i + 1;
     switch (c) {
     case '(':
@@ -448,6 +410,53 @@ static int lex(parser *p)
     if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
         return syntax(p, i, "unexpected byte 0x%02X", (unsigned)(unsigned char)c);
     return syntax(p, i, "unexpected character %s", quote(q, sizeof q, t + i, 1));
+}
+
+/* Read the next token into p->tok. */
+static int lex(parser *p)
+{
+    const char *t = p->text;
+    size_t n = p->len, i = p->pos, j;
+    char c;
+    while (i < n && is_blank(t[i]))
+        i++;
+    p->tok.off = i;
+    p->tok.len = 1;
+    p->tok.num = 0;
+    if (i >= n) {
+        p->tok.kind = T_EOF;
+        p->tok.len = 0;
+        p->pos = n;
+        return KNEE_OK;
+    }
+    c = t[i];
+    if (is_digit(c) || ((c == '-' || c == '+') && i + 1 < n && is_digit(t[i + 1])))
+        return lex_number(p, i);
+    if (is_ident_start(c)) {
+        size_t k;
+        j = i;
+        while (j < n && is_ident_char(t[j]))
+            j++;
+        p->tok.kind = T_IDENT;
+        p->tok.len = j - i;
+        for (k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
+            if (strlen(keywords[k].word) == j - i && memcmp(keywords[k].word, t + i, j - i) == 0)
+                p->tok.kind = keywords[k].kind;
+        p->pos = j;
+        return KNEE_OK;
+    }
+    if (c == '\'' || c == '"') {
+        j = i + 1;
+        while (j < n && t[j] != c)
+            j += (t[j] == '\\' && j + 1 < n) ? 2 : 1;
+        if (j >= n)
+            return syntax(p, i, "unterminated string: no closing %s", c == '\'' ? "'" : "\"");
+        p->tok.kind = T_STR;
+        p->tok.len = j + 1 - i;
+        p->pos = j + 1;
+        return KNEE_OK;
+    }
+    return lex_punct(p, i);
 }
 
 /* ---- building the compiled form ------------------------------------------------------------ */
@@ -1319,6 +1328,9 @@ static int eval_cmp(const knee__expr *e, const node *nd, const knee__factval *fa
     return truth(nd->op == OP_EQ ? eq : !eq);
 }
 
+/* The truth of node idx: KNEE__TRUE, KNEE__FALSE, KNEE__UNKNOWN or a negative error code.
+ * Long because: one case per node kind, each a few lines, read side by side; the longer kinds
+ * (comparisons) are functions of their own. */
 static int eval_node(const knee__expr *e, int idx, const knee__factval *facts,
                      knee__match_scratch *s, char *errbuf, size_t errbuf_len)
 {

@@ -212,12 +212,41 @@ static unsigned resource_bits(fbuild *b, const knee__xnode *n)
     return bits;
 }
 
+/* A rule's <code> and <payer> children. */
+static void build_codes(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
+{
+    size_t i, nc = 0, np = 0;
+    for (i = 0; i < n->n_children; i++) {
+        if (strcmp(n->children[i].name, "code") == 0)
+            nc++;
+        else if (strcmp(n->children[i].name, "payer") == 0)
+            np++;
+    }
+    r->codes = aalloc(b, nc, sizeof *r->codes);
+    r->payers = aalloc(b, np, sizeof *r->payers);
+    for (i = 0; i < n->n_children && b->status != KNEE_ENOMEM; i++) {
+        const knee__xnode *c = &n->children[i];
+        if (strcmp(c->name, "code") == 0 && r->codes) {
+            knee__fhir_code *k = &r->codes[r->n_codes++];
+            const char *code = knee__xml_attr_value(c, "code"), *prefix = knee__xml_attr_value(c, "prefix");
+            if ((code != NULL) == (prefix != NULL))
+                ferr(b, "fhir-mapping", c->pos, NULL, "<code> needs exactly one of code= or prefix=");
+            k->system = sdup(b, knee__xml_attr_value(c, "system") ? knee__xml_attr_value(c, "system") : "");
+            k->code = sdup(b, code ? code : prefix ? prefix : "");
+            k->prefix = prefix != NULL;
+        } else if (strcmp(c->name, "payer") == 0 && r->payers) {
+            knee__fhir_payer *p = &r->payers[r->n_payers++];
+            p->text = sdup(b, knee__xml_attr_value(c, "text"));
+            p->value = sdup(b, knee__xml_attr_value(c, "value"));
+        }
+    }
+}
+
 static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 {
     const char *name = n->name, *fact = knee__xml_attr_value(n, "fact");
     const knee__fact *f;
     const knee__fhir_kind *kind;
-    size_t i, nc = 0, np = 0;
 
     r->pos = n->pos;
     r->plan_fact = KNEE__NONE;
@@ -273,30 +302,7 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
             ferr(b, "fhir-mapping", n->pos, pf, "plan-fact '%s' is not a declared string fact", pf);
     }
 
-    for (i = 0; i < n->n_children; i++) {
-        if (strcmp(n->children[i].name, "code") == 0)
-            nc++;
-        else if (strcmp(n->children[i].name, "payer") == 0)
-            np++;
-    }
-    r->codes = aalloc(b, nc, sizeof *r->codes);
-    r->payers = aalloc(b, np, sizeof *r->payers);
-    for (i = 0; i < n->n_children && b->status != KNEE_ENOMEM; i++) {
-        const knee__xnode *c = &n->children[i];
-        if (strcmp(c->name, "code") == 0 && r->codes) {
-            knee__fhir_code *k = &r->codes[r->n_codes++];
-            const char *code = knee__xml_attr_value(c, "code"), *prefix = knee__xml_attr_value(c, "prefix");
-            if ((code != NULL) == (prefix != NULL))
-                ferr(b, "fhir-mapping", c->pos, NULL, "<code> needs exactly one of code= or prefix=");
-            k->system = sdup(b, knee__xml_attr_value(c, "system") ? knee__xml_attr_value(c, "system") : "");
-            k->code = sdup(b, code ? code : prefix ? prefix : "");
-            k->prefix = prefix != NULL;
-        } else if (strcmp(c->name, "payer") == 0 && r->payers) {
-            knee__fhir_payer *p = &r->payers[r->n_payers++];
-            p->text = sdup(b, knee__xml_attr_value(c, "text"));
-            p->value = sdup(b, knee__xml_attr_value(c, "value"));
-        }
-    }
+    build_codes(b, r, n);
     if (kind->codes && r->n_codes == 0)
         ferr(b, "fhir-mapping", n->pos, fact, "<%s> for '%s' lists no <code>", name, fact);
 }

@@ -5,6 +5,7 @@ built from it."""
 import importlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -84,6 +85,41 @@ class ConfigTest(unittest.TestCase):
             with self.assertRaises(config.ConfigError) as e:
                 config.build(config.load({}, overrides=dict(base(), **bad)), shared=False)
             self.assertIn(why, str(e.exception))
+
+    def test_without_jwt(self):
+        """PyJWT and cryptography are optional (the extra "cdshooks"): hidden from a fresh
+        interpreter, the service still builds and answers discovery under insecure_no_auth, and
+        with issuers it refuses to start, saying what to install."""
+        script = r"""
+import json, sys
+for name in ("jwt", "cryptography"):
+    sys.modules[name] = None        # import jwt / cryptography raise ImportError
+from wsgiref.util import setup_testing_defaults
+from knee.cdshooks import config
+conf = config.load({}, overrides={"service_url": sys.argv[1], "insecure_no_auth": True})
+app = config.build(conf, shared=False)
+env = {"PATH_INFO": "/cds-services", "REQUEST_METHOD": "GET"}
+setup_testing_defaults(env)
+status = []
+body = b"".join(app(env, lambda s, h, *a: status.append(s)))
+print(status[0], len(json.loads(body)["services"]))
+try:
+    config.build(config.load({}, overrides={"service_url": sys.argv[1],
+                                            "issuers": json.loads(sys.argv[2])}), shared=False)
+except config.ConfigError as e:
+    print("refused:", e)
+assert "jwt" not in sys.modules or sys.modules["jwt"] is None
+"""
+        issuers = json.dumps({ISSUER: {"jwks": KEYS.jwks()}})
+        out = subprocess.run([sys.executable, "-B", "-c", script, SERVICE_URL, issuers],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        first, second = out.stdout.splitlines()[:2]
+        self.assertRegex(first, r"^200 OK [1-9]")
+        self.assertIn("refused: issuers: checking the callers' JWTs needs PyJWT and cryptography",
+                      second)
+        self.assertIn("knee[cdshooks]", second)
+        self.assertIn("python3-jwt", second)
 
     def test_gunicorn_settings_and_wsgi_module(self):
         path = self.write(dict(base(), state_dir=self.tmp.name,

@@ -32,7 +32,10 @@ CLASSIFIERS = (
     "Typing :: Typed",
 )
 # Optional features: names only, nothing is downloaded (the binding imports these when used).
-EXTRAS = {"pandas": ("pandas",), "dask": ("dask[dataframe]", "distributed", "pandas")}
+# cdshooks: the CDS Hooks service's JWT check (knee.cdshooks.auth and keys); without them the
+# service runs only with insecure_no_auth.
+EXTRAS = {"pandas": ("pandas",), "dask": ("dask[dataframe]", "distributed", "pandas"),
+          "cdshooks": ("PyJWT>=2", "cryptography")}
 PACKAGE_DATA = ("py.typed",)
 BUNDLED = re.compile(r"^libknee\.so(\.\d+)*$")
 # Files of the source tree that an sdist carries besides the package.

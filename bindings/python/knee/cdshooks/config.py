@@ -153,6 +153,23 @@ def _check(conf: Dict[str, Any]) -> None:
             raise ConfigError("as_of must be a date YYYY-MM-DD")
 
 
+def _auth() -> Any:
+    """(auth.Verifier, keys.ConfigError). The JWT check needs PyJWT and cryptography, the
+    package's optional dependencies "cdshooks" (Debian: python3-jwt, python3-cryptography); the
+    service imports them only when it checks tokens, so it runs without them under
+    insecure_no_auth."""
+    try:
+        import cryptography  # noqa: F401 - PyJWT's EC and RSA algorithms need it too
+        from .auth import Verifier
+        from .keys import ConfigError as KeyConfigError
+    except ImportError as e:
+        raise ConfigError("issuers: checking the callers' JWTs needs PyJWT and cryptography "
+                          "(%s: %s); install them with pip install 'knee[cdshooks]' (Debian: "
+                          "apt install python3-jwt python3-cryptography), or use "
+                          "insecure_no_auth for a local trial" % (type(e).__name__, e))
+    return Verifier, KeyConfigError
+
+
 def build(conf: Mapping[str, Any], shared: bool = True,
           logger: Optional[logging.Logger] = None) -> Any:
     """The WSGI application (app.Application) the configuration describes. ``shared``: it
@@ -160,7 +177,6 @@ def build(conf: Mapping[str, Any], shared: bool = True,
     store would accept a token once per worker)."""
     from .app import Application
     from .fetch import Fetcher
-    from . import keys
     from .service import Service
     from .state import MemoryState, SqliteState
 
@@ -177,12 +193,12 @@ def build(conf: Mapping[str, Any], shared: bool = True,
                     "For local trials on 127.0.0.1 only; never with real patient data. ***")
         fhir_servers: Dict[Optional[str], Any] = {None: conf["fhir_servers"]}
     else:
-        from .auth import Verifier
+        Verifier, KeyConfigError = _auth()
         try:
             verifier = Verifier(conf["issuers"], None, max_lifetime=conf["jwt_max_lifetime"],
                                 replay=state, jwks_refresh=conf["jwks_refresh"],
                                 jwks_min_refresh=conf["jwks_min_refresh"])
-        except keys.ConfigError as e:
+        except KeyConfigError as e:
             raise ConfigError(str(e))
         fhir_servers = {iss: ic.get("fhir_servers", []) for iss, ic in conf["issuers"].items()}
     order_map = conf["order_map"]
