@@ -22,7 +22,7 @@ int knee_compare_options_new(knee_compare_options **out)
     if (!*out)
         return KNEE_ENOMEM;
     (*out)->method = KNEE_METHOD_DEFAULT;
-    (*out)->vikor_v = 0.5;
+    (*out)->vikor_v = knee__method_of(KNEE_METHOD_VIKOR)->setting_default;
     (*out)->fragile_margin = 0.05;
     return KNEE_OK;
 }
@@ -34,7 +34,7 @@ void knee_compare_options_free(knee_compare_options *o)
 
 int knee_compare_options_set_method(knee_compare_options *o, int method)
 {
-    if (!o || method < 0 || method >= KNEE__N_METHODS)
+    if (!o || (method != KNEE_METHOD_DEFAULT && !knee__method_of(method)))
         return KNEE_EINVAL;
     o->method = method;
     return KNEE_OK;

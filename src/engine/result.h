@@ -35,7 +35,7 @@ typedef struct knee__cell {
 } knee__cell;
 
 typedef struct knee__metrics {     /* a candidate's figures under a matrix method */
-    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;
+    double figure[3];              /* in the order of its method's figures (base/names.h) */
     unsigned char in_compromise;
 } knee__metrics;
 
