@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "report/report.h"
 
 #define OUTLINE "#1a1a1a"
@@ -187,10 +188,11 @@ static void th_scope(knee__html *h, const char *scope, const char *cls, const ch
 
 /* ---- scores split into contributions ---------------------------------------------------------- */
 
+/* Scores that split into the criteria's contributions, with ranges (base/names.h). */
 static int weighted_sum(const knee_result *r)
 {
-    const char *m = knee_result_method(r);
-    return m && strcmp(m, "weighted-sum") == 0;
+    const knee__method *d = knee__method_of(r->method);
+    return r->rs && d && (d->flags & KNEE__METHOD_ADDITIVE);
 }
 
 /* An unknown value's contribution: "0.100 (0.00–0.20)", the middle and the range (to two
