@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/usage.h"
 
 int cli_session_init(cli_session *s, int argc)
 {
@@ -81,8 +82,11 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
     } else if ((m = cli_option_value(argc, argv, i, "--method", &v)) != 0) {
         if (m < 0)
             return CLI_EXIT_USAGE;
-        if ((s->method = knee_method_from_name(v)) < 0)
-            return cli_usage_error("--method is weighted-sum, topsis, topsis-minmax, topsis-utility, promethee2 or vikor, not '%s'", v);
+        if ((s->method = knee_method_from_name(v)) < 0) {
+            char methods[256];
+            cli_method_list(methods, sizeof methods, ", ", " or ");
+            return cli_usage_error("--method is %s, not '%s'", methods, v);
+        }
     } else if ((m = cli_option_value(argc, argv, i, "--missing", &v)) != 0) {
         if (m < 0)
             return CLI_EXIT_USAGE;
