@@ -5,23 +5,27 @@
 
 #include "base/names.h"
 
-/* Indexed by KNEE_METHOD_*; the engine's kernel entries follow the same ids (aggregate.c). */
+/* By KNEE_METHOD_* id; the engine's kernel entries have the same ids (aggregate.c, kernels). */
 static const knee__method methods[] = {
-    {NULL, NULL, {NULL}, NULL, 0, 0},
-    {"weighted-sum", "weighted sum", {NULL}, NULL, 0, KNEE__METHOD_ADDITIVE},
-    {"topsis", "TOPSIS (vector normalisation)", {"closeness", NULL}, NULL, 0, KNEE__METHOD_RAW},
-    {"topsis-minmax", "TOPSIS (min-max normalisation)", {"closeness", NULL}, NULL, 0, 0},
-    {"promethee2", "PROMETHEE II", {"phi_plus", "phi_minus", "phi_net", NULL}, NULL, 0, 0},
-    {"vikor", "VIKOR", {"S", "R", "Q", NULL}, "v", 0.5, KNEE__METHOD_COMPROMISE},
-    {"topsis-utility", "TOPSIS (vector normalisation of utilities)", {"closeness", NULL}, NULL, 0,
-     0},
+    [KNEE_METHOD_WEIGHTED_SUM] = {"weighted-sum", "weighted sum", {NULL}, NULL, 0,
+                                  KNEE__METHOD_ADDITIVE},
+    [KNEE_METHOD_TOPSIS] = {"topsis", "TOPSIS (vector normalisation)", {"closeness", NULL}, NULL,
+                            0, KNEE__METHOD_RAW},
+    [KNEE_METHOD_TOPSIS_MINMAX] = {"topsis-minmax", "TOPSIS (min-max normalisation)",
+                                   {"closeness", NULL}, NULL, 0, 0},
+    [KNEE_METHOD_PROMETHEE2] = {"promethee2", "PROMETHEE II",
+                                {"phi_plus", "phi_minus", "phi_net", NULL}, NULL, 0, 0},
+    [KNEE_METHOD_VIKOR] = {"vikor", "VIKOR", {"S", "R", "Q", NULL}, "v", 0.5,
+                           KNEE__METHOD_COMPROMISE},
+    [KNEE_METHOD_TOPSIS_UTILITY] = {"topsis-utility", "TOPSIS (vector normalisation of utilities)",
+                                    {"closeness", NULL}, NULL, 0, 0},
 };
 
 #define N_METHODS ((int)(sizeof methods / sizeof *methods))
 
 const knee__method *knee__method_of(int id)
 {
-    return id > 0 && id < N_METHODS ? &methods[id] : NULL;
+    return id > 0 && id < N_METHODS && methods[id].name ? &methods[id] : NULL;
 }
 
 const char *knee_method_name(int method)
@@ -34,7 +38,7 @@ int knee_method_from_name(const char *name)
 {
     int m;
     for (m = 1; name && m < N_METHODS; m++)
-        if (strcmp(name, methods[m].name) == 0)
+        if (methods[m].name && strcmp(name, methods[m].name) == 0)
             return m;
     return KNEE_EINVAL;
 }

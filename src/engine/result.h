@@ -83,6 +83,10 @@ struct knee_compare_options {
     int ranks_only;                /* internal (the batch): no rank ranges, only ranks and scores */
 };
 
+/* The defaults of knee_compare_options_new() (the method's settings from its row, base/names.h):
+ * the one place they are written. */
+void knee__compare_options_init(knee_compare_options *o);
+
 struct knee_result {
     const knee_ruleset *rs;        /* NULL until filled */
     char errmsg[320];
