@@ -10,15 +10,15 @@
 #define KNEE__N_MISSING 7  /* KNEE_MISSING_DEFAULT .. KNEE_MISSING_REFUSE */
 #define KNEE__METHOD_FIGURES 3 /* at most this many figures of its own per method */
 
-/* What a method is, for every layer. */
-#define KNEE__METHOD_ADDITIVE 1   /* the weighted sum: scores split into contributions, ranges apply */
+/* What a method is, for every layer (flags). */
+#define KNEE__METHOD_ADDITIVE 1   /* the weighted sum: contributions and ranges apply */
 #define KNEE__METHOD_RAW 2        /* reads values in each criterion's unit, not utilities */
-#define KNEE__METHOD_COMPROMISE 4 /* reports a compromise set (knee_result_option_in_compromise) */
+#define KNEE__METHOD_COMPROMISE 4 /* has a compromise set (knee_result_option_in_compromise) */
 
 typedef struct knee__method {
     const char *name;    /* as rule files, the JSON result and the knee command write it */
     const char *words;   /* for people: the report's "Method" */
-    /* its own figures, in the order of the JSON "metrics" (knee_result_option_metric), NULL-ended */
+    /* its own figures, in the JSON "metrics" order (knee_result_option_metric), NULL-ended */
     const char *figures[KNEE__METHOD_FIGURES + 1];
     const char *setting; /* its one setting's key in the JSON "method_options", or NULL */
     double setting_default;
