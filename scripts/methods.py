@@ -69,11 +69,11 @@ def table(problems):
     body = names[names.index("methods[] = {"):]
     body = body[:body.index("\n};")]
     rows = {}
-    for m in re.finditer(r"\[(KNEE_METHOD_\w+)\] = \{\"([^\"]+)\",\s*\"[^\"]*\",\s*\{([^}]*)\}", body):
+    for m in re.finditer(r"\[(KNEE_METHOD_\w+)\]\s*=\s*\{\"([^\"]+)\",\s*\"[^\"]*\",\s*\{([^}]*)\}", body):
         rows[m.group(1)] = (m.group(2), re.findall(r"\"([^\"]+)\"", m.group(3)))
     agg = read("src/engine/aggregate.c")
     kernels = agg[agg.index("kernels[] = {"):]
-    kernels = set(re.findall(r"\[(KNEE_METHOD_\w+)\] = \w+", kernels[:kernels.index("};")]))
+    kernels = set(re.findall(r"\[(KNEE_METHOD_\w+)\]\s*=\s*\w+", kernels[:kernels.index("};")]))
     for i in ids:
         if i not in rows:
             problems.append("%s has no row in src/base/names.c" % i)

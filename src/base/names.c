@@ -7,18 +7,22 @@
 
 /* By KNEE_METHOD_* id; the engine's kernel entries have the same ids (aggregate.c, kernels). */
 static const knee__method methods[] = {
-    [KNEE_METHOD_WEIGHTED_SUM] = {"weighted-sum", "weighted sum", {NULL}, NULL, 0,
-                                  KNEE__METHOD_ADDITIVE},
-    [KNEE_METHOD_TOPSIS] = {"topsis", "TOPSIS (vector normalisation)", {"closeness", NULL}, NULL,
-                            0, KNEE__METHOD_RAW},
-    [KNEE_METHOD_TOPSIS_MINMAX] = {"topsis-minmax", "TOPSIS (min-max normalisation)",
-                                   {"closeness", NULL}, NULL, 0, 0},
-    [KNEE_METHOD_PROMETHEE2] = {"promethee2", "PROMETHEE II",
-                                {"phi_plus", "phi_minus", "phi_net", NULL}, NULL, 0, 0},
-    [KNEE_METHOD_VIKOR] = {"vikor", "VIKOR", {"S", "R", "Q", NULL}, "v", 0.5,
-                           KNEE__METHOD_COMPROMISE},
-    [KNEE_METHOD_TOPSIS_UTILITY] = {"topsis-utility", "TOPSIS (vector normalisation of utilities)",
-                                    {"closeness", NULL}, NULL, 0, 0},
+    [KNEE_METHOD_WEIGHTED_SUM] =
+        {"weighted-sum", "weighted sum", {NULL}, NULL, 0, KNEE__METHOD_ADDITIVE},
+    [KNEE_METHOD_TOPSIS] =
+        {"topsis", "TOPSIS (vector normalisation)", {"closeness", NULL}, NULL, 0, KNEE__METHOD_RAW},
+    [KNEE_METHOD_TOPSIS_MINMAX] =
+        {"topsis-minmax", "TOPSIS (min-max normalisation)", {"closeness", NULL}, NULL, 0, 0},
+    [KNEE_METHOD_PROMETHEE2] =
+        {"promethee2", "PROMETHEE II", {"phi_plus", "phi_minus", "phi_net", NULL}, NULL, 0, 0},
+    [KNEE_METHOD_VIKOR] =
+        {"vikor", "VIKOR", {"S", "R", "Q", NULL}, "v", 0.5, KNEE__METHOD_COMPROMISE},
+    [KNEE_METHOD_TOPSIS_UTILITY] = {"topsis-utility",
+                                    "TOPSIS (vector normalisation of utilities)",
+                                    {"closeness", NULL},
+                                    NULL,
+                                    0,
+                                    0},
 };
 
 #define N_METHODS ((int)(sizeof methods / sizeof *methods))

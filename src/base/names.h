@@ -7,7 +7,7 @@
 
 #include "knee.h"
 
-#define KNEE__N_MISSING 7  /* KNEE_MISSING_DEFAULT .. KNEE_MISSING_REFUSE */
+#define KNEE__N_MISSING 7      /* KNEE_MISSING_DEFAULT .. KNEE_MISSING_REFUSE */
 #define KNEE__METHOD_FIGURES 3 /* at most this many figures of its own per method */
 
 /* What a method is, for every layer (flags). */
@@ -16,13 +16,13 @@
 #define KNEE__METHOD_COMPROMISE 4 /* has a compromise set (knee_result_option_in_compromise) */
 
 typedef struct knee__method {
-    const char *name;    /* as rule files, the JSON result and the knee command write it */
-    const char *words;   /* for people: the report's "Method" */
+    const char *name;  /* as rule files, the JSON result and the knee command write it */
+    const char *words; /* for people: the report's "Method" */
     /* its own figures, in the JSON "metrics" order (knee_result_option_metric), NULL-ended */
     const char *figures[KNEE__METHOD_FIGURES + 1];
     const char *setting; /* its one setting's key in the JSON "method_options", or NULL */
     double setting_default;
-    unsigned flags;      /* KNEE__METHOD_* */
+    unsigned flags; /* KNEE__METHOD_* */
 } knee__method;
 
 /* The method KNEE_METHOD_* id, or NULL for none (KNEE_METHOD_DEFAULT included). */

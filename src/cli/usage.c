@@ -24,7 +24,10 @@ void cli_method_list(char *buf, size_t size, const char *sep, const char *last)
         n++;
     buf[0] = '\0';
     for (m = 1; m <= n && len < size; m++) {
-        snprintf(buf + len, size - len, "%s%s", m == 1 ? "" : m == n ? last : sep,
+        snprintf(buf + len, size - len, "%s%s",
+                 m == 1   ? ""
+                 : m == n ? last
+                          : sep,
                  knee_method_name(m));
         len += strlen(buf + len);
     }

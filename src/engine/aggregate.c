@@ -208,9 +208,12 @@ static int vikor(knee_result *r, knee__matrix *m, double v, double *out, double 
 
 /* By KNEE_METHOD_* id, as base/names.c's rows (docs/architecture.md, "Adding a scoring method"). */
 static const kernel_entry kernels[] = {
-    [KNEE_METHOD_WEIGHTED_SUM] = weighted_sum,  [KNEE_METHOD_TOPSIS] = topsis_vector,
-    [KNEE_METHOD_TOPSIS_MINMAX] = topsis_minmax, [KNEE_METHOD_PROMETHEE2] = promethee2,
-    [KNEE_METHOD_VIKOR] = vikor,                [KNEE_METHOD_TOPSIS_UTILITY] = topsis_vector,
+    [KNEE_METHOD_WEIGHTED_SUM] = weighted_sum,
+    [KNEE_METHOD_TOPSIS] = topsis_vector,
+    [KNEE_METHOD_TOPSIS_MINMAX] = topsis_minmax,
+    [KNEE_METHOD_PROMETHEE2] = promethee2,
+    [KNEE_METHOD_VIKOR] = vikor,
+    [KNEE_METHOD_TOPSIS_UTILITY] = topsis_vector,
 };
 
 static kernel_entry kernel_of(int method)

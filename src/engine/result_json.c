@@ -173,7 +173,7 @@ static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *opt)
     const knee__method *d = knee__method_of(r->method);
     const knee__metrics *o;
     size_t k;
-    if (!d || !d->figures[0])   /* the weighted sum: no figures of its own */
+    if (!d || !d->figures[0]) /* the weighted sum: no figures of its own */
         return;
     o = &r->metrics[opt - r->opts];
     for (k = 0; k < KNEE__METHOD_FIGURES && d->figures[k]; k++) {

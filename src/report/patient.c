@@ -628,7 +628,8 @@ static void priorities(pctx *c)
                           "studies that asked people with knee arthritis what matters most to "
                           "them. Yours may be different. Tell your doctor what matters to you.");
     if (nc > sizeof w / sizeof w[0] || knee__report_ranked_count(r) == 0 ||
-        !knee__method_of(r->method) || !(knee__method_of(r->method)->flags & KNEE__METHOD_ADDITIVE)) {
+        !knee__method_of(r->method) ||
+        !(knee__method_of(r->method)->flags & KNEE__METHOD_ADDITIVE)) {
         knee__html_end(h);
         return;
     }

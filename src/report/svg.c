@@ -274,16 +274,15 @@ static void contributions_text(char *desc, size_t size, const knee_result *r, si
     for (j = 0; j < nc && o < size; j++) {
         const char *crit = knee__report_criterion_label(r, j);
         if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0)
-            o += (size_t)snprintf(desc + o, size - o, "%s %.200s unknown (left out)",
-                                  j ? ";" : "", crit);
+            o += (size_t)snprintf(desc + o, size - o, "%s %.200s unknown (left out)", j ? ";" : "",
+                                  crit);
         else if (!knee_result_value_known(r, i, j))
-            o += (size_t)snprintf(desc + o, size - o, "%s %.200s unknown, %s",
-                                  j ? ";" : "", crit,
+            o += (size_t)snprintf(desc + o, size - o, "%s %.200s unknown, %s", j ? ";" : "", crit,
                                   unknown_contribution(cell, sizeof cell, r, i, j));
         else
-            o += (size_t)snprintf(desc + o, size - o, "%s %.200s %s", j ? ";" : "", crit,
-                                  knee__num_fixed(num, sizeof num,
-                                                     knee_result_contribution(r, i, j), 3));
+            o += (size_t)snprintf(
+                desc + o, size - o, "%s %.200s %s", j ? ";" : "", crit,
+                knee__num_fixed(num, sizeof num, knee_result_contribution(r, i, j), 3));
     }
     if (o < size)
         snprintf(desc + o, size - o, ".");
@@ -328,8 +327,8 @@ static void score_bar(knee__html *h, const knee_result *r, size_t i)
             at += v;
     }
     bar_frame(h);
-    knee__html_end(h);   /* svg */
-    knee__html_end(h);   /* li */
+    knee__html_end(h); /* svg */
+    knee__html_end(h); /* li */
 }
 
 void knee__report_chart_scores(knee__html *h, const knee_result *r)
