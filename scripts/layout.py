@@ -304,9 +304,7 @@ LONG_BECAUSE = "Long because:"
 # split is merged; then the entry is stale and must go (the check says so).
 PENDING = {
     ("cli/population.c", "cli_population_run"),
-    ("cli/session.c", "cli_session_option"),
     ("report/patient.c", "priorities"),
-    ("report/svg.c", "knee__report_chart_scores"),
 }
 
 

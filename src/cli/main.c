@@ -3,11 +3,13 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/usage.h"
 
 static int run(int argc, char **argv)
 {
     const char *cmd;
 
+    cli_usage_init();
     if (argc < 2) {
         cli_usage(stdout);
         return CLI_EXIT_OK;

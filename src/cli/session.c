@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/usage.h"
 
 int cli_session_init(cli_session *s, int argc)
 {
@@ -33,7 +34,10 @@ void cli_session_release(cli_session *s)
     memset(s, 0, sizeof *s);
 }
 
-int cli_session_option(cli_session *s, int argc, char **argv, int *i)
+/* The options of cli_session_option(), by what they describe; each returns as it does. */
+
+/* Where the patient's facts come from: --rules, --patient, --fhir, --as-of, --fact. */
+static int patient_option(cli_session *s, int argc, char **argv, int *i)
 {
     const char *v = NULL;
     int m;
@@ -66,7 +70,19 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
         if (!strchr(v, '=') || v[0] == '=')
             return cli_usage_error("--fact needs NAME=VALUE, not '%s'", v);
         s->facts[s->n_facts++] = v;
-    } else if ((m = cli_option_value(argc, argv, i, "--weight", &v)) != 0) {
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* The patient's preferences: --weight, --swing, --rank-criteria, --rank-scheme. */
+static int preference_option(cli_session *s, int argc, char **argv, int *i)
+{
+    const char *v = NULL;
+    int m;
+
+    if ((m = cli_option_value(argc, argv, i, "--weight", &v)) != 0) {
         if (m < 0)
             return CLI_EXIT_USAGE;
         if (!strchr(v, '=') || v[0] == '=')
@@ -78,11 +94,40 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
         if (!strchr(v, '=') || v[0] == '=')
             return cli_usage_error("--swing needs CRITERION=POINTS, not '%s'", v);
         s->swings[s->n_swings++] = v;
-    } else if ((m = cli_option_value(argc, argv, i, "--method", &v)) != 0) {
+    } else if ((m = cli_option_value(argc, argv, i, "--rank-criteria", &v)) != 0) {
         if (m < 0)
             return CLI_EXIT_USAGE;
-        if ((s->method = knee_method_from_name(v)) < 0)
-            return cli_usage_error("--method is weighted-sum, topsis, topsis-minmax, topsis-utility, promethee2 or vikor, not '%s'", v);
+        s->rank_criteria = v;
+    } else if ((m = cli_option_value(argc, argv, i, "--rank-scheme", &v)) != 0) {
+        if (m < 0)
+            return CLI_EXIT_USAGE;
+        if (strcmp(v, "roc") == 0)
+            s->rank_scheme = KNEE_RANKING_ROC;
+        else if (strcmp(v, "rank-sum") == 0)
+            s->rank_scheme = KNEE_RANKING_RANK_SUM;
+        else
+            return cli_usage_error("--rank-scheme is roc or rank-sum, not '%s'", v);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* The method and the analyses: --method, --missing, --vikor-v, --smaa, --seed, --smaa-spread,
+ * --sensitivity, --fragile-margin, --why. */
+static int method_option(cli_session *s, int argc, char **argv, int *i)
+{
+    const char *v = NULL;
+    int m;
+
+    if ((m = cli_option_value(argc, argv, i, "--method", &v)) != 0) {
+        if (m < 0)
+            return CLI_EXIT_USAGE;
+        if ((s->method = knee_method_from_name(v)) < 0) {
+            char methods[256];
+            cli_method_list(methods, sizeof methods, ", ", " or ");
+            return cli_usage_error("--method is %s, not '%s'", methods, v);
+        }
     } else if ((m = cli_option_value(argc, argv, i, "--missing", &v)) != 0) {
         if (m < 0)
             return CLI_EXIT_USAGE;
@@ -113,23 +158,19 @@ int cli_session_option(cli_session *s, int argc, char **argv, int *i)
         if (m < 0 || !strchr(v, ',') || v[0] == ',')
             return cli_usage_error("--why needs OPTION_A,OPTION_B");
         s->why = v;
-    } else if ((m = cli_option_value(argc, argv, i, "--rank-criteria", &v)) != 0) {
-        if (m < 0)
-            return CLI_EXIT_USAGE;
-        s->rank_criteria = v;
-    } else if ((m = cli_option_value(argc, argv, i, "--rank-scheme", &v)) != 0) {
-        if (m < 0)
-            return CLI_EXIT_USAGE;
-        if (strcmp(v, "roc") == 0)
-            s->rank_scheme = KNEE_RANKING_ROC;
-        else if (strcmp(v, "rank-sum") == 0)
-            s->rank_scheme = KNEE_RANKING_RANK_SUM;
-        else
-            return cli_usage_error("--rank-scheme is roc or rank-sum, not '%s'", v);
     } else {
         return 0;
     }
     return 1;
+}
+
+int cli_session_option(cli_session *s, int argc, char **argv, int *i)
+{
+    int m;
+    if ((m = patient_option(s, argc, argv, i)) != 0 ||
+        (m = preference_option(s, argc, argv, i)) != 0)
+        return m;
+    return method_option(s, argc, argv, i);
 }
 
 static int load_patient_file(knee_patient *p, const char *path)

@@ -1,13 +1,43 @@
 /* usage.c - the knee command's usage text, the one source of its help, man page and bash
  * completion (usage.h). Write options as typed, values as CAPITALS or a|b|c lists: the
  * completion offers the values of a|b|c lists after the option. */
+#include <stdio.h>
+#include <string.h>
+
 #include "cli/usage.h"
+#include "knee.h"
 
 const char cli_help_description[] =
     "Compare knee-osteoarthritis treatment options for one patient, on rule files that cite a "
     "source for every value and rule.";
 
 /* ---- the comparison options of compare and report ------------------------------------------ */
+
+/* "--method weighted-sum|topsis|...": the library's methods, written by cli_usage_init(). */
+static char method_option[256] = "--method METHOD";
+
+void cli_method_list(char *buf, size_t size, const char *sep, const char *last)
+{
+    size_t len = 0;
+    int m, n = 1;
+    while (knee_method_name(n + 1))
+        n++;
+    buf[0] = '\0';
+    for (m = 1; m <= n && len < size; m++) {
+        snprintf(buf + len, size - len, "%s%s",
+                 m == 1   ? ""
+                 : m == n ? last
+                          : sep,
+                 knee_method_name(m));
+        len += strlen(buf + len);
+    }
+}
+
+void cli_usage_init(void)
+{
+    strcpy(method_option, "--method ");
+    cli_method_list(method_option + 9, sizeof method_option - 9, "|", "|");
+}
 
 static const cli_help_option comparison[] = {
     {NULL, "The patient"},
@@ -25,8 +55,7 @@ static const cli_help_option comparison[] = {
     {"--rank-criteria A,B,C", "The criteria from the most important down (weights by rank)."},
     {"--rank-scheme roc|rank-sum", "How ranks become weights (default: roc)."},
     {NULL, "Method and unknown values"},
-    {"--method weighted-sum|topsis|topsis-minmax|topsis-utility|promethee2|vikor",
-     "The aggregation (default: weighted-sum; docs/methods.md)."},
+    {method_option, "The aggregation (default: weighted-sum; docs/methods.md)."},
     {"--vikor-v V", "VIKOR's strategy weight, 0 to 1."},
     {"--missing interval|renormalise|worst|best|neutral|refuse",
      "How unknown values are scored (default: the rule file's; interval: over their plausible "

@@ -1,6 +1,7 @@
 /* usage.h - the knee command's usage as data: the one source of `knee help`, `knee COMMAND
  * --help`, the man page knee.1 (man/knee_man.c, at build time) and, through --help, the bash
- * completion. Plain data, so that the man page generator needs nothing else. */
+ * completion. Plain data, so that the man page generator needs nothing else but the library's
+ * method names (cli_usage_init). */
 #ifndef KNEE_CLI_USAGE_H
 #define KNEE_CLI_USAGE_H
 
@@ -22,6 +23,12 @@ typedef struct cli_help_command {
     const cli_help_option *options; /* this command's own options */
     const cli_help_option *shared;  /* the comparison options of compare and report, or NULL */
 } cli_help_command;
+
+/* Fill in what the usage data takes from the library: the methods of --method. Call first. */
+void cli_usage_init(void);
+/* The library's method names (knee_method_name) into buf: "a, b or c" with sep ", " and
+ * last " or ". */
+void cli_method_list(char *buf, size_t size, const char *sep, const char *last);
 
 /* What knee does, in one paragraph. */
 extern const char cli_help_description[];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/aggregate.h"
+#include "base/names.h"
 #include "util/alloc.h"
 #include "mcda/mcda.h"
 
@@ -79,7 +80,9 @@ int knee__need_matrix(knee_result *r)
         }
     }
     r->has_matrix = 1;
-    return r->method == KNEE_METHOD_TOPSIS ? raw_values(r) : KNEE_OK;
+    return knee__method_of(r->method) && (knee__method_of(r->method)->flags & KNEE__METHOD_RAW)
+               ? raw_values(r)
+               : KNEE_OK;
 }
 
 int knee__need_spans(knee_result *r)
@@ -133,112 +136,142 @@ static void preference_fns(const knee_ruleset *rs, knee__pref_fn *fn)
     }
 }
 
-int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const double *w,
+/* ---- the kernel entries: one per method, by KNEE_METHOD_* id --------------------------------- */
+
+/* A method's kernel entry scores the candidates of matrix m (utilities, or values in their units
+ * for a KNEE__METHOD_RAW method) into out, and writes its figures (names.h, in its row's order)
+ * into fig[0..2]. KNEE_OK, or KNEE_EINVAL when the kernel refuses the matrix. */
+typedef int (*kernel_entry)(knee_result *r, knee__matrix *m, double setting, double *out,
+                            double *const fig[]);
+
+/* Weighted sum over each option's counted criteria, weights rescaled. */
+static int weighted_sum(knee_result *r, knee__matrix *m, double setting, double *out,
+                        double *const fig[])
+{
+    size_t nc = m->n_crit, a, j;
+    (void)r, (void)setting, (void)fig;
+    for (a = 0; a < m->n_alt; a++) {
+        double num = 0, den = 0;
+        for (j = 0; j < nc; j++)
+            if (m->known[a * nc + j]) {
+                num += m->w[j] * m->x[a * nc + j];
+                den += m->w[j];
+            }
+        out[a] = den > 0 ? num / den : 0;
+    }
+    return KNEE_OK;
+}
+
+static int topsis_vector(knee_result *r, knee__matrix *m, double setting, double *out,
+                         double *const fig[])
+{
+    (void)setting;
+    if (knee__topsis(m, KNEE__NORM_VECTOR, out, r->work) != 0)
+        return KNEE_EINVAL;
+    memcpy(fig[0], out, m->n_alt * sizeof *out); /* closeness */
+    return KNEE_OK;
+}
+
+static int topsis_minmax(knee_result *r, knee__matrix *m, double setting, double *out,
+                         double *const fig[])
+{
+    (void)setting;
+    if (knee__topsis(m, KNEE__NORM_MINMAX, out, r->work) != 0)
+        return KNEE_EINVAL;
+    memcpy(fig[0], out, m->n_alt * sizeof *out);
+    return KNEE_OK;
+}
+
+static int promethee2(knee_result *r, knee__matrix *m, double setting, double *out,
+                      double *const fig[])
+{
+    knee__pref_fn fn[64];
+    (void)setting;
+    if (m->n_crit > 64)
+        return KNEE_ELIMIT;
+    preference_fns(r->rs, fn);
+    if (knee__promethee2(m, fn, fig[0], fig[1], out) != 0)
+        return KNEE_EINVAL;
+    memcpy(fig[2], out, m->n_alt * sizeof *out); /* phi_net */
+    return KNEE_OK;
+}
+
+static int vikor(knee_result *r, knee__matrix *m, double v, double *out, double *const fig[])
+{
+    size_t a;
+    if (knee__vikor(m, v, fig[0], fig[1], fig[2], r->flags, r->work, r->order_work) != 0)
+        return KNEE_EINVAL;
+    for (a = 0; a < m->n_alt; a++)
+        out[a] = 1.0 - fig[2][a]; /* 1 - Q: higher is better */
+    return KNEE_OK;
+}
+
+/* By KNEE_METHOD_* id, as base/names.c's rows (docs/architecture.md, "Adding a scoring method"). */
+static const kernel_entry kernels[] = {
+    [KNEE_METHOD_WEIGHTED_SUM] = weighted_sum,
+    [KNEE_METHOD_TOPSIS] = topsis_vector,
+    [KNEE_METHOD_TOPSIS_MINMAX] = topsis_minmax,
+    [KNEE_METHOD_PROMETHEE2] = promethee2,
+    [KNEE_METHOD_VIKOR] = vikor,
+    [KNEE_METHOD_TOPSIS_UTILITY] = topsis_vector,
+};
+
+static kernel_entry kernel_of(int method)
+{
+    return knee__method_of(method) && (size_t)method < sizeof kernels / sizeof *kernels
+               ? kernels[method]
+               : NULL;
+}
+
+int knee__scores_for_weights(knee_result *r, int method, double setting, const double *w,
                              double *out)
 {
-    const knee_ruleset *rs = r->rs;
-    size_t n = r->alts_n, nc = rs->n_criteria, a, j;
+    const knee__method *d = knee__method_of(method);
+    kernel_entry k = kernel_of(method);
+    double *const fig[KNEE__METHOD_FIGURES] = {knee__out_row(r, 0), knee__out_row(r, 1),
+                                               knee__out_row(r, 2)};
     knee__matrix m;
     int rc;
+    if (!k)
+        return KNEE_EINVAL;
     if ((rc = knee__need_matrix(r)) != KNEE_OK)
         return rc;
-    m.n_alt = n;
-    m.n_crit = nc;
-    m.x = r->util;
+    m.n_alt = r->alts_n;
+    m.n_crit = r->rs->n_criteria;
+    m.x = d->flags & KNEE__METHOD_RAW ? r->raw : r->util;
     m.known = r->known;
-    m.direction = r->dirs;
+    m.direction = d->flags & KNEE__METHOD_RAW ? r->raw_dirs : r->dirs;
     m.w = w;
-    switch (method) {
-    case KNEE_METHOD_TOPSIS:   /* values in their units (raw_values) */
-        m.x = r->raw;
-        m.direction = r->raw_dirs;
-        return knee__topsis(&m, KNEE__NORM_VECTOR, out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
-    case KNEE_METHOD_TOPSIS_UTILITY:
-    case KNEE_METHOD_TOPSIS_MINMAX:
-        return knee__topsis(&m, method == KNEE_METHOD_TOPSIS_UTILITY ? KNEE__NORM_VECTOR
-                                                                     : KNEE__NORM_MINMAX,
-                            out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
-    case KNEE_METHOD_PROMETHEE2: {
-        knee__pref_fn fn[64];
-        double *plus = knee__out_row(r, 0), *minus = knee__out_row(r, 1);
-        if (nc > 64)
-            return KNEE_ELIMIT;
-        preference_fns(rs, fn);
-        return knee__promethee2(&m, fn, plus, minus, out) == 0 ? KNEE_OK : KNEE_EINVAL;
-    }
-    case KNEE_METHOD_VIKOR: {
-        double *S = knee__out_row(r, 2), *R = knee__out_row(r, 0), *Q = knee__out_row(r, 1);
-        if (knee__vikor(&m, vikor_v, S, R, Q, r->flags, r->work, r->order_work) != 0)
-            return KNEE_EINVAL;
-        for (a = 0; a < n; a++)
-            out[a] = 1.0 - Q[a];
-        return KNEE_OK;
-    }
-    default:   /* weighted sum over each option's counted criteria, weights rescaled */
-        for (a = 0; a < n; a++) {
-            double num = 0, den = 0;
-            for (j = 0; j < nc; j++)
-                if (r->known[a * nc + j]) {
-                    num += w[j] * r->util[a * nc + j];
-                    den += w[j];
-                }
-            out[a] = den > 0 ? num / den : 0;
-        }
-        return KNEE_OK;
-    }
+    return k(r, &m, setting, out, fig);
 }
 
 int knee__aggregate(knee_result *r, const knee_compare_options *o)
 {
-    const knee_ruleset *rs = r->rs;
-    size_t n, nc = rs->n_criteria, a;
+    const knee__method *d;
+    size_t n, a, k;
     int rc;
     double *scores;
-    r->method = o && o->method ? o->method : rs->method;
-    r->has_ranges = r->method == KNEE_METHOD_WEIGHTED_SUM;
+    r->method = o && o->method ? o->method : r->rs->method;
+    d = knee__method_of(r->method);
+    r->has_ranges = d && (d->flags & KNEE__METHOD_ADDITIVE);
     if ((rc = list_candidates(r)) != KNEE_OK)
         return rc;
     n = r->alts_n;
-    if ((rc = reserve_work(r, n, nc)) != KNEE_OK)
+    if ((rc = reserve_work(r, n, r->rs->n_criteria)) != KNEE_OK)
         return rc;
-    if (r->method == KNEE_METHOD_WEIGHTED_SUM || n == 0)
+    if (r->has_ranges || n == 0) /* the weighted sum is already in every option */
         return KNEE_OK;
     if (KNEE__RESERVE(r, metrics, r->opts_n))
         return KNEE_ENOMEM;
     scores = knee__out_row(r, 3);
-    switch (r->method) {
-    case KNEE_METHOD_TOPSIS:
-    case KNEE_METHOD_TOPSIS_MINMAX:
-    case KNEE_METHOD_TOPSIS_UTILITY:
-        if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
-            return rc;
-        for (a = 0; a < n; a++)
-            r->opts[r->alts[a]].score = r->metrics[r->alts[a]].closeness = scores[a];
-        return KNEE_OK;
-    case KNEE_METHOD_PROMETHEE2:
-        if ((rc = knee__scores_for_weights(r, r->method, 0, r->weights, scores)) != KNEE_OK)
-            return rc;
-        for (a = 0; a < n; a++) {
-            knee__metrics *m = &r->metrics[r->alts[a]];
-            m->phi_plus = knee__out_row(r, 0)[a];
-            m->phi_minus = knee__out_row(r, 1)[a];
-            r->opts[r->alts[a]].score = m->phi_net = scores[a];
-        }
-        return KNEE_OK;
-    case KNEE_METHOD_VIKOR:
-        if ((rc = knee__scores_for_weights(r, r->method, o ? o->vikor_v : 0.5, r->weights,
-                                           scores)) != KNEE_OK)
-            return rc;
-        for (a = 0; a < n; a++) {
-            knee__metrics *m = &r->metrics[r->alts[a]];
-            m->S = knee__out_row(r, 2)[a];
-            m->R = knee__out_row(r, 0)[a];
-            m->Q = knee__out_row(r, 1)[a];
-            r->opts[r->alts[a]].score = 1.0 - m->Q;
-            m->in_compromise = r->flags[a];
-        }
-        return KNEE_OK;
-    default:
-        return KNEE_OK;
+    if ((rc = knee__scores_for_weights(r, r->method, r->vikor_v, r->weights, scores)) != KNEE_OK)
+        return rc;
+    for (a = 0; a < n; a++) {
+        knee__metrics *m = &r->metrics[r->alts[a]];
+        r->opts[r->alts[a]].score = scores[a];
+        for (k = 0; k < KNEE__METHOD_FIGURES && d->figures[k]; k++)
+            m->figure[k] = knee__out_row(r, k)[a];
+        m->in_compromise = d->flags & KNEE__METHOD_COMPROMISE ? r->flags[a] : 0;
     }
+    return KNEE_OK;
 }

@@ -550,10 +550,7 @@ static int compare_rows(const knee_ruleset *rs, const knee_batch *b, const knee_
     if (o) {
         quick = *o;
     } else {
-        memset(&quick, 0, sizeof quick);
-        quick.method = KNEE_METHOD_DEFAULT;
-        quick.vikor_v = 0.5;
-        quick.fragile_margin = 0.05;
+        knee__compare_options_init(&quick);
     }
     quick.dominance = KNEE_DOMINANCE_OFF;
     quick.smaa_samples = 0;

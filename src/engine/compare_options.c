@@ -14,6 +14,14 @@ int knee_compare_options_set_missing(knee_compare_options *o, int policy)
     return KNEE_OK;
 }
 
+void knee__compare_options_init(knee_compare_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->method = KNEE_METHOD_DEFAULT;
+    o->vikor_v = knee__method_of(KNEE_METHOD_VIKOR)->setting_default;
+    o->fragile_margin = 0.05;
+}
+
 int knee_compare_options_new(knee_compare_options **out)
 {
     if (!out)
@@ -21,9 +29,7 @@ int knee_compare_options_new(knee_compare_options **out)
     *out = knee__calloc(1, sizeof **out);
     if (!*out)
         return KNEE_ENOMEM;
-    (*out)->method = KNEE_METHOD_DEFAULT;
-    (*out)->vikor_v = 0.5;
-    (*out)->fragile_margin = 0.05;
+    knee__compare_options_init(*out);
     return KNEE_OK;
 }
 
@@ -34,7 +40,7 @@ void knee_compare_options_free(knee_compare_options *o)
 
 int knee_compare_options_set_method(knee_compare_options *o, int method)
 {
-    if (!o || method < 0 || method >= KNEE__N_METHODS)
+    if (!o || (method != KNEE_METHOD_DEFAULT && !knee__method_of(method)))
         return KNEE_EINVAL;
     o->method = method;
     return KNEE_OK;

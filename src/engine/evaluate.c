@@ -8,6 +8,7 @@
 
 #include "engine/aggregate.h"
 #include "util/alloc.h"
+#include "base/names.h"
 #include "engine/cells.h"
 #include "rules/utility.h"
 #include "patient/patient.h"
@@ -553,7 +554,7 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     for (i = 0; i < rs->n_treatments; i++)
         if ((rc = evaluate_option(r, p, i)) != KNEE_OK)
             return fail(r, rc, "out of memory");
-    r->vikor_v = o ? o->vikor_v : 0.5;
+    r->vikor_v = o ? o->vikor_v : knee__method_of(KNEE_METHOD_VIKOR)->setting_default;
     r->smaa_samples = 0;
     r->has_sensitivity = 0;
     if ((rc = knee__aggregate(r, o)) != KNEE_OK)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "base/names.h"
 #include "engine/cells.h"
 #include "engine/result.h"
 
@@ -282,30 +283,22 @@ const char *knee_result_missing_fact(const knee_result *r, size_t k)
 int knee_result_option_metric(const knee_result *r, size_t i, const char *name, double *value)
 {
     const knee__opt *o = opt(r, i);
+    const knee__method *d;
     double v;
-    int m;
+    size_t k;
     if (!o || !name || o->excluded)
         return 0;
-    m = r->method;
+    d = knee__method_of(r->method);
     if (strcmp(name, "weighted_sum") == 0)
         v = o->ws_score;
-    else if (strcmp(name, "closeness") == 0 && (m == KNEE_METHOD_TOPSIS || m == KNEE_METHOD_TOPSIS_MINMAX ||
-                                                     m == KNEE_METHOD_TOPSIS_UTILITY))
-        v = r->metrics[r->order[i]].closeness;
-    else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_plus") == 0)
-        v = r->metrics[r->order[i]].phi_plus;
-    else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_minus") == 0)
-        v = r->metrics[r->order[i]].phi_minus;
-    else if (m == KNEE_METHOD_PROMETHEE2 && strcmp(name, "phi_net") == 0)
-        v = r->metrics[r->order[i]].phi_net;
-    else if (m == KNEE_METHOD_VIKOR && strcmp(name, "S") == 0)
-        v = r->metrics[r->order[i]].S;
-    else if (m == KNEE_METHOD_VIKOR && strcmp(name, "R") == 0)
-        v = r->metrics[r->order[i]].R;
-    else if (m == KNEE_METHOD_VIKOR && strcmp(name, "Q") == 0)
-        v = r->metrics[r->order[i]].Q;
-    else
-        return 0;
+    else {
+        for (k = 0; d && k < KNEE__METHOD_FIGURES && d->figures[k]; k++)
+            if (strcmp(name, d->figures[k]) == 0)
+                break;
+        if (!d || k == KNEE__METHOD_FIGURES || !d->figures[k])
+            return 0;
+        v = r->metrics[r->order[i]].figure[k];
+    }
     if (value)
         *value = v;
     return 1;
@@ -314,7 +307,10 @@ int knee_result_option_metric(const knee_result *r, size_t i, const char *name, 
 int knee_result_option_in_compromise(const knee_result *r, size_t i)
 {
     const knee__opt *o = opt(r, i);
-    return o && r->method == KNEE_METHOD_VIKOR && !o->excluded ? r->metrics[r->order[i]].in_compromise : 0;
+    const knee__method *d = knee__method_of(r->method);
+    return o && d && (d->flags & KNEE__METHOD_COMPROMISE) && !o->excluded
+               ? r->metrics[r->order[i]].in_compromise
+               : 0;
 }
 
 int knee_result_has_dominance(const knee_result *r)

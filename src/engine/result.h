@@ -35,7 +35,7 @@ typedef struct knee__cell {
 } knee__cell;
 
 typedef struct knee__metrics {     /* a candidate's figures under a matrix method */
-    double closeness, phi_plus, phi_minus, phi_net, S, R, Q;
+    double figure[3];              /* in the order of its method's figures (base/names.h) */
     unsigned char in_compromise;
 } knee__metrics;
 
@@ -82,6 +82,10 @@ struct knee_compare_options {
     int missing;                   /* KNEE_MISSING_*: the caller's policy, or DEFAULT */
     int ranks_only;                /* internal (the batch): no rank ranges, only ranks and scores */
 };
+
+/* The defaults of knee_compare_options_new() (the method's settings from its row, base/names.h):
+ * the one place they are written. */
+void knee__compare_options_init(knee_compare_options *o);
 
 struct knee_result {
     const knee_ruleset *rs;        /* NULL until filled */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "base/names.h"
 #include "engine/result.h"
 #include "util/strbuf.h"
 
@@ -186,37 +187,20 @@ static void criterion(knee__strbuf *b, const knee_result *r, size_t i, size_t j)
 /* The method's own figures for a ranked option. */
 static void metrics(knee__strbuf *b, const knee_result *r, const knee__opt *opt)
 {
+    const knee__method *d = knee__method_of(r->method);
     const knee__metrics *o;
-    if (r->method == KNEE_METHOD_WEIGHTED_SUM)   /* no matrix method: no figures of its own */
+    size_t k;
+    if (!d || !d->figures[0]) /* the weighted sum: no figures of its own */
         return;
     o = &r->metrics[opt - r->opts];
-    switch (r->method) {
-    case KNEE_METHOD_TOPSIS:
-    case KNEE_METHOD_TOPSIS_MINMAX:
-    case KNEE_METHOD_TOPSIS_UTILITY:
-        knee__sb_str(b, ",\"metrics\":{\"closeness\":");
-        knee__sb_num(b, o->closeness);
-        break;
-    case KNEE_METHOD_PROMETHEE2:
-        knee__sb_str(b, ",\"metrics\":{\"phi_plus\":");
-        knee__sb_num(b, o->phi_plus);
-        knee__sb_str(b, ",\"phi_minus\":");
-        knee__sb_num(b, o->phi_minus);
-        knee__sb_str(b, ",\"phi_net\":");
-        knee__sb_num(b, o->phi_net);
-        break;
-    case KNEE_METHOD_VIKOR:
-        knee__sb_str(b, ",\"metrics\":{\"S\":");
-        knee__sb_num(b, o->S);
-        knee__sb_str(b, ",\"R\":");
-        knee__sb_num(b, o->R);
-        knee__sb_str(b, ",\"Q\":");
-        knee__sb_num(b, o->Q);
-        knee__sb_str(b, o->in_compromise ? ",\"compromise\":true" : ",\"compromise\":false");
-        break;
-    default:
-        return;
+    for (k = 0; k < KNEE__METHOD_FIGURES && d->figures[k]; k++) {
+        knee__sb_str(b, k ? "," : ",\"metrics\":{");
+        knee__sb_json_str(b, d->figures[k]);
+        knee__sb_str(b, ":");
+        knee__sb_num(b, o->figure[k]);
     }
+    if (d->flags & KNEE__METHOD_COMPROMISE)
+        knee__sb_str(b, o->in_compromise ? ",\"compromise\":true" : ",\"compromise\":false");
     knee__sb_str(b, "}");
 }
 
@@ -363,6 +347,7 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
 void knee__result_json(knee__strbuf *b, const knee_result *r)
 {
     const knee_ruleset *rs = r->rs;
+    const knee__method *method = knee__method_of(r->method);
     size_t i, j;
     knee__sb_str(b, "{\"ruleset\":{\"id\":");
     knee__sb_json_str(b, rs->id);
@@ -378,8 +363,10 @@ void knee__result_json(knee__strbuf *b, const knee_result *r)
     knee__sb_json_str(b, knee_version_string());
     knee__sb_str(b, "},\n \"method\":");
     knee__sb_json_str(b, knee_method_name(r->method));
-    if (r->method == KNEE_METHOD_VIKOR) {
-        knee__sb_str(b, ",\n \"method_options\":{\"v\":");
+    if (method && method->setting) {
+        knee__sb_str(b, ",\n \"method_options\":{");
+        knee__sb_json_str(b, method->setting);
+        knee__sb_str(b, ":");
         knee__sb_num(b, r->vikor_v);
         knee__sb_str(b, "}");
     }

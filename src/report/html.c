@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "base/names.h"
 #include "engine/cells.h"
 #include "patient/patient.h"
 #include "report/report.h"
@@ -215,30 +216,18 @@ static void cited_paragraphs(ctx *c, const char *text, const char *cls)
     }
 }
 
-/* Text with paragraphs at its line breaks. */
+/* The method in words, from its row (base/names.h). */
 static const char *method_words(const char *method)
 {
-    if (!method)
-        return "?";
-    if (strcmp(method, "weighted-sum") == 0)
-        return "weighted sum";
-    if (strcmp(method, "topsis") == 0)
-        return "TOPSIS (vector normalisation)";
-    if (strcmp(method, "topsis-minmax") == 0)
-        return "TOPSIS (min-max normalisation)";
-    if (strcmp(method, "topsis-utility") == 0)
-        return "TOPSIS (vector normalisation of utilities)";
-    if (strcmp(method, "promethee2") == 0)
-        return "PROMETHEE II";
-    if (strcmp(method, "vikor") == 0)
-        return "VIKOR";
-    return method;
+    const knee__method *d = knee__method_of(knee_method_from_name(method));
+    return d ? d->words : method ? method : "?";
 }
 
+/* Scores that split into the criteria's contributions, with ranges: the weighted sum. */
 static int is_weighted_sum(const knee_result *r)
 {
-    const char *m = knee_result_method(r);
-    return m && strcmp(m, "weighted-sum") == 0;
+    const knee__method *d = knee__method_of(r->method);
+    return r->rs && d && (d->flags & KNEE__METHOD_ADDITIVE);
 }
 
 /* Detail the reader opens when wanted, without a script: <details><summary>...</summary>;

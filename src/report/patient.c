@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "base/names.h"
 #include "engine/cells.h"
 #include "report/report.h"
 
@@ -738,7 +739,8 @@ static void priorities(pctx *c)
                           "studies that asked people with knee arthritis what matters most to "
                           "them. Yours may be different. Tell your doctor what matters to you.");
     if (nc > sizeof w / sizeof w[0] || knee__report_ranked_count(r) == 0 ||
-        !knee_result_method(r) || strcmp(knee_result_method(r), "weighted-sum") != 0) {
+        !knee__method_of(r->method) ||
+        !(knee__method_of(r->method)->flags & KNEE__METHOD_ADDITIVE)) {
         knee__html_end(h);
         return;
     }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "report/report.h"
 
 #define OUTLINE "#1a1a1a"
@@ -189,10 +190,11 @@ static void th_scope(knee__html *h, const char *scope, const char *cls, const ch
 
 /* ---- scores split into contributions ---------------------------------------------------------- */
 
+/* Scores that split into the criteria's contributions, with ranges (base/names.h). */
 static int weighted_sum(const knee_result *r)
 {
-    const char *m = knee_result_method(r);
-    return m && strcmp(m, "weighted-sum") == 0;
+    const knee__method *d = knee__method_of(r->method);
+    return r->rs && d && (d->flags & KNEE__METHOD_ADDITIVE);
 }
 
 /* An unknown value's contribution: "0.100 (0.00–0.20)", the middle and the range (to two
@@ -265,11 +267,76 @@ static void scores_table(knee__html *h, const knee_result *r)
     knee__report_table_end(h);
 }
 
+/* "Contributions: a 0.120; b unknown, 0.100 (0.00–0.20); ...": option i's bar in words. */
+static void contributions_text(char *desc, size_t size, const knee_result *r, size_t i)
+{
+    char num[KNEE__NUM_BUF], cell[3 * KNEE__NUM_BUF + 16];
+    size_t j, nc = knee_result_criterion_count(r);
+    size_t o = (size_t)snprintf(desc, size, "Contributions:");
+    for (j = 0; j < nc && o < size; j++) {
+        const char *crit = knee__report_criterion_label(r, j);
+        if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0)
+            o += (size_t)snprintf(desc + o, size - o, "%s %.200s unknown (left out)", j ? ";" : "",
+                                  crit);
+        else if (!knee_result_value_known(r, i, j))
+            o += (size_t)snprintf(desc + o, size - o, "%s %.200s unknown, %s", j ? ";" : "", crit,
+                                  unknown_contribution(cell, sizeof cell, r, i, j));
+        else
+            o += (size_t)snprintf(
+                desc + o, size - o, "%s %.200s %s", j ? ";" : "", crit,
+                knee__num_fixed(num, sizeof num, knee_result_contribution(r, i, j), 3));
+    }
+    if (o < size)
+        snprintf(desc + o, size - o, ".");
+}
+
+/* One ranked option's row of the chart: its rank, name and score, then its bar. */
+static void score_bar(knee__html *h, const knee_result *r, size_t i)
+{
+    size_t j, o, nc = knee_result_criterion_count(r);
+    char label[700], desc[4000], num[KNEE__NUM_BUF], id[48];
+    double at = 0, total = 0;
+    for (j = 0; j < nc; j++)
+        total += knee_result_contribution(r, i, j);
+    knee__html_start(h, "li");
+    knee__html_start_class(h, "div", "bar-head");
+    knee__html_start_class(h, "span", "bar-name");
+    knee__html_textf(h, "%s. ", knee__report_rank(num, sizeof num, r, i));
+    knee__html_text(h, knee_result_option_name(r, i));
+    knee__html_end(h);
+    knee__html_start_class(h, "span", "bar-value");
+    /* the weighted sum; with its range where the method is the weighted sum */
+    if (weighted_sum(r))
+        knee__report_score(num, sizeof num, r, i, 2);
+    else
+        knee__num_fixed(num, sizeof num, total, 2);
+    knee__html_textf(h, "%s of 1", num);
+    for (j = 0, o = 0; j < nc; j++) /* unknown values: say which */
+        if (!knee_result_value_known(r, i, j) && knee_result_weight(r, j) > 0) {
+            knee__html_text(h, o++ ? ", " : "; unknown: ");
+            knee__html_text(h, knee__report_criterion_label(r, j));
+        }
+    knee__html_end(h);
+    knee__html_end(h);
+    snprintf(label, sizeof label, "%.500s: score %s of 1", knee_result_option_name(r, i), num);
+    contributions_text(desc, sizeof desc, r, i);
+    snprintf(id, sizeof id, "score-desc-%zu", i + 1);
+    bar_start(h, label, id, desc);
+    for (j = 0; j < nc; j++) {
+        double v = knee_result_contribution(r, i, j);
+        segment(h, at, v, &criterion_fills[j % KNEE__REPORT_FILLS]);
+        if (v > 0)
+            at += v;
+    }
+    bar_frame(h);
+    knee__html_end(h); /* svg */
+    knee__html_end(h); /* li */
+}
+
 void knee__report_chart_scores(knee__html *h, const knee_result *r)
 {
     size_t i, j, nc = knee_result_criterion_count(r), n = knee_result_option_count(r);
     size_t ranked = knee__report_ranked_count(r);
-    char label[700], desc[4000], num[KNEE__NUM_BUF], id[48], cell[3 * KNEE__NUM_BUF + 16];
 
     if (ranked == 0) {
         knee__html_elem(h, "p", NULL, "No option is ranked: every option is excluded.");
@@ -298,63 +365,9 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
     }
     knee__html_end(h);
     knee__html_start_class(h, "ol", "bars");
-    for (i = 0; i < n; i++) {
-        double at = 0, total = 0;
-        size_t o = 0;
-        if (knee_result_option_excluded(r, i))
-            continue;
-        for (j = 0; j < nc; j++)
-            total += knee_result_contribution(r, i, j);
-        knee__html_start(h, "li");
-        knee__html_start_class(h, "div", "bar-head");
-        knee__html_start_class(h, "span", "bar-name");
-        knee__html_textf(h, "%s. ", knee__report_rank(num, sizeof num, r, i));
-        knee__html_text(h, knee_result_option_name(r, i));
-        knee__html_end(h);
-        knee__html_start_class(h, "span", "bar-value");
-        /* the weighted sum; with its range where the method is the weighted sum */
-        if (weighted_sum(r))
-            knee__report_score(num, sizeof num, r, i, 2);
-        else
-            knee__num_fixed(num, sizeof num, total, 2);
-        knee__html_textf(h, "%s of 1", num);
-        for (j = 0, o = 0; j < nc; j++) /* unknown values: say which */
-            if (!knee_result_value_known(r, i, j) && knee_result_weight(r, j) > 0) {
-                knee__html_text(h, o++ ? ", " : "; unknown: ");
-                knee__html_text(h, knee__report_criterion_label(r, j));
-            }
-        knee__html_end(h);
-        knee__html_end(h);
-        snprintf(label, sizeof label, "%.500s: score %s of 1", knee_result_option_name(r, i), num);
-        o = (size_t)snprintf(desc, sizeof desc, "Contributions:");
-        for (j = 0; j < nc && o < sizeof desc; j++) {
-            const char *crit = knee__report_criterion_label(r, j);
-            if (!knee_result_value_known(r, i, j) && knee_result_cell_weight(r, i, j) == 0)
-                o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s unknown (left out)",
-                                      j ? ";" : "", crit);
-            else if (!knee_result_value_known(r, i, j))
-                o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s unknown, %s",
-                                      j ? ";" : "", crit,
-                                      unknown_contribution(cell, sizeof cell, r, i, j));
-            else
-                o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %.200s %s", j ? ";" : "", crit,
-                                      knee__num_fixed(num, sizeof num,
-                                                         knee_result_contribution(r, i, j), 3));
-        }
-        if (o < sizeof desc)
-            snprintf(desc + o, sizeof desc - o, ".");
-        snprintf(id, sizeof id, "score-desc-%zu", i + 1);
-        bar_start(h, label, id, desc);
-        for (j = 0; j < nc; j++) {
-            double v = knee_result_contribution(r, i, j);
-            segment(h, at, v, &criterion_fills[j % KNEE__REPORT_FILLS]);
-            if (v > 0)
-                at += v;
-        }
-        bar_frame(h);
-        knee__html_end(h);   /* svg */
-        knee__html_end(h);   /* li */
-    }
+    for (i = 0; i < n; i++)
+        if (!knee_result_option_excluded(r, i))
+            score_bar(h, r, i);
     knee__html_end(h);   /* ol */
     knee__html_elem(h, "p", "axis",
                     "Scale: 0 at the left end of each bar, 1 at the right end; tick marks at "

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     size_t i, k;
     const char *version = argc > 1 ? argv[1] : "";
 
+    cli_usage_init();
     if (argc != 3 || !freopen(argv[2], "w", stdout)) {
         fprintf(stderr, "usage: knee_man VERSION OUTPUT (a file it can write)\n");
         return 2;
