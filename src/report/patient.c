@@ -716,6 +716,70 @@ static void first_words(pctx *c, size_t first, size_t ties)
         knee__html_textf(c->h, " (tied with %zu other%s)", ties, ties == 1 ? "" : "s");
 }
 
+static void priorities_head(knee__html *h)
+{
+    static const char *const heads[] = {"What matters", "Counts for",
+                                        "If it mattered most to you, first would be",
+                                        "If only this mattered, first would be"};
+    size_t i;
+
+    knee__html_start(h, "thead");
+    knee__html_start(h, "tr");
+    for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        knee__html_start(h, "th");
+        knee__html_attr(h, "scope", "col");
+        knee__html_text(h, heads[i]);
+        knee__html_end(h);
+    }
+    knee__html_end(h);
+    knee__html_end(h);
+}
+
+/* One row: criterion j's share, and what comes first if it counted most (as much as all the
+ * others together) or alone. w has room for every criterion. */
+static void priorities_row(pctx *c, size_t j, double *w)
+{
+    knee__html *h = c->h;
+    const knee_result *r = c->r;
+    size_t k, nc = c->rs->n_criteria, first, ties;
+    char pct[KNEE__NUM_BUF];
+
+    for (k = 0; k < nc; k++)
+        w[k] = k == j ? 1 - knee_result_weight(r, j) : knee_result_weight(r, k);
+    first = first_under(r, w, &ties);
+    knee__html_start(h, "tr");
+    knee__html_start(h, "th");
+    knee__html_attr(h, "scope", "row");
+    rf(h, "span", knee__report_criterion_label(r, j));
+    knee__html_end(h);
+    knee__html_elem(h, "td", NULL, knee__num_percent(pct, sizeof pct, knee_result_weight(r, j)));
+    knee__html_start(h, "td");
+    first_words(c, first, ties);
+    knee__html_end(h);
+    for (k = 0; k < nc; k++)
+        w[k] = k == j;
+    first = first_under(r, w, &ties);
+    knee__html_start(h, "td");
+    first_words(c, first, ties);
+    knee__html_end(h);
+    knee__html_end(h);
+}
+
+static void priorities_table(pctx *c, double *w)
+{
+    size_t j;
+
+    knee__report_table_start(c->h, "data", "matters-caption",
+                             "How much each thing counts, and what comes first when it "
+                             "matters most, or alone");
+    priorities_head(c->h);
+    knee__html_start(c->h, "tbody");
+    for (j = 0; j < c->rs->n_criteria; j++)
+        priorities_row(c, j, w);
+    knee__html_end(c->h);
+    knee__report_table_end(c->h);
+}
+
 static void priorities(pctx *c)
 {
     knee__html *h = c->h;
@@ -724,7 +788,6 @@ static void priorities(pctx *c)
     size_t j, nc = rs->n_criteria, first, ties;
     double w[64], total = 0;
     int own = 0;
-    char pct[KNEE__NUM_BUF];
 
     knee__report_section_start(h, "matters", "What matters to you");
     for (j = 0; j < nc; j++)
@@ -754,55 +817,7 @@ static void priorities(pctx *c)
         knee__html_text(h, ".");
         knee__html_end(h);
     }
-    knee__report_table_start(h, "data", "matters-caption",
-                             "How much each thing counts, and what comes first when it "
-                             "matters most, or alone");
-    knee__html_start(h, "thead");
-    knee__html_start(h, "tr");
-    knee__html_start(h, "th");
-    knee__html_attr(h, "scope", "col");
-    knee__html_text(h, "What matters");
-    knee__html_end(h);
-    knee__html_start(h, "th");
-    knee__html_attr(h, "scope", "col");
-    knee__html_text(h, "Counts for");
-    knee__html_end(h);
-    knee__html_start(h, "th");
-    knee__html_attr(h, "scope", "col");
-    knee__html_text(h, "If it mattered most to you, first would be");
-    knee__html_end(h);
-    knee__html_start(h, "th");
-    knee__html_attr(h, "scope", "col");
-    knee__html_text(h, "If only this mattered, first would be");
-    knee__html_end(h);
-    knee__html_end(h);
-    knee__html_end(h);
-    knee__html_start(h, "tbody");
-    for (j = 0; j < nc; j++) {
-        size_t k;
-        for (k = 0; k < nc; k++) /* "most": as much as all the others together */
-            w[k] = k == j ? 1 - knee_result_weight(r, j) : knee_result_weight(r, k);
-        first = first_under(r, w, &ties);
-        knee__html_start(h, "tr");
-        knee__html_start(h, "th");
-        knee__html_attr(h, "scope", "row");
-        rf(h, "span", knee__report_criterion_label(r, j));
-        knee__html_end(h);
-        knee__html_elem(h, "td", NULL,
-                        knee__num_percent(pct, sizeof pct, knee_result_weight(r, j)));
-        knee__html_start(h, "td");
-        first_words(c, first, ties);
-        knee__html_end(h);
-        for (k = 0; k < nc; k++)
-            w[k] = k == j;
-        first = first_under(r, w, &ties);
-        knee__html_start(h, "td");
-        first_words(c, first, ties);
-        knee__html_end(h);
-        knee__html_end(h);
-    }
-    knee__html_end(h);
-    knee__report_table_end(h);
+    priorities_table(c, w);
     knee__html_end(h);
 }
 
