@@ -887,6 +887,17 @@ KNEE_API int knee_report_options_set_audience(knee_report_options *o, int audien
 #define KNEE_REPORT_MAX_OPTIONS 5
 KNEE_API int knee_report_options_add_option(knee_report_options *o, const char *id);
 
+/* ---- lookups by id; since 0.3 -------------------------------------------------------------- */
+
+/* The index of the fact, option or criterion whose id is `id`: the i that knee_ruleset_fact_id(),
+ * knee_ruleset_option_id() or knee_ruleset_criterion_id() names it by (options and criteria also
+ * keep these indices in batch output and knee_result_criterion_id). (size_t)-1 when the rule file
+ * declares none with that id, or rs or id is NULL. A bisection over ids sorted at load: no
+ * allocation, O(log n). Thread-safe on a shared ruleset. */
+KNEE_API size_t knee_ruleset_fact_index(const knee_ruleset *rs, const char *id);
+KNEE_API size_t knee_ruleset_option_index(const knee_ruleset *rs, const char *id);
+KNEE_API size_t knee_ruleset_criterion_index(const knee_ruleset *rs, const char *id);
+
 #ifdef __cplusplus
 }
 #endif
