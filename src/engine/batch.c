@@ -216,7 +216,7 @@ static void bad_cell(knee_batch *b, builder *w, size_t row, int status, const ch
     knee__factval *v = &w->cells[row];
     if (row_first(b, w, row)) {
         b->row_msg[row] = b->msgs.len + 1;
-        knee__sb_add(&b->msgs, msg, strlen(msg) + 1);   /* with its NUL */
+        knee__sb_add(&b->msgs, msg, strlen(msg) + 1); /* with its NUL */
     }
     v->known = 0;
     v->n_members = 0;
@@ -298,9 +298,8 @@ static int finish(knee_batch *b, builder *w, size_t fact, int mode)
     } else {
         b->errmsg[0] = '\0';
     }
-    if (b->msgs.failed ||
-        (w->offs_n && type == KNEE_FACT_SET &&
-         !(c.members = knee__calloc(w->offs_n, sizeof *c.members)))) {
+    if (b->msgs.failed || (w->offs_n && type == KNEE_FACT_SET &&
+                           !(c.members = knee__calloc(w->offs_n, sizeof *c.members)))) {
         discard_row_msgs(b, w);
         return fail(b, KNEE_ENOMEM, "out of memory");
     }
@@ -481,7 +480,8 @@ static int text_cell(knee_batch *b, builder *w, size_t fact, size_t row, const c
     switch (b->rs->facts[fact].type) {
     case KNEE_FACT_NUMBER:
     case KNEE_FACT_INTEGER:
-        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg, msg_cap(b, w, row))) != KNEE_OK)
+        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg,
+                                     msg_cap(b, w, row))) != KNEE_OK)
             bad_cell(b, w, row, rc, msg);
         else
             number_cell(b, w, fact, row, v);

@@ -65,7 +65,7 @@ size_t knee__find_rule(const knee_ruleset *rs, const char *id)
     return index_find(&rs->rule_index, id, strlen(id));
 }
 
-/* ---- the public lookups ------------------------------------------------------------------------ */
+/* ---- the public lookups ------------------------------------------------------------------- */
 
 size_t knee_ruleset_fact_index(const knee_ruleset *rs, const char *id)
 {

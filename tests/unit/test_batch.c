@@ -329,7 +329,7 @@ static void test_row_messages(void)
     CU_ASSERT_EQUAL_FATAL(knee_batch_new(&b, rs, 4), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "age", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
-    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 1), "");   /* the column was not set */
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 1), ""); /* the column was not set */
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "age", ages, KNEE_BATCH_MARK_ROW), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_set_strings(b, "sex", sexes, KNEE_BATCH_MARK_ROW), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_set_text(b, "prior", prior, KNEE_BATCH_MARK_ROW), KNEE_OK);
