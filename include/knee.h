@@ -899,6 +899,29 @@ KNEE_API int knee_report_options_add_option(knee_report_options *o, const char *
  * Since 0.3. */
 KNEE_API int knee_result_value_rate(const knee_result *r, size_t i, size_t j, int *count, int *per,
                                     const char **text, const char **source);
+/* ---- lookups by id; since 0.3 -------------------------------------------------------------- */
+
+/* The index of the fact, option or criterion whose id is `id`: the i that knee_ruleset_fact_id(),
+ * knee_ruleset_option_id() or knee_ruleset_criterion_id() names it by (options and criteria also
+ * keep these indices in batch output and knee_result_criterion_id). (size_t)-1 when the rule file
+ * declares none with that id, or rs or id is NULL. A bisection over ids sorted at load: no
+ * allocation, O(log n). Thread-safe on a shared ruleset. */
+KNEE_API size_t knee_ruleset_fact_index(const knee_ruleset *rs, const char *id);
+KNEE_API size_t knee_ruleset_option_index(const knee_ruleset *rs, const char *id);
+KNEE_API size_t knee_ruleset_criterion_index(const knee_ruleset *rs, const char *id);
+
+/* ---- each bad row's own reason; since 0.3 ------------------------------------------------- */
+
+/* Why row `row` of b failed when its cells were set: the reason of its first bad cell (in the
+ * order the columns were set), as the patient setter words it for the same value and names the
+ * fact ("fact 'age': 130 is above the maximum 120"), without the "row N: " knee_batch_errmsg()
+ * puts first. "" for a row whose cells were all good (a comparison failure is not a cell's: see
+ * the status knee_compare_batch writes), for a row out of range, and for a NULL b. Unlike
+ * knee_batch_errmsg(), which names only the first bad cell of the last call, every failed row
+ * keeps its own. A column call that fails as a whole (KNEE_BATCH_FAIL_COLUMN) leaves no row
+ * messages. Borrowed from b: valid until the next column call on b or knee_batch_free(); the
+ * same thread use as knee_batch_row_status (safe beside knee_compare_batch on b). Since 0.3. */
+KNEE_API const char *knee_batch_row_errmsg(const knee_batch *b, size_t row);
 
 #ifdef __cplusplus
 }

@@ -298,13 +298,10 @@ def check_python():
     edges = {name: python_imports(name, path, modules) for name, path in modules.items()}
     return ["Python modules import each other round a circle: " + ", ".join(group)
             for group in circles(edges)]
+
+
 MAX_LINES = 80
 LONG_BECAUSE = "Long because:"
-# Functions being split on another branch when this check came: reported, not failed, until the
-# split is merged; then the entry is stale and must go (the check says so).
-PENDING = {
-    ("cli/population.c", "cli_population_run"),
-}
 
 
 def functions_of(path):
@@ -338,24 +335,16 @@ def functions_of(path):
 
 
 def check_functions():
-    problems, pending = [], set()
+    problems = []
     for path in source_files():
         if not path.endswith((".c", ".h")):
             continue
         for name, line, length, comment in functions_of(path):
             if length <= MAX_LINES or LONG_BECAUSE in comment:
                 continue
-            if (path, name) in PENDING:
-                pending.add((path, name))
-                print(f"src/{path}:{line}: {name} is {length} lines (being split on another "
-                      "branch: reported, not failed)")
-                continue
             problems.append(f"src/{path}:{line}: {name} is {length} lines, over {MAX_LINES}: "
                             "split it into named steps, or say why above it "
                             f"(a comment line with \"{LONG_BECAUSE}\")")
-    for path, name in sorted(PENDING - pending):
-        problems.append(f"scripts/layout.py: PENDING names {name} (src/{path}), which is no longer "
-                        f"over {MAX_LINES} lines without a reason: remove the entry")
     return problems
 
 

@@ -9,11 +9,8 @@
 
 static const char *criterion_label(const knee_ruleset *rs, const char *id)
 {
-    size_t j;
-    for (j = 0; j < knee_ruleset_criterion_count(rs); j++)
-        if (strcmp(knee_ruleset_criterion_id(rs, j), id) == 0)
-            return knee_ruleset_criterion_label(rs, j);
-    return id;
+    size_t j = knee_ruleset_criterion_index(rs, id);
+    return j != (size_t)-1 ? knee_ruleset_criterion_label(rs, j) : id;
 }
 
 static size_t find_option(const knee_result *r, const char *id, size_t len)

@@ -83,7 +83,7 @@ static int add_options(knee_report_options *ro, const knee_ruleset *rs, const ch
 {
     char id[256];
     const char *s = list;
-    size_t n, i;
+    size_t n;
     while (s && *s) {
         const char *e = strchr(s, ',');
         n = e ? (size_t)(e - s) : strlen(s);
@@ -91,10 +91,7 @@ static int add_options(knee_report_options *ro, const knee_ruleset *rs, const ch
             return cli_usage_error("report: --options takes option ids separated by commas");
         memcpy(id, s, n);
         id[n] = '\0';
-        for (i = 0; i < knee_ruleset_option_count(rs); i++)
-            if (strcmp(knee_ruleset_option_id(rs, i), id) == 0)
-                break;
-        if (i == knee_ruleset_option_count(rs))
+        if (knee_ruleset_option_index(rs, id) == (size_t)-1)
             return cli_usage_error("report: --options: the rule file has no option '%s' "
                                    "(knee list shows them)", id);
         if (knee_report_options_add_option(ro, id) == KNEE_ERANGE)

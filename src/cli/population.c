@@ -32,6 +32,9 @@ typedef struct pipeline {
     size_t n_slots;
     pop_worker *workers;
     size_t n_workers;
+    pthread_t reader, *threads;
+    int reader_started;
+    size_t started;                  /* worker threads running */
     pthread_mutex_t lock;
     pthread_cond_t slot_free, slot_ready, slot_done;
     unsigned long long filled, taken, written;   /* chunk sequence numbers */
@@ -360,38 +363,6 @@ static int write_all(pipeline *pl, int progress, double start)
 
 /* ---- setting up --------------------------------------------------------------------------- */
 
-static int cmp_fact(const void *a, const void *b, void *shared)
-{
-    const knee_ruleset *rs = ((const pop_shared *)shared)->rs;
-    return strcmp(knee_ruleset_fact_id(rs, *(const size_t *)a),
-                  knee_ruleset_fact_id(rs, *(const size_t *)b));
-}
-
-static int cmp_option(const void *a, const void *b, void *shared)
-{
-    const knee_ruleset *rs = ((const pop_shared *)shared)->rs;
-    return strcmp(knee_ruleset_option_id(rs, *(const size_t *)a),
-                  knee_ruleset_option_id(rs, *(const size_t *)b));
-}
-
-static int sort_ids(pop_shared *sh)
-{
-    size_t k;
-    sh->n_facts = knee_ruleset_fact_count(sh->rs);
-    sh->n_options = knee_ruleset_option_count(sh->rs);
-    sh->facts_by_id = malloc((sh->n_facts + 1) * sizeof *sh->facts_by_id);
-    sh->options_by_id = malloc((sh->n_options + 1) * sizeof *sh->options_by_id);
-    if (!sh->facts_by_id || !sh->options_by_id)
-        return -1;
-    for (k = 0; k < sh->n_facts; k++)
-        sh->facts_by_id[k] = k;
-    for (k = 0; k < sh->n_options; k++)
-        sh->options_by_id[k] = k;
-    qsort_r(sh->facts_by_id, sh->n_facts, sizeof *sh->facts_by_id, cmp_fact, sh);
-    qsort_r(sh->options_by_id, sh->n_options, sizeof *sh->options_by_id, cmp_option, sh);
-    return 0;
-}
-
 /* "name.csv" -> CLI_POP_CSV; .jsonl and .ndjson -> CLI_POP_JSONL; else 0. */
 static int format_of(const char *name)
 {
@@ -435,7 +406,7 @@ static int read_header(pipeline *pl)
     sh->id_column = -1;
     for (k = 0; k < sh->n_columns; k++) {
         const char *name = pl->rec.text + pl->rec.fields[k].offset;
-        long fact;
+        size_t fact;
         if (!(sh->columns[k] = strdup(name))) {
             knee_patient_free(hints);
             return cli_fail("header", KNEE_ENOMEM, NULL);
@@ -450,8 +421,8 @@ static int read_header(pipeline *pl)
         }
         if (strcmp(name, id_name) == 0) {
             sh->id_column = (long)k;
-        } else if ((fact = pop_find_fact(sh, name)) >= 0) {
-            sh->column_fact[k] = knee_ruleset_fact_id(sh->rs, (size_t)fact);
+        } else if ((fact = knee_ruleset_fact_index(sh->rs, name)) != (size_t)-1) {
+            sh->column_fact[k] = knee_ruleset_fact_id(sh->rs, fact);
         } else if (!sh->pop->ignore_unknown) {
             if (!hints && knee_patient_new(&hints, sh->rs) != KNEE_OK)
                 return cli_fail("header", KNEE_ENOMEM, NULL);
@@ -501,7 +472,7 @@ static int make_workers(pipeline *pl, cli_session *s, size_t n)
         w->option_index = calloc(w->option_slots, sizeof *w->option_index);
         w->rank = calloc(n_options + 1, sizeof *w->rank);
         w->score = calloc(n_options + 1, sizeof *w->score);
-        w->touched = calloc(pl->sh.n_facts + 1, sizeof *w->touched);
+        w->touched = calloc(knee_ruleset_fact_count(pl->sh.rs) + 1, sizeof *w->touched);
         if (!w->rank || !w->score || !w->touched || !w->option_ptr || !w->option_index)
             return cli_fail("threads", KNEE_ENOMEM, NULL);
     }
@@ -534,8 +505,6 @@ static void release(pipeline *pl)
         free(pl->sh.columns[k]);
     free(pl->sh.columns);
     free(pl->sh.column_fact);
-    free(pl->sh.facts_by_id);
-    free(pl->sh.options_by_id);
     cli_csv_record_release(&pl->rec);
     cli_csv_free(pl->csv);
     if (pl->in && pl->in != stdin)
@@ -573,149 +542,184 @@ static void stop_interrupted(pipeline *pl)
     cli_die_of_signal(pl->interrupted);
 }
 
-int cli_population_run(cli_session *s, const cli_population *pop)
+/* The run's settings from the command line, and the rules. CLI_EXIT_OK, or the exit status after
+ * a message; nothing to release either way. */
+static int prepare(pipeline *pl, cli_session *s, const cli_population *pop, size_t *n_threads)
 {
-    pipeline pl;
-    pthread_t reader, *threads = NULL;
-    size_t n_threads, k, started = 0;
-    int reader_started = 0, progress, rc = CLI_EXIT_FAIL, out_failed = 0;
-    double start = 0;
-    struct stat st;
     const char *inputs[2];
+    int rc;
 
-    memset(&pl, 0, sizeof pl);
-    pl.sh.pop = pop;
-    pl.sh.input_name = strcmp(pop->input, "-") == 0 ? "<stdin>" : pop->input;
-    pl.sh.id_key = pop->id_column ? pop->id_column : "id";
-    pl.sh.input_format = pop->input_format ? pop->input_format
-                         : format_of(pop->input) ? format_of(pop->input) : CLI_POP_CSV;
-    pl.sh.output_format = pop->output_format ? pop->output_format
-                          : format_of(pop->output) ? format_of(pop->output) : CLI_POP_CSV;
-    if (pop->full && pl.sh.output_format != CLI_POP_JSONL)
+    pl->sh.pop = pop;
+    pl->sh.input_name = strcmp(pop->input, "-") == 0 ? "<stdin>" : pop->input;
+    pl->sh.id_key = pop->id_column ? pop->id_column : "id";
+    pl->sh.input_format = pop->input_format       ? pop->input_format
+                          : format_of(pop->input) ? format_of(pop->input)
+                                                  : CLI_POP_CSV;
+    pl->sh.output_format = pop->output_format       ? pop->output_format
+                           : format_of(pop->output) ? format_of(pop->output)
+                                                    : CLI_POP_CSV;
+    if (pop->full && pl->sh.output_format != CLI_POP_JSONL)
         return cli_usage_error("--full goes with JSON lines output (--format jsonl)");
     inputs[0] = pop->input;
     inputs[1] = s->rules;
     if ((rc = cli_output_refuse_inputs(pop->output, inputs, 2)) != CLI_EXIT_OK)
         return rc;
-    rc = CLI_EXIT_FAIL;
-    n_threads = pop->threads > 0 ? (size_t)pop->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-    if (n_threads < 1)
-        n_threads = 1;
-    if (n_threads > MAX_THREADS)
-        n_threads = MAX_THREADS;
-
+    *n_threads = pop->threads > 0 ? (size_t)pop->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+    if (*n_threads < 1)
+        *n_threads = 1;
+    if (*n_threads > MAX_THREADS)
+        *n_threads = MAX_THREADS;
     if (!(s->rs = cli_load_rules(s->rules)))
         return CLI_EXIT_FAIL;
-    pl.sh.rs = s->rs;
+    pl->sh.rs = s->rs;
+    return CLI_EXIT_OK;
+}
+
+/* Open the input (and read the CSV header), make the workers and the ring, open the output and
+ * write its header (*out_failed when that fails). CLI_EXIT_OK, or CLI_EXIT_FAIL after a message;
+ * release() frees what was made. */
+static int open_run(pipeline *pl, cli_session *s, size_t n_threads, int *out_failed)
+{
+    const cli_population *pop = pl->sh.pop;
+    struct stat st;
+    pop_buf header = {NULL, 0, 0, 0};
+
+    if (strcmp(pop->input, "-") == 0) {
+        pl->in = stdin;
+    } else if (!(pl->in = fopen(pop->input, "rb"))) {
+        fprintf(stderr, "knee: %s: %s\n", pop->input, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    if (fstat(fileno(pl->in), &st) == 0 && S_ISREG(st.st_mode))
+        pl->input_size = (unsigned long long)st.st_size;
+    if (!(pl->csv = cli_csv_new(pl->in)))
+        return cli_fail("input", KNEE_ENOMEM, NULL);
+    if (pl->sh.input_format == CLI_POP_CSV && read_header(pl) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
+    if (make_workers(pl, s, n_threads) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
+    pl->row_bytes = pop_probe_row_bytes(&pl->workers[0]);
+    pl->chunk_rows = rows_for(pl->row_bytes);
+    pl->n_slots = 2 * n_threads + 2;
+    if (!(pl->slots = calloc(pl->n_slots, sizeof *pl->slots)) ||
+        !(pl->threads = calloc(n_threads, sizeof *pl->threads)))
+        return cli_fail("threads", KNEE_ENOMEM, NULL);
+    if (cli_output_open(&pl->out, pop->output) != CLI_EXIT_OK)
+        return CLI_EXIT_FAIL;
+    /* From here a signal only stops the writer at a whole row (stop_interrupted). */
+    cli_signals_defer(1);
+    pop_write_header(&pl->sh, &header);
+    if (header.oom || cli_output_write(&pl->out, header.data, header.len) != 0 ||
+        cli_output_flush(&pl->out) != 0)
+        *out_failed = 1;
+    pop_buf_free(&header);
+    return CLI_EXIT_OK;
+}
+
+/* Start the reader and the workers: 0, or -1 after a message (stop_threads ends those begun). */
+static int start_threads(pipeline *pl, size_t n_threads)
+{
+    size_t k;
+    if (pthread_create(&pl->reader, NULL, reader_main, pl) != 0) {
+        fputs("knee: cannot start a thread\n", stderr);
+        return -1;
+    }
+    pl->reader_started = 1;
+    for (k = 0; k < n_threads; k++) {
+        if (pthread_create(&pl->threads[k], NULL, worker_main, &pl->workers[k]) != 0)
+            break;
+        pl->started++;
+    }
+    if (pl->started == 0) {
+        fputs("knee: cannot start a thread\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* Stop the reader and the workers, if they are not done already, and wait for them. */
+static void stop_threads(pipeline *pl)
+{
+    size_t k;
+    pthread_mutex_lock(&pl->lock);
+    pl->stop = 1;
+    pthread_cond_broadcast(&pl->slot_free);
+    pthread_cond_broadcast(&pl->slot_ready);
+    pthread_mutex_unlock(&pl->lock);
+    if (pl->reader_started)
+        pthread_join(pl->reader, NULL);
+    pl->reader_started = 0;
+    for (k = 0; k < pl->started; k++)
+        pthread_join(pl->threads[k], NULL);
+    pl->started = 0;
+}
+
+/* After the last row: close the output, say why the run stopped early, print the summary.
+ * The exit status. */
+static int conclude(pipeline *pl, int out_failed, double start)
+{
+    int rc = CLI_EXIT_OK;
+    if (out_failed) {
+        cli_output_report(&pl->out);
+        cli_output_discard(&pl->out);
+        rc = CLI_EXIT_FAIL;
+    } else if (cli_output_close(&pl->out) != CLI_EXIT_OK) {
+        rc = CLI_EXIT_FAIL;
+    } else if (pl->stopped_line) {
+        fprintf(stderr, "knee: %s: stopped at the bad row on line %lu (--strict)\n",
+                pl->sh.input_name, pl->stopped_line);
+    } else if (pl->read_failure) {
+        fprintf(stderr, "knee: %s: %s after line %lu\n", pl->sh.input_name,
+                pl->read_failure == -2 ? "out of memory" : "read error", pl->rec.line);
+        rc = CLI_EXIT_FAIL;
+    }
+    if (pl->rows_failed)
+        rc = CLI_EXIT_FAIL;
+    if (!pl->sh.pop->quiet)
+        print_summary(pl, now_seconds() - start);
+    return rc;
+}
+
+/* Score, write, stop: the run once everything is open. The exit status. */
+static int score_all(pipeline *pl, size_t n_threads, int out_failed)
+{
+    double start = now_seconds(); /* the figures are for scoring, not for loading the rules */
+    int progress;
+
+    if (start_threads(pl, n_threads) != 0)
+        return CLI_EXIT_FAIL;
+    progress = !pl->sh.pop->quiet && isatty(fileno(stderr));
+    if (!out_failed && write_all(pl, progress, start) != 0)
+        out_failed = 1;
+    if (progress)
+        clear_progress();
+    if (pl->interrupted)
+        stop_interrupted(pl);
+    stop_threads(pl);
+    cli_signals_defer(0);
+    if ((pl->interrupted = cli_interrupted()) != 0)
+        stop_interrupted(pl);
+    return conclude(pl, out_failed, start);
+}
+
+int cli_population_run(cli_session *s, const cli_population *pop)
+{
+    pipeline pl;
+    size_t n_threads = 1;
+    int rc, out_failed = 0;
+
+    memset(&pl, 0, sizeof pl);
+    if ((rc = prepare(&pl, s, pop, &n_threads)) != CLI_EXIT_OK)
+        return rc;
     pthread_mutex_init(&pl.lock, NULL);
     pthread_cond_init(&pl.slot_free, NULL);
     pthread_cond_init(&pl.slot_ready, NULL);
     pthread_cond_init(&pl.slot_done, NULL);
-
-    if (strcmp(pop->input, "-") == 0) {
-        pl.in = stdin;
-    } else if (!(pl.in = fopen(pop->input, "rb"))) {
-        fprintf(stderr, "knee: %s: %s\n", pop->input, strerror(errno));
-        goto out;
-    }
-    if (fstat(fileno(pl.in), &st) == 0 && S_ISREG(st.st_mode))
-        pl.input_size = (unsigned long long)st.st_size;
-    if (sort_ids(&pl.sh) != 0 || !(pl.csv = cli_csv_new(pl.in))) {
-        cli_fail("input", KNEE_ENOMEM, NULL);
-        goto out;
-    }
-    if (pl.sh.input_format == CLI_POP_CSV && read_header(&pl) != CLI_EXIT_OK)
-        goto out;
-    if (make_workers(&pl, s, n_threads) != CLI_EXIT_OK)
-        goto out;
-    pl.row_bytes = pop_probe_row_bytes(&pl.workers[0]);
-    pl.chunk_rows = rows_for(pl.row_bytes);
-    pl.n_slots = 2 * n_threads + 2;
-    if (!(pl.slots = calloc(pl.n_slots, sizeof *pl.slots)) ||
-        !(threads = calloc(n_threads, sizeof *threads))) {
-        cli_fail("threads", KNEE_ENOMEM, NULL);
-        goto out;
-    }
-    if (cli_output_open(&pl.out, pop->output) != CLI_EXIT_OK)
-        goto out;
-    /* From here a signal only stops the writer at a whole row (stop_interrupted). */
-    cli_signals_defer(1);
-    {
-        pop_buf header = {NULL, 0, 0, 0};
-        pop_write_header(&pl.sh, &header);
-        if (header.oom || cli_output_write(&pl.out, header.data, header.len) != 0 ||
-            cli_output_flush(&pl.out) != 0)
-            out_failed = 1;
-        pop_buf_free(&header);
-    }
-
-    start = now_seconds();   /* the figures are for scoring, not for loading the rules */
-    if (pthread_create(&reader, NULL, reader_main, &pl) != 0) {
-        fputs("knee: cannot start a thread\n", stderr);
-        goto out;
-    }
-    reader_started = 1;
-    for (k = 0; k < n_threads; k++) {
-        if (pthread_create(&threads[k], NULL, worker_main, &pl.workers[k]) != 0)
-            break;
-        started++;
-    }
-    if (started == 0) {
-        fputs("knee: cannot start a thread\n", stderr);
-        goto out;
-    }
-    progress = !pop->quiet && isatty(fileno(stderr));
-    if (!out_failed && write_all(&pl, progress, start) != 0)
-        out_failed = 1;
-    if (progress)
-        clear_progress();
-    if (pl.interrupted)
-        stop_interrupted(&pl);
-    pthread_mutex_lock(&pl.lock);   /* stop the others, if they are not done already */
-    pl.stop = 1;
-    pthread_cond_broadcast(&pl.slot_free);
-    pthread_cond_broadcast(&pl.slot_ready);
-    pthread_mutex_unlock(&pl.lock);
-    pthread_join(reader, NULL);
-    reader_started = 0;
-    for (k = 0; k < started; k++)
-        pthread_join(threads[k], NULL);
-    started = 0;
-    cli_signals_defer(0);
-    if ((pl.interrupted = cli_interrupted()) != 0)
-        stop_interrupted(&pl);
-
-    rc = CLI_EXIT_OK;
-    if (out_failed) {
-        cli_output_report(&pl.out);
-        cli_output_discard(&pl.out);
-        rc = CLI_EXIT_FAIL;
-    } else if (cli_output_close(&pl.out) != CLI_EXIT_OK) {
-        rc = CLI_EXIT_FAIL;
-    } else if (pl.stopped_line) {
-        fprintf(stderr, "knee: %s: stopped at the bad row on line %lu (--strict)\n", pl.sh.input_name,
-                pl.stopped_line);
-    } else if (pl.read_failure) {
-        fprintf(stderr, "knee: %s: %s after line %lu\n", pl.sh.input_name,
-                pl.read_failure == -2 ? "out of memory" : "read error", pl.rec.line);
-        rc = CLI_EXIT_FAIL;
-    }
-    if (pl.rows_failed)
-        rc = CLI_EXIT_FAIL;
-    if (!pop->quiet)
-        print_summary(&pl, now_seconds() - start);
-out:
-    if (reader_started) { /* a failed start */
-        pthread_mutex_lock(&pl.lock);
-        pl.stop = 1;
-        pthread_cond_broadcast(&pl.slot_free);
-        pthread_cond_broadcast(&pl.slot_ready);
-        pthread_mutex_unlock(&pl.lock);
-        pthread_join(reader, NULL);
-    }
-    for (k = 0; k < started; k++)
-        pthread_join(threads[k], NULL);
-    free(threads);
+    rc = open_run(&pl, s, n_threads, &out_failed);
+    if (rc == CLI_EXIT_OK)
+        rc = score_all(&pl, n_threads, out_failed);
+    stop_threads(&pl); /* after a failed start */
+    free(pl.threads);
     cli_signals_defer(0);
     cli_output_discard(&pl.out); /* after a failure before the end; nothing once closed */
     release(&pl);

@@ -64,9 +64,6 @@ typedef struct pop_shared {
     size_t n_columns;
     long id_column;             /* CSV: the id column's index, or -1 */
     const char *id_key;         /* JSON lines: the id member's name */
-    /* the ruleset's facts and options sorted by id, for lookups by name */
-    size_t *facts_by_id, n_facts;
-    size_t *options_by_id, n_options;
 } pop_shared;
 
 /* One worker's objects: a patient, a result and options of its own, on the shared ruleset. */
@@ -93,9 +90,6 @@ void pop_score_chunk(pop_worker *w, pop_chunk *c);
 /* The size of the output row of a patient with no facts (0 if the comparison fails), compared
  * on w's fresh patient: the estimate of a row's output that sizes the first chunks. */
 size_t pop_probe_row_bytes(pop_worker *w);
-/* The index of a fact (or option) of rs by id, or -1: sorted is the ruleset's indices sorted
- * by id. */
-long pop_find_fact(const pop_shared *sh, const char *id);
 /* The library's "did you mean ...?" for a name that is not a fact (": did you mean 'age'?"),
  * or "" when no fact is near; borrowed from p until its next call. */
 const char *pop_fact_hint(knee_patient *p, const char *name);

@@ -130,34 +130,6 @@ static void add_message(pop_buf *b, const char *s)
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
-/* Binary search of `sorted` (indices ordered by their id through id_of) for id; -1 if absent. */
-static long find_sorted(const knee_ruleset *rs, const size_t *sorted, size_t n,
-                        const char *(*id_of)(const knee_ruleset *, size_t), const char *id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(id, id_of(rs, sorted[mid]));
-        if (c == 0)
-            return (long)sorted[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return -1;
-}
-
-long pop_find_fact(const pop_shared *sh, const char *id)
-{
-    return find_sorted(sh->rs, sh->facts_by_id, sh->n_facts, knee_ruleset_fact_id, id);
-}
-
-static long find_option_by_name(const pop_shared *sh, const char *id)
-{
-    return find_sorted(sh->rs, sh->options_by_id, sh->n_options, knee_ruleset_option_id, id);
-}
-
 /* The ruleset index of a result's option id. The result borrows its ids from the ruleset, so
  * the pointers stay the same for the whole run: a small pointer-keyed table remembers them and
  * spares a search by name per option per row. */
@@ -170,7 +142,7 @@ static long find_option(pop_worker *w, const char *id)
             return w->option_index[h];
         h = (h + 1) & mask;
     }
-    o = find_option_by_name(w->sh, id);
+    o = (long)knee_ruleset_option_index(w->sh->rs, id); /* -1 when absent */
     if (o >= 0 && w->option_used * 2 < w->option_slots) {
         w->option_ptr[h] = id;
         w->option_index[h] = o;
@@ -439,12 +411,12 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
     }
     json_object_foreach(obj, key, v) {
         char msg[512];
-        long fact;
+        size_t fact;
         int status;
         if (strcmp(key, sh->id_key) == 0)
             continue;
         snprintf(where, sizeof where, "member '%.200s'", key);
-        if ((fact = pop_find_fact(sh, key)) < 0) {
+        if ((fact = knee_ruleset_fact_index(sh->rs, key)) == (size_t)-1) {
             if (!sh->pop->ignore_unknown) {
                 snprintf(msg, sizeof msg,
                          "not a fact of the rule file%s (--ignore-unknown-columns "
@@ -454,8 +426,8 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
             }
             continue;
         }
-        w->touched[w->n_touched++] = (size_t)fact;
-        if ((status = set_json_value(w, (size_t)fact, v, msg, sizeof msg)) != KNEE_OK)
+        w->touched[w->n_touched++] = fact;
+        if ((status = set_json_value(w, fact, v, msg, sizeof msg)) != KNEE_OK)
             problem(w, c, st, value_code(status), row->line, 0, where, msg);
     }
     json_decref(obj);

@@ -17,20 +17,14 @@
  * ruleset's order, but looking up by id does not depend on it. */
 static size_t criterion_index(const knee_ruleset *rs, const char *id)
 {
-    size_t i, n = knee_ruleset_criterion_count(rs);
-    for (i = 0; i < n; i++)
-        if (id && strcmp(knee_ruleset_criterion_id(rs, i), id) == 0)
-            return i;
-    return n;
+    size_t i = knee_ruleset_criterion_index(rs, id);
+    return i != (size_t)-1 ? i : knee_ruleset_criterion_count(rs);
 }
 
 static const char *fact_label(const knee_ruleset *rs, const char *id)
 {
-    size_t i, n = knee_ruleset_fact_count(rs);
-    for (i = 0; i < n; i++)
-        if (strcmp(knee_ruleset_fact_id(rs, i), id) == 0)
-            return knee_ruleset_fact_label(rs, i);
-    return NULL;
+    size_t i = knee_ruleset_fact_index(rs, id);
+    return i != (size_t)-1 ? knee_ruleset_fact_label(rs, i) : NULL;
 }
 
 /* "[rule R, source S]" for a reason or caution. */

@@ -25,6 +25,9 @@ struct knee_batch {
     double *weights;           /* one per criterion; used when weight_set[j] */
     unsigned char *weight_set;
     int *row_status;           /* KNEE_OK or the row's first bad cell */
+    size_t *row_msg;           /* per row: 1 + the offset of its first bad cell's reason in
+                                * msgs, or 0 (knee_batch_row_errmsg) */
+    knee__strbuf msgs;
     size_t error_row;
     char errmsg[512];
 };
@@ -40,6 +43,7 @@ typedef struct builder {
     int *bad;                  /* per row: the status of its bad cell, or KNEE_OK */
     size_t bad_row;            /* first bad row, or KNEE__NONE */
     char msg[512];             /* the first bad cell's reason */
+    size_t msgs_len;           /* the batch's row messages when the column was started */
 } builder;
 
 static int fail(knee_batch *b, int status, const char *fmt, ...)
@@ -84,7 +88,9 @@ int knee_batch_new(knee_batch **out, const knee_ruleset *rs, size_t n)
     b->weights = knee__calloc(nc, sizeof *b->weights);
     b->weight_set = knee__calloc(nc, 1);
     b->row_status = knee__calloc(n ? n : 1, sizeof *b->row_status);
-    if (!b->cols || !b->weights || !b->weight_set || !b->row_status) {
+    b->row_msg = knee__calloc(n ? n : 1, sizeof *b->row_msg);
+    knee__sb_init(&b->msgs);
+    if (!b->cols || !b->weights || !b->weight_set || !b->row_status || !b->row_msg) {
         knee_batch_free(b);
         return KNEE_ENOMEM;
     }
@@ -103,6 +109,8 @@ void knee_batch_free(knee_batch *b)
     knee__dealloc(b->weights);
     knee__dealloc(b->weight_set);
     knee__dealloc(b->row_status);
+    knee__dealloc(b->row_msg);
+    knee__sb_release(&b->msgs);
     knee__dealloc(b);
 }
 
@@ -126,6 +134,11 @@ size_t knee_batch_error_row(const knee_batch *b)
 const char *knee_batch_errmsg(const knee_batch *b)
 {
     return b ? b->errmsg : "no batch";
+}
+
+const char *knee_batch_row_errmsg(const knee_batch *b, size_t row)
+{
+    return b && row < b->n && b->row_msg[row] ? b->msgs.s + b->row_msg[row] - 1 : "";
 }
 
 int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
@@ -169,6 +182,7 @@ static int builder_init(builder *w, const knee_batch *b, size_t fact)
     size_t i, n = b->n ? b->n : 1;
     memset(w, 0, sizeof *w);
     w->bad_row = KNEE__NONE;
+    w->msgs_len = b->msgs.len;
     w->cells = knee__calloc(n, sizeof *w->cells);
     w->first = knee__calloc(n, sizeof *w->first);
     w->bad = knee__calloc(n, sizeof *w->bad);
@@ -181,17 +195,29 @@ static int builder_init(builder *w, const knee_batch *b, size_t fact)
     return KNEE_OK;
 }
 
-/* The room for a bad cell's reason: only the first one's is kept, so the later ones are not
- * worded (the nearest allowed values are searched for only once per column). */
-static size_t msg_cap(const builder *w)
+/* Whether a bad cell in row would be the row's first: its reason is then the row's message. */
+static int row_first(const knee_batch *b, const builder *w, size_t row)
 {
-    return w->bad_row == KNEE__NONE ? sizeof w->msg : 0;
+    return b->row_status[row] == KNEE_OK && w->bad[row] == KNEE_OK;
 }
 
-/* A bad cell: the row is left unknown; the first one's reason is kept. */
-static void bad_cell(builder *w, size_t row, int status, const char *msg)
+/* The room for a bad cell's reason: kept for the column's first bad cell and for each row's
+ * first, so the others are not worded (the nearest allowed values are searched for once per
+ * bad row, not per bad cell). */
+static size_t msg_cap(const knee_batch *b, const builder *w, size_t row)
+{
+    return w->bad_row == KNEE__NONE || row_first(b, w, row) ? sizeof w->msg : 0;
+}
+
+/* A bad cell: the row is left unknown; the column's first reason and each row's first are
+ * kept (the row's in b->msgs, taken back by discard_row_msgs if the column is not installed). */
+static void bad_cell(knee_batch *b, builder *w, size_t row, int status, const char *msg)
 {
     knee__factval *v = &w->cells[row];
+    if (row_first(b, w, row)) {
+        b->row_msg[row] = b->msgs.len + 1;
+        knee__sb_add(&b->msgs, msg, strlen(msg) + 1); /* with its NUL */
+    }
     v->known = 0;
     v->n_members = 0;
     w->offs_n = w->first[row];   /* drop the row's members added so far */
@@ -201,6 +227,19 @@ static void bad_cell(builder *w, size_t row, int status, const char *msg)
         w->bad_row = row;
         snprintf(w->msg, sizeof w->msg, "%s", msg);
     }
+}
+
+/* A column not installed: take back the row messages its bad cells left. */
+static void discard_row_msgs(knee_batch *b, const builder *w)
+{
+    size_t i;
+    for (i = 0; i < b->n; i++)
+        if (w->bad[i] != KNEE_OK && b->row_status[i] == KNEE_OK)
+            b->row_msg[i] = 0;
+    b->msgs.len = w->msgs_len;
+    b->msgs.failed = 0;
+    if (b->msgs.s)
+        b->msgs.s[b->msgs.len] = '\0';
 }
 
 /* Append text to the pool as the next string / member of the row being built. */
@@ -232,8 +271,8 @@ static int add_member(knee_batch *b, builder *w, size_t fact, size_t row, const 
     int rc;
     if (row_has(w, row, s, n))
         return KNEE_OK;
-    if ((rc = knee__check_text(b->rs, fact, s, n, msg, msg_cap(w))) != KNEE_OK) {
-        bad_cell(w, row, rc, msg);
+    if ((rc = knee__check_text(b->rs, fact, s, n, msg, msg_cap(b, w, row))) != KNEE_OK) {
+        bad_cell(b, w, row, rc, msg);
         return rc;
     }
     if (add_text(w, s, n) != KNEE_OK)
@@ -252,14 +291,19 @@ static int finish(knee_batch *b, builder *w, size_t fact, int mode)
     if (w->bad_row != KNEE__NONE) {
         b->error_row = w->bad_row;
         fail(b, w->bad[w->bad_row], "row %zu: %s", w->bad_row, w->msg);
-        if (mode != KNEE_BATCH_MARK_ROW)
+        if (mode != KNEE_BATCH_MARK_ROW) {
+            discard_row_msgs(b, w);
             return w->bad[w->bad_row];
+        }
     } else {
         b->errmsg[0] = '\0';
     }
+    if (b->msgs.failed || (w->offs_n && type == KNEE_FACT_SET &&
+                           !(c.members = knee__calloc(w->offs_n, sizeof *c.members)))) {
+        discard_row_msgs(b, w);
+        return fail(b, KNEE_ENOMEM, "out of memory");
+    }
     if (w->offs_n) {
-        if (type == KNEE_FACT_SET && !(c.members = knee__calloc(w->offs_n, sizeof *c.members)))
-            return fail(b, KNEE_ENOMEM, "out of memory");
         for (i = 0; i < b->n; i++) {
             knee__factval *v = &w->cells[i];
             if (!v->known)
@@ -302,10 +346,12 @@ static int start(knee_batch *b, const void *values, const char *fact, int mode, 
 
 static int end(knee_batch *b, builder *w, size_t fact, int mode, int rc)
 {
-    if (rc == KNEE_OK)
+    if (rc == KNEE_OK) {
         rc = finish(b, w, fact, mode);
-    else
+    } else {
+        discard_row_msgs(b, w);
         fail(b, rc, "out of memory");
+    }
     builder_release(w);
     return rc;
 }
@@ -314,8 +360,8 @@ static void number_cell(knee_batch *b, builder *w, size_t fact, size_t row, doub
 {
     char msg[512];
     int rc;
-    if ((rc = knee__check_number(b->rs, fact, v, msg, msg_cap(w))) != KNEE_OK) {
-        bad_cell(w, row, rc, msg);
+    if ((rc = knee__check_number(b->rs, fact, v, msg, msg_cap(b, w, row))) != KNEE_OK) {
+        bad_cell(b, w, row, rc, msg);
         return;
     }
     w->cells[row].num = v;
@@ -361,8 +407,8 @@ static int string_cell(knee_batch *b, builder *w, size_t fact, size_t row, const
     size_t n = strlen(s);
     int rc;
     w->first[row] = w->offs_n;
-    if ((rc = knee__check_text(b->rs, fact, s, n, msg, msg_cap(w))) != KNEE_OK) {
-        bad_cell(w, row, rc, msg);
+    if ((rc = knee__check_text(b->rs, fact, s, n, msg, msg_cap(b, w, row))) != KNEE_OK) {
+        bad_cell(b, w, row, rc, msg);
         return KNEE_OK;
     }
     if (add_text(w, s, n) != KNEE_OK)
@@ -413,7 +459,7 @@ int knee_batch_set_members(knee_batch *b, const char *fact, const size_t *starts
             if (!members[k]) {
                 char msg[512];
                 snprintf(msg, sizeof msg, "fact '%s': no member given", b->rs->facts[f].id);
-                bad_cell(&w, i, KNEE_EINVAL, msg);
+                bad_cell(b, &w, i, KNEE_EINVAL, msg);
                 break;
             }
             if ((rc = add_member(b, &w, f, i, members[k], strlen(members[k]))) != KNEE_OK)
@@ -434,14 +480,15 @@ static int text_cell(knee_batch *b, builder *w, size_t fact, size_t row, const c
     switch (b->rs->facts[fact].type) {
     case KNEE_FACT_NUMBER:
     case KNEE_FACT_INTEGER:
-        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg, msg_cap(w))) != KNEE_OK)
-            bad_cell(w, row, rc, msg);
+        if ((rc = knee__parse_number(b->rs, fact, text, strlen(text), &v, msg,
+                                     msg_cap(b, w, row))) != KNEE_OK)
+            bad_cell(b, w, row, rc, msg);
         else
             number_cell(b, w, fact, row, v);
         return KNEE_OK;
     case KNEE_FACT_BOOLEAN:
-        if ((rc = knee__parse_bool(b->rs, fact, text, &yes, msg, msg_cap(w))) != KNEE_OK) {
-            bad_cell(w, row, rc, msg);
+        if ((rc = knee__parse_bool(b->rs, fact, text, &yes, msg, msg_cap(b, w, row))) != KNEE_OK) {
+            bad_cell(b, w, row, rc, msg);
         } else {
             w->cells[row].boolean = yes;
             w->cells[row].known = 1;

@@ -64,3 +64,20 @@ size_t knee__find_rule(const knee_ruleset *rs, const char *id)
 {
     return index_find(&rs->rule_index, id, strlen(id));
 }
+
+/* ---- the public lookups ------------------------------------------------------------------- */
+
+size_t knee_ruleset_fact_index(const knee_ruleset *rs, const char *id)
+{
+    return rs && id ? knee__find_fact(rs, id) : KNEE__NONE;
+}
+
+size_t knee_ruleset_option_index(const knee_ruleset *rs, const char *id)
+{
+    return rs && id ? knee__find_treatment(rs, id) : KNEE__NONE;
+}
+
+size_t knee_ruleset_criterion_index(const knee_ruleset *rs, const char *id)
+{
+    return rs && id ? knee__find_criterion(rs, id) : KNEE__NONE;
+}

@@ -183,6 +183,29 @@ static void test_zero_counts(void)
     free(text);
 }
 
+/* knee_ruleset_{fact,option,criterion}_index: every id back to its index, and the misses. */
+static void test_lookups(void)
+{
+    knee_ruleset *rs = NULL;
+    size_t i;
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&rs, NULL), KNEE_OK);
+    CU_ASSERT(knee_ruleset_fact_count(rs) > 3 && knee_ruleset_option_count(rs) > 3);
+    for (i = 0; i < knee_ruleset_fact_count(rs); i++)
+        CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, knee_ruleset_fact_id(rs, i)), i);
+    for (i = 0; i < knee_ruleset_option_count(rs); i++)
+        CU_ASSERT_EQUAL(knee_ruleset_option_index(rs, knee_ruleset_option_id(rs, i)), i);
+    for (i = 0; i < knee_ruleset_criterion_count(rs); i++)
+        CU_ASSERT_EQUAL(knee_ruleset_criterion_index(rs, knee_ruleset_criterion_id(rs, i)), i);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "no-such-fact"), (size_t)-1);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, ""), (size_t)-1);
+    CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "ag"), (size_t)-1);   /* a prefix of "age" */
+    CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "agee"), (size_t)-1);
+    CU_ASSERT_EQUAL(knee_ruleset_option_index(rs, "age"), (size_t)-1);  /* a fact, not an option */
+    CU_ASSERT_EQUAL(knee_ruleset_criterion_index(rs, NULL), (size_t)-1);
+    CU_ASSERT_EQUAL(knee_ruleset_option_index(NULL, "tka"), (size_t)-1);
+    knee_ruleset_free(rs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -195,5 +218,6 @@ int main(void)
     CU_add_test(s, "rule and expression limits", test_rule_limit);
     CU_add_test(s, "NULL handling", test_null_handling);
     CU_add_test(s, "no facts, no rules, no cases", test_zero_counts);
+    CU_add_test(s, "lookups by id", test_lookups);
     return kt_run();
 }

@@ -315,6 +315,57 @@ static void test_bad_cells(void)
     knee_batch_free(b);
 }
 
+/* knee_batch_row_errmsg: each failed row keeps its own first reason, worded as the patient
+ * setter words it; nothing from a column that failed as a whole or ran out of memory. */
+static void test_row_messages(void)
+{
+    knee_batch *b = NULL;
+    knee_patient *p = NULL;
+    double ages[4] = {50, 130, NAN, 60};
+    const char *sexes[4] = {"female", "other", "other", NULL};
+    const char *prior[4] = {"ha-6mo", "bogus", NULL, "nonsense, ha-6mo"};
+    long n;
+    int found_end = 0;
+    CU_ASSERT_EQUAL_FATAL(knee_batch_new(&b, rs, 4), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "age", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 1), ""); /* the column was not set */
+    CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "age", ages, KNEE_BATCH_MARK_ROW), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_batch_set_strings(b, "sex", sexes, KNEE_BATCH_MARK_ROW), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_batch_set_text(b, "prior", prior, KNEE_BATCH_MARK_ROW), KNEE_OK);
+    /* the call's message still names only its first bad cell */
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "row 1: fact 'prior': 'bogus'"));
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 0), "");
+    /* row 1: age first (sex and prior are bad too) */
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 1), "fact 'age': 130 is above the maximum 120 "
+                                                        "(it takes a number from 0 to 120)");
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "sex", "other"), KNEE_ERANGE);
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 2), knee_patient_errmsg(p));
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "nonsense, ha-6mo"), KNEE_ERANGE);
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 3), knee_patient_errmsg(p));
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 4), "");
+    CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(NULL, 0), "");
+    knee_batch_free(b);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "sex", "other"), KNEE_ERANGE);
+    /* out of memory anywhere: the row's message is whole or absent, never a wrong one */
+    for (n = 0; n < 200 && !found_end; n++) {
+        int rc;
+        b = NULL;
+        knee__fault_inject(n);
+        if (knee_batch_new(&b, rs, 4) == KNEE_OK) {
+            rc = knee_batch_set_strings(b, "sex", sexes, KNEE_BATCH_MARK_ROW);
+            CU_ASSERT(rc == KNEE_OK || rc == KNEE_ENOMEM);
+            CU_ASSERT_STRING_EQUAL(knee_batch_row_errmsg(b, 2),
+                                   rc == KNEE_OK ? knee_patient_errmsg(p) : "");
+            found_end = rc == KNEE_OK && knee__fault_inject(-1) <= n;
+        }
+        knee__fault_inject(-1);
+        knee_batch_free(b);
+    }
+    CU_ASSERT(found_end);
+    knee_patient_free(p);
+}
+
 /* A failed comparison (the weights sum to zero) is reported per row. */
 static void test_compare_failure(void)
 {
@@ -567,6 +618,7 @@ int main(void)
     CU_add_test(s, "equal to one patient at a time", test_equal_to_one_by_one);
     CU_add_test(s, "JSON rows", test_json_rows);
     CU_add_test(s, "bad cells by row and fact", test_bad_cells);
+    CU_add_test(s, "each bad row's own reason", test_row_messages);
     CU_add_test(s, "a failed comparison per row", test_compare_failure);
     CU_add_test(s, "ranks, scores and their ranges", test_range_cells);
     CU_add_test(s, "threads on disjoint rows", test_threads);
