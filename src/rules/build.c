@@ -1423,6 +1423,38 @@ static void free_partial(knee_ruleset *rs)
     knee__dealloc(rs);
 }
 
+static const char *method_name_at(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return knee_method_name((int)i + 1);
+}
+
+/* The file's default method (weighted sum when absent). The method table decides which names
+ * exist, not the XSD, so that a new method needs no schema change; a name it does not know is
+ * `unknown-method` with the nearest names and the list. */
+static int default_method(builder *b, const knee__xnode *root)
+{
+    const char *name = attr(root, "method");
+    char hint[200], names[400];
+    size_t n = 0;
+    int m;
+    if (!name)
+        return KNEE_METHOD_WEIGHTED_SUM;
+    m = knee_method_from_name(name);
+    if (m > 0)
+        return m;
+    while (knee_method_name((int)n + 1))
+        n++;
+    knee__list_ids(n, method_name_at, NULL, names, sizeof names);
+    if (knee__suggest(name, n, method_name_at, NULL, hint, sizeof hint) > 0)
+        ERR(b, "unknown-method", attr_pos(root, "method"), NULL,
+            "unknown method '%s': did you mean %s? (the methods: %s)", name, hint, names);
+    else
+        ERR(b, "unknown-method", attr_pos(root, "method"), NULL,
+            "unknown method '%s' (the methods: %s)", name, names);
+    return KNEE_METHOD_WEIGHTED_SUM;
+}
+
 /* The <ruleset> element's attributes and description, and the limits the options set. */
 static void read_header(builder *b, const knee__xnode *root)
 {
@@ -1435,9 +1467,7 @@ static void read_header(builder *b, const knee__xnode *root)
     rs->publisher = dup(b, attr(root, "publisher"));
     b->ptext_tail = &rs->patient_texts;
     description(b, root, rs->id, &rs->description, &rs->description_patient);
-    rs->method = KNEE_METHOD_WEIGHTED_SUM;
-    if (attr(root, "method"))
-        rs->method = knee_method_from_name(attr(root, "method"));
+    rs->method = default_method(b, root);
     rs->missing = KNEE_MISSING_INTERVAL; /* unknown values are ranges unless the file says */
     if (attr(root, "missing") && knee_missing_from_name(attr(root, "missing")) > 0)
         rs->missing = knee_missing_from_name(attr(root, "missing"));

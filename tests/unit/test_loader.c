@@ -126,6 +126,58 @@ static void test_malformed_xml(void)
                     "xml-syntax", 3, 0);
 }
 
+/* A rule file's method= is checked against the method table, not the schema: a name it does not
+ * know is unknown-method with the nearest names and the list; a known one is the default. */
+static void load_with_method(const char *method, int status, const char *message,
+                             const char *result_method)
+{
+    size_t len, k;
+    char *text = kt_read(KNEE_TEST_DATA "/mini.xml", &len), *with, attr[64];
+    knee_ruleset *rs = NULL;
+    knee_result *r = NULL;
+    knee_diag *d = NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    snprintf(attr, sizeof attr, " method=\"%s\"", method);
+    k = (size_t)(strstr(text, "<ruleset ") - text) + strlen("<ruleset");
+    with = malloc(len + strlen(attr) + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(with);
+    memcpy(with, text, k);
+    memcpy(with + k, attr, strlen(attr));
+    memcpy(with + k + strlen(attr), text + k, len - k);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, with, len + strlen(attr), "t.xml", NULL, &d),
+                    status);
+    if (message) {
+        CU_ASSERT_PTR_NULL(rs);
+        CU_ASSERT_EQUAL_FATAL(knee_diag_count(d), 1);
+        CU_ASSERT_STRING_EQUAL(knee_diag_code(d, 0), "unknown-method");
+        CU_ASSERT_STRING_EQUAL(knee_diag_message(d, 0), message);
+        CU_ASSERT_EQUAL(knee_diag_line(d, 0), 5);
+    } else {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+        CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_compare(rs, NULL, r), KNEE_OK);
+        CU_ASSERT_STRING_EQUAL(knee_result_method(r), result_method);
+        knee_result_free(r);
+    }
+    knee_diag_free(d);
+    knee_ruleset_free(rs);
+    free(with);
+    free(text);
+}
+
+static void test_unknown_method_says_the_methods(void)
+{
+    load_with_method("topsys", KNEE_EINVALID,
+                     "unknown method 'topsys': did you mean 'topsis'? (the methods: weighted-sum, "
+                     "topsis, topsis-minmax, promethee2, vikor, topsis-utility)",
+                     NULL);
+    load_with_method("zzz", KNEE_EINVALID,
+                     "unknown method 'zzz' (the methods: weighted-sum, topsis, topsis-minmax, "
+                     "promethee2, vikor, topsis-utility)",
+                     NULL);
+    load_with_method("vikor", KNEE_OK, NULL, "vikor");
+}
+
 /* The three first mistakes of a new author (docs/writing-rules.md): each message says what to
  * write instead, and a bare '<' is one problem, not the cascade libxml2 reports after it. */
 static knee_diag *load_fails(const char *text, int status)
@@ -732,6 +784,8 @@ int main(void)
     CU_add_test(s, "every problem at once", test_many_errors_at_once);
     CU_add_test(s, "rule action checks", test_action_rules);
     CU_add_test(s, "a value's rate: read, and each bad one located", test_rates);
+    CU_add_test(s, "an unknown method= names the nearest and the methods",
+                test_unknown_method_says_the_methods);
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
     CU_add_test(s, "an unknown level: the nearest and the list", test_unknown_level_says_the_levels);
