@@ -460,7 +460,7 @@ static int plain_init(plain *pl, const knee_ruleset *rs)
 {
     size_t i, j;
     memset(pl, 0, sizeof *pl);
-    pl->n = rs->n_treatments;
+    pl->n = rs->n_options;
     pl->m = rs->n_criteria;
     pl->crit = rs->criteria;
     if (pl->n > 64 || pl->m > 16)
@@ -469,7 +469,7 @@ static int plain_init(plain *pl, const knee_ruleset *rs)
         pl->w_raw[j] = rs->criteria[j].weight;
     for (i = 0; i < pl->n; i++)
         for (j = 0; j < pl->m; j++) {
-            const knee__value *v = &rs->treatments[i].values[j];
+            const knee__value *v = &rs->options[i].values[j];
             pl->x[i * pl->m + j] = v->typical;
             pl->level[i * pl->m + j] = v->level;
             pl->known[i * pl->m + j] = (unsigned char)v->known;

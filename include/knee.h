@@ -194,7 +194,7 @@ KNEE_API int knee_ruleset_criterion_scale(const knee_ruleset *rs, size_t i, doub
 KNEE_API int knee_ruleset_criterion_missing_utility(const knee_ruleset *rs, size_t i,
                                                     double *utility);
 
-/* Number of rules (in treatments and at top level). */
+/* Number of rules (in options and at top level). */
 KNEE_API size_t knee_ruleset_rule_count(const knee_ruleset *rs);
 
 /* Declared facts, in document order. */
@@ -879,7 +879,7 @@ KNEE_API int knee_result_pack(const knee_result *r, void *buf, size_t cap, size_
  * priorities and how the order changes with them, questions to ask, sources and the statement.
  * KNEE_EINVAL for another value. Since 0.3. */
 KNEE_API int knee_report_options_set_audience(knee_report_options *o, int audience);
-/* Ask for option id (a treatment id of the rule file; copied) to be a column of the patient
+/* Ask for option id (an option id of the rule file; copied) to be a column of the patient
  * page, besides the top-ranked options; at most KNEE_REPORT_MAX_OPTIONS are asked for (the
  * next is KNEE_ERANGE), an id asked twice counts once, an empty id is KNEE_EINVAL. An id the
  * result's rule file does not have makes knee_result_to_html() fail with KNEE_EUNKNOWN. The

@@ -12,23 +12,23 @@
 #include "util/alloc.h"
 #include "mcda/mcda.h"
 
-/* The candidates: r->alts, each option's alt, r->dirs. */
+/* The candidates: r->cands, each option's cand, r->dirs. */
 static int list_candidates(knee_result *r)
 {
     size_t nc = r->rs->n_criteria, i, j, n = 0;
-    if (KNEE__RESERVE(r, alts, r->opts_n) || KNEE__RESERVE(r, dirs, nc))
+    if (KNEE__RESERVE(r, cands, r->opts_n) || KNEE__RESERVE(r, dirs, nc))
         return KNEE_ENOMEM;
     for (i = 0; i < r->opts_n; i++) {
         knee__opt *o = &r->opts[i];
-        o->alt = KNEE__NONE;
+        o->cand = KNEE__NONE;
         if (o->excluded)
             continue;
-        o->alt = n;
-        r->alts[n++] = i;
+        o->cand = n;
+        r->cands[n++] = i;
     }
     for (j = 0; j < nc; j++)
         r->dirs[j] = 1;
-    r->alts_n = n;
+    r->cands_n = n;
     return KNEE_OK;
 }
 
@@ -41,14 +41,14 @@ static int raw_values(knee_result *r)
 {
     const knee_ruleset *rs = r->rs;
     size_t nc = rs->n_criteria, a, j;
-    if (KNEE__RESERVE(r, raw, r->alts_n * nc) || KNEE__RESERVE(r, raw_dirs, nc))
+    if (KNEE__RESERVE(r, raw, r->cands_n * nc) || KNEE__RESERVE(r, raw_dirs, nc))
         return KNEE_ENOMEM;
     for (j = 0; j < nc; j++)
         r->raw_dirs[j] = rs->criteria[j].n_levels ? 1 : rs->criteria[j].direction;
-    for (a = 0; a < r->alts_n; a++)
+    for (a = 0; a < r->cands_n; a++)
         for (j = 0; j < nc; j++) {
             const knee__criterion *c = &rs->criteria[j];
-            const knee__value *v = knee__cell_value(r, r->alts[a], j);
+            const knee__value *v = knee__cell_value(r, r->cands[a], j);
             double u = r->util[a * nc + j];
             r->raw[a * nc + j] = v->known && !c->n_levels ? v->typical : knee__utility_value(c, u);
         }
@@ -62,11 +62,11 @@ int knee__need_matrix(knee_result *r)
     size_t nc = r->rs->n_criteria, a, j;
     if (r->has_matrix)
         return KNEE_OK;
-    if (KNEE__RESERVE(r, util, r->alts_n * nc) || KNEE__RESERVE(r, known, r->alts_n * nc))
+    if (KNEE__RESERVE(r, util, r->cands_n * nc) || KNEE__RESERVE(r, known, r->cands_n * nc))
         return KNEE_ENOMEM;
-    for (a = 0; a < r->alts_n; a++) {
-        size_t t = r->alts[a];
-        const knee__treatment *tr = &r->rs->treatments[r->opts[t].treatment];
+    for (a = 0; a < r->cands_n; a++) {
+        size_t t = r->cands[a];
+        const knee__option *tr = &r->rs->options[r->opts[t].option];
         if (r->opts[t].cell_n == 0 && (!r->missing_policy || tr->all_known) && nc) {
             /* no rule changed it, no caller's policy rescores it: the values scored at load */
             memcpy(&r->util[a * nc], tr->utility, nc * sizeof *r->util);
@@ -88,11 +88,11 @@ int knee__need_matrix(knee_result *r)
 int knee__need_spans(knee_result *r)
 {
     size_t nc = r->rs->n_criteria, a, k;
-    if (KNEE__RESERVE(r, span_lo, r->alts_n * nc) || KNEE__RESERVE(r, span_hi, r->alts_n * nc))
+    if (KNEE__RESERVE(r, span_lo, r->cands_n * nc) || KNEE__RESERVE(r, span_hi, r->cands_n * nc))
         return KNEE_ENOMEM;
-    for (a = 0; a < r->alts_n && nc; a++) {
-        const knee__opt *o = &r->opts[r->alts[a]];
-        const knee__treatment *tr = &r->rs->treatments[o->treatment];
+    for (a = 0; a < r->cands_n && nc; a++) {
+        const knee__opt *o = &r->opts[r->cands[a]];
+        const knee__option *tr = &r->rs->options[o->option];
         double *lo = &r->span_lo[a * nc], *hi = &r->span_hi[a * nc];
         memcpy(lo, tr->span_low, nc * sizeof *lo); /* as declared, spanned at load */
         memcpy(hi, tr->span_high, nc * sizeof *hi);
@@ -119,7 +119,7 @@ static int reserve_work(knee_result *r, size_t n, size_t nc)
 
 double *knee__out_row(knee_result *r, size_t k)
 {
-    return r->work + OUT(r->alts_n, r->rs->n_criteria) + k * r->alts_n;
+    return r->work + OUT(r->cands_n, r->rs->n_criteria) + k * r->cands_n;
 }
 
 static void preference_fns(const knee_ruleset *rs, knee__pref_fn *fn)
@@ -150,7 +150,7 @@ static int weighted_sum(knee_result *r, knee__matrix *m, double setting, double 
 {
     size_t nc = m->n_crit, a, j;
     (void)r, (void)setting, (void)fig;
-    for (a = 0; a < m->n_alt; a++) {
+    for (a = 0; a < m->n_opt; a++) {
         double num = 0, den = 0;
         for (j = 0; j < nc; j++)
             if (m->known[a * nc + j]) {
@@ -168,7 +168,7 @@ static int topsis_vector(knee_result *r, knee__matrix *m, double setting, double
     (void)setting;
     if (knee__topsis(m, KNEE__NORM_VECTOR, out, r->work) != 0)
         return KNEE_EINVAL;
-    memcpy(fig[0], out, m->n_alt * sizeof *out); /* closeness */
+    memcpy(fig[0], out, m->n_opt * sizeof *out); /* closeness */
     return KNEE_OK;
 }
 
@@ -178,7 +178,7 @@ static int topsis_minmax(knee_result *r, knee__matrix *m, double setting, double
     (void)setting;
     if (knee__topsis(m, KNEE__NORM_MINMAX, out, r->work) != 0)
         return KNEE_EINVAL;
-    memcpy(fig[0], out, m->n_alt * sizeof *out);
+    memcpy(fig[0], out, m->n_opt * sizeof *out);
     return KNEE_OK;
 }
 
@@ -192,7 +192,7 @@ static int promethee2(knee_result *r, knee__matrix *m, double setting, double *o
     preference_fns(r->rs, fn);
     if (knee__promethee2(m, fn, fig[0], fig[1], out) != 0)
         return KNEE_EINVAL;
-    memcpy(fig[2], out, m->n_alt * sizeof *out); /* phi_net */
+    memcpy(fig[2], out, m->n_opt * sizeof *out); /* phi_net */
     return KNEE_OK;
 }
 
@@ -201,7 +201,7 @@ static int vikor(knee_result *r, knee__matrix *m, double v, double *out, double 
     size_t a;
     if (knee__vikor(m, v, fig[0], fig[1], fig[2], r->flags, r->work, r->order_work) != 0)
         return KNEE_EINVAL;
-    for (a = 0; a < m->n_alt; a++)
+    for (a = 0; a < m->n_opt; a++)
         out[a] = 1.0 - fig[2][a]; /* 1 - Q: higher is better */
     return KNEE_OK;
 }
@@ -236,7 +236,7 @@ int knee__scores_for_weights(knee_result *r, int method, double setting, const d
         return KNEE_EINVAL;
     if ((rc = knee__need_matrix(r)) != KNEE_OK)
         return rc;
-    m.n_alt = r->alts_n;
+    m.n_opt = r->cands_n;
     m.n_crit = r->rs->n_criteria;
     m.x = d->flags & KNEE__METHOD_RAW ? r->raw : r->util;
     m.known = r->known;
@@ -256,7 +256,7 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     r->has_ranges = d && (d->flags & KNEE__METHOD_ADDITIVE);
     if ((rc = list_candidates(r)) != KNEE_OK)
         return rc;
-    n = r->alts_n;
+    n = r->cands_n;
     if ((rc = reserve_work(r, n, r->rs->n_criteria)) != KNEE_OK)
         return rc;
     if (r->has_ranges || n == 0) /* the weighted sum is already in every option */
@@ -267,8 +267,8 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
     if ((rc = knee__scores_for_weights(r, r->method, r->vikor_v, r->weights, scores)) != KNEE_OK)
         return rc;
     for (a = 0; a < n; a++) {
-        knee__metrics *m = &r->metrics[r->alts[a]];
-        r->opts[r->alts[a]].score = scores[a];
+        knee__metrics *m = &r->metrics[r->cands[a]];
+        r->opts[r->cands[a]].score = scores[a];
         for (k = 0; k < KNEE__METHOD_FIGURES && d->figures[k]; k++)
             m->figure[k] = knee__out_row(r, k)[a];
         m->in_compromise = d->flags & KNEE__METHOD_COMPROMISE ? r->flags[a] : 0;

@@ -17,10 +17,10 @@ int knee__need_spans(knee_result *r);
 /* Build the candidate matrix and score the candidates by the method asked for (or the rule
  * file's); the weighted sum is already in every option. */
 int knee__aggregate(knee_result *r, const knee_compare_options *o);
-/* The candidates' scores under weights w (sum 1) by method, into out[alts_n]. */
+/* The candidates' scores under weights w (sum 1) by method, into out[cands_n]. */
 int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const double *w,
                              double *out);
-/* Output row k (0..3) of the work space, alts_n doubles. */
+/* Output row k (0..3) of the work space, cands_n doubles. */
 double *knee__out_row(knee_result *r, size_t k);
 
 /* analysis.c */

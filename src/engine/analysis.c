@@ -173,7 +173,7 @@ static size_t sketch_pass(const uint64_t *lo_sk, const uint64_t *bs, size_t m, s
  * file's order. */
 int knee__dominance(knee_result *r)
 {
-    size_t n = r->alts_n, nc = r->rs->n_criteria, a, b, j, k, words;
+    size_t n = r->cands_n, nc = r->rs->n_criteria, a, b, j, k, words;
     sketch_shape sh = sketch_shape_for(nc);
     size_t *pos, *found, *cand;
     uint64_t *lo_sk, *hi_sk;
@@ -191,7 +191,7 @@ int knee__dominance(knee_result *r)
     lo_sk = r->dom_sketch;             /* in sorted order, read front to back */
     hi_sk = r->dom_sketch + n * words; /* by candidate */
     for (k = 0; k < n; k++) { /* candidate -> position in the result */
-        pos[r->opts[r->order[k]].alt] = k;
+        pos[r->opts[r->order[k]].cand] = k;
         r->flags[k] = 0; /* sort_positions' marks: free once the method has scored */
     }
     for (a = 0; a < n; a++) {
@@ -212,7 +212,7 @@ int knee__dominance(knee_result *r)
         sketch(&r->span_hi[k * nc], nc, &sh, &hi_sk[k * words]);
     }
     for (b = 0; b < n; b++) {
-        knee__opt *ob = &r->opts[r->alts[b]];
+        knee__opt *ob = &r->opts[r->cands[b]];
         long long need = knee__rank_key(r->work[b]);
         size_t n_found = 0, c, n_cand;
         ob->dom_off = r->dominators_n;
@@ -231,7 +231,7 @@ int knee__dominance(knee_result *r)
             return KNEE_ENOMEM;
         for (k = 0; k < n_found; k++)
             r->dominators[r->dominators_n++] =
-                r->rs->treatments[r->opts[r->order[found[k]]].treatment].id;
+                r->rs->options[r->opts[r->order[found[k]]].option].id;
         ob->dom_n = n_found;
     }
     return KNEE_OK;
@@ -248,20 +248,20 @@ static size_t top_for(knee_result *r, const double *w, double *scores, size_t *t
     size_t a, m = 0;
     double low;
     *rc = knee__scores_for_weights(r, r->method, r->vikor_v, w, scores);
-    if (*rc != KNEE_OK || r->alts_n == 0)
+    if (*rc != KNEE_OK || r->cands_n == 0)
         return 0;
-    for (low = scores[0], a = 1; a < r->alts_n; a++)
+    for (low = scores[0], a = 1; a < r->cands_n; a++)
         low = scores[a] > low ? scores[a] : low;
     for (;;) { /* lower the bar while a candidate is tied with the lowest at the top */
         double lowest = low;
-        for (a = 0; a < r->alts_n; a++)
+        for (a = 0; a < r->cands_n; a++)
             if (!knee__beats(low, scores[a]) && scores[a] < lowest)
                 lowest = scores[a];
         if (lowest == low)
             break;
         low = lowest;
     }
-    for (a = 0; a < r->alts_n; a++)
+    for (a = 0; a < r->cands_n; a++)
         if (!knee__beats(low, scores[a]))
             top[m++] = a;
     return m;
@@ -303,17 +303,17 @@ static size_t new_winner(const knee_result *r, const double *scores, const size_
             if (pass == 0 && m < n_old)
                 continue; /* first pass: only a newcomer */
             if (best == KNEE__NONE || scores[a] > scores[best] ||
-                (scores[a] == scores[best] && knee__listed_before(r, r->alts[a], r->alts[best])))
+                (scores[a] == scores[best] && knee__listed_before(r, r->cands[a], r->cands[best])))
                 best = a;
         }
-    return r->alts[best];
+    return r->cands[best];
 }
 
 #define SCAN_STEPS 1000
 
 /* Move criterion j's weight from its value toward `end` until the options at the top change:
  * returns 1, the boundary (to 1e-10) and the new winner (new_winner), or 0 if they never
- * change. top[0..n_top) is the top at the patient's weights; trial has room for alts_n. */
+ * change. top[0..n_top) is the top at the patient's weights; trial has room for cands_n. */
 static int find_change(knee_result *r, size_t j, double end, const size_t *top, size_t n_top,
                        size_t *trial, double *boundary, size_t *next, double *w, double *scores,
                        int *rc)
@@ -358,7 +358,7 @@ static int find_change(knee_result *r, size_t j, double end, const size_t *top, 
 
 int knee__sensitivity(knee_result *r, const knee_compare_options *o)
 {
-    size_t nc = r->rs->n_criteria, n = r->alts_n, j, n_top;
+    size_t nc = r->rs->n_criteria, n = r->cands_n, j, n_top;
     size_t *top, *trial;
     double *w, *scores, best_delta = INFINITY;
     int rc = KNEE_OK;
@@ -434,7 +434,7 @@ static void sample_utilities(void *ctx, knee__rng *rng, double *u)
     const knee_result *r = ctx;
     const knee_ruleset *rs = r->rs;
     size_t nc = rs->n_criteria, k;
-    memcpy(u, r->util, r->alts_n * nc * sizeof *u);
+    memcpy(u, r->util, r->cands_n * nc * sizeof *u);
     for (k = 0; k < r->draws_n; k++) {
         const knee__draw *d = &r->draws[k];
         if (d->value) {
@@ -453,9 +453,9 @@ static int list_draws(knee_result *r)
 {
     size_t nc = r->rs->n_criteria, a, j;
     r->draws_n = 0;
-    for (a = 0; a < r->alts_n; a++)
+    for (a = 0; a < r->cands_n; a++)
         for (j = 0; j < nc; j++) {
-            const knee__value *c = knee__cell_value(r, r->alts[a], j);
+            const knee__value *c = knee__cell_value(r, r->cands[a], j);
             knee__draw d;
             double u;
             d.at = a * nc + j;
@@ -463,7 +463,7 @@ static int list_draws(knee_result *r)
             d.low = d.high = 0;
             if (c->known && c->level == KNEE__NONE && c->low < c->high)
                 d.value = c;
-            else if (c->known || !knee__cell_score(r, r->alts[a], j, &u, &d.low, &d.high) ||
+            else if (c->known || !knee__cell_score(r, r->cands[a], j, &u, &d.low, &d.high) ||
                      !(d.low < d.high))
                 continue;
             if (KNEE__RESERVE(r, draws, r->draws_n + 1))
@@ -475,7 +475,7 @@ static int list_draws(knee_result *r)
 
 int knee__smaa_run(knee_result *r, const knee_compare_options *o)
 {
-    size_t n = r->alts_n, nc = r->rs->n_criteria;
+    size_t n = r->cands_n, nc = r->rs->n_criteria;
     knee__smaa_in in;
     knee__smaa_out out;
     r->smaa_samples = o->smaa_samples;
@@ -488,7 +488,7 @@ int knee__smaa_run(knee_result *r, const knee_compare_options *o)
     if (n == 0)
         return KNEE_OK;
     memset(&in, 0, sizeof in);
-    in.n_alt = n;
+    in.n_opt = n;
     in.n_crit = nc;
     in.samples = (size_t)o->smaa_samples;
     in.seed = o->smaa_seed;

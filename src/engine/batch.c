@@ -603,7 +603,7 @@ static int compare_rows(const knee_ruleset *rs, const knee_batch *b, const knee_
     quick.smaa_samples = 0;
     quick.sensitivity = 0;
     quick.ranks_only = !ranges; /* nor do the rank ranges, unless asked for */
-    nt = rs->n_treatments;
+    nt = rs->n_options;
     for (k = 0; k < count; k++) {
         size_t i = first + k;
         rc = b->row_status[i];

@@ -21,7 +21,7 @@ const knee__cell *knee__cell_changed(const knee_result *r, size_t t, size_t j)
 const knee__value *knee__cell_value(const knee_result *r, size_t t, size_t j)
 {
     const knee__cell *c = knee__cell_changed(r, t, j);
-    return c ? &c->v : &r->rs->treatments[r->opts[t].treatment].values[j];
+    return c ? &c->v : &r->rs->options[r->opts[t].option].values[j];
 }
 
 int knee__cell_policy(const knee_result *r, size_t j, double *utility)
@@ -37,7 +37,7 @@ const char *knee__cell_policy_name(const knee_result *r, size_t j)
                              : r->rs->criteria[j].missing_name;
 }
 
-int knee__declared_score(const knee_result *r, const knee__treatment *tr, size_t j, double *u,
+int knee__declared_score(const knee_result *r, const knee__option *tr, size_t j, double *u,
                          double *low, double *high)
 {
     double mu;
@@ -61,7 +61,7 @@ int knee__cell_score(const knee_result *r, size_t t, size_t j, double *u, double
         *high = c->high;
         return c->counted;
     }
-    return knee__declared_score(r, &r->rs->treatments[r->opts[t].treatment], j, u, low, high);
+    return knee__declared_score(r, &r->rs->options[r->opts[t].option], j, u, low, high);
 }
 
 double knee__cell_utility(const knee_result *r, size_t t, size_t j)

@@ -14,9 +14,9 @@ const knee__value *knee__cell_value(const knee_result *r, size_t t, size_t j);
  * its kind (KNEE__MISSING_*), with *utility for a fixed one, and its name. */
 int knee__cell_policy(const knee_result *r, size_t j, double *utility);
 const char *knee__cell_policy_name(const knee_result *r, size_t j);
-/* How treatment tr's declared value j enters a score in this comparison (as scored at load,
+/* How option tr's declared value j enters a score in this comparison (as scored at load,
  * unless a caller's policy rescores an unknown value); as knee__cell_score. */
-int knee__declared_score(const knee_result *r, const knee__treatment *tr, size_t j, double *u,
+int knee__declared_score(const knee_result *r, const knee__option *tr, size_t j, double *u,
                          double *low, double *high);
 /* How the value enters the option's score (knee__score_value): 1 if it counts, with its point
  * utility and the range it is scored over. */

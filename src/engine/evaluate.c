@@ -57,7 +57,7 @@ static knee__cell *changed_cell(knee_result *r, size_t t, size_t j)
     cell = &r->cells[r->cells_n++];
     opt->cell_n++;
     cell->criterion = j;
-    cell->v = r->rs->treatments[t].values[j];
+    cell->v = r->rs->options[t].values[j];
     cell->change_n = 0;
     return cell;
 }
@@ -187,7 +187,7 @@ static const double *normalised_weights(knee_result *r, double total)
 
 /* The range of a score whose values span one: each value at its worst (*lo) and at its best
  * (*hi), the changed cells [first, end) walked alongside the criteria as score_option does. */
-static void score_range(knee_result *r, const knee__treatment *tr, const knee__cell *first,
+static void score_range(knee_result *r, const knee__option *tr, const knee__cell *first,
                         const knee__cell *end, int plain, const double *w, double *lo, double *hi)
 {
     const knee__cell *cell;
@@ -226,7 +226,7 @@ static void score_range(knee_result *r, const knee__treatment *tr, const knee__c
  * option scores as its values were scored at load. */
 static void score_as_loaded(knee_result *r, size_t t)
 {
-    const knee__treatment *tr = &r->rs->treatments[t];
+    const knee__option *tr = &r->rs->options[t];
     knee__opt *opt = &r->opts[t];
     size_t nc = r->rs->n_criteria, j;
     double total = 0, score = 0, lo = 0, hi = 0;
@@ -265,7 +265,7 @@ static void score_as_loaded(knee_result *r, size_t t)
 /* The weight of the values that count once the changed cells [first, end) are applied (plain: the
  * other values as declared, else as the caller's policy scores them); *ranged is set when one of
  * them spans a range. */
-static double counted_weight(knee_result *r, const knee__treatment *tr, const knee__cell *first,
+static double counted_weight(knee_result *r, const knee__option *tr, const knee__cell *first,
                              const knee__cell *end, int plain, int *ranged)
 {
     const knee__cell *cell;
@@ -312,7 +312,7 @@ static double counted_weight(knee_result *r, const knee__treatment *tr, const kn
 static void score_option(knee_result *r, size_t t)
 {
     const knee_ruleset *rs = r->rs;
-    const knee__treatment *tr = &rs->treatments[t];
+    const knee__option *tr = &rs->options[t];
     knee__opt *opt = &r->opts[t];
     const knee__cell *first, *end, *cell;
     size_t nc = rs->n_criteria, j;
@@ -399,12 +399,12 @@ static int refuse_unknown(knee_result *r, size_t t)
 static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
 {
     const knee_ruleset *rs = r->rs;
-    const knee__treatment *tr = &rs->treatments[t];
+    const knee__option *tr = &rs->options[t];
     knee__opt *opt = &r->opts[t];
     size_t k, changes_from = r->changes_n;
     int rc;
 
-    opt->treatment = t;   /* the options were zeroed together (knee_compare_ex) */
+    opt->option = t;   /* the options were zeroed together (knee_compare_ex) */
     opt->reason_off = r->reasons_n;
     opt->caution_off = r->cautions_n;
     opt->fired_off = r->fired_n;
@@ -443,7 +443,7 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
 
 static int prepare(knee_result *r, const knee_ruleset *rs)
 {
-    size_t nt = rs->n_treatments, nc = rs->n_criteria;
+    size_t nt = rs->n_options, nc = rs->n_criteria;
     uint32_t lim[4];
     if (KNEE__RESERVE(r, weights, nc) || KNEE__RESERVE(r, opts, nt) ||
         KNEE__RESERVE(r, order, nt) || KNEE__RESERVE(r, ranges, nt) ||
@@ -548,10 +548,10 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     }
     if (knee__note_regions(r, p ? p->facts : r->blank) != KNEE_OK)
         return fail(r, KNEE_ENOMEM, "out of memory");
-    r->opts_n = rs->n_treatments;
+    r->opts_n = rs->n_options;
     /* one large clear is much cheaper than a small one per option */
-    memset(r->opts, 0, rs->n_treatments * sizeof *r->opts);
-    for (i = 0; i < rs->n_treatments; i++)
+    memset(r->opts, 0, rs->n_options * sizeof *r->opts);
+    for (i = 0; i < rs->n_options; i++)
         if ((rc = evaluate_option(r, p, i)) != KNEE_OK)
             return fail(r, rc, "out of memory");
     r->vikor_v = o ? o->vikor_v : knee__method_of(KNEE_METHOD_VIKOR)->setting_default;
@@ -567,7 +567,7 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     {
         int mode = o ? o->dominance : KNEE_DOMINANCE_AUTO;
         /* every option's dominator list starts empty: evaluate_option zeroed it */
-        r->has_dominance = mode == KNEE_DOMINANCE_ON || (mode == KNEE_DOMINANCE_AUTO && r->alts_n <= 256);
+        r->has_dominance = mode == KNEE_DOMINANCE_ON || (mode == KNEE_DOMINANCE_AUTO && r->cands_n <= 256);
         if (r->has_dominance && (rc = knee__dominance(r)) != KNEE_OK)
             return fail(r, rc, "out of memory");
     }

@@ -191,7 +191,7 @@ static void sorted_range_keys(knee_result *r, size_t n, int which, long long *ou
  * include the rank itself (a tie chained over several steps). */
 void knee__rank_ranges(knee_result *r)
 {
-    size_t n = r->alts_n, i, any = 0;
+    size_t n = r->cands_n, i, any = 0;
     long long *lo_keys = r->range_keys, *hi_keys = r->range_keys + n;
     for (i = 0; i < r->opts_n; i++) /* in option order: read front to back */
         any |= !r->opts[i].excluded && r->ranges[i].low != r->ranges[i].high;

@@ -18,10 +18,10 @@ static inline int knee__beats(double a, double b)
     return knee__rank_key(a) - knee__rank_key(b) > 1;
 }
 /* Listing order within a tie: option a (an opts index) before b by name, then id (unique), never
- * by place in the rule file; the treatments' places in that order are set at load. */
+ * by place in the rule file; the options' places in that order are set at load. */
 static inline int knee__listed_before(const knee_result *r, size_t a, size_t b)
 {
-    return r->rs->listed[r->opts[a].treatment] < r->rs->listed[r->opts[b].treatment];
+    return r->rs->listed[r->opts[a].option] < r->rs->listed[r->opts[b].option];
 }
 /* Sort r->ranked[0..n) by key, highest first (equal keys in no set order), through
  * r->rank_tmp; linear beyond a few. */

@@ -43,7 +43,7 @@ void knee_result_free(knee_result *r)
     knee__dealloc(r->dominators);
     knee__dealloc(r->dom_pos);
     knee__dealloc(r->dom_sketch);
-    knee__dealloc(r->alts);
+    knee__dealloc(r->cands);
     knee__dealloc(r->util);
     knee__dealloc(r->known);
     knee__dealloc(r->span_lo);
@@ -111,12 +111,12 @@ static const knee__value *value(const knee_result *r, size_t i, size_t j)
 
 const char *knee_result_option_id(const knee_result *r, size_t i)
 {
-    return opt(r, i) ? r->rs->treatments[opt(r, i)->treatment].id : NULL;
+    return opt(r, i) ? r->rs->options[opt(r, i)->option].id : NULL;
 }
 
 const char *knee_result_option_name(const knee_result *r, size_t i)
 {
-    return opt(r, i) ? r->rs->treatments[opt(r, i)->treatment].name : NULL;
+    return opt(r, i) ? r->rs->options[opt(r, i)->option].name : NULL;
 }
 
 int knee_result_option_rank(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->rank : 0; }
@@ -336,21 +336,21 @@ uint64_t knee_result_smaa_seed(const knee_result *r) { return r && r->rs ? r->sm
 static size_t smaa_alt(const knee_result *r, size_t i)
 {
     const knee__opt *o = opt(r, i);
-    return o && r->smaa_samples && !o->excluded ? o->alt : KNEE__NONE;
+    return o && r->smaa_samples && !o->excluded ? o->cand : KNEE__NONE;
 }
 
 double knee_result_rank_acceptability(const knee_result *r, size_t i, size_t rank)
 {
     size_t a = smaa_alt(r, i);
-    if (a == KNEE__NONE || rank < 1 || rank > r->alts_n)
+    if (a == KNEE__NONE || rank < 1 || rank > r->cands_n)
         return NAN;
-    return r->rank_acc[a * r->alts_n + rank - 1];
+    return r->rank_acc[a * r->cands_n + rank - 1];
 }
 
 double knee_result_central_weight(const knee_result *r, size_t i, size_t j)
 {
     size_t a = smaa_alt(r, i);
-    if (a == KNEE__NONE || j >= r->rs->n_criteria || r->rank_acc[a * r->alts_n] == 0)
+    if (a == KNEE__NONE || j >= r->rs->n_criteria || r->rank_acc[a * r->cands_n] == 0)
         return NAN;
     return r->central_w[a * r->rs->n_criteria + j];
 }
@@ -358,7 +358,7 @@ double knee_result_central_weight(const knee_result *r, size_t i, size_t j)
 double knee_result_confidence(const knee_result *r, size_t i)
 {
     size_t a = smaa_alt(r, i);
-    if (a == KNEE__NONE || r->rank_acc[a * r->alts_n] == 0)
+    if (a == KNEE__NONE || r->rank_acc[a * r->cands_n] == 0)
         return NAN;
     return r->confidence[a];
 }

@@ -40,12 +40,12 @@ typedef struct knee__metrics {     /* a candidate's figures under a matrix metho
 } knee__metrics;
 
 typedef struct knee__opt {         /* written for every option of every comparison: kept small */
-    size_t treatment;
+    size_t option;
     int rank, excluded;
     double score;                  /* the method's score, higher is better */
     long long key;                 /* score rounded for ranking (aggregate.h, knee__rank_key) */
     double ws_score;               /* the weighted sum, always computed */
-    size_t alt;                    /* index among the ranked candidates, or KNEE__NONE */
+    size_t cand;                    /* index among the ranked candidates, or KNEE__NONE */
     size_t dom_off, dom_n;         /* into dominators */
     size_t reason_off, reason_n, caution_off, caution_n;
     size_t fired_off, fired_n, unknown_off, unknown_n;
@@ -92,7 +92,7 @@ struct knee_result {
     char errmsg[320];
     KNEE__VEC(double, weights);
     double weights_total;              /* their sum, added in criterion order */
-    KNEE__VEC(knee__opt, opts);        /* in treatment order */
+    KNEE__VEC(knee__opt, opts);        /* in option order */
     KNEE__VEC(knee__range, ranges);    /* per opts index, written for every option (not cleared) */
     KNEE__VEC(size_t, order);          /* result order -> opts index */
     KNEE__VEC(knee__metrics, metrics); /* per opts index; filled for candidates by the matrix methods */
@@ -128,15 +128,15 @@ struct knee_result {
     KNEE__VEC(size_t, dom_pos); /* dominance: candidates' result positions, and found */
     KNEE__VEC(uint64_t, dom_sketch); /* dominance: rows of utilities as 7-bit bytes */
     /* matrix methods and analyses work on the ranked candidates only */
-    KNEE__VEC(size_t, alts);           /* candidate -> opts index, in rule-file order */
-    KNEE__VEC(double, util);           /* alts x criteria utilities */
-    KNEE__VEC(unsigned char, known);   /* alts x criteria: counted in the score */
+    KNEE__VEC(size_t, cands);           /* candidate -> opts index, in rule-file order */
+    KNEE__VEC(double, util);           /* cands x criteria utilities */
+    KNEE__VEC(unsigned char, known);   /* cands x criteria: counted in the score */
     int has_matrix;                    /* util and known filled for this comparison */
-    KNEE__VEC(double, span_lo);        /* alts x criteria: the utilities a value may take, */
+    KNEE__VEC(double, span_lo);        /* cands x criteria: the utilities a value may take, */
     KNEE__VEC(double, span_hi);        /* ... whatever the missing policy (dominance) */
     KNEE__VEC(int, dirs);
     /* TOPSIS reads values in each criterion's unit, with its direction (aggregate.c) */
-    KNEE__VEC(double, raw);            /* alts x criteria, filled with util for KNEE_METHOD_TOPSIS */
+    KNEE__VEC(double, raw);            /* cands x criteria, filled with util for KNEE_METHOD_TOPSIS */
     KNEE__VEC(int, raw_dirs);
     KNEE__VEC(double, work);
     KNEE__VEC(size_t, order_work);
@@ -144,9 +144,9 @@ struct knee_result {
     KNEE__VEC(double, w_try);          /* weights tried by the sensitivity scan */
     /* SMAA-2 */
     uint64_t smaa_samples, smaa_seed;
-    KNEE__VEC(double, rank_acc);       /* alts x alts */
-    KNEE__VEC(double, central_w);      /* alts x criteria */
-    KNEE__VEC(double, confidence);     /* alts */
+    KNEE__VEC(double, rank_acc);       /* cands x cands */
+    KNEE__VEC(double, central_w);      /* cands x criteria */
+    KNEE__VEC(double, confidence);     /* cands */
     KNEE__VEC(knee__draw, draws);      /* values drawn from their range per sample */
     /* sensitivity of the winner */
     int has_sensitivity, fragile, has_flip;

@@ -218,7 +218,7 @@ static void smaa(knee__strbuf *b, const knee_result *r)
         knee__sb_str(b, k++ ? ",\n  {\"id\":" : "\n  {\"id\":");
         knee__sb_json_str(b, knee_result_option_id(r, i));
         knee__sb_str(b, ",\"rank_acceptability\":[");
-        for (rank = 1; rank <= r->alts_n; rank++) {
+        for (rank = 1; rank <= r->cands_n; rank++) {
             if (rank > 1)
                 knee__sb_str(b, ",");
             knee__sb_num(b, knee_result_rank_acceptability(r, i, rank));

@@ -31,7 +31,7 @@ static int listed(const knee_result *r, size_t i, const char *rule, int cautions
 static int check(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs,
                  const knee__expect *x, const knee_result *r)
 {
-    const char *opt = rs->treatments[x->option].id;
+    const char *opt = rs->options[x->option].id;
     size_t i = find_option(r, opt);
     int fails = 0, rank, excluded;
     if (i == KNEE__NONE)
@@ -45,7 +45,7 @@ static int check(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs,
     if (x->rank_at_most && (excluded || rank > x->rank_at_most))
         FAILF("expected rank at most %d, got %s%d", x->rank_at_most, excluded ? "excluded, rank " : "", rank);
     if (x->above != KNEE__NONE) {
-        const char *other = rs->treatments[x->above].id;
+        const char *other = rs->options[x->above].id;
         size_t k = find_option(r, other);
         int other_rank = k == KNEE__NONE ? 0 : knee_result_option_rank(r, k);
         /* ranked, and either the other is excluded or strictly better ranked: a tie is not above */

@@ -23,11 +23,11 @@ static inline int knee__mcda_check(const knee__matrix *m)
     double total = 0;
     if (!m)
         return -1;
-    if (m->n_alt == 0)
+    if (m->n_opt == 0)
         return 0;
     if (m->n_crit && (!m->x || !m->direction || !m->w))
         return -1;
-    if (m->n_crit && m->n_alt > ((size_t)-1 / sizeof(double)) / m->n_crit)
+    if (m->n_crit && m->n_opt > ((size_t)-1 / sizeof(double)) / m->n_crit)
         return -1;
     for (j = 0; j < m->n_crit; j++) {
         if (m->direction[j] != 1 && m->direction[j] != -1)
@@ -38,7 +38,7 @@ static inline int knee__mcda_check(const knee__matrix *m)
     }
     if (m->n_crit && !(total > 0 && isfinite(total)))
         return -1;
-    for (i = 0; i < m->n_alt; i++)
+    for (i = 0; i < m->n_opt; i++)
         for (j = 0; j < m->n_crit; j++)
             if (knee__mcda_known(m, i, j) && !isfinite(m->x[i * m->n_crit + j]))
                 return -1;

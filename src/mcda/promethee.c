@@ -58,7 +58,7 @@ int knee__promethee2(const knee__matrix *m, const knee__pref_fn *fn, double *phi
     double total = 0;
     if (knee__mcda_check(m) != 0)
         return -1;
-    na = m->n_alt;
+    na = m->n_opt;
     nc = m->n_crit;
     if (na == 0)
         return 0;

@@ -4,33 +4,33 @@
  *
  * Sample k: rng = knee__rng_seed(seed, k); draw the weights; then the caller's callback draws
  * the utilities with the same rng. The confidence factors replay the same samples (same
- * streams, same weight draws, discarded) with each alternative's central weights, so a
+ * streams, same weight draws, discarded) with each option's central weights, so a
  * sample's utilities are the same in both passes. Nothing depends on anything but (seed, k),
  * and the sums are taken in sample order, so results are the same bit for bit on every run.
  *
  * Work space (knee__smaa_work_size): weights (n_crit), a second weight vector (n_crit),
- * utilities (n_alt * n_crit), values (n_alt). */
+ * utilities (n_opt * n_crit), values (n_opt). */
 #include <math.h>
 
 #include "mcda/mcda.h"
 
-/* Do the sizes (work space and n_alt^2 rank acceptabilities) fit in a size_t of doubles? */
-static int sizes_ok(size_t n_alt, size_t n_crit)
+/* Do the sizes (work space and n_opt^2 rank acceptabilities) fit in a size_t of doubles? */
+static int sizes_ok(size_t n_opt, size_t n_crit)
 {
     size_t max = (size_t)-1 / sizeof(double);
-    if (n_alt > max / 4 || n_crit > max / 4)
+    if (n_opt > max / 4 || n_crit > max / 4)
         return 0;
-    if (n_crit && n_alt > (max / 4) / n_crit)
+    if (n_crit && n_opt > (max / 4) / n_crit)
         return 0;
-    return !n_alt || n_alt <= max / n_alt;
+    return !n_opt || n_opt <= max / n_opt;
 }
 
 /* Returns 0 for sizes that overflow, which knee__smaa rejects in the same way. */
-size_t knee__smaa_work_size(size_t n_alt, size_t n_crit)
+size_t knee__smaa_work_size(size_t n_opt, size_t n_crit)
 {
-    if (!sizes_ok(n_alt, n_crit))
+    if (!sizes_ok(n_opt, n_crit))
         return 0;
-    return n_alt * n_crit + n_alt + 2 * n_crit;
+    return n_opt * n_crit + n_opt + 2 * n_crit;
 }
 
 static int check_in(const knee__smaa_in *in)
@@ -39,7 +39,7 @@ static int check_in(const knee__smaa_in *in)
     double total = 0;
     if (!in->utilities || in->samples == 0)
         return -1;
-    if (!sizes_ok(in->n_alt, in->n_crit))
+    if (!sizes_ok(in->n_opt, in->n_crit))
         return -1;
     if (!in->w_center)
         return 0;
@@ -83,7 +83,7 @@ static void draw_weights(const knee__smaa_in *in, knee__rng *rng, double *w, dou
  * utility or a value is not finite; a missing cell's utility is never read. */
 static int values(const knee__smaa_in *in, const double *w, const double *u, double *value)
 {
-    size_t i, j, na = in->n_alt, nc = in->n_crit;
+    size_t i, j, na = in->n_opt, nc = in->n_crit;
     for (i = 0; i < na; i++) {
         double v = 0, total = 0;
         for (j = 0; j < nc; j++) {
@@ -102,7 +102,7 @@ static int values(const knee__smaa_in *in, const double *w, const double *u, dou
     return 0;
 }
 
-/* Alternative i's value under weights w, as values() computes it (to the bit). */
+/* Option i's value under weights w, as values() computes it (to the bit). */
 static double value_of(const knee__smaa_in *in, const double *w, const double *u, size_t i)
 {
     size_t j, nc = in->n_crit;
@@ -117,15 +117,15 @@ static double value_of(const knee__smaa_in *in, const double *w, const double *u
 }
 
 /* The share of first place i takes under its central weights w in a sample with utilities u: 0
- * when another alternative is valued higher, else 1 / the alternatives tied with it (i
- * included). The alternative that beat the previous one (*lead) is tried first: it often
+ * when another option is valued higher, else 1 / the options tied with it (i
+ * included). The option that beat the previous one (*lead) is tried first: it often
  * settles it at once. The share does not depend on the order the others are tried in, and
  * every value was checked finite in the sample's first pass (the same utilities, finite
  * weights). */
 static double first_share(const knee__smaa_in *in, const double *w, const double *u, size_t i,
                           size_t *lead)
 {
-    size_t k, na = in->n_alt, tied = 1;
+    size_t k, na = in->n_opt, tied = 1;
     double vi = value_of(in, w, u, i);
     if (*lead != i && *lead < na && value_of(in, w, u, *lead) > vi)
         return 0;
@@ -143,8 +143,8 @@ static double first_share(const knee__smaa_in *in, const double *w, const double
     return 1.0 / (double)tied;
 }
 
-/* Where i stands: *above alternatives are valued higher and *tied (i included) equal. Tied
- * alternatives share their ranks equally (each gets 1/tied of each), so an exact tie favours
+/* Where i stands: *above options are valued higher and *tied (i included) equal. Tied
+ * options share their ranks equally (each gets 1/tied of each), so an exact tie favours
  * no one: with ties broken by index, the first of several identical options would look
  * certain to win. */
 static void standing(size_t na, const double *value, size_t i, size_t *above, size_t *tied)
@@ -164,7 +164,7 @@ int knee__smaa(const knee__smaa_in *in, knee__smaa_out *out, double *work)
     double *w, *spare, *u, *value;
     if (!in || !out || check_in(in) != 0)
         return -1;
-    na = in->n_alt;
+    na = in->n_opt;
     nc = in->n_crit;
     if (na == 0)
         return 0;

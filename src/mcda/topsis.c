@@ -1,8 +1,8 @@
 /* topsis.c - TOPSIS (Hwang & Yoon 1981): closeness to the ideal and distance from the
- * anti-ideal alternative. Definitions, missing cells and edge cases: docs/methods.md.
+ * anti-ideal option. Definitions, missing cells and edge cases: docs/methods.md.
  *
  * On return work holds, for the tests and for "why" displays, the normalised matrix r
- * (n_alt * n_crit, unweighted; 0 in missing cells), then the ideal r+ (n_crit), then the
+ * (n_opt * n_crit, unweighted; 0 in missing cells), then the ideal r+ (n_crit), then the
  * anti-ideal r- (n_crit), all in normalised units. The weighted values of Hwang & Yoon are
  * w_j * r. */
 #include <math.h>
@@ -15,7 +15,7 @@
  * values are all 0 (or that has none) normalises to 0 and so contributes nothing. */
 static void vector_column(const knee__matrix *m, size_t j, double *r, double *best, double *worst)
 {
-    size_t i, na = m->n_alt, nc = m->n_crit;
+    size_t i, na = m->n_opt, nc = m->n_crit;
     double scale = 0, sum = 0, root, hi = -INFINITY, lo = INFINITY;
     for (i = 0; i < na; i++)
         if (knee__mcda_known(m, i, j) && fabs(m->x[i * nc + j]) > scale)
@@ -49,7 +49,7 @@ static void vector_column(const knee__matrix *m, size_t j, double *r, double *be
  * with ideal = anti-ideal = 0: it contributes nothing, and nothing is divided by zero. */
 static void minmax_column(const knee__matrix *m, size_t j, double *r, double *best, double *worst)
 {
-    size_t i, na = m->n_alt, nc = m->n_crit;
+    size_t i, na = m->n_opt, nc = m->n_crit;
     double hi = -INFINITY, lo = INFINITY;
     int spread;
     for (i = 0; i < na; i++)
@@ -106,7 +106,7 @@ int knee__topsis(const knee__matrix *m, int norm, double *closeness, double *wor
     double *r, *best, *worst;
     if (knee__mcda_check(m) != 0 || (norm != KNEE__NORM_VECTOR && norm != KNEE__NORM_MINMAX))
         return -1;
-    na = m->n_alt;
+    na = m->n_opt;
     nc = m->n_crit;
     if (na == 0)
         return 0;

@@ -2,9 +2,9 @@
  * regret R, compromise index Q and the compromise set. Definitions, missing cells and edge
  * cases: docs/methods.md.
  *
- * Work space: work = f*_j (n_crit), f-_j (n_crit), then one double per alternative (the weight
- * of its known criteria; 0 marks an alternative with nothing to score). On return order_work
- * holds the alternatives by increasing Q, ties by index, unscored ones last. */
+ * Work space: work = f*_j (n_crit), f-_j (n_crit), then one double per option (the weight
+ * of its known criteria; 0 marks an option with nothing to score). On return order_work
+ * holds the options by increasing Q, ties by index, unscored ones last. */
 #include <math.h>
 
 #include "mcda/mcda.h"
@@ -18,7 +18,7 @@ static void best_worst(const knee__matrix *m, size_t j, double *best, double *wo
 {
     size_t i, nc = m->n_crit;
     double hi = -INFINITY, lo = INFINITY;
-    for (i = 0; i < m->n_alt; i++)
+    for (i = 0; i < m->n_opt; i++)
         if (knee__mcda_known(m, i, j)) {
             double x = m->x[i * nc + j];
             if (x > hi)
@@ -55,7 +55,7 @@ static double regrets(const knee__matrix *m, size_t i, const double *best, const
     return total;
 }
 
-/* Does alternative a come before b in the Q order? Scored before unscored, then by Q, then by
+/* Does option a come before b in the Q order? Scored before unscored, then by Q, then by
  * index (so the order, and the compromise set, never depend on sort stability). */
 static int before(size_t a, size_t b, const double *Q, const double *total)
 {
@@ -75,7 +75,7 @@ int knee__vikor(const knee__matrix *m, double v, double *S, double *R, double *Q
     double s_lo = INFINITY, s_hi = -INFINITY, r_lo = INFINITY, r_hi = -INFINITY;
     if (knee__mcda_check(m) != 0 || !(v >= 0 && v <= 1))
         return -1;
-    na = m->n_alt;
+    na = m->n_opt;
     nc = m->n_crit;
     if (na == 0)
         return 0;
@@ -95,11 +95,11 @@ int knee__vikor(const knee__matrix *m, double v, double *S, double *R, double *Q
             r_lo = fmin(r_lo, R[i]);
             r_hi = fmax(r_hi, R[i]);
         } else {
-            S[i] = R[i] = 1; /* the worst an alternative can score: nothing known */
+            S[i] = R[i] = 1; /* the worst an option can score: nothing known */
         }
     }
     /* Q; a part whose spread is 0 (all S equal, or all R equal) cannot separate anybody and
-     * counts 0. Unscored alternatives get the worst Q, 1. */
+     * counts 0. Unscored options get the worst Q, 1. */
     for (i = 0; i < na; i++) {
         double qs = 0, qr = 0;
         if (!(total[i] > 0)) {
@@ -112,7 +112,7 @@ int knee__vikor(const knee__matrix *m, double v, double *S, double *R, double *Q
             qr = (R[i] - r_lo) / (r_hi - r_lo);
         Q[i] = v * qs + (1 - v) * qr;
     }
-    /* Insertion sort: n_alt is small, and it allocates nothing. */
+    /* Insertion sort: n_opt is small, and it allocates nothing. */
     for (i = 0; i < na; i++) {
         size_t t = i;
         for (k = i; k > 0 && before(t, order_work[k - 1], Q, total); k--)

@@ -45,9 +45,9 @@ static const char *fact_label(const knee_ruleset *rs, const char *id)
     return f && f->label && *f->label ? f->label : id;
 }
 
-static const knee__treatment *treatment(const knee_result *r, size_t i)
+static const knee__option *option_at(const knee_result *r, size_t i)
 {
-    return &r->rs->treatments[r->opts[r->order[i]].treatment];
+    return &r->rs->options[r->opts[r->order[i]].option];
 }
 
 static const knee__value *cell(const knee_result *r, size_t i, size_t j)
@@ -132,7 +132,7 @@ static void number_sources(ctx *c)
             mark(c, knee_result_caution_source(r, i, k));
             mark_named(c, knee_result_caution_text(r, i, k));
         }
-        mark_named(c, treatment(r, i)->description);
+        mark_named(c, option_at(r, i)->description);
     }
     for (i = 0; i < rs->n_conflicts; i++) {
         for (k = 0; k < rs->conflicts[i].sources.n; k++)
@@ -925,10 +925,10 @@ static void dominance(ctx *c)
         knee__html_text(h, ": beaten by ");
         for (k = 0; k < n; k++) {
             const char *id = knee_result_dominator(r, i, k);
-            size_t t = knee__find_treatment(c->rs, id);
+            size_t t = knee__find_option(c->rs, id);
             if (k)
                 knee__html_text(h, ", ");
-            knee__html_text(h, t != KNEE__NONE ? c->rs->treatments[t].name : id);
+            knee__html_text(h, t != KNEE__NONE ? c->rs->options[t].name : id);
         }
         knee__html_end(h);
     }
@@ -1038,7 +1038,7 @@ static void options_in_words(ctx *c)
                     "What each option is, its benefits and harms, and what it involves, as the "
                     "rule file describes them, in the same order as the ranking.");
     for (i = 0; i < knee_result_option_count(r); i++) {
-        const knee__treatment *t = treatment(r, i);
+        const knee__option *t = option_at(r, i);
         knee__html_start_class(h, "article", "option");
         knee__html_start(h, "h3");
         knee__html_text(h, t->name);
@@ -1192,7 +1192,7 @@ static void about(ctx *c)
     knee__html_start(h, "p");
     knee__html_textf(h, "File: %.300s. ", rs->name ? rs->name : "?");
     knee__html_textf(h, "It has %zu options, %zu criteria, %zu rules and %zu sources.",
-                     rs->n_treatments, rs->n_criteria, rs->n_rules, rs->n_sources);
+                     rs->n_options, rs->n_criteria, rs->n_rules, rs->n_sources);
     knee__html_end(h);
     knee__html_end(h);
 }

@@ -118,9 +118,9 @@ static const char CSS[] =
 
 /* ---- small helpers --------------------------------------------------------------------------- */
 
-static const knee__treatment *treatment(const knee_result *r, size_t i)
+static const knee__option *option_at(const knee_result *r, size_t i)
 {
-    return &r->rs->treatments[r->opts[r->order[i]].treatment];
+    return &r->rs->options[r->opts[r->order[i]].option];
 }
 
 /* The patient's version of a text, or NULL when the rule file wrote none for patients. */
@@ -396,7 +396,7 @@ static const char *fact_label(const knee_ruleset *rs, const char *id, size_t *le
  * unknown for want of facts about the patient, not for want of a study. */
 static int decides_value(const knee_result *r, size_t i, size_t k, size_t j)
 {
-    size_t t = r->opts[r->order[i]].treatment, a;
+    size_t t = r->opts[r->order[i]].option, a;
     size_t ri = knee__find_rule(r->rs, knee_result_unknown_rule(r, i, k));
     const knee__rule *rule = ri != KNEE__NONE ? &r->rs->rules[ri] : NULL;
     for (a = 0; rule && a < rule->n_actions; a++) {
@@ -602,7 +602,7 @@ static void question_row(pctx *c, const char *text, const size_t *crit, size_t n
         size_t i = c->cols[a];
         knee__html_start(h, "td");
         if (with_description) {
-            const char *d = for_patient(c->rs, treatment(c->r, i)->description_patient);
+            const char *d = for_patient(c->rs, option_at(c->r, i)->description_patient);
             if (d)
                 knee__report_paragraphs(h, d, "rf");
         }

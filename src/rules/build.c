@@ -765,7 +765,7 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         ERR(b, "weights-zero", sec->pos, NULL, "the default weights of all criteria are zero");
 }
 
-/* ---- treatments' values ---------------------------------------------------------------------- */
+/* ---- options' values ---------------------------------------------------------------------- */
 
 /* An unknown value's plausible bounds, into v: low= and high= in the criterion's unit, or
  * low-level= and high-level= on an ordinal scale. A side not given is the scale's end; bounds
@@ -928,7 +928,7 @@ static void build_rate(builder *b, knee__value *v, const knee__xnode *vn, const 
     add_patient_text(b, rate->text, el, n->pos);
 }
 
-static void build_values(builder *b, knee__treatment *t, const knee__xnode *tn)
+static void build_values(builder *b, knee__option *t, const knee__xnode *tn)
 {
     knee_ruleset *rs = b->rs;
     size_t i, at = 0;
@@ -1047,7 +1047,7 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
             "rule '%s' is a top-level rule: each action must name the option it acts on", r->id);
         act->option = KNEE__NONE;
     } else {
-        act->option = knee__find_treatment(rs, opt);
+        act->option = knee__find_option(rs, opt);
         if (act->option == KNEE__NONE)
             ERR(b, "unknown-option", attr_pos(an, "option"), r->id, "unknown option '%s'", opt);
     }
@@ -1150,17 +1150,17 @@ static size_t count_rules(const knee__xnode *root)
     return n;
 }
 
-static void build_treatments(builder *b, const knee__xnode *root)
+static void build_options(builder *b, const knee__xnode *root)
 {
     knee_ruleset *rs = b->rs;
     size_t at = 0, n = count_children(root, "treatment");
     const knee__xnode *tn;
     id_check ids;
-    rs->treatments = alloc_array(b, n, sizeof *rs->treatments);
-    if (!ids_begin(b, &ids, n, rs->treatments))
+    rs->options = alloc_array(b, n, sizeof *rs->options);
+    if (!ids_begin(b, &ids, n, rs->options))
         return;
     while (!b->oom && (tn = next_child(root, "treatment", "id", &at)) != NULL) {
-        knee__treatment *t = &rs->treatments[rs->n_treatments];
+        knee__option *t = &rs->options[rs->n_options];
         const knee__xnode *rn;
         size_t r_at = 0;
         t->id = dup(b, attr(tn, "id"));
@@ -1171,10 +1171,10 @@ static void build_treatments(builder *b, const knee__xnode *root)
         ids_push(&ids, t->id, attr_pos(tn, "id"));
         build_values(b, t, tn);
         while ((rn = next_child(tn, "rule", "id", &r_at)) != NULL)
-            build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_treatments);   /* owned by t */
-        rs->n_treatments++;
+            build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_options);   /* owned by t */
+        rs->n_options++;
     }
-    ids_finish(b, &ids, "treatment id", NULL, &rs->treatment_index);
+    ids_finish(b, &ids, "treatment id", NULL, &rs->option_index);
 }
 
 static void build_top_rules(builder *b, const knee__xnode *sec)
@@ -1217,7 +1217,7 @@ static void build_conflicts(builder *b, const knee__xnode *sec)
         k->stance = dup(b, attr(c, "stance"));
         k->text = dup(b, c->text);
         k->sources = source_list(b, c, "source", attr(c, "id"));
-        check_id_list(b, knee__xml_attr(c, "options"), attr(c, "id"), knee__find_treatment,
+        check_id_list(b, knee__xml_attr(c, "options"), attr(c, "id"), knee__find_option,
                       "unknown-option", "option");
     }
 }
@@ -1259,7 +1259,7 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
     const char *opt = attr(e, "option"), *cid = attr(e, "criterion"), *lvl = attr(e, "level");
     if (!opt)
         return;
-    x->option = knee__find_treatment(rs, opt);
+    x->option = knee__find_option(rs, opt);
     if (x->option == KNEE__NONE) {
         ERR(b, "unknown-option", attr_pos(e, "option"), cs->id, "unknown option '%s'", opt);
         return;
@@ -1270,7 +1270,7 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
     x->rank_range_worst = int_attr(b, e, "rank-range-worst", 1, INT_MAX);
     x->above = KNEE__NONE;
     if (attr(e, "above")) {
-        x->above = knee__find_treatment(rs, attr(e, "above"));
+        x->above = knee__find_option(rs, attr(e, "above"));
         if (x->above == KNEE__NONE)
             ERR(b, "unknown-option", attr_pos(e, "above"), cs->id, "unknown option '%s'",
                 attr(e, "above"));
@@ -1326,9 +1326,9 @@ static void build_tests(builder *b, const knee__xnode *sec)
     ids_finish(b, &ids, "test case id", NULL, NULL);
 }
 
-/* Each treatment's place by name, then id (ids are unique): the order tied options are listed
+/* Each option's place by name, then id (ids are unique): the order tied options are listed
  * in, so that it never depends on the file's order. A merge sort through the arena. */
-static int name_before(const knee__treatment *a, const knee__treatment *b)
+static int name_before(const knee__option *a, const knee__option *b)
 {
     int c = strcmp(a->name, b->name);
     return c < 0 || (c == 0 && strcmp(a->id, b->id) < 0);
@@ -1337,7 +1337,7 @@ static int name_before(const knee__treatment *a, const knee__treatment *b)
 static void place_by_name(builder *b)
 {
     knee_ruleset *rs = b->rs;
-    size_t n = rs->n_treatments, i, width;
+    size_t n = rs->n_options, i, width;
     size_t *v = alloc_array(b, n, sizeof *v), *tmp = alloc_array(b, n, sizeof *tmp);
     if (!v || !tmp)
         return;
@@ -1349,7 +1349,7 @@ static void place_by_name(builder *b)
             size_t x = i, y = mid, k = i;
             while (x < mid || y < hi)
                 tmp[k++] = y >= hi || (x < mid &&
-                                       !name_before(&rs->treatments[v[y]], &rs->treatments[v[x]]))
+                                       !name_before(&rs->options[v[y]], &rs->options[v[x]]))
                                ? v[x++]
                                : v[y++];
         }
@@ -1368,8 +1368,8 @@ static void score_declared_values(builder *b)
     size_t t, j, nc = rs->n_criteria;
     for (j = 0; j < nc; j++)
         rs->has_refuse |= rs->criteria[j].missing == KNEE__MISSING_REFUSE;
-    for (t = 0; t < rs->n_treatments && !b->oom; t++) {
-        knee__treatment *tr = &rs->treatments[t];
+    for (t = 0; t < rs->n_options && !b->oom; t++) {
+        knee__option *tr = &rs->options[t];
         double *u_low, *u_high;
         tr->all_counted = tr->all_known = 1;
         for (j = 0; j < nc; j++)
@@ -1492,7 +1492,7 @@ static void build_sections(builder *b, const knee__xnode *root)
     if ((sec = child(root, "criteria")) != NULL)
         build_criteria(b, sec);
     if (!b->oom)
-        build_treatments(b, root);
+        build_options(b, root);
     if (!b->oom && (sec = child(root, "rules")) != NULL)
         build_top_rules(b, sec);
     if (!b->oom) {
@@ -1551,7 +1551,7 @@ int knee__ruleset_build(knee_ruleset **out, const knee__xdoc *doc, const knee_op
         b.oom = 1;
 
     build_sections(&b, root);
-    if (rs->n_treatments == 0 && b.status == KNEE_OK)
+    if (rs->n_options == 0 && b.status == KNEE_OK)
         ERR(&b, "empty", root->pos, NULL, "the rule file declares no treatments");
     if (!b.oom && b.status == KNEE_OK) {
         score_declared_values(&b);

@@ -366,9 +366,9 @@ static void check_sources(linter *l)
         l->oom = 1;
         return;
     }
-    for (i = 0; i < rs->n_treatments; i++)
+    for (i = 0; i < rs->n_options; i++)
         for (j = 0; j < rs->n_criteria; j++)
-            cited(&rs->treatments[i].values[j].sources, rs, used);
+            cited(&rs->options[i].values[j].sources, rs, used);
     for (i = 0; i < rs->n_rules; i++) {
         cited(&rs->rules[i].sources, rs, used);
         for (j = 0; j < rs->rules[i].n_actions; j++)
@@ -388,8 +388,8 @@ static void check_sources(linter *l)
         fl.n = rs->fhir->rules[i].n_sources;
         cited(&fl, rs, used);
     }
-    for (i = 0; i < rs->n_treatments; i++)
-        cited_in_text(rs->treatments[i].description, rs, used);
+    for (i = 0; i < rs->n_options; i++)
+        cited_in_text(rs->options[i].description, rs, used);
     cited_in_text(rs->description, rs, used);
     for (i = 0; i < rs->n_sources; i++)
         if (!used[i]) {
@@ -442,7 +442,7 @@ static int overrides(const knee__rule *r, const char *id)
     return 0;
 }
 
-/* A rule's <set> on the treatment being checked: the criterion, the step, the action. */
+/* A rule's <set> on the option being checked: the criterion, the step, the action. */
 typedef struct setter {
     size_t criterion, step;
     const knee__action *action;
@@ -457,7 +457,7 @@ static int cmp_setter(const void *a, const void *b)
 }
 
 /* Pairs of rules that set the same value of one option, in the order they run: the setters of
- * each treatment sorted by criterion, so that only rules that share a value are paired (a rule
+ * each option sorted by criterion, so that only rules that share a value are paired (a rule
  * that sets a value twice counts with its first <set>). */
 static void check_conflicting_sets(linter *l)
 {
@@ -465,8 +465,8 @@ static void check_conflicting_sets(linter *l)
     setter *set = NULL;
     size_t cap = 0, t, i, j, n;
     char msg[768], example[256];
-    for (t = 0; t < rs->n_treatments && !l->oom && !l->stopped; t++) {
-        const knee__treatment *tr = &rs->treatments[t];
+    for (t = 0; t < rs->n_options && !l->oom && !l->stopped; t++) {
+        const knee__option *tr = &rs->options[t];
         for (i = n = 0; i < tr->n_steps; i++) {
             const knee__op *op = rs->ops + tr->steps[i].op_off, *end = op + tr->steps[i].op_n;
             for (; op < end; op++) {
@@ -535,7 +535,7 @@ static int cmp_size(const void *a, const void *b)
 static void check_detail(linter *l)
 {
     const knee_ruleset *rs = l->rs;
-    size_t i, n = rs->n_treatments, described = 0, median;
+    size_t i, n = rs->n_options, described = 0, median;
     size_t *len = knee__calloc(n ? n : 1, sizeof *len), *sorted = knee__calloc(n ? n : 1, sizeof *len);
     char msg[320];
     if (!len || !sorted) {
@@ -543,7 +543,7 @@ static void check_detail(linter *l)
         goto out;
     }
     for (i = 0; i < n; i++) {
-        len[i] = rs->treatments[i].description ? strlen(rs->treatments[i].description) : 0;
+        len[i] = rs->options[i].description ? strlen(rs->options[i].description) : 0;
         if (len[i])
             sorted[described++] = len[i];
     }
@@ -552,7 +552,7 @@ static void check_detail(linter *l)
     qsort(sorted, described, sizeof *sorted, cmp_size);
     median = sorted[described / 2];   /* of the described options */
     for (i = 0; i < n; i++) {
-        const knee__treatment *t = &rs->treatments[i];
+        const knee__option *t = &rs->options[i];
         if (len[i] == 0)
             snprintf(msg, sizeof msg, "option '%s' has no description, while %zu other option%s do",
                      t->id, described, described == 1 ? "" : "s");

@@ -40,9 +40,9 @@ size_t knee__find_criterion(const knee_ruleset *rs, const char *id)
     return index_find(&rs->criterion_index, id, strlen(id));
 }
 
-size_t knee__find_treatment(const knee_ruleset *rs, const char *id)
+size_t knee__find_option(const knee_ruleset *rs, const char *id)
 {
-    return index_find(&rs->treatment_index, id, strlen(id));
+    return index_find(&rs->option_index, id, strlen(id));
 }
 
 size_t knee__find_level(const knee__criterion *c, const char *id)
@@ -74,7 +74,7 @@ size_t knee_ruleset_fact_index(const knee_ruleset *rs, const char *id)
 
 size_t knee_ruleset_option_index(const knee_ruleset *rs, const char *id)
 {
-    return rs && id ? knee__find_treatment(rs, id) : KNEE__NONE;
+    return rs && id ? knee__find_option(rs, id) : KNEE__NONE;
 }
 
 size_t knee_ruleset_criterion_index(const knee_ruleset *rs, const char *id)

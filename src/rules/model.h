@@ -127,7 +127,7 @@ enum { KNEE__ACT_EXCLUDE, KNEE__ACT_CAUTION, KNEE__ACT_SET, KNEE__ACT_ADJUST };
 
 typedef struct knee__action {   /* what a comparison reads first comes first: one cache line */
     int kind;
-    size_t option;             /* treatment index it acts on */
+    size_t option;             /* option index it acts on */
     const char *text;          /* exclude reason / caution text (the clinician's) */
     knee__idlist sources;      /* its own, or the rule's */
     size_t criterion;          /* set / adjust */
@@ -144,20 +144,20 @@ typedef struct knee__rule {    /* what a fired rule reads first comes first */
     const char *when, *note;
     knee__expr *cond;          /* NULL: always true; shared by rules with the same `when` */
     size_t cond_index;         /* index into the ruleset's distinct conditions, or KNEE__NONE */
-    size_t owner;              /* treatment index, or KNEE__NONE for a top-level rule */
+    size_t owner;              /* option index, or KNEE__NONE for a top-level rule */
     knee__idlist sources;      /* the rule's own source attribute */
     const char *overrides;     /* space-separated ids of rules it deliberately overrides */
     knee__pos pos;
 } knee__rule;
 
-/* The step table, built at load (rules/steps.c): for each treatment, the rules that
- * act on it in evaluation order, each with its actions on that treatment, holding what a
- * comparison copies out of them. A comparison walks one treatment's steps and ops front to back,
- * both contiguous for all treatments, and reads a rule's or an action's own record only for a
+/* The step table, built at load (rules/steps.c): for each option, the rules that
+ * act on it in evaluation order, each with its actions on that option, holding what a
+ * comparison copies out of them. A comparison walks one option's steps and ops front to back,
+ * both contiguous for all options, and reads a rule's or an action's own record only for a
  * value change or a rule whose outcome is unknown (evaluate.c). */
 #define KNEE__ALWAYS UINT32_MAX   /* step.cond of a rule without a condition */
 
-typedef struct knee__op {      /* an action of a rule on the step's treatment */
+typedef struct knee__op {      /* an action of a rule on the step's option */
     const char *text;          /* exclude reason / caution text */
     const char *source;        /* its first source, or NULL */
     const knee__action *action;
@@ -166,14 +166,14 @@ typedef struct knee__op {      /* an action of a rule on the step's treatment */
     uint32_t criterion;        /* set / adjust */
 } knee__op;
 
-typedef struct knee__step {    /* a rule acting on a treatment */
+typedef struct knee__step {    /* a rule acting on an option */
     uint32_t cond;             /* index into the ruleset's distinct conditions, or KNEE__ALWAYS */
     uint32_t rule;             /* index into rs->rules */
     uint32_t op_off, op_n;     /* its ops, in rs->ops */
     const char *id;            /* the rule's id */
 } knee__step;
 
-typedef struct knee__treatment {
+typedef struct knee__option {
     const char *id, *name, *group, *description, *description_patient;
     knee__value *values;       /* one per criterion, in criterion order */
     double *utility;           /* per criterion: the declared value's utility (scored at load) */
@@ -190,7 +190,7 @@ typedef struct knee__treatment {
     const knee__step *steps;   /* rules acting on it, in evaluation order (rules/README.md) */
     size_t n_steps;
     knee__pos pos;
-} knee__treatment;
+} knee__option;
 
 typedef struct knee__conflict {   /* where sources disagree, and the stance the file takes */
     const char *id, *topic, *stance, *text;
@@ -256,13 +256,13 @@ struct knee_ruleset {
     knee__criterion *criteria;
     size_t n_criteria;
     int has_refuse;            /* a criterion has missing="refuse" */
-    knee__treatment *treatments;
-    size_t n_treatments;
-    size_t *listed;            /* per treatment: its place by name, then id, the listing order
+    knee__option *options;
+    size_t n_options;
+    size_t *listed;            /* per option: its place by name, then id, the listing order
                                 * of a tie (rules/build.c) */
     knee__rule *rules;         /* every rule, in document order */
     size_t n_rules;
-    knee__step *steps;         /* every treatment's steps, treatment after treatment */
+    knee__step *steps;         /* every option's steps, option after option */
     knee__op *ops;             /* their ops, in step order */
     knee__expr **conds;        /* distinct compiled conditions (owned here) */
     size_t n_conds;
@@ -270,7 +270,7 @@ struct knee_ruleset {
     size_t n_cases;
     knee__conflict *conflicts;
     size_t n_conflicts;
-    knee__id_index source_index, fact_index, criterion_index, treatment_index, rule_index;
+    knee__id_index source_index, fact_index, criterion_index, option_index, rule_index;
 
     struct knee__fhir_map *fhir; /* the <fhir> mapping (fhir_mapping.h), or NULL when the file has none */
 
@@ -285,7 +285,7 @@ size_t knee__find_rule(const knee_ruleset *rs, const char *id);
 /* The fact named by the len bytes at name (a condition's text is not NUL-terminated there). */
 size_t knee__find_fact_n(const knee_ruleset *rs, const char *name, size_t len);
 size_t knee__find_criterion(const knee_ruleset *rs, const char *id);
-size_t knee__find_treatment(const knee_ruleset *rs, const char *id);
+size_t knee__find_option(const knee_ruleset *rs, const char *id);
 /* The source whose id is the len bytes at id. */
 size_t knee__find_source(const knee_ruleset *rs, const char *id, size_t len);
 size_t knee__find_level(const knee__criterion *c, const char *id);
@@ -298,7 +298,7 @@ struct knee__xdoc;
 int knee__ruleset_build(knee_ruleset **out, const struct knee__xdoc *doc, const knee_options *opts,
                         knee_diag *diag);
 
-/* Lay out each treatment's steps and ops (rules/steps.c) once the rules are built, in the
+/* Lay out each option's steps and ops (rules/steps.c) once the rules are built, in the
  * ruleset's arena. KNEE_OK or KNEE_ENOMEM. */
 int knee__ruleset_link_steps(knee_ruleset *rs);
 

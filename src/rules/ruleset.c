@@ -132,14 +132,14 @@ const char *knee_ruleset_sha256(const knee_ruleset *rs)
     return rs ? rs->sha256 : NULL;
 }
 
-size_t knee_ruleset_option_count(const knee_ruleset *rs) { return rs ? rs->n_treatments : 0; }
+size_t knee_ruleset_option_count(const knee_ruleset *rs) { return rs ? rs->n_options : 0; }
 size_t knee_ruleset_criterion_count(const knee_ruleset *rs) { return rs ? rs->n_criteria : 0; }
 size_t knee_ruleset_fact_count(const knee_ruleset *rs) { return rs ? rs->n_facts : 0; }
 size_t knee_ruleset_source_count(const knee_ruleset *rs) { return rs ? rs->n_sources : 0; }
 
-static const knee__treatment *opt_at(const knee_ruleset *rs, size_t i)
+static const knee__option *opt_at(const knee_ruleset *rs, size_t i)
 {
-    return rs && i < rs->n_treatments ? &rs->treatments[i] : NULL;
+    return rs && i < rs->n_options ? &rs->options[i] : NULL;
 }
 static const knee__criterion *crit_at(const knee_ruleset *rs, size_t i)
 {
@@ -250,7 +250,7 @@ const char *knee_ruleset_description(const knee_ruleset *rs, int audience)
 
 const char *knee_ruleset_option_description(const knee_ruleset *rs, size_t i, int audience)
 {
-    const knee__treatment *t = opt_at(rs, i);
+    const knee__option *t = opt_at(rs, i);
     return t ? knee__for_audience(t->description, t->description_patient, audience) : NULL;
 }
 

@@ -109,7 +109,7 @@ static void test_reasons_cautions_notes(void)
     knee_ruleset_free(rs);
 }
 
-/* Loads `body` (the treatments) and expects a failure with diagnostic `code` on `line`. */
+/* Loads `body` (the options) and expects a failure with diagnostic `code` on `line`. */
 static void rejects(const char *body, const char *code, unsigned line)
 {
     char *xml = malloc(strlen(body) + 1024);

@@ -533,7 +533,7 @@ static void test_many_errors_at_once(void)
 
 static void test_action_rules(void)
 {
-    /* a top-level rule action must name an option; a treatment rule's must not */
+    /* a top-level rule action must name an option; an option rule's must not */
     expect_fail_str(make("1", "age &gt; 1",
                          "<rules><rule id=\"g\" source=\"s1\"><caution text=\"t\"/></rule></rules>"),
                     KNEE_EINVALID, "action-option", 8, 0);

@@ -48,7 +48,7 @@ static knee__matrix matrix(size_t na, size_t nc, const double *x, const unsigned
                            const int *dir, const double *w)
 {
     knee__matrix m;
-    m.n_alt = na;
+    m.n_opt = na;
     m.n_crit = nc;
     m.x = x;
     m.known = known;
@@ -104,7 +104,7 @@ typedef struct problem {
 } problem;
 
 /* Random problems that hit the edge cases: small integers (ties, constant columns), reals,
- * zero weights, missing cells, single alternatives. */
+ * zero weights, missing cells, single options. */
 static void random_problem(problem *p)
 {
     size_t i, j;
@@ -147,12 +147,12 @@ static int is_known(const knee__matrix *m, size_t i, size_t j)
 
 /* ---- TOPSIS: reference ---------------------------------------------------------------------- */
 
-/* Hwang & Yoon's steps for one alternative, each column's statistics recomputed over its known
- * cells: normalise, weight (the alternative's weights rescaled over its known criteria), ideal
+/* Hwang & Yoon's steps for one option, each column's statistics recomputed over its known
+ * cells: normalise, weight (the option's weights rescaled over its known criteria), ideal
  * and anti-ideal, Euclidean distances, closeness. */
 static double ref_topsis_one(const knee__matrix *m, int norm, size_t i)
 {
-    size_t j, k, na = m->n_alt, nc = m->n_crit;
+    size_t j, k, na = m->n_opt, nc = m->n_crit;
     double W = 0, dp = 0, dm = 0;
     for (j = 0; j < nc; j++)
         if (is_known(m, i, j))
@@ -207,7 +207,7 @@ static int topsis_checked(const knee__matrix *m, int norm, double *c)
     size_t i;
     int rc = knee__topsis(m, norm, c, topsis_work);
     if (rc == 0)
-        for (i = 0; i < m->n_alt; i++)
+        for (i = 0; i < m->n_opt; i++)
             CU_ASSERT(same(c[i], ref_topsis_one(m, norm, i), "topsis vs reference", (int)i, norm));
     return rc;
 }
@@ -216,7 +216,7 @@ static int topsis_checked(const knee__matrix *m, int norm, double *c)
  * it), weights as given (all cells known). */
 static void distances_from_work(const knee__matrix *m, double *dplus, double *dminus)
 {
-    size_t i, j, na = m->n_alt, nc = m->n_crit;
+    size_t i, j, na = m->n_opt, nc = m->n_crit;
     const double *r = topsis_work, *best = r + na * nc, *worst = best + nc;
     for (i = 0; i < na; i++) {
         double a = 0, b = 0;
@@ -353,7 +353,7 @@ static void test_topsis_opricovic_tzeng(void)
 
 /* Keshavarz Ghorabaee, M., Zavadskas, E.K., Olfat, L. & Turskis, Z. (2015). Multi-criteria
  * inventory classification using a new method of evaluation based on distance from average
- * solution (EDAS). Informatica 26(3), 435-451: Table 5 (10 alternatives, 7 criteria, C1-C3 more
+ * solution (EDAS). Informatica 26(3), 435-451: Table 5 (10 options, 7 criteria, C1-C3 more
  * is better, C4-C7 less), Table 6 (seven weight sets), Table 7 (the ranks by TOPSIS and VIKOR,
  * among others, for each set). Only ranks are published; they are checked exactly. */
 /* clang-format off */
@@ -433,15 +433,15 @@ static void test_topsis_edges(void)
         CU_ASSERT_EQUAL(topsis_checked(&m, norm, c0), 0);
         for (i = 0; i < 4; i++)
             CU_ASSERT(same(c[i], c0[i], "zero weight", i, norm));
-        /* Ties: alternatives 2 and 4 are identical. */
+        /* Ties: options 2 and 4 are identical. */
         m = matrix(4, 3, x, NULL, dir, w);
         CU_ASSERT_EQUAL(topsis_checked(&m, norm, c), 0);
         CU_ASSERT_EQUAL(c[1], c[3]);
-        /* One alternative: nothing to tell apart, 1/2. */
+        /* One option: nothing to tell apart, 1/2. */
         m = matrix(1, 3, x, NULL, dir, w);
         CU_ASSERT_EQUAL(topsis_checked(&m, norm, &one), 0);
         CU_ASSERT_EQUAL(one, 0.5);
-        /* No alternative: nothing to do, success. */
+        /* No option: nothing to do, success. */
         m = matrix(0, 3, x, NULL, dir, w);
         CU_ASSERT_EQUAL(knee__topsis(&m, norm, NULL, NULL), 0);
     }
@@ -474,7 +474,7 @@ static void test_topsis_missing(void)
         CU_ASSERT(c2[1] != c[1]);
         m.x = x;
         m.known = known;
-        /* An alternative with no known criterion has nothing to score: 0. */
+        /* An option with no known criterion has nothing to score: 0. */
         m.known = none_for_1;
         CU_ASSERT_EQUAL(topsis_checked(&m, norm, c), 0);
         CU_ASSERT_EQUAL(c[1], 0);
@@ -569,7 +569,7 @@ static void ref_promethee(const knee__matrix *m, const knee__pref_fn *fn, double
                           double *minus, double *net)
 {
     static double pi[MAXA][MAXA];
-    size_t a, b, j, na = m->n_alt, nc = m->n_crit;
+    size_t a, b, j, na = m->n_opt, nc = m->n_crit;
     double W = 0;
     for (j = 0; j < nc; j++)
         W += m->w[j];
@@ -608,7 +608,7 @@ static int promethee_checked(const knee__matrix *m, const knee__pref_fn *fn, dou
     if (rc != 0)
         return rc;
     ref_promethee(m, fn, rp, rm, rn);
-    for (i = 0; i < m->n_alt; i++) {
+    for (i = 0; i < m->n_opt; i++) {
         CU_ASSERT(same(plus[i], rp[i], "phi+ vs reference", (int)i, 0));
         CU_ASSERT(same(minus[i], rm[i], "phi- vs reference", (int)i, 0));
         CU_ASSERT(same(net[i], rn[i], "phi vs reference", (int)i, 0));
@@ -616,14 +616,14 @@ static int promethee_checked(const knee__matrix *m, const knee__pref_fn *fn, dou
     return 0;
 }
 
-/* pi(a,b) from the kernel: with two alternatives phi+(a) = pi(a,b). */
+/* pi(a,b) from the kernel: with two options phi+(a) = pi(a,b). */
 static double kernel_pi(const knee__matrix *m, const knee__pref_fn *fn, size_t a, size_t b)
 {
     double x[2 * MAXC], plus[2], minus[2], net[2];
     knee__matrix two = *m;
     memcpy(x, m->x + a * m->n_crit, m->n_crit * sizeof *x);
     memcpy(x + m->n_crit, m->x + b * m->n_crit, m->n_crit * sizeof *x);
-    two.n_alt = 2;
+    two.n_opt = 2;
     two.x = x;
     two.known = NULL;
     CU_ASSERT_EQUAL(knee__promethee2(&two, fn, plus, minus, net), 0);
@@ -723,7 +723,7 @@ static void test_promethee_brans_1986(void)
 
 /* ---- PROMETHEE II: preference functions and edge cases -------------------------------------- */
 
-/* P(d) of the kernel, read as pi(a,b) of a one-criterion, two-alternative problem. */
+/* P(d) of the kernel, read as pi(a,b) of a one-criterion, two-option problem. */
 static double kernel_p(knee__pref_fn f, double d)
 {
     double x[2] = {d, 0}, w = 1, plus[2], minus[2], net[2];
@@ -791,7 +791,7 @@ static void test_promethee_edges(void)
         total += n[i];
     }
     CU_ASSERT(fabs(total) < 1e-12); /* net flows sum to 0 */
-    CU_ASSERT_EQUAL(n[1], n[3]);    /* identical alternatives tie */
+    CU_ASSERT_EQUAL(n[1], n[3]);    /* identical options tie */
     /* A zero weight: the criterion is ignored. */
     m.w = wz;
     m_0 = matrix(4, 2, x12, NULL, dir12, wz0);
@@ -799,11 +799,11 @@ static void test_promethee_edges(void)
     CU_ASSERT_EQUAL(promethee_checked(&m_0, fn12, p0, m0, n0), 0);
     for (i = 0; i < 4; i++)
         CU_ASSERT(same(n[i], n0[i], "zero weight", i, 0));
-    /* One alternative: flows 0. None: success, nothing written. */
-    m.n_alt = 1;
+    /* One option: flows 0. None: success, nothing written. */
+    m.n_opt = 1;
     CU_ASSERT_EQUAL(promethee_checked(&m, fn, p, mi, n), 0);
     CU_ASSERT(p[0] == 0 && mi[0] == 0 && n[0] == 0);
-    m.n_alt = 0;
+    m.n_opt = 0;
     CU_ASSERT_EQUAL(knee__promethee2(&m, fn, NULL, NULL, NULL), 0);
 }
 
@@ -817,7 +817,7 @@ static void test_promethee_missing(void)
     double p[3], mi[3], n[3];
     knee__matrix m = matrix(3, 2, x, known, dir, w);
     CU_ASSERT_EQUAL(promethee_checked(&m, fn, p, mi, n), 0);
-    /* Alternative 2 is compared on criterion 2 only: it loses there to 1 and 3 (pi = 1/2 each)
+    /* Option 2 is compared on criterion 2 only: it loses there to 1 and 3 (pi = 1/2 each)
      * and is neither preferred nor beaten on criterion 1. */
     CU_ASSERT(same(p[1], 0, "missing phi+", 1, 0));
     CU_ASSERT(same(mi[1], 0.5, "missing phi-", 1, 0));
@@ -885,10 +885,10 @@ static int by_q(const void *a, const void *b)
     return i < k ? -1 : 1;
 }
 
-/* Opricovic & Tzeng (2004) section 2, step by step, over each alternative's known criteria. */
+/* Opricovic & Tzeng (2004) section 2, step by step, over each option's known criteria. */
 static void ref_vikor(const knee__matrix *m, double v, ref_vikor_out *o)
 {
-    size_t i, j, k, na = m->n_alt, nc = m->n_crit, order[MAXA], scored = 0, first;
+    size_t i, j, k, na = m->n_opt, nc = m->n_crit, order[MAXA], scored = 0, first;
     double smin = INFINITY, smax = -INFINITY, rmin = INFINITY, rmax = -INFINITY;
     int has[MAXA];
     o->ambiguous = 0;
@@ -980,15 +980,15 @@ static int vikor_checked(const knee__matrix *m, double v, vikor_run *k)
     if (rc != 0)
         return rc;
     ref_vikor(m, v, &ref);
-    for (i = 0; i < m->n_alt; i++) {
+    for (i = 0; i < m->n_opt; i++) {
         CU_ASSERT(same(k->S[i], ref.S[i], "S vs reference", (int)i, 0));
         CU_ASSERT(same(k->R[i], ref.R[i], "R vs reference", (int)i, 0));
         CU_ASSERT(same(k->Q[i], ref.Q[i], "Q vs reference", (int)i, 0));
         if (!ref.ambiguous)
             CU_ASSERT(near(k->in[i], ref.in[i], 0, "compromise vs reference", (int)i, 0));
     }
-    /* order_work: a permutation, by non-decreasing Q among the scored alternatives */
-    for (i = 0; i + 1 < m->n_alt; i++)
+    /* order_work: a permutation, by non-decreasing Q among the scored options */
+    for (i = 0; i + 1 < m->n_opt; i++)
         CU_ASSERT(k->Q[k->order[i]] <= k->Q[k->order[i + 1]] || k->Q[k->order[i + 1]] == 1);
     return 0;
 }
@@ -1105,20 +1105,20 @@ static void test_vikor_edges(void)
             CU_ASSERT_EQUAL(kz.in[i], kz0.in[i]);
         }
     }
-    CU_ASSERT_EQUAL(k.Q[1], k.Q[3]); /* identical alternatives tie... */
+    CU_ASSERT_EQUAL(k.Q[1], k.Q[3]); /* identical options tie... */
     CU_ASSERT_EQUAL(k.in[1], k.in[3]);
-    /* ...and all alternatives equal: Q = 0 for all, all in the compromise set */
+    /* ...and all options equal: Q = 0 for all, all in the compromise set */
     m = matrix(3, 2, same_rows, NULL, dir0, ot_w);
     CU_ASSERT_EQUAL(vikor_checked(&m, 0.5, &k), 0);
     for (i = 0; i < 3; i++)
         CU_ASSERT(k.S[i] == 0 && k.R[i] == 0 && k.Q[i] == 0 && k.in[i] == 1);
-    /* One alternative: S = R = Q = 0, and it is the compromise. None: success. */
+    /* One option: S = R = Q = 0, and it is the compromise. None: success. */
     m = matrix(1, 3, x, NULL, dir, w);
     CU_ASSERT_EQUAL(vikor_checked(&m, 0.5, &k), 0);
     CU_ASSERT(k.S[0] == 0 && k.R[0] == 0 && k.Q[0] == 0 && k.in[0] == 1);
-    m.n_alt = 0;
+    m.n_opt = 0;
     CU_ASSERT_EQUAL(knee__vikor(&m, 0.5, NULL, NULL, NULL, NULL, NULL, NULL), 0);
-    /* Alternative 2 has no known criterion: worst S, R, Q (1), never in the compromise set,
+    /* Option 2 has no known criterion: worst S, R, Q (1), never in the compromise set,
      * last in the order; the others are scored among themselves. */
     m = matrix(4, 3, x, known, dir, w);
     CU_ASSERT_EQUAL(vikor_checked(&m, 0.5, &k), 0);
@@ -1333,14 +1333,14 @@ static int run_smaa(knee__smaa_in *in, smaa_run *o)
     out.rank_acceptability = o->ra;
     out.central_weights = o->cw;
     out.confidence = o->cf;
-    CU_ASSERT(knee__smaa_work_size(in->n_alt, in->n_crit) <= sizeof o->work / sizeof o->work[0]);
+    CU_ASSERT(knee__smaa_work_size(in->n_opt, in->n_crit) <= sizeof o->work / sizeof o->work[0]);
     return knee__smaa(in, &out, o->work);
 }
 
 static void smaa_input(knee__smaa_in *in, smaa_ctx *c, size_t samples, uint64_t seed)
 {
     memset(in, 0, sizeof *in);
-    in->n_alt = c->na;
+    in->n_opt = c->na;
     in->n_crit = c->nc;
     in->samples = samples;
     in->seed = seed;
@@ -1353,7 +1353,7 @@ static void smaa_input(knee__smaa_in *in, smaa_ctx *c, size_t samples, uint64_t 
 static void ref_smaa(const knee__smaa_in *in, smaa_run *o)
 {
     static double W[2000][MAXC], U[2000][MAXA * MAXC];
-    size_t na = in->n_alt, nc = in->n_crit, n = in->samples, k, i, j, b;
+    size_t na = in->n_opt, nc = in->n_crit, n = in->samples, k, i, j, b;
     double first[MAXA] = {0};
     for (k = 0; k < n; k++) {
         knee__rng rng;
@@ -1375,7 +1375,7 @@ static void ref_smaa(const knee__smaa_in *in, smaa_run *o)
                 if (vb > vi)
                     rank++;
                 else if (vb == vi)
-                    tied++;   /* tied alternatives share their ranks */
+                    tied++;   /* tied options share their ranks */
             }
             for (t = 0; t < tied; t++)
                 o->ra[i * na + rank + t] += 1.0 / (double)tied / (double)n;
@@ -1440,7 +1440,7 @@ static void test_smaa_sums_and_reference(void)
         CU_ASSERT(o.ra[i * 4] > 0 ? fabs(cw - 1) < 1e-12 : cw == 0);
         CU_ASSERT(o.cf[i] >= 0 && o.cf[i] <= 1);
     }
-    /* alternative 4 is dominated by 2 in every sample: never first, confidence 0 */
+    /* option 4 is dominated by 2 in every sample: never first, confidence 0 */
     CU_ASSERT_EQUAL(o.ra[3 * 4], 0);
     CU_ASSERT_EQUAL(o.cf[3], 0);
     ref_smaa(&in, &ref);
@@ -1499,7 +1499,7 @@ static void test_smaa_streams(void)
     }
 }
 
-/* Ties share ranks: two identical alternatives get exactly the same acceptabilities, each half
+/* Ties share ranks: two identical options get exactly the same acceptabilities, each half
  * of every rank they hold together; neither is favoured by its index. */
 static void test_smaa_ties(void)
 {
@@ -1530,7 +1530,7 @@ static void test_smaa_dominant(void)
     static smaa_run o;
     smaa_input(&in, &c, 1000, 1);
     CU_ASSERT_EQUAL_FATAL(run_smaa(&in, &o), 0);
-    CU_ASSERT_EQUAL(o.ra[1 * 3 + 0], 1); /* alternative 2 dominates: rank 1 always */
+    CU_ASSERT_EQUAL(o.ra[1 * 3 + 0], 1); /* option 2 dominates: rank 1 always */
     CU_ASSERT_EQUAL(o.cf[1], 1);
     CU_ASSERT_EQUAL(o.ra[0 * 3 + 1], 1);
     CU_ASSERT_EQUAL(o.ra[2 * 3 + 2], 1);
@@ -1538,7 +1538,7 @@ static void test_smaa_dominant(void)
     CU_ASSERT(o.cw[0] == 0 && o.cw[1] == 0 && o.cf[0] == 0);
 }
 
-/* Two alternatives, each best on one criterion, weights uniform on the simplex: each ranks
+/* Two options, each best on one criterion, weights uniform on the simplex: each ranks
  * first with probability 1/2 (sd at 20000 samples 0.0035; tolerance 0.015), and its central
  * weights are E[w | w_own > 1/2] = (3/4, 1/4). */
 static void test_smaa_symmetric(void)
@@ -1572,7 +1572,7 @@ static void test_smaa_centre(void)
     CU_ASSERT_EQUAL_FATAL(run_smaa(&in, &o), 0);
     CU_ASSERT_EQUAL(o.ra[1 * 2 + 0], 1);
     CU_ASSERT(fabs(o.cw[2] - 0.4) < 1e-12 && fabs(o.cw[3] - 0.6) < 1e-12);
-    /* spread 0.3: w1 in [0.1, 0.7] and w2 in [0.3, 0.9] before renormalising, so alternative 1
+    /* spread 0.3: w1 in [0.1, 0.7] and w2 in [0.3, 0.9] before renormalising, so option 1
      * wins when w1 > w2, with probability 0.08 / 0.36 = 0.22 (sd at 1000 samples 0.013) */
     in.samples = 1000;
     in.w_spread = 0.3;
@@ -1587,8 +1587,8 @@ static void test_smaa_centre(void)
     CU_ASSERT_EQUAL(run_smaa(&in, &o), -1);
 }
 
-/* A missing cell is left out of its alternative's value, the weights rescaled over its known
- * criteria: alternative 1 is then valued by criterion 2 alone (0.9) and always wins. */
+/* A missing cell is left out of its option's value, the weights rescaled over its known
+ * criteria: option 1 is then valued by criterion 2 alone (0.9) and always wins. */
 static void test_smaa_missing(void)
 {
     static const double typ[2 * 2] = {0, 0.9, 0.8, 0.6}, spr[4] = {0, 0, 0, 0};
@@ -1637,10 +1637,10 @@ static void test_smaa_bad_arguments(void)
     CU_ASSERT_EQUAL(knee__smaa(&in, &out, o.work), 0);
     c.na = 2;
     c.nc = 2;
-    in.n_alt = in.n_crit = 2;
+    in.n_opt = in.n_crit = 2;
     in.utilities = nan_utilities;
     CU_ASSERT_EQUAL(run_smaa(&in, &o), -1);
-    in.n_alt = 0;
+    in.n_opt = 0;
     CU_ASSERT_EQUAL(knee__smaa(&in, &out, o.work), 0);
     CU_ASSERT_EQUAL(knee__smaa_work_size((size_t)-1, 2), 0); /* overflow */
 }

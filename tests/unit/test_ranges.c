@@ -650,7 +650,7 @@ static void test_fragile_tolerance(void)
     knee_ruleset_free(t);
 }
 
-/* The default rules with their treatments shuffled (several seeds) rank every patient of a
+/* The default rules with their options shuffled (several seeds) rank every patient of a
  * grid exactly as the file as shipped: ranks, scores, ranges and ties by option id. */
 static char *shuffled_default(const char *xml, unsigned seed, size_t *len)
 {
