@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "knee.h"
-#include "rules/model.h"   /* the baseline reads the declared values and value functions */
+#include "rules/model.h" /* the baseline reads the declared values and value functions */
 
 #define RUNS 7
 
@@ -37,19 +37,20 @@ static int cmp(const void *a, const void *b)
 static void row(const char *name, const double *t, int n, const char *unit, double scale)
 {
     qsort((void *)t, (size_t)n, sizeof t[0], cmp);
-    printf("%-52s %12.3f %-4s (min %.3f, max %.3f)\n", name, t[n / 2] * scale, unit,
-           t[0] * scale, t[n - 1] * scale);
+    printf("%-52s %12.3f %-4s (min %.3f, max %.3f)\n", name, t[n / 2] * scale, unit, t[0] * scale,
+           t[n - 1] * scale);
 }
 
 typedef int (*op_fn)(void *ctx);
 
 /* Median seconds per operation over RUNS runs of reps operations; also printed. */
-static double measure(const char *name, op_fn op, void *ctx, long reps, const char *unit, double scale)
+static double measure(const char *name, op_fn op, void *ctx, long reps, const char *unit,
+                      double scale)
 {
     double t[RUNS], med;
     long i;
     int k;
-    for (i = 0; i < reps / 10 + 1; i++)   /* warm-up */
+    for (i = 0; i < reps / 10 + 1; i++) /* warm-up */
         op(ctx);
     for (k = 0; k < RUNS; k++) {
         double t0 = now();
@@ -73,7 +74,7 @@ static double run_process(char *const argv[], long *rss)
     for (k = 0; k < 5; k++) {
         double t0;
         pid_t pid;
-        fflush(stdout);   /* or the child would print our buffered lines again */
+        fflush(stdout); /* or the child would print our buffered lines again */
         t0 = now();
         pid = fork();
         int status;
@@ -93,10 +94,11 @@ static double run_process(char *const argv[], long *rss)
     return t[2];
 }
 
-/* ---- the operations --------------------------------------------------------------------------- */
+/* ---- the operations ---------------------------------------------------------------------------
+ */
 
 typedef struct ctx {
-    const char *path;          /* NULL: the built-in rules */
+    const char *path; /* NULL: the built-in rules */
     knee_ruleset *rs;
     knee_patient *p;
     knee_result *r;
@@ -105,7 +107,8 @@ typedef struct ctx {
 
 static int load(const char *path, knee_ruleset **rs)
 {
-    return path ? knee_ruleset_load_file(rs, path, NULL, NULL) : knee_ruleset_load_default(rs, NULL);
+    return path ? knee_ruleset_load_file(rs, path, NULL, NULL)
+                : knee_ruleset_load_default(rs, NULL);
 }
 
 static int op_load(void *v)
@@ -157,7 +160,8 @@ static int op_json(void *v)
 /* A deterministic variety of patients, so the branch predictor does not learn one. */
 static void make_patient(knee_patient *p, unsigned k)
 {
-    static const char *const payers[] = {"medicare", "commercial-aetna", "self-pay", "MCR-B", "medicaid"};
+    static const char *const payers[] = {"medicare", "commercial-aetna", "self-pay", "MCR-B",
+                                         "medicaid"};
     char num[32];
     knee_patient_clear(p);
     snprintf(num, sizeof num, "%u", 40 + k % 50);
@@ -170,7 +174,8 @@ static void make_patient(knee_patient *p, unsigned k)
     knee_patient_set_text(p, "payer", payers[k % 5]);
 }
 
-/* ---- threads ---------------------------------------------------------------------------------- */
+/* ---- threads ----------------------------------------------------------------------------------
+ */
 
 typedef struct worker {
     const knee_ruleset *rs;
@@ -206,7 +211,7 @@ static void *work(void *v)
 /* Scaling is measured in pairs: each run times 1 thread and then n threads back to back, and
  * the figure is the median of the per-pair ratios. On a shared host the speed of a core drifts
  * by 2x within seconds; a ratio of two medians taken minutes apart would mostly measure that. */
-typedef double (*rate_fn)(void *ctx, int n);   /* patients per second with n threads, one run */
+typedef double (*rate_fn)(void *ctx, int n); /* patients per second with n threads, one run */
 
 static void scaling(const char *name, rate_fn rate, void *ctx, int n)
 {
@@ -220,7 +225,8 @@ static void scaling(const char *name, rate_fn rate, void *ctx, int n)
     qsort(one, RUNS, sizeof one[0], cmp);
     qsort(all, RUNS, sizeof all[0], cmp);
     qsort(ratio, RUNS, sizeof ratio[0], cmp);
-    printf("%-40s 1 thread %9.0f /s   %d threads %9.0f /s   scaling %.2fx (pairs: min %.2f, max %.2f)\n",
+    printf("%-40s 1 thread %9.0f /s   %d threads %9.0f /s   scaling %.2fx (pairs: min %.2f, max "
+           "%.2f)\n",
            name, one[RUNS / 2], n, all[RUNS / 2], ratio[RUNS / 2], ratio[0], ratio[RUNS - 1]);
 }
 
@@ -249,7 +255,8 @@ static double compare_rate(void *v, int n)
     return (double)c->per_thread * n / (now() - t0);
 }
 
-/* ---- the batch path: columns of facts, rows split over threads ------------------------------------ */
+/* ---- the batch path: columns of facts, rows split over threads
+ * ------------------------------------ */
 
 #define BATCH_ROWS 65536
 
@@ -308,7 +315,8 @@ static void batch_scaling(const knee_ruleset *rs, int n)
     static double age[BATCH_ROWS], kl[BATCH_ROWS], bmi[BATCH_ROWS];
     static signed char diabetes[BATCH_ROWS];
     static const char *payer[BATCH_ROWS];
-    static const char *const payers[] = {"medicare", "commercial-aetna", "self-pay", "MCR-B", "medicaid"};
+    static const char *const payers[] = {"medicare", "commercial-aetna", "self-pay", "MCR-B",
+                                         "medicaid"};
     size_t nt = knee_ruleset_option_count(rs), i;
     batch_ctx c;
     c.rs = rs;
@@ -347,9 +355,9 @@ static void batch_scaling(const knee_ruleset *rs, int n)
 
 typedef struct plain {
     size_t n, m;
-    const knee__criterion *crit;   /* the value functions, borrowed from the ruleset */
-    double x[64 * 16];             /* typical value (numeric criteria) */
-    size_t level[64 * 16];         /* level index (ordinal criteria) */
+    const knee__criterion *crit; /* the value functions, borrowed from the ruleset */
+    double x[64 * 16];           /* typical value (numeric criteria) */
+    size_t level[64 * 16];       /* level index (ordinal criteria) */
     unsigned char known[64 * 16];
     const knee__value *value[64 * 16];
     double w_raw[16], w[16], u[64 * 16], score[64], low[64], high[64];
@@ -430,13 +438,13 @@ static int op_plain(void *v)
         pl->high[i] = hi;
         pl->order[i] = i;
     }
-    for (i = 1; i < pl->n; i++) {   /* rank: the same insertion sort */
+    for (i = 1; i < pl->n; i++) { /* rank: the same insertion sort */
         size_t x = pl->order[i];
         for (j = i; j > 0 && pl->score[pl->order[j - 1]] < pl->score[x]; j--)
             pl->order[j] = pl->order[j - 1];
         pl->order[j] = x;
     }
-    __asm__ volatile("" : : "r"(pl->order) : "memory");   /* keep the work */
+    __asm__ volatile("" : : "r"(pl->order) : "memory"); /* keep the work */
     return KNEE_OK;
 }
 
@@ -516,7 +524,8 @@ static void scale(const char *small, const char *big)
         printf("%-52s %12.2f x\n", "per option, larger / smaller file", b / a);
 }
 
-/* ---- memory ----------------------------------------------------------------------------------- */
+/* ---- memory -----------------------------------------------------------------------------------
+ */
 
 static size_t heap_used(void)
 {
@@ -608,10 +617,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "the default rules are larger than the baseline's arrays\n");
         return 1;
     }
-    t_plain = measure("baseline: plain C loop, value functions + weights", op_plain, &pl, 200000, "us", 1e6);
+    t_plain = measure("baseline: plain C loop, value functions + weights", op_plain, &pl, 200000,
+                      "us", 1e6);
     printf("%-52s %12.1f x   (%zu options x %zu criteria; compare also runs %zu rules)\n",
            "compare / baseline", t_compare / t_plain, pl.n, pl.m, knee_ruleset_rule_count(c.rs));
-    t_sum = measure("weighted sum alone, utilities given (arithmetic floor)", op_sum_only, &pl, 200000, "us", 1e6);
+    t_sum = measure("weighted sum alone, utilities given (arithmetic floor)", op_sum_only, &pl,
+                    200000, "us", 1e6);
     printf("%-52s %12.1f x\n", "compare / arithmetic floor", t_compare / t_sum);
 
     {
@@ -652,8 +663,8 @@ large_set:
             double tl;
             t_xml = run_process(x_argv, NULL);
             tl = measure("load, in process (again, for the ratio)", op_load, &g, 3, "ms", 1e3);
-            printf("%-52s %12.3f ms   ratio load/xmllint %.2f\n", "xmllint --noout --schema (process)",
-                   t_xml * 1e3, tl / t_xml);
+            printf("%-52s %12.3f ms   ratio load/xmllint %.2f\n",
+                   "xmllint --noout --schema (process)", t_xml * 1e3, tl / t_xml);
         }
         before = heap_used();
         if (load(large, &g.rs) != KNEE_OK || knee_patient_new(&g.p, g.rs) != KNEE_OK ||
@@ -664,8 +675,9 @@ large_set:
         printf("%-52s %12.0f KiB  file %ld KiB: %.2fx\n", "ruleset heap after load",
                (double)(heap_used() - before) / 1024, size / 1024,
                (double)(heap_used() - before) / (double)size);
-        printf("%-52s %12zu x %zu, %zu rules\n", "options x criteria", knee_ruleset_option_count(g.rs),
-               knee_ruleset_criterion_count(g.rs), knee_ruleset_rule_count(g.rs));
+        printf("%-52s %12zu x %zu, %zu rules\n", "options x criteria",
+               knee_ruleset_option_count(g.rs), knee_ruleset_criterion_count(g.rs),
+               knee_ruleset_rule_count(g.rs));
         {
             pool_ctx pc;
             unsigned k;
@@ -678,8 +690,9 @@ large_set:
                     return 1;
                 } else
                     make_patient(pc.p[k], 3 + 7 * k);
-            measure("compare one patient (64 varied, result reused)", op_compare_pool, &pc, 2000, "us", 1e6);
-            make_patient(g.p, 3);   /* the figure before the varied one: few of its rules fire */
+            measure("compare one patient (64 varied, result reused)", op_compare_pool, &pc, 2000,
+                    "us", 1e6);
+            make_patient(g.p, 3); /* the figure before the varied one: few of its rules fire */
             measure("compare the same patient again and again", op_compare, &g, 2000, "us", 1e6);
             for (k = 0; k < POOL; k++)
                 knee_patient_free(pc.p[k]);

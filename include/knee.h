@@ -34,7 +34,8 @@ extern "C" {
 #define KNEE_VERSION_MINOR 2
 #define KNEE_VERSION_PATCH 0
 /* MAJOR*10000 + MINOR*100 + PATCH, comparable with knee_version_number(). */
-#define KNEE_VERSION_NUMBER (KNEE_VERSION_MAJOR * 10000 + KNEE_VERSION_MINOR * 100 + KNEE_VERSION_PATCH)
+#define KNEE_VERSION_NUMBER                                                                        \
+    (KNEE_VERSION_MAJOR * 10000 + KNEE_VERSION_MINOR * 100 + KNEE_VERSION_PATCH)
 
 #if defined(KNEE_STATIC)
 #define KNEE_API
@@ -58,18 +59,18 @@ KNEE_API int knee_version_number(void);
 /* ---- status codes (pinned, append-only) --------------------------------------------------- */
 
 #define KNEE_OK 0
-#define KNEE_EINVAL (-1)        /* a bad argument: NULL handle, NULL required pointer, bad enum */
-#define KNEE_ENOMEM (-2)        /* an allocation failed */
-#define KNEE_EIO (-3)           /* a file could not be opened or read */
-#define KNEE_EPARSE (-4)        /* input is not well-formed (XML syntax, bad number, bad text) */
-#define KNEE_EINVALID (-5)      /* a rule file or patient file breaks the schema or a semantic check */
-#define KNEE_ELIMIT (-6)        /* a configured limit was exceeded (size, depth, count, regex budget) */
-#define KNEE_EUNKNOWN (-7)      /* an unknown id: fact, criterion, option */
-#define KNEE_ETYPE (-8)         /* a value of the wrong type for the declared fact */
-#define KNEE_ERANGE (-9)        /* a value outside the declared bounds, or an index out of range */
-#define KNEE_EWEIGHT (-10)      /* weights are negative, not finite, or sum to zero */
-#define KNEE_ENOTFOUND (-11)    /* the default rule file could not be found */
-#define KNEE_EREGEX (-12)       /* a pattern match failed at evaluation */
+#define KNEE_EINVAL (-1)   /* a bad argument: NULL handle, NULL required pointer, bad enum */
+#define KNEE_ENOMEM (-2)   /* an allocation failed */
+#define KNEE_EIO (-3)      /* a file could not be opened or read */
+#define KNEE_EPARSE (-4)   /* input is not well-formed (XML syntax, bad number, bad text) */
+#define KNEE_EINVALID (-5) /* a rule file or patient file breaks the schema or a semantic check */
+#define KNEE_ELIMIT (-6)   /* a configured limit was exceeded (size, depth, count, regex budget) */
+#define KNEE_EUNKNOWN (-7) /* an unknown id: fact, criterion, option */
+#define KNEE_ETYPE (-8)    /* a value of the wrong type for the declared fact */
+#define KNEE_ERANGE (-9)   /* a value outside the declared bounds, or an index out of range */
+#define KNEE_EWEIGHT (-10) /* weights are negative, not finite, or sum to zero */
+#define KNEE_ENOTFOUND (-11) /* the default rule file could not be found */
+#define KNEE_EREGEX (-12)    /* a pattern match failed at evaluation */
 
 /* A short, static, English description of a status code. Never NULL. */
 KNEE_API const char *knee_strerror(int status);
@@ -81,15 +82,15 @@ KNEE_API void knee_free(void *p);
 
 /* Caller-settable limits. Defaults are documented in docs/limits.md. */
 enum knee_limit {
-    KNEE_LIMIT_INPUT_BYTES = 0,   /* largest rule or patient file accepted (default 16 MiB) */
-    KNEE_LIMIT_XML_DEPTH = 1,     /* deepest element nesting (default 32) */
-    KNEE_LIMIT_ELEMENTS = 2,      /* most XML elements in one file (default 1,000,000) */
-    KNEE_LIMIT_RULES = 3,         /* most rules in one rule file (default 100,000) */
-    KNEE_LIMIT_EXPR_BYTES = 4,    /* longest condition text (default 4,096) */
-    KNEE_LIMIT_EXPR_DEPTH = 5,    /* deepest condition nesting (default 64) */
-    KNEE_LIMIT_STRING_BYTES = 6,  /* longest string fact value (default 4,096) */
-    KNEE_LIMIT_REGEX_MATCH = 7,   /* PCRE2 match limit per match (default 100,000) */
-    KNEE_LIMIT_REGEX_DEPTH = 8,   /* PCRE2 depth limit per match (default 1,000) */
+    KNEE_LIMIT_INPUT_BYTES = 0,    /* largest rule or patient file accepted (default 16 MiB) */
+    KNEE_LIMIT_XML_DEPTH = 1,      /* deepest element nesting (default 32) */
+    KNEE_LIMIT_ELEMENTS = 2,       /* most XML elements in one file (default 1,000,000) */
+    KNEE_LIMIT_RULES = 3,          /* most rules in one rule file (default 100,000) */
+    KNEE_LIMIT_EXPR_BYTES = 4,     /* longest condition text (default 4,096) */
+    KNEE_LIMIT_EXPR_DEPTH = 5,     /* deepest condition nesting (default 64) */
+    KNEE_LIMIT_STRING_BYTES = 6,   /* longest string fact value (default 4,096) */
+    KNEE_LIMIT_REGEX_MATCH = 7,    /* PCRE2 match limit per match (default 100,000) */
+    KNEE_LIMIT_REGEX_DEPTH = 8,    /* PCRE2 depth limit per match (default 1,000) */
     KNEE_LIMIT_REGEX_HEAP_KIB = 9, /* PCRE2 heap limit per match in KiB (default 1,024) */
     /* Pattern matches (`~`) in one comparison (default 10,000); past it knee_compare() fails
      * with KNEE_EREGEX. Bounds the time a file of many hostile patterns costs. Since 0.3. */
@@ -142,12 +143,12 @@ typedef struct knee_ruleset knee_ruleset;
  * success, for warnings); the caller frees it with knee_diag_free(). opts may be NULL.
  * Thread use: a loaded ruleset is immutable and may be shared by any number of threads.
  */
-KNEE_API int knee_ruleset_load_file(knee_ruleset **out, const char *path,
-                                    const knee_options *opts, knee_diag **diag);
-/* As above, from len bytes at buf (not NUL-terminated). name is used in diagnostics; may be NULL. */
+KNEE_API int knee_ruleset_load_file(knee_ruleset **out, const char *path, const knee_options *opts,
+                                    knee_diag **diag);
+/* As above, from len bytes at buf (not NUL-terminated). name is used in diagnostics; may be NULL.
+ */
 KNEE_API int knee_ruleset_load_memory(knee_ruleset **out, const void *buf, size_t len,
-                                      const char *name, const knee_options *opts,
-                                      knee_diag **diag);
+                                      const char *name, const knee_options *opts, knee_diag **diag);
 /* The default knee-OA rule set that ships with the library (compiled in). */
 KNEE_API int knee_ruleset_load_default(knee_ruleset **out, knee_diag **diag);
 KNEE_API void knee_ruleset_free(knee_ruleset *rs);
@@ -237,8 +238,8 @@ KNEE_API int knee_ruleset_run_tests(const knee_ruleset *rs, size_t *n_cases, siz
  * condition can never be true, two rules that set the same value differently and can fire
  * together, options described in unequal detail. *out receives warnings (severity
  * KNEE_SEVERITY_WARNING, located, codes in docs/diagnostics.md); caller frees with
- * knee_diag_free(). Returns KNEE_OK or KNEE_ENOMEM. `knee check` prints them; --strict fails on them.
- * The searches are bounded (docs/limits.md): at most 200,000 assignments per question and
+ * knee_diag_free(). Returns KNEE_OK or KNEE_ENOMEM. `knee check` prints them; --strict fails on
+ * them. The searches are bounded (docs/limits.md): at most 200,000 assignments per question and
  * 50,000,000 condition steps in all; when the overall budget runs out the lint stops and says so
  * with a "lint-budget" warning at the rule it had reached.
  */
@@ -292,8 +293,7 @@ KNEE_API int knee_patient_rank_criteria(knee_patient *p, const char *const *ids,
 KNEE_API int knee_patient_load_file(knee_patient *p, const char *path, const knee_options *opts,
                                     knee_diag **diag);
 KNEE_API int knee_patient_load_memory(knee_patient *p, const void *buf, size_t len,
-                                      const char *name, const knee_options *opts,
-                                      knee_diag **diag);
+                                      const char *name, const knee_options *opts, knee_diag **diag);
 
 /* Why the last call on p failed, in words; "" after success. Borrowed until the next call. */
 KNEE_API const char *knee_patient_errmsg(const knee_patient *p);
@@ -305,12 +305,14 @@ typedef struct knee_result knee_result;
 /* ---- comparison options: method and analyses --------------------------------------------- */
 
 /* Aggregation methods (docs/methods.md). */
-#define KNEE_METHOD_DEFAULT 0        /* the rule file's method (weighted sum unless it says) */
-#define KNEE_METHOD_WEIGHTED_SUM 1   /* additive value on the file's absolute scales: no rank reversal */
-#define KNEE_METHOD_TOPSIS 2         /* TOPSIS (Hwang & Yoon): values in their units, vector normalisation */
-#define KNEE_METHOD_TOPSIS_MINMAX 3  /* TOPSIS, min-max normalisation */
-#define KNEE_METHOD_PROMETHEE2 4     /* PROMETHEE II net flow, preference functions from the file */
-#define KNEE_METHOD_VIKOR 5          /* VIKOR; the compromise set is reported */
+#define KNEE_METHOD_DEFAULT 0 /* the rule file's method (weighted sum unless it says) */
+/* Weighted sum: additive value on the file's absolute scales, no rank reversal. */
+#define KNEE_METHOD_WEIGHTED_SUM 1
+/* TOPSIS (Hwang & Yoon): values in their units, vector normalisation. */
+#define KNEE_METHOD_TOPSIS 2
+#define KNEE_METHOD_TOPSIS_MINMAX 3 /* TOPSIS, min-max normalisation */
+#define KNEE_METHOD_PROMETHEE2 4    /* PROMETHEE II net flow, preference functions from the file */
+#define KNEE_METHOD_VIKOR 5         /* VIKOR; the compromise set is reported */
 /* TOPSIS with vector normalisation of the 0-1 utilities instead of the values: what "topsis" was
  * in 0.2, kept to reproduce those results. Its ranking depends on where the rule file puts each
  * scale's bounds (docs/methods.md). Since 0.3. */
@@ -333,8 +335,8 @@ KNEE_API int knee_compare_options_set_vikor_v(knee_compare_options *o, double v)
  * their low/typical/high ranges (triangular); unknown values scored over a range (interval
  * policy) uniformly in utility within it. Weights: uniform on the simplex when spread is
  * 0, else uniform within +-spread of the patient's normalised weights (renormalised). */
-KNEE_API int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t samples,
-                                           uint64_t seed, double weight_spread);
+KNEE_API int knee_compare_options_set_smaa(knee_compare_options *o, uint64_t samples, uint64_t seed,
+                                           double weight_spread);
 /* Weight sensitivity of the winner; a winner whose score margin over the runner-up is below
  * fragile_margin (default 0.05) is flagged fragile. */
 KNEE_API int knee_compare_options_set_sensitivity(knee_compare_options *o, int on,
@@ -584,10 +586,9 @@ typedef struct knee_fhir_report knee_fhir_report;
  * report is not NULL) describes the load. KNEE_EINVAL for a bad as_of or a ruleset without a
  * <fhir> mapping.
  */
-KNEE_API int knee_patient_load_fhir(knee_patient *p, const void *buf, size_t len,
-                                    const char *name, const char *as_of,
-                                    const knee_options *opts, knee_fhir_report **report,
-                                    knee_diag **diag);
+KNEE_API int knee_patient_load_fhir(knee_patient *p, const void *buf, size_t len, const char *name,
+                                    const char *as_of, const knee_options *opts,
+                                    knee_fhir_report **report, knee_diag **diag);
 KNEE_API void knee_fhir_report_free(knee_fhir_report *r);
 /* Facts set, in mapping order: fact id, value as text, and the resource it came from (type, id
  * (or NULL), element path, date or NULL). */
@@ -616,7 +617,8 @@ KNEE_API const char *knee_fhir_report_warning_code(const knee_fhir_report *r, si
 KNEE_API const char *knee_fhir_report_warning(const knee_fhir_report *r, size_t i);
 /* The report as JSON: {"as_of","patient","facts":[{"fact","value","resource_type",
  * "resource_id","element","date"}],"missing":[{"fact","reason"}],"ignored":[{"resource_type",
- * "resource_id","code","reason"}],"warnings":[{"code","message"}]}. Caller frees with knee_free(). */
+ * "resource_id","code","reason"}],"warnings":[{"code","message"}]}. Caller frees with knee_free().
+ */
 KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, size_t *len);
 
 /*
@@ -629,10 +631,11 @@ KNEE_API int knee_fhir_report_to_json(const knee_fhir_report *r, char **out, siz
  * (the 5 most recently created, _sort=-created&_count=5: the mapper also reads a Coverage
  * contained in a claim, where some records, Synthea's among them, name the only payer).
  * Searches filter by the mapped codes (code=system|code,..., FHIR-escaped and
- * percent-encoded), except that a prefix code in a rule leaves that search unfiltered. knee_patient_load_fhir() reads a prefetch object (or a
- * CDS Hooks request) with these keys. KNEE_EINVAL for a ruleset without a <fhir> mapping.
- * Ownership: caller frees *out with knee_free(); *len (if len is not NULL) receives the length
- * without the terminating NUL. Thread-safe on a shared ruleset. Since 0.2.
+ * percent-encoded), except that a prefix code in a rule leaves that search unfiltered.
+ * knee_patient_load_fhir() reads a prefetch object (or a CDS Hooks request) with these keys.
+ * KNEE_EINVAL for a ruleset without a <fhir> mapping. Ownership: caller frees *out with
+ * knee_free(); *len (if len is not NULL) receives the length without the terminating NUL.
+ * Thread-safe on a shared ruleset. Since 0.2.
  */
 KNEE_API int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len);
 
@@ -673,7 +676,6 @@ KNEE_API int knee_report_options_set_date(knee_report_options *o, const char *da
  */
 KNEE_API int knee_result_to_html(const knee_result *r, const knee_patient *p,
                                  const knee_report_options *o, char **out, size_t *len);
-
 
 /* ---- batches: many patients as columns (docs/scaling.md); since 0.2 -------------------------- */
 
@@ -768,8 +770,8 @@ KNEE_API int knee_compare_batch(const knee_ruleset *rs, const knee_batch *b,
  */
 KNEE_API int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,
                                      const knee_compare_options *o, size_t first, size_t count,
-                                     knee_result *scratch, char **out, size_t *len,
-                                     size_t *offsets, int *status);
+                                     knee_result *scratch, char **out, size_t *len, size_t *offsets,
+                                     int *status);
 
 /* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians"); since 0.3 */
 
@@ -788,8 +790,7 @@ KNEE_API const char *knee_result_caution_clinician_text(const knee_result *r, si
 /* The note on option i's value for criterion j after rules, for the audience (a KNEE_AUDIENCE_*),
  * or NULL when it has none: the declared value's note, kept by <adjust>, dropped by a <set> that
  * replaces the value. NULL too for a bad index or audience. */
-KNEE_API const char *knee_result_value_note(const knee_result *r, size_t i, size_t j,
-                                            int audience);
+KNEE_API const char *knee_result_value_note(const knee_result *r, size_t i, size_t j, int audience);
 /* The descriptions of the rule file, of option i and of criterion j for the audience, or NULL
  * when the file gives none (or for a bad index or audience). Thread-safe on a shared ruleset. */
 KNEE_API const char *knee_ruleset_description(const knee_ruleset *rs, int audience);
@@ -840,9 +841,8 @@ KNEE_API const char *knee_result_regional_rule(const knee_result *r, size_t k, s
  * knee_compare_batch. Since 0.3.
  */
 KNEE_API int knee_compare_batch_ranges(const knee_ruleset *rs, const knee_batch *b,
-                                       const knee_compare_options *o, size_t first,
-                                       size_t count, knee_result *scratch, double *cells,
-                                       int *status);
+                                       const knee_compare_options *o, size_t first, size_t count,
+                                       knee_result *scratch, double *cells, int *status);
 
 /* ---- results cheap to read from other languages (docs/result-contract.md, "The packed
  * result"); since 0.3 ------------------------------------------------------------------------- */

@@ -10,7 +10,7 @@
 
 typedef struct entry {
     int severity, status;
-    const char *code;   /* static string */
+    const char *code; /* static string */
     char *message, *file, *element;
     knee__pos pos;
 } entry;
@@ -35,7 +35,7 @@ static char *escaped(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i, len, o = 0;
-    char *out = knee__malloc(n * 4 + 1);   /* at most 4 bytes out per byte in: \xNN, \u{85} */
+    char *out = knee__malloc(n * 4 + 1); /* at most 4 bytes out per byte in: \xNN, \u{85} */
     uint32_t cp;
     if (!out)
         return NULL;
@@ -114,13 +114,43 @@ static const entry *at(const knee_diag *d, size_t i)
     return (d && i < d->n) ? &d->v[i] : NULL;
 }
 
-size_t knee_diag_count(const knee_diag *d) { return d ? d->n : 0; }
-size_t knee_diag_error_count(const knee_diag *d) { return d ? d->errors : 0; }
-int knee_diag_status(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->status : KNEE_ERANGE; }
-const char *knee_diag_code(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->code : NULL; }
-const char *knee_diag_message(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->message : NULL; }
-const char *knee_diag_file(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->file : NULL; }
-unsigned knee_diag_line(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->pos.line : 0; }
-unsigned knee_diag_column(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->pos.col : 0; }
-const char *knee_diag_element(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->element : NULL; }
-int knee_diag_severity(const knee_diag *d, size_t i) { return at(d, i) ? at(d, i)->severity : -1; }
+size_t knee_diag_count(const knee_diag *d)
+{
+    return d ? d->n : 0;
+}
+size_t knee_diag_error_count(const knee_diag *d)
+{
+    return d ? d->errors : 0;
+}
+int knee_diag_status(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->status : KNEE_ERANGE;
+}
+const char *knee_diag_code(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->code : NULL;
+}
+const char *knee_diag_message(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->message : NULL;
+}
+const char *knee_diag_file(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->file : NULL;
+}
+unsigned knee_diag_line(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->pos.line : 0;
+}
+unsigned knee_diag_column(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->pos.col : 0;
+}
+const char *knee_diag_element(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->element : NULL;
+}
+int knee_diag_severity(const knee_diag *d, size_t i)
+{
+    return at(d, i) ? at(d, i)->severity : -1;
+}

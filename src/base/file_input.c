@@ -51,7 +51,8 @@ int knee__file_read(const char *path, size_t max_bytes, char **buf, size_t *len,
         got = fread(data + n, 1, cap - n, f);
         n += got;
         if (n > max_bytes) {
-            snprintf(errbuf, errbuf_len, "'%s' is over the input limit of %zu bytes", path, max_bytes);
+            snprintf(errbuf, errbuf_len, "'%s' is over the input limit of %zu bytes", path,
+                     max_bytes);
             rc = KNEE_ELIMIT;
             goto out;
         }

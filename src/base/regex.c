@@ -29,7 +29,7 @@ struct knee__match_scratch {
     uint32_t match_limit;
     uint32_t depth_limit;
     uint32_t heap_limit_kib;
-    uint32_t budget, matches;   /* matches allowed and made since the last reset (0: no budget) */
+    uint32_t budget, matches; /* matches allowed and made since the last reset (0: no budget) */
 };
 
 /* The JIT's SIMD scans read whole aligned 16-byte blocks, so they may read a few bytes past the

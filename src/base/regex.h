@@ -21,8 +21,8 @@ void knee__regex_free(knee__regex *re);
 
 /* budget: the matches allowed between two knee__match_scratch_reset() calls (one comparison:
  * KNEE_LIMIT_REGEX_BUDGET), 0 for no budget (the lint has its own). */
-int knee__match_scratch_new(knee__match_scratch **out, uint32_t match_limit,
-                            uint32_t depth_limit, uint32_t heap_limit_kib, uint32_t budget);
+int knee__match_scratch_new(knee__match_scratch **out, uint32_t match_limit, uint32_t depth_limit,
+                            uint32_t heap_limit_kib, uint32_t budget);
 void knee__match_scratch_free(knee__match_scratch *s);
 /* Start a new budget: a comparison begins. */
 void knee__match_scratch_reset(knee__match_scratch *s);

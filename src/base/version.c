@@ -6,7 +6,8 @@
 
 const char *knee_version_string(void)
 {
-    return KNEE_STR(KNEE_VERSION_MAJOR) "." KNEE_STR(KNEE_VERSION_MINOR) "." KNEE_STR(KNEE_VERSION_PATCH);
+    return KNEE_STR(KNEE_VERSION_MAJOR) "." KNEE_STR(KNEE_VERSION_MINOR) "." KNEE_STR(
+        KNEE_VERSION_PATCH);
 }
 
 int knee_version_number(void)

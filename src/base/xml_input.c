@@ -21,17 +21,17 @@
 #include "util/alloc.h"
 #include "util/utf8.h"
 
-#define MAX_REPORTED 200   /* beyond this many, further errors are counted, not listed */
+#define MAX_REPORTED 200 /* beyond this many, further errors are counted, not listed */
 
 typedef struct parse_state {
     knee_diag *diag;
     const char *file;
     size_t depth, elements;
     const knee__xml_limits *limits;
-    int status;              /* worst status seen: KNEE_EPARSE / KNEE_ELIMIT */
+    int status; /* worst status seen: KNEE_EPARSE / KNEE_ELIMIT */
     size_t reported;
-    int lt_in_attribute;            /* a bare '<' in an attribute was reported */
-    startElementNsSAX2Func start;   /* libxml2's own handlers we wrap */
+    int lt_in_attribute;          /* a bare '<' in an attribute was reported */
+    startElementNsSAX2Func start; /* libxml2's own handlers we wrap */
     endElementNsSAX2Func end;
 } parse_state;
 
@@ -98,7 +98,7 @@ static void on_parse_error(void *data, xmlErrorPtr err)
              "when=\"age < 65\" is written when=\"age &lt; 65\"; '<=' as &lt;=)");
         return;
     }
-    if (err->code == XML_ERR_INVALID_ENCODING)   /* check_bytes saw it first; never two lines */
+    if (err->code == XML_ERR_INVALID_ENCODING) /* check_bytes saw it first; never two lines */
         note(st, KNEE_EPARSE, "xml-encoding", pos, "input is not valid UTF-8");
     else if (err->code == XML_ERR_INVALID_CHAR)
         note(st, KNEE_EPARSE, "xml-encoding", pos, msg);
@@ -166,7 +166,7 @@ static void advance(scanner *s, size_t n)
             s->pos.line++;
             s->pos.col = 1;
         } else if ((c & 0xC0) != 0x80) {
-            s->pos.col++;   /* columns count characters, not bytes */
+            s->pos.col++; /* columns count characters, not bytes */
         }
     }
 }
@@ -226,7 +226,7 @@ static const char *local_part(const char *name, size_t len, size_t *llen)
 static void locate_tag(scanner *s, knee__xnode *n)
 {
     n->pos = s->pos;
-    advance(s, 1);   /* '<' */
+    advance(s, 1); /* '<' */
     while (s->p < s->end && !is_space(*s->p) && *s->p != '>' && *s->p != '/')
         advance(s, 1);
     for (;;) {
@@ -265,7 +265,7 @@ static void locate_tag(scanner *s, knee__xnode *n)
             if (i < n->n_attrs)
                 n->attrs[i].raw_len = (size_t)(s->p - v);
         }
-        advance(s, 1);   /* closing quote */
+        advance(s, 1); /* closing quote */
     }
 }
 
@@ -284,7 +284,7 @@ static int build_node(build_state *b, xmlNodePtr src, knee__xnode *dst)
     char *text = NULL;
     size_t text_len = 0;
 
-    src->_private = dst;   /* lets schema errors find the node's position */
+    src->_private = dst; /* lets schema errors find the node's position */
     dst->name = knee__arena_strdup(b->arena, (const char *)src->name);
     if (!dst->name)
         return KNEE_ENOMEM;
@@ -326,7 +326,7 @@ static int build_node(build_state *b, xmlNodePtr src, knee__xnode *dst)
     text = knee__arena_alloc(b->arena, text_len + 1);
     if (!text)
         return KNEE_ENOMEM;
-    for (c = src->children, text_len = 0; c; c = c->next)   /* no strcat: linear in the children */
+    for (c = src->children, text_len = 0; c; c = c->next) /* no strcat: linear in the children */
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
             size_t len = strlen((const char *)c->content);
             memcpy(text + text_len, c->content, len);
@@ -512,7 +512,7 @@ static const char *declared_encoding(const unsigned char *b, size_t len, size_t 
     }
     if (len < 6 || memcmp(p, "<?xml", 5) != 0)
         return NULL;
-    end = memchr(p, '>', len);   /* blanks inside the declaration may be arbitrarily long */
+    end = memchr(p, '>', len); /* blanks inside the declaration may be arbitrarily long */
     if (!end)
         end = p + len;
     for (enc = p + 5; enc + 8 < end; enc++)
@@ -520,8 +520,8 @@ static const char *declared_encoding(const unsigned char *b, size_t len, size_t 
             break;
     if (enc + 8 >= end)
         return NULL;
-    for (enc += 8; enc < end && (*enc == ' ' || *enc == '=' || *enc == '\t' || *enc == '\r' ||
-                                 *enc == '\n');
+    for (enc += 8;
+         enc < end && (*enc == ' ' || *enc == '=' || *enc == '\t' || *enc == '\r' || *enc == '\n');
          enc++)
         ;
     if (enc >= end || (*enc != '"' && *enc != '\''))
@@ -568,7 +568,7 @@ static int check_bytes(const unsigned char *b, size_t len, const char *file, kne
     size_t i = 0, n;
     uint32_t cp;
     while (i < len) {
-        if (b[i] >= 0x20 && b[i] < 0x80) {   /* the usual case */
+        if (b[i] >= 0x20 && b[i] < 0x80) { /* the usual case */
             i++;
             pos.col++;
             continue;
@@ -653,8 +653,7 @@ static int check_attribute_counts(const char *p, size_t len, const char *file, k
                 for (close = p; close < lt; close++)
                     pos.line += *close == '\n';
                 knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_ELIMIT, "limit-attributes", file,
-                               pos, NULL, "an element has more than %d attributes",
-                               MAX_ATTRIBUTES);
+                               pos, NULL, "an element has more than %d attributes", MAX_ATTRIBUTES);
                 return KNEE_ELIMIT;
             }
         }
@@ -726,7 +725,7 @@ static int check_document(const parse_state *st, xmlParserCtxtPtr ctxt, xmlDocPt
                            (knee__pos){0, 0}, NULL, "the input is not well-formed XML");
         return st->status != KNEE_OK ? st->status : KNEE_EPARSE;
     }
-    if (doc->intSubset || doc->extSubset) {   /* belt and braces: on_doctype already stopped it */
+    if (doc->intSubset || doc->extSubset) { /* belt and braces: on_doctype already stopped it */
         knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "xml-doctype", file,
                        (knee__pos){0, 0}, NULL, "a DOCTYPE is not allowed");
         return KNEE_EPARSE;
@@ -741,8 +740,7 @@ static int check_document(const parse_state *st, xmlParserCtxtPtr ctxt, xmlDocPt
 }
 
 /* Our own copy of doc's tree in an arena, with positions scanned from buf, in *out. */
-static int copy_tree(knee__xdoc **out, xmlDocPtr doc, const void *buf, size_t len,
-                     const char *file)
+static int copy_tree(knee__xdoc **out, xmlDocPtr doc, const void *buf, size_t len, const char *file)
 {
     build_state b;
     knee__xdoc *d = knee__calloc(1, sizeof *d);
@@ -802,7 +800,7 @@ int knee__xml_read(knee__xdoc **out, const void *buf, size_t len, const char *fi
     if (rc == KNEE_OK)
         rc = xsd ? validate(doc, xsd, xsd_len, file, diag) : KNEE_OK;
     if (rc != KNEE_ENOMEM && d) {
-        *out = d;   /* also when invalid: the caller runs its own checks and reports them too */
+        *out = d; /* also when invalid: the caller runs its own checks and reports them too */
         d = NULL;
     }
     knee__xdoc_free(d);

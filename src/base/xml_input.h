@@ -11,26 +11,26 @@
 #include "base/diag.h"
 
 typedef struct knee__xattr {
-    const char *name;    /* local name */
-    const char *value;   /* decoded (entities replaced), NUL-terminated */
-    const char *raw;     /* the value as written in the input, between the quotes */
+    const char *name;  /* local name */
+    const char *value; /* decoded (entities replaced), NUL-terminated */
+    const char *raw;   /* the value as written in the input, between the quotes */
     size_t raw_len;
-    knee__pos pos;       /* where the value starts (after the quote) */
+    knee__pos pos; /* where the value starts (after the quote) */
 } knee__xattr;
 
 typedef struct knee__xnode {
-    const char *name;    /* local name */
-    const char *text;    /* the element's own text content, "" when none */
+    const char *name; /* local name */
+    const char *text; /* the element's own text content, "" when none */
     knee__xattr *attrs;
     size_t n_attrs;
-    struct knee__xnode *children;   /* child elements only, in document order */
+    struct knee__xnode *children; /* child elements only, in document order */
     size_t n_children;
-    knee__pos pos;       /* where the start tag's '<' is */
-    const char *ns;      /* namespace URI, or NULL when the element has none */
+    knee__pos pos;  /* where the start tag's '<' is */
+    const char *ns; /* namespace URI, or NULL when the element has none */
 } knee__xnode;
 
 typedef struct knee__xdoc {
-    knee__arena arena;   /* owns every node and string */
+    knee__arena arena; /* owns every node and string */
     knee__xnode *root;
     const char *file;
 } knee__xdoc;

@@ -255,7 +255,8 @@ static int print_why(FILE *out, const knee_ruleset *rs, const knee_result *r, co
             any = 1;
             knee__num_text(num, sizeof num, d, 3, 0);
             fprintf(out, "    %-28s %s\n",
-                    cli_plain(name_a, sizeof name_a, criterion_label(rs, knee_result_criterion_id(r, j))),
+                    cli_plain(name_a, sizeof name_a,
+                              criterion_label(rs, knee_result_criterion_id(r, j))),
                     num);
         }
         if (!any)

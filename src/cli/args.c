@@ -23,7 +23,7 @@ int cli_option_value(int argc, char **argv, int *i, const char *name, const char
         return 1;
     }
     if (arg[n] != '\0')
-        return 0;   /* a longer option that shares the prefix */
+        return 0; /* a longer option that shares the prefix */
     if (*i + 1 >= argc) {
         cli_usage_error("option %s needs a value", name);
         return -1;

@@ -13,8 +13,8 @@
 
 /* Exit statuses of the command. */
 #define CLI_EXIT_OK 0
-#define CLI_EXIT_FAIL 1    /* a library call failed, a check or a test failed */
-#define CLI_EXIT_USAGE 2   /* unknown command or option, missing argument */
+#define CLI_EXIT_FAIL 1  /* a library call failed, a check or a test failed */
+#define CLI_EXIT_USAGE 2 /* unknown command or option, missing argument */
 
 #if defined(__GNUC__)
 #define CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -51,11 +51,11 @@ typedef struct cli_session {
     double smaa_samples, seed, spread;
     int sensitivity;
     double fragile;
-    const char *why;            /* "A,B" */
-    const char *rank_criteria;  /* "a,b,c" */
+    const char *why;           /* "A,B" */
+    const char *rank_criteria; /* "a,b,c" */
     int rank_scheme;
-    const char *fhir;           /* --fhir FILE: FHIR R4 data (JSON or XML) */
-    const char *as_of;          /* --as-of YYYY-MM-DD, required with --fhir */
+    const char *fhir;  /* --fhir FILE: FHIR R4 data (JSON or XML) */
+    const char *as_of; /* --as-of YYYY-MM-DD, required with --fhir */
     /* filled by cli_session_run() */
     knee_fhir_report *fhir_report;
     knee_ruleset *rs;
@@ -103,7 +103,7 @@ typedef struct cli_csv_record {
     size_t text_len, text_cap;
     cli_csv_field *fields;
     size_t n_fields, fields_cap;
-    unsigned long line;           /* the line the record starts on, 1-based */
+    unsigned long line; /* the line the record starts on, 1-based */
     /* The record's first problem, or error_code NULL: "csv-quote", "csv-nul" or
      * "csv-too-long", the 1-based field it is in, the line it is on and a message. */
     const char *error_code;
@@ -131,17 +131,17 @@ void cli_csv_record_release(cli_csv_record *rec);
 #define CLI_POP_JSONL 2
 
 typedef struct cli_population {
-    const char *input;         /* file name, or "-" for standard input */
-    const char *output;        /* -o FILE, or NULL for standard output */
-    int input_format;          /* CLI_POP_*, 0: from the input's extension (CSV otherwise) */
-    int output_format;         /* CLI_POP_*, 0: from the output's extension (CSV otherwise) */
-    const char *id_column;     /* NULL: "id" when the input has it */
-    int ignore_unknown;        /* --ignore-unknown-columns */
-    int strict;                /* stop at the first bad row */
-    int quiet;                 /* no progress bar, no summary */
-    int full;                  /* JSON lines: the whole result per row */
-    long threads;              /* workers; 0: one per online CPU */
-    unsigned long long max_errors;   /* problem lines on stderr before a notice; 0: no limit */
+    const char *input;             /* file name, or "-" for standard input */
+    const char *output;            /* -o FILE, or NULL for standard output */
+    int input_format;              /* CLI_POP_*, 0: from the input's extension (CSV otherwise) */
+    int output_format;             /* CLI_POP_*, 0: from the output's extension (CSV otherwise) */
+    const char *id_column;         /* NULL: "id" when the input has it */
+    int ignore_unknown;            /* --ignore-unknown-columns */
+    int strict;                    /* stop at the first bad row */
+    int quiet;                     /* no progress bar, no summary */
+    int full;                      /* JSON lines: the whole result per row */
+    long threads;                  /* workers; 0: one per online CPU */
+    unsigned long long max_errors; /* problem lines on stderr before a notice; 0: no limit */
 } cli_population;
 
 /* Score every row of the input with the session's rules, method and weights (s->rules etc.;

@@ -26,7 +26,7 @@ static int check_file(const char *path, int strict)
     }
     if (status != KNEE_OK) {
         pass = 0;
-        if (n == 0)   /* nothing to point at (out of memory, say): say what happened */
+        if (n == 0) /* nothing to point at (out of memory, say): say what happened */
             printf("%s: failed: %s\n", path, knee_strerror(status));
         else
             printf("%s: failed: %s (%zu error%s, %zu warning%s)\n", path, knee_strerror(status),
@@ -38,7 +38,8 @@ static int check_file(const char *path, int strict)
         pass = 1;
         printf("%s: ok (%zu options, %zu criteria, %zu facts, %zu rules, %zu sources", path,
                knee_ruleset_option_count(rs), knee_ruleset_criterion_count(rs),
-               knee_ruleset_fact_count(rs), knee_ruleset_rule_count(rs), knee_ruleset_source_count(rs));
+               knee_ruleset_fact_count(rs), knee_ruleset_rule_count(rs),
+               knee_ruleset_source_count(rs));
         if (warnings)
             printf("; %zu warning%s", warnings, warnings == 1 ? "" : "s");
         printf(")\n");

@@ -105,7 +105,7 @@ static int parse(int argc, char **argv, cli_session *s, int *format, cli_populat
         } else if ((m = population_option(argc, argv, &i, pop)) != 0) {
             if (m != 1)
                 return m;
-            if (!pop->input)   /* an option of --patients before (or without) it */
+            if (!pop->input) /* an option of --patients before (or without) it */
                 population_only = 1;
         } else if ((m = cli_option_value(argc, argv, &i, "--format", &v)) != 0) {
             if (m < 0)
@@ -120,7 +120,8 @@ static int parse(int argc, char **argv, cli_session *s, int *format, cli_populat
     if (pop->input)
         return check_population(s, pop, format_name);
     if (population_only)
-        return cli_usage_error("-o, --threads, --strict and the other file options need --patients FILE");
+        return cli_usage_error(
+            "-o, --threads, --strict and the other file options need --patients FILE");
     if (format_name) {
         if (strcmp(format_name, "table") == 0)
             *format = FORMAT_TABLE;
@@ -188,7 +189,7 @@ int cli_cmd_compare(int argc, char **argv)
         goto out;
     rc = parse(argc, argv, &s, &format, &pop);
     if (rc != CLI_EXIT_OK) {
-        if (rc < 0)   /* --help */
+        if (rc < 0) /* --help */
             rc = CLI_EXIT_OK;
         goto out;
     }
@@ -199,7 +200,7 @@ int cli_cmd_compare(int argc, char **argv)
     if ((rc = cli_session_run(&s)) != CLI_EXIT_OK)
         goto out;
     rc = CLI_EXIT_FAIL;
-    if (s.why) {   /* both options must exist before anything is printed */
+    if (s.why) { /* both options must exist before anything is printed */
         size_t ia, ib;
         if (cli_find_pair(s.r, s.why, &ia, &ib) != 0)
             goto out;

@@ -11,12 +11,18 @@
 static const char *type_name(int type)
 {
     switch (type) {
-    case KNEE_FACT_NUMBER: return "number";
-    case KNEE_FACT_INTEGER: return "integer";
-    case KNEE_FACT_BOOLEAN: return "boolean";
-    case KNEE_FACT_STRING: return "string";
-    case KNEE_FACT_SET: return "set";
-    default: return "?";
+    case KNEE_FACT_NUMBER:
+        return "number";
+    case KNEE_FACT_INTEGER:
+        return "integer";
+    case KNEE_FACT_BOOLEAN:
+        return "boolean";
+    case KNEE_FACT_STRING:
+        return "string";
+    case KNEE_FACT_SET:
+        return "set";
+    default:
+        return "?";
     }
 }
 
@@ -39,12 +45,9 @@ static void print_metadata(const knee_ruleset *rs)
     cli_grid *g = cli_grid_new(2, NULL);
     /* clang-format off: one row a line */
     const char *rows[][2] = {
-        {"file", knee_ruleset_name(rs)},
-        {"id", knee_ruleset_id(rs)},
-        {"version", knee_ruleset_version(rs)},
-        {"status", knee_ruleset_status(rs)},
-        {"title", knee_ruleset_title(rs)},
-        {"evidence as of", knee_ruleset_evidence_as_of(rs)},
+        {"file", knee_ruleset_name(rs)},       {"id", knee_ruleset_id(rs)},
+        {"version", knee_ruleset_version(rs)}, {"status", knee_ruleset_status(rs)},
+        {"title", knee_ruleset_title(rs)},     {"evidence as of", knee_ruleset_evidence_as_of(rs)},
         {"sha256", knee_ruleset_sha256(rs)},
     };
     /* clang-format on */
@@ -103,9 +106,10 @@ static int print_criteria(const knee_ruleset *rs)
         cells[0] = knee_ruleset_criterion_id(rs, i);
         cells[1] = knee_ruleset_criterion_label(rs, i);
         cells[2] = knee_ruleset_criterion_direction(rs, i) == KNEE_DIRECTION_MINIMIZE ? "minimize"
-                                                                                   : "maximize";
+                                                                                      : "maximize";
         cells[3] = unit ? unit : "-";
-        cells[4] = knee__num_text(weight, sizeof weight, knee_ruleset_criterion_weight(rs, i), 6, 0);
+        cells[4] =
+            knee__num_text(weight, sizeof weight, knee_ruleset_criterion_weight(rs, i), 6, 0);
         cells[5] = levels[0] ? levels : "numeric";
         if (cli_grid_add_row(g, cells) != 0)
             goto out;
@@ -141,7 +145,8 @@ static void bounds_text(char *buf, size_t size, const knee_ruleset *rs, size_t i
 
 static int print_facts(const knee_ruleset *rs)
 {
-    static const char *const headers[] = {"id", "type", "unit", "bounds", "allowed values", "label"};
+    static const char *const headers[] = {"id",     "type",           "unit",
+                                          "bounds", "allowed values", "label"};
     size_t i, k, n = knee_ruleset_fact_count(rs);
     cli_grid *g = cli_grid_new(6, headers);
     int rc = -1;

@@ -7,10 +7,10 @@
 #include "cli/cli.h"
 
 typedef struct report_args {
-    const char *output;   /* "-" for standard output */
-    const char *date;     /* NULL: today */
-    int audience;         /* KNEE_AUDIENCE_*; the patient's page unless asked */
-    const char *options;  /* --options a,b,c: option ids the patient page shows */
+    const char *output;  /* "-" for standard output */
+    const char *date;    /* NULL: today */
+    int audience;        /* KNEE_AUDIENCE_*; the patient's page unless asked */
+    const char *options; /* --options a,b,c: option ids the patient page shows */
 } report_args;
 
 /* Returns CLI_EXIT_OK, -1 after --help, or the exit status of a usage error (reported). */
@@ -93,9 +93,11 @@ static int add_options(knee_report_options *ro, const knee_ruleset *rs, const ch
         id[n] = '\0';
         if (knee_ruleset_option_index(rs, id) == (size_t)-1)
             return cli_usage_error("report: --options: the rule file has no option '%s' "
-                                   "(knee list shows them)", id);
+                                   "(knee list shows them)",
+                                   id);
         if (knee_report_options_add_option(ro, id) == KNEE_ERANGE)
-            return cli_usage_error("report: --options: at most %d options", KNEE_REPORT_MAX_OPTIONS);
+            return cli_usage_error("report: --options: at most %d options",
+                                   KNEE_REPORT_MAX_OPTIONS);
         s += n + (e != NULL);
     }
     return CLI_EXIT_OK;
@@ -119,7 +121,7 @@ int cli_cmd_report(int argc, char **argv)
         goto out;
     rc = parse(argc, argv, &s, &a);
     if (rc != CLI_EXIT_OK) {
-        if (rc < 0)   /* --help */
+        if (rc < 0) /* --help */
             rc = CLI_EXIT_OK;
         goto out;
     }

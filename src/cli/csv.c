@@ -19,12 +19,12 @@ struct cli_csv {
     unsigned char buf[READ_BUFFER];
     size_t pos, len;
     int eof, io_error, started;
-    unsigned long line;          /* line of the next byte, 1-based */
+    unsigned long line; /* line of the next byte, 1-based */
     /* The record being read passed CLI_CSV_MAX_RECORD: its bytes are dropped from then on, and
      * the reader goes on to the record's true end (quotes honoured). */
     int dropping;
-    size_t field_start;          /* where the current field's text starts */
-    size_t long_column;          /* the field that passed the limit, and the line it starts on */
+    size_t field_start; /* where the current field's text starts */
+    size_t long_column; /* the field that passed the limit, and the line it starts on */
     unsigned long long_line;
     unsigned long long consumed; /* bytes taken from the file so far */
 };
@@ -90,8 +90,8 @@ static int put_char(cli_csv_record *rec, int c)
 /* Close the current field: NUL-terminate its text and record where it is. */
 static int end_field(cli_csv_record *rec, size_t start, unsigned long line)
 {
-    if (rec->n_fields == rec->fields_cap &&
-        knee__grow((void **)&rec->fields, &rec->fields_cap, rec->n_fields + 1, sizeof *rec->fields) != 0)
+    if (rec->n_fields == rec->fields_cap && knee__grow((void **)&rec->fields, &rec->fields_cap,
+                                                       rec->n_fields + 1, sizeof *rec->fields) != 0)
         return -1;
     if (put_char(rec, '\0') != 0)
         return -1;
@@ -182,7 +182,7 @@ static int skip_bom(cli_csv *r, cli_csv_record *rec)
         size_t k;
         for (k = 0; k < 3 && peek_byte(r) == (k == 0 ? 0xEF : k == 1 ? 0xBB : 0xBF); k++)
             bom[k] = (unsigned char)next_byte(r);
-        if (k != 3) {   /* not a BOM after all: keep the bytes as text */
+        if (k != 3) { /* not a BOM after all: keep the bytes as text */
             size_t j;
             for (j = 0; j < k; j++)
                 if (put_char(rec, bom[j]) != 0)
@@ -223,7 +223,7 @@ int cli_csv_next(cli_csv *r, cli_csv_record *rec)
         return r->io_error ? -1 : 0;
     rec->line = r->line;
 
-    for (;;) {   /* one field per turn */
+    for (;;) { /* one field per turn */
         size_t column = rec->n_fields + 1;
         unsigned long field_line = r->line;
         int quoted = 0;
@@ -236,8 +236,8 @@ int cli_csv_next(cli_csv *r, cli_csv_record *rec)
                 c = next_byte(r);
                 if (c < 0) {
                     char msg[128];
-                    snprintf(msg, sizeof msg, "the quoted field that starts on line %lu never closes",
-                             field_line);
+                    snprintf(msg, sizeof msg,
+                             "the quoted field that starts on line %lu never closes", field_line);
                     set_error(rec, "csv-quote", column, field_line, msg);
                     break;
                 }
@@ -254,7 +254,7 @@ int cli_csv_next(cli_csv *r, cli_csv_record *rec)
                     return -2;
             }
             if (c >= 0)
-                c = next_byte(r);   /* what follows the closing quote */
+                c = next_byte(r); /* what follows the closing quote */
         }
         /* The unquoted part: the whole field, or what follows a closing quote (an error). */
         while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
@@ -311,7 +311,7 @@ int cli_csv_next_line(cli_csv *r, cli_csv_record *rec)
                 return -2;
             return r->io_error ? -1 : 1;
         }
-        rec->text_len = 0;   /* blank lines are not records */
+        rec->text_len = 0; /* blank lines are not records */
         if (c < 0)
             return r->io_error ? -1 : 0;
     }

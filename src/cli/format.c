@@ -63,7 +63,7 @@ size_t cli_text_width(const char *s, size_t len)
     for (i = 0; i < len && s[i]; i++) {
         if ((n = cli_bidi_control(s + i)) > 0)
             i += n - 1;
-        else if (((unsigned char)s[i] & 0xC0) != 0x80)   /* count lead bytes, not continuations */
+        else if (((unsigned char)s[i] & 0xC0) != 0x80) /* count lead bytes, not continuations */
             w++;
     }
     return w;

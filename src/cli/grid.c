@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 
-#define GAP 2   /* spaces between columns */
+#define GAP 2 /* spaces between columns */
 
 typedef struct note {
     size_t col;
@@ -19,7 +19,7 @@ typedef struct row {
 
 struct cli_grid {
     size_t ncols;
-    char **headers;   /* NULL: no header row */
+    char **headers; /* NULL: no header row */
     int *align;
     unsigned char *wrap_first;
     row *rows;
@@ -200,7 +200,7 @@ static int wrap_next(const char **s, size_t width, int hyphens, const char **lin
         while (is_space(*q))
             q++;
         if (!*q)
-            break;   /* only trailing spaces left */
+            break; /* only trailing spaces left */
         gap = (size_t)(q - end);
         pe = piece_end(q, hyphens);
         ww = cli_text_width(q, (size_t)(pe - q));
@@ -240,7 +240,7 @@ void cli_print_wrapped(FILE *out, const char *first_prefix, size_t indent, const
         fputc('\n', out);
         first = 0;
     }
-    if (first) {   /* empty text: still print the prefix line */
+    if (first) { /* empty text: still print the prefix line */
         if (first_prefix)
             fputs(first_prefix, out);
         fputc('\n', out);
@@ -310,7 +310,7 @@ static void print_cells(const cli_grid *g, char *const *cells, const size_t *wid
     for (c = 0; c < g->ncols; c++)
         cur[c] = cells[c];
     while (more) {
-        size_t pending = 0;   /* spaces owed before the next text, so lines end without any */
+        size_t pending = 0; /* spaces owed before the next text, so lines end without any */
         int printed = 0;
         more = 0;
         for (c = 0; c < g->ncols; c++) {
@@ -356,7 +356,9 @@ static int lay_out(const cli_grid *g, size_t indent, size_t max_width, size_t *w
     for (c = 0; c < g->ncols; c++) {
         width[c] = minw[c] = 0;
         for (r = 0; r <= g->n_rows; r++) {
-            const char *text = r < g->n_rows ? g->rows[r].cells[c] : g->headers ? g->headers[c] : "";
+            const char *text = r < g->n_rows ? g->rows[r].cells[c]
+                               : g->headers  ? g->headers[c]
+                                             : "";
             size_t word, whole;
             measure(text, &word, &whole);
             if (whole > width[c])

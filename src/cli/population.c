@@ -14,10 +14,10 @@
 
 #include "cli/population.h"
 
-#define SLOT_FREE 0      /* the reader may fill it */
-#define SLOT_READY 1     /* filled, waiting for a worker */
+#define SLOT_FREE 0  /* the reader may fill it */
+#define SLOT_READY 1 /* filled, waiting for a worker */
 #define SLOT_WORKING 2
-#define SLOT_DONE 3      /* scored, waiting for the writer */
+#define SLOT_DONE 3 /* scored, waiting for the writer */
 
 #define MAX_THREADS 256
 
@@ -27,27 +27,27 @@ typedef struct pipeline {
     cli_output out;
     cli_csv *csv;
     cli_csv_record rec;
-    unsigned long long input_size;  /* 0 when unknown (a pipe) */
+    unsigned long long input_size; /* 0 when unknown (a pipe) */
     pop_chunk *slots;
     size_t n_slots;
     pop_worker *workers;
     size_t n_workers;
     pthread_t reader, *threads;
     int reader_started;
-    size_t started;                  /* worker threads running */
+    size_t started; /* worker threads running */
     pthread_mutex_t lock;
     pthread_cond_t slot_free, slot_ready, slot_done;
-    unsigned long long filled, taken, written;   /* chunk sequence numbers */
+    unsigned long long filled, taken, written; /* chunk sequence numbers */
     unsigned long long rows_read;
-    size_t row_bytes;                /* the largest output row seen (or foreseen) */
-    size_t chunk_rows;               /* rows a chunk may take, from row_bytes */
+    size_t row_bytes;  /* the largest output row seen (or foreseen) */
+    size_t chunk_rows; /* rows a chunk may take, from row_bytes */
     int input_done, stop;
-    int read_failure;                /* 0, -1 (read error) or -2 (out of memory) */
-    int interrupted;                 /* the signal that stopped the writer, or 0 */
+    int read_failure; /* 0, -1 (read error) or -2 (out of memory) */
+    int interrupted;  /* the signal that stopped the writer, or 0 */
     /* counts of the rows written, kept by the writer */
     unsigned long long rows_out, rows_failed;
-    unsigned long long errors_shown;   /* problem lines written to stderr (--max-errors) */
-    int errors_capped;                 /* the --max-errors notice was printed */
+    unsigned long long errors_shown; /* problem lines written to stderr (--max-errors) */
+    int errors_capped;               /* the --max-errors notice was printed */
     unsigned long stopped_line;
 } pipeline;
 
@@ -71,7 +71,7 @@ static int add_row(pipeline *pl, pop_chunk *c)
     size_t base = c->text_len, k;
 
     if (knee__grow((void **)&c->fields, &c->fields_cap, c->n_fields + rec->n_fields,
-                 sizeof *c->fields) != 0)
+                   sizeof *c->fields) != 0)
         return -1;
     if (add_chunk_text(c, rec->text, rec->text_len) != 0)
         return -1;
@@ -257,7 +257,8 @@ static void write_problems(pipeline *pl, const char *text, size_t len)
     }
     fwrite(text, 1, shown, stderr);
     if (shown < len) {
-        fprintf(stderr, "knee: %s: %llu problem%s shown; further ones are reported only in the "
+        fprintf(stderr,
+                "knee: %s: %llu problem%s shown; further ones are reported only in the "
                 "output rows (status error; --max-errors 0 shows them all)\n",
                 pl->sh.input_name, max, max == 1 ? "" : "s");
         pl->errors_capped = 1;
@@ -387,7 +388,8 @@ static int read_header(pipeline *pl)
     int rc = cli_csv_next(pl->csv, &pl->rec);
 
     if (rc == 0) {
-        fprintf(stderr, "knee: %s: the input is empty (a CSV file needs a header row of fact ids)\n",
+        fprintf(stderr,
+                "knee: %s: the input is empty (a CSV file needs a header row of fact ids)\n",
                 sh->input_name);
         return CLI_EXIT_FAIL;
     }
@@ -395,7 +397,8 @@ static int read_header(pipeline *pl)
         return cli_fail(sh->input_name, rc == -2 ? KNEE_ENOMEM : KNEE_EIO, NULL);
     if (pl->rec.error_code) {
         fprintf(stderr, "%s:%lu:%zu: %s: %s (in the header row)\n", sh->input_name,
-                pl->rec.error_line, pl->rec.error_column, pl->rec.error_code, pl->rec.error_message);
+                pl->rec.error_line, pl->rec.error_column, pl->rec.error_code,
+                pl->rec.error_message);
         return CLI_EXIT_FAIL;
     }
     sh->n_columns = pl->rec.n_fields;
@@ -434,9 +437,11 @@ static int read_header(pipeline *pl)
     }
     knee_patient_free(hints);
     if (unknown) {
-        fprintf(stderr, "knee: %s: %zu column%s not %s of the rules (--ignore-unknown-columns "
-                "skips unknown columns; --id-column names the id column)\n", sh->input_name,
-                unknown, unknown == 1 ? " is" : "s are", unknown == 1 ? "a fact" : "facts");
+        fprintf(stderr,
+                "knee: %s: %zu column%s not %s of the rules (--ignore-unknown-columns "
+                "skips unknown columns; --id-column names the id column)\n",
+                sh->input_name, unknown, unknown == 1 ? " is" : "s are",
+                unknown == 1 ? "a fact" : "facts");
         return CLI_EXIT_FAIL;
     }
     if (sh->pop->id_column && sh->id_column < 0) {

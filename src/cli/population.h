@@ -27,49 +27,49 @@ void pop_buf_free(pop_buf *b);
 
 /* One input row. */
 typedef struct pop_row {
-    unsigned long long number;  /* data rows counted from 1 in input order */
-    unsigned long line;         /* the line of the input it starts on */
+    unsigned long long number; /* data rows counted from 1 in input order */
+    unsigned long line;        /* the line of the input it starts on */
     size_t first_field, n_fields;
     /* a problem the reader found (csv-quote, csv-too-long, line-too-long) or NULL */
     const char *read_code;
     size_t read_column;
     unsigned long read_line;
-    size_t read_message;        /* offset of the message in the chunk's text */
+    size_t read_message; /* offset of the message in the chunk's text */
     /* filled by the worker */
     int failed;
-    size_t out_end, err_end;    /* where the row's output and messages end in out and err */
+    size_t out_end, err_end; /* where the row's output and messages end in out and err */
 } pop_row;
 
 typedef struct pop_chunk {
     int state;
     pop_row rows[POP_CHUNK_ROWS];
     size_t n_rows;
-    cli_csv_field *fields;      /* the rows' cells; text at text + offset */
+    cli_csv_field *fields; /* the rows' cells; text at text + offset */
     size_t n_fields, fields_cap;
     char *text;
     size_t text_len, text_cap;
-    unsigned long long bytes_end;   /* input bytes consumed when the chunk closed */
-    pop_buf out, err;           /* output rows, and messages for stderr */
+    unsigned long long bytes_end; /* input bytes consumed when the chunk closed */
+    pop_buf out, err;             /* output rows, and messages for stderr */
 } pop_chunk;
 
 /* What every worker reads and nobody changes once the run starts. */
 typedef struct pop_shared {
     const cli_population *pop;
     const knee_ruleset *rs;
-    const char *input_name;     /* for messages: the file name, or "-" */
+    const char *input_name; /* for messages: the file name, or "-" */
     int input_format, output_format;
     /* CSV: the header's names, and for each column the fact it sets (NULL: none) */
     char **columns;
     const char **column_fact;
     size_t n_columns;
-    long id_column;             /* CSV: the id column's index, or -1 */
-    const char *id_key;         /* JSON lines: the id member's name */
+    long id_column;     /* CSV: the id column's index, or -1 */
+    const char *id_key; /* JSON lines: the id member's name */
 } pop_shared;
 
 /* One worker's objects: a patient, a result and options of its own, on the shared ruleset. */
 typedef struct pop_worker {
     const pop_shared *sh;
-    void *pipeline;             /* the run it works for (population.c) */
+    void *pipeline; /* the run it works for (population.c) */
     knee_patient *p;
     knee_result *r;
     knee_compare_options *opts;
@@ -77,9 +77,9 @@ typedef struct pop_worker {
     const char **option_ptr;
     long *option_index;
     size_t option_slots, option_used;
-    int *rank;                  /* per ruleset option, for the CSV's columns */
+    int *rank; /* per ruleset option, for the CSV's columns */
     double *score;
-    size_t *touched;            /* JSON lines: the facts the last row set, to unset */
+    size_t *touched; /* JSON lines: the facts the last row set, to unset */
     size_t n_touched;
 } pop_worker;
 

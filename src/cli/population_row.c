@@ -15,8 +15,7 @@ void pop_buf_add(pop_buf *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
-    if (b->len + n + 1 > b->cap &&
-        knee__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
+    if (b->len + n + 1 > b->cap && knee__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
         b->oom = 1;
         return;
     }
@@ -176,10 +175,10 @@ void pop_write_header(const pop_shared *sh, pop_buf *out)
 
 /* What a row has found so far. */
 typedef struct row_state {
-    const char *id;             /* the id cell's text, or NULL */
+    const char *id; /* the id cell's text, or NULL */
     size_t id_len;
     int n_problems;
-    const char *code;           /* the first problem */
+    const char *code; /* the first problem */
     unsigned long line;
     size_t column;
     char message[600];
@@ -210,12 +209,18 @@ static void problem(pop_worker *w, pop_chunk *c, row_state *st, const char *code
 static const char *value_code(int status)
 {
     switch (status) {
-    case KNEE_ERANGE: return "out-of-range";
-    case KNEE_ETYPE: return "wrong-type";
-    case KNEE_EUNKNOWN: return "unknown-fact";
-    case KNEE_ELIMIT: return "too-long";
-    case KNEE_ENOMEM: return "out-of-memory";
-    default: return "bad-value";
+    case KNEE_ERANGE:
+        return "out-of-range";
+    case KNEE_ETYPE:
+        return "wrong-type";
+    case KNEE_EUNKNOWN:
+        return "unknown-fact";
+    case KNEE_ELIMIT:
+        return "too-long";
+    case KNEE_ENOMEM:
+        return "out-of-memory";
+    default:
+        return "bad-value";
     }
 }
 
@@ -385,8 +390,8 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
     }
     obj = json_loadb(c->text + f->offset, f->len, JSON_REJECT_DUPLICATES, &jerr);
     if (!obj) {
-        problem(w, c, st, "json-syntax", row->line, jerr.column > 0 ? (size_t)jerr.column : 0,
-                NULL, jerr.text);
+        problem(w, c, st, "json-syntax", row->line, jerr.column > 0 ? (size_t)jerr.column : 0, NULL,
+                jerr.text);
         return;
     }
     if (!json_is_object(obj)) {
@@ -409,7 +414,8 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
                     "the id is a string or a whole number (null: no id)");
         }
     }
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         char msg[512];
         size_t fact;
         int status;
@@ -450,7 +456,8 @@ static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const
     if (st->n_problems) {
         char msg[700];
         if (st->n_problems > 1)
-            snprintf(msg, sizeof msg, "%s: %s (and %d more)", st->code, st->message, st->n_problems - 1);
+            snprintf(msg, sizeof msg, "%s: %s (and %d more)", st->code, st->message,
+                     st->n_problems - 1);
         else
             snprintf(msg, sizeof msg, "%s: %s", st->code, st->message);
         pop_buf_str(out, ",error,");
@@ -550,7 +557,7 @@ static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, cons
             pop_buf_str(out,
                         knee__num_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
             pop_buf_str(out, ",\"excluded\":false}");
-        } else   /* as in the JSON result: an excluded option has no rank and no score */
+        } else /* as in the JSON result: an excluded option has no rank and no score */
             pop_buf_str(out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
     }
     pop_buf_str(out, "]}\n");

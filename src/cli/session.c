@@ -143,7 +143,8 @@ static int method_option(cli_session *s, int argc, char **argv, int *i)
             s->smaa_samples > 10000000 || s->smaa_samples != (double)(long)s->smaa_samples)
             return cli_usage_error("--smaa needs a whole number of samples from 1 to 10,000,000");
     } else if ((m = cli_option_value(argc, argv, i, "--seed", &v)) != 0) {
-        if (m < 0 || cli_parse_number(v, &s->seed) != 0 || s->seed < 0 || s->seed != (double)(long)s->seed)
+        if (m < 0 || cli_parse_number(v, &s->seed) != 0 || s->seed < 0 ||
+            s->seed != (double)(long)s->seed)
             return cli_usage_error("--seed needs a whole number >= 0");
     } else if ((m = cli_option_value(argc, argv, i, "--smaa-spread", &v)) != 0) {
         if (m < 0 || cli_parse_number(v, &s->spread) != 0 || s->spread < 0 || s->spread > 1)
@@ -205,7 +206,7 @@ static int load_fhir(cli_session *s)
         return cli_usage_error("--fhir needs --as-of YYYY-MM-DD (the evaluation date)");
     if (!(f = fopen(s->fhir, "rb")))
         return cli_fail(what, KNEE_EIO, "cannot open the file");
-    for (;;) {   /* the library applies its input limit; read what is there */
+    for (;;) { /* the library applies its input limit; read what is there */
         size_t got;
         if (len == cap) {
             char *grown = realloc(buf, cap ? cap * 2 : 65536);
@@ -222,7 +223,8 @@ static int load_fhir(cli_session *s)
         len += got;
     }
     fclose(f);
-    status = knee_patient_load_fhir(s->p, buf, len, s->fhir, s->as_of, NULL, &s->fhir_report, &diag);
+    status =
+        knee_patient_load_fhir(s->p, buf, len, s->fhir, s->as_of, NULL, &s->fhir_report, &diag);
     if (status != KNEE_OK)
         rc = diag && knee_diag_count(diag) ? cli_fail_diag(what, status, diag, s->fhir)
                                            : cli_fail(what, status, knee_patient_errmsg(s->p));
@@ -315,7 +317,8 @@ knee_compare_options *cli_session_make_options(const cli_session *s)
     if (status == KNEE_OK && s->has_vikor_v)
         status = knee_compare_options_set_vikor_v(o, s->vikor_v);
     if (status == KNEE_OK && s->smaa_samples > 0)
-        status = knee_compare_options_set_smaa(o, (uint64_t)s->smaa_samples, (uint64_t)s->seed, s->spread);
+        status = knee_compare_options_set_smaa(o, (uint64_t)s->smaa_samples, (uint64_t)s->seed,
+                                               s->spread);
     if (status == KNEE_OK && s->sensitivity)
         status = knee_compare_options_set_sensitivity(o, 1, s->fragile);
     if (status != KNEE_OK) {
@@ -381,7 +384,7 @@ void cli_print_fhir_report(FILE *out, const knee_fhir_report *r)
     n = knee_fhir_report_fact_count(r);
     for (i = 0; i < n; i++) {
         const char *id = knee_fhir_report_fact_resource_id(r, i);
-        char value[4200], rid[256];   /* the record's own text: no bidi control reorders the line */
+        char value[4200], rid[256]; /* the record's own text: no bidi control reorders the line */
         fprintf(out, "  %s = %s   [%s%s%s, %s]\n", knee_fhir_report_fact(r, i),
                 cli_plain(value, sizeof value, knee_fhir_report_fact_value(r, i)),
                 knee_fhir_report_fact_resource_type(r, i), id ? "/" : "",

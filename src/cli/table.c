@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 
-#define FIXED_COLS 3   /* rank, option, score; then one column per criterion */
+#define FIXED_COLS 3 /* rank, option, score; then one column per criterion */
 /* Rule-file texts are at most 4,000 characters (the XSD's Text type); room for one with its
  * provenance, so that nothing a clinician should read is cut. */
 #define CELL_MAX 4200
@@ -403,10 +403,12 @@ static void print_regions(FILE *out, const knee_result *r, size_t width)
         if (!n) {
             snprintf(line, sizeof line,
                      "Region %s: no regional rule of this rule file applies; its values are used "
-                     "as written.", value);
+                     "as written.",
+                     value);
         } else {
-            o = (size_t)snprintf(line, sizeof line, "Region %s: %zu regional rule%s applied:",
-                                 value, n, n == 1 ? "" : "s");
+            o = (size_t)snprintf(line, sizeof line,
+                                 "Region %s: %zu regional rule%s applied:", value, n,
+                                 n == 1 ? "" : "s");
             for (m = 0; m < n && o < sizeof line; m++)
                 o += (size_t)snprintf(line + o, sizeof line - o, "%s %s", m ? "," : "",
                                       knee_result_regional_rule(r, k, m));

@@ -2,8 +2,9 @@
  * method (docs/methods.md, "How the engine feeds the methods"). Every method but TOPSIS works on
  * the utilities of the rule file's value functions (0 to 1, more is better) of the options that
  * are not excluded; TOPSIS, as its authors define it, on the values in each criterion's unit. A
- * value left out under the renormalise policy is a missing cell for the kernels. The weighted sum is computed for every option whatever the method, because the
- * explanations (contributions, "why") are stated in its terms. */
+ * value left out under the renormalise policy is a missing cell for the kernels. The weighted sum
+ * is computed for every option whatever the method, because the explanations (contributions, "why")
+ * are stated in its terms. */
 #include <math.h>
 #include <string.h>
 

@@ -178,7 +178,7 @@ int knee__dominance(knee_result *r)
     size_t *pos, *found, *cand;
     uint64_t *lo_sk, *hi_sk;
     int rc;
-    r->dominators_n = 0;   /* each option's dom_off/dom_n were zeroed by evaluate_option */
+    r->dominators_n = 0; /* each option's dom_off/dom_n were zeroed by evaluate_option */
     words = sh.words;
     if ((rc = knee__need_spans(r)) != KNEE_OK)
         return rc;
@@ -190,7 +190,7 @@ int knee__dominance(knee_result *r)
     cand = r->dom_pos + 2 * n + 2;
     lo_sk = r->dom_sketch;             /* in sorted order, read front to back */
     hi_sk = r->dom_sketch + n * words; /* by candidate */
-    for (k = 0; k < n; k++) { /* candidate -> position in the result */
+    for (k = 0; k < n; k++) {          /* candidate -> position in the result */
         pos[r->opts[r->order[k]].cand] = k;
         r->flags[k] = 0; /* sort_positions' marks: free once the method has scored */
     }
@@ -237,7 +237,8 @@ int knee__dominance(knee_result *r)
     return KNEE_OK;
 }
 
-/* ---- sensitivity ------------------------------------------------------------------------------ */
+/* ---- sensitivity ------------------------------------------------------------------------------
+ */
 
 /* The candidates at the top under weights w: the best and every candidate tied with it (not
  * beaten, knee__beats, chained as in the ranking), in candidate order into top[]; returns how
@@ -282,7 +283,7 @@ static void weights_at(const knee_result *r, size_t j, double t, double *w)
             w[k] = t;
         else if (rest > 1e-15)
             w[k] = r->weights[k] * (1.0 - t) / rest;
-        else   /* j held all the weight: share the rest equally */
+        else /* j held all the weight: share the rest equally */
             w[k] = nc > 1 ? (1.0 - t) / (double)(nc - 1) : 0;
     }
 }
@@ -422,7 +423,8 @@ int knee__sensitivity(knee_result *r, const knee_compare_options *o)
     return KNEE_OK;
 }
 
-/* ---- SMAA-2 ------------------------------------------------------------------------------------ */
+/* ---- SMAA-2 ------------------------------------------------------------------------------------
+ */
 
 /* Utilities for one sample: numeric values drawn from triangular(low, typical, high) and put
  * through the criterion's value function; unknown values scored over a range (interval) drawn
@@ -503,7 +505,8 @@ int knee__smaa_run(knee_result *r, const knee_compare_options *o)
     return knee__smaa(&in, &out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
 }
 
-/* ---- why A ranks where it does against B -------------------------------------------------------- */
+/* ---- why A ranks where it does against B --------------------------------------------------------
+ */
 
 /* Option t's contribution on criterion j at the worst and best of its value's range. */
 static void contribution_range(const knee_result *r, size_t t, size_t j, double *lo, double *hi)

@@ -13,20 +13,20 @@
 #include "util/strbuf.h"
 
 typedef struct column {
-    knee__factval *cells;      /* one per row; NULL: no column (unknown in every row) */
-    char *pool;                /* the text of string cells and set members */
-    char **members;            /* set facts: every row's member pointers, into pool */
+    knee__factval *cells; /* one per row; NULL: no column (unknown in every row) */
+    char *pool;           /* the text of string cells and set members */
+    char **members;       /* set facts: every row's member pointers, into pool */
 } column;
 
 struct knee_batch {
     const knee_ruleset *rs;
     size_t n;
-    column *cols;              /* one per declared fact */
-    double *weights;           /* one per criterion; used when weight_set[j] */
+    column *cols;    /* one per declared fact */
+    double *weights; /* one per criterion; used when weight_set[j] */
     unsigned char *weight_set;
-    int *row_status;           /* KNEE_OK or the row's first bad cell */
-    size_t *row_msg;           /* per row: 1 + the offset of its first bad cell's reason in
-                                * msgs, or 0 (knee_batch_row_errmsg) */
+    int *row_status; /* KNEE_OK or the row's first bad cell */
+    size_t *row_msg; /* per row: 1 + the offset of its first bad cell's reason in
+                      * msgs, or 0 (knee_batch_row_errmsg) */
     knee__strbuf msgs;
     size_t error_row;
     char errmsg[512];
@@ -37,13 +37,13 @@ struct knee_batch {
 typedef struct builder {
     knee__factval *cells;
     knee__strbuf pool;
-    size_t *offs;              /* start of each string / member in pool */
+    size_t *offs; /* start of each string / member in pool */
     size_t offs_n, offs_cap;
-    size_t *first;             /* per row: its first entry in offs */
-    int *bad;                  /* per row: the status of its bad cell, or KNEE_OK */
-    size_t bad_row;            /* first bad row, or KNEE__NONE */
-    char msg[512];             /* the first bad cell's reason */
-    size_t msgs_len;           /* the batch's row messages when the column was started */
+    size_t *first;   /* per row: its first entry in offs */
+    int *bad;        /* per row: the status of its bad cell, or KNEE_OK */
+    size_t bad_row;  /* first bad row, or KNEE__NONE */
+    char msg[512];   /* the first bad cell's reason */
+    size_t msgs_len; /* the batch's row messages when the column was started */
 } builder;
 
 static int fail(knee_batch *b, int status, const char *fmt, ...)
@@ -160,7 +160,8 @@ int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
     return KNEE_OK;
 }
 
-/* ---- building a column ------------------------------------------------------------------------ */
+/* ---- building a column ------------------------------------------------------------------------
+ */
 
 /* The fact's index if it exists and its type is one of want (0: any), else the error. */
 static int find(knee_batch *b, const char *fact, int want1, int want2, size_t *index)
@@ -187,7 +188,7 @@ static int builder_init(builder *w, const knee_batch *b, size_t fact)
     w->first = knee__calloc(n, sizeof *w->first);
     w->bad = knee__calloc(n, sizeof *w->bad);
     if (!w->cells || !w->first || !w->bad) {
-        builder_release(w);   /* a failed start leaves nothing for the caller to free */
+        builder_release(w); /* a failed start leaves nothing for the caller to free */
         return KNEE_ENOMEM;
     }
     for (i = 0; i < b->n; i++)
@@ -220,7 +221,7 @@ static void bad_cell(knee_batch *b, builder *w, size_t row, int status, const ch
     }
     v->known = 0;
     v->n_members = 0;
-    w->offs_n = w->first[row];   /* drop the row's members added so far */
+    w->offs_n = w->first[row]; /* drop the row's members added so far */
     if (w->bad[row] == KNEE_OK)
         w->bad[row] = status;
     if (w->bad_row == KNEE__NONE) {
@@ -249,7 +250,7 @@ static int add_text(builder *w, const char *s, size_t n)
         return KNEE_ENOMEM;
     w->offs[w->offs_n++] = w->pool.len;
     knee__sb_add(&w->pool, s, n);
-    knee__sb_add(&w->pool, "", 1);   /* each text keeps its NUL */
+    knee__sb_add(&w->pool, "", 1); /* each text keeps its NUL */
     return w->pool.failed ? KNEE_ENOMEM : KNEE_OK;
 }
 
@@ -523,7 +524,8 @@ int knee_batch_set_text(knee_batch *b, const char *fact, const char *const *valu
     return end(b, &w, f, mode, rc);
 }
 
-/* ---- comparing rows --------------------------------------------------------------------------- */
+/* ---- comparing rows ---------------------------------------------------------------------------
+ */
 
 /* Check the arguments and point p at the scratch result's fact array (filled per row). */
 static int begin(const knee_ruleset *rs, const knee_batch *b, size_t first, size_t count,
@@ -660,7 +662,7 @@ int knee_compare_batch_json(const knee_ruleset *rs, const knee_batch *b,
     if ((rc = begin(rs, b, first, count, &scratch, &own, &p)) != KNEE_OK)
         return rc;
     knee__sb_init(&sb);
-    if (!(sb.nums = knee__calloc(1, sizeof *sb.nums)))   /* shared by every row: few misses */
+    if (!(sb.nums = knee__calloc(1, sizeof *sb.nums))) /* shared by every row: few misses */
         sb.failed = 1;
     for (k = 0; k < count && !sb.failed; k++) {
         size_t i = first + k;

@@ -12,7 +12,7 @@ const knee__cell *knee__cell_changed(const knee_result *r, size_t t, size_t j)
 {
     const knee__opt *o = &r->opts[t];
     size_t k;
-    for (k = 0; k < o->cell_n; k++)   /* a handful at most: the rules that fired on it */
+    for (k = 0; k < o->cell_n; k++) /* a handful at most: the rules that fired on it */
         if (r->cells[o->cell_off + k].criterion == j)
             return &r->cells[o->cell_off + k];
     return NULL;

@@ -82,8 +82,8 @@ static int apply_op(knee_result *r, size_t o, const knee__step *st, const knee__
     if (op->kind == KNEE__ACT_SET) {
         knee__idlist declared = cell->v.sources;
         int year = cell->v.year;
-        cell->v = op->action->value;   /* the action's own record: a set is the rarer change */
-        cell->v.sources = declared;   /* sources list: declared value's, then the changes' */
+        cell->v = op->action->value; /* the action's own record: a set is the rarer change */
+        cell->v.sources = declared;  /* sources list: declared value's, then the changes' */
         cell->v.year = year;
     } else if (cell->v.known || cell->v.bounded) { /* an unknown value's bounds shift too */
         cell->v.low += op->by;
@@ -102,7 +102,7 @@ static int apply_op(knee_result *r, size_t o, const knee__step *st, const knee__
 
 static int record_unknown(knee_result *r, const knee_patient *p, const knee__step *st)
 {
-    const knee__expr *cond = r->rs->conds[st->cond];   /* the step's, not the rule record's */
+    const knee__expr *cond = r->rs->conds[st->cond]; /* the step's, not the rule record's */
     size_t k, n = knee__expr_fact_count(cond);
     knee__unknown *u;
     if (KNEE__RESERVE(r, unknowns, r->unknowns_n + 1) != KNEE_OK ||
@@ -141,7 +141,7 @@ static void finish_cells(knee_result *r, size_t t, size_t changes_from)
     const knee__opt *opt = &r->opts[t];
     knee__cell *cells;
     size_t i, j, k;
-    if (opt->cell_n == 0)   /* r->cells may still be NULL: no rule has changed a value yet */
+    if (opt->cell_n == 0) /* r->cells may still be NULL: no rule has changed a value yet */
         return;
     cells = r->cells + opt->cell_off;
     for (i = 1; i < opt->cell_n; i++) {
@@ -150,7 +150,7 @@ static void finish_cells(knee_result *r, size_t t, size_t changes_from)
             cells[j] = cells[j - 1];
         cells[j] = c;
     }
-    for (i = 0, k = changes_from; i < opt->cell_n; i++) {   /* both in criterion order */
+    for (i = 0, k = changes_from; i < opt->cell_n; i++) { /* both in criterion order */
         size_t c = cells[i].criterion;
         double mu;
         int kind;
@@ -296,7 +296,7 @@ static double counted_weight(knee_result *r, const knee__option *tr, const knee_
         }
         if (counted)
             total += r->weights[j];
-        if (changed)   /* never NULL + 0: r->cells may be NULL */
+        if (changed) /* never NULL + 0: r->cells may be NULL */
             cell++;
     }
     return total;
@@ -404,7 +404,7 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
     size_t k, changes_from = r->changes_n;
     int rc;
 
-    opt->option = t;   /* the options were zeroed together (knee_compare_ex) */
+    opt->option = t; /* the options were zeroed together (knee_compare_ex) */
     opt->reason_off = r->reasons_n;
     opt->caution_off = r->cautions_n;
     opt->fired_off = r->fired_n;
@@ -414,7 +414,7 @@ static int evaluate_option(knee_result *r, const knee_patient *p, size_t t)
         const knee__step *st = &tr->steps[k];
         const knee__op *op, *end;
         int truth = st->cond == KNEE__ALWAYS ? KNEE__TRUE : r->cond_truth[st->cond];
-        if (truth == KNEE__FALSE)   /* the usual case */
+        if (truth == KNEE__FALSE) /* the usual case */
             continue;
         if (truth == KNEE__UNKNOWN) {
             if ((rc = record_unknown(r, p, st)) != KNEE_OK)
@@ -463,12 +463,12 @@ static int prepare(knee_result *r, const knee_ruleset *rs)
             return KNEE_ENOMEM;
         memcpy(r->scratch_limits, lim, sizeof lim);
     }
-    knee__match_scratch_reset(r->scratch);   /* the budget is per comparison */
+    knee__match_scratch_reset(r->scratch); /* the budget is per comparison */
     r->reasons_n = r->cautions_n = r->fired_n = r->unknowns_n = 0;
     r->unknown_facts_n = r->changes_n = r->missing_n = r->cells_n = 0;
-    r->cell_w_total = 0;   /* no option's total is 0 when its weights are used */
+    r->cell_w_total = 0; /* no option's total is 0 when its weights are used */
     r->has_matrix = 0;
-    if (rs->n_facts)   /* a ruleset may declare no facts: then nothing was reserved */
+    if (rs->n_facts) /* a ruleset may declare no facts: then nothing was reserved */
         memset(r->marks, 0, rs->n_facts);
     return KNEE_OK;
 }
@@ -484,7 +484,7 @@ static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patien
         largest = w > largest ? w : largest;
     }
     r->weights_n = rs->n_criteria;
-    if (isinf(total)) {   /* finite weights (1e308 each) whose sum is not: the ratios still hold */
+    if (isinf(total)) { /* finite weights (1e308 each) whose sum is not: the ratios still hold */
         total = 0;
         for (j = 0; j < rs->n_criteria; j++)
             total += r->weights[j] /= largest;
@@ -494,7 +494,7 @@ static int set_weights(knee_result *r, const knee_ruleset *rs, const knee_patien
     r->weights_total = 0;
     for (j = 0; j < rs->n_criteria; j++) {
         r->weights[j] /= total;
-        r->weights_total += r->weights[j];   /* as an option that counts every criterion sums it */
+        r->weights_total += r->weights[j]; /* as an option that counts every criterion sums it */
     }
     return KNEE_OK;
 }
@@ -524,7 +524,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     if (r->missing_policy)
         knee__missing_resolve(r->missing_policy, &r->missing_kind, &r->missing_utility);
     if ((rc = set_weights(r, rs, p)) != KNEE_OK)
-        return fail(r, rc, "the weights sum to zero: give at least one criterion a positive weight");
+        return fail(r, rc,
+                    "the weights sum to zero: give at least one criterion a positive weight");
 
     /* No patient: every fact is unknown (known(x) is still false, literals still work). */
     if (!p) {
@@ -541,7 +542,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
             for (k = 0; k < rs->n_rules && rs->rules[k].cond_index != i; k++)
                 ;
             fail(r, t, "");
-            snprintf(r->errmsg, sizeof r->errmsg, "rule '%s': %s", k < rs->n_rules ? rs->rules[k].id : "?", err);
+            snprintf(r->errmsg, sizeof r->errmsg, "rule '%s': %s",
+                     k < rs->n_rules ? rs->rules[k].id : "?", err);
             return t;
         }
         r->cond_truth[i] = (unsigned char)t;
@@ -558,7 +560,9 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     r->smaa_samples = 0;
     r->has_sensitivity = 0;
     if ((rc = knee__aggregate(r, o)) != KNEE_OK)
-        return fail(r, rc, rc == KNEE_ENOMEM ? "out of memory" : "the method could not score these options");
+        return fail(r, rc,
+                    rc == KNEE_ENOMEM ? "out of memory"
+                                      : "the method could not score these options");
     knee__rank_options(r);
     if (r->has_ranges && o && o->ranks_only)
         r->has_ranges = 0; /* the batch's ranks and scores: no one reads the ranges */
@@ -567,7 +571,8 @@ int knee_compare_ex(const knee_ruleset *rs, const knee_patient *p, const knee_co
     {
         int mode = o ? o->dominance : KNEE_DOMINANCE_AUTO;
         /* every option's dominator list starts empty: evaluate_option zeroed it */
-        r->has_dominance = mode == KNEE_DOMINANCE_ON || (mode == KNEE_DOMINANCE_AUTO && r->cands_n <= 256);
+        r->has_dominance =
+            mode == KNEE_DOMINANCE_ON || (mode == KNEE_DOMINANCE_AUTO && r->cands_n <= 256);
         if (r->has_dominance && (rc = knee__dominance(r)) != KNEE_OK)
             return fail(r, rc, "out of memory");
     }

@@ -30,7 +30,7 @@ static void insertion_sort(knee__ranked *v, size_t n)
 }
 
 #define BUCKETS_MAX 4096
-#define BUCKET_FULL 32   /* beyond this many keys in one bucket, the radix sort does it */
+#define BUCKET_FULL 32 /* beyond this many keys in one bucket, the radix sort does it */
 
 /* One pass of the radix sort on the top bits of the keys' span (the keys minus the least), into
  * about two buckets per key, then insertion sort: with spread-out keys, as scores mostly are, two
@@ -70,7 +70,7 @@ void knee__sort_ranked(knee_result *r, size_t n)
         insertion_sort(src, n);
         return;
     }
-    for (i = 0; i < n; i++) {   /* the bits where keys differ, and their span */
+    for (i = 0; i < n; i++) { /* the bits where keys differ, and their span */
         uint64_t d = descending(src[i].key);
         all &= d;
         any |= d;
@@ -82,7 +82,7 @@ void knee__sort_ranked(knee_result *r, size_t n)
     for (shift = 0; shift < 64; shift += 8) {
         size_t sum = 0;
         if ((((all ^ any) >> shift) & 0xFF) == 0)
-            continue;   /* every key has this byte: the order stands */
+            continue; /* every key has this byte: the order stands */
         memset(count, 0, sizeof count);
         for (i = 0; i < n; i++)
             count[(descending(src[i].key) >> shift) & 0xFF]++;
@@ -93,7 +93,11 @@ void knee__sort_ranked(knee_result *r, size_t n)
         }
         for (i = 0; i < n; i++)
             dst[count[(descending(src[i].key) >> shift) & 0xFF]++] = src[i];
-        { knee__ranked *t = src; src = dst; dst = t; }
+        {
+            knee__ranked *t = src;
+            src = dst;
+            dst = t;
+        }
     }
     if (src != r->ranked)
         memcpy(r->ranked, src, n * sizeof *src);

@@ -119,12 +119,27 @@ const char *knee_result_option_name(const knee_result *r, size_t i)
     return opt(r, i) ? r->rs->options[opt(r, i)->option].name : NULL;
 }
 
-int knee_result_option_rank(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->rank : 0; }
-double knee_result_option_score(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->score : NAN; }
-int knee_result_option_excluded(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->excluded : 0; }
+int knee_result_option_rank(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->rank : 0;
+}
+double knee_result_option_score(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->score : NAN;
+}
+int knee_result_option_excluded(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->excluded : 0;
+}
 
-size_t knee_result_reason_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->reason_n : 0; }
-size_t knee_result_caution_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->caution_n : 0; }
+size_t knee_result_reason_count(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->reason_n : 0;
+}
+size_t knee_result_caution_count(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->caution_n : 0;
+}
 
 static const knee__note *reason(const knee_result *r, size_t i, size_t k)
 {
@@ -138,12 +153,30 @@ static const knee__note *caution(const knee_result *r, size_t i, size_t k)
     return o && k < o->caution_n ? &r->cautions[o->caution_off + k] : NULL;
 }
 
-const char *knee_result_reason_text(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->text : NULL; }
-const char *knee_result_reason_rule(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->rule : NULL; }
-const char *knee_result_reason_source(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->source : NULL; }
-const char *knee_result_caution_text(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->text : NULL; }
-const char *knee_result_caution_rule(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->rule : NULL; }
-const char *knee_result_caution_source(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->source : NULL; }
+const char *knee_result_reason_text(const knee_result *r, size_t i, size_t k)
+{
+    return reason(r, i, k) ? reason(r, i, k)->text : NULL;
+}
+const char *knee_result_reason_rule(const knee_result *r, size_t i, size_t k)
+{
+    return reason(r, i, k) ? reason(r, i, k)->rule : NULL;
+}
+const char *knee_result_reason_source(const knee_result *r, size_t i, size_t k)
+{
+    return reason(r, i, k) ? reason(r, i, k)->source : NULL;
+}
+const char *knee_result_caution_text(const knee_result *r, size_t i, size_t k)
+{
+    return caution(r, i, k) ? caution(r, i, k)->text : NULL;
+}
+const char *knee_result_caution_rule(const knee_result *r, size_t i, size_t k)
+{
+    return caution(r, i, k) ? caution(r, i, k)->rule : NULL;
+}
+const char *knee_result_caution_source(const knee_result *r, size_t i, size_t k)
+{
+    return caution(r, i, k) ? caution(r, i, k)->source : NULL;
+}
 
 int knee_result_value_known(const knee_result *r, size_t i, size_t j)
 {
@@ -246,7 +279,10 @@ const char *knee_result_value_rule(const knee_result *r, size_t i, size_t j, siz
     return k < n ? r->changes[off + k].rule->id : NULL;
 }
 
-size_t knee_result_fired_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->fired_n : 0; }
+size_t knee_result_fired_count(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->fired_n : 0;
+}
 
 const char *knee_result_fired_rule(const knee_result *r, size_t i, size_t k)
 {
@@ -254,7 +290,10 @@ const char *knee_result_fired_rule(const knee_result *r, size_t i, size_t k)
     return o && k < o->fired_n ? r->fired[o->fired_off + k] : NULL;
 }
 
-size_t knee_result_unknown_count(const knee_result *r, size_t i) { return opt(r, i) ? opt(r, i)->unknown_n : 0; }
+size_t knee_result_unknown_count(const knee_result *r, size_t i)
+{
+    return opt(r, i) ? opt(r, i)->unknown_n : 0;
+}
 
 static const knee__unknown *unknown(const knee_result *r, size_t i, size_t k)
 {
@@ -262,8 +301,14 @@ static const knee__unknown *unknown(const knee_result *r, size_t i, size_t k)
     return o && k < o->unknown_n ? &r->unknowns[o->unknown_off + k] : NULL;
 }
 
-const char *knee_result_unknown_rule(const knee_result *r, size_t i, size_t k) { return unknown(r, i, k) ? unknown(r, i, k)->rule : NULL; }
-size_t knee_result_unknown_fact_count(const knee_result *r, size_t i, size_t k) { return unknown(r, i, k) ? unknown(r, i, k)->fact_n : 0; }
+const char *knee_result_unknown_rule(const knee_result *r, size_t i, size_t k)
+{
+    return unknown(r, i, k) ? unknown(r, i, k)->rule : NULL;
+}
+size_t knee_result_unknown_fact_count(const knee_result *r, size_t i, size_t k)
+{
+    return unknown(r, i, k) ? unknown(r, i, k)->fact_n : 0;
+}
 
 const char *knee_result_unknown_fact(const knee_result *r, size_t i, size_t k, size_t f)
 {
@@ -271,14 +316,18 @@ const char *knee_result_unknown_fact(const knee_result *r, size_t i, size_t k, s
     return u && f < u->fact_n ? r->unknown_facts[u->fact_off + f] : NULL;
 }
 
-size_t knee_result_missing_fact_count(const knee_result *r) { return r && r->rs ? r->missing_n : 0; }
+size_t knee_result_missing_fact_count(const knee_result *r)
+{
+    return r && r->rs ? r->missing_n : 0;
+}
 
 const char *knee_result_missing_fact(const knee_result *r, size_t k)
 {
     return r && r->rs && k < r->missing_n ? r->missing[k] : NULL;
 }
 
-/* ---- method figures, dominance, analyses ------------------------------------------------------ */
+/* ---- method figures, dominance, analyses ------------------------------------------------------
+ */
 
 int knee_result_option_metric(const knee_result *r, size_t i, const char *name, double *value)
 {
@@ -329,8 +378,14 @@ const char *knee_result_dominator(const knee_result *r, size_t i, size_t k)
     return o && k < o->dom_n ? r->dominators[o->dom_off + k] : NULL;
 }
 
-uint64_t knee_result_smaa_samples(const knee_result *r) { return r && r->rs ? r->smaa_samples : 0; }
-uint64_t knee_result_smaa_seed(const knee_result *r) { return r && r->rs ? r->smaa_seed : 0; }
+uint64_t knee_result_smaa_samples(const knee_result *r)
+{
+    return r && r->rs ? r->smaa_samples : 0;
+}
+uint64_t knee_result_smaa_seed(const knee_result *r)
+{
+    return r && r->rs ? r->smaa_seed : 0;
+}
 
 /* The candidate index of result option i when SMAA ran, or KNEE__NONE. */
 static size_t smaa_alt(const knee_result *r, size_t i)
@@ -406,12 +461,25 @@ int knee_result_winner_fragile(const knee_result *r)
     return knee_result_has_sensitivity(r) ? r->fragile : 0;
 }
 
-/* ---- texts for two audiences ------------------------------------------------------------------ */
+/* ---- texts for two audiences ------------------------------------------------------------------
+ */
 
-const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k) { return reason(r, i, k) ? reason(r, i, k)->patient : NULL; }
-const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_reason_text(r, i, k); }
-const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k) { return caution(r, i, k) ? caution(r, i, k)->patient : NULL; }
-const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k) { return knee_result_caution_text(r, i, k); }
+const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k)
+{
+    return reason(r, i, k) ? reason(r, i, k)->patient : NULL;
+}
+const char *knee_result_reason_clinician_text(const knee_result *r, size_t i, size_t k)
+{
+    return knee_result_reason_text(r, i, k);
+}
+const char *knee_result_caution_patient_text(const knee_result *r, size_t i, size_t k)
+{
+    return caution(r, i, k) ? caution(r, i, k)->patient : NULL;
+}
+const char *knee_result_caution_clinician_text(const knee_result *r, size_t i, size_t k)
+{
+    return knee_result_caution_text(r, i, k);
+}
 
 const char *knee_result_value_note(const knee_result *r, size_t i, size_t j, int audience)
 {

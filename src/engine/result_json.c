@@ -33,7 +33,7 @@ static void notes(knee__strbuf *b, const knee__note *base, size_t off, size_t n)
         knee__sb_json_str(b, v[k].rule);
         knee__sb_str(b, ",\"source\":");
         knee__sb_json_str(b, v[k].source);
-        knee__sb_str(b, ",\"patient\":");   /* two audiences (since 0.3); text = clinician */
+        knee__sb_str(b, ",\"patient\":"); /* two audiences (since 0.3); text = clinician */
         knee__sb_json_str(b, v[k].patient);
         knee__sb_str(b, ",\"clinician\":");
         knee__sb_json_str(b, v[k].text);
@@ -259,7 +259,8 @@ static void sensitivity(knee__strbuf *b, const knee_result *r)
         knee__sb_str(b, "null");
     else
         knee__sb_num(b, r->margin);
-    knee__sb_str(b, r->fragile ? ",\"fragile\":true,\"fragile_margin\":" : ",\"fragile\":false,\"fragile_margin\":");
+    knee__sb_str(b, r->fragile ? ",\"fragile\":true,\"fragile_margin\":"
+                               : ",\"fragile\":false,\"fragile_margin\":");
     knee__sb_num(b, r->fragile_margin);
     knee__sb_str(b, ",\"tied_top\":["); /* the options tied first, the winner included */
     if (knee_result_option_count(r) && knee_result_option_tie_count(r, 0)) {
@@ -309,7 +310,7 @@ static void option(knee__strbuf *b, const knee_result *r, size_t i)
         knee__sb_str(b, ",\"rank\":null,\"score\":null,\"excluded\":true");
     } else {
         knee__sb_str(b, ",\"rank\":");
-        knee__sb_num(b, o->rank);   /* a whole number: the same text as %d, without printf */
+        knee__sb_num(b, o->rank); /* a whole number: the same text as %d, without printf */
         knee__sb_str(b, ",\"score\":");
         knee__sb_num(b, o->score);
         knee__sb_str(b, ",\"excluded\":false,\"weighted_sum\":");
@@ -404,7 +405,8 @@ int knee_result_to_json(const knee_result *r, char **out, size_t *len)
     if (!r || !r->rs)
         return KNEE_EINVAL;
     knee__sb_init(&b);
-    b.nums = knee__malloc(sizeof *b.nums);   /* optional: without it numbers are formatted each time */
+    b.nums =
+        knee__malloc(sizeof *b.nums); /* optional: without it numbers are formatted each time */
     if (b.nums)
         memset(b.nums, 0, sizeof *b.nums);
     knee__result_json(&b, r);

@@ -137,8 +137,7 @@ static void cell(packer *p, size_t at, const knee_result *r, size_t i, size_t j)
 {
     size_t t = r->order[i], k, m, n, first;
     const knee__cell *changed = knee__cell_changed(r, t, j);
-    const knee__value *v =
-        changed ? &changed->v : &r->rs->options[r->opts[t].option].values[j];
+    const knee__value *v = changed ? &changed->v : &r->rs->options[r->opts[t].option].values[j];
     const knee__criterion *c = &r->rs->criteria[j];
     const knee__change *changes = changed ? &r->changes[changed->change_off] : NULL;
     size_t n_changes = changed ? changed->change_n : 0;

@@ -20,7 +20,8 @@ static int listed(const knee_result *r, size_t i, const char *rule, int cautions
 {
     size_t k, n = cautions ? knee_result_caution_count(r, i) : knee_result_fired_count(r, i);
     for (k = 0; k < n; k++) {
-        const char *id = cautions ? knee_result_caution_rule(r, i, k) : knee_result_fired_rule(r, i, k);
+        const char *id =
+            cautions ? knee_result_caution_rule(r, i, k) : knee_result_fired_rule(r, i, k);
         if (strcmp(id, rule) == 0)
             return 1;
     }
@@ -35,15 +36,21 @@ static int check(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs,
     size_t i = find_option(r, opt);
     int fails = 0, rank, excluded;
     if (i == KNEE__NONE)
-        return 0;   /* cannot happen: every option is in every result */
+        return 0; /* cannot happen: every option is in every result */
     rank = knee_result_option_rank(r, i);
     excluded = knee_result_option_excluded(r, i);
-#define FAILF(...) do { knee__sb_printf(b, "%s: %s: ", cs->id, opt); knee__sb_printf(b, __VA_ARGS__); \
-                        knee__sb_str(b, "\n"); fails++; } while (0)
+#define FAILF(...)                                                                                 \
+    do {                                                                                           \
+        knee__sb_printf(b, "%s: %s: ", cs->id, opt);                                               \
+        knee__sb_printf(b, __VA_ARGS__);                                                           \
+        knee__sb_str(b, "\n");                                                                     \
+        fails++;                                                                                   \
+    } while (0)
     if (x->rank && rank != x->rank)
         FAILF("expected rank %d, got %s%d", x->rank, excluded ? "excluded, rank " : "", rank);
     if (x->rank_at_most && (excluded || rank > x->rank_at_most))
-        FAILF("expected rank at most %d, got %s%d", x->rank_at_most, excluded ? "excluded, rank " : "", rank);
+        FAILF("expected rank at most %d, got %s%d", x->rank_at_most,
+              excluded ? "excluded, rank " : "", rank);
     if (x->above != KNEE__NONE) {
         const char *other = rs->options[x->above].id;
         size_t k = find_option(r, other);
@@ -93,8 +100,8 @@ static int check(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs,
     return fails;
 }
 
-static int run_case(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs,
-                    knee_patient *p, knee_result *r, int *failed)
+static int run_case(knee__strbuf *b, const knee_ruleset *rs, const knee__case *cs, knee_patient *p,
+                    knee_result *r, int *failed)
 {
     size_t k;
     int rc, fails = 0;
@@ -104,7 +111,8 @@ static int run_case(knee__strbuf *b, const knee_ruleset *rs, const knee__case *c
         if (rc == KNEE_ENOMEM)
             return rc;
         if (rc != KNEE_OK) {
-            knee__sb_printf(b, "%s: fact %s: %s\n", cs->id, cs->facts[k].id, knee_patient_errmsg(p));
+            knee__sb_printf(b, "%s: fact %s: %s\n", cs->id, cs->facts[k].id,
+                            knee_patient_errmsg(p));
             fails++;
         }
     }

@@ -17,7 +17,6 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-
 /* ---- dates: a FHIR date or dateTime is the interval of days it may mean -------------------- */
 
 static long days_from_civil(long y, unsigned m, unsigned d)

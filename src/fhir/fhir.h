@@ -21,18 +21,18 @@
  * XML; JSON "resourceType" is turned into that shape. */
 typedef struct knee__fnode {
     const char *name;
-    const char *value;           /* NULL for a complex element */
+    const char *value; /* NULL for a complex element */
     struct knee__fnode *kids;
     size_t n_kids;
-    int is_null;                 /* a JSON null (prefetch: the query ran and found nothing) */
-    int is_json_string;          /* the value was a JSON string (FHIR JSON writes numbers bare) */
+    int is_null;        /* a JSON null (prefetch: the query ran and found nothing) */
+    int is_json_string; /* the value was a JSON string (FHIR JSON writes numbers bare) */
 } knee__fnode;
 
 typedef struct knee__fdoc {
     knee__arena arena;
-    knee__fnode *root;           /* a resource (named by type), or a "#prefetch" object whose
-                                    kids are the prefetch keys */
-    knee__fnode *context;        /* a CDS Hooks request's context object, or NULL */
+    knee__fnode *root;    /* a resource (named by type), or a "#prefetch" object whose
+                             kids are the prefetch keys */
+    knee__fnode *context; /* a CDS Hooks request's context object, or NULL */
 } knee__fdoc;
 
 typedef struct knee__flimits {

@@ -42,7 +42,8 @@ static size_t kid_count(json_t *obj)
     const char *key;
     json_t *v;
     size_t n = 0;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         if (skip_key(key))
             continue;
         if (json_is_array(v)) {
@@ -73,7 +74,8 @@ static int fill_object(jstate *st, knee__fnode *dst, json_t *obj, size_t depth)
             return st->status;
         }
     }
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         if (skip_key(key))
             continue;
         if (json_is_array(v)) {
@@ -83,7 +85,8 @@ static int fill_object(jstate *st, knee__fnode *dst, json_t *obj, size_t depth)
                 if (json_is_null(item))
                     continue;
                 if (json_is_array(item)) {
-                    jfail(st, KNEE_EPARSE, "fhir-json", "an array inside an array is not FHIR JSON");
+                    jfail(st, KNEE_EPARSE, "fhir-json",
+                          "an array inside an array is not FHIR JSON");
                     return st->status;
                 }
                 if (fill(st, &dst->kids[k++], key, item, depth + 1) != KNEE_OK)
@@ -202,12 +205,13 @@ static void fill_root(jstate *st, knee__fdoc *d, json_t *body)
     } else if (json_object_get(body, "resourceType")) {
         fill(st, d->root, "#root", body, 0);
         if (st->status == KNEE_OK)
-            *d->root = d->root->kids[0];   /* the resource node itself */
+            *d->root = d->root->kids[0]; /* the resource node itself */
     } else {
         /* A prefetch object: every value must be a resource or null. */
         const char *key;
         json_t *v;
-        json_object_foreach(body, key, v) {
+        json_object_foreach(body, key, v)
+        {
             if (!json_is_null(v) && !(json_is_object(v) && json_object_get(v, "resourceType"))) {
                 jfail(st, KNEE_EINVALID, "fhir-not-fhir",
                       "not a FHIR resource (no resourceType), nor a prefetch object whose "

@@ -22,7 +22,8 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-/* ---- the entry point -------------------------------------------------------------------------- */
+/* ---- the entry point --------------------------------------------------------------------------
+ */
 
 static int first_byte(const unsigned char *b, size_t len)
 {
@@ -65,8 +66,8 @@ static int parse_input(const void *buf, size_t len, const char *name, const knee
     else if (c == '<')
         rc = knee__fhir_parse_xml(doc, buf, len, name, &lim, d);
     else {
-        knee__diag_add(d, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "fhir-not-fhir", name, (knee__pos){1, 1},
-                       NULL, "neither FHIR JSON ('{') nor FHIR XML ('<')");
+        knee__diag_add(d, KNEE_SEVERITY_ERROR, KNEE_EPARSE, "fhir-not-fhir", name,
+                       (knee__pos){1, 1}, NULL, "neither FHIR JSON ('{') nor FHIR XML ('<')");
         rc = KNEE_EPARSE;
     }
     return rc;
@@ -209,8 +210,8 @@ out:
         knee_fhir_report_free(rep);
         rep = NULL;
         if (rc != KNEE_ENOMEM && knee_diag_count(d) == 0)
-            knee__diag_add(d, KNEE_SEVERITY_ERROR, rc, "fhir", name, (knee__pos){0, 0}, NULL,
-                           "%s", knee_strerror(rc));
+            knee__diag_add(d, KNEE_SEVERITY_ERROR, rc, "fhir", name, (knee__pos){0, 0}, NULL, "%s",
+                           knee_strerror(rc));
     }
     if (report)
         *report = rep;

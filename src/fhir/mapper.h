@@ -59,8 +59,8 @@ void knee__frep_warning(knee_fhir_report *r, const char *code, const char *fmt, 
 /* ---- dates (dates.c) ------------------------------------------------------------------------ */
 
 typedef struct fdate {
-    long lo, hi;      /* first and last day it may mean */
-    int y, m, d;      /* as written; m, d 0 when absent */
+    long lo, hi; /* first and last day it may mean */
+    int y, m, d; /* as written; m, d 0 when absent */
 } fdate;
 
 unsigned knee__fdate_month_days(long y, unsigned m);
@@ -70,10 +70,10 @@ int knee__fdate_age_at(int by, int bm, int bd, const fdate *asof);
 /* ---- the resources of one load (resources.c) ------------------------------------------------ */
 
 typedef struct res {
-    const knee__fnode *node;       /* the resource (named by its type) */
+    const knee__fnode *node; /* the resource (named by its type) */
     const char *type, *id, *full_url;
-    const struct res *container;   /* for a contained resource */
-    int ignored;                   /* a reason applying to every mapping was recorded */
+    const struct res *container; /* for a contained resource */
+    int ignored;                 /* a reason applying to every mapping was recorded */
 } res;
 
 typedef struct mapper {
@@ -100,8 +100,8 @@ const char *knee__fmap_rtype(const res *x);
 const char *knee__fmap_rid(const res *x);
 size_t knee__fmap_occurrences(const knee__fnode *r, const char *path);
 int knee__fmap_repeated(mapper *m, const res *x, const knee__fnode *r, const char *const *paths);
-int knee__fmap_code_matches(const knee__fhir_rule *rule, const knee__fnode *concept, const char **sys,
-                            const char **code);
+int knee__fmap_code_matches(const knee__fhir_rule *rule, const knee__fnode *concept,
+                            const char **sys, const char **code);
 int knee__fmap_coded(const knee__fhir_rule *rule, const knee__fnode *r, const char *name,
                      const char **sys, const char **code);
 const char *knee__fmap_status_code(const knee__fnode *r, const char *name, int *lenient);

@@ -115,7 +115,7 @@ int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len)
         return KNEE_EINVAL;
     m = rs->fhir;
     for (i = 0; i < m->n_rules; i++) {
-        int where = knee__fhir_kinds[m->rules[i].kind].prefetch;   /* the kind is a checked one */
+        int where = knee__fhir_kinds[m->rules[i].kind].prefetch; /* the kind is a checked one */
         patient |= where == KNEE__FK_PATIENT;
         coverage |= where == KNEE__FK_COVERAGE;
     }
@@ -138,7 +138,8 @@ int knee_ruleset_fhir_prefetch(const knee_ruleset *rs, char **out, size_t *len)
         knee__sb_str(&b, "\"");
     }
     if (coverage) {
-        knee__sb_printf(&b, "%s\"coverage\":\"Coverage?patient=" PATIENT_TOKEN "\"", n++ ? "," : "");
+        knee__sb_printf(&b, "%s\"coverage\":\"Coverage?patient=" PATIENT_TOKEN "\"",
+                        n++ ? "," : "");
         /* The mapper also reads a Coverage contained in a claim, and some records (Synthea's)
          * name the payer only there: in an ExplanationOfBenefit (a Synthea Claim names it by
          * text alone, which the mapper does not read). Only the latest few: the mapper takes the

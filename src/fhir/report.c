@@ -18,7 +18,6 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-
 /* ---- the report ----------------------------------------------------------------------------- */
 
 const char *knee__frep_str(knee_fhir_report *r, const char *s)
@@ -29,7 +28,7 @@ const char *knee__frep_str(knee_fhir_report *r, const char *s)
     d = knee__arena_strdup(&r->arena, s);
     if (!d) {
         r->oom = 1;
-        return "";   /* the report is lost; later lookups in it stay safe (see rules/build.c) */
+        return ""; /* the report is lost; later lookups in it stay safe (see rules/build.c) */
     }
     return d;
 }
@@ -103,7 +102,8 @@ void knee__frep_warning(knee_fhir_report *r, const char *code, const char *fmt, 
     va_start(ap, fmt);
     vfmt(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (knee__grow((void **)&r->warnings, &r->cap_warnings, r->n_warnings + 1, sizeof *r->warnings)) {
+    if (knee__grow((void **)&r->warnings, &r->cap_warnings, r->n_warnings + 1,
+                   sizeof *r->warnings)) {
         r->oom = 1;
         return;
     }
@@ -123,15 +123,27 @@ void knee_fhir_report_free(knee_fhir_report *r)
     knee__dealloc(r);
 }
 
-#define ACCESS(name, arr, n, field)                                                               \
-    const char *knee_fhir_report_##name(const knee_fhir_report *r, size_t i)                      \
-    {                                                                                             \
-        return r && i < r->n ? r->arr[i].field : NULL;                                            \
+#define ACCESS(name, arr, n, field)                                                                \
+    const char *knee_fhir_report_##name(const knee_fhir_report *r, size_t i)                       \
+    {                                                                                              \
+        return r && i < r->n ? r->arr[i].field : NULL;                                             \
     }
-size_t knee_fhir_report_fact_count(const knee_fhir_report *r) { return r ? r->n_facts : 0; }
-size_t knee_fhir_report_missing_count(const knee_fhir_report *r) { return r ? r->n_missing : 0; }
-size_t knee_fhir_report_ignored_count(const knee_fhir_report *r) { return r ? r->n_ignored : 0; }
-size_t knee_fhir_report_warning_count(const knee_fhir_report *r) { return r ? r->n_warnings : 0; }
+size_t knee_fhir_report_fact_count(const knee_fhir_report *r)
+{
+    return r ? r->n_facts : 0;
+}
+size_t knee_fhir_report_missing_count(const knee_fhir_report *r)
+{
+    return r ? r->n_missing : 0;
+}
+size_t knee_fhir_report_ignored_count(const knee_fhir_report *r)
+{
+    return r ? r->n_ignored : 0;
+}
+size_t knee_fhir_report_warning_count(const knee_fhir_report *r)
+{
+    return r ? r->n_warnings : 0;
+}
 ACCESS(fact, facts, n_facts, fact)
 ACCESS(fact_value, facts, n_facts, value)
 ACCESS(fact_resource_type, facts, n_facts, rtype)

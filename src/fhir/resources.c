@@ -18,8 +18,8 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-
-/* ---- resources -------------------------------------------------------------------------------- */
+/* ---- resources --------------------------------------------------------------------------------
+ */
 
 static size_t count_named(const knee__fnode *n, const char *name, size_t len);
 
@@ -54,8 +54,9 @@ static int one_resource(const knee__fnode *w)
 
 static const char *resource_shape(const knee__fnode *w)
 {
-    return w->n_kids == 0 ? "nothing" : w->n_kids > 1 ? "more than one resource"
-                                                     : "no resourceType";
+    return w->n_kids == 0  ? "nothing"
+           : w->n_kids > 1 ? "more than one resource"
+                           : "no resourceType";
 }
 
 static int collect_bundle(mapper *m, const knee__fnode *b, size_t depth)
@@ -87,7 +88,7 @@ static int collect_bundle(mapper *m, const knee__fnode *b, size_t depth)
                 count_named(e, "resource", 8), count_named(e, "fullUrl", 7));
             continue;
         }
-        if (!rw)   /* an entry without a resource (a deletion in a history) carries no data */
+        if (!rw) /* an entry without a resource (a deletion in a history) carries no data */
             continue;
         if (!one_resource(rw)) {
             knee__frep_ignored(m->rep, "Bundle.entry", knee__fval(e, "fullUrl"), "not-a-resource",
@@ -105,7 +106,7 @@ int knee__fmap_collect(mapper *m, const knee__fnode *r, const char *full_url, si
 {
     size_t i, first;
     int rc;
-    if (depth > 4)   /* a Bundle in a Bundle in a Bundle...: not patient data */
+    if (depth > 4) /* a Bundle in a Bundle in a Bundle...: not patient data */
         return KNEE_OK;
     if (strcmp(r->name, "Bundle") == 0)
         return collect_bundle(m, r, depth);
@@ -132,7 +133,7 @@ int knee__fmap_collect(mapper *m, const knee__fnode *r, const char *full_url, si
         rc = add_res(m, &c->kids[0], NULL, NULL);
         if (rc != KNEE_OK)
             return rc;
-        m->v[m->n - 1].container = (const res *)(uintptr_t)(first + 1);   /* fixed below */
+        m->v[m->n - 1].container = (const res *)(uintptr_t)(first + 1); /* fixed below */
     }
     return KNEE_OK;
 }
@@ -174,9 +175,14 @@ const char *knee__fmap_rid(const res *x);
 int knee__fmap_repeated(mapper *m, const res *x, const knee__fnode *r, const char *const *paths);
 
 /* The elements that say whom a resource is about, and its id: each allowed once. */
-static const char *const subject_once[] = {
-    "id", "subject", "subject.reference", "patient", "patient.reference", "beneficiary",
-    "beneficiary.reference", NULL};
+static const char *const subject_once[] = {"id",
+                                           "subject",
+                                           "subject.reference",
+                                           "patient",
+                                           "patient.reference",
+                                           "beneficiary",
+                                           "beneficiary.reference",
+                                           NULL};
 
 /* Checks every subject/patient/beneficiary reference of x, a repeated one too, so that a second
  * reference to another patient cannot hide behind the first. Another patient fails the load;
@@ -230,7 +236,8 @@ int knee__fmap_find_patient(mapper *m, const knee__fnode *context)
             knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
                            m->file, (knee__pos){0, 0}, x->id,
                            "a Patient has %zu ids where FHIR allows one: which patient the data "
-                           "is about cannot be told", count_named(x->node, "id", 2));
+                           "is about cannot be told",
+                           count_named(x->node, "id", 2));
             return KNEE_EINVALID;
         }
         if (m->patient) {
@@ -238,9 +245,12 @@ int knee__fmap_find_patient(mapper *m, const knee__fnode *context)
                 knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
                                m->file, (knee__pos){0, 0}, x->id,
                                "the data holds more than one patient (%s and %s)",
-                               m->patient->id ? m->patient->id
-                                              : m->patient->full_url ? m->patient->full_url : "?",
-                               x->id ? x->id : x->full_url ? x->full_url : "?");
+                               m->patient->id         ? m->patient->id
+                               : m->patient->full_url ? m->patient->full_url
+                                                      : "?",
+                               x->id         ? x->id
+                               : x->full_url ? x->full_url
+                                             : "?");
                 return KNEE_EINVALID;
             }
             continue;
@@ -248,8 +258,8 @@ int knee__fmap_find_patient(mapper *m, const knee__fnode *context)
         if (ctx && (!x->id || strcmp(x->id, ctx) != 0)) {
             knee__diag_add(m->diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-other-patient",
                            m->file, (knee__pos){0, 0}, x->id,
-                           "Patient/%s is not the patient of the context (%s)",
-                           x->id ? x->id : "?", ctx);
+                           "Patient/%s is not the patient of the context (%s)", x->id ? x->id : "?",
+                           ctx);
             return KNEE_EINVALID;
         }
         m->patient = x;
@@ -360,7 +370,8 @@ int knee__fmap_code_matches(const knee__fhir_rule *rule, const knee__fnode *conc
             const knee__fhir_code *fc = &rule->codes[k];
             if (strcmp(fc->system, s) != 0)
                 continue;
-            if (fc->prefix ? strncmp(v, fc->code, strlen(fc->code)) == 0 : strcmp(v, fc->code) == 0) {
+            if (fc->prefix ? strncmp(v, fc->code, strlen(fc->code)) == 0
+                           : strcmp(v, fc->code) == 0) {
                 *sys = s;
                 *code = v;
                 return 1;
@@ -421,8 +432,8 @@ const char *knee__fmap_rid(const res *x)
 static void element_path(char *buf, size_t cap, const res *x, const char *el)
 {
     if (x->container)
-        snprintf(buf, cap, "%s.contained(%s%s%s).%s", x->container->type, x->type,
-                 x->id ? "/" : "", x->id ? x->id : "", el);
+        snprintf(buf, cap, "%s.contained(%s%s%s).%s", x->container->type, x->type, x->id ? "/" : "",
+                 x->id ? x->id : "", el);
     else
         snprintf(buf, cap, "%s.%s", x->type, el);
 }

@@ -18,24 +18,46 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-
 /* The elements each resource type is read for, each allowed once by FHIR R4. */
-static const char *const obs_once[] = {
-    "code", "status", "effectiveDateTime|effectiveInstant|effectivePeriod", "effectivePeriod.start",
-    "effectivePeriod.end", "valueQuantity|valueInteger", "valueQuantity.value", "valueQuantity.code",
-    "valueQuantity.system", "valueQuantity.comparator", NULL};
-static const char *const cond_once[] = {
-    "code", "clinicalStatus", "verificationStatus", "abatementDateTime|abatementPeriod",
-    "abatementPeriod.start", "abatementPeriod.end", "onsetDateTime|onsetPeriod", "onsetPeriod.start",
-    "onsetPeriod.end", "recordedDate", "assertedDate", NULL};
-static const char *const proc_once[] = {
-    "code", "status", "performedDateTime|performedPeriod", "performedPeriod.start",
-    "performedPeriod.end", NULL};
-static const char *const med_once[] = {
-    "medicationCodeableConcept|medicationReference", "status", "effectiveDateTime|effectivePeriod",
-    "effectivePeriod.start", "effectivePeriod.end", "dateAsserted", "authoredOn", NULL};
-static const char *const cov_once[] = {
-    "status", "period", "period.start", "period.end", "type", "type.text", NULL};
+static const char *const obs_once[] = {"code",
+                                       "status",
+                                       "effectiveDateTime|effectiveInstant|effectivePeriod",
+                                       "effectivePeriod.start",
+                                       "effectivePeriod.end",
+                                       "valueQuantity|valueInteger",
+                                       "valueQuantity.value",
+                                       "valueQuantity.code",
+                                       "valueQuantity.system",
+                                       "valueQuantity.comparator",
+                                       NULL};
+static const char *const cond_once[] = {"code",
+                                        "clinicalStatus",
+                                        "verificationStatus",
+                                        "abatementDateTime|abatementPeriod",
+                                        "abatementPeriod.start",
+                                        "abatementPeriod.end",
+                                        "onsetDateTime|onsetPeriod",
+                                        "onsetPeriod.start",
+                                        "onsetPeriod.end",
+                                        "recordedDate",
+                                        "assertedDate",
+                                        NULL};
+static const char *const proc_once[] = {"code",
+                                        "status",
+                                        "performedDateTime|performedPeriod",
+                                        "performedPeriod.start",
+                                        "performedPeriod.end",
+                                        NULL};
+static const char *const med_once[] = {"medicationCodeableConcept|medicationReference",
+                                       "status",
+                                       "effectiveDateTime|effectivePeriod",
+                                       "effectivePeriod.start",
+                                       "effectivePeriod.end",
+                                       "dateAsserted",
+                                       "authoredOn",
+                                       NULL};
+static const char *const cov_once[] = {"status",    "period", "period.start", "period.end", "type",
+                                       "type.text", NULL};
 static const char *const claim_once[] = {"billablePeriod", "billablePeriod.start", "created", NULL};
 
 /* ---- the mapping kinds --------------------------------------------------------------------- */
@@ -160,7 +182,7 @@ static int map_condition(mapper *m, const knee__fhir_rule *rule)
     const char *fact = m->rs->facts[rule->fact].id;
     size_t i;
     int found = 0;
-    for (i = 0; i < m->n; i++) {   /* every matching Condition is checked, so skips are reported */
+    for (i = 0; i < m->n; i++) { /* every matching Condition is checked, so skips are reported */
         const res *x = &m->v[i];
         const char *sys, *code, *onset;
         fdate od;
@@ -261,7 +283,8 @@ typedef struct obs_pick {
  * used and returns -1. */
 /* The value of Observation x's valueQuantity q in unit `want` into *v, or -1 (recorded): a
  * comparator, not a number, not a UCUM unit, or a unit that does not convert. */
-static int quantity_value(mapper *m, const res *x, const knee__fnode *q, const char *want, double *v)
+static int quantity_value(mapper *m, const res *x, const knee__fnode *q, const char *want,
+                          double *v)
 {
     const char *unit = knee__fval(q, "code"), *usys = knee__fval(q, "system");
     const char *vtext = knee__fval(q, "value");
@@ -276,19 +299,18 @@ static int quantity_value(mapper *m, const res *x, const knee__fnode *q, const c
                            vtext ? vtext : "", vtext ? "'" : "");
         return -1;
     }
-    if (!unit && strcmp(want, "1") == 0) {   /* no unit: dimensionless */
+    if (!unit && strcmp(want, "1") == 0) { /* no unit: dimensionless */
         unit = "1";
     } else if (!unit || !usys || strcmp(usys, "http://unitsofmeasure.org") != 0) {
         knee__frep_ignored(m->rep, x->type, x->id, "unit",
                            "unit '%s' is not a UCUM code (system %s): not converted to %s",
-                           unit ? unit
-                                : (knee__fval(q, "unit") ? knee__fval(q, "unit") : "none"),
+                           unit ? unit : (knee__fval(q, "unit") ? knee__fval(q, "unit") : "none"),
                            usys ? usys : "absent", want);
         return -1;
     }
     if (knee__fhir_unit_convert(unit, want, v) != 0) {
-        knee__frep_ignored(m->rep, x->type, x->id, "unit", "unit '%s' does not convert to %s",
-                           unit, want);
+        knee__frep_ignored(m->rep, x->type, x->id, "unit", "unit '%s' does not convert to %s", unit,
+                           want);
         return -1;
     }
     return 0;
@@ -296,14 +318,14 @@ static int quantity_value(mapper *m, const res *x, const knee__fnode *q, const c
 
 static int read_observation(mapper *m, const res *x, const char *want, obs_pick *out)
 {
-    int dimensionless = strcmp(want, "1") == 0;   /* unit="1" written out, or no unit */
+    int dimensionless = strcmp(want, "1") == 0; /* unit="1" written out, or no unit */
     const char *st, *dt, *vtext, *el;
     const knee__fnode *q;
     double v;
     fdate d;
     st = knee__fval(x->node, "status");
-    if (!st || (strcmp(st, "final") != 0 && strcmp(st, "amended") != 0 &&
-                strcmp(st, "corrected") != 0)) {
+    if (!st ||
+        (strcmp(st, "final") != 0 && strcmp(st, "amended") != 0 && strcmp(st, "corrected") != 0)) {
         knee__frep_ignored(
             m->rep, x->type, x->id, st && strcmp(st, "entered-in-error") == 0 ? st : "status",
             "status is %s (only final, amended, corrected are used)", st ? st : "absent");
@@ -474,7 +496,8 @@ typedef struct history_kind {
 static int history_kind_of(const res *x, history_kind *k)
 {
     static const char *const proc_dates[] = {"performedDateTime", "performedPeriod", NULL};
-    static const char *const stmt_dates[] = {"effectiveDateTime", "effectivePeriod", "dateAsserted", NULL};
+    static const char *const stmt_dates[] = {"effectiveDateTime", "effectivePeriod", "dateAsserted",
+                                             NULL};
     static const char *const req_dates[] = {"authoredOn", NULL};
     k->med = NULL;
     if (strcmp(x->type, "Procedure") == 0) {
@@ -582,7 +605,7 @@ static size_t coverage_texts(const knee__fnode *cov, const char **out, size_t ca
             out[n++] = knee__fval(&cov->kids[i], "display");
     if (type && knee__fval(type, "text") && n < cap)
         out[n++] = knee__fval(type, "text");
-    *n_human = n;   /* names meant for people; codes and classes below only match the table */
+    *n_human = n; /* names meant for people; codes and classes below only match the table */
     for (i = 0; type && i < type->n_kids && n + 2 <= cap; i++)
         if (strcmp(type->kids[i].name, "coding") == 0) {
             if (knee__fval(&type->kids[i], "code"))
@@ -706,7 +729,7 @@ static int map_coverage(mapper *m, const knee__fhir_rule *rule)
             continue;
         }
         if (!dt) {
-            d.lo = d.hi = -1000000000L;   /* undated: older than any dated coverage */
+            d.lo = d.hi = -1000000000L; /* undated: older than any dated coverage */
         } else if (d.lo > m->asof.lo) {
             knee__frep_ignored(m->rep, knee__fmap_rtype(x), knee__fmap_rid(x), "after-as-of",
                                "dated %s, after the as-of date", dt);

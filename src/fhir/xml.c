@@ -37,7 +37,7 @@ static int convert(knee__arena *a, const knee__xnode *x, knee__fnode *dst)
         if (!dst->kids)
             return KNEE_ENOMEM;
     }
-    if (url) {   /* extension url: an attribute in XML, a property in JSON */
+    if (url) { /* extension url: an attribute in XML, a property in JSON */
         dst->kids[k].name = "url";
         dst->kids[k].value = knee__arena_strdup(a, url);
         if (!dst->kids[k++].value)
@@ -72,9 +72,9 @@ int knee__fhir_parse_xml(knee__fdoc **out, const void *buf, size_t len, const ch
         return rc;
     }
     if (!in_fhir(x->root)) {
-        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-not-fhir", file, x->root->pos,
-                       NULL, "the root element <%s> is not in the FHIR namespace %s", x->root->name,
-                       FHIR_NS);
+        knee__diag_add(diag, KNEE_SEVERITY_ERROR, KNEE_EINVALID, "fhir-not-fhir", file,
+                       x->root->pos, NULL, "the root element <%s> is not in the FHIR namespace %s",
+                       x->root->name, FHIR_NS);
         knee__xdoc_free(x);
         return KNEE_EINVALID;
     }

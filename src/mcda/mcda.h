@@ -14,31 +14,33 @@
 
 typedef struct knee__matrix {
     size_t n_opt, n_crit;
-    const double *x;               /* n_opt * n_crit */
-    const unsigned char *known;    /* n_opt * n_crit, or NULL */
-    const int *direction;          /* n_crit */
-    const double *w;               /* n_crit, sum 1 */
+    const double *x;            /* n_opt * n_crit */
+    const unsigned char *known; /* n_opt * n_crit, or NULL */
+    const int *direction;       /* n_crit */
+    const double *w;            /* n_crit, sum 1 */
 } knee__matrix;
 
 /* ---- TOPSIS (Hwang & Yoon 1981) ----------------------------------------------------------- */
-#define KNEE__NORM_VECTOR 0   /* r_ij = x_ij / sqrt(sum_i x_ij^2) */
-#define KNEE__NORM_MINMAX 1   /* r_ij = (x_ij - min_j) / (max_j - min_j), flipped for direction -1 */
+/* Normalisations: vector r_ij = x_ij / sqrt(sum_i x_ij^2); min-max r_ij = (x_ij - min_j) /
+ * (max_j - min_j), flipped for direction -1. */
+#define KNEE__NORM_VECTOR 0
+#define KNEE__NORM_MINMAX 1
 /* Closeness coefficient C_i = D-_i / (D+_i + D-_i) in [0, 1], higher is better. work must hold
  * n_opt*n_crit + 2*n_crit doubles. Returns 0, or -1 for bad arguments. */
 int knee__topsis(const knee__matrix *m, int norm, double *closeness, double *work);
 
 /* ---- PROMETHEE II (Brans & Vincke 1985) ---------------------------------------------------- */
 enum {
-    KNEE__PREF_USUAL = 0,    /* P = d > 0 */
-    KNEE__PREF_USHAPE = 1,   /* P = d > q */
-    KNEE__PREF_VSHAPE = 2,   /* P = d / p up to p, then 1 */
-    KNEE__PREF_LEVEL = 3,    /* 0 up to q, 1/2 up to p, then 1 */
-    KNEE__PREF_LINEAR = 4,   /* 0 up to q, linear to 1 at p */
-    KNEE__PREF_GAUSSIAN = 5  /* 1 - exp(-d^2 / (2 s^2)) */
+    KNEE__PREF_USUAL = 0,   /* P = d > 0 */
+    KNEE__PREF_USHAPE = 1,  /* P = d > q */
+    KNEE__PREF_VSHAPE = 2,  /* P = d / p up to p, then 1 */
+    KNEE__PREF_LEVEL = 3,   /* 0 up to q, 1/2 up to p, then 1 */
+    KNEE__PREF_LINEAR = 4,  /* 0 up to q, linear to 1 at p */
+    KNEE__PREF_GAUSSIAN = 5 /* 1 - exp(-d^2 / (2 s^2)) */
 };
 typedef struct knee__pref_fn {
     int type;
-    double q, p, s;          /* indifference, preference, Gaussian thresholds (criterion units) */
+    double q, p, s; /* indifference, preference, Gaussian thresholds (criterion units) */
 } knee__pref_fn;
 /* Positive, negative and net outranking flows (phi_net = phi_plus - phi_minus), each n_opt.
  * d = direction_j * (x_aj - x bj); a pair with a missing cell has P = 0 on that criterion.
@@ -61,7 +63,7 @@ typedef struct knee__rng {
     uint64_t s[4];
 } knee__rng;
 void knee__rng_seed(knee__rng *r, uint64_t seed, uint64_t stream);
-double knee__rng_uniform(knee__rng *r);   /* [0, 1) with 53 random bits */
+double knee__rng_uniform(knee__rng *r); /* [0, 1) with 53 random bits */
 /* Triangular(low, mode, high); low == high gives low. */
 double knee__rng_triangular(knee__rng *r, double low, double mode, double high);
 /* Uniform on the simplex: n weights >= 0 summing to 1 (sorted-uniform-spacings method). */
@@ -75,8 +77,8 @@ typedef void (*knee__smaa_utilities_fn)(void *ctx, knee__rng *rng, double *u /* 
 typedef struct knee__smaa_in {
     size_t n_opt, n_crit, samples;
     uint64_t seed;
-    const double *w_center;        /* NULL: weights uniform on the simplex; else sampled around */
-    double w_spread;               /* ... these: uniform within +-spread, then renormalised */
+    const double *w_center; /* NULL: weights uniform on the simplex; else sampled around */
+    double w_spread;        /* ... these: uniform within +-spread, then renormalised */
     knee__smaa_utilities_fn utilities;
     void *ctx;
     /* n_opt*n_crit, or NULL: a cell with known 0 is left out of its option's value, the
@@ -85,9 +87,9 @@ typedef struct knee__smaa_in {
 } knee__smaa_in;
 
 typedef struct knee__smaa_out {
-    double *rank_acceptability;    /* n_opt * n_opt: [i*n_opt + r] = P(option i has rank r+1) */
-    double *central_weights;       /* n_opt * n_crit: mean weights when i ranks first (0 if never) */
-    double *confidence;            /* n_opt: P(i first when its central weights are used) */
+    double *rank_acceptability; /* n_opt * n_opt: [i*n_opt + r] = P(option i has rank r+1) */
+    double *central_weights;    /* n_opt * n_crit: mean weights when i ranks first (0 if never) */
+    double *confidence;         /* n_opt: P(i first when its central weights are used) */
 } knee__smaa_out;
 
 /* Work space needed by knee__smaa, in doubles. */

@@ -42,5 +42,5 @@ int knee_patient_fact_text(const knee_patient *p, const char *fact, char **out)
         }
         break;
     }
-    return knee__sb_finish(&b, out, NULL);   /* a known empty set is "", not NULL */
+    return knee__sb_finish(&b, out, NULL); /* a known empty set is "", not NULL */
 }

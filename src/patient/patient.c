@@ -43,7 +43,10 @@ static int ok(knee_patient *p)
 
 static void clear_value(knee__factval *v)
 {
-    union { const char *c; char *m; } owned;   /* the patient owns str; facts.h shows it const */
+    union {
+        const char *c;
+        char *m;
+    } owned; /* the patient owns str; facts.h shows it const */
     size_t i;
     owned.c = v->str;
     knee__dealloc(owned.m);
@@ -90,7 +93,7 @@ void knee_patient_clear(knee_patient *p)
         return;
     for (i = 0; i < p->rs->n_facts; i++)
         clear_value(&p->facts[i]);
-    if (p->weight_set)   /* NULL when knee_patient_new ran out of memory half-way */
+    if (p->weight_set) /* NULL when knee_patient_new ran out of memory half-way */
         memset(p->weight_set, 0, p->rs->n_criteria ? p->rs->n_criteria : 1);
     p->errmsg[0] = '\0';
 }
@@ -195,7 +198,7 @@ static int not_allowed(const knee_ruleset *rs, size_t fact, const char *s, size_
     const knee__fact *f = &rs->facts[fact];
     char given[65], hint[200], takes[240];
     int near;
-    if (cap == 0)   /* no room for words: spare the search */
+    if (cap == 0) /* no room for words: spare the search */
         return KNEE_ERANGE;
     snprintf(given, sizeof given, "%.*s", (int)(n < 64 ? n : 64), s); /* a member ends at n */
     near = f->region
@@ -467,7 +470,8 @@ int knee_patient_set_text(knee_patient *p, const char *fact, const char *text)
     switch (f->type) {
     case KNEE_FACT_NUMBER:
     case KNEE_FACT_INTEGER:
-        if ((status = knee__parse_number(p->rs, i, text, n, &v, p->errmsg, sizeof p->errmsg)) != KNEE_OK)
+        if ((status = knee__parse_number(p->rs, i, text, n, &v, p->errmsg, sizeof p->errmsg)) !=
+            KNEE_OK)
             return status;
         return knee_patient_set_number(p, fact, v);
     case KNEE_FACT_BOOLEAN: {
@@ -558,7 +562,7 @@ int knee_patient_rank_criteria(knee_patient *p, const char *const *ids, size_t n
         return fail(p, KNEE_EINVAL, "unknown ranking scheme or no criteria given");
     if (n == 0 || n > nc)
         return fail(p, KNEE_EINVAL, "rank between 1 and %zu criteria", nc);
-    place = knee__calloc(nc, sizeof *place);   /* 0: not ranked */
+    place = knee__calloc(nc, sizeof *place); /* 0: not ranked */
     if (!place)
         return fail(p, KNEE_ENOMEM, "out of memory");
     for (i = 0; i < n; i++) {
@@ -583,7 +587,8 @@ int knee_patient_rank_criteria(knee_patient *p, const char *const *ids, size_t n
     return ok(p);
 }
 
-/* ---- patient files ---------------------------------------------------------------------------- */
+/* ---- patient files ----------------------------------------------------------------------------
+ */
 
 static void trim(const char *s, const char **b, size_t *n)
 {
@@ -625,7 +630,9 @@ static int apply_doc(knee_patient *p, const knee__xdoc *doc, knee_diag *d)
         int is_fact = strcmp(c->name, "fact") == 0;
         const char *id = knee__xml_attr_value(c, is_fact ? "id" : "criterion");
         const char *code = "patient-value", *b;
-        size_t n, k = !id ? KNEE__NONE : is_fact ? knee__find_fact(rs, id) : knee__find_criterion(rs, id);
+        size_t n, k = !id       ? KNEE__NONE
+                      : is_fact ? knee__find_fact(rs, id)
+                                : knee__find_criterion(rs, id);
         const knee__pos *before =
             k == KNEE__NONE ? NULL : first_given(seen, is_fact ? k : rs->n_facts + k, c->pos);
         trim(c->text, &b, &n);

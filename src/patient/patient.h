@@ -7,8 +7,8 @@
 
 struct knee_patient {
     const knee_ruleset *rs;
-    knee__factval *facts;      /* one per declared fact */
-    double *weights;           /* one per criterion; used when weight_set[j] */
+    knee__factval *facts; /* one per declared fact */
+    double *weights;      /* one per criterion; used when weight_set[j] */
     unsigned char *weight_set;
     char errmsg[512];
 };
@@ -20,10 +20,10 @@ void knee__patient_swap(knee_patient *a, knee_patient *b);
 /* The lookups behind the setters, with their messages (an unknown id's nearest ids, what a
  * fact of another type takes): KNEE_OK with *index, or the status with msg written. A fact
  * must be of type want1 or want2 (0: any type). Shared by the patient and the batch. */
-int knee__fact_decl(const knee_ruleset *rs, const char *id, int want1, int want2,
-                      size_t *index, char *msg, size_t cap);
+int knee__fact_decl(const knee_ruleset *rs, const char *id, int want1, int want2, size_t *index,
+                    char *msg, size_t cap);
 int knee__criterion_decl(const knee_ruleset *rs, const char *id, size_t *index, char *msg,
-                           size_t cap);
+                         size_t cap);
 
 /* The checks and parsing behind the setters, by fact index, for callers that validate values
  * without a patient (batch.c). Each returns KNEE_OK or the setter's status with its message

@@ -24,7 +24,7 @@ typedef struct ctx {
     const knee_ruleset *rs;
     const knee_patient *p;
     const knee_report_options *o;
-    size_t *src_num;    /* per ruleset source: its number in the list of sources, 0 = not cited */
+    size_t *src_num; /* per ruleset source: its number in the list of sources, 0 = not cited */
     size_t n_cited;
 } ctx;
 
@@ -76,7 +76,7 @@ static size_t citation_at(ctx *c, const char *open, const char **end,
         close++;
     if (*close != ']' || close == open + 1)
         return 0;
-    for (pass = 0; pass < (each ? 2 : 1); pass++)   /* check every id first, then call */
+    for (pass = 0; pass < (each ? 2 : 1); pass++) /* check every id first, then call */
         for (t = open + 1; t < close;) {
             size_t len = strcspn(t, ",;]"), k;
             while (len && t[len - 1] == ' ')
@@ -182,7 +182,7 @@ static void cited_text_n(ctx *c, const char *text, size_t n)
         }
         if (citation_at(c, open, &end, NULL) && end <= stop) {
             const char *before = open;
-            if (before > at && before[-1] == ' ')   /* cite_index writes its own space */
+            if (before > at && before[-1] == ' ') /* cite_index writes its own space */
                 before--;
             knee__html_text_n(c->h, at, (size_t)(before - at));
             citation_at(c, open, &end, cite_index);
@@ -207,7 +207,7 @@ static void cited_paragraphs(ctx *c, const char *text, const char *cls)
     while (s && *s) {
         const char *e = strchr(s, '\n');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        if (strspn(s, " \t\r") < n) {   /* not a blank line */
+        if (strspn(s, " \t\r") < n) { /* not a blank line */
             knee__html_start_class(c->h, "p", cls);
             cited_text_n(c, s, n);
             knee__html_end(c->h);
@@ -267,8 +267,8 @@ static void header(ctx *c)
     knee__html_end(h);
 
     knee__html_start_class(h, "dl", "meta");
-    meta_item(h, "Publisher", rs->publisher && *rs->publisher ? rs->publisher
-                                                              : "not stated in the rule file");
+    meta_item(h, "Publisher",
+              rs->publisher && *rs->publisher ? rs->publisher : "not stated in the rule file");
     snprintf(buf, sizeof buf, "%.300s (id %.100s, version %.60s, %.40s)", rs->title, rs->id,
              rs->version, rs->status ? rs->status : "status not given");
     meta_item(h, "Rule file", buf);
@@ -281,8 +281,8 @@ static void header(ctx *c)
     snprintf(buf, sizeof buf, "%s; made by libknee %s", method_words(knee_result_method(c->r)),
              knee_version_string());
     meta_item(h, "Method", buf);
-    knee__html_end(h);   /* dl */
-    knee__html_end(h);   /* header */
+    knee__html_end(h); /* dl */
+    knee__html_end(h); /* header */
 }
 
 static void nav_item(knee__html *h, const char *href, const char *text)
@@ -378,7 +378,7 @@ static void summary(ctx *c)
                          missing, missing == 1 ? "fact was" : "facts were");
         knee__html_end(h);
     }
-    knee__html_end(h);   /* section */
+    knee__html_end(h); /* section */
 }
 
 /* ---- facts ----------------------------------------------------------------------------------- */
@@ -449,7 +449,7 @@ static int facts_used(ctx *c)
         knee__html_end(h);
         knee_free(text);
     }
-    knee__html_end(h);   /* tbody */
+    knee__html_end(h); /* tbody */
     knee__report_table_end(h);
     return status;
 }
@@ -555,8 +555,10 @@ static void weights(ctx *c)
         knee__html_attr(h, "scope", "row");
         knee__html_text(h, knee__report_criterion_label(r, j));
         knee__html_end(h);
-        knee__html_elem(h, "td", "num", knee__num_percent(buf, sizeof buf, knee_result_weight(r, j)));
-        knee__html_elem(h, "td", NULL, cr->direction == KNEE_DIRECTION_MINIMIZE ? "lower" : "higher");
+        knee__html_elem(h, "td", "num",
+                        knee__num_percent(buf, sizeof buf, knee_result_weight(r, j)));
+        knee__html_elem(h, "td", NULL,
+                        cr->direction == KNEE_DIRECTION_MINIMIZE ? "lower" : "higher");
         scale_words(buf, sizeof buf, cr);
         knee__html_elem(h, "td", NULL, buf);
         knee__html_elem(h, "td", NULL,
@@ -565,9 +567,9 @@ static void weights(ctx *c)
                             : "the patient's preferences");
         knee__html_end(h);
     }
-    knee__html_end(h);   /* tbody */
+    knee__html_end(h); /* tbody */
     knee__report_table_end(h);
-    knee__html_end(h);   /* section */
+    knee__html_end(h); /* section */
 }
 
 /* ---- the option grid ------------------------------------------------------------------------- */
@@ -628,8 +630,7 @@ static void value_cell(ctx *c, size_t i, size_t j)
         snprintf(buf, sizeof buf, "Level %zu of %zu", ce->level + 1, cr->n_levels);
         knee__html_elem(h, "span", "range", buf);
     } else {
-        knee__html_elem(h, "span", "val",
-                        knee__quantity(buf, sizeof buf, ce->typical, cr->unit));
+        knee__html_elem(h, "span", "val", knee__quantity(buf, sizeof buf, ce->typical, cr->unit));
         if (!isnan(ce->low) && !isnan(ce->high) &&
             (ce->low != ce->typical || ce->high != ce->typical)) {
             char range[300];
@@ -808,7 +809,7 @@ static void grid_part(ctx *c, size_t first, size_t count, size_t part, size_t pa
     for (i = first; i < first + count; i++)
         undecided_cell(c, i);
     knee__html_end(h);
-    knee__html_end(h);   /* tbody */
+    knee__html_end(h); /* tbody */
     knee__report_table_end(h);
     knee__html_newline(h);
 }
@@ -826,8 +827,8 @@ static void grid(ctx *c)
     if (n == 0)
         knee__html_elem(h, "p", NULL, "The rule file has no options.");
     for (first = 0; first < n; first += GRID_CHUNK)
-        grid_part(c, first, n - first < GRID_CHUNK ? n - first : GRID_CHUNK,
-                  first / GRID_CHUNK + 1, parts);
+        grid_part(c, first, n - first < GRID_CHUNK ? n - first : GRID_CHUNK, first / GRID_CHUNK + 1,
+                  parts);
     knee__html_end(h);
 }
 
@@ -866,8 +867,9 @@ static void sensitivity(ctx *c)
         knee__html_text(h, " No change of a single weight separates them: on these values "
                            "nothing decides between them.");
     } else if (knee_result_min_weight_change(r, &crit, &delta, &winner)) {
-        knee__html_textf(h, " The smallest single change of a weight that changes the first "
-                            "place: %s %s by %s points, which puts ",
+        knee__html_textf(h,
+                         " The smallest single change of a weight that changes the first "
+                         "place: %s %s by %s points, which puts ",
                          knee__report_criterion_label(r, crit), delta < 0 ? "down" : "up",
                          knee__num_text(a, sizeof a, 100 * fabs(delta), 1, 0));
         knee__html_text(h, knee_result_option_name(r, winner));
@@ -898,7 +900,7 @@ static void sensitivity(ctx *c)
         knee__html_elem(h, "td", "num", knee__num_percent(b, sizeof b, hi));
         knee__html_end(h);
     }
-    knee__html_end(h);   /* tbody */
+    knee__html_end(h); /* tbody */
     knee__report_table_end(h);
 }
 
@@ -1060,7 +1062,7 @@ static void options_in_words(ctx *c)
         else
             knee__html_elem(h, "p", NULL, "The rule file gives no description of this option.");
         knee__html_end(h);
-        knee__html_end(h);   /* details */
+        knee__html_end(h); /* details */
         knee__html_end(h);
         knee__html_newline(h);
     }
@@ -1096,7 +1098,7 @@ static void disagreements(ctx *c)
             cited_text(c, cf->stance);
             knee__html_end(h);
         }
-        knee__html_end(h);   /* details */
+        knee__html_end(h); /* details */
     }
     knee__html_end(h);
 }
@@ -1140,8 +1142,8 @@ static void sources(ctx *c)
          * author's bookkeeping (rules/README.md): kept in the file, not shown to readers. */
         knee__html_end(h);
     }
-    knee__html_end(h);   /* ol */
-    knee__html_end(h);   /* details */
+    knee__html_end(h); /* ol */
+    knee__html_end(h); /* details */
     knee__html_end(h);
 }
 
@@ -1161,9 +1163,11 @@ static void about(ctx *c)
                     "adding or removing an option never changes the order of the others.");
     if (!is_weighted_sum(c->r)) {
         knee__html_start(h, "p");
-        knee__html_textf(h, "This comparison ranks the options with the %s method; the bars "
-                            "still show the weighted sum, the only score that splits into the "
-                            "criteria's contributions.", method_words(knee_result_method(c->r)));
+        knee__html_textf(h,
+                         "This comparison ranks the options with the %s method; the bars "
+                         "still show the weighted sum, the only score that splits into the "
+                         "criteria's contributions.",
+                         method_words(knee_result_method(c->r)));
         knee__html_end(h);
     }
     knee__html_start(h, "h3");
@@ -1181,7 +1185,7 @@ static void about(ctx *c)
         knee__html_end(h);
     }
     knee__html_end(h);
-    knee__html_end(h);   /* details */
+    knee__html_end(h); /* details */
     knee__html_start(h, "h3");
     knee__html_text(h, "The rule file");
     knee__html_end(h);
@@ -1223,8 +1227,8 @@ static void footer(ctx *c)
 
 /* ---- the page -------------------------------------------------------------------------------- */
 
-int knee_result_to_html(const knee_result *r, const knee_patient *p,
-                        const knee_report_options *o, char **out, size_t *len)
+int knee_result_to_html(const knee_result *r, const knee_patient *p, const knee_report_options *o,
+                        char **out, size_t *len)
 {
     ctx c;
     int status;
@@ -1275,11 +1279,11 @@ int knee_result_to_html(const knee_result *r, const knee_patient *p,
     disagreements(&c);
     sources(&c);
     about(&c);
-    knee__html_end(c.h);   /* main */
+    knee__html_end(c.h); /* main */
     footer(&c);
-    knee__html_end(c.h);   /* div.page */
-    knee__html_end(c.h);   /* body */
-    knee__html_end(c.h);   /* html */
+    knee__html_end(c.h); /* div.page */
+    knee__html_end(c.h); /* body */
+    knee__html_end(c.h); /* html */
     knee__html_newline(c.h);
     knee__dealloc(c.src_num);
     if (status != KNEE_OK) {

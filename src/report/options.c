@@ -15,7 +15,7 @@ int knee_report_options_new(knee_report_options **out)
     *out = knee__calloc(1, sizeof **out);
     if (!*out)
         return KNEE_ENOMEM;
-    (*out)->audience = KNEE_AUDIENCE_CLINICIAN;   /* the page callers had before there was a choice */
+    (*out)->audience = KNEE_AUDIENCE_CLINICIAN; /* the page callers had before there was a choice */
     return KNEE_OK;
 }
 
@@ -40,7 +40,7 @@ int knee_report_options_set_date(knee_report_options *o, const char *date)
         n = strlen(date);
         if (n == 0 || n > MAX_DATE_BYTES)
             return KNEE_EINVAL;
-        for (k = 0; k < n; k++)   /* no control characters; UTF-8 is checked when written */
+        for (k = 0; k < n; k++) /* no control characters; UTF-8 is checked when written */
             if ((unsigned char)date[k] < 0x20 || date[k] == 0x7F)
                 return KNEE_EINVAL;
         if (!(copy = knee__strdup(date)))

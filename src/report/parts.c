@@ -64,17 +64,17 @@ void knee__report_table_start(knee__html *h, const char *cls, const char *captio
 
 void knee__report_table_end(knee__html *h)
 {
-    knee__html_end(h);   /* table */
-    knee__html_end(h);   /* div */
+    knee__html_end(h); /* table */
+    knee__html_end(h); /* div */
 }
 
-/* ---- the head, sections, paragraphs and texts -------------------------------------------------- */
+/* ---- the head, sections, paragraphs and texts --------------------------------------------------
+ */
 
 int knee__report_is_web_url(const char *url)
 {
     return url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
 }
-
 
 void knee__report_paragraphs(knee__html *h, const char *text, const char *cls)
 {
@@ -86,7 +86,7 @@ void knee__report_paragraphs(knee__html *h, const char *text, const char *cls)
         size_t n = e ? (size_t)(e - s) : strlen(s), k;
         for (k = 0; k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'); k++)
             ;
-        if (k < n) {   /* not a blank line */
+        if (k < n) { /* not a blank line */
             knee__html_start_class(h, "p", cls);
             knee__html_text_n(h, s, n);
             knee__html_end(h);
@@ -94,7 +94,6 @@ void knee__report_paragraphs(knee__html *h, const char *text, const char *cls)
         s += n + (e != NULL);
     }
 }
-
 
 void knee__report_section_start(knee__html *h, const char *id, const char *title)
 {
@@ -109,7 +108,6 @@ void knee__report_section_start(knee__html *h, const char *id, const char *title
     knee__html_text(h, title);
     knee__html_end(h);
 }
-
 
 void knee__report_head(knee__html *h, const char *title, const char *css)
 {
@@ -132,10 +130,9 @@ void knee__report_head(knee__html *h, const char *title, const char *css)
     knee__html_start(h, "style");
     knee__html_raw(h, css);
     knee__html_end(h);
-    knee__html_end(h);   /* head */
+    knee__html_end(h); /* head */
     knee__html_newline(h);
 }
-
 
 int knee__report_is_patient_text(const knee_ruleset *rs, const char *text)
 {
@@ -145,4 +142,3 @@ int knee__report_is_patient_text(const knee_ruleset *rs, const char *text)
             return 1;
     return 0;
 }
-

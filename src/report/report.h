@@ -7,7 +7,8 @@
  *   patient.c  the patient's page (knee_report_options_set_audience)
  *   options.c  knee_report_options
  * Numbers and quantities in words come from util/quantity.h. Only writer.c includes libxml2;
- * the others see an opaque writer. Calls go one way: html.c -> patient.c, svg.c -> parts.c -> writer.c. */
+ * the others see an opaque writer. Calls go one way: html.c -> patient.c, svg.c -> parts.c ->
+ * writer.c. */
 #ifndef KNEE_REPORT_H
 #define KNEE_REPORT_H
 
@@ -18,9 +19,9 @@
 #include "util/quantity.h"
 
 struct knee_report_options {
-    char *date;                 /* shown as the report's date; NULL: "not given" */
-    int audience;               /* KNEE_AUDIENCE_*: which page */
-    char *asked[KNEE_REPORT_MAX_OPTIONS];   /* option ids asked for on the patient page */
+    char *date;                           /* shown as the report's date; NULL: "not given" */
+    int audience;                         /* KNEE_AUDIENCE_*: which page */
+    char *asked[KNEE_REPORT_MAX_OPTIONS]; /* option ids asked for on the patient page */
     size_t n_asked;
 };
 
@@ -109,8 +110,8 @@ int knee__report_is_patient_text(const knee_ruleset *rs, const char *text);
 void knee__report_icon_array(knee__html *h, int count, int per, const char *labelled_by);
 /* The patient's page (patient.c); KNEE_EUNKNOWN for an option asked for that the rule
  * file does not have. */
-int knee__report_patient(const knee_result *r, const knee_patient *p,
-                         const knee_report_options *o, char **out, size_t *len);
+int knee__report_patient(const knee_result *r, const knee_patient *p, const knee_report_options *o,
+                         char **out, size_t *len);
 /* A table in a region that scrolls sideways when the table is wider than the screen (named by
  * the caption, focusable for keyboard scrolling); end it with knee__report_table_end(). */
 void knee__report_table_start(knee__html *h, const char *cls, const char *caption_id,

@@ -104,7 +104,7 @@ const char knee__report_css[] =
     " h2{break-after:avoid;page-break-after:avoid}\n"
     " details::details-content{content-visibility:visible;display:block}summary{display:none}\n"
     " figure,tr,.option,.caution,.reason,.statement{break-inside:avoid;page-break-inside:avoid}\n"
-    " .grid tr,.option{break-inside:auto;page-break-inside:auto}\n"   /* tall: no gaps */
+    " .grid tr,.option{break-inside:auto;page-break-inside:auto}\n" /* tall: no gaps */
     " a{color:inherit}\n"
     " .sources a[href]::after{content:' (' attr(href) ')';font-size:.85em}\n"
     "}\n";

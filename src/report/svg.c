@@ -17,29 +17,25 @@
 
 /* A mark: up to two lines across the part, at offsets from its middle, with a dash pattern. */
 typedef struct mark {
-    int lines;              /* 0, 1 or 2 */
-    double offset;          /* of each line from the middle (two lines: -offset and +offset) */
-    double width;           /* stroke width */
-    const char *dashes;     /* stroke-dasharray, NULL for a solid line */
+    int lines;          /* 0, 1 or 2 */
+    double offset;      /* of each line from the middle (two lines: -offset and +offset) */
+    double width;       /* stroke width */
+    const char *dashes; /* stroke-dasharray, NULL for a solid line */
 } mark;
 
 typedef struct fill {
     const char *colour;
-    const char *ink;        /* the mark's colour: white on the dark fills */
+    const char *ink; /* the mark's colour: white on the dark fills */
     mark m;
 } fill;
 
 /* Dark colours (each with at least 4.5:1 contrast on white), each with its own mark. */
 /* clang-format off: one row a line */
 static const fill criterion_fills[KNEE__REPORT_FILLS] = {
-    {"#0a5c99", "#fff", {0, 0, 0, NULL}},
-    {"#b35806", "#fff", {1, 0, 3, "3 3"}},
-    {"#1b7a4a", "#fff", {1, 0, 2, NULL}},
-    {"#7b3294", "#fff", {2, 4, 2, "8 4"}},
-    {"#a50f15", "#fff", {2, 4, 2, NULL}},
-    {"#4d4d4d", "#fff", {1, 0, 3, "12 4 3 4"}},
-    {"#8c6d00", "#fff", {2, 4, 2.5, "2.5 3"}},
-    {"#01665e", "#fff", {1, 0, 6, "3 6"}},
+    {"#0a5c99", "#fff", {0, 0, 0, NULL}},      {"#b35806", "#fff", {1, 0, 3, "3 3"}},
+    {"#1b7a4a", "#fff", {1, 0, 2, NULL}},      {"#7b3294", "#fff", {2, 4, 2, "8 4"}},
+    {"#a50f15", "#fff", {2, 4, 2, NULL}},      {"#4d4d4d", "#fff", {1, 0, 3, "12 4 3 4"}},
+    {"#8c6d00", "#fff", {2, 4, 2.5, "2.5 3"}}, {"#01665e", "#fff", {1, 0, 6, "3 6"}},
 };
 /* clang-format on */
 
@@ -188,7 +184,8 @@ static void th_scope(knee__html *h, const char *scope, const char *cls, const ch
     knee__html_end(h);
 }
 
-/* ---- scores split into contributions ---------------------------------------------------------- */
+/* ---- scores split into contributions ----------------------------------------------------------
+ */
 
 /* Scores that split into the criteria's contributions, with ranges (base/names.h). */
 static int weighted_sum(const knee_result *r)
@@ -219,11 +216,13 @@ static void scores_table(knee__html *h, const knee_result *r)
     size_t i, j, nc = knee_result_criterion_count(r);
     int ws = weighted_sum(r);
     char num[KNEE__NUM_BUF], cell[3 * KNEE__NUM_BUF + 16];
-    knee__report_table_start(   /* many criteria: the print style fits it to the paper */
-        h, nc > 5 ? "data fit" : "data", "scores-table-caption",
-        "The numbers behind the chart: each criterion's contribution to the score "
-        "(weight times the value's place on its 0 to 1 scale; for an unknown value, "
-        "at the middle of its range, the range in brackets)");
+    knee__report_table_start(/* many criteria: the print style fits it to the paper */
+                             h, nc > 5 ? "data fit" : "data", "scores-table-caption",
+                             "The numbers behind the chart: each criterion's contribution to the "
+                             "score "
+                             "(weight times the value's place on its 0 to 1 scale; for an unknown "
+                             "value, "
+                             "at the middle of its range, the range in brackets)");
     knee__html_start(h, "thead");
     knee__html_start(h, "tr");
     th_scope(h, "col", "num", "Rank");
@@ -368,7 +367,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
     for (i = 0; i < n; i++)
         if (!knee_result_option_excluded(r, i))
             score_bar(h, r, i);
-    knee__html_end(h);   /* ol */
+    knee__html_end(h); /* ol */
     knee__html_elem(h, "p", "axis",
                     "Scale: 0 at the left end of each bar, 1 at the right end; tick marks at "
                     "0.25, 0.5 and 0.75. An option with unknown values (named after its score) "
@@ -377,11 +376,12 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
                     "the option grid.");
     if (ranked < n)
         knee__html_elem(h, "p", "axis", "Excluded options have no score and are not shown here.");
-    knee__html_end(h);   /* figure */
+    knee__html_end(h); /* figure */
     scores_table(h, r);
 }
 
-/* ---- SMAA-2 rank acceptabilities -------------------------------------------------------------- */
+/* ---- SMAA-2 rank acceptabilities --------------------------------------------------------------
+ */
 
 static const char *ordinal(size_t rank, char *buf, size_t size)
 {
@@ -434,8 +434,9 @@ static void smaa_table(knee__html *h, const knee_result *r, size_t ranked)
 {
     size_t i, rank;
     char cap[300], o[16], num[KNEE__NUM_BUF];
-    snprintf(cap, sizeof cap, "The numbers behind the chart: how often each option came at each "
-                              "rank, and its confidence (%llu samples)",
+    snprintf(cap, sizeof cap,
+             "The numbers behind the chart: how often each option came at each "
+             "rank, and its confidence (%llu samples)",
              (unsigned long long)knee_result_smaa_samples(r));
     knee__report_table_start(h, ranked > 8 ? "data wide" : "data", "smaa-table-caption", cap);
     knee__html_start(h, "thead");
@@ -457,9 +458,9 @@ static void smaa_table(knee__html *h, const knee_result *r, size_t ranked)
         knee__html_start(h, "tr");
         th_scope(h, "row", NULL, knee_result_option_name(r, i));
         for (rank = 1; rank <= ranked; rank++)
-            knee__html_elem(h, "td", "num",
-                            knee__num_percent(num, sizeof num,
-                                                 knee_result_rank_acceptability(r, i, rank)));
+            knee__html_elem(
+                h, "td", "num",
+                knee__num_percent(num, sizeof num, knee_result_rank_acceptability(r, i, rank)));
         conf = knee_result_confidence(r, i);
         knee__html_elem(h, "td", "num",
                         isnan(conf) ? "never first" : knee__num_percent(num, sizeof num, conf));
@@ -481,10 +482,11 @@ void knee__report_chart_smaa(knee__html *h, const knee_result *r)
     knee__html_start(h, "figcaption");
     knee__html_attr(h, "id", "smaa-caption");
     knee__html_elem(h, "strong", NULL, "Figure 2. ");
-    knee__html_textf(h, "How often each option came first, second, third or lower when the "
-                        "values were drawn from their ranges and the weights varied, in %llu "
-                        "simulated comparisons (SMAA-2, seed %llu). A long first part means the "
-                        "option's place is robust.",
+    knee__html_textf(h,
+                     "How often each option came first, second, third or lower when the "
+                     "values were drawn from their ranges and the weights varied, in %llu "
+                     "simulated comparisons (SMAA-2, seed %llu). A long first part means the "
+                     "option's place is robust.",
                      (unsigned long long)knee_result_smaa_samples(r),
                      (unsigned long long)knee_result_smaa_seed(r));
     knee__html_end(h);
@@ -526,9 +528,9 @@ void knee__report_chart_smaa(knee__html *h, const knee_result *r)
         o = (size_t)snprintf(desc, sizeof desc, "Ranks:");
         for (g = 0; g < groups && o < sizeof desc; g++) {
             group_name(name, sizeof name, g, groups, ranked);
-            o += (size_t)snprintf(desc + o, sizeof desc - o, "%s %s %s", g ? ";" : "", name,
-                                  knee__num_percent(num, sizeof num,
-                                                       group_share(r, i, g, groups, ranked)));
+            o += (size_t)snprintf(
+                desc + o, sizeof desc - o, "%s %s %s", g ? ";" : "", name,
+                knee__num_percent(num, sizeof num, group_share(r, i, g, groups, ranked)));
         }
         if (o < sizeof desc)
             snprintf(desc + o, sizeof desc - o, ".");
@@ -540,12 +542,12 @@ void knee__report_chart_smaa(knee__html *h, const knee_result *r)
             at += v > 0 ? v : 0;
         }
         bar_frame(h);
-        knee__html_end(h);   /* svg */
-        knee__html_end(h);   /* li */
+        knee__html_end(h); /* svg */
+        knee__html_end(h); /* li */
     }
-    knee__html_end(h);   /* ol */
+    knee__html_end(h); /* ol */
     knee__html_elem(h, "p", "axis",
                     "Each bar is 100% of the simulations; tick marks at 25%, 50% and 75%.");
-    knee__html_end(h);   /* figure */
+    knee__html_end(h); /* figure */
     smaa_table(h, r, ranked);
 }

@@ -70,7 +70,7 @@ static void check(knee__html *h, int rc)
 static size_t good_char(const unsigned char *s)
 {
     uint32_t cp;
-    size_t len = knee__utf8_decode(s, 4, &cp);   /* stops at the terminating NUL */
+    size_t len = knee__utf8_decode(s, 4, &cp); /* stops at the terminating NUL */
     if (len == 0 || cp == 0)
         return 0;
     if (cp < 0x20)
@@ -115,7 +115,7 @@ static const char *clean(knee__html *h, const char *s, char **copy)
         p += n;
     if (!*p)
         return s;
-    c = knee__malloc(strlen(s) * 3 + 1);   /* each byte becomes at most 3 */
+    c = knee__malloc(strlen(s) * 3 + 1); /* each byte becomes at most 3 */
     if (!c) {
         h->failed = 1;
         return NULL;
@@ -125,7 +125,7 @@ static const char *clean(knee__html *h, const char *s, char **copy)
             memcpy(c + o, p, n);
             o += n;
             p += n;
-        } else {   /* one U+FFFD for a character refused whole, one per byte that is not UTF-8 */
+        } else { /* one U+FFFD for a character refused whole, one per byte that is not UTF-8 */
             uint32_t cp;
             size_t bad = knee__utf8_decode(p, 4, &cp);
             memcpy(c + o, "\xEF\xBF\xBD", 3);
@@ -149,14 +149,14 @@ void knee__html_start(knee__html *h, const char *element)
 {
     if (h->failed)
         return;
-    if (h->depth >= MAX_DEPTH) {   /* a bug in the report's structure, not bad input */
+    if (h->depth >= MAX_DEPTH) { /* a bug in the report's structure, not bad input */
         h->failed = 1;
         return;
     }
     check(h, xmlTextWriterStartElement(h->w, (const xmlChar *)element));
     h->depth++;
-    h->plain[h->depth] = h->plain[h->depth - 1] || strcmp(element, "head") == 0 ||
-                         strcmp(element, "svg") == 0;
+    h->plain[h->depth] =
+        h->plain[h->depth - 1] || strcmp(element, "head") == 0 || strcmp(element, "svg") == 0;
 }
 
 void knee__html_start_class(knee__html *h, const char *element, const char *cls)

@@ -24,10 +24,10 @@ typedef struct builder {
     knee_diag *diag;
     const char *file;
     const knee_options *opts;
-    int status;        /* KNEE_OK, or the first failure's status */
+    int status; /* KNEE_OK, or the first failure's status */
     int oom;
-    knee__cond_table conds;   /* compiled conditions by text, while rules are built */
-    knee__patient_text **ptext_tail;   /* where the next <patient> text is linked */
+    knee__cond_table conds;          /* compiled conditions by text, while rules are built */
+    knee__patient_text **ptext_tail; /* where the next <patient> text is linked */
 } builder;
 
 #if defined(__GNUC__)
@@ -48,14 +48,15 @@ static PRINTF_LIKE(7, 8) void report(builder *b, int severity, int status, const
     va_end(ap);
     if (severity == KNEE_SEVERITY_ERROR && b->status == KNEE_OK)
         b->status = status;
-    if (knee__diag_add(b->diag, severity, status, code, b->file, pos, element, "%s", msg) != KNEE_OK)
+    if (knee__diag_add(b->diag, severity, status, code, b->file, pos, element, "%s", msg) !=
+        KNEE_OK)
         b->oom = 1;
 }
 
 /* The semantic checks' problems; a limit or a condition's own status goes through report(). */
-#define ERR(b, code, pos, el, ...) \
+#define ERR(b, code, pos, el, ...)                                                                 \
     report(b, KNEE_SEVERITY_ERROR, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
-#define WARN(b, code, pos, el, ...) \
+#define WARN(b, code, pos, el, ...)                                                                \
     report(b, KNEE_SEVERITY_WARNING, KNEE_EINVALID, code, pos, el, __VA_ARGS__)
 
 /* A reference to a level the criterion does not declare, with the nearest level and the levels
@@ -215,7 +216,7 @@ static const knee__xnode *child(const knee__xnode *n, const char *name)
 
 /* ---- texts for two audiences (rules/README.md, "Texts for patients and clinicians") ---------- */
 
-#define TEXT_MAX_CHARS 4000   /* as the XSD's Text type, for a <description>'s own text */
+#define TEXT_MAX_CHARS 4000 /* as the XSD's Text type, for a <description>'s own text */
 
 static int blank(const char *s)
 {
@@ -263,7 +264,8 @@ static void read_texts(builder *b, const knee__xnode *n, const char *name, const
     if (once && pn && cn)
         ERR(b, "text-audience", n->pos, el,
             "<%s> gives its text once%s%s%s and also as <patient> and <clinician>: the single text "
-            "would be shown to no one", n->name, name ? " (" : "", name ? name : "", name ? "=)" : "");
+            "would be shown to no one",
+            n->name, name ? " (" : "", name ? name : "", name ? "=)" : "");
     if (!name && once && utf8_chars(once) > TEXT_MAX_CHARS)
         ERR(b, "text-length", n->pos, el, "<%s> is longer than %d characters", n->name,
             TEXT_MAX_CHARS);
@@ -288,7 +290,7 @@ static void description(builder *b, const knee__xnode *n, const char *el, const 
  * and kept as the section's index, so that every lookup by id is a bisection ---------------- */
 
 typedef struct idref {
-    const char *id;            /* the record's own copy: the index outlives the XML tree */
+    const char *id; /* the record's own copy: the index outlives the XML tree */
     size_t index;
     knee__pos pos;
 } idref;
@@ -411,7 +413,7 @@ static void check_id_list(builder *b, const knee__xattr *list, const char *eleme
     const char *s = list ? list->value : "";
     while (*s) {
         const char *p;
-        char id[65];   /* ids are at most 64 characters (XSD) */
+        char id[65]; /* ids are at most 64 characters (XSD) */
         while (*s == ' ')
             s++;
         p = s;
@@ -459,7 +461,7 @@ static int fact_type(const char *t)
     int i;
     for (i = 0; t && i < 5; i++)
         if (strcmp(t, names[i]) == 0)
-            return i + 1;   /* KNEE_FACT_NUMBER .. KNEE_FACT_SET */
+            return i + 1; /* KNEE_FACT_NUMBER .. KNEE_FACT_SET */
     return 0;
 }
 
@@ -537,7 +539,8 @@ static void build_region_groups(builder *b, const knee__xnode *sec)
         if (knee__region_code(id, strlen(id)) || is_reserved(id))
             ERR(b, "region-group", attr_pos(c, "id"), id,
                 "region group '%s': an id may not be an ISO 3166-1 code or a word of the "
-                "condition language", id);
+                "condition language",
+                id);
         memset(grp, 0, sizeof *grp);
         grp->id = dup(b, id);
         grp->label = dup(b, attr_or(c, "label", id));
@@ -599,7 +602,8 @@ static void build_facts(builder *b, const knee__xnode *sec)
         if ((f->has_min || f->has_max) && !numeric)
             ERR(b, "fact-bounds", c->pos, f->id, "min/max only apply to number and integer facts");
         if (f->has_min && f->has_max && f->min > f->max)
-            ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max", f->id);
+            ERR(b, "fact-bounds", attr_pos(c, "min"), f->id, "fact '%s' has min greater than max",
+                f->id);
         build_allowed(b, f, c);
         build_region_fact(b, f, c);
         ids_push(&ids, f->id, attr_pos(c, "id"));
@@ -667,7 +671,7 @@ static void build_levels(builder *b, knee__criterion *cr, const knee__xnode *c)
     if (given && given != cr->n_levels)
         ERR(b, "level-utility", c->pos, cr->id,
             "criterion '%s': give a utility for every level or for none", cr->id);
-    if (!given) {   /* evenly spaced in the preferred direction */
+    if (!given) { /* evenly spaced in the preferred direction */
         for (i = 0; i < cr->n_levels; i++) {
             double u = cr->n_levels > 1 ? (double)i / (double)(cr->n_levels - 1) : 1.0;
             cr->levels[i].utility = cr->direction == KNEE_DIRECTION_MAXIMIZE ? u : 1.0 - u;
@@ -702,7 +706,8 @@ static void build_missing(builder *b, knee__criterion *cr, const knee__xnode *c)
 
 static void build_preference(builder *b, knee__criterion *cr, const knee__xnode *pn)
 {
-    static const char *const names[] = {"usual", "u-shape", "v-shape", "level", "linear", "gaussian"};
+    static const char *const names[] = {"usual", "u-shape", "v-shape",
+                                        "level", "linear",  "gaussian"};
     const char *fn;
     int i, hq, hp, hs;
     cr->pref_type = 0;
@@ -718,9 +723,12 @@ static void build_preference(builder *b, knee__criterion *cr, const knee__xnode 
     if (((cr->pref_type == 1 || cr->pref_type == 3 || cr->pref_type == 4) && !hq) ||
         ((cr->pref_type == 2 || cr->pref_type == 3 || cr->pref_type == 4) && !hp) ||
         (cr->pref_type == 5 && !hs))
-        ERR(b, "preference", pn->pos, cr->id,
-            "criterion '%s': the %s preference function needs %s", cr->id, fn,
-            cr->pref_type == 5 ? "s" : cr->pref_type == 1 ? "q" : cr->pref_type == 2 ? "p" : "q and p");
+        ERR(b, "preference", pn->pos, cr->id, "criterion '%s': the %s preference function needs %s",
+            cr->id, fn,
+            cr->pref_type == 5   ? "s"
+            : cr->pref_type == 1 ? "q"
+            : cr->pref_type == 2 ? "p"
+                                 : "q and p");
     else if ((hq && cr->pref_q < 0) || (hp && cr->pref_p < 0) || (hs && cr->pref_s <= 0) ||
              (hq && hp && cr->pref_p < cr->pref_q))
         ERR(b, "preference", pn->pos, cr->id,
@@ -746,8 +754,8 @@ static void build_criteria(builder *b, const knee__xnode *sec)
         cr->unit = dup(b, attr(c, "unit"));
         description(b, c, cr->id, &cr->description, &cr->description_patient);
         dir = attr(c, "direction");
-        cr->direction = dir && strcmp(dir, "maximize") == 0 ? KNEE_DIRECTION_MAXIMIZE
-                                                            : KNEE_DIRECTION_MINIMIZE;
+        cr->direction =
+            dir && strcmp(dir, "maximize") == 0 ? KNEE_DIRECTION_MAXIMIZE : KNEE_DIRECTION_MINIMIZE;
         if (num_attr(b, c, "weight", &cr->weight) == 1 && cr->weight < 0)
             ERR(b, "weight", attr_pos(c, "weight"), cr->id, "weight must not be negative");
         total += cr->weight > 0 ? cr->weight : 0;
@@ -850,9 +858,11 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
     has_num = nlo != 0 || nty != 0 || nhi != 0;
     if (cr->n_levels) {
         if (has_num)
-            ERR(b, "value-kind", n->pos, el, "criterion '%s' is ordinal: give level=, not numbers", cr->id);
+            ERR(b, "value-kind", n->pos, el, "criterion '%s' is ordinal: give level=, not numbers",
+                cr->id);
         if (!level) {
-            ERR(b, "value-kind", n->pos, el, "criterion '%s' needs level= (or unknown=\"true\")", cr->id);
+            ERR(b, "value-kind", n->pos, el, "criterion '%s' needs level= (or unknown=\"true\")",
+                cr->id);
             return;
         }
         v->level = knee__find_level(cr, level);
@@ -864,10 +874,12 @@ static void build_value(builder *b, knee__value *v, const knee__criterion *cr, c
         return;
     }
     if (level)
-        ERR(b, "value-kind", attr_pos(n, "level"), el, "criterion '%s' is numeric: give typical=, not level=", cr->id);
+        ERR(b, "value-kind", attr_pos(n, "level"), el,
+            "criterion '%s' is numeric: give typical=, not level=", cr->id);
     if (nty != 1) {
         if (nty == 0)
-            ERR(b, "value-kind", n->pos, el, "criterion '%s' needs typical= (or unknown=\"true\")", cr->id);
+            ERR(b, "value-kind", n->pos, el, "criterion '%s' needs typical= (or unknown=\"true\")",
+                cr->id);
         return;
     }
     if (nlo < 0 || nhi < 0)
@@ -945,11 +957,13 @@ static void build_values(builder *b, knee__option *t, const knee__xnode *tn)
         knee__value *v;
         size_t j = knee__find_criterion(rs, cid);
         if (j == KNEE__NONE) {
-            ERR(b, "unknown-criterion", attr_pos(vn, "criterion"), t->id, "unknown criterion '%s'", cid);
+            ERR(b, "unknown-criterion", attr_pos(vn, "criterion"), t->id, "unknown criterion '%s'",
+                cid);
             continue;
         }
         if (seen[j]++) {
-            ERR(b, "duplicate-value", vn->pos, t->id, "treatment '%s' gives criterion '%s' twice", t->id, cid);
+            ERR(b, "duplicate-value", vn->pos, t->id, "treatment '%s' gives criterion '%s' twice",
+                t->id, cid);
             continue;
         }
         v = &t->values[j];
@@ -970,7 +984,8 @@ static void build_values(builder *b, knee__option *t, const knee__xnode *tn)
     for (i = 0; i < rs->n_criteria; i++)
         if (!seen[i]) {
             ERR(b, "missing-value", tn->pos, t->id,
-                "treatment '%s' gives no value for criterion '%s' (use unknown=\"true\" if none is sourced)",
+                "treatment '%s' gives no value for criterion '%s' (use unknown=\"true\" if none is "
+                "sourced)",
                 t->id, rs->criteria[i].id);
             t->values[i].level = KNEE__NONE;
         }
@@ -1021,10 +1036,14 @@ static void compile_condition(builder *b, knee__rule *r, const knee__xnode *rn)
 
 static int action_kind(const char *name)
 {
-    if (strcmp(name, "exclude") == 0) return KNEE__ACT_EXCLUDE;
-    if (strcmp(name, "caution") == 0) return KNEE__ACT_CAUTION;
-    if (strcmp(name, "set") == 0) return KNEE__ACT_SET;
-    if (strcmp(name, "adjust") == 0) return KNEE__ACT_ADJUST;
+    if (strcmp(name, "exclude") == 0)
+        return KNEE__ACT_EXCLUDE;
+    if (strcmp(name, "caution") == 0)
+        return KNEE__ACT_CAUTION;
+    if (strcmp(name, "set") == 0)
+        return KNEE__ACT_SET;
+    if (strcmp(name, "adjust") == 0)
+        return KNEE__ACT_ADJUST;
     return -1;
 }
 
@@ -1077,7 +1096,8 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
             break;
         act->criterion = knee__find_criterion(rs, cid);
         if (act->criterion == KNEE__NONE) {
-            ERR(b, "unknown-criterion", attr_pos(an, "criterion"), r->id, "unknown criterion '%s'", cid);
+            ERR(b, "unknown-criterion", attr_pos(an, "criterion"), r->id, "unknown criterion '%s'",
+                cid);
             break;
         }
         if (act->kind == KNEE__ACT_SET) {
@@ -1085,7 +1105,8 @@ static void build_action(builder *b, knee__rule *r, knee__action *act, const kne
             act->value.sources = act->sources;
         } else if (rs->criteria[act->criterion].n_levels) {
             ERR(b, "adjust-ordinal", an->pos, r->id,
-                "rule '%s': cannot adjust ordinal criterion '%s' (use <set level=...>)", r->id, cid);
+                "rule '%s': cannot adjust ordinal criterion '%s' (use <set level=...>)", r->id,
+                cid);
         } else {
             num_attr(b, an, "by", &act->by);
         }
@@ -1171,7 +1192,7 @@ static void build_options(builder *b, const knee__xnode *root)
         ids_push(&ids, t->id, attr_pos(tn, "id"));
         build_values(b, t, tn);
         while ((rn = next_child(tn, "rule", "id", &r_at)) != NULL)
-            build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_options);   /* owned by t */
+            build_rule(b, &rs->rules[rs->n_rules++], rn, rs->n_options); /* owned by t */
         rs->n_options++;
     }
     ids_finish(b, &ids, "treatment id", NULL, &rs->option_index);
@@ -1194,12 +1215,12 @@ static void check_rule_ids(builder *b, const knee__xnode *root)
     id_check ids;
     if (!ids_begin(b, &ids, rs->n_rules, rs->rules))
         return;
-    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL)   /* document order */
+    while (ids.n < rs->n_rules && (rn = next_rule(&with_id)) != NULL) /* document order */
         ids_push(&ids, rs->rules[ids.n].id, attr_pos(rn, "id"));
     ids_finish(b, &ids, "rule id", NULL, &rs->rule_index);
     while ((rn = next_rule(&every)) != NULL)
-        check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), knee__find_rule, "unknown-rule",
-                      "rule");
+        check_id_list(b, knee__xml_attr(rn, "overrides"), attr(rn, "id"), knee__find_rule,
+                      "unknown-rule", "rule");
 }
 
 /* ---- conflicts ------------------------------------------------------------------------------- */
@@ -1284,7 +1305,8 @@ static void build_expect(builder *b, knee__case *cs, const knee__xnode *e)
     if (cid) {
         x->criterion = knee__find_criterion(rs, cid);
         if (x->criterion == KNEE__NONE) {
-            ERR(b, "unknown-criterion", attr_pos(e, "criterion"), cs->id, "unknown criterion '%s'", cid);
+            ERR(b, "unknown-criterion", attr_pos(e, "criterion"), cs->id, "unknown criterion '%s'",
+                cid);
             return;
         }
         if (lvl && knee__find_level(&rs->criteria[x->criterion], lvl) == KNEE__NONE)
@@ -1348,10 +1370,10 @@ static void place_by_name(builder *b)
             size_t mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
             size_t x = i, y = mid, k = i;
             while (x < mid || y < hi)
-                tmp[k++] = y >= hi || (x < mid &&
-                                       !name_before(&rs->options[v[y]], &rs->options[v[x]]))
-                               ? v[x++]
-                               : v[y++];
+                tmp[k++] =
+                    y >= hi || (x < mid && !name_before(&rs->options[v[y]], &rs->options[v[x]]))
+                        ? v[x++]
+                        : v[y++];
         }
         memcpy(v, tmp, n * sizeof *v);
     }
@@ -1382,9 +1404,8 @@ static void score_declared_values(builder *b)
         for (j = 0; tr->utility && u_low && u_high && tr->counted && j < nc; j++) {
             const knee__criterion *c = &rs->criteria[j];
             double lo, hi;
-            tr->counted[j] = (unsigned char)knee__score_value(c, c->missing, c->missing_utility,
-                                                              &tr->values[j], &tr->utility[j],
-                                                              &lo, &hi);
+            tr->counted[j] = (unsigned char)knee__score_value(
+                c, c->missing, c->missing_utility, &tr->values[j], &tr->utility[j], &lo, &hi);
             u_low[j] = lo;
             u_high[j] = hi;
             tr->all_counted &= tr->counted[j];
@@ -1417,7 +1438,7 @@ static void free_partial(knee_ruleset *rs)
     size_t i;
     if (!rs)
         return;
-    for (i = 0; i < rs->n_conds; i++)   /* rules borrow these: each distinct condition once */
+    for (i = 0; i < rs->n_conds; i++) /* rules borrow these: each distinct condition once */
         knee__expr_free(rs->conds[i]);
     knee__arena_release(&rs->arena);
     knee__dealloc(rs);

@@ -15,7 +15,7 @@ int knee__conds_begin(knee__cond_table *t, knee_ruleset *rs, size_t n_rules)
     rs->n_conds = 0;
     if (n_rules == 0)
         return KNEE_OK;
-    while (cap < 2 * n_rules)   /* at most half full: short probes */
+    while (cap < 2 * n_rules) /* at most half full: short probes */
         cap *= 2;
     rs->conds = knee__arena_alloc(&rs->arena, n_rules * sizeof *rs->conds);
     t->slot = knee__calloc(cap, sizeof *t->slot);
@@ -30,7 +30,7 @@ int knee__conds_begin(knee__cond_table *t, knee_ruleset *rs, size_t n_rules)
 
 static size_t hash(const char *s)
 {
-    size_t h = 2166136261u;   /* FNV-1a */
+    size_t h = 2166136261u; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
@@ -57,7 +57,7 @@ size_t knee__conds_find(const knee__cond_table *t, const char *text)
 size_t knee__conds_add(knee__cond_table *t, knee_ruleset *rs, const char *text, knee__expr *cond)
 {
     size_t i = probe(t, text), k = rs->n_conds++;
-    rs->conds[k] = cond;   /* owned by the ruleset from here on */
+    rs->conds[k] = cond; /* owned by the ruleset from here on */
     t->text[k] = text;
     t->slot[i] = k + 1;
     return k;

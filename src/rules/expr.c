@@ -959,7 +959,8 @@ static int region_literal(parser *p, knee__region_set *in)
     if (knee__region_resolve(p->e->regions, s, len, &one, NULL) != 0)
         return fail(p, KNEE_EINVALID, "expr-region", off,
                     "%s is not an ISO 3166-1 alpha-2 country code or a region group of this rule "
-                    "file", quote(q, sizeof q, p->text + off, tok_len));
+                    "file",
+                    quote(q, sizeof q, p->text + off, tok_len));
     for (k = 0; k < KNEE__REGION_WORDS; k++)
         in->w[k] |= one.w[k];
     return KNEE_OK;
@@ -980,7 +981,8 @@ static int parse_region(parser *p, pval *v)
         if (p->tok.kind != T_STR)
             return type_error(p, p->tok.off,
                               "a region fact is compared with a code or group in quotes ('de', "
-                              "'eu'), not %s", found(p, q, sizeof q));
+                              "'eu'), not %s",
+                              found(p, q, sizeof q));
         if ((rc = region_literal(p, &in)) != KNEE_OK)
             return rc;
     } else if (p->tok.kind == T_IN) {
@@ -999,8 +1001,10 @@ static int parse_region(parser *p, pval *v)
                 if ((rc = lex(p)) != KNEE_OK)
                     return rc;
                 if (p->tok.kind != T_STR)
-                    return syntax(p, p->tok.off, "expected a code or group in quotes in the list "
-                                  "but found %s", found(p, q, sizeof q));
+                    return syntax(p, p->tok.off,
+                                  "expected a code or group in quotes in the list "
+                                  "but found %s",
+                                  found(p, q, sizeof q));
                 if ((rc = region_literal(p, &in)) != KNEE_OK || (rc = lex(p)) != KNEE_OK)
                     return rc;
             } while (p->tok.kind == T_COMMA);
@@ -1008,16 +1012,19 @@ static int parse_region(parser *p, pval *v)
                 return syntax(p, p->tok.off, "expected ',' or ']' in the list but found %s",
                               found(p, q, sizeof q));
         } else {
-            return syntax(p, p->tok.off, "expected a region group or a list after 'in' but "
-                          "found %s", found(p, q, sizeof q));
+            return syntax(p, p->tok.off,
+                          "expected a region group or a list after 'in' but "
+                          "found %s",
+                          found(p, q, sizeof q));
         }
         op = OP_EQ;
     } else if (op >= 0 || p->tok.kind == T_TILDE) {
         return type_error(p, p->tok.off,
                           "a region fact is compared with '=', '!=' or 'in' (a code, a list or a "
-                          "region group), not %s", found(p, q, sizeof q));
+                          "region group), not %s",
+                          found(p, q, sizeof q));
     } else {
-        return KNEE_OK;   /* alone: as_node reports it */
+        return KNEE_OK; /* alone: as_node reports it */
     }
     if (knee__grow((void **)&e->rsets, &e->cap_rsets, e->n_rsets + 1, sizeof *e->rsets))
         return nomem(p);
@@ -1497,7 +1504,8 @@ void knee__expr_literals(const knee__expr *e, knee__expr_literal_fn fn, void *ct
                 if (nd->vtype == VT_NUM)
                     fn(ctx, nd->a.index, 1, e->nums[nd->list_off + k], NULL, 0);
                 else
-                    fn(ctx, nd->a.index, 0, 0, e->strs[nd->list_off + k].s, e->strs[nd->list_off + k].len);
+                    fn(ctx, nd->a.index, 0, 0, e->strs[nd->list_off + k].s,
+                       e->strs[nd->list_off + k].len);
             }
             break;
         case NK_IN_RANGE:

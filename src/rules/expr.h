@@ -25,14 +25,14 @@ typedef struct knee__expr knee__expr;
 typedef int (*knee__fact_lookup)(void *ctx, const char *name, size_t len, int *type);
 
 typedef struct knee__expr_limits {
-    size_t max_bytes;   /* longest text accepted (KNEE_LIMIT_EXPR_BYTES) */
-    size_t max_depth;   /* deepest nesting of parentheses / operators (KNEE_LIMIT_EXPR_DEPTH) */
+    size_t max_bytes; /* longest text accepted (KNEE_LIMIT_EXPR_BYTES) */
+    size_t max_depth; /* deepest nesting of parentheses / operators (KNEE_LIMIT_EXPR_DEPTH) */
 } knee__expr_limits;
 
 typedef struct knee__expr_error {
-    const char *code;   /* stable diagnostic code: "expr-syntax", "expr-type", "expr-unknown-fact",
-                           "expr-region", "regex-invalid", "limit-expr" */
-    size_t offset;      /* 0-based byte offset into the text where the problem is */
+    const char *code; /* stable diagnostic code: "expr-syntax", "expr-type", "expr-unknown-fact",
+                         "expr-region", "regex-invalid", "limit-expr" */
+    size_t offset;    /* 0-based byte offset into the text where the problem is */
     char message[256];
 } knee__expr_error;
 

@@ -12,7 +12,7 @@
 #include "util/numbers.h"
 #include "base/xml_input.h"
 
-#define MAX_WINDOW_DAYS 4000000L   /* more than 10,000 years */
+#define MAX_WINDOW_DAYS 4000000L /* more than 10,000 years */
 
 /* UCUM units the mapper converts between: (from, to, factor). Anything else does not convert.
  * The `to` column is every unit an <observation unit=""> may name ("1": dimensionless). */
@@ -22,8 +22,8 @@ static const struct {
 } unit_table[] = {
     {"kg/m2", "kg/m2", 1.0},
     {"kg/m^2", "kg/m2", 1.0},
-    {"[lb_av]/[in_i]2", "kg/m2", 703.0695796},   /* BMI from lb/in2 */
-    {"mL/min/{1.73_m2}", "mL/min/{1.73_m2}", 1.0},   /* eGFR, as labs report it */
+    {"[lb_av]/[in_i]2", "kg/m2", 703.0695796},     /* BMI from lb/in2 */
+    {"mL/min/{1.73_m2}", "mL/min/{1.73_m2}", 1.0}, /* eGFR, as labs report it */
     {"1", "1", 1.0},
     {"{score}", "1", 1.0},
     {"{grade}", "1", 1.0},
@@ -32,13 +32,13 @@ static const struct {
 
 #define FT(t) (1u << KNEE_FACT_##t)
 const knee__fhir_kind knee__fhir_kinds[KNEE__FM_COUNT] = {
-    [KNEE__FM_BIRTH_DATE] = {"birth-date", FT(NUMBER) | FT(INTEGER), "a number or integer fact", 0, 0,
-                             1, KNEE__FK_PATIENT},
+    [KNEE__FM_BIRTH_DATE] = {"birth-date", FT(NUMBER) | FT(INTEGER), "a number or integer fact", 0,
+                             0, 1, KNEE__FK_PATIENT},
     [KNEE__FM_GENDER] = {"gender", FT(STRING), "a string fact", 0, 0, 0, KNEE__FK_PATIENT},
     [KNEE__FM_CONDITION] = {"condition", FT(BOOLEAN) | FT(SET),
                             "a boolean fact, or a set fact with member=", 1, 1, 0, KNEE__FK_SEARCH},
-    [KNEE__FM_OBSERVATION] = {"observation", FT(NUMBER) | FT(INTEGER), "a number or integer fact", 0,
-                              1, 1, KNEE__FK_SEARCH},
+    [KNEE__FM_OBSERVATION] = {"observation", FT(NUMBER) | FT(INTEGER), "a number or integer fact",
+                              0, 1, 1, KNEE__FK_SEARCH},
     [KNEE__FM_HISTORY] = {"history", FT(SET), "a set fact and member=", 1, 1, 0, KNEE__FK_SEARCH},
     [KNEE__FM_COVERAGE] = {"coverage", FT(STRING), "a string fact", 0, 0, 0, KNEE__FK_COVERAGE},
 };
@@ -111,7 +111,7 @@ static const char *sdup(fbuild *b, const char *s)
     d = knee__arena_strdup(&b->rs->arena, s);
     if (!d) {
         b->status = KNEE_ENOMEM;
-        return "";   /* as in rules/build.c: the load is lost, later comparisons stay safe */
+        return ""; /* as in rules/build.c: the load is lost, later comparisons stay safe */
     }
     return d;
 }
@@ -183,7 +183,8 @@ static unsigned resource_bits(fbuild *b, const knee__xnode *n)
     const char *s = knee__xml_attr_value(n, "resources"), *p;
     unsigned bits = 0;
     if (!s)
-        return KNEE__FR_PROCEDURE | KNEE__FR_MED_STATEMENT | KNEE__FR_MED_REQUEST | KNEE__FR_MED_ADMIN;
+        return KNEE__FR_PROCEDURE | KNEE__FR_MED_STATEMENT | KNEE__FR_MED_REQUEST |
+               KNEE__FR_MED_ADMIN;
     for (p = s; *p;) {
         const char *q;
         size_t len;
@@ -206,7 +207,8 @@ static unsigned resource_bits(fbuild *b, const knee__xnode *n)
             snprintf(t, sizeof t, "%.*s", (int)(len < 60 ? len : 60), q);
             ferr(b, "fhir-mapping", n->pos, NULL,
                  "unknown resource type '%s' in resources= (Procedure, MedicationStatement, "
-                 "MedicationRequest, MedicationAdministration)", t);
+                 "MedicationRequest, MedicationAdministration)",
+                 t);
         }
     }
     return bits;
@@ -228,10 +230,13 @@ static void build_codes(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
         const knee__xnode *c = &n->children[i];
         if (strcmp(c->name, "code") == 0 && r->codes) {
             knee__fhir_code *k = &r->codes[r->n_codes++];
-            const char *code = knee__xml_attr_value(c, "code"), *prefix = knee__xml_attr_value(c, "prefix");
+            const char *code = knee__xml_attr_value(c, "code"),
+                       *prefix = knee__xml_attr_value(c, "prefix");
             if ((code != NULL) == (prefix != NULL))
-                ferr(b, "fhir-mapping", c->pos, NULL, "<code> needs exactly one of code= or prefix=");
-            k->system = sdup(b, knee__xml_attr_value(c, "system") ? knee__xml_attr_value(c, "system") : "");
+                ferr(b, "fhir-mapping", c->pos, NULL,
+                     "<code> needs exactly one of code= or prefix=");
+            k->system =
+                sdup(b, knee__xml_attr_value(c, "system") ? knee__xml_attr_value(c, "system") : "");
             k->code = sdup(b, code ? code : prefix ? prefix : "");
             k->prefix = prefix != NULL;
         } else if (strcmp(c->name, "payer") == 0 && r->payers) {
@@ -253,7 +258,7 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
     for (r->kind = 0; r->kind < KNEE__FM_COUNT; r->kind++)
         if (strcmp(name, knee__fhir_kinds[r->kind].element) == 0)
             break;
-    if (r->kind == KNEE__FM_COUNT) {   /* the schema names the same elements: a slip between them */
+    if (r->kind == KNEE__FM_COUNT) { /* the schema names the same elements: a slip between them */
         ferr(b, "fhir-mapping", n->pos, NULL, "<%s> is not a mapping element", name);
         return;
     }
@@ -273,7 +278,7 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
          * numbers are negative before 1970). */
         const char *v = knee__xml_attr_value(n, "within-days");
         long long days = 0;
-        if (knee__parse_int(v, strlen(v), 1, MAX_WINDOW_DAYS, &days) < 0)   /* > the cap: the cap */
+        if (knee__parse_int(v, strlen(v), 1, MAX_WINDOW_DAYS, &days) < 0) /* > the cap: the cap */
             ferr(b, "fhir-mapping", n->pos, fact, "within-days '%.40s' is not a whole number", v);
         r->within_days = (long)days;
     }
@@ -283,14 +288,16 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
 
     if (!(kind->fact_types & (1u << f->type)) ||
         (kind->member && (f->type == KNEE_FACT_SET) != (r->member != NULL)))
-        ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs %s; '%s' is not", name, kind->needs, fact);
+        ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs %s; '%s' is not", name, kind->needs,
+             fact);
     /* Caught here, not as a `unit` skip on every observation at run time. */
     if (kind->unit && r->unit && !knee__fhir_unit_known(r->unit)) {
         char units[128];
         known_units(units, sizeof units);
         ferr(b, "fhir-unit", n->pos, fact,
              "<%s> for '%s': no observation unit converts to unit '%s' (known: %s; none = "
-             "dimensionless)", name, fact, r->unit, units);
+             "dimensionless)",
+             name, fact, r->unit, units);
     }
     if (r->member && f->type == KNEE_FACT_SET && !member_allowed(f, r->member))
         ferr(b, "fhir-mapping", n->pos, fact, "member '%s' is not an allowed value of '%s'",

@@ -27,22 +27,22 @@
 
 typedef struct candidates {
     int type;
-    size_t n;                   /* values, not counting "unknown" */
+    size_t n; /* values, not counting "unknown" */
     double num[MAX_CANDIDATES];
-    const char *str[MAX_CANDIDATES];   /* strings and set members */
-    size_t n_members;           /* set facts: members[] for the subsets */
+    const char *str[MAX_CANDIDATES]; /* strings and set members */
+    size_t n_members;                /* set facts: members[] for the subsets */
     const char *members[MAX_CANDIDATES];
 } candidates;
 
 typedef struct linter {
     const knee_ruleset *rs;
     knee_diag *diag;
-    candidates *cand;           /* one per fact */
-    knee__factval *facts;       /* the assignment being tried */
-    char **set_buf;             /* members of the set being tried, per fact */
+    candidates *cand;     /* one per fact */
+    knee__factval *facts; /* the assignment being tried */
+    char **set_buf;       /* members of the set being tried, per fact */
     knee__match_scratch *scratch;
-    unsigned long long spent;   /* condition steps so far, against LINT_BUDGET */
-    const knee__rule *stopped;  /* the rule being checked when the budget ran out, or NULL */
+    unsigned long long spent;  /* condition steps so far, against LINT_BUDGET */
+    const knee__rule *stopped; /* the rule being checked when the budget ran out, or NULL */
     int oom;
 } linter;
 
@@ -101,7 +101,7 @@ static void on_literal(void *ctx, int fact, int is_num, double num, const char *
         }
         return;
     } else {
-        char *s = knee__arena_strndup(lc->arena, str, len);   /* literals are not NUL-safe views */
+        char *s = knee__arena_strndup(lc->arena, str, len); /* literals are not NUL-safe views */
         if (!s) {
             l->oom = 1;
             return;
@@ -163,15 +163,17 @@ static void gather(linter *l, knee__arena *arena)
         if (f->has_max)
             add_num(c, f, f->max);
         if (f->has_min && f->has_max)
-            add_num(c, f, f->type == KNEE_FACT_INTEGER ? floor((f->min + f->max) / 2) : (f->min + f->max) / 2);
-        if (!f->has_min && !f->has_max && (f->type == KNEE_FACT_NUMBER || f->type == KNEE_FACT_INTEGER))
+            add_num(c, f,
+                    f->type == KNEE_FACT_INTEGER ? floor((f->min + f->max) / 2)
+                                                 : (f->min + f->max) / 2);
+        if (!f->has_min && !f->has_max &&
+            (f->type == KNEE_FACT_NUMBER || f->type == KNEE_FACT_INTEGER))
             add_num(c, f, 0);
         for (k = 0; k < f->n_allowed; k++)
             add_str(f->type == KNEE_FACT_SET ? c->members : c->str,
                     f->type == KNEE_FACT_SET ? &c->n_members : &c->n, f->allowed[k]);
         if (f->type == KNEE_FACT_STRING && f->n_allowed == 0)
-            add_str(c->str, &c->n, "\001");   /* some other value */
-
+            add_str(c->str, &c->n, "\001"); /* some other value */
     }
     for (i = 0; i < rs->n_rules; i++)
         knee__expr_literals(rs->rules[i].cond, on_literal, &lc);
@@ -193,17 +195,18 @@ static void gather(linter *l, knee__arena *arena)
                 continue;
             if (rs->facts[f].type == KNEE_FACT_STRING && rs->facts[f].n_allowed == 0)
                 add_str(l->cand[f].str, &l->cand[f].n, t);
-            else if ((rs->facts[f].type == KNEE_FACT_NUMBER || rs->facts[f].type == KNEE_FACT_INTEGER) &&
+            else if ((rs->facts[f].type == KNEE_FACT_NUMBER ||
+                      rs->facts[f].type == KNEE_FACT_INTEGER) &&
                      knee__parse_double(t, strlen(t), &v) == 0)
                 add_num(&l->cand[f], &rs->facts[f], v);
         }
     for (i = 0; i < rs->n_facts; i++) {
         candidates *c = &l->cand[i];
         if (c->type == KNEE_FACT_NUMBER || c->type == KNEE_FACT_INTEGER)
-            qsort(c->num, c->n, sizeof c->num[0], cmp_double);   /* examples read low to high */
+            qsort(c->num, c->n, sizeof c->num[0], cmp_double); /* examples read low to high */
         if (c->type == KNEE_FACT_BOOLEAN)
             c->n = 2;
-        else if (c->type == KNEE_FACT_SET)   /* subsets, or each member alone plus all of them */
+        else if (c->type == KNEE_FACT_SET) /* subsets, or each member alone plus all of them */
             c->n = c->n_members <= MAX_SET_MEMBERS ? (size_t)1 << c->n_members : c->n_members + 2;
     }
 }
@@ -235,9 +238,9 @@ static void assign(linter *l, size_t f, size_t k)
         char **buf = &l->set_buf[f * MAX_CANDIDATES];
         for (m = 0; m < c->n_members; m++) {
             int in = c->n_members <= MAX_SET_MEMBERS ? (int)((k >> m) & 1)
-                                                      : (k == c->n_members ? 1 : k == m);
+                                                     : (k == c->n_members ? 1 : k == m);
             if (in)
-                memcpy(&buf[n++], &c->members[m], sizeof buf[0]);   /* borrowed, never written */
+                memcpy(&buf[n++], &c->members[m], sizeof buf[0]); /* borrowed, never written */
         }
         v->members = buf;
         v->n_members = n;
@@ -286,7 +289,7 @@ static int satisfiable(linter *l, const knee__rule *const *rules, size_t n_rules
         }
         if (all)
             return 1;
-        for (i = 0; i < nf; i++) {   /* next assignment */
+        for (i = 0; i < nf; i++) { /* next assignment */
             if (++odo[i] <= l->cand[facts[i]].n)
                 break;
             odo[i] = 0;
@@ -318,7 +321,8 @@ static void describe(const linter *l, const knee__rule *const *rules, size_t n_r
             else if (v->type == KNEE_FACT_STRING)
                 snprintf(val, sizeof val, "'%.60s'", v->str[0] == '\001' ? "(other)" : v->str);
             else
-                snprintf(val, sizeof val, "%zu member%s", v->n_members, v->n_members == 1 ? "" : "s");
+                snprintf(val, sizeof val, "%zu member%s", v->n_members,
+                         v->n_members == 1 ? "" : "s");
             used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", used ? ", " : "",
                                      l->rs->facts[f].id, val);
         }
@@ -410,7 +414,8 @@ static void check_never_true(linter *l)
             continue;
         snprintf(msg, sizeof msg,
                  "rule '%s' can never fire: no values of its facts (within their declared bounds "
-                 "and allowed values) make \"%.200s\" true", r->id, r->when);
+                 "and allowed values) make \"%.200s\" true",
+                 r->id, r->when);
         warn(l, "rule-never-true", r->pos, r->id, msg);
     }
 }
@@ -423,7 +428,8 @@ static int same_value(const knee__value *a, const knee__value *b)
         return a->bounded == b->bounded &&
                (!a->bounded || (a->level == b->level && a->level_high == b->level_high &&
                                 a->low == b->low && a->high == b->high));
-    return a->level == b->level && a->low == b->low && a->typical == b->typical && a->high == b->high;
+    return a->level == b->level && a->low == b->low && a->typical == b->typical &&
+           a->high == b->high;
 }
 
 /* 1 if rule r declares overrides="... id ..." */
@@ -486,7 +492,7 @@ static void check_conflicting_sets(linter *l)
         for (i = 0; i < n && !l->oom && !l->stopped; i++) {
             const knee__rule *a = &rs->rules[tr->steps[set[i].step].rule];
             if (i && set[i].criterion == set[i - 1].criterion && set[i].step == set[i - 1].step)
-                continue;   /* the same rule's second <set> of this value */
+                continue; /* the same rule's second <set> of this value */
             for (j = i + 1; j < n && set[j].criterion == set[i].criterion && !l->oom && !l->stopped;
                  j++) {
                 const knee__rule *b = &rs->rules[tr->steps[set[j].step].rule];
@@ -536,7 +542,8 @@ static void check_detail(linter *l)
 {
     const knee_ruleset *rs = l->rs;
     size_t i, n = rs->n_options, described = 0, median;
-    size_t *len = knee__calloc(n ? n : 1, sizeof *len), *sorted = knee__calloc(n ? n : 1, sizeof *len);
+    size_t *len = knee__calloc(n ? n : 1, sizeof *len),
+           *sorted = knee__calloc(n ? n : 1, sizeof *len);
     char msg[320];
     if (!len || !sorted) {
         l->oom = 1;
@@ -550,16 +557,18 @@ static void check_detail(linter *l)
     if (!described)
         goto out;
     qsort(sorted, described, sizeof *sorted, cmp_size);
-    median = sorted[described / 2];   /* of the described options */
+    median = sorted[described / 2]; /* of the described options */
     for (i = 0; i < n; i++) {
         const knee__option *t = &rs->options[i];
         if (len[i] == 0)
             snprintf(msg, sizeof msg, "option '%s' has no description, while %zu other option%s do",
                      t->id, described, described == 1 ? "" : "s");
         else if (len[i] * 3 < median)
-            snprintf(msg, sizeof msg,
-                     "option '%s' is described in much less detail than the others (%zu characters; "
-                     "median %zu)", t->id, len[i], median);
+            snprintf(
+                msg, sizeof msg,
+                "option '%s' is described in much less detail than the others (%zu characters; "
+                "median %zu)",
+                t->id, len[i], median);
         else
             continue;
         warn(l, "unequal-detail", t->pos, t->id, msg);
@@ -585,13 +594,14 @@ static void check_reading_grade(linter *l)
         if (!(grade > READING_GRADE_MAX))
             continue;
         while (cut < n && cut > 0 && ((unsigned char)t->text[cut] & 0xC0) == 0x80)
-            cut--;   /* quote whole UTF-8 characters */
+            cut--; /* quote whole UTF-8 characters */
         snprintf(msg, sizeof msg,
                  "a <patient> text of '%s' reads at grade %s (Flesch-Kincaid; at most %g for "
                  "patients): %zu words in %zu sentence%s, %zu syllables: \"%.*s%s\"",
-                 t->element ? t->element : "", knee__format_double(nb, floor(grade * 10 + 0.5) / 10),
-                 READING_GRADE_MAX, c.words, c.sentences, c.sentences == 1 ? "" : "s", c.syllables,
-                 (int)cut, t->text, cut < n ? "..." : "");
+                 t->element ? t->element : "",
+                 knee__format_double(nb, floor(grade * 10 + 0.5) / 10), READING_GRADE_MAX, c.words,
+                 c.sentences, c.sentences == 1 ? "" : "s", c.syllables, (int)cut, t->text,
+                 cut < n ? "..." : "");
         warn(l, "patient-reading-grade", t->pos, t->element, msg);
     }
 }

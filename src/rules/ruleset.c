@@ -118,8 +118,11 @@ void knee_ruleset_free(knee_ruleset *rs)
 
 /* ---- accessors ------------------------------------------------------------------------------ */
 
-#define RS_STR(fn, field) \
-    const char *fn(const knee_ruleset *rs) { return rs ? rs->field : NULL; }
+#define RS_STR(fn, field)                                                                          \
+    const char *fn(const knee_ruleset *rs)                                                         \
+    {                                                                                              \
+        return rs ? rs->field : NULL;                                                              \
+    }
 RS_STR(knee_ruleset_id, id)
 RS_STR(knee_ruleset_version, version)
 RS_STR(knee_ruleset_title, title)
@@ -132,10 +135,22 @@ const char *knee_ruleset_sha256(const knee_ruleset *rs)
     return rs ? rs->sha256 : NULL;
 }
 
-size_t knee_ruleset_option_count(const knee_ruleset *rs) { return rs ? rs->n_options : 0; }
-size_t knee_ruleset_criterion_count(const knee_ruleset *rs) { return rs ? rs->n_criteria : 0; }
-size_t knee_ruleset_fact_count(const knee_ruleset *rs) { return rs ? rs->n_facts : 0; }
-size_t knee_ruleset_source_count(const knee_ruleset *rs) { return rs ? rs->n_sources : 0; }
+size_t knee_ruleset_option_count(const knee_ruleset *rs)
+{
+    return rs ? rs->n_options : 0;
+}
+size_t knee_ruleset_criterion_count(const knee_ruleset *rs)
+{
+    return rs ? rs->n_criteria : 0;
+}
+size_t knee_ruleset_fact_count(const knee_ruleset *rs)
+{
+    return rs ? rs->n_facts : 0;
+}
+size_t knee_ruleset_source_count(const knee_ruleset *rs)
+{
+    return rs ? rs->n_sources : 0;
+}
 
 static const knee__option *opt_at(const knee_ruleset *rs, size_t i)
 {
@@ -154,15 +169,39 @@ static const knee__source *src_at(const knee_ruleset *rs, size_t i)
     return rs && i < rs->n_sources ? &rs->sources[i] : NULL;
 }
 
-const char *knee_ruleset_option_id(const knee_ruleset *rs, size_t i) { return opt_at(rs, i) ? opt_at(rs, i)->id : NULL; }
-const char *knee_ruleset_option_name(const knee_ruleset *rs, size_t i) { return opt_at(rs, i) ? opt_at(rs, i)->name : NULL; }
+const char *knee_ruleset_option_id(const knee_ruleset *rs, size_t i)
+{
+    return opt_at(rs, i) ? opt_at(rs, i)->id : NULL;
+}
+const char *knee_ruleset_option_name(const knee_ruleset *rs, size_t i)
+{
+    return opt_at(rs, i) ? opt_at(rs, i)->name : NULL;
+}
 
-const char *knee_ruleset_criterion_id(const knee_ruleset *rs, size_t i) { return crit_at(rs, i) ? crit_at(rs, i)->id : NULL; }
-const char *knee_ruleset_criterion_label(const knee_ruleset *rs, size_t i) { return crit_at(rs, i) ? crit_at(rs, i)->label : NULL; }
-const char *knee_ruleset_criterion_unit(const knee_ruleset *rs, size_t i) { return crit_at(rs, i) ? crit_at(rs, i)->unit : NULL; }
-int knee_ruleset_criterion_direction(const knee_ruleset *rs, size_t i) { return crit_at(rs, i) ? crit_at(rs, i)->direction : 0; }
-double knee_ruleset_criterion_weight(const knee_ruleset *rs, size_t i) { return crit_at(rs, i) ? crit_at(rs, i)->weight : 0; }
-size_t knee_ruleset_criterion_level_count(const knee_ruleset *rs, size_t i) { return crit_at(rs, i) ? crit_at(rs, i)->n_levels : 0; }
+const char *knee_ruleset_criterion_id(const knee_ruleset *rs, size_t i)
+{
+    return crit_at(rs, i) ? crit_at(rs, i)->id : NULL;
+}
+const char *knee_ruleset_criterion_label(const knee_ruleset *rs, size_t i)
+{
+    return crit_at(rs, i) ? crit_at(rs, i)->label : NULL;
+}
+const char *knee_ruleset_criterion_unit(const knee_ruleset *rs, size_t i)
+{
+    return crit_at(rs, i) ? crit_at(rs, i)->unit : NULL;
+}
+int knee_ruleset_criterion_direction(const knee_ruleset *rs, size_t i)
+{
+    return crit_at(rs, i) ? crit_at(rs, i)->direction : 0;
+}
+double knee_ruleset_criterion_weight(const knee_ruleset *rs, size_t i)
+{
+    return crit_at(rs, i) ? crit_at(rs, i)->weight : 0;
+}
+size_t knee_ruleset_criterion_level_count(const knee_ruleset *rs, size_t i)
+{
+    return crit_at(rs, i) ? crit_at(rs, i)->n_levels : 0;
+}
 
 const char *knee_ruleset_criterion_level(const knee_ruleset *rs, size_t i, size_t k)
 {
@@ -203,10 +242,22 @@ size_t knee_ruleset_rule_count(const knee_ruleset *rs)
     return rs ? rs->n_rules : 0;
 }
 
-const char *knee_ruleset_fact_id(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->id : NULL; }
-int knee_ruleset_fact_type(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->type : 0; }
-const char *knee_ruleset_fact_label(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->label : NULL; }
-const char *knee_ruleset_fact_unit(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->unit : NULL; }
+const char *knee_ruleset_fact_id(const knee_ruleset *rs, size_t i)
+{
+    return fact_at(rs, i) ? fact_at(rs, i)->id : NULL;
+}
+int knee_ruleset_fact_type(const knee_ruleset *rs, size_t i)
+{
+    return fact_at(rs, i) ? fact_at(rs, i)->type : 0;
+}
+const char *knee_ruleset_fact_label(const knee_ruleset *rs, size_t i)
+{
+    return fact_at(rs, i) ? fact_at(rs, i)->label : NULL;
+}
+const char *knee_ruleset_fact_unit(const knee_ruleset *rs, size_t i)
+{
+    return fact_at(rs, i) ? fact_at(rs, i)->unit : NULL;
+}
 
 int knee_ruleset_fact_min(const knee_ruleset *rs, size_t i, double *min)
 {
@@ -228,7 +279,10 @@ int knee_ruleset_fact_max(const knee_ruleset *rs, size_t i, double *max)
     return 1;
 }
 
-size_t knee_ruleset_fact_value_count(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->n_allowed : 0; }
+size_t knee_ruleset_fact_value_count(const knee_ruleset *rs, size_t i)
+{
+    return fact_at(rs, i) ? fact_at(rs, i)->n_allowed : 0;
+}
 
 const char *knee_ruleset_fact_value(const knee_ruleset *rs, size_t i, size_t k)
 {
@@ -236,12 +290,25 @@ const char *knee_ruleset_fact_value(const knee_ruleset *rs, size_t i, size_t k)
     return f && k < f->n_allowed ? f->allowed[k] : NULL;
 }
 
-const char *knee_ruleset_source_id(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->id : NULL; }
-const char *knee_ruleset_source_title(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->title : NULL; }
-const char *knee_ruleset_source_url(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->url : NULL; }
-int knee_ruleset_source_year(const knee_ruleset *rs, size_t i) { return src_at(rs, i) ? src_at(rs, i)->year : 0; }
+const char *knee_ruleset_source_id(const knee_ruleset *rs, size_t i)
+{
+    return src_at(rs, i) ? src_at(rs, i)->id : NULL;
+}
+const char *knee_ruleset_source_title(const knee_ruleset *rs, size_t i)
+{
+    return src_at(rs, i) ? src_at(rs, i)->title : NULL;
+}
+const char *knee_ruleset_source_url(const knee_ruleset *rs, size_t i)
+{
+    return src_at(rs, i) ? src_at(rs, i)->url : NULL;
+}
+int knee_ruleset_source_year(const knee_ruleset *rs, size_t i)
+{
+    return src_at(rs, i) ? src_at(rs, i)->year : 0;
+}
 
-/* ---- texts for two audiences ------------------------------------------------------------------ */
+/* ---- texts for two audiences ------------------------------------------------------------------
+ */
 
 const char *knee_ruleset_description(const knee_ruleset *rs, int audience)
 {
@@ -262,16 +329,28 @@ const char *knee_ruleset_criterion_description(const knee_ruleset *rs, size_t j,
 
 /* ---- regions ------------------------------------------------------------------------------- */
 
-int knee_ruleset_fact_is_region(const knee_ruleset *rs, size_t i) { return fact_at(rs, i) ? fact_at(rs, i)->region : 0; }
-size_t knee_ruleset_region_group_count(const knee_ruleset *rs) { return rs ? rs->regions.n : 0; }
+int knee_ruleset_fact_is_region(const knee_ruleset *rs, size_t i)
+{
+    return fact_at(rs, i) ? fact_at(rs, i)->region : 0;
+}
+size_t knee_ruleset_region_group_count(const knee_ruleset *rs)
+{
+    return rs ? rs->regions.n : 0;
+}
 
 static const knee__region_group *group_at(const knee_ruleset *rs, size_t k)
 {
     return rs && k < rs->regions.n ? &rs->regions.groups[k] : NULL;
 }
 
-const char *knee_ruleset_region_group_id(const knee_ruleset *rs, size_t k) { return group_at(rs, k) ? group_at(rs, k)->id : NULL; }
-const char *knee_ruleset_region_group_label(const knee_ruleset *rs, size_t k) { return group_at(rs, k) ? group_at(rs, k)->label : NULL; }
+const char *knee_ruleset_region_group_id(const knee_ruleset *rs, size_t k)
+{
+    return group_at(rs, k) ? group_at(rs, k)->id : NULL;
+}
+const char *knee_ruleset_region_group_label(const knee_ruleset *rs, size_t k)
+{
+    return group_at(rs, k) ? group_at(rs, k)->label : NULL;
+}
 
 size_t knee_ruleset_region_group_member_count(const knee_ruleset *rs, size_t k)
 {

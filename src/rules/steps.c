@@ -29,7 +29,7 @@ static void add_step(knee_ruleset *rs, size_t t, size_t r, size_t *n_ops)
 {
     const knee__rule *ru = &rs->rules[r];
     knee__option *tr = &rs->options[t];
-    knee__step *st = rs->steps + (tr->steps - rs->steps) + tr->n_steps++;   /* writable here */
+    knee__step *st = rs->steps + (tr->steps - rs->steps) + tr->n_steps++; /* writable here */
     size_t a;
     st->cond = ru->cond_index == KNEE__NONE ? KNEE__ALWAYS : (uint32_t)ru->cond_index;
     st->rule = (uint32_t)r;
@@ -65,10 +65,10 @@ int knee__ruleset_link_steps(knee_ruleset *rs)
             for (a = 0; a < ru->n_actions; a++)
                 if ((t = new_target(ru, a)) != KNEE__NONE && t < rs->n_options)
                     count[t]++;
-        n_ops += ru->n_actions;   /* an action acts on one option at most */
+        n_ops += ru->n_actions; /* an action acts on one option at most */
     }
     if (rs->n_rules > UINT32_MAX - 1 || n_ops > UINT32_MAX || rs->n_criteria > UINT32_MAX)
-        goto out;   /* far beyond the limits */
+        goto out; /* far beyond the limits */
     for (t = 0; t < rs->n_options; t++)
         n_steps += count[t];
     rs->steps = arena_array(rs, n_steps, sizeof *rs->steps);
@@ -76,7 +76,7 @@ int knee__ruleset_link_steps(knee_ruleset *rs)
     if ((n_steps && !rs->steps) || (n_ops && !rs->ops))
         goto out;
     for (t = 0, n_steps = 0; t < rs->n_options; t++) {
-        rs->options[t].steps = count[t] ? rs->steps + n_steps : NULL;   /* no NULL + 0 */
+        rs->options[t].steps = count[t] ? rs->steps + n_steps : NULL; /* no NULL + 0 */
         n_steps += count[t];
     }
     n_ops = 0;

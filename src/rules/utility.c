@@ -39,7 +39,7 @@ double knee__utility_value(const knee__criterion *c, double u)
     for (i = 0; i <= c->n_points; i++) {
         double nx = i < c->n_points ? c->points[i].value : c->best;
         double nu = i < c->n_points ? c->points[i].utility : 1.0;
-        if (u <= nu) {   /* on this piece; a flat piece gives its start */
+        if (u <= nu) { /* on this piece; a flat piece gives its start */
             if (nu <= prev_u)
                 return prev_x;
             return prev_x + (u > prev_u ? (u - prev_u) / (nu - prev_u) : 0) * (nx - prev_x);

@@ -8,7 +8,7 @@
 typedef struct knee__arena_block knee__arena_block;
 typedef struct knee__arena {
     knee__arena_block *head;
-    size_t total;   /* bytes obtained from the allocator, for memory accounting */
+    size_t total; /* bytes obtained from the allocator, for memory accounting */
 } knee__arena;
 
 void knee__arena_init(knee__arena *a);

@@ -57,7 +57,7 @@ int knee__parse_int(const char *s, size_t len, long long min, long long max, lon
 {
     size_t i = 0;
     int negative = 0;
-    unsigned long long v = 0;   /* the magnitude, saturating: no number of digits overflows it */
+    unsigned long long v = 0; /* the magnitude, saturating: no number of digits overflows it */
     long long x;
     while (i < len && is_blank(s[i]))
         i++;
@@ -94,7 +94,7 @@ void knee__c_decimal(char *s)
             in_point = 0;
         } else if (!in_point) {
             *w++ = '.';
-            in_point = 1;  /* a multi-byte decimal point becomes one '.' */
+            in_point = 1; /* a multi-byte decimal point becomes one '.' */
         }
     }
     *w = '\0';
@@ -108,8 +108,8 @@ void knee__c_decimal(char *s)
  * to 14). Returns 0 to leave v to the loop. */
 static int format_short(char *buf, double v)
 {
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
     double a = fabs(v), m = 0;
     unsigned long long whole, frac, scale = 1;
     char digits[24], *w = buf;
@@ -139,7 +139,7 @@ static int format_short(char *buf, double v)
     while (n)
         *w++ = digits[--n];
     if (d) {
-        while (frac % 10 == 0 && d) {   /* no trailing zeros, as %g */
+        while (frac % 10 == 0 && d) { /* no trailing zeros, as %g */
             frac /= 10;
             d--;
         }
@@ -161,7 +161,7 @@ char *knee__format_double(char *buf, double v)
         strcpy(buf, "null");
         return buf;
     }
-    if (v == 0) {   /* also folds -0 */
+    if (v == 0) { /* also folds -0 */
         strcpy(buf, "0");
         return buf;
     }

@@ -79,7 +79,8 @@ char *knee__num_decimal(char *buf, size_t size, double v, int decimals)
     if (decimals < 0 || decimals > 9 || !isfinite(v) || fabs(v) >= 1e9)
         return knee__num_text(buf, size, v, decimals < 0 ? 0 : decimals, 0);
     scale = scales[decimals];
-    n = (long long)(v < 0 ? v * (double)scale - 0.5 : v * (double)scale + 0.5); /* half away from 0 */
+    n = (long long)(v < 0 ? v * (double)scale - 0.5
+                          : v * (double)scale + 0.5); /* half away from 0 */
     if (n < 0 && o + 1 < size)
         buf[o++] = '-';
     if (n < 0)

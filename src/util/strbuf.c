@@ -66,7 +66,7 @@ void knee__sb_num(knee__strbuf *b, double v)
     char buf[KNEE__NUMBUF];
     unsigned long long bits;
     size_t n;
-    if (!b->nums || v == floor(v)) {   /* whole numbers are quick to write (numbers.c) */
+    if (!b->nums || v == floor(v)) { /* whole numbers are quick to write (numbers.c) */
         knee__sb_str(b, knee__format_double(buf, v));
         return;
     }
@@ -107,14 +107,29 @@ void knee__sb_json_str(knee__strbuf *b, const char *s)
         if (!*p)
             break;
         switch (*p) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
         default:
-            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-            u[4] = hex[*p >> 4]; u[5] = hex[*p & 15]; u[6] = '\0';
+            u[0] = '\\';
+            u[1] = 'u';
+            u[2] = '0';
+            u[3] = '0';
+            u[4] = hex[*p >> 4];
+            u[5] = hex[*p & 15];
+            u[6] = '\0';
         }
         knee__sb_str(b, esc);
         s = (const char *)p + 1;

@@ -12,7 +12,7 @@
 #define KNEE__NUMCACHE_SIZE 1024
 typedef struct knee__numcache {
     struct {
-        unsigned long long bits;   /* 0: empty (0.0 is never cached: it is written directly) */
+        unsigned long long bits; /* 0: empty (0.0 is never cached: it is written directly) */
         unsigned char len;
         char text[31];
     } slot[KNEE__NUMCACHE_SIZE];
@@ -22,7 +22,7 @@ typedef struct knee__strbuf {
     char *s;
     size_t len, cap;
     int failed;
-    knee__numcache *nums;      /* optional, for knee__sb_num; the caller owns it */
+    knee__numcache *nums; /* optional, for knee__sb_num; the caller owns it */
 } knee__strbuf;
 
 void knee__sb_init(knee__strbuf *b);
@@ -49,8 +49,8 @@ void knee__sb_printf(knee__strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void knee__sb_num(knee__strbuf *b, double v);   /* locale-independent */
-void knee__sb_json_str(knee__strbuf *b, const char *s);   /* quoted and escaped, or null */
+void knee__sb_num(knee__strbuf *b, double v);           /* locale-independent */
+void knee__sb_json_str(knee__strbuf *b, const char *s); /* quoted and escaped, or null */
 /* Hand the string to the caller (free with knee_free); KNEE_ENOMEM if any append failed. */
 int knee__sb_finish(knee__strbuf *b, char **out, size_t *len);
 

@@ -19,7 +19,7 @@ size_t knee__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
         len = 4;
         c = s[0] & 0x07;
     } else {
-        return 0;   /* a continuation byte, an overlong two-byte lead, or past U+10FFFF */
+        return 0; /* a continuation byte, an overlong two-byte lead, or past U+10FFFF */
     }
     if (n < len)
         return 0;

@@ -16,10 +16,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* An invariant the library promises was broken: make it a finding. */
-#define FUZZ_CHECK(cond) \
-    do { \
-        if (!(cond)) \
-            abort(); \
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            abort();                                                                               \
     } while (0)
 
 /* libxml2 reports errors it cannot tie to a parser context through its global handlers, which
@@ -93,8 +93,9 @@ static inline int fuzz_compare_and_render(const knee_ruleset *rs, const knee_pat
 /* Give each declared fact a value derived from seed (some facts stay unknown). */
 static inline void fuzz_fill_patient(const knee_ruleset *rs, knee_patient *p, unsigned seed)
 {
-    static const char *const strings[] = {"medicare", "MCR-B", "commercial-aetna", "self-pay",
-                                          "uk", "us", "female", "", "\xc3\xa9t\xc3\xa9"};
+    static const char *const strings[] = {"medicare", "MCR-B", "commercial-aetna",
+                                          "self-pay", "uk",    "us",
+                                          "female",   "",      "\xc3\xa9t\xc3\xa9"};
     size_t i, nf = knee_ruleset_fact_count(rs);
     for (i = 0; i < nf; i++) {
         const char *id = knee_ruleset_fact_id(rs, i);
@@ -118,14 +119,18 @@ static inline void fuzz_fill_patient(const knee_ruleset *rs, knee_patient *p, un
         case KNEE_FACT_STRING:
             if (knee_ruleset_fact_value_count(rs, i))
                 (void)knee_patient_set_string(
-                    p, id, knee_ruleset_fact_value(rs, i, (v >> 5) % knee_ruleset_fact_value_count(rs, i)));
+                    p, id,
+                    knee_ruleset_fact_value(rs, i,
+                                            (v >> 5) % knee_ruleset_fact_value_count(rs, i)));
             else
                 (void)knee_patient_set_string(p, id, strings[(v >> 5) % 9]);
             break;
         case KNEE_FACT_SET:
             if (knee_ruleset_fact_value_count(rs, i))
                 (void)knee_patient_add_to_set(
-                    p, id, knee_ruleset_fact_value(rs, i, (v >> 6) % knee_ruleset_fact_value_count(rs, i)));
+                    p, id,
+                    knee_ruleset_fact_value(rs, i,
+                                            (v >> 6) % knee_ruleset_fact_value_count(rs, i)));
             else
                 (void)knee_patient_add_to_set(p, id, strings[(v >> 6) % 9]);
             break;

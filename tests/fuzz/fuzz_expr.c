@@ -8,17 +8,33 @@
 #include "base/regex.h"
 
 /* The default rules' facts, so their conditions (the seed corpus) compile. */
-enum { F_AGE, F_KL, F_DIAB, F_PAYER, F_PRIOR, F_BMI, F_REGION, F_SEX, F_CKD, F_CVD, F_GI, F_MEDIAL,
-       F_LOCKING, N_FACTS };
+enum {
+    F_AGE,
+    F_KL,
+    F_DIAB,
+    F_PAYER,
+    F_PRIOR,
+    F_BMI,
+    F_REGION,
+    F_SEX,
+    F_CKD,
+    F_CVD,
+    F_GI,
+    F_MEDIAL,
+    F_LOCKING,
+    N_FACTS
+};
 
 static const struct {
     const char *id;
     int type;
 } decls[N_FACTS] = {
-    {"age", KNEE_FACT_NUMBER}, {"kl_grade", KNEE_FACT_INTEGER}, {"diabetes", KNEE_FACT_BOOLEAN},
-    {"payer", KNEE_FACT_STRING}, {"prior", KNEE_FACT_SET}, {"bmi", KNEE_FACT_NUMBER},
-    {"region", KNEE_FACT_STRING}, {"sex", KNEE_FACT_STRING}, {"ckd", KNEE_FACT_BOOLEAN},
-    {"cvd", KNEE_FACT_BOOLEAN}, {"gi_risk", KNEE_FACT_BOOLEAN}, {"medial_only", KNEE_FACT_BOOLEAN},
+    {"age", KNEE_FACT_NUMBER},       {"kl_grade", KNEE_FACT_INTEGER},
+    {"diabetes", KNEE_FACT_BOOLEAN}, {"payer", KNEE_FACT_STRING},
+    {"prior", KNEE_FACT_SET},        {"bmi", KNEE_FACT_NUMBER},
+    {"region", KNEE_FACT_STRING},    {"sex", KNEE_FACT_STRING},
+    {"ckd", KNEE_FACT_BOOLEAN},      {"cvd", KNEE_FACT_BOOLEAN},
+    {"gi_risk", KNEE_FACT_BOOLEAN},  {"medial_only", KNEE_FACT_BOOLEAN},
     {"locking", KNEE_FACT_BOOLEAN},
 };
 
@@ -119,7 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (k = 0; k < 4; k++) {
         rc = knee__expr_eval(e, v[k], scratch, errbuf, sizeof errbuf);
         /* KNEE_EREGEX is possible even with every fact unknown: 'literal' ~ 'pattern'. */
-        FUZZ_CHECK(rc == KNEE__FALSE || rc == KNEE__TRUE || rc == KNEE__UNKNOWN || rc == KNEE_EREGEX);
+        FUZZ_CHECK(rc == KNEE__FALSE || rc == KNEE__TRUE || rc == KNEE__UNKNOWN ||
+                   rc == KNEE_EREGEX);
     }
     knee__expr_free(e);
     return 0;

@@ -20,7 +20,7 @@ static uint64_t *serial_hash, *thread_hash;
 static size_t *serial_len, *thread_len;
 
 typedef struct worker {
-    size_t first, step;   /* patients first, first + step, ... */
+    size_t first, step; /* patients first, first + step, ... */
     int failures;
     size_t done;
 } worker;
@@ -49,21 +49,36 @@ static uint32_t mix(uint32_t x)
 /* Patient number i: every fact sometimes unknown, values over and past the declared ranges. */
 static int make_patient(knee_patient *p, size_t i)
 {
-    static const char *const payers[] = {"medicare", "medicare-advantage-xyz", "MCR-B", "Medicare Part B",
-                                         "commercial-aetna", "commercial-bcbs", "self-pay", "SELF PAY",
-                                         "medicaid", "uninsured", "", "va"};
-    static const char *const priors[] = {"pt", "nsaid", "failed-conservative", "steroid-injection-3mo",
-                                         "ha-6mo", "failed-steroid-injection", "prp", "tka-other-knee"};
+    static const char *const payers[] = {"medicare",
+                                         "medicare-advantage-xyz",
+                                         "MCR-B",
+                                         "Medicare Part B",
+                                         "commercial-aetna",
+                                         "commercial-bcbs",
+                                         "self-pay",
+                                         "SELF PAY",
+                                         "medicaid",
+                                         "uninsured",
+                                         "",
+                                         "va"};
+    static const char *const priors[] = {"pt",
+                                         "nsaid",
+                                         "failed-conservative",
+                                         "steroid-injection-3mo",
+                                         "ha-6mo",
+                                         "failed-steroid-injection",
+                                         "prp",
+                                         "tka-other-knee"};
     static const char *const bools[] = {"true", "false", "yes", "no", "1", "0"};
     uint32_t h = mix((uint32_t)i * 2654435761u + 12345u), g = mix(h);
     char buf[256];
     int rc = KNEE_OK, k;
     knee_patient_clear(p);
-#define SET(call) \
-    do { \
-        int rc_ = (call); \
-        if (rc_ != KNEE_OK && rc_ != KNEE_ERANGE && rc_ != KNEE_ETYPE && rc_ != KNEE_EUNKNOWN) \
-            rc = rc_; \
+#define SET(call)                                                                                  \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_ != KNEE_OK && rc_ != KNEE_ERANGE && rc_ != KNEE_ETYPE && rc_ != KNEE_EUNKNOWN)     \
+            rc = rc_;                                                                              \
     } while (0)
     if (h % 11)
         SET(knee_patient_set_number(p, "age", 18 + (double)(h % 85)));

@@ -9,7 +9,8 @@
 static void test_version(void)
 {
     char expect[32];
-    snprintf(expect, sizeof expect, "%d.%d.%d", KNEE_VERSION_MAJOR, KNEE_VERSION_MINOR, KNEE_VERSION_PATCH);
+    snprintf(expect, sizeof expect, "%d.%d.%d", KNEE_VERSION_MAJOR, KNEE_VERSION_MINOR,
+             KNEE_VERSION_PATCH);
     CU_ASSERT_STRING_EQUAL(knee_version_string(), expect);
     CU_ASSERT_EQUAL(knee_version_number(), KNEE_VERSION_NUMBER);
 }
@@ -35,7 +36,8 @@ static void test_options(void)
     CU_ASSERT_EQUAL(knee_options_get_limit(o, KNEE_LIMIT_RULES), 5);
     CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_RULES, 0), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_options_set_limit(o, -1, 5), KNEE_EINVAL);
-    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_REGEX_MATCH, (int64_t)1 << 40), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_REGEX_MATCH, (int64_t)1 << 40),
+                    KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_options_set_limit(NULL, KNEE_LIMIT_RULES, 5), KNEE_EINVAL);
     knee_options_free(o);
 }
@@ -48,7 +50,7 @@ static void test_rule_limit(void)
     char path[1024];
     snprintf(path, sizeof path, "%s/mini.xml", KNEE_TEST_DATA);
     CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_RULES, 5), KNEE_OK);   /* mini has 5 */
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_RULES, 5), KNEE_OK); /* mini has 5 */
     CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, path, o, NULL), KNEE_OK);
     knee_ruleset_free(rs);
     CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_RULES, 4), KNEE_OK);
@@ -91,7 +93,8 @@ static void test_null_handling(void)
 static void exercise(const knee_ruleset *rs)
 {
     static const char patient_xml[] = "<patient xmlns=\"urn:libknee:patient:1\"/>";
-    static const char bundle[] = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}";
+    static const char bundle[] =
+        "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[]}";
     knee_patient *p = NULL;
     knee_result *r = NULL;
     knee_compare_options *o = NULL;
@@ -107,12 +110,13 @@ static void exercise(const knee_ruleset *rs)
     CU_ASSERT_EQUAL(knee_compare(rs, NULL, r), KNEE_OK);
     CU_ASSERT_EQUAL(knee_result_option_rank(r, 0), 1);
     CU_ASSERT_EQUAL(knee_result_missing_fact_count(r), 0);
-    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_OK);   /* the same result, reused */
+    CU_ASSERT_EQUAL(knee_compare(rs, p, r), KNEE_OK); /* the same result, reused */
     CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
     CU_ASSERT_EQUAL(knee_patient_set_text(p, "age", "70"), KNEE_EUNKNOWN);
     CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 2), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_patient_load_memory(p, patient_xml, sizeof patient_xml - 1, "p.xml", NULL, &d),
-                    KNEE_OK);
+    CU_ASSERT_EQUAL(
+        knee_patient_load_memory(p, patient_xml, sizeof patient_xml - 1, "p.xml", NULL, &d),
+        KNEE_OK);
     knee_diag_free(d);
     CU_ASSERT_EQUAL(knee_compare_options_new(&o), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_options_set_smaa(o, 100, 7, 0), KNEE_OK);
@@ -130,7 +134,8 @@ static void exercise(const knee_ruleset *rs)
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 3, NULL, ranks, scores, status), KNEE_OK);
     CU_ASSERT_EQUAL(ranks[0], 1);
     CU_ASSERT_EQUAL(status[2], KNEE_OK);
-    CU_ASSERT_EQUAL(knee_compare_batch_json(rs, b, o, 0, 3, r, &text, &len, offsets, status), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_batch_json(rs, b, o, 0, 3, r, &text, &len, offsets, status),
+                    KNEE_OK);
     CU_ASSERT(text && offsets[3] == len);
     knee_free(text);
     text = NULL;
@@ -140,10 +145,11 @@ static void exercise(const knee_ruleset *rs)
     CU_ASSERT_EQUAL(n_failed, 0);
     knee_free(text);
     text = NULL;
-    if (knee_ruleset_fhir_prefetch(rs, &text, &len) == KNEE_OK) {   /* only with a <fhir> */
+    if (knee_ruleset_fhir_prefetch(rs, &text, &len) == KNEE_OK) { /* only with a <fhir> */
         CU_ASSERT_STRING_EQUAL(text, "{}");
         CU_ASSERT_EQUAL(knee_patient_load_fhir(p, bundle, sizeof bundle - 1, "b.json", "2025-01-01",
-                                               NULL, &fr, &d), KNEE_OK);
+                                               NULL, &fr, &d),
+                        KNEE_OK);
         CU_ASSERT_EQUAL(knee_fhir_report_fact_count(fr), 0);
         knee_fhir_report_free(fr);
         knee_diag_free(d);
@@ -198,9 +204,9 @@ static void test_lookups(void)
         CU_ASSERT_EQUAL(knee_ruleset_criterion_index(rs, knee_ruleset_criterion_id(rs, i)), i);
     CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "no-such-fact"), (size_t)-1);
     CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, ""), (size_t)-1);
-    CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "ag"), (size_t)-1);   /* a prefix of "age" */
+    CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "ag"), (size_t)-1); /* a prefix of "age" */
     CU_ASSERT_EQUAL(knee_ruleset_fact_index(rs, "agee"), (size_t)-1);
-    CU_ASSERT_EQUAL(knee_ruleset_option_index(rs, "age"), (size_t)-1);  /* a fact, not an option */
+    CU_ASSERT_EQUAL(knee_ruleset_option_index(rs, "age"), (size_t)-1); /* a fact, not an option */
     CU_ASSERT_EQUAL(knee_ruleset_criterion_index(rs, NULL), (size_t)-1);
     CU_ASSERT_EQUAL(knee_ruleset_option_index(NULL, "tka"), (size_t)-1);
     knee_ruleset_free(rs);

@@ -31,11 +31,11 @@ static unsigned rnd(unsigned *s)
 
 static void generate(void)
 {
-    static const char *const payers[] = {"medicare", "medicaid", "commercial-aetna", "self-pay",
-                                         "MCR-B", "va"};
+    static const char *const payers[] = {"medicare", "medicaid", "commercial-aetna",
+                                         "self-pay", "MCR-B",    "va"};
     static const char *const priors[] = {"steroid-injection-3mo", "ha-6mo", "failed-conservative"};
-    static const char *const prior_texts[] = {"steroid-injection-3mo", "ha-6mo, failed-conservative",
-                                              "", "failed-conservative,ha-6mo"};
+    static const char *const prior_texts[] = {
+        "steroid-injection-3mo", "ha-6mo, failed-conservative", "", "failed-conservative,ha-6mo"};
     unsigned s = 7;
     size_t i, m = 0;
     for (i = 0; i < N; i++) {
@@ -91,9 +91,11 @@ static knee_batch *make_batch(int prior_as_members)
     CU_ASSERT_EQUAL(knee_batch_set_text(b, "region", region, KNEE_BATCH_FAIL_COLUMN), KNEE_OK);
     if (prior_as_members) {
         CU_ASSERT_EQUAL(knee_batch_set_members(b, "prior", prior_starts, prior_members, prior_known,
-                                               KNEE_BATCH_FAIL_COLUMN), KNEE_OK);
+                                               KNEE_BATCH_FAIL_COLUMN),
+                        KNEE_OK);
     } else {
-        CU_ASSERT_EQUAL(knee_batch_set_text(b, "prior", prior_text, KNEE_BATCH_FAIL_COLUMN), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_batch_set_text(b, "prior", prior_text, KNEE_BATCH_FAIL_COLUMN),
+                        KNEE_OK);
     }
     CU_ASSERT_EQUAL(knee_batch_error_row(b), (size_t)-1);
     CU_ASSERT_STRING_EQUAL(knee_batch_errmsg(b), "");
@@ -131,7 +133,7 @@ static void fill_patient(knee_patient *p, size_t i, int prior_as_members)
             CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", prior_text[i]), KNEE_OK);
         }
     } else if (prior_known[i]) {
-        CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", ","), KNEE_OK);   /* known, empty */
+        CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", ","), KNEE_OK); /* known, empty */
         for (k = prior_starts[i]; k < prior_starts[i + 1]; k++) {
             CU_ASSERT_EQUAL(knee_patient_add_to_set(p, "prior", prior_members[k]), KNEE_OK);
         }
@@ -214,8 +216,8 @@ static void test_json_rows(void)
     int status[40];
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_compare_batch_json(rs, b, NULL, 100, 40, NULL, &out, &len, offsets, status),
-                    KNEE_OK);
+    CU_ASSERT_EQUAL(
+        knee_compare_batch_json(rs, b, NULL, 100, 40, NULL, &out, &len, offsets, status), KNEE_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     CU_ASSERT_EQUAL(offsets[0], 0);
     CU_ASSERT_EQUAL(offsets[40], len);
@@ -262,31 +264,36 @@ static void test_bad_cells(void)
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "age", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 1);
     CU_ASSERT_STRING_EQUAL(knee_batch_errmsg(b), "row 1: fact 'age': 130 is above the maximum 120 "
-                                               "(it takes a number from 0 to 120)");
+                                                 "(it takes a number from 0 to 120)");
     CU_ASSERT_EQUAL(knee_batch_row_status(b, 1), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 4, NULL, ranks, scores, status), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "kl_grade", kls, KNEE_BATCH_FAIL_COLUMN), KNEE_ETYPE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "not a whole number"));
     CU_ASSERT_EQUAL(knee_batch_set_strings(b, "sex", sexes, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "row 2: fact 'sex': 'other' is not one "
-                                                        "of its allowed values (it takes one of: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b),
+                                  "row 2: fact 'sex': 'other' is not one "
+                                  "of its allowed values (it takes one of: "));
     CU_ASSERT_EQUAL(knee_batch_set_text(b, "diabetes", text, KNEE_BATCH_FAIL_COLUMN), KNEE_EPARSE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 1);
     CU_ASSERT_EQUAL(knee_batch_set_text(b, "prior", prior, KNEE_BATCH_FAIL_COLUMN), KNEE_ERANGE);
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "row 1: fact 'prior': 'bogus'"));
-    CU_ASSERT_EQUAL(knee_batch_set_strings(b, "payer", bad_utf8, KNEE_BATCH_FAIL_COLUMN), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_batch_set_strings(b, "payer", bad_utf8, KNEE_BATCH_FAIL_COLUMN),
+                    KNEE_EPARSE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 0);
-    CU_ASSERT_EQUAL(knee_batch_set_members(b, "prior", starts, members, NULL, KNEE_BATCH_FAIL_COLUMN),
-                    KNEE_ERANGE);
+    CU_ASSERT_EQUAL(
+        knee_batch_set_members(b, "prior", starts, members, NULL, KNEE_BATCH_FAIL_COLUMN),
+        KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), 2);
     /* wrong type, unknown fact, bad mode */
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "sex", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ETYPE);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), (size_t)-1);
     CU_ASSERT_EQUAL(knee_batch_set_bools(b, "nope", yes, KNEE_BATCH_FAIL_COLUMN), KNEE_EUNKNOWN);
-    CU_ASSERT_EQUAL(knee_batch_set_bools(b, "diabetis", yes, KNEE_BATCH_FAIL_COLUMN), KNEE_EUNKNOWN);
-    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "unknown fact 'diabetis' (not declared in "
-                                                        "rule file 'knee-oa'): did you mean 'diabetes'?"));
+    CU_ASSERT_EQUAL(knee_batch_set_bools(b, "diabetis", yes, KNEE_BATCH_FAIL_COLUMN),
+                    KNEE_EUNKNOWN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b),
+                                  "unknown fact 'diabetis' (not declared in "
+                                  "rule file 'knee-oa'): did you mean 'diabetes'?"));
     CU_ASSERT_EQUAL(knee_batch_set_numbers(b, "sex", ages, KNEE_BATCH_FAIL_COLUMN), KNEE_ETYPE);
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_batch_errmsg(b), "fact 'sex' is a string, not a number (it "
                                                         "takes one of: "));
@@ -300,11 +307,12 @@ static void test_bad_cells(void)
     CU_ASSERT_EQUAL(knee_batch_set_bools(b, "diabetes", yes, KNEE_BATCH_MARK_ROW), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_error_row(b), (size_t)-1);
     CU_ASSERT_EQUAL(knee_batch_row_status(b, 0), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_batch_row_status(b, 1), KNEE_ERANGE);   /* age first, then prior */
+    CU_ASSERT_EQUAL(knee_batch_row_status(b, 1), KNEE_ERANGE); /* age first, then prior */
     CU_ASSERT_EQUAL(knee_batch_row_status(b, 2), KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_batch_row_status(b, 3), KNEE_OK);
     CU_ASSERT_EQUAL(knee_batch_row_status(b, 4), KNEE_ERANGE);
-    CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 4, NULL, ranks, scores, status), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 4, NULL, ranks, scores, status),
+                    KNEE_ERANGE);
     CU_ASSERT_EQUAL(status[0], KNEE_OK);
     CU_ASSERT_EQUAL(status[1], KNEE_ERANGE);
     CU_ASSERT_EQUAL(status[2], KNEE_ERANGE);
@@ -547,10 +555,12 @@ static void test_arguments(void)
     CU_ASSERT_EQUAL_FATAL(knee_batch_new(&other_b, other, 2), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_batch(NULL, b, NULL, 0, 1, NULL, ranks, NULL, NULL), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, NULL, NULL, 0, 1, NULL, ranks, NULL, NULL), KNEE_EINVAL);
-    CU_ASSERT_EQUAL(knee_compare_batch(rs, other_b, NULL, 0, 1, NULL, ranks, NULL, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_compare_batch(rs, other_b, NULL, 0, 1, NULL, ranks, NULL, NULL),
+                    KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 1, 2, NULL, ranks, NULL, NULL), KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 3, 0, NULL, ranks, NULL, NULL), KNEE_ERANGE);
-    CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, (size_t)-1, 2, NULL, ranks, NULL, NULL), KNEE_ERANGE);
+    CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, (size_t)-1, 2, NULL, ranks, NULL, NULL),
+                    KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 2, 0, NULL, ranks, NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, 2, NULL, NULL, NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_batch_json(rs, b, NULL, 0, 3, NULL, &out, NULL, offsets, NULL),

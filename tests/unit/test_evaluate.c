@@ -76,7 +76,7 @@ static void test_no_patient_scores(void)
     CU_ASSERT_EQUAL(knee_result_unknown_fact_count(r, b, 0), 1);
     CU_ASSERT_STRING_EQUAL(knee_result_unknown_fact(r, b, 0, 0), "age");
     CU_ASSERT_STRING_EQUAL(knee_result_unknown_rule(r, b, 2), "diabetes-caution");
-    CU_ASSERT_EQUAL(knee_result_missing_fact_count(r), 5);   /* all but sex, in declaration order */
+    CU_ASSERT_EQUAL(knee_result_missing_fact_count(r), 5); /* all but sex, in declaration order */
     CU_ASSERT_STRING_EQUAL(knee_result_missing_fact(r, 0), "age");
     CU_ASSERT_STRING_EQUAL(knee_result_missing_fact(r, 4), "prior");
     knee_result_free(r);
@@ -118,7 +118,7 @@ static void test_rules_change_the_result(void)
     CU_ASSERT_DOUBLE_EQUAL(knee_result_value_high(r, b, 0), 120, 0);
     CU_ASSERT_EQUAL(knee_result_value_rule_count(r, b, 0), 1);
     CU_ASSERT_STRING_EQUAL(knee_result_value_rule(r, b, 0, 0), "b-old");
-    CU_ASSERT_EQUAL(knee_result_value_source_count(r, b, 0), 2);   /* declared s1, rule's s2 */
+    CU_ASSERT_EQUAL(knee_result_value_source_count(r, b, 0), 2); /* declared s1, rule's s2 */
     CU_ASSERT_STRING_EQUAL(knee_result_value_source(r, b, 0, 1), "s2");
     CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, b, 2), "low");
     CU_ASSERT_STRING_EQUAL(knee_result_value_rule(r, b, 2, 0), "b-medicare");
@@ -150,7 +150,7 @@ static void test_weights(void)
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 1), 1.0, 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, 0), 0.9, 1e-12);
-    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 3), "c");   /* C 0 before D 0: file order */
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 3), "c"); /* C 0 before D 0: file order */
     CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 4), "d");
     /* all zero: an error, never a silent fix */
     CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 0), KNEE_OK);
@@ -205,7 +205,7 @@ static void test_no_allocation_after_warm_up(void)
     CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "steroid-injection-3mo"), KNEE_OK);
     for (m = KNEE_METHOD_WEIGHTED_SUM; m <= KNEE_METHOD_VIKOR; m++) {
         CU_ASSERT_EQUAL(knee_compare_options_set_method(o, m), KNEE_OK);
-        CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);   /* warm-up */
+        CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK); /* warm-up */
         knee__fault_inject(-1);
         for (k = 0; k < 10; k++)
             CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);
@@ -248,7 +248,7 @@ static void test_json(void)
     CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 1), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "a \"quoted\"\\payer\n"), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_result_to_json(r, &json, &len), KNEE_EINVAL);   /* not filled yet */
+    CU_ASSERT_EQUAL(knee_result_to_json(r, &json, &len), KNEE_EINVAL); /* not filled yet */
     CU_ASSERT_PTR_NULL(json);
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &json, &len), KNEE_OK);
@@ -257,13 +257,18 @@ static void test_json(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"sha256\":\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"evidence_as_of\":\"2025-01-31\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"method\":\"weighted-sum\""));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"weights\":{\"recovery\":0.25,\"cost\":0.25,\"evidence\":0.5}"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":2,\"score\":0.975,\"excluded\":false"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"c\",\"name\":\"Option C\",\"rank\":null,\"score\":null,\"excluded\":true,"
-                                        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\","
-                                        "\"patient\":\"Not for early disease\",\"clinician\":\"Not for early disease\"}]"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null,\"low\":null,"
-                                        "\"high\":null,\"level\":null,\"utility\":0,\"weight\":0,\"contribution\":0"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(json, "\"weights\":{\"recovery\":0.25,\"cost\":0.25,\"evidence\":0.5}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        json, "{\"id\":\"a\",\"name\":\"Option A\",\"rank\":2,\"score\":0.975,\"excluded\":false"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        json,
+        "{\"id\":\"c\",\"name\":\"Option C\",\"rank\":null,\"score\":null,\"excluded\":true,"
+        "\"reasons\":[{\"text\":\"Not for early disease\",\"rule\":\"c-early\",\"source\":\"s1\","
+        "\"patient\":\"Not for early disease\",\"clinician\":\"Not for early disease\"}]"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(json, "{\"id\":\"cost\",\"known\":false,\"value\":null,\"low\":null,"
+                     "\"high\":null,\"level\":null,\"utility\":0,\"weight\":0,\"contribution\":0"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"unknown\":[{\"rule\":\"b-old\",\"facts\":[\"age\"]}"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"missing_facts\":[\"age\",\"diabetes\",\"prior\"]"));
     knee_free(json);
@@ -287,7 +292,7 @@ static void test_catastrophic_regex(void)
     pos = strstr(xml, "(?i)^(medicare|mcr)");
     CU_ASSERT_FATAL(pos != NULL);
     /* same length, so the file stays valid: exponential backtracking */
-    snprintf(pattern, sizeof pattern, "%-19s", "(?x)^(a+)+$");   /* x: padding ignored */
+    snprintf(pattern, sizeof pattern, "%-19s", "(?x)^(a+)+$"); /* x: padding ignored */
     memcpy(pos, pattern, 19);
     CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
     CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_REGEX_MATCH, 10000), KNEE_OK);
@@ -329,7 +334,8 @@ static void test_declared_missing_utility(void)
     snprintf(edited, len + 32, "%.*smissing-utility=\"0.2\" %s", (int)(pos - xml), xml, pos);
     free(xml);
     xml = edited;
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&alt, xml, strlen(xml), "alt.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&alt, xml, strlen(xml), "alt.xml", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(alt, NULL, r), KNEE_OK);
     /* D: 0.25*1 + 0.25*0.2 + 0.5*1 = 0.8, behind A's 0.975 */
@@ -366,7 +372,7 @@ static void test_rule_file_case_failure_is_reported(void)
     xml = kt_read(path, &len);
     pos = strstr(xml, "<expect option=\"a\" rank=\"2\"/>");
     CU_ASSERT_FATAL(pos != NULL);
-    pos[25] = '3';   /* expect A at rank 3: wrong */
+    pos[25] = '3'; /* expect A at rank 3: wrong */
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&bad, xml, len, "bad.xml", NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL(knee_ruleset_run_tests(bad, &cases, &failed, &report), KNEE_OK);
     CU_ASSERT_EQUAL(failed, 1);
@@ -399,8 +405,8 @@ static void test_rule_actions_on_several_options(void)
     memcpy(edited, xml, (size_t)(pos - xml));
     strcpy(edited + (pos - xml), new_rule);
     strcat(edited, pos + strlen(old_rule));
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs2, edited, strlen(edited), "several.xml", NULL, NULL),
-                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&rs2, edited, strlen(edited), "several.xml", NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs2), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_text(p, "diabetes", "yes"), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
@@ -410,8 +416,8 @@ static void test_rule_actions_on_several_options(void)
     for (k = 0; k < knee_result_caution_count(r, a); k++)
         if (strcmp(knee_result_caution_rule(r, a, k), "diabetes-caution") == 0) {
             CU_ASSERT_STRING_EQUAL(knee_result_caution_text(r, a, k), found ? "two" : "one");
-            CU_ASSERT(found == 0 || k == one + 1);   /* adjacent, in file order */
-            CU_ASSERT_STRING_EQUAL(knee_result_caution_source(r, a, k), "s1");   /* the rule's */
+            CU_ASSERT(found == 0 || k == one + 1); /* adjacent, in file order */
+            CU_ASSERT_STRING_EQUAL(knee_result_caution_source(r, a, k), "s1"); /* the rule's */
             if (!found++)
                 one = k;
         }
@@ -438,17 +444,21 @@ static void test_rule_actions_on_several_options(void)
 static void test_no_facts(void)
 {
     static const char xml[] =
-        "<ruleset xmlns='urn:libknee:rules:1' id='nf' version='1.0.0' status='draft' title='NF' evidence-as-of='2025-01-01'>"
+        "<ruleset xmlns='urn:libknee:rules:1' id='nf' version='1.0.0' status='draft' title='NF' "
+        "evidence-as-of='2025-01-01'>"
         "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>"
-        "<criteria><criterion id='c' label='C' direction='maximize' weight='1'><scale worst='0' best='1'/></criterion></criteria>"
+        "<criteria><criterion id='c' label='C' direction='maximize' weight='1'><scale worst='0' "
+        "best='1'/></criterion></criteria>"
         "<treatment id='a' name='A'><value criterion='c' typical='1' source='s'/></treatment>"
-        "<treatment id='b' name='B'><value criterion='c' typical='0' source='s'/></treatment></ruleset>";
+        "<treatment id='b' name='B'><value criterion='c' typical='0' "
+        "source='s'/></treatment></ruleset>";
     knee_ruleset *nf = NULL;
     knee_result *r = NULL;
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&nf, xml, strlen(xml), "nf.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&nf, xml, strlen(xml), "nf.xml", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare(nf, NULL, r), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_compare(nf, NULL, r), KNEE_OK);   /* and again, reusing the result */
+    CU_ASSERT_EQUAL(knee_compare(nf, NULL, r), KNEE_OK); /* and again, reusing the result */
     CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "a");
     knee_result_free(r);
     knee_ruleset_free(nf);
@@ -463,7 +473,8 @@ int main(void)
     CU_add_test(s, "scores with no patient", test_no_patient_scores);
     CU_add_test(s, "rules change values, exclude, caution", test_rules_change_the_result);
     CU_add_test(s, "weights: override, normalise, zero", test_weights);
-    CU_add_test(s, "a top-level rule's actions on several options", test_rule_actions_on_several_options);
+    CU_add_test(s, "a top-level rule's actions on several options",
+                test_rule_actions_on_several_options);
     CU_add_test(s, "result reuse", test_result_reuse);
     CU_add_test(s, "no allocation after warm-up", test_no_allocation_after_warm_up);
     CU_add_test(s, "patient of another ruleset", test_patient_of_other_ruleset);

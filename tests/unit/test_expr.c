@@ -73,7 +73,7 @@ static void set_prior(const char *const *m, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        memcpy(&prior_members[i], &m[i], sizeof m[i]);   /* facts.h members are not const */
+        memcpy(&prior_members[i], &m[i], sizeof m[i]); /* facts.h members are not const */
     facts[F_PRIOR].known = 1;
     facts[F_PRIOR].members = prior_members;
     facts[F_PRIOR].n_members = n;

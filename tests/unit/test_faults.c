@@ -32,8 +32,8 @@ static void stop(void)
 }
 
 typedef struct stats {
-    long steps;      /* failure points tried */
-    long absorbed;   /* failures the library absorbed with a correct KNEE_OK */
+    long steps;    /* failure points tried */
+    long absorbed; /* failures the library absorbed with a correct KNEE_OK */
 } stats;
 
 /* Drive op until it completes without reaching the injected failure; it must then return
@@ -51,7 +51,7 @@ static stats drive_to(const char *what, op_fn op, void *ctx, int final_rc)
         rc = op(ctx, &ok);
         stop();
         made = made_by_op;
-        if (made <= n) {   /* the failing allocation was never reached: the operation is done */
+        if (made <= n) { /* the failing allocation was never reached: the operation is done */
             if (rc != final_rc)
                 fprintf(stderr, "    %s: status %d with no failure injected\n", what, rc);
             CU_ASSERT_EQUAL(rc, final_rc);
@@ -85,8 +85,8 @@ static stats drive(const char *what, op_fn op, void *ctx)
 typedef struct load_ctx {
     const char *buf;
     size_t len;
-    const char *path;   /* load_file when not NULL */
-    char *expect_json;  /* comparing an empty patient on the unfailed ruleset */
+    const char *path;  /* load_file when not NULL */
+    char *expect_json; /* comparing an empty patient on the unfailed ruleset */
 } load_ctx;
 
 static char *json_of(const knee_ruleset *rs, const knee_patient *p);
@@ -233,8 +233,9 @@ static void test_load_fhir_mapping(void)
     (void)drive("load a large <fhir> mapping", op_load, &c);
     knee_free(c.expect_json);
     free(xml);
-    xml = mini_with_fhir("<birth-date fact=\"sex\" source=\"s7\"/><gender fact=\"age\" source=\"s8 s9\"/>",
-                         60, &c.len);
+    xml = mini_with_fhir(
+        "<birth-date fact=\"sex\" source=\"s7\"/><gender fact=\"age\" source=\"s8 s9\"/>", 60,
+        &c.len);
     c.buf = xml;
     (void)drive_to("load a <fhir> mapping with mistakes (invalid)", op_load_invalid, &c,
                    KNEE_EINVALID);
@@ -263,7 +264,7 @@ static char *mini_with_lists(size_t n, size_t n_levels, size_t *len)
     w += sprintf(w, "</fact>");
     memcpy(w, facts_end, (size_t)(levels_end - facts_end));
     w += levels_end - facts_end;
-    for (i = 0; i < n_levels; i++)   /* level ids are at most 64 characters */
+    for (i = 0; i < n_levels; i++) /* level ids are at most 64 characters */
         w += sprintf(w, "<level id=\"%.60s%u\"/>", pad, (unsigned)i);
     strcpy(w, levels_end);
     *len = strlen(xml);
@@ -287,10 +288,10 @@ static void test_load_long_lists(void)
 
 typedef struct eval_ctx {
     knee_ruleset *rs;
-    knee_patient *p;        /* the patient under test */
+    knee_patient *p; /* the patient under test */
     knee_result *r;
-    char *expect_json;      /* the unfailed outcome */
-    char *before_json;      /* the patient's comparison before the operation */
+    char *expect_json; /* the unfailed outcome */
+    char *before_json; /* the patient's comparison before the operation */
 } eval_ctx;
 
 /* The JSON of comparing p, with no failure injected (the injection is paused and restored). */
@@ -355,9 +356,9 @@ static int op_patient_build(void *vctx, int *ok)
     *ok = (rc == KNEE_OK) == (p != NULL);
     if (rc != KNEE_OK)
         return rc;
-#define STEP(call) \
-    if ((rc = (call)) != KNEE_OK) \
-        goto out
+#define STEP(call)                                                                                 \
+    if ((rc = (call)) != KNEE_OK)                                                                  \
+    goto out
     STEP(knee_patient_set_number(p, "age", 72));
     STEP(knee_patient_set_text(p, "kl_grade", "4"));
     STEP(knee_patient_set_string(p, "payer", "medicare-advantage-xyz"));
@@ -369,7 +370,7 @@ static int op_patient_build(void *vctx, int *ok)
 #undef STEP
 out:
     stop();
-    if (rc != KNEE_OK)   /* a failed setter leaves a message */
+    if (rc != KNEE_OK) /* a failed setter leaves a message */
         *ok = *ok && knee_patient_errmsg(p) != NULL;
     knee_patient_free(p);
     return rc;
@@ -379,8 +380,8 @@ static void test_patient_build(void)
 {
     eval_ctx c;
     memset(&c, 0, sizeof c);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
-                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL), KNEE_OK);
     (void)drive("patient new + setters", op_patient_build, &c);
     knee_ruleset_free(c.rs);
 }
@@ -438,7 +439,8 @@ static int op_evaluate_reused(void *vctx, int *ok)
     char *json = NULL;
     stop();
     if (rc == KNEE_OK) {
-        *ok = knee_result_to_json(c->r, &json, NULL) == KNEE_OK && strcmp(json, c->expect_json) == 0;
+        *ok =
+            knee_result_to_json(c->r, &json, NULL) == KNEE_OK && strcmp(json, c->expect_json) == 0;
     } else {
         *ok = knee_result_option_count(c->r) == 0 && knee_compare(c->rs, c->p, c->r) == KNEE_OK &&
               knee_result_to_json(c->r, &json, NULL) == KNEE_OK &&
@@ -457,12 +459,14 @@ static void evaluate_with(const char *what, const char *rules, size_t len, int f
 {
     eval_ctx c;
     memset(&c, 0, sizeof c);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, rules, len, "rules", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, rules, len, "rules", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&c.p, c.rs), KNEE_OK);
     if (full_patient) {
         CU_ASSERT_EQUAL(knee_patient_set_number(c.p, "age", 72), KNEE_OK);
         CU_ASSERT_EQUAL(knee_patient_set_text(c.p, "payer", "medicare"), KNEE_OK);
-        CU_ASSERT_EQUAL(knee_patient_set_text(c.p, "prior", "failed-conservative, ha-6mo"), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_patient_set_text(c.p, "prior", "failed-conservative, ha-6mo"),
+                        KNEE_OK);
         CU_ASSERT_EQUAL(knee_patient_set_text(c.p, "diabetes", "yes"), KNEE_OK);
     } else {
         CU_ASSERT_EQUAL(knee_patient_load_memory(c.p, patient_xml, patient_len, "p", NULL, NULL),
@@ -531,15 +535,15 @@ static void fhir_buf_with(const char *what, const char *buf, size_t len)
     memset(&c, 0, sizeof c);
     c.buf = buf;
     c.len = len;
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
-                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&c.p, c.rs), KNEE_OK);
     c.before_json = json_of(c.rs, c.p);
-    CU_ASSERT_EQUAL_FATAL(knee_patient_load_fhir(c.p, c.buf, c.len, "b", "2025-06-30", NULL, &rep, NULL),
-                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_patient_load_fhir(c.p, c.buf, c.len, "b", "2025-06-30", NULL, &rep, NULL), KNEE_OK);
     knee_fhir_report_free(rep);
     c.expect_json = json_of(c.rs, c.p);
-    CU_ASSERT(strcmp(c.expect_json, c.before_json) != 0);   /* the bundle gives facts */
+    CU_ASSERT(strcmp(c.expect_json, c.before_json) != 0); /* the bundle gives facts */
     knee_patient_clear(c.p);
     (void)drive(what, op_fhir, &c);
     knee_free(c.expect_json);
@@ -569,16 +573,20 @@ static void test_fhir_json_large(void)
         exit(2);
     memset(big, 'n', 3000);
     big[3000] = '\0';
-    w += sprintf(w, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
-                    "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\",\"gender\":\"male\","
-                    "\"name\":[{\"text\":\"%s\"}],\"extension\":[", big);
+    w += sprintf(w,
+                 "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+                 "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\",\"gender\":\"male\","
+                 "\"name\":[{\"text\":\"%s\"}],\"extension\":[",
+                 big);
     for (i = 0; i < 800; i++)
         w += sprintf(w, "%s{\"url\":\"urn:x:%u\",\"valueDecimal\":%u.5,\"valueBoolean\":%s}",
                      i ? "," : "", (unsigned)i, (unsigned)i, i % 2 ? "true" : "false");
     w += sprintf(w, "]}}");
     for (i = 0; i < 12; i++)
-        w += sprintf(w, ",{\"resource\":{\"resourceType\":\"Basic\",\"id\":\"b%u\",\"text\":"
-                        "{\"div\":\"%s\"}}}", (unsigned)i, big);
+        w += sprintf(w,
+                     ",{\"resource\":{\"resourceType\":\"Basic\",\"id\":\"b%u\",\"text\":"
+                     "{\"div\":\"%s\"}}}",
+                     (unsigned)i, big);
     strcpy(w, "]}");
     fhir_buf_with("FHIR load, large JSON", buf, strlen(buf));
     free(buf);
@@ -616,15 +624,15 @@ static void test_html(void)
     eval_ctx c;
     char *html = NULL;
     memset(&c, 0, sizeof c);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
-                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&c.p, c.rs), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_number(c.p, "age", 72), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_text(c.p, "payer", "medicare"), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&c.r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(c.rs, c.p, c.r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_to_html(c.r, c.p, NULL, &html, NULL), KNEE_OK);
-    c.expect_json = html;   /* the expected page */
+    c.expect_json = html; /* the expected page */
     (void)drive("knee_result_to_html, default rules", op_html, &c);
     knee_free(c.expect_json);
     knee_result_free(c.r);
@@ -653,8 +661,8 @@ static void test_selftest(void)
 {
     eval_ctx c;
     memset(&c, 0, sizeof c);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL),
-                          KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&c.rs, default_rules, default_len, "d", NULL, NULL), KNEE_OK);
     (void)drive("run_tests, default rules", op_selftest, &c);
     knee_ruleset_free(c.rs);
 }

@@ -161,9 +161,10 @@ static void test_hl7_patient_and_bmi(void)
     knee_fhir_report *r = NULL;
     knee_diag *d = NULL;
     CU_ASSERT_EQUAL(load_file("Patient-example.xml", &p, &r, &d), KNEE_OK);
-    CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "51");   /* born 1974-12-25 */
+    CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "51"); /* born 1974-12-25 */
     CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
-    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_element(r, fact_index(r, "age")), "Patient.birthDate");
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_element(r, fact_index(r, "age")),
+                           "Patient.birthDate");
     knee_fhir_report_free(r);
     knee_diag_free(d);
     knee_patient_free(p);
@@ -217,7 +218,7 @@ static void test_constructed_bundle_skips(void)
         char *buf = kt_read(FHIR_DIR "knee-bundle.xml", &len);
         CU_ASSERT_EQUAL(load_buf(buf, len, "2026-06-15", &p, &r, &d), KNEE_OK);
         CU_ASSERT_PTR_NULL(fact_value(r, "prior"));
-    CU_ASSERT(has_missing(r, "prior"));
+        CU_ASSERT(has_missing(r, "prior"));
         CU_ASSERT(has_ignored(r, "ha1", "outside-window"));
         CU_ASSERT(has_missing(r, "prior"));
         free(buf);
@@ -234,8 +235,9 @@ static void test_synthea(void)
     knee_diag *d = NULL;
     size_t i;
     /* v2.4 export: the payer is only in the claims' contained Coverage. */
-    CU_ASSERT_EQUAL_FATAL(load_file("Chauncey_Johnston_f4673866-81fb-411a-8486-0c27f2a5b480.json",
-                                    &p, &r, &d), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        load_file("Chauncey_Johnston_f4673866-81fb-411a-8486-0c27f2a5b480.json", &p, &r, &d),
+        KNEE_OK);
     CU_ASSERT_STRING_EQUAL(fact_value(r, "age"), "52");
     CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
     CU_ASSERT_STRING_EQUAL(fact_value(r, "knee_oa"), "true");
@@ -251,8 +253,9 @@ static void test_synthea(void)
     knee_patient_free(p);
 
     /* v2.2 export: string clinicalStatus and 'context' are read with warnings; no payer. */
-    CU_ASSERT_EQUAL_FATAL(load_file("Luis923_Gusikowski974_f6fe2115-82df-42db-88fd-cae438909ec0.json",
-                                    &p, &r, &d), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        load_file("Luis923_Gusikowski974_f6fe2115-82df-42db-88fd-cae438909ec0.json", &p, &r, &d),
+        KNEE_OK);
     CU_ASSERT_STRING_EQUAL(fact_value(r, "knee_oa"), "true");
     CU_ASSERT(strncmp(fact_value(r, "bmi"), "42.8", 4) == 0);
     CU_ASSERT(has_warning(r, "lenient-status"));
@@ -326,7 +329,8 @@ static void test_synthea_eob_prefetch(void)
         CU_ASSERT_FATAL(e.len > 0);
         if (type && strncmp(type + 17, "Patient\"", 8) == 0 && type < obj + 20) {
             patient = e;
-        } else if (type && strncmp(type + 17, "ExplanationOfBenefit\"", 21) == 0 && type < obj + 20) {
+        } else if (type && strncmp(type + 17, "ExplanationOfBenefit\"", 21) == 0 &&
+                   type < obj + 20) {
             const char *c = strstr(obj, "\"created\": \"");
             CU_ASSERT_FATAL(c != NULL && c < obj + e.len && n_eob < 32);
             e.created = c + 12;
@@ -344,12 +348,14 @@ static void test_synthea_eob_prefetch(void)
         cap += eobs[i].len + 64;
     pre = malloc(cap);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pre);
-    used = (size_t)sprintf(pre, "{\"patient\": %.*s, \"explanationOfBenefit\": {\"resourceType\": "
+    used = (size_t)sprintf(pre,
+                           "{\"patient\": %.*s, \"explanationOfBenefit\": {\"resourceType\": "
                            "\"Bundle\", \"type\": \"searchset\", \"total\": 5, \"entry\": [",
                            (int)patient.len, patient.at);
     for (i = 0; i < 5; i++)
-        used += (size_t)sprintf(pre + used, "%s{\"search\": {\"mode\": \"match\"}, \"resource\": %.*s}",
-                                i ? ", " : "", (int)eobs[i].len, eobs[i].at);
+        used +=
+            (size_t)sprintf(pre + used, "%s{\"search\": {\"mode\": \"match\"}, \"resource\": %.*s}",
+                            i ? ", " : "", (int)eobs[i].len, eobs[i].at);
     strcpy(pre + used, "]}}");
     /* urn:uuid:<id> -> Patient/<id>: same length less one, rewritten in place. */
     for (w = p = pre; *p;) {
@@ -371,7 +377,8 @@ static void test_synthea_eob_prefetch(void)
     full_i = fact_index(rf, "payer");
     pre_i = fact_index(rp, "payer");
     CU_ASSERT_FATAL(full_i != (size_t)-1 && pre_i != (size_t)-1);
-    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_value(rp, pre_i), knee_fhir_report_fact_value(rf, full_i));
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_value(rp, pre_i),
+                           knee_fhir_report_fact_value(rf, full_i));
     CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_type(rp, pre_i), "ExplanationOfBenefit");
     CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_resource_id(rp, pre_i),
                            knee_fhir_report_fact_resource_id(rf, full_i));
@@ -379,7 +386,8 @@ static void test_synthea_eob_prefetch(void)
                            "8c819882-35e5-4e43-bf02-90831340dd57");
     CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_element(rp, pre_i),
                            knee_fhir_report_fact_element(rf, full_i));
-    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_date(rp, pre_i), knee_fhir_report_fact_date(rf, full_i));
+    CU_ASSERT_STRING_EQUAL(knee_fhir_report_fact_date(rp, pre_i),
+                           knee_fhir_report_fact_date(rf, full_i));
     CU_ASSERT_EQUAL_FATAL(knee_patient_fact_text(pp, "payer", &text), KNEE_OK);
     CU_ASSERT_STRING_EQUAL(text, "private");
     knee_free(text);
@@ -425,7 +433,8 @@ static void test_bad_input(void)
     char *deep;
     size_t i, n = 100;
     /* A Bundle for another patient than the context, and two patients in one Bundle. */
-    refused("{\"hook\":\"patient-view\",\"hookInstance\":\"x\",\"context\":{\"userId\":\"Practitioner/1\","
+    refused("{\"hook\":\"patient-view\",\"hookInstance\":\"x\",\"context\":{\"userId\":"
+            "\"Practitioner/1\","
             "\"patientId\":\"1288992\"},\"prefetch\":{\"patient\":{\"resourceType\":\"Patient\","
             "\"id\":\"other\",\"gender\":\"female\"}}}",
             NULL, KNEE_EINVALID, "fhir-other-patient");
@@ -458,7 +467,8 @@ static void test_bad_input(void)
             "fhir-other-patient");
     /* Not JSON, duplicate keys, not FHIR, not UTF-8 text at all. */
     refused("{\"resourceType\":\"Patient\",", NULL, KNEE_EPARSE, "fhir-json");
-    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}", NULL, KNEE_EPARSE, "fhir-json");
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}", NULL, KNEE_EPARSE,
+            "fhir-json");
     refused("{\"name\":\"not a resource\"}", NULL, KNEE_EINVALID, "fhir-not-fhir");
     refused("[1,2]", NULL, KNEE_EPARSE, "fhir-not-fhir");
     refused("<Patient xmlns=\"urn:other\"><gender value=\"male\"/></Patient>", NULL, KNEE_EINVALID,
@@ -475,7 +485,8 @@ static void test_bad_input(void)
     /* Limits: size, nesting depth (JSON and XML). */
     CU_ASSERT_EQUAL_FATAL(knee_options_new(&o), KNEE_OK);
     CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_INPUT_BYTES, 64), KNEE_OK);
-    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"birthDate\":\"1950-01-01\"}",
+    refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"birthDate\":\"1950-"
+            "01-01\"}",
             o, KNEE_ELIMIT, "limit-size");
     knee_options_free(o);
     deep = malloc(n * 8 + 64);
@@ -497,15 +508,20 @@ static void test_bad_arguments(void)
     knee_ruleset *mini = kt_load_data("mini.xml");
     const char *pat = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\"}";
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, NULL, NULL, &r, NULL), KNEE_EINVAL);
-    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, "2026-02-30", NULL, &r, NULL), KNEE_EINVAL);
-    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, "2026-1-5", NULL, &r, NULL), KNEE_EINVAL);
-    CU_ASSERT_EQUAL(knee_patient_load_fhir(NULL, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, NULL, NULL, &r, NULL),
+                    KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, "2026-02-30", NULL, &r, NULL),
+                    KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, "2026-1-5", NULL, &r, NULL),
+                    KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(NULL, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL),
+                    KNEE_EINVAL);
     CU_ASSERT_PTR_NULL(r);
     knee_patient_free(p);
     /* A ruleset without a <fhir> mapping. */
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, mini), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_patient_load_fhir(p, pat, strlen(pat), NULL, AS_OF, NULL, &r, NULL),
+                    KNEE_EINVAL);
     knee_patient_free(p);
     knee_ruleset_free(mini);
 }
@@ -560,26 +576,30 @@ static void test_dates_units_prefetch(void)
     knee_diag_free(d);
     knee_patient_free(p);
     /* A malformed birth date is a recorded skip. */
-    t = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":\"1958-13-02\",\"gender\":\"other\"}";
+    t = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":\"1958-13-02\",\"gender\":"
+        "\"other\"}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
     CU_ASSERT(has_ignored(r, "a", "date"));
     CU_ASSERT(has_missing(r, "age"));
-    CU_ASSERT(has_missing(r, "sex"));   /* 'other' is not a value of sex */
+    CU_ASSERT(has_missing(r, "sex")); /* 'other' is not a value of sex */
     CU_ASSERT(has_ignored(r, "a", "value-refused"));
     knee_fhir_report_free(r);
     knee_diag_free(d);
     knee_patient_free(p);
     /* BMI in lb/in2 converts; a non-UCUM unit does not. */
     t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
-        "[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},\"effectiveDateTime\":\"2025-01-01\","
-        "\"valueQuantity\":{\"value\":0.04,\"system\":\"http://unitsofmeasure.org\",\"code\":\"[lb_av]/[in_i]2\"}}";
+        "[{\"system\":\"http://"
+        "loinc.org\",\"code\":\"39156-5\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":0.04,\"system\":\"http://"
+        "unitsofmeasure.org\",\"code\":\"[lb_av]/[in_i]2\"}}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
     CU_ASSERT(strncmp(fact_value(r, "bmi"), "28.12", 5) == 0);
     knee_fhir_report_free(r);
     knee_diag_free(d);
     knee_patient_free(p);
     t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
-        "[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "[{\"system\":\"http://"
+        "loinc.org\",\"code\":\"39156-5\"}]},\"effectiveDateTime\":\"2025-01-01\","
         "\"valueQuantity\":{\"value\":28,\"unit\":\"kg/m2\"}}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
     CU_ASSERT(has_ignored(r, "o", "unit"));
@@ -590,16 +610,20 @@ static void test_dates_units_prefetch(void)
     /* eGFR (LOINC CKD-EPI 2021) in the UCUM unit labs use maps to egfr; the same value in a
      * unit the mapper does not know (mL/min) does not. */
     t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
-        "[{\"system\":\"http://loinc.org\",\"code\":\"98979-8\"}]},\"effectiveDateTime\":\"2025-01-01\","
-        "\"valueQuantity\":{\"value\":28,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mL/min/{1.73_m2}\"}}";
+        "[{\"system\":\"http://"
+        "loinc.org\",\"code\":\"98979-8\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":28,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mL/"
+        "min/{1.73_m2}\"}}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
     CU_ASSERT_STRING_EQUAL(fact_value(r, "egfr"), "28");
     knee_fhir_report_free(r);
     knee_diag_free(d);
     knee_patient_free(p);
     t = "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"code\":{\"coding\":"
-        "[{\"system\":\"http://loinc.org\",\"code\":\"62238-1\"}]},\"effectiveDateTime\":\"2025-01-01\","
-        "\"valueQuantity\":{\"value\":28,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mL/min\"}}";
+        "[{\"system\":\"http://"
+        "loinc.org\",\"code\":\"62238-1\"}]},\"effectiveDateTime\":\"2025-01-01\","
+        "\"valueQuantity\":{\"value\":28,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mL/"
+        "min\"}}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
     CU_ASSERT(has_ignored(r, "o", "unit"));
     CU_ASSERT_EQUAL(knee_patient_has(p, "egfr"), 0);
@@ -607,7 +631,8 @@ static void test_dates_units_prefetch(void)
     knee_diag_free(d);
     knee_patient_free(p);
     /* Prefetch: a null key (queried, nothing found) is reported; a missing key is not. */
-    t = "{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"},\"conditions\":null}";
+    t = "{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"},"
+        "\"conditions\":null}";
     CU_ASSERT_EQUAL(load_buf(t, strlen(t), AS_OF, &p, &r, &d), KNEE_OK);
     CU_ASSERT(has_warning(r, "prefetch-none"));
     CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "female");
@@ -646,15 +671,15 @@ static void test_prefetch_templates(void)
         "http://loinc.org|39156-5,http://loinc.org|98979-8,http://loinc.org|62238-1,"
         "http://loinc.org|33914-3,http://loinc.org|77147-7,http://loinc.org|76633-7,"
         "urn:libknee:codes|kl-grade&_sort=-date\",";
-    const char *cov = ",\"coverage\":\"Coverage?patient={{context.patientId}}\","
-                      "\"explanationOfBenefit\":\"ExplanationOfBenefit?patient={{context.patientId}}"
-                      "&_sort=-created&_count=5\"}";
+    const char *cov =
+        ",\"coverage\":\"Coverage?patient={{context.patientId}}\","
+        "\"explanationOfBenefit\":\"ExplanationOfBenefit?patient={{context.patientId}}"
+        "&_sort=-created&_count=5\"}";
     const char *hcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|J7321,";
-    const char *expect_custom =
-        "{\"patient\":\"Patient/{{context.patientId}}\","
-        "\"conditions\":\"Condition?patient={{context.patientId}}\","
-        "\"procedures\":\"Procedure?patient={{context.patientId}}&code="
-        "urn:x|a%5C%2Cb%5C%7Cc%5C%24d%5C%5Ce%20f%26g%25,91251008\"}";
+    const char *expect_custom = "{\"patient\":\"Patient/{{context.patientId}}\","
+                                "\"conditions\":\"Condition?patient={{context.patientId}}\","
+                                "\"procedures\":\"Procedure?patient={{context.patientId}}&code="
+                                "urn:x|a%5C%2Cb%5C%7Cc%5C%24d%5C%5Ce%20f%26g%25,91251008\"}";
     knee_ruleset *custom = NULL, *mini = NULL;
     char *out = NULL, *rules, *at, *xml;
     size_t len = 0, n;
@@ -665,10 +690,12 @@ static void test_prefetch_templates(void)
     if (strncmp(out, expect_default, strlen(expect_default)) != 0)
         printf("\n%s\n", out);
     /* History rules read all four record types: one key each, same codes. */
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"procedures\":\"Procedure?patient={{context.patientId}}&code="));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out, "\"procedures\":\"Procedure?patient={{context.patientId}}&code="));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"medicationStatements\":\"MedicationStatement?patient="));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"medicationRequests\":\"MedicationRequest?patient="));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"medicationAdministrations\":\"MedicationAdministration?patient="));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out, "\"medicationAdministrations\":\"MedicationAdministration?patient="));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, hcpcs));
     n = strlen(out);
     CU_ASSERT(n > strlen(cov) && strcmp(out + n - strlen(cov), cov) == 0);
@@ -804,38 +831,43 @@ static void test_mapping_checks(void)
     knee_diag *d = NULL;
     unsigned first;
     /* Every element kind with a fact of a type it can fill loads. */
-    mapping_loads("  <birth-date fact=\"age\" source=\"s1\"/>\n"
-                  "  <gender fact=\"sex\" source=\"s1\"/>\n"
-                  "  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
-                  "  <condition fact=\"prior\" member=\"pt\" source=\"s1 s2\">" CODE "</condition>\n"
-                  "  <observation fact=\"kl_grade\" source=\"s1\">"
-                  "<code system=\"urn:x\" prefix=\"kl\"/></observation>\n"
-                  "  <history fact=\"prior\" member=\"steroid-3mo\" within-days=\"90\" "
-                  "resources=\"Procedure MedicationStatement MedicationRequest MedicationAdministration\" "
-                  "source=\"s2\">" CODE "</history>\n"
-                  "  <coverage fact=\"payer\" plan-fact=\"sex\" other=\"verbatim\" source=\"s1\">"
-                  "<payer text=\"x\" value=\"y\"/></coverage>");
-    mapping_loads("  <birth-date fact=\"kl_grade\" source=\"s1\"/>");   /* an integer fact */
+    mapping_loads(
+        "  <birth-date fact=\"age\" source=\"s1\"/>\n"
+        "  <gender fact=\"sex\" source=\"s1\"/>\n"
+        "  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
+        "  <condition fact=\"prior\" member=\"pt\" source=\"s1 s2\">" CODE "</condition>\n"
+        "  <observation fact=\"kl_grade\" source=\"s1\">"
+        "<code system=\"urn:x\" prefix=\"kl\"/></observation>\n"
+        "  <history fact=\"prior\" member=\"steroid-3mo\" within-days=\"90\" "
+        "resources=\"Procedure MedicationStatement MedicationRequest MedicationAdministration\" "
+        "source=\"s2\">" CODE "</history>\n"
+        "  <coverage fact=\"payer\" plan-fact=\"sex\" other=\"verbatim\" source=\"s1\">"
+        "<payer text=\"x\" value=\"y\"/></coverage>");
+    mapping_loads("  <birth-date fact=\"kl_grade\" source=\"s1\"/>"); /* an integer fact */
     /* A set fact that lists no allowed values takes any member. */
-    mapping_loads("  <condition fact=\"tags\" member=\"anything\" source=\"s1\">" CODE "</condition>\n"
+    mapping_loads("  <condition fact=\"tags\" member=\"anything\" source=\"s1\">" CODE
+                  "</condition>\n"
                   "  <history fact=\"tags\" member=\"x-1\" source=\"s1\">" CODE "</history>");
     /* Lists may be separated by any XML white space, as the schema's list types are. */
-    mapping_loads("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure&#9;MedicationRequest&#10;\" "
-                  "source=\"s1&#9;s2&#13;\">" CODE "</history>");
+    mapping_loads(
+        "  <history fact=\"prior\" member=\"pt\" resources=\"Procedure&#9;MedicationRequest&#10;\" "
+        "source=\"s1&#9;s2&#13;\">" CODE "</history>");
     /* unit=: a unit the mapper converts observations to ("1" is dimensionless) loads; any other
      * is refused at load (fhir-unit), not left to skip every observation at run time. kg/m^2 is
      * only ever converted from, never to. */
-    mapping_loads("  <observation fact=\"age\" unit=\"kg/m2\" source=\"s1\">" CODE "</observation>\n"
-                  "  <observation fact=\"kl_grade\" unit=\"1\" source=\"s1\">" CODE "</observation>");
+    mapping_loads(
+        "  <observation fact=\"age\" unit=\"kg/m2\" source=\"s1\">" CODE "</observation>\n"
+        "  <observation fact=\"kl_grade\" unit=\"1\" source=\"s1\">" CODE "</observation>");
     mapping_refused("  <observation fact=\"age\" unit=\"mg\" source=\"s1\">" CODE "</observation>",
                     "fhir-unit", 1, 3, "age");
     /* unit="1" written out maps like no unit: valueInteger and a valueQuantity without a code
      * are read; a unit that is not dimensionless is not. */
     {
-        static const char *const obs[] = {
-            "\"valueInteger\":3}", "\"valueQuantity\":{\"value\":3}}",
-            "\"valueQuantity\":{\"value\":3,\"system\":\"http://unitsofmeasure.org\",\"code\":\"{grade}\"}}",
-            "\"valueQuantity\":{\"value\":3,\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}}"};
+        static const char *const obs[] = {"\"valueInteger\":3}", "\"valueQuantity\":{\"value\":3}}",
+                                          "\"valueQuantity\":{\"value\":3,\"system\":\"http://"
+                                          "unitsofmeasure.org\",\"code\":\"{grade}\"}}",
+                                          "\"valueQuantity\":{\"value\":3,\"system\":\"http://"
+                                          "unitsofmeasure.org\",\"code\":\"kg\"}}"};
         static const char *const mappings[] = {
             "  <observation fact=\"kl_grade\" unit=\"1\" source=\"s1\">" CODE "</observation>",
             "  <observation fact=\"kl_grade\" source=\"s1\">" CODE "</observation>"};
@@ -848,16 +880,20 @@ static void test_mapping_checks(void)
                 char text[512];
                 knee_patient *p = NULL;
                 knee_fhir_report *r = NULL;
-                snprintf(text, sizeof text, "{\"resourceType\":\"Observation\",\"id\":\"o\","
+                snprintf(text, sizeof text,
+                         "{\"resourceType\":\"Observation\",\"id\":\"o\","
                          "\"status\":\"final\",\"effectiveDateTime\":\"2025-01-01\",\"code\":"
-                         "{\"coding\":[{\"system\":\"urn:x\",\"code\":\"c1\"}]},%s", obs[i]);
+                         "{\"coding\":[{\"system\":\"urn:x\",\"code\":\"c1\"}]},%s",
+                         obs[i]);
                 CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, mini), KNEE_OK);
                 d = NULL;
-                CU_ASSERT_EQUAL(knee_patient_load_fhir(p, text, strlen(text), "t", AS_OF, NULL, &r,
-                                                       &d), KNEE_OK);
+                CU_ASSERT_EQUAL(
+                    knee_patient_load_fhir(p, text, strlen(text), "t", AS_OF, NULL, &r, &d),
+                    KNEE_OK);
                 CU_ASSERT_PTR_NOT_NULL_FATAL(r);
                 if (i < 3) {
-                    CU_ASSERT(fact_value(r, "kl_grade") && strcmp(fact_value(r, "kl_grade"), "3") == 0);
+                    CU_ASSERT(fact_value(r, "kl_grade") &&
+                              strcmp(fact_value(r, "kl_grade"), "3") == 0);
                 } else {
                     CU_ASSERT_PTR_NULL(fact_value(r, "kl_grade"));
                     CU_ASSERT(has_ignored(r, "o", "unit"));
@@ -871,11 +907,13 @@ static void test_mapping_checks(void)
     }
     mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
                     "  <observation fact=\"kl_grade\" unit=\"kg/m^2\" source=\"s1\">" CODE
-                    "</observation>", "fhir-unit", 2, 3, "kl_grade");
+                    "</observation>",
+                    "fhir-unit", 2, 3, "kl_grade");
     mapping_refused("  <observation fact=\"age\" unit=\"\" source=\"s1\">" CODE "</observation>",
                     "fhir-unit", 1, 3, "age");
     /* A fact that is not declared (line 1 of the section's body, column 3: the element). */
-    mapping_refused("  <birth-date fact=\"nosuch\" source=\"s1\"/>", "unknown-fact", 1, 3, "nosuch");
+    mapping_refused("  <birth-date fact=\"nosuch\" source=\"s1\"/>", "unknown-fact", 1, 3,
+                    "nosuch");
     mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
                     "  <condition fact=\"no_fact\" source=\"s1\">" CODE "</condition>",
                     "unknown-fact", 2, 3, "no_fact");
@@ -884,16 +922,17 @@ static void test_mapping_checks(void)
     mapping_refused("  <gender fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
     mapping_refused("  <observation fact=\"diabetes\" source=\"s1\">" CODE "</observation>",
                     "fhir-mapping", 1, 3, "diabetes");
-    mapping_refused("  <condition fact=\"age\" source=\"s1\">" CODE "</condition>", "fhir-mapping", 1,
-                    3, "age");
-    mapping_refused("  <condition fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE "</condition>",
-                    "fhir-mapping", 1, 3, "diabetes");   /* member= on a boolean */
-    mapping_refused("  <condition fact=\"prior\" source=\"s1\">" CODE "</condition>", "fhir-mapping",
-                    1, 3, "prior");                      /* a set without member= */
+    mapping_refused("  <condition fact=\"age\" source=\"s1\">" CODE "</condition>", "fhir-mapping",
+                    1, 3, "age");
+    mapping_refused("  <condition fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE
+                    "</condition>",
+                    "fhir-mapping", 1, 3, "diabetes"); /* member= on a boolean */
+    mapping_refused("  <condition fact=\"prior\" source=\"s1\">" CODE "</condition>",
+                    "fhir-mapping", 1, 3, "prior"); /* a set without member= */
     mapping_refused("  <history fact=\"diabetes\" member=\"pt\" source=\"s1\">" CODE "</history>",
                     "fhir-mapping", 1, 3, "diabetes");
-    mapping_refused("  <history fact=\"prior\" source=\"s1\">" CODE "</history>", "fhir-mapping", 1, 3,
-                    "prior");
+    mapping_refused("  <history fact=\"prior\" source=\"s1\">" CODE "</history>", "fhir-mapping", 1,
+                    3, "prior");
     mapping_refused("  <coverage fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
     /* A member the set fact does not allow. */
     mapping_refused("  <history fact=\"prior\" member=\"ha-6mo\" source=\"s1\">" CODE "</history>",
@@ -901,23 +940,28 @@ static void test_mapping_checks(void)
     mapping_refused("  <condition fact=\"prior\" member=\"PT\" source=\"s1\">" CODE "</condition>",
                     "fhir-mapping", 1, 3, "prior");
     /* plan-fact: undeclared, or not a string fact. */
-    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"plan\" source=\"s1\"/>", "fhir-mapping", 1,
-                    3, "plan");
-    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1,
-                    3, "age");
+    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"plan\" source=\"s1\"/>", "fhir-mapping",
+                    1, 3, "plan");
+    mapping_refused("  <coverage fact=\"payer\" plan-fact=\"age\" source=\"s1\"/>", "fhir-mapping",
+                    1, 3, "age");
     /* <code> with neither or both of code= and prefix=: reported at the <code> itself. */
     mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">\n"
                     "    <code system=\"urn:x\"/>\n"
-                    "  </condition>", "fhir-mapping", 2, 5, NULL);
+                    "  </condition>",
+                    "fhir-mapping", 2, 5, NULL);
     mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">\n"
                     "    " CODE "\n"
                     "      <code system=\"urn:x\" code=\"M17\" prefix=\"M17\"/>\n"
-                    "  </condition>", "fhir-mapping", 3, 7, NULL);
+                    "  </condition>",
+                    "fhir-mapping", 3, 7, NULL);
     /* resources= naming something that is not a record type history reads. */
     mapping_refused("  <history fact=\"prior\" member=\"pt\" resources=\"Procedure Observation\" "
-                    "source=\"s1\">" CODE "</history>", "fhir-mapping", 1, 3, NULL);
-    mapping_refused("  <history fact=\"prior\" member=\"pt\" resources=\"procedure\" source=\"s1\">" CODE
-                    "</history>", "fhir-mapping", 1, 3, NULL);
+                    "source=\"s1\">" CODE "</history>",
+                    "fhir-mapping", 1, 3, NULL);
+    mapping_refused(
+        "  <history fact=\"prior\" member=\"pt\" resources=\"procedure\" source=\"s1\">" CODE
+        "</history>",
+        "fhir-mapping", 1, 3, NULL);
     /* A source that is not declared, alone or after a declared one. */
     mapping_refused("  <gender fact=\"sex\" source=\"nosuch\"/>", "unknown-source", 1, 3, NULL);
     mapping_refused("  <gender fact=\"sex\" source=\"s1\"/>\n"
@@ -926,24 +970,30 @@ static void test_mapping_checks(void)
     /* The schema's share: within-days a positive integer, birth-date and gender at most once and
      * first, at least one <code>, no unknown element or attribute, other= skip|verbatim. */
     mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"0\" source=\"s1\">" CODE
-                    "</history>", "schema-value", 0, 0, NULL);
+                    "</history>",
+                    "schema-value", 0, 0, NULL);
     mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"-5\" source=\"s1\">" CODE
-                    "</history>", "schema-value", 0, 0, NULL);
-    mapping_refused("  <history fact=\"prior\" member=\"pt\" within-days=\"6mo\" source=\"s1\">" CODE
-                    "</history>", "schema-value", 0, 0, NULL);
-    mapping_refused("  <birth-date fact=\"age\" source=\"s1\"/>\n  <birth-date fact=\"age\" source=\"s1\"/>",
-                    "schema-element", 0, 0, NULL);
+                    "</history>",
+                    "schema-value", 0, 0, NULL);
+    mapping_refused(
+        "  <history fact=\"prior\" member=\"pt\" within-days=\"6mo\" source=\"s1\">" CODE
+        "</history>",
+        "schema-value", 0, 0, NULL);
+    mapping_refused(
+        "  <birth-date fact=\"age\" source=\"s1\"/>\n  <birth-date fact=\"age\" source=\"s1\"/>",
+        "schema-element", 0, 0, NULL);
     mapping_refused("  <condition fact=\"diabetes\" source=\"s1\">" CODE "</condition>\n"
-                    "  <gender fact=\"sex\" source=\"s1\"/>", "schema-element", 0, 0, NULL);
+                    "  <gender fact=\"sex\" source=\"s1\"/>",
+                    "schema-element", 0, 0, NULL);
     /* No <code>: the schema says so, and so does the mapping check (the builder still runs). */
     mapping_refused("  <condition fact=\"diabetes\" source=\"s1\"/>", "schema-element", 1, 3, NULL);
     mapping_refused("  <observation fact=\"age\" source=\"s1\"/>", "fhir-mapping", 1, 3, "age");
     mapping_refused("  <procedure fact=\"prior\" source=\"s1\"/>", "schema-element", 0, 0, NULL);
-    mapping_refused("  <gender fact=\"sex\" source=\"s1\" unit=\"kg\"/>", "schema-unknown-attribute", 0,
-                    0, NULL);
+    mapping_refused("  <gender fact=\"sex\" source=\"s1\" unit=\"kg\"/>",
+                    "schema-unknown-attribute", 0, 0, NULL);
     mapping_refused("  <gender fact=\"sex\"/>", "schema-missing-attribute", 0, 0, NULL);
-    mapping_refused("  <coverage fact=\"payer\" other=\"guess\" source=\"s1\"/>", "schema-value", 0, 0,
-                    NULL);
+    mapping_refused("  <coverage fact=\"payer\" other=\"guess\" source=\"s1\"/>", "schema-value", 0,
+                    0, NULL);
     /* Every mistake at once: three elements, three diagnostics, in document order. */
     CU_ASSERT_EQUAL(load_mini_fhir("  <birth-date fact=\"nosuch\" source=\"s1\"/>\n"
                                    "  <gender fact=\"age\" source=\"s9\"/>\n"
@@ -974,9 +1024,11 @@ static void test_mapping_huge_window(void)
                        "\"performedDateTime\":\"1959-06-01\"}";
     const char *as_of[] = {"1960-01-01", "0001-01-01", "2026-01-15"};
     size_t i;
-    CU_ASSERT_EQUAL_FATAL(load_mini_fhir("  <history fact=\"prior\" member=\"pt\" "
-                                         "within-days=\"99999999999999999999999\" source=\"s1\">"
-                                         CODE "</history>", &w, &d, &first), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        load_mini_fhir("  <history fact=\"prior\" member=\"pt\" "
+                       "within-days=\"99999999999999999999999\" source=\"s1\">" CODE "</history>",
+                       &w, &d, &first),
+        KNEE_OK);
     knee_diag_free(d);
     for (i = 0; i < sizeof as_of / sizeof *as_of; i++) {
         CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, w), KNEE_OK);
@@ -995,7 +1047,8 @@ static void test_mapping_huge_window(void)
 
 /* ---- FHIR JSON: wrong shapes and limits (src/fhir/json.c) -------------------------------- */
 
-/* Loads text with limit `which` set to `value` (or no options when which < 0); returns the status. */
+/* Loads text with limit `which` set to `value` (or no options when which < 0); returns the status.
+ */
 static int load_limited(const char *text, int which, int64_t value, const char *code)
 {
     knee_options *o = NULL;
@@ -1036,8 +1089,9 @@ static knee_fhir_report *loaded(const char *text)
     return r;
 }
 
-#define OBS "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\"," \
-            "\"effectiveDateTime\":\"2025-01-01\","
+#define OBS                                                                                        \
+    "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\","                         \
+    "\"effectiveDateTime\":\"2025-01-01\","
 #define BMI_CODE "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"}]},"
 #define UCUM_KGM2 "\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg/m2\""
 
@@ -1048,9 +1102,10 @@ static void test_json_shapes(void)
         OBS BMI_CODE "\"valueQuantity\":{\"value\":28.0," UCUM_KGM2 "}}",
         OBS BMI_CODE "\"valueQuantity\":{\"value\":2.8e1," UCUM_KGM2 "}}",
         /* nulls inside arrays are dropped; _x primitive extensions and fhir_comments skipped */
-        OBS "\"code\":{\"coding\":[null,{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"},null]},"
-            "\"valueQuantity\":{\"value\":28,\"_value\":{\"extension\":[{\"url\":\"urn:x\"}]},"
-            "\"fhir_comments\":[\"c\"]," UCUM_KGM2 "}}",
+        OBS
+        "\"code\":{\"coding\":[null,{\"system\":\"http://loinc.org\",\"code\":\"39156-5\"},null]},"
+        "\"valueQuantity\":{\"value\":28,\"_value\":{\"extension\":[{\"url\":\"urn:x\"}]},"
+        "\"fhir_comments\":[\"c\"]," UCUM_KGM2 "}}",
     };
     knee_fhir_report *r;
     size_t i;
@@ -1067,24 +1122,25 @@ static void test_json_shapes(void)
             NULL, KNEE_EINVALID, "fhir-not-fhir");
     refused("{\"patient\":{\"resourceType\":true}}", NULL, KNEE_EINVALID, "fhir-not-fhir");
     refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"male\",\"contained\":"
-            "[{\"resourceType\":7}]}", NULL, KNEE_EINVALID, "fhir-not-fhir");
+            "[{\"resourceType\":7}]}",
+            NULL, KNEE_EINVALID, "fhir-not-fhir");
     /* A prefetch object whose values are not all resources or null. */
-    refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":\"none\"}", NULL,
-            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":\"none\"}",
+            NULL, KNEE_EINVALID, "fhir-not-fhir");
     refused("{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"a\"},\"conditions\":[]}", NULL,
             KNEE_EINVALID, "fhir-not-fhir");
     refused("{\"patient\":{\"id\":\"a\"}}", NULL, KNEE_EINVALID, "fhir-not-fhir");
     /* A CDS Hooks request whose prefetch is not an object. */
     refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":[1]}", NULL,
             KNEE_EINVALID, "fhir-not-fhir");
-    refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":\"x\"}", NULL,
-            KNEE_EINVALID, "fhir-not-fhir");
+    refused("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"},\"prefetch\":\"x\"}",
+            NULL, KNEE_EINVALID, "fhir-not-fhir");
     /* An array directly inside an array is not FHIR JSON; neither is trailing garbage. */
     refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"name\":[[{\"text\":\"x\"}]]}", NULL,
             KNEE_EPARSE, "fhir-json");
     refused("{\"resourceType\":\"Patient\",\"id\":\"a\"} {}", NULL, KNEE_EPARSE, "fhir-json");
     refused("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"m\xe4le\"}", NULL, KNEE_EPARSE,
-            "fhir-json");   /* not UTF-8 */
+            "fhir-json"); /* not UTF-8 */
 
     /* A request without prefetch: nothing was prefetched, every fact missing, not an error. */
     r = loaded("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\"}}");
@@ -1109,7 +1165,7 @@ static void test_json_shapes(void)
     CU_ASSERT(has_missing(r, "bmi"));
     knee_fhir_report_free(r);
     r = loaded(OBS "\"code\":\"39156-5\",\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}");
-    CU_ASSERT(has_missing(r, "bmi"));   /* not a CodeableConcept: no mapped code */
+    CU_ASSERT(has_missing(r, "bmi")); /* not a CodeableConcept: no mapped code */
     knee_fhir_report_free(r);
     /* An object, a number, a boolean or null where Patient.gender's string is expected. */
     r = loaded("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":{\"value\":\"male\"},"
@@ -1136,7 +1192,8 @@ static void test_json_shapes(void)
     CU_ASSERT_STRING_EQUAL(fact_value(r, "sex"), "male");
     knee_fhir_report_free(r);
     /* An entry whose resource is a reference string, not a resource: nothing read. */
-    r = loaded("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":\"Patient/a\"}]}");
+    r = loaded("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+               "\"Patient/a\"}]}");
     CU_ASSERT_EQUAL(knee_fhir_report_fact_count(r), 0);
     CU_ASSERT(has_warning(r, "no-patient"));
     knee_fhir_report_free(r);
@@ -1152,10 +1209,13 @@ static void test_json_shapes(void)
         /* A CDS Hooks request's context counts too. */
         CU_ASSERT_EQUAL(load_limited("{\"hook\":\"patient-view\",\"context\":{\"patientId\":\"a\","
                                      "\"userId\":\"u\",\"x\":\"y\"}}",
-                                     KNEE_LIMIT_ELEMENTS, 3, "limit-elements"), KNEE_ELIMIT);
-        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat), NULL), KNEE_OK);
-        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat) - 1,
-                                     "limit-size"), KNEE_ELIMIT);
+                                     KNEE_LIMIT_ELEMENTS, 3, "limit-elements"),
+                        KNEE_ELIMIT);
+        CU_ASSERT_EQUAL(load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat), NULL),
+                        KNEE_OK);
+        CU_ASSERT_EQUAL(
+            load_limited(pat, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(pat) - 1, "limit-size"),
+            KNEE_ELIMIT);
     }
     /* The default element cap (1,000,000): a flat array just past it. */
     {
@@ -1181,10 +1241,12 @@ static void test_json_shapes(void)
 /* ---- one value where FHIR allows one; numbers written as JSON strings -------------------- */
 
 #define PAT_X "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"a\"/>"
-#define OBS_X "<Observation xmlns=\"http://hl7.org/fhir\"><id value=\"o\"/><status value=\"final\"/>" \
-              "<code><coding><system value=\"http://loinc.org\"/><code value=\"39156-5\"/></coding></code>"
-#define QTY_X(v) "<valueQuantity><value value=\"" v "\"/><system value=\"http://unitsofmeasure.org\"/>" \
-                 "<code value=\"kg/m2\"/></valueQuantity>"
+#define OBS_X                                                                                      \
+    "<Observation xmlns=\"http://hl7.org/fhir\"><id value=\"o\"/><status value=\"final\"/>"        \
+    "<code><coding><system value=\"http://loinc.org\"/><code value=\"39156-5\"/></coding></code>"
+#define QTY_X(v)                                                                                   \
+    "<valueQuantity><value value=\"" v "\"/><system value=\"http://unitsofmeasure.org\"/>"         \
+    "<code value=\"kg/m2\"/></valueQuantity>"
 #define DATE_X "<effectiveDateTime value=\"2025-01-01\"/>"
 
 /* Loads text; the fact is missing and resource `id` is ignored with `code`. */
@@ -1225,30 +1287,37 @@ static void test_cardinality(void)
                   strstr(knee_fhir_report_missing_reason(r, 0), "Patient/a") != NULL);
         knee_fhir_report_free(r);
     }
-    not_used("{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":[\"1958-01-01\",\"1960-01-01\"]}",
+    not_used(
+        "{\"resourceType\":\"Patient\",\"id\":\"a\",\"birthDate\":[\"1958-01-01\",\"1960-01-01\"]}",
+        "age", "a", "cardinality");
+    not_used(PAT_X "<birthDate value=\"1958-01-01\"/><birthDate value=\"1958-01-01\"/></Patient>",
              "age", "a", "cardinality");
-    not_used(PAT_X "<birthDate value=\"1958-01-01\"/><birthDate value=\"1958-01-01\"/></Patient>", "age",
-             "a", "cardinality");
     /* Two valueQuantity, two values in one, two codes; a choice given twice (value[x],
      * effective[x]); two dates in a Period. */
-    not_used(OBS BMI_CODE "\"valueQuantity\":[{\"value\":28," UCUM_KGM2 "},{\"value\":31," UCUM_KGM2 "}]}",
+    not_used(OBS BMI_CODE "\"valueQuantity\":[{\"value\":28," UCUM_KGM2 "},{\"value\":31," UCUM_KGM2
+                          "}]}",
              "bmi", "o", "cardinality");
     not_used(OBS_X DATE_X QTY_X("28") QTY_X("31") "</Observation>", "bmi", "o", "cardinality");
     not_used(OBS_X DATE_X "<valueQuantity><value value=\"28\"/><value value=\"31\"/><system "
-             "value=\"http://unitsofmeasure.org\"/><code value=\"kg/m2\"/></valueQuantity></Observation>",
+                          "value=\"http://unitsofmeasure.org\"/><code "
+                          "value=\"kg/m2\"/></valueQuantity></Observation>",
              "bmi", "o", "cardinality");
     not_used(OBS_X DATE_X QTY_X("28") "<valueInteger value=\"31\"/></Observation>", "bmi", "o",
              "cardinality");
-    not_used(OBS_X DATE_X "<effectivePeriod><start value=\"2024-01-01\"/></effectivePeriod>" QTY_X("28")
-             "</Observation>", "bmi", "o", "cardinality");
-    not_used("{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"effectiveDateTime\":"
-             "[\"2025-01-01\",\"2024-01-01\"]," BMI_CODE "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+    not_used(OBS_X DATE_X "<effectivePeriod><start value=\"2024-01-01\"/></effectivePeriod>" QTY_X(
+                 "28") "</Observation>",
              "bmi", "o", "cardinality");
+    not_used(
+        "{\"resourceType\":\"Observation\",\"id\":\"o\",\"status\":\"final\",\"effectiveDateTime\":"
+        "[\"2025-01-01\",\"2024-01-01\"]," BMI_CODE "\"valueQuantity\":{\"value\":28," UCUM_KGM2
+        "}}",
+        "bmi", "o", "cardinality");
     not_used(OBS BMI_CODE "\"effectivePeriod\":{\"end\":[\"2024-01-01\",\"2024-02-01\"]},"
-             "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}", "bmi", "o", "cardinality");
+                          "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+             "bmi", "o", "cardinality");
     /* Two code elements, the mapped one second: seen, and not used. */
     not_used(OBS "\"code\":[{\"text\":\"x\"},{\"coding\":[{\"system\":\"http://loinc.org\","
-             "\"code\":\"39156-5\"}]}],\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+                 "\"code\":\"39156-5\"}]}],\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
              "bmi", "o", "cardinality");
     /* Condition: two clinical statuses. */
     not_used("{\"resourceType\":\"Condition\",\"id\":\"c\",\"code\":{\"coding\":[{\"system\":"
@@ -1256,20 +1325,25 @@ static void test_cardinality(void)
              "[{\"coding\":[{\"code\":\"active\"}]},{\"coding\":[{\"code\":\"resolved\"}]}]}",
              "knee_oa", "c", "cardinality");
     /* Procedure: two performed dates. */
-    r = loaded("{\"resourceType\":\"Procedure\",\"id\":\"pr\",\"status\":\"completed\",\"code\":"
-               "{\"coding\":[{\"system\":\"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets\","
-               "\"code\":\"J7321\"}]},\"performedDateTime\":[\"2025-12-01\",\"2020-01-01\"]}");
+    r = loaded(
+        "{\"resourceType\":\"Procedure\",\"id\":\"pr\",\"status\":\"completed\",\"code\":"
+        "{\"coding\":[{\"system\":\"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets\","
+        "\"code\":\"J7321\"}]},\"performedDateTime\":[\"2025-12-01\",\"2020-01-01\"]}");
     CU_ASSERT(has_ignored(r, "pr", "cardinality"));
     CU_ASSERT_PTR_NULL(fact_value(r, "prior"));
     CU_ASSERT(has_missing(r, "prior"));
     knee_fhir_report_free(r);
     /* Coverage: two periods. */
     not_used("{\"resourceType\":\"Coverage\",\"id\":\"cv\",\"status\":\"active\",\"period\":"
-             "[{\"start\":\"2020-01-01\"},{\"start\":\"2021-01-01\"}],\"payor\":[{\"display\":\"Acme\"}]}",
+             "[{\"start\":\"2020-01-01\"},{\"start\":\"2021-01-01\"}],\"payor\":[{\"display\":"
+             "\"Acme\"}]}",
              "payer", "cv", "cardinality");
     /* Repeating elements stay repeatable: two codings, two payors, two names. */
-    r = loaded(OBS "\"code\":{\"coding\":[{\"system\":\"urn:x\",\"code\":\"y\"},{\"system\":"
-               "\"http://loinc.org\",\"code\":\"39156-5\"}]},\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}");
+    r = loaded(
+        OBS
+        "\"code\":{\"coding\":[{\"system\":\"urn:x\",\"code\":\"y\"},{\"system\":"
+        "\"http://loinc.org\",\"code\":\"39156-5\"}]},\"valueQuantity\":{\"value\":28," UCUM_KGM2
+        "}}");
     CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28");
     CU_ASSERT(!has_ignored(r, NULL, "cardinality"));
     knee_fhir_report_free(r);
@@ -1283,24 +1357,31 @@ static void test_cardinality(void)
     not_used("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
              "{\"resourceType\":\"Patient\",\"id\":\"a\"}},{\"resource\":" OBS BMI_CODE
              "\"subject\":[{\"reference\":\"Patient/a\"},{\"reference\":\"Patient/a\"}],"
-             "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}}]}", "bmi", "o", "cardinality");
-    not_used(OBS_X "<subject><reference value=\"Patient/a\"/><reference value=\"Patient/a\"/></subject>"
-             DATE_X QTY_X("28") "</Observation>", "bmi", "o", "cardinality");
+             "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}}]}",
+             "bmi", "o", "cardinality");
+    not_used(
+        OBS_X
+        "<subject><reference value=\"Patient/a\"/><reference value=\"Patient/a\"/></subject>" DATE_X
+            QTY_X("28") "</Observation>",
+        "bmi", "o", "cardinality");
     not_used("{\"resourceType\":\"Observation\",\"id\":[\"o\",\"p\"],\"status\":\"final\","
-             "\"effectiveDateTime\":\"2025-01-01\"," BMI_CODE "\"valueQuantity\":{\"value\":28,"
-             UCUM_KGM2 "}}", "bmi", "o", "cardinality");
+             "\"effectiveDateTime\":\"2025-01-01\"," BMI_CODE
+             "\"valueQuantity\":{\"value\":28," UCUM_KGM2 "}}",
+             "bmi", "o", "cardinality");
     /* A Bundle entry with two resources, or a resource element holding none, two, or an object
      * without resourceType: recorded, not read. */
     {
         static const char *const entries[] = {
-            "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><resource>"
-            OBS_X DATE_X QTY_X("28") "</Observation></resource><resource>" PAT_X
-            "</Patient></resource></entry></Bundle>",
+            "<Bundle xmlns=\"http://hl7.org/fhir\"><type "
+            "value=\"collection\"/><entry><resource>" OBS_X DATE_X QTY_X(
+                "28") "</Observation></resource><resource>" PAT_X
+                      "</Patient></resource></entry></Bundle>",
             "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><fullUrl "
-            "value=\"urn:uuid:1\"/><fullUrl value=\"urn:uuid:2\"/><resource>" OBS_X DATE_X QTY_X("28")
-            "</Observation></resource></entry></Bundle>",
-            "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/><entry><resource>"
-            OBS_X DATE_X QTY_X("28") "</Observation>" PAT_X "</Patient></resource></entry></Bundle>",
+            "value=\"urn:uuid:1\"/><fullUrl value=\"urn:uuid:2\"/><resource>" OBS_X DATE_X QTY_X(
+                "28") "</Observation></resource></entry></Bundle>",
+            "<Bundle xmlns=\"http://hl7.org/fhir\"><type "
+            "value=\"collection\"/><entry><resource>" OBS_X DATE_X QTY_X(
+                "28") "</Observation>" PAT_X "</Patient></resource></entry></Bundle>",
             ("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
              "{\"id\":\"o\",\"status\":\"final\"}}]}"),
         };
@@ -1324,7 +1405,8 @@ static void test_cardinality(void)
 
 static void test_string_numbers(void)
 {
-    static const char *const not_numbers[] = {"28 kg", " 28", "28,5", "0x1c", "", "+28", "028", "1e", "inf"};
+    static const char *const not_numbers[] = {"28 kg", " 28", "28,5", "0x1c", "",
+                                              "+28",   "028", "1e",   "inf"};
     knee_fhir_report *r;
     char text[512];
     size_t i;
@@ -1333,9 +1415,10 @@ static void test_string_numbers(void)
     CU_ASSERT_STRING_EQUAL(fact_value(r, "bmi"), "28.5");
     CU_ASSERT(has_warning(r, "lenient-number"));
     knee_fhir_report_free(r);
-    r = loaded("{\"resourceType\":\"Observation\",\"id\":\"k\",\"status\":\"final\",\"effectiveDateTime\":"
-               "\"2025-01-01\",\"code\":{\"coding\":[{\"system\":\"urn:libknee:codes\",\"code\":"
-               "\"kl-grade\"}]},\"valueInteger\":\"3\"}");
+    r = loaded(
+        "{\"resourceType\":\"Observation\",\"id\":\"k\",\"status\":\"final\",\"effectiveDateTime\":"
+        "\"2025-01-01\",\"code\":{\"coding\":[{\"system\":\"urn:libknee:codes\",\"code\":"
+        "\"kl-grade\"}]},\"valueInteger\":\"3\"}");
     CU_ASSERT_STRING_EQUAL(fact_value(r, "kl_grade"), "3");
     CU_ASSERT(has_warning(r, "lenient-number"));
     knee_fhir_report_free(r);
@@ -1349,7 +1432,8 @@ static void test_string_numbers(void)
     knee_fhir_report_free(r);
     /* A string that is not exactly a JSON number is not a number: skipped (`value`), no guess. */
     for (i = 0; i < sizeof not_numbers / sizeof *not_numbers; i++) {
-        snprintf(text, sizeof text, OBS BMI_CODE "\"valueQuantity\":{\"value\":\"%s\"," UCUM_KGM2 "}}",
+        snprintf(text, sizeof text,
+                 OBS BMI_CODE "\"valueQuantity\":{\"value\":\"%s\"," UCUM_KGM2 "}}",
                  not_numbers[i]);
         r = loaded(text);
         CU_ASSERT(has_ignored(r, "o", "value"));
@@ -1381,11 +1465,13 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     s = CU_add_suite("fhir", setup, teardown);
-    CU_add_test(s, "HL7 examples: JSON and XML give the same facts", test_hl7_examples_both_encodings);
+    CU_add_test(s, "HL7 examples: JSON and XML give the same facts",
+                test_hl7_examples_both_encodings);
     CU_add_test(s, "HL7 Patient, BMI and Coverage examples", test_hl7_patient_and_bmi);
     CU_add_test(s, "constructed bundle: every skip recorded", test_constructed_bundle_skips);
     CU_add_test(s, "Synthea bundles, R4 and older", test_synthea);
-    CU_add_test(s, "Synthea payer from an explanationOfBenefit prefetch", test_synthea_eob_prefetch);
+    CU_add_test(s, "Synthea payer from an explanationOfBenefit prefetch",
+                test_synthea_eob_prefetch);
     CU_add_test(s, "bad input refused, patient unchanged", test_bad_input);
     CU_add_test(s, "XML: a NUL after the root element", test_xml_nul);
     CU_add_test(s, "bad arguments", test_bad_arguments);

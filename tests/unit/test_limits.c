@@ -245,7 +245,8 @@ static void test_200mb_file(void)
     knee_diag_free(d);
     unlink(path);
     printf("\n    200 MiB file (written in %.2f s): rule load refused in %.6f s, patient load in "
-           "%.6f s ", t_write, t_rules, t_patient);
+           "%.6f s ",
+           t_write, t_rules, t_patient);
     /* Reading 200 MiB alone would take far longer than this. */
     CU_ASSERT(t_rules < 0.05 * time_factor());
     CU_ASSERT(t_patient < 0.05 * time_factor());
@@ -269,12 +270,14 @@ static void test_endless_stream(void)
     knee_diag_free(d);
 }
 
-/* ---- KNEE_LIMIT_XML_DEPTH, KNEE_LIMIT_ELEMENTS, KNEE_LIMIT_RULES ------------------------------- */
+/* ---- KNEE_LIMIT_XML_DEPTH, KNEE_LIMIT_ELEMENTS, KNEE_LIMIT_RULES -------------------------------
+ */
 
 static void test_xml_depth(void)
 {
     /* mini.xml nests 4 deep: ruleset > treatment > rule > adjust */
-    knee_options *at = opts_with(KNEE_LIMIT_XML_DEPTH, 4), *past = opts_with(KNEE_LIMIT_XML_DEPTH, 3);
+    knee_options *at = opts_with(KNEE_LIMIT_XML_DEPTH, 4),
+                 *past = opts_with(KNEE_LIMIT_XML_DEPTH, 3);
     char *buf;
     size_t len;
     CU_ASSERT_EQUAL(load(mini, mini_len, at, NULL), KNEE_OK);
@@ -337,7 +340,8 @@ static void test_rules(void)
     knee_options_free(past);
 }
 
-/* ---- KNEE_LIMIT_EXPR_BYTES and KNEE_LIMIT_EXPR_DEPTH ------------------------------------------ */
+/* ---- KNEE_LIMIT_EXPR_BYTES and KNEE_LIMIT_EXPR_DEPTH ------------------------------------------
+ */
 
 /* mini.xml with rule b-old's condition replaced. */
 static char *mini_when(const char *cond)
@@ -403,7 +407,7 @@ static void test_expr_depth(void)
             break;
         ok = k;
     }
-    CU_ASSERT_EQUAL(ok, 64);   /* each parenthesis is one level */
+    CU_ASSERT_EQUAL(ok, 64); /* each parenthesis is one level */
     {
         char *buf = nested(ok + 1);
         CU_ASSERT_EQUAL(load(buf, strlen(buf), NULL, "limit-expr"), KNEE_ELIMIT);
@@ -415,7 +419,8 @@ static void test_expr_depth(void)
     knee_options_free(higher);
 }
 
-/* ---- KNEE_LIMIT_STRING_BYTES ------------------------------------------------------------------ */
+/* ---- KNEE_LIMIT_STRING_BYTES ------------------------------------------------------------------
+ */
 
 static void test_string_bytes(void)
 {
@@ -438,8 +443,8 @@ static void test_string_bytes(void)
                  "</fact></patient>", &len);
     CU_ASSERT_EQUAL(knee_patient_load_memory(p, xml, len, "p.xml", NULL, &d), KNEE_OK);
     knee_diag_free(d);
-    xml2 = repeat("<patient xmlns=\"urn:libknee:patient:1\" id=\"p\"><fact id=\"payer\">", "m", 4097,
-                  "</fact></patient>", &len);
+    xml2 = repeat("<patient xmlns=\"urn:libknee:patient:1\" id=\"p\"><fact id=\"payer\">", "m",
+                  4097, "</fact></patient>", &len);
     CU_ASSERT_EQUAL(knee_patient_load_memory(p, xml2, len, "p.xml", NULL, &d), KNEE_ELIMIT);
     CU_ASSERT(knee_diag_error_count(d) > 0);
     knee_diag_free(d);
@@ -450,7 +455,8 @@ static void test_string_bytes(void)
     knee_ruleset_free(rs);
 }
 
-/* ---- KNEE_LIMIT_REGEX_MATCH / _DEPTH / _HEAP_KIB, through the public API ----------------------- */
+/* ---- KNEE_LIMIT_REGEX_MATCH / _DEPTH / _HEAP_KIB, through the public API -----------------------
+ */
 
 /* Compare a patient whose payer is subject against mini.xml with rule b-medicare's pattern
  * replaced; return the status and time it. */
@@ -520,19 +526,23 @@ static void test_regex_limits(void)
     CU_ASSERT_EQUAL(regex_compare("^(a+)+$", "aaaa", small_match, &dt, msg, sizeof msg), KNEE_OK);
     memset(subject, 'a', 16);
     strcpy(subject + 16, "b");
-    CU_ASSERT_EQUAL(regex_compare("^(a+)+$", subject, small_match, &dt, msg, sizeof msg), KNEE_EREGEX);
+    CU_ASSERT_EQUAL(regex_compare("^(a+)+$", subject, small_match, &dt, msg, sizeof msg),
+                    KNEE_EREGEX);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "match limit 1000"));
 
     /* depth and heap limits bind the interpreter ((*NO_JIT)); the JIT has its own stack budget */
     memset(subject, 'a', 2000);
     subject[2000] = '\0';
-    CU_ASSERT_EQUAL(regex_compare("(*NO_JIT)^(?:(a)|b)*$", subject, small_depth, &dt, msg, sizeof msg),
-                    KNEE_EREGEX);
+    CU_ASSERT_EQUAL(
+        regex_compare("(*NO_JIT)^(?:(a)|b)*$", subject, small_depth, &dt, msg, sizeof msg),
+        KNEE_EREGEX);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "depth limit 10"));
-    CU_ASSERT_EQUAL(regex_compare("(*NO_JIT)^(?:(a)|b)*$", subject, small_heap, &dt, msg, sizeof msg),
-                    KNEE_EREGEX);
+    CU_ASSERT_EQUAL(
+        regex_compare("(*NO_JIT)^(?:(a)|b)*$", subject, small_heap, &dt, msg, sizeof msg),
+        KNEE_EREGEX);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "heap limit 1 KiB"));
-    CU_ASSERT_EQUAL(regex_compare("(*NO_JIT)^(?:(a)|b)*$", subject, big, &dt, msg, sizeof msg), KNEE_OK);
+    CU_ASSERT_EQUAL(regex_compare("(*NO_JIT)^(?:(a)|b)*$", subject, big, &dt, msg, sizeof msg),
+                    KNEE_OK);
     knee_options_free(small_match);
     knee_options_free(small_depth);
     knee_options_free(small_heap);
@@ -545,21 +555,29 @@ static void test_regex_limits(void)
 static void test_regex_budget(void)
 {
     static const char head[] =
-        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"re\" version=\"1.0.0\" status=\"draft\" title=\"T\" "
+        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"re\" version=\"1.0.0\" status=\"draft\" "
+        "title=\"T\" "
         "evidence-as-of=\"2025-01-01\">\n"
         "<sources><source id=\"s\" title=\"S\" year=\"2025\" url=\"https://e.org\"/></sources>\n"
         "<facts><fact id=\"payer\" type=\"string\"/><fact id=\"age\" type=\"number\"/></facts>\n"
         "<criteria><criterion id=\"c\" label=\"C\" direction=\"minimize\" weight=\"1\">"
         "<scale worst=\"10\" best=\"0\"/></criterion></criteria>\n"
-        "<treatment id=\"a\" name=\"A\"><value criterion=\"c\" typical=\"1\" source=\"s\"/></treatment>\n"
-        "<treatment id=\"b\" name=\"B\"><value criterion=\"c\" typical=\"2\" source=\"s\"/></treatment>\n"
+        "<treatment id=\"a\" name=\"A\"><value criterion=\"c\" typical=\"1\" "
+        "source=\"s\"/></treatment>\n"
+        "<treatment id=\"b\" name=\"B\"><value criterion=\"c\" typical=\"2\" "
+        "source=\"s\"/></treatment>\n"
         "<rules>\n"
-        "<rule id=\"r1\" when=\"payer ~ '^p1'\" source=\"s\"><caution option=\"a\" text=\"1\"/></rule>\n"
-        "<rule id=\"r2\" when=\"payer ~ '^p2' or payer ~ '^p3'\" source=\"s\"><caution option=\"a\" text=\"2\"/></rule>\n"
-        "<rule id=\"r3\" when=\"age &gt; 1 and payer ~ '^p4'\" source=\"s\"><caution option=\"b\" text=\"3\"/></rule>\n"
-        "<rule id=\"r4\" when=\"payer ~ '^p1'\" source=\"s\"><caution option=\"b\" text=\"4\"/></rule>\n"
+        "<rule id=\"r1\" when=\"payer ~ '^p1'\" source=\"s\"><caution option=\"a\" "
+        "text=\"1\"/></rule>\n"
+        "<rule id=\"r2\" when=\"payer ~ '^p2' or payer ~ '^p3'\" source=\"s\"><caution "
+        "option=\"a\" text=\"2\"/></rule>\n"
+        "<rule id=\"r3\" when=\"age &gt; 1 and payer ~ '^p4'\" source=\"s\"><caution option=\"b\" "
+        "text=\"3\"/></rule>\n"
+        "<rule id=\"r4\" when=\"payer ~ '^p1'\" source=\"s\"><caution option=\"b\" "
+        "text=\"4\"/></rule>\n"
         "</rules>\n</ruleset>\n";
-    knee_options *four = opts_with(KNEE_LIMIT_REGEX_BUDGET, 4), *three = opts_with(KNEE_LIMIT_REGEX_BUDGET, 3);
+    knee_options *four = opts_with(KNEE_LIMIT_REGEX_BUDGET, 4),
+                 *three = opts_with(KNEE_LIMIT_REGEX_BUDGET, 3);
     knee_ruleset *rs4 = NULL, *rs3 = NULL;
     knee_patient *p4 = NULL, *p3 = NULL;
     knee_result *r = NULL;
@@ -569,9 +587,12 @@ static void test_regex_budget(void)
     int status[2], ranks[4];
     CU_ASSERT_EQUAL(knee_options_get_limit(NULL, KNEE_LIMIT_REGEX_BUDGET), 10000);
     CU_ASSERT_EQUAL(knee_options_set_limit(four, KNEE_LIMIT_REGEX_BUDGET, 0), KNEE_EINVAL);
-    CU_ASSERT_EQUAL(knee_options_set_limit(four, KNEE_LIMIT_REGEX_BUDGET, (int64_t)1 << 32), KNEE_EINVAL);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs4, head, sizeof head - 1, "re.xml", four, NULL), KNEE_OK);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs3, head, sizeof head - 1, "re.xml", three, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_options_set_limit(four, KNEE_LIMIT_REGEX_BUDGET, (int64_t)1 << 32),
+                    KNEE_EINVAL);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&rs4, head, sizeof head - 1, "re.xml", four, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        knee_ruleset_load_memory(&rs3, head, sizeof head - 1, "re.xml", three, NULL), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p4, rs4), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p3, rs3), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
@@ -581,13 +602,13 @@ static void test_regex_budget(void)
     CU_ASSERT_EQUAL(knee_patient_set_text(p3, "payer", "p4"), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_text(p3, "age", "70"), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare(rs4, p4, r), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_compare(rs4, p4, r), KNEE_OK);   /* each comparison its own budget */
+    CU_ASSERT_EQUAL(knee_compare(rs4, p4, r), KNEE_OK); /* each comparison its own budget */
     CU_ASSERT_EQUAL(knee_compare(rs4, p4, r), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare(rs3, p3, r), KNEE_EREGEX);
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_result_errmsg(r), "rule 'r3'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_result_errmsg(r), "KNEE_LIMIT_REGEX_BUDGET"));
     CU_ASSERT_EQUAL(knee_result_option_count(r), 0);
-    CU_ASSERT_EQUAL(knee_compare(rs4, p4, r), KNEE_OK);   /* the result is usable again */
+    CU_ASSERT_EQUAL(knee_compare(rs4, p4, r), KNEE_OK); /* the result is usable again */
     /* a condition that is false before its pattern is reached makes no match */
     CU_ASSERT_EQUAL(knee_patient_set_text(p3, "age", "0"), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare(rs3, p3, r), KNEE_OK);
@@ -626,27 +647,34 @@ static void test_hostile(void)
             "<ruleset xmlns=\"urn:libknee:rules:1\">&x;</ruleset>",
             0, NULL, KNEE_EPARSE, "xml-doctype", 1);
     b = repeat("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\">", "", 0,
-               "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
-               "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
-               "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">"
-               "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\"><!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">]>"
+               "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c "
+               "\"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+               "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e "
+               "\"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">"
+               "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\"><!ENTITY g "
+               "\"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">"
+               "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\"><!ENTITY i "
+               "\"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">]>"
                "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"&i;\"/>",
                &len);
     hostile("billion laughs (10^9 bytes of entities)", b, len, NULL, KNEE_EPARSE, "xml-doctype", 1);
     free(b);
     hostile("DOCTYPE (external DTD)",
-            "<!DOCTYPE ruleset SYSTEM \"http://example.org/r.dtd\"><ruleset xmlns=\"urn:libknee:rules:1\"/>",
+            "<!DOCTYPE ruleset SYSTEM \"http://example.org/r.dtd\"><ruleset "
+            "xmlns=\"urn:libknee:rules:1\"/>",
             0, NULL, KNEE_EPARSE, "xml-doctype", 1);
     b = repeat(ns, "><x", 100000, ">", &len);
     hostile("deep nesting (100,000 levels)", b, len, NULL, KNEE_ELIMIT, "limit-depth", 1);
     free(b);
     if (shrink() == 1) {
         b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\">", "<x/>", 1000001, "</ruleset>", &len);
-        hostile("1,000,001 elements (the default limit)", b, len, NULL, KNEE_ELIMIT, "limit-elements", 5);
+        hostile("1,000,001 elements (the default limit)", b, len, NULL, KNEE_ELIMIT,
+                "limit-elements", 5);
     } else {
         knee_options *o = opts_with(KNEE_LIMIT_ELEMENTS, 100000);
         b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\">", "<x/>", 100001, "</ruleset>", &len);
-        hostile("100,001 elements (limit set to 100,000)", b, len, o, KNEE_ELIMIT, "limit-elements", 5);
+        hostile("100,001 elements (limit set to 100,000)", b, len, o, KNEE_ELIMIT, "limit-elements",
+                5);
         knee_options_free(o);
     }
     free(b);
@@ -663,24 +691,30 @@ static void test_hostile(void)
                 "limit-attributes", 1);
         free(b);
     }
-    b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\" id=\"", "a", (15u << 20) / shrink(), "\"/>", &len);
+    b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\" id=\"", "a", (15u << 20) / shrink(), "\"/>",
+               &len);
     /* libxml2 refuses attribute values over 10 MB; smaller ones fail the schema's maxLength */
     hostile(shrink() == 1 ? "one 15 MiB attribute value" : "one 1.5 MiB attribute value", b, len,
             NULL, shrink() == 1 ? KNEE_EPARSE : KNEE_EINVALID,
             shrink() == 1 ? "xml-syntax" : "schema-value", 2);
     free(b);
-    b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\" id=\"", "&amp;", (3u << 20) / shrink(), "\"/>", &len);
-    hostile(shrink() == 1 ? "15 MiB of character references" : "1.5 MiB of character references", b, len, NULL,
-            shrink() == 1 ? KNEE_EPARSE : KNEE_EINVALID, shrink() == 1 ? "xml-syntax" : "schema-value", 2);
+    b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\" id=\"", "&amp;", (3u << 20) / shrink(),
+               "\"/>", &len);
+    hostile(shrink() == 1 ? "15 MiB of character references" : "1.5 MiB of character references", b,
+            len, NULL, shrink() == 1 ? KNEE_EPARSE : KNEE_EINVALID,
+            shrink() == 1 ? "xml-syntax" : "schema-value", 2);
     free(b);
-    b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\">", "<!-- c -->", 1500000 / shrink(), "</ruleset>", &len);
-    hostile(shrink() == 1 ? "15 MiB of comments" : "1.5 MiB of comments", b, len, NULL, KNEE_EINVALID, NULL, 5);
+    b = repeat("<ruleset xmlns=\"urn:libknee:rules:1\">", "<!-- c -->", 1500000 / shrink(),
+               "</ruleset>", &len);
+    hostile(shrink() == 1 ? "15 MiB of comments" : "1.5 MiB of comments", b, len, NULL,
+            KNEE_EINVALID, NULL, 5);
     free(b);
     b2 = replace(mini, "Option A", "Option \xff\xfe A");
     hostile("invalid UTF-8", b2, strlen(b2), NULL, KNEE_EPARSE, "xml-encoding", 1);
     free(b2);
     b2 = replace(mini, "Option A", "Option \xc3\x28 A");
-    hostile("invalid UTF-8 (bad continuation byte)", b2, strlen(b2), NULL, KNEE_EPARSE, "xml-encoding", 1);
+    hostile("invalid UTF-8 (bad continuation byte)", b2, strlen(b2), NULL, KNEE_EPARSE,
+            "xml-encoding", 1);
     free(b2);
     {
         char *nul = malloc(mini_len);
@@ -703,8 +737,9 @@ static void test_hostile(void)
  * conversion failures on stderr (its global handler), and a library must print nothing. */
 static void test_other_encodings_print_nothing(void)
 {
-    static const char *const encodings[] = {"ISO-8859-1", "UTF-16", "ISO-2022-JP", "EBCDIC-US",
-                                            "SHIFT_JIS", "UTF-32", "ASCII", "UTF8", "bogus"};
+    static const char *const encodings[] = {"ISO-8859-1", "UTF-16",    "ISO-2022-JP",
+                                            "EBCDIC-US",  "SHIFT_JIS", "UTF-32",
+                                            "ASCII",      "UTF8",      "bogus"};
     char buf[512], captured[256];
     FILE *tmp = tmpfile();
     int saved = dup(2);
@@ -713,24 +748,29 @@ static void test_other_encodings_print_nothing(void)
     fflush(stderr);
     dup2(fileno(tmp), 2);
     for (i = 0; i < sizeof encodings / sizeof *encodings; i++) {
-        int n = snprintf(buf, sizeof buf,
-                         "<?xml version=\"1.0\" encoding=\"%s\"?>\n<ruleset xmlns=\"urn:libknee:rules:1\">"
-                         "\xff\xfe\x1b$B <a/></ruleset>",
-                         encodings[i]);
+        int n = snprintf(
+            buf, sizeof buf,
+            "<?xml version=\"1.0\" encoding=\"%s\"?>\n<ruleset xmlns=\"urn:libknee:rules:1\">"
+            "\xff\xfe\x1b$B <a/></ruleset>",
+            encodings[i]);
         CU_ASSERT_EQUAL(load(buf, (size_t)n, NULL, "xml-encoding"), KNEE_EPARSE);
     }
-    CU_ASSERT_EQUAL(load("<\0?\0x\0m\0l\0 \0", 12, NULL, "xml-encoding"), KNEE_EPARSE);  /* UTF-16LE */
+    CU_ASSERT_EQUAL(load("<\0?\0x\0m\0l\0 \0", 12, NULL, "xml-encoding"),
+                    KNEE_EPARSE); /* UTF-16LE */
     {
-        /* a declaration padded past any fixed window, and a malformed one (found by fuzz_patient) */
+        /* a declaration padded past any fixed window, and a malformed one (found by fuzz_patient)
+         */
         size_t len;
         char *pad = repeat("<?xml version=\"1.0\"", " ", 5000,
                            "encoding=\"UTF-16\"?><ruleset xmlns=\"urn:libknee:rules:1\"/>", &len);
         CU_ASSERT_EQUAL(load(pad, len, NULL, "xml-encoding"), KNEE_EPARSE);
         free(pad);
-        static const char bad[] = "<?xml version= encoding=\"UTF-7\"\"1.0\" encoding=\"UTF-\xe4\xe4<r/>";
+        static const char bad[] =
+            "<?xml version= encoding=\"UTF-7\"\"1.0\" encoding=\"UTF-\xe4\xe4<r/>";
         CU_ASSERT_EQUAL(load(bad, sizeof bad - 1, NULL, "xml-encoding"), KNEE_EPARSE);
     }
-    CU_ASSERT_EQUAL(load("\x4c\x6f\xa7\x94\x93\x40", 6, NULL, "xml-encoding"), KNEE_EPARSE);   /* EBCDIC */
+    CU_ASSERT_EQUAL(load("\x4c\x6f\xa7\x94\x93\x40", 6, NULL, "xml-encoding"),
+                    KNEE_EPARSE); /* EBCDIC */
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -752,7 +792,8 @@ static void test_not_a_file(void)
     CU_ASSERT(kt_has_diag(d, "io", 0, 0));
     CU_ASSERT_PTR_NULL(rs);
     knee_diag_free(d);
-    CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, KNEE_TEST_DATA "/no-such-file.xml", NULL, &d), KNEE_EIO);
+    CU_ASSERT_EQUAL(knee_ruleset_load_file(&rs, KNEE_TEST_DATA "/no-such-file.xml", NULL, &d),
+                    KNEE_EIO);
     CU_ASSERT(kt_has_diag(d, "io", 0, 0));
     knee_diag_free(d);
 }
@@ -761,11 +802,13 @@ static void test_not_a_file(void)
  * carriage return (the only control characters XML can carry, as character references). */
 static void test_json_escapes_rule_text(void)
 {
-    char *buf = replace(mini, "name=\"Option A\"", "name=\"A &quot;q&quot; \\ t&#9;n&#10;r&#13;&#x7F;\"");
+    char *buf =
+        replace(mini, "name=\"Option A\"", "name=\"A &quot;q&quot; \\ t&#9;n&#10;r&#13;&#x7F;\"");
     knee_ruleset *rs = NULL;
     knee_result *r = NULL;
     char *json = NULL;
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, buf, strlen(buf), "esc.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, buf, strlen(buf), "esc.xml", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, NULL, r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
@@ -794,16 +837,17 @@ static void check_ranking(size_t n)
     memcpy(buf, mini, head);
     for (i = 0; i < n; i++) {
         unsigned h = (unsigned)(i * 2654435761u) >> 7;
-        len += (size_t)sprintf(buf + len,
-                               "<treatment id=\"t%zu\" name=\"T%zu\">"
-                               "<value criterion=\"recovery\" typical=\"%u\" source=\"s1\"/>"
-                               "<value criterion=\"cost\" typical=\"%u\" source=\"s1\"/>"
-                               "<value criterion=\"evidence\" level=\"%s\" source=\"s1\"/>%s"
-                               "</treatment>",
-                               i, i, (h % 4) * 25, ((h >> 3) % 3) * 500, levels[(h >> 6) % 3],
-                               i % 7 == 3 ? "<rule id=\"x\" when=\"true\" source=\"s1\"><exclude reason=\"x\"/></rule>"
-                                          : "");
-        if (i % 7 == 3) {   /* rule ids are unique across the file */
+        len += (size_t)sprintf(
+            buf + len,
+            "<treatment id=\"t%zu\" name=\"T%zu\">"
+            "<value criterion=\"recovery\" typical=\"%u\" source=\"s1\"/>"
+            "<value criterion=\"cost\" typical=\"%u\" source=\"s1\"/>"
+            "<value criterion=\"evidence\" level=\"%s\" source=\"s1\"/>%s"
+            "</treatment>",
+            i, i, (h % 4) * 25, ((h >> 3) % 3) * 500, levels[(h >> 6) % 3],
+            i % 7 == 3 ? "<rule id=\"x\" when=\"true\" source=\"s1\"><exclude reason=\"x\"/></rule>"
+                       : "");
+        if (i % 7 == 3) { /* rule ids are unique across the file */
             char *x = strstr(buf + len - 120, "id=\"x\"");
             char id[24];
             int k = snprintf(id, sizeof id, "id=\"x%zu\"", i);
@@ -889,9 +933,11 @@ int main(void)
     CU_add_test(s, "regex match, depth and heap limits", test_regex_limits);
     CU_add_test(s, "regex budget per comparison", test_regex_budget);
     CU_add_test(s, "hostile inputs end in a clear error, in bounded time", test_hostile);
-    CU_add_test(s, "other encodings are refused and nothing is printed", test_other_encodings_print_nothing);
+    CU_add_test(s, "other encodings are refused and nothing is printed",
+                test_other_encodings_print_nothing);
     CU_add_test(s, "a directory or a missing path is an I/O error", test_not_a_file);
     CU_add_test(s, "rule-file text is escaped in the JSON", test_json_escapes_rule_text);
-    CU_add_test(s, "many options: ranks follow scores, ties keep file order", test_many_options_ranked);
+    CU_add_test(s, "many options: ranks follow scores, ties keep file order",
+                test_many_options_ranked);
     return kt_run();
 }

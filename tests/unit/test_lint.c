@@ -10,7 +10,8 @@ static size_t count(const knee_diag *d, const char *code, const char *element)
     size_t i, n = 0;
     for (i = 0; i < knee_diag_count(d); i++)
         if (strcmp(knee_diag_code(d, i), code) == 0 &&
-            (!element || (knee_diag_element(d, i) && strcmp(knee_diag_element(d, i), element) == 0)))
+            (!element ||
+             (knee_diag_element(d, i) && strcmp(knee_diag_element(d, i), element) == 0)))
             n++;
     return n;
 }
@@ -103,18 +104,25 @@ static void test_reading_grade(void)
 static void test_patient_text_grade(void)
 {
     static const char xml[] =
-        "<ruleset xmlns='urn:libknee:rules:1' id='g' version='1.0.0' status='draft' title='G' evidence-as-of='2025-01-01'>\n"
+        "<ruleset xmlns='urn:libknee:rules:1' id='g' version='1.0.0' status='draft' title='G' "
+        "evidence-as-of='2025-01-01'>\n"
         "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>\n"
-        "<criteria><criterion id='c' label='C' direction='maximize' weight='1'><scale worst='0' best='1'/></criterion></criteria>\n"
-        "<treatment id='a' name='A'><description><patient>A shot in the knee. It may help for a few weeks.</patient>"
-        "<clinician>Intra-articular corticosteroid injection provides short-term symptomatic relief.</clinician></description>\n"
+        "<criteria><criterion id='c' label='C' direction='maximize' weight='1'><scale worst='0' "
+        "best='1'/></criterion></criteria>\n"
+        "<treatment id='a' name='A'><description><patient>A shot in the knee. It may help for a "
+        "few weeks.</patient>"
+        "<clinician>Intra-articular corticosteroid injection provides short-term symptomatic "
+        "relief.</clinician></description>\n"
         "<value criterion='c' typical='1' source='s'>\n"
-        "  <patient>Intra-articular corticosteroid administration demonstrates transient symptomatic amelioration.</patient></value>\n"
-        "<rule id='r' source='s'><caution text='Intra-articular corticosteroid administration demonstrates transient amelioration.'/></rule>"
+        "  <patient>Intra-articular corticosteroid administration demonstrates transient "
+        "symptomatic amelioration.</patient></value>\n"
+        "<rule id='r' source='s'><caution text='Intra-articular corticosteroid administration "
+        "demonstrates transient amelioration.'/></rule>"
         "</treatment></ruleset>";
     knee_ruleset *rs = NULL;
     knee_diag *d = NULL;
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, xml, strlen(xml), "g.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, xml, strlen(xml), "g.xml", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_lint(rs, &d), KNEE_OK);
     CU_ASSERT_EQUAL(count(d, "patient-reading-grade", NULL), 1);
     CU_ASSERT(kt_has_diag(d, "patient-reading-grade", 6, 3));
@@ -133,24 +141,29 @@ static void test_overall_budget(void)
     size_t o = 0, r, j;
     knee_ruleset *rs = NULL;
     knee_diag *d = NULL;
-    o += (size_t)snprintf(t + o, sizeof t - o,
-                          "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"bomb\" version=\"1.0.0\" "
-                          "status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n"
-                          "<sources><source id=\"s\" title=\"S\" year=\"2025\" url=\"https://e.org\"/></sources>\n"
-                          "<facts>");
+    o += (size_t)snprintf(
+        t + o, sizeof t - o,
+        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"bomb\" version=\"1.0.0\" "
+        "status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n"
+        "<sources><source id=\"s\" title=\"S\" year=\"2025\" url=\"https://e.org\"/></sources>\n"
+        "<facts>");
     for (j = 0; j < 12; j++)
-        o += (size_t)snprintf(t + o, sizeof t - o, "<fact id=\"f%zu\" type=\"integer\" min=\"0\" max=\"100\"/>", j);
-    o += (size_t)snprintf(t + o, sizeof t - o,
-                          "</facts>\n<criteria><criterion id=\"c\" label=\"C\" direction=\"minimize\" "
-                          "weight=\"1\"><scale worst=\"10\" best=\"0\"/></criterion></criteria>\n"
-                          "<treatment id=\"a\" name=\"A\"><value criterion=\"c\" typical=\"1\" source=\"s\"/>\n");
-    for (r = 0; r < 40; r++) {   /* each: 12 lower bounds and an upper bound below one of them */
+        o += (size_t)snprintf(t + o, sizeof t - o,
+                              "<fact id=\"f%zu\" type=\"integer\" min=\"0\" max=\"100\"/>", j);
+    o += (size_t)snprintf(
+        t + o, sizeof t - o,
+        "</facts>\n<criteria><criterion id=\"c\" label=\"C\" direction=\"minimize\" "
+        "weight=\"1\"><scale worst=\"10\" best=\"0\"/></criterion></criteria>\n"
+        "<treatment id=\"a\" name=\"A\"><value criterion=\"c\" typical=\"1\" source=\"s\"/>\n");
+    for (r = 0; r < 40; r++) { /* each: 12 lower bounds and an upper bound below one of them */
         o += (size_t)snprintf(t + o, sizeof t - o, "<rule id=\"r%zu\" when=\"", r);
         for (j = 0; j < 12; j++)
-            o += (size_t)snprintf(t + o, sizeof t - o, "f%zu &gt; %zu and ", (r + j) % 12, (r * 7 + j) % 90);
-        o += (size_t)snprintf(t + o, sizeof t - o,
-                              "f%zu &lt; %zu\" source=\"s\"><set criterion=\"c\" typical=\"%zu\"/></rule>\n",
-                              r % 12, (r * 7) % 90, r % 9 + 1);
+            o += (size_t)snprintf(t + o, sizeof t - o, "f%zu &gt; %zu and ", (r + j) % 12,
+                                  (r * 7 + j) % 90);
+        o += (size_t)snprintf(
+            t + o, sizeof t - o,
+            "f%zu &lt; %zu\" source=\"s\"><set criterion=\"c\" typical=\"%zu\"/></rule>\n", r % 12,
+            (r * 7) % 90, r % 9 + 1);
     }
     o += (size_t)snprintf(t + o, sizeof t - o, "</treatment>\n</ruleset>\n");
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, o, "bomb.xml", NULL, NULL), KNEE_OK);
@@ -160,7 +173,7 @@ static void test_overall_budget(void)
         if (strcmp(knee_diag_code(d, j), "lint-budget") == 0) {
             CU_ASSERT_EQUAL(knee_diag_severity(d, j), KNEE_SEVERITY_WARNING);
             CU_ASSERT_PTR_NOT_NULL(strstr(knee_diag_message(d, j), "stopped at rule"));
-            CU_ASSERT(knee_diag_line(d, j) >= 5);   /* at the rule it stopped in */
+            CU_ASSERT(knee_diag_line(d, j) >= 5); /* at the rule it stopped in */
             CU_ASSERT_PTR_NOT_NULL(knee_diag_element(d, j));
         }
     knee_diag_free(d);

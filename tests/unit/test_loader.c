@@ -7,15 +7,18 @@
 #include "support.h"
 
 /* Line 6 holds the rule; its condition starts at column 21. */
-#define DOC_HEAD \
-    "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n" \
-    "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>\n" \
-    "<facts><fact id=\"age\" type=\"number\" min=\"0\" max=\"120\"/><fact id=\"payer\" type=\"string\"/><fact id=\"prior\" type=\"set\"/></facts>\n" \
-    "<criteria><criterion id=\"c1\" label=\"C1\" direction=\"minimize\" weight=\"%s\"><scale worst=\"10\" best=\"0\"/></criterion></criteria>\n" \
-    "<treatment id=\"x\" name=\"X\"><value criterion=\"c1\" typical=\"1\" source=\"s1\"/>\n" \
-    "<rule id=\"r1\" when=\"%s\" source=\"s1\"><caution text=\"t\"/></rule>\n" \
-    "</treatment>\n" \
-    "%s\n" \
+#define DOC_HEAD                                                                                   \
+    "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" "          \
+    "title=\"T\" evidence-as-of=\"2025-01-01\">\n"                                                 \
+    "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>\n"     \
+    "<facts><fact id=\"age\" type=\"number\" min=\"0\" max=\"120\"/><fact id=\"payer\" "           \
+    "type=\"string\"/><fact id=\"prior\" type=\"set\"/></facts>\n"                                 \
+    "<criteria><criterion id=\"c1\" label=\"C1\" direction=\"minimize\" weight=\"%s\"><scale "     \
+    "worst=\"10\" best=\"0\"/></criterion></criteria>\n"                                           \
+    "<treatment id=\"x\" name=\"X\"><value criterion=\"c1\" typical=\"1\" source=\"s1\"/>\n"       \
+    "<rule id=\"r1\" when=\"%s\" source=\"s1\"><caution text=\"t\"/></rule>\n"                     \
+    "</treatment>\n"                                                                               \
+    "%s\n"                                                                                         \
     "</ruleset>\n"
 
 static char doc[65536];
@@ -45,7 +48,8 @@ static void expect_fail(const char *text, size_t len, int status, const char *co
     knee_diag_free(d);
 }
 
-static void expect_fail_str(const char *text, int status, const char *code, unsigned line, unsigned col)
+static void expect_fail_str(const char *text, int status, const char *code, unsigned line,
+                            unsigned col)
 {
     expect_fail(text, strlen(text), status, code, line, col);
 }
@@ -122,8 +126,8 @@ static void test_sha256_matches_file_bytes(void)
 
 static void test_malformed_xml(void)
 {
-    expect_fail_str("<ruleset xmlns=\"urn:libknee:rules:1\">\n  <sources>\n</ruleset>\n", KNEE_EPARSE,
-                    "xml-syntax", 3, 0);
+    expect_fail_str("<ruleset xmlns=\"urn:libknee:rules:1\">\n  <sources>\n</ruleset>\n",
+                    KNEE_EPARSE, "xml-syntax", 3, 0);
 }
 
 /* A rule file's method= is checked against the method table, not the schema: a name it does not
@@ -257,18 +261,20 @@ static void test_empty_input(void)
 
 static void test_doctype_external_entity(void)
 {
-    expect_fail_str("<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
-                    "<ruleset>&xxe;</ruleset>\n",
-                    KNEE_EPARSE, "xml-doctype", 2, 0);
+    expect_fail_str(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+        "<ruleset>&xxe;</ruleset>\n",
+        KNEE_EPARSE, "xml-doctype", 2, 0);
 }
 
 static void test_billion_laughs(void)
 {
-    expect_fail_str("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
-                    " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-                    " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n"
-                    "<ruleset>&lol3;</ruleset>\n",
-                    KNEE_EPARSE, "xml-doctype", 0, 0);
+    expect_fail_str(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+        " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n"
+        "<ruleset>&lol3;</ruleset>\n",
+        KNEE_EPARSE, "xml-doctype", 0, 0);
 }
 
 static void test_size_limit(void)
@@ -283,7 +289,8 @@ static void test_size_limit(void)
     CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", o, NULL), KNEE_OK);
     knee_ruleset_free(rs);
     /* one byte over: refused before parsing */
-    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(t) - 1), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_options_set_limit(o, KNEE_LIMIT_INPUT_BYTES, (int64_t)strlen(t) - 1),
+                    KNEE_OK);
     CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", o, &d), KNEE_ELIMIT);
     CU_ASSERT_PTR_NULL(rs);
     CU_ASSERT(kt_has_diag(d, "limit-size", 0, 0));
@@ -312,7 +319,7 @@ static void test_invalid_utf8(void)
     knee_diag *d = NULL;
     strcpy(t, make("1", "age &gt; 1", ""));
     p = strstr(t, "title=\"T\"");
-    p[7] = (char)0xC3;   /* a lead byte followed by '"': not UTF-8 */
+    p[7] = (char)0xC3; /* a lead byte followed by '"': not UTF-8 */
     expect_fail_str(t, KNEE_EPARSE, "xml-encoding", 1, (unsigned)(p + 7 - t) + 1);
     /* Issue 13, item 19: one diagnostic, on one line (libxml2's own message was two lines:
      * "Input is not proper UTF-8, indicate encoding !" and "Bytes: ...") */
@@ -350,10 +357,10 @@ static void test_nul_after_root(void)
     len = strlen(t);
     memcpy(t + len, "\0<garbage>", 11);
     expect_fail(t, len + 11, KNEE_EPARSE, "xml-encoding", 10, 1);
-    t[len - 1] = '\0';   /* in place of the last newline, right after </ruleset> */
+    t[len - 1] = '\0'; /* in place of the last newline, right after </ruleset> */
     expect_fail(t, len, KNEE_EPARSE, "xml-encoding", 9, 11);
     t[len - 1] = '\n';
-    memcpy(t + len, "\0", 1);   /* a NUL alone at the very end */
+    memcpy(t + len, "\0", 1); /* a NUL alone at the very end */
     expect_fail(t, len + 1, KNEE_EPARSE, "xml-encoding", 10, 1);
 }
 
@@ -369,7 +376,7 @@ static void test_unknown_element_and_attribute(void)
         char u[65536], *p;
         strcpy(u, make("1", "age &gt; 1", ""));
         p = strstr(u, "<rule id=");
-        memcpy(p, "<rule ix=", 9);   /* unknown attribute ix, and id missing */
+        memcpy(p, "<rule ix=", 9); /* unknown attribute ix, and id missing */
         expect_fail_str(u, KNEE_EINVALID, "schema-unknown-attribute", 6, 0);
         expect_fail_str(u, KNEE_EINVALID, "schema-missing-attribute", 6, 1);
     }
@@ -378,7 +385,8 @@ static void test_unknown_element_and_attribute(void)
 static void test_duplicate_id(void)
 {
     expect_fail_str(make("1", "age &gt; 1",
-                         "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" source=\"s1\"/></treatment>"),
+                         "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" "
+                         "source=\"s1\"/></treatment>"),
                     KNEE_EINVALID, "duplicate-id", 8, 16);
 }
 
@@ -392,25 +400,32 @@ static void test_long_value_lists(void)
     knee_ruleset *rs = NULL;
     knee_patient *p = NULL;
     knee_diag *d = NULL;
+    o += (size_t)snprintf(
+        t + o, sizeof t - o,
+        "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" "
+        "title=\"T\" evidence-as-of=\"2025-01-01\">\n"
+        "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>\n"
+        "<facts><fact id=\"code\" type=\"string\">\n");
+    for (i = 0; i < 5000; i++) /* lines 4 .. 5003 */
+        o +=
+            (size_t)snprintf(t + o, sizeof t - o, "<allowed value=\"v%zu\"/>\n", (i * 7919) % 5000);
     o += (size_t)snprintf(t + o, sizeof t - o,
-                          "<ruleset xmlns=\"urn:libknee:rules:1\" id=\"t\" version=\"1.0.0\" status=\"draft\" title=\"T\" evidence-as-of=\"2025-01-01\">\n"
-                          "<sources><source id=\"s1\" title=\"S\" year=\"2020\" url=\"https://e.org\"/></sources>\n"
-                          "<facts><fact id=\"code\" type=\"string\">\n");
-    for (i = 0; i < 5000; i++)   /* lines 4 .. 5003 */
-        o += (size_t)snprintf(t + o, sizeof t - o, "<allowed value=\"v%zu\"/>\n", (i * 7919) % 5000);
-    o += (size_t)snprintf(t + o, sizeof t - o, "</fact></facts>\n<criteria><criterion id=\"g\" label=\"G\" direction=\"maximize\" weight=\"1\">\n");
-    for (i = 0; i < 5000; i++)   /* lines 5005 .. 10004 */
+                          "</fact></facts>\n<criteria><criterion id=\"g\" label=\"G\" "
+                          "direction=\"maximize\" weight=\"1\">\n");
+    for (i = 0; i < 5000; i++) /* lines 5005 .. 10004 */
         o += (size_t)snprintf(t + o, sizeof t - o, "<level id=\"l%zu\"/>\n", 4999 - i);
     o += (size_t)snprintf(t + o, sizeof t - o,
                           "</criterion></criteria>\n"
-                          "<treatment id=\"a\" name=\"A\"><value criterion=\"g\" level=\"l0\" source=\"s1\"/></treatment>\n"
-                          "<treatment id=\"b\" name=\"B\"><value criterion=\"g\" level=\"l4999\" source=\"s1\"/></treatment>\n"
+                          "<treatment id=\"a\" name=\"A\"><value criterion=\"g\" level=\"l0\" "
+                          "source=\"s1\"/></treatment>\n"
+                          "<treatment id=\"b\" name=\"B\"><value criterion=\"g\" level=\"l4999\" "
+                          "source=\"s1\"/></treatment>\n"
                           "</ruleset>\n");
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, o, "t.xml", NULL, &d), KNEE_OK);
     CU_ASSERT_EQUAL(knee_diag_count(d), 0);
     knee_diag_free(d);
     CU_ASSERT_EQUAL(knee_ruleset_fact_value_count(rs, 0), 5000);
-    CU_ASSERT_STRING_EQUAL(knee_ruleset_fact_value(rs, 0, 1), "v2919");   /* document order */
+    CU_ASSERT_STRING_EQUAL(knee_ruleset_fact_value(rs, 0, 1), "v2919"); /* document order */
     CU_ASSERT_STRING_EQUAL(knee_ruleset_criterion_level(rs, 0, 0), "l4999");
     CU_ASSERT_EQUAL(knee_patient_new(&p, rs), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v4999"), KNEE_OK);
@@ -418,7 +433,7 @@ static void test_long_value_lists(void)
     CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v5000"), KNEE_ERANGE);
     CU_ASSERT_EQUAL(knee_patient_set_string(p, "code", "v"), KNEE_ERANGE);
     knee_patient_free(p);
-    {   /* l0 is the last level (the best), l4999 the first */
+    { /* l0 is the last level (the best), l4999 the first */
         knee_result *r = NULL;
         CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
         CU_ASSERT_EQUAL(knee_compare(rs, NULL, r), KNEE_OK);
@@ -428,7 +443,7 @@ static void test_long_value_lists(void)
     }
     knee_ruleset_free(rs);
     /* a repeat far from the first: each one reported where it is, naming the first's line */
-    memcpy(strstr(t, "<allowed value=\"v4999\"/>") + 16, "v0000", 5);   /* "v0" and "v0000" differ */
+    memcpy(strstr(t, "<allowed value=\"v4999\"/>") + 16, "v0000", 5); /* "v0" and "v0000" differ */
     memcpy(strstr(t, "<allowed value=\"v1\"/>") + 16, "v7", 2);
     memcpy(strstr(t, "<level id=\"l1\"/>") + 11, "l9", 2);
     CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, o, "t.xml", NULL, &d), KNEE_EINVALID);
@@ -451,7 +466,8 @@ static void test_dangling_references(void)
     knee_diag *d = NULL;
     knee_ruleset *rs = NULL;
     const char *t = make("1", "age &gt; 1",
-                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c9\" typical=\"1\" source=\"s1 s7\"/></treatment>");
+                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c9\" typical=\"1\" "
+                         "source=\"s1 s7\"/></treatment>");
     CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
     CU_ASSERT_PTR_NULL(rs);
     /* every problem at once: the unknown criterion, and the missing value for c1 */
@@ -461,17 +477,20 @@ static void test_dangling_references(void)
     knee_diag_free(d);
     /* an unknown source in a list points at the bad id itself */
     t = make("1", "age &gt; 1",
-             "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" typical=\"1\" source=\"s1 s7\"/></treatment>");
+             "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" typical=\"1\" source=\"s1 "
+             "s7\"/></treatment>");
     expect_fail_str(t, KNEE_EINVALID, "unknown-source", 8, 73);
 }
 
 static void test_value_checks(void)
 {
     expect_fail_str(make("1", "age &gt; 1",
-                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" low=\"5\" typical=\"2\" high=\"9\" source=\"s1\"/></treatment>"),
+                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" low=\"5\" "
+                         "typical=\"2\" high=\"9\" source=\"s1\"/></treatment>"),
                     KNEE_EINVALID, "value-order", 8, 28);
     expect_fail_str(make("1", "age &gt; 1",
-                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" level=\"high\" source=\"s1\"/></treatment>"),
+                         "<treatment id=\"y\" name=\"Y\"><value criterion=\"c1\" level=\"high\" "
+                         "source=\"s1\"/></treatment>"),
                     KNEE_EINVALID, "value-kind", 8, 0);
 }
 
@@ -485,7 +504,8 @@ static void test_expression_errors(void)
         knee_ruleset *rs = NULL;
         const char *t = make("1", "age &gt; (3", "");
         size_t i;
-        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d),
+                        KNEE_EINVALID);
         for (i = 0; i < knee_diag_count(d); i++)
             if (strcmp(knee_diag_code(d, i), "expr-syntax") == 0) {
                 CU_ASSERT_EQUAL(knee_diag_line(d, i), 6);
@@ -501,10 +521,11 @@ static void test_expression_errors(void)
         knee_ruleset *rs = NULL;
         const char *t = make("1", "age &gt; 1 and payer &lt; 3", "");
         size_t i;
-        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
+        CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d),
+                        KNEE_EINVALID);
         CU_ASSERT(kt_has_diag(d, "expr-type", 6, 0));
         for (i = 0; i < knee_diag_count(d); i++)
-            if (strcmp(knee_diag_code(d, i), "expr-type") == 0)   /* "payer" starts at col 36 */
+            if (strcmp(knee_diag_code(d, i), "expr-type") == 0) /* "payer" starts at col 36 */
                 CU_ASSERT(knee_diag_column(d, i) >= 36 && knee_diag_column(d, i) <= 47);
         knee_diag_free(d);
     }
@@ -522,7 +543,8 @@ static void test_many_errors_at_once(void)
     knee_diag *d = NULL;
     knee_ruleset *rs = NULL;
     const char *t = make("0", "agee &gt; 1",
-                         "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" source=\"s9\"/></treatment>");
+                         "<treatment id=\"x\" name=\"X2\"><value criterion=\"c1\" typical=\"1\" "
+                         "source=\"s9\"/></treatment>");
     CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, &d), KNEE_EINVALID);
     CU_ASSERT(kt_has_diag(d, "weights-zero", 4, 0));
     CU_ASSERT(kt_has_diag(d, "expr-unknown-fact", 6, 21));
@@ -534,14 +556,16 @@ static void test_many_errors_at_once(void)
 static void test_action_rules(void)
 {
     /* a top-level rule action must name an option; an option rule's must not */
-    expect_fail_str(make("1", "age &gt; 1",
-                         "<rules><rule id=\"g\" source=\"s1\"><caution text=\"t\"/></rule></rules>"),
-                    KNEE_EINVALID, "action-option", 8, 0);
+    expect_fail_str(
+        make("1", "age &gt; 1",
+             "<rules><rule id=\"g\" source=\"s1\"><caution text=\"t\"/></rule></rules>"),
+        KNEE_EINVALID, "action-option", 8, 0);
     expect_fail_str(make("1", "age &gt; 1",
                          "<rules><rule id=\"g\"><caution option=\"x\" text=\"t\"/></rule></rules>"),
                     KNEE_EINVALID, "action-without-source", 8, 0);
     expect_fail_str(make("1", "age &gt; 1",
-                         "<rules><rule id=\"r1\" source=\"s1\"><caution option=\"x\" text=\"t\"/></rule></rules>"),
+                         "<rules><rule id=\"r1\" source=\"s1\"><caution option=\"x\" "
+                         "text=\"t\"/></rule></rules>"),
                     KNEE_EINVALID, "duplicate-id", 8, 0);
 }
 
@@ -575,20 +599,24 @@ static void test_diagnostics_one_line(void)
 {
     knee_ruleset *rs = NULL;
     knee_diag *d = NULL;
-    const char *t = make("1", "age &gt; 200 and&#10;age &lt; 0 and&#9;payer = '&#x202E;&#x85;&#x2028;x'", "");
+    const char *t =
+        make("1", "age &gt; 200 and&#10;age &lt; 0 and&#9;payer = '&#x202E;&#x85;&#x2028;x'", "");
     const char *msg;
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, t, strlen(t), "t.xml", NULL, NULL),
+                          KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_ruleset_lint(rs, &d), KNEE_OK);
     CU_ASSERT_FATAL(kt_has_diag(d, "rule-never-true", 6, 1));
     msg = knee_diag_message(d, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "age > 200 and\\nage < 0 and\\tpayer = '\\u{202E}\\u{85}\\u{2028}x'"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(msg, "age > 200 and\\nage < 0 and\\tpayer = '\\u{202E}\\u{85}\\u{2028}x'"));
     CU_ASSERT_PTR_NULL(strchr(msg, '\n'));
     CU_ASSERT_PTR_NULL(strchr(msg, '\t'));
     CU_ASSERT_PTR_NULL(strstr(msg, "\xE2\x80\xAE"));
     knee_diag_free(d);
     knee_ruleset_free(rs);
     /* the name the caller gives: C0 controls and bytes that are not UTF-8 */
-    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, "<x", 2, "a\nb\x01\xff.xml", NULL, &d), KNEE_EPARSE);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, "<x", 2, "a\nb\x01\xff.xml", NULL, &d),
+                    KNEE_EPARSE);
     CU_ASSERT_STRING_EQUAL(knee_diag_file(d, 0), "a\\nb\\x01\\xFF.xml");
     knee_diag_free(d);
 }
@@ -615,17 +643,19 @@ static void test_integer_attributes(void)
     replace(t, "year=\"2020\"", "year=\"2147483648\"");
     expect_fail_str(t, KNEE_EINVALID, "bad-number", 2, 42);
     strcpy(t, make("1", "age &gt; 1", ""));
-    replace(t, "year=\"2020\"", "year=\"10000\"");   /* a valid xs:gYear, but not a year we show */
+    replace(t, "year=\"2020\"", "year=\"10000\""); /* a valid xs:gYear, but not a year we show */
     expect_fail_str(t, KNEE_EINVALID, "bad-number", 2, 42);
     strcpy(t, make("1", "age &gt; 1", ""));
     replace(t, "typical=\"1\"", "typical=\"1\" year=\"99999999999999999999999\"");
     expect_fail_str(t, KNEE_EINVALID, "bad-number", 5, 0);
-    strcpy(t, make("1", "age &gt; 1",
-                   "<tests><case id=\"c\"><expect option=\"x\" rank=\"2147483648\"/></case></tests>"));
+    strcpy(t,
+           make("1", "age &gt; 1",
+                "<tests><case id=\"c\"><expect option=\"x\" rank=\"2147483648\"/></case></tests>"));
     expect_fail_str(t, KNEE_EINVALID, "bad-number", 8, 46);
-    strcpy(t, make("1", "age &gt; 1",
-                   "<tests><case id=\"c\"><expect option=\"x\" rank-at-most=\"18446744073709551617\"/>"
-                   "</case></tests>"));
+    strcpy(t,
+           make("1", "age &gt; 1",
+                "<tests><case id=\"c\"><expect option=\"x\" rank-at-most=\"18446744073709551617\"/>"
+                "</case></tests>"));
     expect_fail_str(t, KNEE_EINVALID, "bad-number", 8, 54);
     /* what the XSD allows and is in range reads as written */
     strcpy(t, make("1", "age &gt; 1",
@@ -639,7 +669,7 @@ static void test_integer_attributes(void)
         size_t n_cases = 0, n_failed = 9;
         char *report = NULL;
         CU_ASSERT_EQUAL(knee_ruleset_run_tests(rs, &n_cases, &n_failed, &report), KNEE_OK);
-        CU_ASSERT_EQUAL(n_failed, 0);   /* rank 1 */
+        CU_ASSERT_EQUAL(n_failed, 0); /* rank 1 */
         knee_free(report);
     }
     knee_ruleset_free(rs);
@@ -742,10 +772,11 @@ static void test_unknown_level_says_the_levels(void)
     CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, text, len, "t.xml", NULL, &d), KNEE_EINVALID);
     for (k = 0; k < knee_diag_count(d); k++)
         found |= strcmp(knee_diag_code(d, k), "unknown-level") == 0 &&
-                 strcmp(knee_diag_message(d, k), "'hihg' is not a level of criterion 'evidence': "
-                                                 "did you mean 'high'? (its levels: low, moderate, high): use one "
-                                                 "of them, or declare it with <level id=\"hihg\"/> in "
-                                                 "the criterion") == 0;
+                 strcmp(knee_diag_message(d, k),
+                        "'hihg' is not a level of criterion 'evidence': "
+                        "did you mean 'high'? (its levels: low, moderate, high): use one "
+                        "of them, or declare it with <level id=\"hihg\"/> in "
+                        "the criterion") == 0;
     if (!found)
         kt_dump(d);
     CU_ASSERT(found);
@@ -788,7 +819,8 @@ int main(void)
                 test_unknown_method_says_the_methods);
     CU_add_test(s, "missing file", test_missing_file);
     CU_add_test(s, "a diagnostic is one line", test_diagnostics_one_line);
-    CU_add_test(s, "an unknown level: the nearest and the list", test_unknown_level_says_the_levels);
+    CU_add_test(s, "an unknown level: the nearest and the list",
+                test_unknown_level_says_the_levels);
     CU_add_test(s, "a bare < says to write &lt;", test_bare_less_than_says_how_to_fix);
     CU_add_test(s, "a missing namespace says the xmlns to write",
                 test_missing_namespace_says_how_to_fix);

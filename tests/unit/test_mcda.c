@@ -1375,7 +1375,7 @@ static void ref_smaa(const knee__smaa_in *in, smaa_run *o)
                 if (vb > vi)
                     rank++;
                 else if (vb == vi)
-                    tied++;   /* tied options share their ranks */
+                    tied++; /* tied options share their ranks */
             }
             for (t = 0; t < tied; t++)
                 o->ra[i * na + rank + t] += 1.0 / (double)tied / (double)n;
@@ -1510,7 +1510,7 @@ static void test_smaa_ties(void)
     size_t i;
     smaa_input(&in, &c, 500, 8);
     CU_ASSERT_EQUAL_FATAL(run_smaa(&in, &o), 0);
-    for (i = 0; i < 3; i++)   /* the two copies are interchangeable */
+    for (i = 0; i < 3; i++) /* the two copies are interchangeable */
         CU_ASSERT_EQUAL(o.ra[0 * 3 + i], o.ra[1 * 3 + i]);
     /* the pair holds ranks 1-2 or 2-3 together, half of each: rank 2 is always half theirs */
     CU_ASSERT_EQUAL(o.ra[0 * 3 + 1], 0.5);

@@ -17,15 +17,20 @@ static knee_ruleset *xy(const char *x_cost, const char *y_cost, const char *crit
     knee_ruleset *rs = NULL;
     knee_diag *d = NULL;
     snprintf(doc, sizeof doc,
-             "<ruleset xmlns='urn:libknee:rules:1' id='xy' version='1.0.0' status='draft' title='XY' evidence-as-of='2025-01-01'>"
+             "<ruleset xmlns='urn:libknee:rules:1' id='xy' version='1.0.0' status='draft' "
+             "title='XY' evidence-as-of='2025-01-01'>"
              "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources>"
              "<facts><fact id='age' type='number'/></facts>"
              "<criteria>"
-             "<criterion id='cost' label='Cost' direction='minimize' unit='USD' weight='60' %s><scale worst='1000' best='0'/>%s</criterion>"
-             "<criterion id='evidence' label='Evidence' direction='maximize' weight='40'><level id='low'/><level id='high'/></criterion>"
+             "<criterion id='cost' label='Cost' direction='minimize' unit='USD' weight='60' "
+             "%s><scale worst='1000' best='0'/>%s</criterion>"
+             "<criterion id='evidence' label='Evidence' direction='maximize' weight='40'><level "
+             "id='low'/><level id='high'/></criterion>"
              "</criteria>"
-             "<treatment id='x' name='X'><value criterion='cost' %s source='s'/><value criterion='evidence' level='low' source='s'/></treatment>"
-             "<treatment id='y' name='Y'><value criterion='cost' %s source='s'/><value criterion='evidence' level='high' source='s'/></treatment>"
+             "<treatment id='x' name='X'><value criterion='cost' %s source='s'/><value "
+             "criterion='evidence' level='low' source='s'/></treatment>"
+             "<treatment id='y' name='Y'><value criterion='cost' %s source='s'/><value "
+             "criterion='evidence' level='high' source='s'/></treatment>"
              "</ruleset>",
              criterion_extra, cost_extra_child, x_cost, y_cost);
     if (knee_ruleset_load_memory(&rs, doc, strlen(doc), "xy.xml", NULL, &d) != KNEE_OK) {
@@ -110,8 +115,8 @@ static void test_methods_on_two_options(void)
  * d = 0.3 -> P = (0.3 - 0.1) / 0.5 = 0.4; pi(X,Y) = 0.6 * 0.4 = 0.24, pi(Y,X) = 0.4. */
 static void test_promethee_preference_from_file(void)
 {
-    knee_ruleset *rs = xy("typical='400'", "typical='700'", "",
-                          "<preference function='linear' q='100' p='600'/>");
+    knee_ruleset *rs =
+        xy("typical='400'", "typical='700'", "", "<preference function='linear' q='100' p='600'/>");
     knee_result *r = run(rs, NULL, KNEE_METHOD_PROMETHEE2, 0, 0);
     size_t x = kt_option(r, "x");
     double v;
@@ -131,11 +136,16 @@ static void test_bad_preference_rejected(void)
     knee_ruleset *rs = NULL;
     knee_diag *d = NULL;
     snprintf(doc, sizeof doc,
-             "<ruleset xmlns='urn:libknee:rules:1' id='b' version='1.0.0' status='draft' title='B' evidence-as-of='2025-01-01'>"
+             "<ruleset xmlns='urn:libknee:rules:1' id='b' version='1.0.0' status='draft' title='B' "
+             "evidence-as-of='2025-01-01'>"
              "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>"
-             "<criteria><criterion id='c' label='C' direction='minimize' weight='1'><scale worst='10' best='0'/>%s</criterion></criteria>"
-             "<treatment id='x' name='X'><value criterion='c' typical='1' source='s'/></treatment></ruleset>", bad);
-    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "b.xml", NULL, &d), KNEE_EINVALID);
+             "<criteria><criterion id='c' label='C' direction='minimize' weight='1'><scale "
+             "worst='10' best='0'/>%s</criterion></criteria>"
+             "<treatment id='x' name='X'><value criterion='c' typical='1' "
+             "source='s'/></treatment></ruleset>",
+             bad);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "b.xml", NULL, &d),
+                    KNEE_EINVALID);
     CU_ASSERT(kt_has_diag(d, "preference", 1, 0));
     knee_diag_free(d);
 }
@@ -216,12 +226,16 @@ static void test_missing_policy_conflict(void)
     knee_ruleset *rs = NULL;
     knee_diag *d = NULL;
     const char *doc =
-        "<ruleset xmlns='urn:libknee:rules:1' id='b' version='1.0.0' status='draft' title='B' evidence-as-of='2025-01-01'>"
+        "<ruleset xmlns='urn:libknee:rules:1' id='b' version='1.0.0' status='draft' title='B' "
+        "evidence-as-of='2025-01-01'>"
         "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>"
-        "<criteria><criterion id='c' label='C' direction='minimize' weight='1' missing='worst' missing-utility='0.5'>"
+        "<criteria><criterion id='c' label='C' direction='minimize' weight='1' missing='worst' "
+        "missing-utility='0.5'>"
         "<scale worst='10' best='0'/></criterion></criteria>"
-        "<treatment id='x' name='X'><value criterion='c' typical='1' source='s'/></treatment></ruleset>";
-    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "b.xml", NULL, &d), KNEE_EINVALID);
+        "<treatment id='x' name='X'><value criterion='c' typical='1' "
+        "source='s'/></treatment></ruleset>";
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "b.xml", NULL, &d),
+                    KNEE_EINVALID);
     CU_ASSERT(kt_has_diag(d, "missing-policy", 1, 0));
     knee_diag_free(d);
 }
@@ -278,7 +292,8 @@ static void test_dominance(void)
 {
     knee_ruleset *rs = kt_load_data("mini.xml");
     knee_result *r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
-    size_t c = kt_option(r, "c"), b = kt_option(r, "b"), a = kt_option(r, "a"), d = kt_option(r, "d");
+    size_t c = kt_option(r, "c"), b = kt_option(r, "b"), a = kt_option(r, "a"),
+           d = kt_option(r, "d");
     char *json = NULL;
     CU_ASSERT_EQUAL(knee_result_dominator_count(r, c), 4);
     CU_ASSERT_STRING_EQUAL(knee_result_dominator(r, c, 0), "d");
@@ -318,8 +333,9 @@ static void test_sensitivity(void)
     CU_ASSERT_DOUBLE_EQUAL(knee_result_winner_margin(r), 0.2, 1e-12);
     CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 0);
     CU_ASSERT_EQUAL(knee_result_to_json(r, &json, NULL), KNEE_OK);
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"sensitivity\":{\"winner\":\"x\",\"margin\":0.19999999999999996,"
-                                        "\"fragile\":false"));   /* 0.6 - 0.4 in binary */
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(json, "\"sensitivity\":{\"winner\":\"x\",\"margin\":0.19999999999999996,"
+                     "\"fragile\":false")); /* 0.6 - 0.4 in binary */
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"smallest_change\":{\"criterion\":\"cost\""));
     knee_free(json);
     knee_result_free(r);
@@ -328,7 +344,7 @@ static void test_sensitivity(void)
     r = run(rs, NULL, KNEE_METHOD_TOPSIS, 1, 0.25);
     CU_ASSERT_EQUAL(knee_result_sensitivity_interval(r, 0, &lo, &hi), KNEE_OK);
     CU_ASSERT_DOUBLE_EQUAL(lo, 0.5, 1e-6);
-    CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 1);   /* margin 0.2 < 0.25 */
+    CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 1); /* margin 0.2 < 0.25 */
     knee_result_free(r);
     r = run(rs, NULL, KNEE_METHOD_WEIGHTED_SUM, 0, 0);
     CU_ASSERT_EQUAL(knee_result_has_sensitivity(r), 0);
@@ -345,7 +361,8 @@ static void test_why(void)
     CU_ASSERT_EQUAL(knee_result_why(r, 0, 1, &json), KNEE_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"a\":\"x\",\"b\":\"y\",\"rank_a\":1,\"rank_b\":2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"for\":[{\"criterion\":\"cost\",\"difference\":0.6,"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"against\":[{\"criterion\":\"evidence\",\"difference\":-0.4,"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(json, "\"against\":[{\"criterion\":\"evidence\",\"difference\":-0.4,"));
     knee_free(json);
     CU_ASSERT_EQUAL(knee_result_why(r, 0, 5, &json), KNEE_EINVAL);
     CU_ASSERT_PTR_NULL(json);
@@ -476,7 +493,7 @@ static void test_options_refused_leave_unchanged(void)
     CU_ASSERT_EQUAL(knee_compare_options_set_dominance(NULL, KNEE_DOMINANCE_ON), KNEE_EINVAL);
 
     /* Each setting reaches the result, so the comparison above would have seen a change. */
-    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, 1), KNEE_OK);   /* edges accepted */
+    CU_ASSERT_EQUAL(knee_compare_options_set_vikor_v(o, 1), KNEE_OK); /* edges accepted */
     other = mini_json(rs, o, r);
     CU_ASSERT(strcmp(other, before) != 0);
     knee_free(other);
@@ -569,16 +586,23 @@ static void cost_worst(const char *worst, int method, char *winner, double *sx, 
     knee_ruleset *rs = NULL;
     knee_result *r;
     snprintf(doc, sizeof doc,
-             "<ruleset xmlns='urn:libknee:rules:1' id='w' version='1.0.0' status='draft' title='W' evidence-as-of='2025-01-01'>"
+             "<ruleset xmlns='urn:libknee:rules:1' id='w' version='1.0.0' status='draft' title='W' "
+             "evidence-as-of='2025-01-01'>"
              "<sources><source id='s' title='S' year='2020' url='https://e.org'/></sources><facts/>"
              "<criteria>"
-             "<criterion id='cost' label='Cost' direction='minimize' weight='60'><scale worst='%s' best='0'/></criterion>"
-             "<criterion id='evidence' label='Evidence' direction='maximize' weight='40'><level id='low'/><level id='high'/></criterion>"
+             "<criterion id='cost' label='Cost' direction='minimize' weight='60'><scale worst='%s' "
+             "best='0'/></criterion>"
+             "<criterion id='evidence' label='Evidence' direction='maximize' weight='40'><level "
+             "id='low'/><level id='high'/></criterion>"
              "</criteria>"
-             "<treatment id='x' name='X'><value criterion='cost' typical='1000' source='s'/><value criterion='evidence' level='low' source='s'/></treatment>"
-             "<treatment id='y' name='Y'><value criterion='cost' typical='6000' source='s'/><value criterion='evidence' level='high' source='s'/></treatment>"
-             "</ruleset>", worst);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "w.xml", NULL, NULL), KNEE_OK);
+             "<treatment id='x' name='X'><value criterion='cost' typical='1000' source='s'/><value "
+             "criterion='evidence' level='low' source='s'/></treatment>"
+             "<treatment id='y' name='Y'><value criterion='cost' typical='6000' source='s'/><value "
+             "criterion='evidence' level='high' source='s'/></treatment>"
+             "</ruleset>",
+             worst);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, doc, strlen(doc), "w.xml", NULL, NULL),
+                          KNEE_OK);
     r = run(rs, NULL, method, 0, 0);
     snprintf(winner, 8, "%s", knee_result_option_id(r, 0));
     *sx = knee_result_option_score(r, kt_option(r, "x"));
@@ -611,7 +635,8 @@ static void test_topsis_unknown_value(void)
 {
     knee_ruleset *rs = xy("unknown='true'", "typical='750'", "missing-utility='0.25'", "");
     knee_ruleset *same = xy("typical='750'", "typical='750'", "", "");
-    knee_result *r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0), *k = run(same, NULL, KNEE_METHOD_TOPSIS, 0, 0);
+    knee_result *r = run(rs, NULL, KNEE_METHOD_TOPSIS, 0, 0),
+                *k = run(same, NULL, KNEE_METHOD_TOPSIS, 0, 0);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, kt_option(r, "x")),
                            knee_result_option_score(k, kt_option(k, "x")), 1e-12);
     knee_result_free(r);
@@ -645,7 +670,8 @@ int main(void)
     s = CU_add_suite("methods", NULL, NULL);
     CU_add_test(s, "method names", test_method_names);
     CU_add_test(s, "each method on two options", test_methods_on_two_options);
-    CU_add_test(s, "PROMETHEE preference function from the file", test_promethee_preference_from_file);
+    CU_add_test(s, "PROMETHEE preference function from the file",
+                test_promethee_preference_from_file);
     CU_add_test(s, "bad preference thresholds", test_bad_preference_rejected);
     CU_add_test(s, "missing-value policies", test_missing_policies);
     CU_add_test(s, "missing= with missing-utility=", test_missing_policy_conflict);
@@ -655,9 +681,12 @@ int main(void)
     CU_add_test(s, "why A vs B", test_why);
     CU_add_test(s, "SMAA-2 through the engine", test_smaa);
     CU_add_test(s, "options validation", test_options_validation);
-    CU_add_test(s, "refused options leave the options unchanged", test_options_refused_leave_unchanged);
-    CU_add_test(s, "TOPSIS: Hwang & Yoon 1981 from a rule file", test_topsis_textbook_from_rule_file);
-    CU_add_test(s, "TOPSIS does not depend on the scale's bounds", test_topsis_ignores_scale_bounds);
+    CU_add_test(s, "refused options leave the options unchanged",
+                test_options_refused_leave_unchanged);
+    CU_add_test(s, "TOPSIS: Hwang & Yoon 1981 from a rule file",
+                test_topsis_textbook_from_rule_file);
+    CU_add_test(s, "TOPSIS does not depend on the scale's bounds",
+                test_topsis_ignores_scale_bounds);
     CU_add_test(s, "TOPSIS: an unknown value scored by a policy", test_topsis_unknown_value);
     return kt_run();
 }

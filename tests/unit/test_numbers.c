@@ -1,5 +1,5 @@
 /* test_numbers.c - numbers read and written the same way whatever locale the host set. */
-#define _POSIX_C_SOURCE 200809L   /* newlocale, uselocale */
+#define _POSIX_C_SOURCE 200809L /* newlocale, uselocale */
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -55,7 +55,7 @@ static void test_comma_locale(void)
         CU_FAIL_FATAL("de_DE.UTF-8 locale is not installed");
     }
     snprintf(libc, sizeof libc, "%.1f", 1.5);
-    CU_ASSERT_STRING_EQUAL(libc, "1,5");   /* proves the locale is in effect */
+    CU_ASSERT_STRING_EQUAL(libc, "1,5"); /* proves the locale is in effect */
     CU_ASSERT_EQUAL(knee__parse_double("1.5", 3, &v), 0);
     CU_ASSERT_DOUBLE_EQUAL(v, 1.5, 0);
     CU_ASSERT_STRING_EQUAL(knee__format_double(b, 0.975), "0.975");
@@ -102,11 +102,29 @@ static void reference(char *buf, double v)
  * negative, and values next to the shortcut's limits. */
 static void test_format_shortcut(void)
 {
-    static const double fixed[] = {1e-4, 0.00011, 9.9999e-5, 0.0001000000000000001, 1e15,
-                                   999999999999999.0, 999999999999999.9, 1e15 - 0.5, 0.15,
-                                   0.2, 0.30000000000000004, 1.0 / 3, 2.0 / 3, 0.1 + 0.2,
-                                   123456789012.345, 5e-324, 1.7976931348623157e308, 42,
-                                   -7.25, 100000, 0.41666666666666669, 1e-5, 12345.678901};
+    static const double fixed[] = {1e-4,
+                                   0.00011,
+                                   9.9999e-5,
+                                   0.0001000000000000001,
+                                   1e15,
+                                   999999999999999.0,
+                                   999999999999999.9,
+                                   1e15 - 0.5,
+                                   0.15,
+                                   0.2,
+                                   0.30000000000000004,
+                                   1.0 / 3,
+                                   2.0 / 3,
+                                   0.1 + 0.2,
+                                   123456789012.345,
+                                   5e-324,
+                                   1.7976931348623157e308,
+                                   42,
+                                   -7.25,
+                                   100000,
+                                   0.41666666666666669,
+                                   1e-5,
+                                   12345.678901};
     char got[KNEE__NUMBUF], want[KNEE__NUMBUF];
     unsigned long long s = 88172645463325252ull;
     size_t i, bad = 0;
@@ -121,10 +139,18 @@ static void test_format_shortcut(void)
         s ^= s >> 7;
         s ^= s << 17;
         switch (i % 5) {
-        case 0: v = (double)(s % 100000000) / 1000.0; break;                 /* short decimals */
-        case 1: v = (double)(s % 1000) / (double)(1 + (s >> 20) % 999); break; /* long decimals */
-        case 2: v = (double)(long long)(s % 2000000000000000ull) - 1e15; break; /* whole */
-        case 3: v = ldexp((double)(s >> 11), -(int)((s >> 3) % 80)); break;   /* any size */
+        case 0:
+            v = (double)(s % 100000000) / 1000.0;
+            break; /* short decimals */
+        case 1:
+            v = (double)(s % 1000) / (double)(1 + (s >> 20) % 999);
+            break; /* long decimals */
+        case 2:
+            v = (double)(long long)(s % 2000000000000000ull) - 1e15;
+            break; /* whole */
+        case 3:
+            v = ldexp((double)(s >> 11), -(int)((s >> 3) % 80));
+            break; /* any size */
         default: {
             double bits;
             unsigned long long u = s & 0x7fefffffffffffffull;
@@ -175,7 +201,7 @@ static void test_parse_int(void)
     CU_ASSERT_EQUAL(knee__parse_int("-", 1, 0, 10, &v), -1);
     CU_ASSERT_EQUAL(knee__parse_int("1.5", 3, 0, 10, &v), -1);
     CU_ASSERT_EQUAL(knee__parse_int("1e3", 3, 0, 10000, &v), -1);
-    CU_ASSERT_EQUAL(knee__parse_int("12", 1, 0, 10, &v), 0);   /* only len bytes are read */
+    CU_ASSERT_EQUAL(knee__parse_int("12", 1, 0, 10, &v), 0); /* only len bytes are read */
     CU_ASSERT_EQUAL(v, 1);
 }
 

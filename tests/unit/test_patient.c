@@ -106,9 +106,11 @@ static void test_string_limit(void)
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, small), KNEE_OK);
     memset(big, 'x', 64);
     big[64] = '\0';
-    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", big), KNEE_OK);   /* at the limit */
-    CU_ASSERT_EQUAL(knee_patient_set_text(p, "payer", "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyz"),
-                    KNEE_ELIMIT);
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", big), KNEE_OK); /* at the limit */
+    CU_ASSERT_EQUAL(
+        knee_patient_set_text(p, "payer",
+                              "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyz"),
+        KNEE_ELIMIT);
     knee_patient_free(p);
     knee_ruleset_free(small);
     knee_options_free(o);
@@ -127,8 +129,8 @@ static void test_text_forms(void)
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
     i = kt_option(r, "c");
-    CU_ASSERT_EQUAL(knee_result_option_excluded(r, i), 1);   /* kl_grade 2 */
-    CU_ASSERT_EQUAL(knee_result_caution_count(r, i), 1);      /* steroid-3mo is in the set */
+    CU_ASSERT_EQUAL(knee_result_option_excluded(r, i), 1); /* kl_grade 2 */
+    CU_ASSERT_EQUAL(knee_result_caution_count(r, i), 1);   /* steroid-3mo is in the set */
     knee_result_free(r);
     knee_patient_free(p);
 }
@@ -151,7 +153,7 @@ static void test_patient_file(void)
     /* weights 1, 3, 2 -> cost weight 0.5 */
     CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 1), 0.5, 1e-12);
     i = kt_option(r, "b");
-    CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, i, 2), "low");   /* medicare-advantage-xyz */
+    CU_ASSERT_STRING_EQUAL(knee_result_value_level(r, i, 2), "low"); /* medicare-advantage-xyz */
     knee_result_free(r);
     knee_patient_free(p);
 }
@@ -167,12 +169,12 @@ static void test_patient_file_all_or_nothing(void)
     snprintf(path, sizeof path, "%s/patient-bad.xml", KNEE_TEST_DATA);
     CU_ASSERT_NOT_EQUAL(knee_patient_load_file(p, path, NULL, &d), KNEE_OK);
     /* every bad line reported, at its line */
-    CU_ASSERT(kt_has_diag(d, "patient-value", 4, 3));   /* kl_grade 7 */
-    CU_ASSERT(kt_has_diag(d, "patient-value", 5, 3));   /* agee */
-    CU_ASSERT(kt_has_diag(d, "patient-value", 6, 3));   /* negative weight */
+    CU_ASSERT(kt_has_diag(d, "patient-value", 4, 3)); /* kl_grade 7 */
+    CU_ASSERT(kt_has_diag(d, "patient-value", 5, 3)); /* agee */
+    CU_ASSERT(kt_has_diag(d, "patient-value", 6, 3)); /* negative weight */
     CU_ASSERT_EQUAL(knee_diag_error_count(d), 3);
     knee_diag_free(d);
-    after = snapshot(p);   /* age 70 from the file was not applied either */
+    after = snapshot(p); /* age 70 from the file was not applied either */
     CU_ASSERT_STRING_EQUAL(before, after);
     knee_free(before);
     knee_free(after);
@@ -181,14 +183,16 @@ static void test_patient_file_all_or_nothing(void)
     CU_ASSERT(kt_has_diag(d, "xml-syntax", 1, 0));
     knee_diag_free(d);
     {
-        const char *t = "<!DOCTYPE p [<!ENTITY e \"x\">]><patient xmlns=\"urn:libknee:patient:1\"/>";
+        const char *t =
+            "<!DOCTYPE p [<!ENTITY e \"x\">]><patient xmlns=\"urn:libknee:patient:1\"/>";
         CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, strlen(t), "p.xml", NULL, &d), KNEE_EPARSE);
         CU_ASSERT(kt_has_diag(d, "xml-doctype", 1, 0));
         knee_diag_free(d);
     }
     {
         const char *t = "<patient xmlns=\"urn:libknee:patient:1\"><age>3</age></patient>";
-        CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, strlen(t), "p.xml", NULL, &d), KNEE_EINVALID);
+        CU_ASSERT_EQUAL(knee_patient_load_memory(p, t, strlen(t), "p.xml", NULL, &d),
+                        KNEE_EINVALID);
         CU_ASSERT(kt_has_diag(d, "schema-element", 1, 40));
         knee_diag_free(d);
     }
@@ -264,9 +268,10 @@ static void test_weights_past_the_largest_double(void)
     CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, q, o, s), KNEE_OK);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 0), 0.5, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_weight(r, 2), 0.0, 0);
-    for (i = 0; i < knee_result_option_count(r); i++) {   /* the same answer as 1:1:0 */
+    for (i = 0; i < knee_result_option_count(r); i++) { /* the same answer as 1:1:0 */
         CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, i), knee_result_option_id(s, i));
-        CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, i), knee_result_option_score(s, i), 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(knee_result_option_score(r, i), knee_result_option_score(s, i),
+                               1e-12);
     }
     CU_ASSERT_EQUAL(knee_patient_set_weight(p, "recovery", 0), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_weight(p, "cost", 0), KNEE_OK);
@@ -278,7 +283,6 @@ static void test_weights_past_the_largest_double(void)
     knee_patient_free(p);
     knee_patient_free(q);
 }
-
 
 /* The message of a failed call on p, checked to hold `want`. */
 static void says(int status, int want_status, const knee_patient *p, const char *want)
@@ -303,7 +307,7 @@ static void test_errors_say_how_to_fix(void)
     says(knee_patient_set_bool(p, "dibaetes", 1), KNEE_EUNKNOWN, p, "did you mean 'diabetes'?");
     says(knee_patient_set_text(p, "height", "180"), KNEE_EUNKNOWN, p,
          "unknown fact 'height' (not declared in rule file 'mini')");
-    CU_ASSERT_PTR_NULL(strstr(knee_patient_errmsg(p), "did you mean"));   /* nothing near */
+    CU_ASSERT_PTR_NULL(strstr(knee_patient_errmsg(p), "did you mean")); /* nothing near */
     says(knee_patient_set_weight(p, "costs", 1), KNEE_EUNKNOWN, p,
          "unknown criterion 'costs': did you mean 'cost'?");
     says(knee_patient_rank_criteria(p, ids, 1, KNEE_RANKING_ROC), KNEE_EUNKNOWN, p,
@@ -316,7 +320,8 @@ static void test_errors_say_how_to_fix(void)
     says(knee_patient_add_to_set(p, "prior", "tp"), KNEE_ERANGE, p,
          "did you mean 'pt'? (it takes a set of members from: pt, steroid-3mo)");
     says(knee_patient_set_text(p, "kl_grade", "2.5"), KNEE_ETYPE, p,
-         "fact 'kl_grade' is an integer; 2.5 is not a whole number (it takes a whole number from 0 to 4)");
+         "fact 'kl_grade' is an integer; 2.5 is not a whole number (it takes a whole number from 0 "
+         "to 4)");
     says(knee_patient_set_text(p, "age", "old"), KNEE_EPARSE, p,
          "fact 'age': 'old' is not a number (it takes a number from 0 to 120)");
     says(knee_patient_set_number(p, "age", 130), KNEE_ERANGE, p,
@@ -355,8 +360,10 @@ static void test_long_lists_in_messages(void)
     at += sprintf(at, "</fact><fact id=\"big\" type=\"string\">");
     for (k = 0; k < 5000; k++)
         at += sprintf(at, "<allowed value=\"v%zu\"/>", k);
-    at += sprintf(at, "</fact><fact id=\"dose1\" type=\"number\"/><fact id=\"dose2\" type=\"number\"/>"
-                      "<fact id=\"dose3\" type=\"number\"/><fact id=\"dose4\" type=\"number\"/>%s", tail);
+    at += sprintf(at,
+                  "</fact><fact id=\"dose1\" type=\"number\"/><fact id=\"dose2\" type=\"number\"/>"
+                  "<fact id=\"dose3\" type=\"number\"/><fact id=\"dose4\" type=\"number\"/>%s",
+                  tail);
     {
         knee_diag *d = NULL;
         int rc = knee_ruleset_load_memory(&t, xml, strlen(xml), "t.xml", NULL, &d);
@@ -370,7 +377,8 @@ static void test_long_lists_in_messages(void)
          "'code-1000' is not one of its allowed values: did you mean 'code-000'? (it takes");
     says(knee_patient_set_text(p, "code", "code-05"), KNEE_ERANGE, p,
          ": did you mean 'code-005', 'code-015' or 'code-025'? (it takes");
-    CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), "(it takes one of: code-000, code-001, "));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(knee_patient_errmsg(p), "(it takes one of: code-000, code-001, "));
     CU_ASSERT_PTR_NOT_NULL(strstr(knee_patient_errmsg(p), ", ... (100 in all))"));
     says(knee_patient_set_text(p, "big", "v1x"), KNEE_ERANGE, p,
          "fact 'big': 'v1x' is not one of its allowed values (it takes one of: v0, v1, ");
@@ -398,7 +406,8 @@ int main(void)
     CU_add_test(s, "patient file: all or nothing", test_patient_file_all_or_nothing);
     CU_add_test(s, "patient file: a fact or weight given twice", test_patient_file_repeats);
     CU_add_test(s, "patient file: a NUL after the root element", test_patient_file_nul);
-    CU_add_test(s, "weights whose sum is past the largest double", test_weights_past_the_largest_double);
+    CU_add_test(s, "weights whose sum is past the largest double",
+                test_weights_past_the_largest_double);
     CU_add_test(s, "errors say how to fix them", test_errors_say_how_to_fix);
     CU_add_test(s, "long lists in messages", test_long_lists_in_messages);
     return kt_run();

@@ -97,7 +97,7 @@ static void test_points_and_ranges(void)
     check_score(r, "r", 0.625, 0.5, 0.75);
     check_score(r, "s", 0.5, 0.5, 0.5);
     p = kt_option(r, "p");
-    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, p, 0), 0.5, 1e-15);   /* full weight */
+    CU_ASSERT_DOUBLE_EQUAL(knee_result_cell_weight(r, p, 0), 0.5, 1e-15); /* full weight */
     CU_ASSERT_DOUBLE_EQUAL(knee_result_utility(r, p, 0), 0.8, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(knee_result_contribution(r, p, 0), 0.4, 1e-12);
     CU_ASSERT_EQUAL(knee_result_utility_range(r, p, 0, &lo, &hi), 1);
@@ -107,22 +107,22 @@ static void test_points_and_ranges(void)
     CU_ASSERT_DOUBLE_EQUAL(lo, 100, 0);
     CU_ASSERT_DOUBLE_EQUAL(hi, 300, 0);
     CU_ASSERT_STRING_EQUAL(knee_result_value_missing(r, p, 0), "interval");
-    CU_ASSERT_PTR_NULL(knee_result_value_missing(r, p, 1));   /* known */
-    CU_ASSERT_EQUAL(knee_result_utility_range(r, p, 1, &lo, &hi), 0);   /* known: its utility */
+    CU_ASSERT_PTR_NULL(knee_result_value_missing(r, p, 1));           /* known */
+    CU_ASSERT_EQUAL(knee_result_utility_range(r, p, 1, &lo, &hi), 0); /* known: its utility */
     CU_ASSERT_DOUBLE_EQUAL(lo, 1, 0);
     CU_ASSERT_DOUBLE_EQUAL(hi, 1, 0);
-    CU_ASSERT(isnan(knee_result_value(r, p, 0)));   /* no typical value is invented */
+    CU_ASSERT(isnan(knee_result_value(r, p, 0))); /* no typical value is invented */
     q = kt_option(r, "q");
     CU_ASSERT_EQUAL(knee_result_utility_range(r, q, 1, &lo, &hi), 1);
     CU_ASSERT_DOUBLE_EQUAL(lo, 0, 0);
     CU_ASSERT_DOUBLE_EQUAL(hi, 1, 0);
-    CU_ASSERT_EQUAL(knee_result_unknown_bounds(r, q, 1, &lo, &hi), 0);   /* none given */
+    CU_ASSERT_EQUAL(knee_result_unknown_bounds(r, q, 1, &lo, &hi), 0); /* none given */
     CU_ASSERT_EQUAL(knee_result_unknown_level_bounds(r, q, 1, &llo, &lhi), 0);
     rr = kt_option(r, "r");
     CU_ASSERT_EQUAL(knee_result_unknown_level_bounds(r, rr, 1, &llo, &lhi), 1);
     CU_ASSERT_STRING_EQUAL(llo, "moderate");
     CU_ASSERT_STRING_EQUAL(lhi, "high");
-    CU_ASSERT_EQUAL(knee_result_unknown_bounds(r, rr, 1, &lo, &hi), 0);   /* levels, not numbers */
+    CU_ASSERT_EQUAL(knee_result_unknown_bounds(r, rr, 1, &lo, &hi), 0); /* levels, not numbers */
     knee_result_free(r);
 }
 
@@ -165,7 +165,7 @@ static void test_rank_ranges_many(void)
     buf = malloc(len * 16 + 70 * (size_t)(end - start) * 2);
     CU_ASSERT_FATAL(buf != NULL);
     n = (size_t)sprintf(buf, "%.*s", (int)(start - xml), xml);
-    for (k = 0; k < 14; k++) {   /* 14 x 5 = 70 options; ids and rule ids made unique */
+    for (k = 0; k < 14; k++) { /* 14 x 5 = 70 options; ids and rule ids made unique */
         char *block = start, *id;
         size_t from = n;
         n += (size_t)sprintf(buf + n, "%s", block);
@@ -182,18 +182,29 @@ static void test_rank_ranges_many(void)
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(many, NULL, r), KNEE_OK);
     CU_ASSERT_EQUAL(knee_result_option_count(r), 70);
-    for (i = 0; i < 70; i++) {   /* each group of 14 equal options shares a rank */
+    for (i = 0; i < 70; i++) { /* each group of 14 equal options shares a rank */
         const char *id = knee_result_option_id(r, i);
         int b = 0, w = 0, rank = knee_result_option_rank(r, i);
         knee_result_option_rank_range(r, i, &b, &w);
         CU_ASSERT_EQUAL(knee_result_option_tie_count(r, i), 13);
-        switch (id[0]) {   /* as with five options, each other option now 14 (13 of its own group) */
-        case 'p': CU_ASSERT(rank == 1 && b == 1 && w == 28); break;
-        case 't': CU_ASSERT(rank == 15 && b == 15 && w == 43); break;
-        case 'q': CU_ASSERT(rank == 29 && b == 1 && w == 70); break;
-        case 'r': CU_ASSERT(rank == 43 && b == 15 && w == 56); break;
-        case 's': CU_ASSERT(rank == 57 && b == 29 && w == 57); break;
-        default: CU_FAIL("unexpected option");
+        switch (id[0]) { /* as with five options, each other option now 14 (13 of its own group) */
+        case 'p':
+            CU_ASSERT(rank == 1 && b == 1 && w == 28);
+            break;
+        case 't':
+            CU_ASSERT(rank == 15 && b == 15 && w == 43);
+            break;
+        case 'q':
+            CU_ASSERT(rank == 29 && b == 1 && w == 70);
+            break;
+        case 'r':
+            CU_ASSERT(rank == 43 && b == 15 && w == 56);
+            break;
+        case 's':
+            CU_ASSERT(rank == 57 && b == 29 && w == 57);
+            break;
+        default:
+            CU_FAIL("unexpected option");
         }
     }
     knee_result_free(r);
@@ -214,7 +225,8 @@ static void test_learning_stays_in_range(void)
         knee_ruleset *learned;
         knee_result *r = NULL;
         double s;
-        snprintf(to, sizeof to, "<value criterion=\"cost\" typical=\"%s\" source=\"s1\"/>", costs[k]);
+        snprintf(to, sizeof to, "<value criterion=\"cost\" typical=\"%s\" source=\"s1\"/>",
+                 costs[k]);
         learned = load_edited("ranges.xml",
                               "<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"300\" "
                               "source=\"s1\" note=\"plausible price band\"/>",
@@ -231,9 +243,10 @@ static void test_learning_stays_in_range(void)
         knee_ruleset *learned;
         knee_result *r = NULL;
         double s;
-        snprintf(to, sizeof to, "<value criterion=\"evidence\" level=\"%s\" source=\"s1\"/>", levels[k]);
-        learned = load_edited("ranges.xml",
-                              "<value criterion=\"evidence\" unknown=\"true\"/>", to, NULL);
+        snprintf(to, sizeof to, "<value criterion=\"evidence\" level=\"%s\" source=\"s1\"/>",
+                 levels[k]);
+        learned =
+            load_edited("ranges.xml", "<value criterion=\"evidence\" unknown=\"true\"/>", to, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(learned);
         CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
         CU_ASSERT_EQUAL(knee_compare(learned, NULL, r), KNEE_OK);
@@ -279,9 +292,9 @@ static void test_other_policies(void)
     static const struct {
         int policy;
         const char *name;
-        double p, q;   /* P's and Q's scores */
+        double p, q; /* P's and Q's scores */
     } cases[] = {
-        {KNEE_MISSING_RENORMALISE, "renormalise", 1.0, 0.8},   /* left out, weights rescaled */
+        {KNEE_MISSING_RENORMALISE, "renormalise", 1.0, 0.8}, /* left out, weights rescaled */
         {KNEE_MISSING_WORST, "worst", 0.5, 0.4},
         {KNEE_MISSING_BEST, "best", 1.0, 0.9},
         {KNEE_MISSING_NEUTRAL, "neutral", 0.75, 0.65},
@@ -302,7 +315,7 @@ static void test_other_policies(void)
         CU_ASSERT_STRING_EQUAL(knee_missing_name(cases[k].policy), cases[k].name);
         if (cases[k].policy == KNEE_MISSING_RENORMALISE) {
             CU_ASSERT_EQUAL(knee_result_utility_range(r, p, 0, &lo, &hi), 1);
-            CU_ASSERT(isnan(lo) && isnan(hi));   /* left out: not scored */
+            CU_ASSERT(isnan(lo) && isnan(hi)); /* left out: not scored */
         }
         knee_result_free(r);
     }
@@ -321,7 +334,7 @@ static void test_other_policies(void)
     CU_ASSERT_STRING_EQUAL(knee_result_missing_policy(r), "best");
     check_score(r, "p", 1.0, 1.0, 1.0);
     knee_result_free(r);
-    r = compare_with(file, NULL, KNEE_MISSING_INTERVAL);   /* the caller's policy wins */
+    r = compare_with(file, NULL, KNEE_MISSING_INTERVAL); /* the caller's policy wins */
     check_score(r, "p", 0.9, 0.85, 0.95);
     knee_result_free(r);
     knee_ruleset_free(file);
@@ -329,8 +342,8 @@ static void test_other_policies(void)
                        "unit=\"USD\" weight=\"1\" missing=\"worst\">", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(file);
     r = compare_with(file, NULL, KNEE_MISSING_DEFAULT);
-    check_score(r, "p", 0.5, 0.5, 0.5);            /* cost: worst */
-    check_score(r, "q", 0.65, 0.4, 0.9);           /* evidence: still interval */
+    check_score(r, "p", 0.5, 0.5, 0.5);  /* cost: worst */
+    check_score(r, "q", 0.65, 0.4, 0.9); /* evidence: still interval */
     CU_ASSERT_STRING_EQUAL(knee_result_value_missing(r, kt_option(r, "p"), 0), "worst");
     knee_result_free(r);
     knee_ruleset_free(file);
@@ -502,8 +515,9 @@ static void test_why_never_credits_the_unknown(void)
     CU_ASSERT_EQUAL(knee_result_difference(r, q, 99, 0, &lo, &hi), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_result_why(r, q, t, &json), KNEE_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"for\":[],\"against\":[{\"criterion\":\"cost\""));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"unknown\":[{\"criterion\":\"evidence\",\"difference_low\":-0.25,"
-                                        "\"difference_high\":0.25,\"known_a\":false,\"known_b\":true}]"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(json, "\"unknown\":[{\"criterion\":\"evidence\",\"difference_low\":-0.25,"
+                     "\"difference_high\":0.25,\"known_a\":false,\"known_b\":true}]"));
     CU_ASSERT_PTR_NULL(strstr(json, "\"for\":[{\"criterion\":\"evidence\""));
     knee_free(json);
     /* also when the policy makes the unknown look like a number: renormalise leaves Q's
@@ -550,7 +564,8 @@ static void test_smaa_samples_unknowns(void)
  * whatever the file order, and sensitivity on a tied top says so with nothing contradictory. */
 static const char *const tie_head =
     "<ruleset xmlns='urn:libknee:rules:1' id='tie' version='1.0.0' status='draft' title='T' "
-    "evidence-as-of='2025-01-01'><sources><source id='s' title='S' year='2020' url='https://e.org'/>"
+    "evidence-as-of='2025-01-01'><sources><source id='s' title='S' year='2020' "
+    "url='https://e.org'/>"
     "</sources><facts><fact id='age' type='number'/></facts><criteria><criterion id='c' label='C' "
     "direction='maximize' weight='1'>"
     "<scale worst='0' best='10'/></criterion><criterion id='d' label='D' direction='maximize' "
@@ -564,7 +579,8 @@ static knee_ruleset *tie_rules(const char *const *treatments, size_t n)
     for (k = 0; k < n; k++)
         o += (size_t)snprintf(doc + o, sizeof doc - o, "%s", treatments[k]);
     snprintf(doc + o, sizeof doc - o, "</ruleset>");
-    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&out, doc, strlen(doc), "tie.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_ruleset_load_memory(&out, doc, strlen(doc), "tie.xml", NULL, NULL),
+                    KNEE_OK);
     return out;
 }
 
@@ -639,7 +655,7 @@ static void test_fragile_tolerance(void)
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0.05), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare_ex(t, NULL, o, r), KNEE_OK);
-    CU_ASSERT(knee_result_winner_margin(r) < 0.05);   /* the premise: rounding, below 0.05 */
+    CU_ASSERT(knee_result_winner_margin(r) < 0.05); /* the premise: rounding, below 0.05 */
     CU_ASSERT_DOUBLE_EQUAL(knee_result_winner_margin(r), 0.05, 1e-15);
     CU_ASSERT_EQUAL(knee_result_winner_fragile(r), 0);
     CU_ASSERT_EQUAL(knee_compare_options_set_sensitivity(o, 1, 0.0501), KNEE_OK);
@@ -661,7 +677,7 @@ static char *shuffled_default(const char *xml, unsigned seed, size_t *len)
     CU_ASSERT_FATAL(first && end && out);
     for (const char *p = first; p && p < end; p = strstr(p + 1, "\n  <treatment "))
         block[n++] = p;
-    for (k = n - 1; k > 0; k--) {   /* Fisher-Yates with a small LCG */
+    for (k = n - 1; k > 0; k--) { /* Fisher-Yates with a small LCG */
         size_t j;
         const char *tmp;
         seed = seed * 1103515245u + 12345u;
@@ -702,12 +718,12 @@ static void outcome(const knee_result *r, const knee_ruleset *set, char *buf, si
             size_t k, n = knee_result_option_tie_count(r, i), sl = 0;
             knee_result_option_score_range(r, i, &lo, &hi);
             knee_result_option_rank_range(r, i, &b, &w);
-            for (k = 0; k < n; k++)   /* tied_with is in result order: by name either way */
+            for (k = 0; k < n; k++) /* tied_with is in result order: by name either way */
                 sl += (size_t)snprintf(sorted_ties + sl, sizeof sorted_ties - sl, "%s,",
                                        knee_result_option_tied_with(r, i, k));
             o += (size_t)snprintf(buf + o, size - o, "%s:%d:%a:%a:%a:%d:%d:%s:%zu;", id,
-                                  knee_result_option_rank(r, i), knee_result_option_score(r, i),
-                                  lo, hi, b, w, sorted_ties, knee_result_dominator_count(r, i));
+                                  knee_result_option_rank(r, i), knee_result_option_score(r, i), lo,
+                                  hi, b, w, sorted_ties, knee_result_dominator_count(r, i));
         }
     }
 }
@@ -722,7 +738,8 @@ static void test_shuffled_default_rules(void)
     unsigned seed;
     snprintf(path, sizeof path, "%s/knee-oa.xml", KNEE_RULES_DIR);
     xml = kt_read(path, &len);
-    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&orig, xml, len, "knee-oa.xml", NULL, NULL), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&orig, xml, len, "knee-oa.xml", NULL, NULL),
+                          KNEE_OK);
     a = malloc(1 << 16);
     b = malloc(1 << 16);
     for (seed = 1; seed <= 5; seed++) {
@@ -731,8 +748,9 @@ static void test_shuffled_default_rules(void)
         knee_ruleset *sh = NULL;
         knee_patient *p1 = NULL, *p2 = NULL;
         knee_result *r1 = NULL, *r2 = NULL;
-        CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&sh, text, slen, "shuffled.xml", NULL, NULL), KNEE_OK);
-        for (k = 0; k < knee_ruleset_option_count(sh); k++)   /* the shuffle moved options */
+        CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&sh, text, slen, "shuffled.xml", NULL, NULL),
+                              KNEE_OK);
+        for (k = 0; k < knee_ruleset_option_count(sh); k++) /* the shuffle moved options */
             moved += strcmp(knee_ruleset_option_id(sh, k), knee_ruleset_option_id(orig, k)) != 0;
         CU_ASSERT(moved > 0);
         CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p1, orig), KNEE_OK);
@@ -761,9 +779,10 @@ static void test_shuffled_default_rules(void)
                         outcome(r1, orig, a, 1 << 16);
                         outcome(r2, orig, b, 1 << 16);
                         CU_ASSERT_STRING_EQUAL(a, b);
-                        for (k = 0; k < knee_result_option_count(r1); k++)   /* same listing */
-                            CU_ASSERT_STRING_EQUAL(knee_result_option_id(r1, k),
-                                                   knee_result_option_id(r2, k) ? knee_result_option_id(r2, k) : "");
+                        for (k = 0; k < knee_result_option_count(r1); k++) /* same listing */
+                            CU_ASSERT_STRING_EQUAL(
+                                knee_result_option_id(r1, k),
+                                knee_result_option_id(r2, k) ? knee_result_option_id(r2, k) : "");
                         n_patients++;
                     }
         knee_result_free(r1);
@@ -787,27 +806,37 @@ static void test_bounds_checked(void)
     static const struct {
         const char *to, *code;
     } cases[] = {
-        {"<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"3000\" source=\"s1\"/>", "value-bounds"},
-        {"<value criterion=\"cost\" unknown=\"true\" low=\"300\" high=\"100\" source=\"s1\"/>", "value-bounds"},
-        {"<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"300\"/>", "bounds-without-source"},
-        {"<value criterion=\"cost\" unknown=\"true\" typical=\"200\" source=\"s1\"/>", "value-kind"},
-        {"<value criterion=\"cost\" unknown=\"true\" low-level=\"low\" source=\"s1\"/>", "value-kind"},
+        {"<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"3000\" source=\"s1\"/>",
+         "value-bounds"},
+        {"<value criterion=\"cost\" unknown=\"true\" low=\"300\" high=\"100\" source=\"s1\"/>",
+         "value-bounds"},
+        {"<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"300\"/>",
+         "bounds-without-source"},
+        {"<value criterion=\"cost\" unknown=\"true\" typical=\"200\" source=\"s1\"/>",
+         "value-kind"},
+        {"<value criterion=\"cost\" unknown=\"true\" low-level=\"low\" source=\"s1\"/>",
+         "value-kind"},
     };
     static const struct {
         const char *to, *code;
     } level_cases[] = {
-        {"<value criterion=\"evidence\" unknown=\"true\" low-level=\"high\" high-level=\"low\" source=\"s1\"/>", "value-bounds"},
-        {"<value criterion=\"evidence\" unknown=\"true\" low-level=\"great\" source=\"s1\"/>", "unknown-level"},
+        {"<value criterion=\"evidence\" unknown=\"true\" low-level=\"high\" high-level=\"low\" "
+         "source=\"s1\"/>",
+         "value-bounds"},
+        {"<value criterion=\"evidence\" unknown=\"true\" low-level=\"great\" source=\"s1\"/>",
+         "unknown-level"},
         {"<value criterion=\"evidence\" unknown=\"true\" low=\"1\" source=\"s1\"/>", "value-kind"},
-        {"<value criterion=\"evidence\" level=\"low\" high-level=\"high\" source=\"s1\"/>", "value-kind"},
+        {"<value criterion=\"evidence\" level=\"low\" high-level=\"high\" source=\"s1\"/>",
+         "value-kind"},
     };
     size_t k;
     for (k = 0; k < sizeof cases / sizeof *cases; k++) {
         knee_diag *d = NULL;
-        knee_ruleset *bad = load_edited("ranges.xml",
-                                        "<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"300\" "
-                                        "source=\"s1\" note=\"plausible price band\"/>",
-                                        cases[k].to, &d);
+        knee_ruleset *bad =
+            load_edited("ranges.xml",
+                        "<value criterion=\"cost\" unknown=\"true\" low=\"100\" high=\"300\" "
+                        "source=\"s1\" note=\"plausible price band\"/>",
+                        cases[k].to, &d);
         CU_ASSERT_PTR_NULL(bad);
         if (!kt_has_diag(d, cases[k].code, 0, 0)) {
             fprintf(stderr, "\n  case %zu: expected %s\n", k, cases[k].code);
@@ -819,10 +848,11 @@ static void test_bounds_checked(void)
     }
     for (k = 0; k < sizeof level_cases / sizeof *level_cases; k++) {
         knee_diag *d = NULL;
-        knee_ruleset *bad = load_edited("ranges.xml",
-                                        "<value criterion=\"evidence\" unknown=\"true\" low-level=\"moderate\" "
-                                        "high-level=\"high\" source=\"s1\"/>",
-                                        level_cases[k].to, &d);
+        knee_ruleset *bad =
+            load_edited("ranges.xml",
+                        "<value criterion=\"evidence\" unknown=\"true\" low-level=\"moderate\" "
+                        "high-level=\"high\" source=\"s1\"/>",
+                        level_cases[k].to, &d);
         CU_ASSERT_PTR_NULL(bad);
         if (!kt_has_diag(d, level_cases[k].code, 0, 0)) {
             fprintf(stderr, "\n  level case %zu: expected %s\n", k, level_cases[k].code);
@@ -850,7 +880,8 @@ static void test_bounds_checked(void)
 static void test_expectations_fail_clearly(void)
 {
     knee_ruleset *bad = load_edited(
-        "ranges.xml", "<expect option=\"s\" rank=\"5\" rank-range-best=\"3\" rank-range-worst=\"5\"/>",
+        "ranges.xml",
+        "<expect option=\"s\" rank=\"5\" rank-range-best=\"3\" rank-range-worst=\"5\"/>",
         "<expect option=\"s\" above=\"r\"/><expect option=\"q\" above=\"t\"/>"
         "<expect option=\"q\" rank-range-best=\"2\"/><expect option=\"q\" rank-range-worst=\"4\"/>"
         "<expect option=\"s\" above=\"nobody\"/>",
@@ -858,26 +889,34 @@ static void test_expectations_fail_clearly(void)
     knee_diag *d = NULL;
     size_t cases = 0, failed = 0;
     char *report = NULL;
-    CU_ASSERT_PTR_NULL(bad);   /* above= names an option that does not exist */
+    CU_ASSERT_PTR_NULL(bad); /* above= names an option that does not exist */
     knee_ruleset_free(bad);
-    bad = load_edited("ranges.xml",
-                      "<expect option=\"s\" rank=\"5\" rank-range-best=\"3\" rank-range-worst=\"5\"/>",
-                      "<expect option=\"s\" above=\"nobody\"/>", &d);
+    bad = load_edited(
+        "ranges.xml",
+        "<expect option=\"s\" rank=\"5\" rank-range-best=\"3\" rank-range-worst=\"5\"/>",
+        "<expect option=\"s\" above=\"nobody\"/>", &d);
     CU_ASSERT(kt_has_diag(d, "unknown-option", 0, 0));
     knee_diag_free(d);
     knee_ruleset_free(bad);
     bad = load_edited(
-        "ranges.xml", "<expect option=\"s\" rank=\"5\" rank-range-best=\"3\" rank-range-worst=\"5\"/>",
+        "ranges.xml",
+        "<expect option=\"s\" rank=\"5\" rank-range-best=\"3\" rank-range-worst=\"5\"/>",
         "<expect option=\"s\" above=\"r\"/><expect option=\"q\" above=\"t\"/>"
         "<expect option=\"q\" rank-range-best=\"2\"/><expect option=\"q\" rank-range-worst=\"4\"/>",
         NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
     CU_ASSERT_EQUAL(knee_ruleset_run_tests(bad, &cases, &failed, &report), KNEE_OK);
     CU_ASSERT_EQUAL(failed, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: s: expected above r, got rank 5 against rank 4\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: q: expected above t, got rank 3 against rank 2\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: q: expected best rank 2 over the unknown values, got rank range 1 to 5\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(report, "no-facts: q: expected worst rank 4 over the unknown values, got rank range 1 to 5\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(report, "no-facts: s: expected above r, got rank 5 against rank 4\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(report, "no-facts: q: expected above t, got rank 3 against rank 2\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        report,
+        "no-facts: q: expected best rank 2 over the unknown values, got rank range 1 to 5\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        report,
+        "no-facts: q: expected worst rank 4 over the unknown values, got rank range 1 to 5\n"));
     knee_free(report);
     knee_ruleset_free(bad);
 }
@@ -898,7 +937,7 @@ static void test_no_allocation_any_policy(void)
     CU_ASSERT_EQUAL(knee_patient_set_text(p, "payer", "commercial-aetna"), KNEE_OK);
     for (m = KNEE_MISSING_DEFAULT; m <= KNEE_MISSING_REFUSE; m++) {
         CU_ASSERT_EQUAL(knee_compare_options_set_missing(o, m), KNEE_OK);
-        CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);   /* warm-up */
+        CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK); /* warm-up */
         knee__fault_inject(-1);
         for (k = 0; k < 5; k++)
             CU_ASSERT_EQUAL(knee_compare_ex(def, p, o, r), KNEE_OK);
@@ -923,7 +962,8 @@ int main(void)
     CU_add_test(s, "rank ranges, by hand", test_rank_ranges);
     CU_add_test(s, "rank ranges beyond 64 options", test_rank_ranges_many);
     CU_add_test(s, "learning a value stays within the old range", test_learning_stays_in_range);
-    CU_add_test(s, "rules set an unknown value and shift its bounds", test_rules_and_unknown_values);
+    CU_add_test(s, "rules set an unknown value and shift its bounds",
+                test_rules_and_unknown_values);
     CU_add_test(s, "the other missing policies", test_other_policies);
     CU_add_test(s, "no ranges for the other methods", test_no_range_for_other_methods);
     CU_add_test(s, "dominance whatever the unknowns are", test_dominance_with_ranges);

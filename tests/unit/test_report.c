@@ -17,11 +17,12 @@
 
 /* Every element the report writes. Anything else in the output came from the input. */
 static const char *const ELEMENTS[] = {
-    "html", "head", "meta", "title", "style", "body", "div", "a", "header", "p", "strong", "dl",
-    "dt", "dd", "code", "nav", "ol", "ul", "li", "main", "section", "h1", "h2", "h3", "table",
-    "caption", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "br", "figure",
-    "figcaption", "svg", "g", "rect", "line", "desc", "article", "footer", "bdi", "details",
-    "summary", NULL};
+    "html",   "head",    "meta",     "title",  "style",      "body",    "div",     "a",
+    "header", "p",       "strong",   "dl",     "dt",         "dd",      "code",    "nav",
+    "ol",     "ul",      "li",       "main",   "section",    "h1",      "h2",      "h3",
+    "table",  "caption", "colgroup", "col",    "thead",      "tbody",   "tr",      "th",
+    "td",     "span",    "br",       "figure", "figcaption", "svg",     "g",       "rect",
+    "line",   "desc",    "article",  "footer", "bdi",        "details", "summary", NULL};
 
 typedef struct page {
     xmlDocPtr doc;
@@ -107,9 +108,9 @@ static char *head_text(xmlNodePtr n)
 /* What the checks look at, gathered by one walk of the tree. */
 typedef struct scan {
     size_t elements, bad_elements, event_attrs, bad_links, grids, svgs, labelled_svgs, links;
-    char *col_heads[256];   /* option grid column headers (xmlFree) */
+    char *col_heads[256]; /* option grid column headers (xmlFree) */
     size_t n_cols;
-    char *row_heads[256];   /* option grid row headers */
+    char *row_heads[256]; /* option grid row headers */
     size_t n_rows;
     char *h1;
 } scan;
@@ -231,15 +232,17 @@ static void test_default_rules(void)
     /* Every option is a column of the option grid, once; every criterion a row of each part. */
     parts = (knee_ruleset_option_count(rs) + 4) / 5;
     CU_ASSERT_EQUAL(s.grids, parts);
-    CU_ASSERT_EQUAL(s.n_cols, knee_ruleset_option_count(rs) + parts);   /* + "Criterion" each */
+    CU_ASSERT_EQUAL(s.n_cols, knee_ruleset_option_count(rs) + parts); /* + "Criterion" each */
     for (i = 0; i < knee_ruleset_option_count(rs); i++) {
         size_t found = count_heads(s.col_heads, s.n_cols, knee_ruleset_option_name(rs, i));
         if (found != 1)
-            fprintf(stderr, "\n    option '%s' in %zu columns", knee_ruleset_option_name(rs, i), found);
+            fprintf(stderr, "\n    option '%s' in %zu columns", knee_ruleset_option_name(rs, i),
+                    found);
         CU_ASSERT_EQUAL(found, 1);
     }
     for (i = 0; i < knee_ruleset_criterion_count(rs); i++)
-        CU_ASSERT_EQUAL(count_heads(s.row_heads, s.n_rows, knee_ruleset_criterion_label(rs, i)), parts);
+        CU_ASSERT_EQUAL(count_heads(s.row_heads, s.n_rows, knee_ruleset_criterion_label(rs, i)),
+                        parts);
     /* the bars: one per ranked option in each of the two charts */
     {
         size_t ranked = 0;
@@ -256,13 +259,13 @@ static void test_default_rules(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "<dt>Publisher</dt><dd>libknee project</dd>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "<td>72 years</td>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "<td>medicare</td>"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Body-mass index"));   /* a missing fact */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Body-mass index")); /* a missing fact */
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Unknown \xe2\x80\x94 no sourced value"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Figure 2."));          /* SMAA was run */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Figure 2.")); /* SMAA was run */
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "How stable is the first place?"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "href=\"https://www.orthoguidelines.org/"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "@media print"));
-    CU_ASSERT_PTR_NULL(strstr(pg.html, "src="));                   /* nothing loaded */
+    CU_ASSERT_PTR_NULL(strstr(pg.html, "src=")); /* nothing loaded */
     CU_ASSERT_PTR_NULL(strstr(pg.html, "@import"));
     CU_ASSERT_PTR_NULL(strstr(pg.html, "url("));
     free_scan(&s);
@@ -295,9 +298,9 @@ static void test_hostile_text(void)
     size_t i;
 
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer",
-                                            "<img src=x onerror=alert(5)>\x01\x1b[31m\"&amp;'"),
-                    KNEE_OK);
+    CU_ASSERT_EQUAL(
+        knee_patient_set_string(p, "payer", "<img src=x onerror=alert(5)>\x01\x1b[31m\"&amp;'"),
+        KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 50), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
@@ -312,18 +315,21 @@ static void test_hostile_text(void)
     CU_ASSERT_PTR_NULL(strstr(pg.html, "<svg onload"));
     CU_ASSERT_PTR_NULL(strstr(pg.html, "<b>"));
     CU_ASSERT_PTR_NULL(strstr(pg.html, "<style>body"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "&lt;img src=x onerror=alert(5)&gt;\xef\xbf\xbd\xef\xbf\xbd[31m"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(pg.html, "&lt;img src=x onerror=alert(5)&gt;\xef\xbf\xbd\xef\xbf\xbd[31m"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "&lt;b&gt;today&lt;/b&gt;"));
     /* a javascript: URL is not a link; an https one with quotes stays inside its attribute */
     CU_ASSERT_PTR_NULL(strstr(pg.html, "href=\"javascript"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "href=\"https://example.org/a?b=1&amp;c=&quot;2&quot;&gt;&lt;script&gt;\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        pg.html, "href=\"https://example.org/a?b=1&amp;c=&quot;2&quot;&gt;&lt;script&gt;\""));
     for (i = 0; i < knee_ruleset_option_count(rs); i++)
         CU_ASSERT_EQUAL(count_heads(s.col_heads, s.n_cols, knee_ruleset_option_name(rs, i)), 1);
     for (i = 0; i < knee_ruleset_criterion_count(rs); i++)
         CU_ASSERT_EQUAL(count_heads(s.row_heads, s.n_rows, knee_ruleset_criterion_label(rs, i)), 1);
     /* sources: cited by a value, or in a description's words; never-cited ones are not listed;
      * ids are the file's, not shown */
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "&lt;script&gt;src&lt;/script&gt; (2020). No web address."));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(pg.html, "&lt;script&gt;src&lt;/script&gt; (2020). No web address."));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">Cited in words only</a> (2022)."));
     CU_ASSERT_PTR_NULL(strstr(pg.html, "Never cited"));
     CU_ASSERT_PTR_NULL(strstr(pg.html, "Id: s"));
@@ -372,8 +378,9 @@ static void test_bidi_text(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Reason \xEF\xBF\xBDreversed"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "title=\"Source 1: Source &#xFFFD;one\""));
     /* the Hebrew name is isolated: the score after it stays where it is */
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "<strong><bdi>\xD7\x98\xD7\x99\xD7\xA4\xD7\x95\xD7\x9C</bdi>"
-                                           "</strong> (score 0.99 of 1)."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html,
+                                  "<strong><bdi>\xD7\x98\xD7\x99\xD7\xA4\xD7\x95\xD7\x9C</bdi>"
+                                  "</strong> (score 0.99 of 1)."));
     /* no <bdi> where none may go: the page title, the charts */
     title = strstr(pg.html, "<title>");
     CU_ASSERT_PTR_NOT_NULL_FATAL(title);
@@ -412,7 +419,7 @@ static void test_locale(void)
         CU_FAIL("de_DE.UTF-8 locale is not installed");
     } else {
         snprintf(libc, sizeof libc, "%.1f", 2.5);
-        CU_ASSERT_STRING_EQUAL(libc, "2,5");   /* the locale is in effect */
+        CU_ASSERT_STRING_EQUAL(libc, "2,5"); /* the locale is in effect */
         CU_ASSERT_EQUAL(knee_result_to_html(r, NULL, NULL, &de, NULL), KNEE_OK);
         setlocale(LC_ALL, "C");
         CU_ASSERT_EQUAL(knee_result_to_html(r, NULL, NULL, &c, NULL), KNEE_OK);
@@ -422,9 +429,10 @@ static void test_locale(void)
         /* mini.xml's weights 1:1:2 are 25%, 25%, 50%; option A's score is 0.975 */
         CU_ASSERT_PTR_NOT_NULL(strstr(c, ">25%<"));
         CU_ASSERT_PTR_NOT_NULL(strstr(c, ">0.97 of 1<"));
-        CU_ASSERT_PTR_NOT_NULL(strstr(c, "$1,000"));               /* grouped, scale worst */
+        CU_ASSERT_PTR_NOT_NULL(strstr(c, "$1,000")); /* grouped, scale worst */
         CU_ASSERT_PTR_NOT_NULL(strstr(c, "Range $50\xe2\x80\x93$200"));
-        CU_ASSERT_PTR_NOT_NULL(strstr(c, "Range 10\xe2\x80\x93" "90 days"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(c, "Range 10\xe2\x80\x93"
+                                         "90 days"));
     }
     setlocale(LC_ALL, "C");
     knee_free(de);
@@ -434,7 +442,8 @@ static void test_locale(void)
     knee_ruleset_free(rs);
 }
 
-/* ---- the API's edges -------------------------------------------------------------------------- */
+/* ---- the API's edges --------------------------------------------------------------------------
+ */
 
 static void test_api(void)
 {
@@ -455,8 +464,9 @@ static void test_api(void)
     CU_ASSERT_EQUAL(knee_result_to_html(NULL, NULL, NULL, &out, &len), KNEE_EINVAL);
     CU_ASSERT_PTR_NULL(out);
     CU_ASSERT_EQUAL(len, 0);
-    CU_ASSERT_EQUAL(knee_result_to_html(empty, NULL, NULL, &out, NULL), KNEE_EINVAL);   /* not filled */
-    CU_ASSERT_EQUAL(knee_result_to_html(r, q, NULL, &out, NULL), KNEE_EINVAL);   /* another ruleset */
+    CU_ASSERT_EQUAL(knee_result_to_html(empty, NULL, NULL, &out, NULL),
+                    KNEE_EINVAL);                                              /* not filled */
+    CU_ASSERT_EQUAL(knee_result_to_html(r, q, NULL, &out, NULL), KNEE_EINVAL); /* another ruleset */
     CU_ASSERT_PTR_NULL(out);
     CU_ASSERT_EQUAL(knee_result_to_html(r, p, NULL, &out, NULL), KNEE_OK);
     knee_free(out);
@@ -468,13 +478,14 @@ static void test_api(void)
     CU_ASSERT_EQUAL(knee_report_options_set_date(o, ""), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_report_options_set_date(o, "2025-01-01\n"), KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_report_options_set_date(o, "0123456789012345678901234567890123456789"
-                                                    "0123456789012345678901234"), KNEE_EINVAL);
+                                                    "0123456789012345678901234"),
+                    KNEE_EINVAL);
     CU_ASSERT_EQUAL(knee_report_options_set_date(o, "1 July 2025"), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_report_options_set_date(o, "2 July 2025"), KNEE_OK);   /* replaces */
+    CU_ASSERT_EQUAL(knee_report_options_set_date(o, "2 July 2025"), KNEE_OK); /* replaces */
     CU_ASSERT_EQUAL(knee_result_to_html(r, NULL, o, &out, NULL), KNEE_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "<dd>2 July 2025</dd>"));
     knee_free(out);
-    CU_ASSERT_EQUAL(knee_report_options_set_date(o, NULL), KNEE_OK);   /* clears */
+    CU_ASSERT_EQUAL(knee_report_options_set_date(o, NULL), KNEE_OK); /* clears */
     CU_ASSERT_EQUAL(knee_result_to_html(r, NULL, o, &out, NULL), KNEE_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "<dd>not given</dd>"));
     knee_free(out);
@@ -488,15 +499,17 @@ static void test_api(void)
     CU_ASSERT_EQUAL(knee_patient_fact_text(p, "nope", &t), KNEE_EUNKNOWN);
     CU_ASSERT_PTR_NULL(t);
     CU_ASSERT_EQUAL(knee_patient_fact_text(p, "age", &t), KNEE_OK);
-    CU_ASSERT_PTR_NULL(t);   /* unknown */
+    CU_ASSERT_PTR_NULL(t); /* unknown */
     CU_ASSERT_EQUAL(knee_patient_set_number(p, "age", 72.5), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_number(p, "kl_grade", 3), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_bool(p, "diabetes", 1), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "MCR-B"), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "pt, steroid-3mo"), KNEE_OK);
     {
-        static const char *const facts[][2] = {{"age", "72.5"}, {"kl_grade", "3"},
-                                               {"diabetes", "yes"}, {"payer", "MCR-B"},
+        static const char *const facts[][2] = {{"age", "72.5"},
+                                               {"kl_grade", "3"},
+                                               {"diabetes", "yes"},
+                                               {"payer", "MCR-B"},
                                                {"prior", "pt, steroid-3mo"}};
         size_t k;
         for (k = 0; k < sizeof facts / sizeof facts[0]; k++) {
@@ -515,7 +528,7 @@ static void test_api(void)
     CU_ASSERT_EQUAL(knee_patient_fact_text(p, "diabetes", &t), KNEE_OK);
     CU_ASSERT_STRING_EQUAL(t, "no");
     knee_free(t);
-    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", ","), KNEE_OK);   /* known, empty */
+    CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", ","), KNEE_OK); /* known, empty */
     CU_ASSERT_EQUAL(knee_patient_fact_text(p, "prior", &t), KNEE_OK);
     CU_ASSERT_STRING_EQUAL(t, "");
     knee_free(t);
@@ -547,7 +560,8 @@ static void test_all_excluded(void)
     knee_result *r = NULL;
     page pg;
     scan s;
-    if (knee_ruleset_load_memory(&rs, NONE_LEFT, sizeof NONE_LEFT - 1, "none.xml", NULL, &d) != KNEE_OK)
+    if (knee_ruleset_load_memory(&rs, NONE_LEFT, sizeof NONE_LEFT - 1, "none.xml", NULL, &d) !=
+        KNEE_OK)
         kt_dump(d);
     knee_diag_free(d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
@@ -666,8 +680,8 @@ static void test_patient_page(void)
     char heads[8][128], *out = NULL;
     static const char *const asked[] = {"tka", "prp"};
     static const char *const INTERNAL[] = {
-        "urn:libknee", "evidence-pack", "evidence pack", "knee-pack", "engineering",
-        "low-quality clinic page", "No address recorded", NULL};
+        "urn:libknee", "evidence-pack",           "evidence pack",       "knee-pack",
+        "engineering", "low-quality clinic page", "No address recorded", NULL};
     knee__reading reading;
     size_t len = 0, n, k;
     double grade;
@@ -687,7 +701,7 @@ static void test_patient_page(void)
     CU_ASSERT_EQUAL(s.bad_elements, 0);
     CU_ASSERT_EQUAL(s.event_attrs, 0);
     CU_ASSERT_EQUAL(s.bad_links, 0);
-    CU_ASSERT_EQUAL(s.grids, 0);   /* not the clinician's grid */
+    CU_ASSERT_EQUAL(s.grids, 0); /* not the clinician's grid */
     /* the top four options as columns, the questions as rows */
     n = patient_columns(pg.html, heads, 8);
     CU_ASSERT_EQUAL(n, 4);
@@ -699,13 +713,14 @@ static void test_patient_page(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">What are the risks?</th>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">How sure are we?</th>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, ">What will it cost me, and will insurance pay?</th>"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Nobody has measured this"));   /* unknown, in words */
-    CU_ASSERT_PTR_NULL(strstr(pg.html, " of 1"));                          /* no scores */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Nobody has measured this")); /* unknown, in words */
+    CU_ASSERT_PTR_NULL(strstr(pg.html, " of 1"));                        /* no scores */
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "Questions to ask your doctor"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "What matters to you"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, "It does not replace your doctor's advice."));
     /* patient texts only: the clinician's descriptions are not on the page */
-    CU_ASSERT_PTR_NOT_NULL(strstr(pg.html, knee_ruleset_option_description(rs, 1, KNEE_AUDIENCE_PATIENT)));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(pg.html, knee_ruleset_option_description(rs, 1, KNEE_AUDIENCE_PATIENT)));
     CU_ASSERT_PTR_NULL(strstr(pg.html, "Structured therapeutic exercise"));
     for (k = 0; INTERNAL[k]; k++)
         CU_ASSERT_PTR_NULL(strcasestr(pg.html, INTERNAL[k]));
@@ -746,7 +761,7 @@ static void test_patient_page(void)
     knee_report_options_free(o);
     CU_ASSERT_EQUAL_FATAL(knee_report_options_new(&o), KNEE_OK);
     CU_ASSERT_EQUAL(knee_report_options_add_option(o, "pt"), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "pt"), KNEE_OK);   /* counts once */
+    CU_ASSERT_EQUAL(knee_report_options_add_option(o, "pt"), KNEE_OK); /* counts once */
     CU_ASSERT_EQUAL(knee_report_options_add_option(o, "tka"), KNEE_OK);
     CU_ASSERT_EQUAL(knee_report_options_add_option(o, "prp"), KNEE_OK);
     CU_ASSERT_EQUAL(knee_report_options_add_option(o, "gae"), KNEE_OK);
@@ -764,9 +779,9 @@ static void test_patient_page(void)
     CU_ASSERT_EQUAL_FATAL(knee_result_to_html(clin, p, NULL, &out, NULL), KNEE_OK);
     for (k = 0; INTERNAL[k]; k++)
         CU_ASSERT_PTR_NULL(strcasestr(out, INTERNAL[k]));
-    CU_ASSERT(!has_word(out, "pack"));   /* "17 monthly packs" is a medicine's, and fine */
-    CU_ASSERT_PTR_NULL(strstr(out, "[fransen-15"));    /* a bracketed id became a number */
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<details>"));  /* the detail folds away */
+    CU_ASSERT(!has_word(out, "pack")); /* "17 monthly packs" is a medicine's, and fine */
+    CU_ASSERT_PTR_NULL(strstr(out, "[fransen-15"));   /* a bracketed id became a number */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<details>")); /* the detail folds away */
     /* a rate as text with its citation (issue 16) */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Rate: 10 in 100 people who took it had a serious side "
                                        "effect over 68 weeks (8 in 100 with a dummy shot) <a "
@@ -930,7 +945,8 @@ static void test_patient_unknown_for_you(void)
     knee_ruleset_free(rs);
 }
 
-/* ---- allocation failures ---------------------------------------------------------------------- */
+/* ---- allocation failures ----------------------------------------------------------------------
+ */
 
 static void test_faults(void)
 {
@@ -944,7 +960,7 @@ static void test_faults(void)
 
     CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
     CU_ASSERT_EQUAL(knee_patient_set_text(p, "prior", "pt"), KNEE_OK);
-    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "x\x01y"), KNEE_OK);   /* a cleaned copy */
+    CU_ASSERT_EQUAL(knee_patient_set_string(p, "payer", "x\x01y"), KNEE_OK); /* a cleaned copy */
     CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_to_html(r, p, NULL, &good, NULL), KNEE_OK);
@@ -953,7 +969,7 @@ static void test_faults(void)
         knee__fault_inject(n);
         rc = knee_result_to_html(r, p, NULL, &out, NULL);
         made = knee__fault_inject(-1);
-        if (made <= n) {   /* the failing allocation was never reached: done */
+        if (made <= n) { /* the failing allocation was never reached: done */
             CU_ASSERT_EQUAL(rc, KNEE_OK);
             CU_ASSERT_STRING_EQUAL(out, good);
             knee_free(out);
@@ -968,7 +984,7 @@ static void test_faults(void)
     CU_ASSERT_EQUAL_FATAL(knee_report_options_new(&o), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_report_options_set_audience(o, KNEE_AUDIENCE_PATIENT), KNEE_OK);
     CU_ASSERT_EQUAL_FATAL(knee_result_to_html(r, p, o, &good, NULL), KNEE_OK);
-    for (n = 0; n < 1000; n++) {   /* the patient's page */
+    for (n = 0; n < 1000; n++) { /* the patient's page */
         out = (char *)1;
         knee__fault_inject(n);
         rc = knee_result_to_html(r, p, o, &out, NULL);
@@ -1013,7 +1029,8 @@ int main(void)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     s = CU_add_suite("report", NULL, NULL);
-    CU_add_test(s, "default rules: every option and criterion, facts, analyses", test_default_rules);
+    CU_add_test(s, "default rules: every option and criterion, facts, analyses",
+                test_default_rules);
     CU_add_test(s, "hostile rule-file and patient texts are shown as text", test_hostile_text);
     CU_add_test(s, "bidi controls dropped, right-to-left text isolated", test_bidi_text);
     CU_add_test(s, "the same bytes under a comma-decimal locale", test_locale);
