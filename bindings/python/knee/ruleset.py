@@ -714,11 +714,15 @@ class Ruleset:
                         workers.run(self, batch, opts, n,
                                     lambda rs, b, o, r, first, count: _batch.compare_ranks(
                                         rs, b, o, r, first, count, light.n, out))
+                    reasons = _batch.row_reasons(batch, cols, chunk, status)
                 finally:
                     batch.close()
                 for k in range(n):
                     if status[k] != 0 or k in cols.bad:
                         try:
+                            if k in reasons:
+                                raise PatientError(status[k], "patient %d: %s"
+                                                   % (index + k, reasons[k]))
                             self._raise_for(chunk[k], weights, kw, index + k, status[k])
                         except KneeError as e:
                             if errors == "raise":
