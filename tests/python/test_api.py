@@ -107,6 +107,47 @@ class RulesetMetadataTest(unittest.TestCase):
         cls.mini.close()
         cls.default.close()
 
+    def test_lookups_by_id(self):
+        """Ruleset._index, the binding's one id -> index lookup, is knee_ruleset_*_index: the
+        document-order index for every id; None for an id the rule file does not declare, as
+        the dicts it replaced answered (issue 19, item 3)."""
+        from knee._lib import lib
+        for rules in (self.mini, self.default):
+            for kind, items in (("fact", rules.facts), ("option", rules.options),
+                                ("criterion", rules.criteria)):
+                find = getattr(lib, "knee_ruleset_%s_index" % kind)
+                with rules._handle as rs:
+                    for i, item in enumerate(items):
+                        self.assertEqual(rules._index(kind, item.id), i, (kind, item.id))
+                        self.assertEqual(find(rs, item.id.encode()), i, (kind, item.id))
+                first = items[0].id
+                for unknown in ("no-such-id", "", first[:-1], first + "x", first + "\0x",
+                                "\ud800", 7, None, first.encode()):
+                    self.assertIsNone(rules._index(kind, unknown), (kind, unknown))
+
+    def test_rate_by_id(self):
+        """Result.rate finds the criterion by knee_ruleset_criterion_index (a C result) or in
+        the parsed JSON (a compare_many result): both answer alike for every option and
+        criterion, and refuse an unknown id with KeyError naming it, even once the ruleset is
+        closed (the result keeps it alive)."""
+        rules = knee.Ruleset.default()
+        facts = {"age": 72, "kl_grade": 4}
+        r = rules.compare(facts)
+        (row,) = rules.compare_many([facts], full=True)
+        rules.close()
+        with r:
+            rates = [(o.id, c, r.rate(o.id, c)) for o in r.options for c in r.weights]
+            self.assertEqual(rates, [(o, c, row.rate(o, c)) for o, c, _ in rates])
+            self.assertIn(("semaglutide", "harms"), [(o, c) for o, c, rate in rates if rate])
+            for result in (r, row):
+                for option, criterion, missing in (("tka", "no-such", "no-such"),
+                                                   ("no-such", "cost", "no-such"),
+                                                   ("tka", "cost\0", "cost\0"),
+                                                   ("tka", 3, 3)):
+                    with self.assertRaises(KeyError) as cm:
+                        result.rate(option, criterion)
+                    self.assertEqual(cm.exception.args, (missing,))
+
     def test_mini_header(self):
         m = self.mini
         self.assertEqual((m.id, m.version, m.status, m.title, m.evidence_as_of),

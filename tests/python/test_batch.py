@@ -216,6 +216,82 @@ class BatchTest(unittest.TestCase):
                                 got.append(item(e, full))
                             self.assertEqual(got, want[:min(bad) + 1] if bad else want)
 
+    def test_each_rows_reason(self):
+        """A bad row's error is compare()'s, code and message, whether it comes from the
+        batch's own reason for the row (knee_batch_row_errmsg: facts in column order) or from
+        comparing the patient again (facts in another order, whose first bad cell compare()
+        may name differently; a cell the binding refuses; a failed comparison)."""
+        rows = [{"age": 70, "kl_grade": 2},
+                {"age": 700, "kl_grade": 2},                 # batch reason
+                {"age": 700, "kl_grade": 9},                 # batch reason, two bad cells
+                {"kl_grade": 9, "age": 700},                 # another order: compared again
+                {"age": 71, "payer": "a\0b"},                # refused by the binding
+                {"kl_grade": 2, "age": 700},                 # another order: compared again
+                {"age": 72}]
+        want = []
+        for facts in rows:
+            try:
+                self.rules.compare(facts).close()
+                want.append(None)
+            except knee.PatientError as e:
+                want.append((e.code, e.message))
+        self.assertNotEqual(want[2][1], want[3][1])   # the order matters to compare()
+        again = []
+        real = self.rules._raise_for
+
+        def recorded(facts, weights, kw, index, status):
+            again.append(index)
+            real(facts, weights, kw, index, status)
+        self.rules._raise_for = recorded
+        try:
+            for full in (True, False):
+                again.clear()
+                got = [(g.code, g.message) if isinstance(g, knee.KneeError) else None
+                       for g in self.rules.compare_many(rows, full=full, errors="yield")]
+                self.assertEqual(got, [w and (w[0], "patient %d: %s" % (k, w[1]))
+                                       for k, w in enumerate(want)])
+                self.assertEqual(again, [3, 4, 5])
+        finally:
+            del self.rules._raise_for
+        self.assertIs(self.rules._raise_for.__func__, type(self.rules)._raise_for)
+
+    def test_every_reason_is_compares(self):
+        """Good and bad cells of each fact type, numbers and text and lists mixed in a column
+        or not, facts in shuffled orders: every item's code and message is compare()'s."""
+        import random
+        cells = {"age": [70, 70.5, 500, -1, float("inf"), float("nan"), "71", "old", "1e999",
+                         True, [1], None],
+                 "kl_grade": [2, 2.5, 9, "3", "three", None],
+                 "diabetes": [True, "yes", "perhaps", 1, None],
+                 "medications": [["nsaid"], ["nsaid", "aspirin"], "nsaid,opioid", "", ("nsaid",),
+                                 ["a\0b"], None],
+                 "sex": ["female", "other", "", 7, "a\0b", None]}
+        pick = random.Random(19)
+        for mixed in (True, False):
+            rows = []
+            for _ in range(300):
+                facts = list(cells)
+                pick.shuffle(facts)
+                if not mixed:   # one kind of cell per column: numbers only, text only
+                    rows.append({f: pick.choice([v for v in cells[f]
+                                                 if type(v) is type(cells[f][0])])
+                                 for f in facts[:3]})
+                else:
+                    rows.append({f: pick.choice(cells[f]) for f in facts[:pick.randint(0, 5)]})
+            want = []
+            for k, facts in enumerate(rows):
+                try:
+                    self.rules.compare(facts).close()
+                    want.append(None)
+                except knee.KneeError as e:
+                    want.append((type(e), e.code, "patient %d: %s" % (k, e.message)))
+            self.assertGreater(sum(w is not None for w in want), 50)
+            for full in (True, False):
+                got = [(type(g), g.code, g.message) if isinstance(g, knee.KneeError) else None
+                       for g in self.rules.compare_many(rows, full=full, errors="yield",
+                                                        chunk_size=64)]
+                self.assertEqual(got, want)
+
     def test_bad_weights(self):
         with self.assertRaises(knee.PatientError) as cm:
             list(self.rules.compare_many([{"age": 70}], {"cost": -1}))

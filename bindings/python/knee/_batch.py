@@ -2,8 +2,11 @@
 dicts or columns in, one C column per fact, ranks and scores or result JSON out.
 
 The binding only decides *whether* a cell is usable; when a row fails, Ruleset.compare_many
-runs that patient through the one-patient path, so the error raised is exactly the one
-``compare()`` gives (with the patient's index added).
+raises the reason libknee kept for the row (knee_batch_row_errmsg, worded as the patient
+setters word it), or, where that could differ (a cell the binding refused, a failed
+comparison, facts in another order than the columns), runs that patient through the
+one-patient path; either way the error raised is exactly the one ``compare()`` gives (with the
+patient's index added).
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ ABSENT = object()              # a fact the patient's dict does not mention
 
 class Columns:
     """The columns of one chunk of patients: ``cells[fact][row]`` is the value given (ABSENT
-    when the patient's dict has no such key); ``bad`` the rows the binding cannot use."""
+    when the patient's dict has no such key); ``bad`` the rows the binding cannot use;
+    ``recast`` the rows with a cell C is given in another form than compare() gives it (a
+    number as text in a column mixing both, text as members in a column with lists), whose
+    bad cell C could word otherwise."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self.cells: Dict[Any, List[Any]] = {}
         self.bad: Set[int] = set()
+        self.recast: Set[int] = set()
 
     @classmethod
     def from_dicts(cls, chunk: Sequence[Any]) -> "Columns":
@@ -80,7 +87,8 @@ def _slow(fact: str, ftype: str, v: Any, i: int, bad: Dict[int, PatientError]) -
         return UNKNOWN, None
 
 
-def _numbers(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
+def _numbers(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError],
+             recast: Set[int]) -> _Column:
     n = len(col)
     values = array("d", [_NAN]) * n     # NaN: unknown in a C number column
     texts: Optional[List[Optional[bytes]]] = None
@@ -109,6 +117,7 @@ def _numbers(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]
     for i in range(n):          # text and numbers mixed: all as text (repr reads back exactly)
         if texts[i] is None and values[i] == values[i]:
             texts[i] = repr(values[i]).encode()
+            recast.add(i)
     return _text(texts)
 
 
@@ -156,7 +165,8 @@ def _strings(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]
     return _Column("strings", (ctypes.c_char_p * len(out))(*out))
 
 
-def _members(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
+def _members(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError],
+             recast: Set[int]) -> _Column:
     n = len(col)
     readings: List[Reading] = [(UNKNOWN, None)] * n
     lists = False
@@ -184,6 +194,7 @@ def _members(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]
     for i, (kind, data) in enumerate(readings):
         if kind == TEXT:
             data = split_members(data)
+            recast.add(i)
         if kind != UNKNOWN:
             flat.extend(data)
             known[i] = 1
@@ -194,14 +205,15 @@ def _members(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]
     return _Column("members", (c_starts, c_flat, c_known))
 
 
-def _column(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError]) -> _Column:
+def _column(fact: str, ftype: str, col: List[Any], bad: Dict[int, PatientError],
+            recast: Set[int]) -> _Column:
     if ftype in ("number", "integer"):
-        return _numbers(fact, ftype, col, bad)
+        return _numbers(fact, ftype, col, bad, recast)
     if ftype == "boolean":
         return _bools(fact, ftype, col, bad)
     if ftype == "string":
         return _strings(fact, ftype, col, bad)
-    return _members(fact, ftype, col, bad)
+    return _members(fact, ftype, col, bad, recast)
 
 
 def _pointer(data: Any) -> Any:
@@ -240,7 +252,7 @@ def make_batch(rs: int, parent: Handle, types: Mapping[str, str], cols: Columns,
                     cols.bad.update(i for i, v in enumerate(col) if v is not ABSENT)
                     continue
                 bad: Dict[int, PatientError] = {}
-                c = _column(fact, ftype, col, bad)
+                c = _column(fact, ftype, col, bad, cols.recast)
                 if bad and mode == FAIL_COLUMN:
                     row = min(bad)
                     e = refusal(rs, types, fact, col[row]) or bad[row]
@@ -267,6 +279,29 @@ def refusal(rs: int, types: Mapping[str, str], fact: str, value: Any) -> Optiona
     finally:
         lib.knee_patient_free(p)
     return None
+
+
+def row_reasons(batch: Handle, cols: Columns, chunk: Sequence[Any],
+                status: Sequence[int]) -> Dict[int, str]:
+    """The failed rows whose error the batch words as compare() does: row -> the reason of its
+    first bad cell (knee_batch_row_errmsg), read before the batch is freed. Left out, for the
+    caller to run through compare(): rows the binding refused (cols.bad) or recast
+    (cols.recast), rows whose comparison failed (no cell's reason), and rows whose facts are
+    not in column order (compare() sets them in the patient's order, so its first bad cell
+    could be another)."""
+    out: Dict[int, str] = {}
+    if not any(status):
+        return out
+    column = {fact: c for c, fact in enumerate(cols.cells)}
+    with batch as b:
+        for k, st in enumerate(status):
+            if st == 0 or k in cols.bad or k in cols.recast:
+                continue
+            reason = lib.knee_batch_row_errmsg(b, k)
+            places = [column[fact] for fact, _ in chunk[k].items()] if reason else []
+            if reason and places == sorted(places):
+                out[k] = reason
+    return out
 
 
 def set_weight(b: int, criterion: Any, weight: Any) -> None:

@@ -258,6 +258,7 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_batch_row_status": (_INT, [_P, _S]),
     "knee_batch_error_row": (_SIZE, [_P]),
     "knee_batch_errmsg": (_STR, [_P]),
+    "knee_batch_row_errmsg": (_STR, [_P, _S]),
     "knee_compare_batch": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p, c_void_p]),
     "knee_compare_batch_json": (_RAW, [_P, _P, _P, _S, _S, _P, _PP, POINTER(c_size_t), c_void_p,
                                        c_void_p]),
@@ -279,6 +280,10 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_compare_batch_ranges": (_RAW, [_P, _P, _P, _S, _S, _P, c_void_p, c_void_p]),
     # results cheap to read (since 0.3)
     "knee_result_pack": (_RAW, [_P, c_void_p, _S, POINTER(c_size_t)]),
+    # lookups by id (since 0.3): (size_t)-1 for an id the rule file does not declare
+    "knee_ruleset_fact_index": (_SIZE, [_P, c_char_p]),
+    "knee_ruleset_option_index": (_SIZE, [_P, c_char_p]),
+    "knee_ruleset_criterion_index": (_SIZE, [_P, c_char_p]),
 }
 
 
@@ -501,13 +506,15 @@ class Handle:
             self._users += 1
             return self._ptr  # type: ignore[return-value]
 
-    def hold(self) -> None:
+    def hold(self) -> int:
         """Keep the C object alive, closed or not, until the matching release(): for data that
-        borrows from it (a packed result's strings), taken while another use holds it."""
+        borrows from it (a packed result's strings), taken while another use holds it. Returns
+        the pointer."""
         with self._lock:
             if self._ptr is None:
                 raise KneeError(Status.EINVAL, "the %s is freed" % self._kind)
             self._users += 1
+            return self._ptr
 
     def release(self) -> None:
         """End a use; frees the object if it was closed meanwhile."""

@@ -25,6 +25,8 @@ class RulesetRef(Protocol):
     _strings: Any           # _pack.Strings
     _pack_size: int
 
+    def _index(self, kind: str, id: Any) -> Optional[int]: ...
+
 
 def _fields_repr(self: Any, name: str) -> str:
     return "%s(%s)" % (name, ", ".join("%s=%r" % (f.name, getattr(self, f.name))

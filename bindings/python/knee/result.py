@@ -107,15 +107,20 @@ class Result:
         "per": 100, "text": "people ...", "source": "step9-24"}`` ("about 10 in 100 people ..."),
         or None: none given, or a rule changed the value for this patient (rules/README.md,
         "Rates"; knee_result_value_rate, since 0.3). KeyError for an unknown id."""
+        # the option's index in result order; the criterion's in rule-file order
         i = next((k for k, o in enumerate(self.options) if o.id == option_id), None)
-        ids = [c.id for c in self.options[i].criteria] if i is not None else []
-        if i is None or criterion_id not in ids:
-            raise KeyError(criterion_id if i is not None else option_id)
-        j = ids.index(criterion_id)
-        if self._handle is None:
-            return self._parsed()["options"][i]["criteria"][j].get("rate")
+        if i is None:
+            raise KeyError(option_id)
+        if self._handle is None:    # JSON only: its ruleset may be freed; criteria as parsed
+            ids = [c.id for c in self.options[i].criteria]
+            if criterion_id not in ids:
+                raise KeyError(criterion_id)
+            return self._parsed()["options"][i]["criteria"][ids.index(criterion_id)].get("rate")
 
         def read(r: int) -> Optional[Dict[str, Any]]:
+            j = self.ruleset._index("criterion", criterion_id)  # r keeps its ruleset alive
+            if j is None:
+                raise KeyError(criterion_id)
             value, per = ctypes.c_int(), ctypes.c_int()
             text, source = ctypes.c_char_p(), ctypes.c_char_p()
             if not lib.knee_result_value_rate(r, i, j, ctypes.byref(value), ctypes.byref(per),

@@ -28,6 +28,7 @@ Limits = Mapping[str, int]
 MAX_THREADS = 256
 
 _FACT_TYPES = {1: "number", 2: "integer", 3: "boolean", 4: "string", 5: "set"}
+_NO_INDEX = ctypes.c_size_t(-1).value    # knee_ruleset_*_index: no such id
 
 
 def _texts(accessor: Callable[..., Optional[str]], rs: int, *index: int) -> Optional[Texts]:
@@ -470,6 +471,22 @@ class Ruleset:
         """The number of rules (in treatments and at top level)."""
         return self._get(lib.knee_ruleset_rule_count)
 
+    def _index(self, kind: str, id: Any) -> Optional[int]:
+        """The document-order index of the ``kind`` ("fact", "option" or "criterion") whose id
+        is ``id``, as knee_ruleset_{kind}_index finds it (a bisection in C); None when the rule
+        file declares none, or ``id`` is not a str the C API can take (no NUL). Answers while
+        the C ruleset lives, closed or not (a Result keeps it alive for its own lookups)."""
+        data = _batch._utf8(id) if isinstance(id, str) else None
+        if data is None:
+            return None
+        find = getattr(lib, "knee_ruleset_%s_index" % kind)
+        rs = self._handle.hold()
+        try:
+            i = find(rs, data)
+        finally:
+            self._handle.release()
+        return None if i == _NO_INDEX else i
+
     @property
     def options(self) -> List[OptionInfo]:
         """The treatment options, in document order."""
@@ -697,11 +714,15 @@ class Ruleset:
                         workers.run(self, batch, opts, n,
                                     lambda rs, b, o, r, first, count: _batch.compare_ranks(
                                         rs, b, o, r, first, count, light.n, out))
+                    reasons = _batch.row_reasons(batch, cols, chunk, status)
                 finally:
                     batch.close()
                 for k in range(n):
                     if status[k] != 0 or k in cols.bad:
                         try:
+                            if k in reasons:
+                                raise PatientError(status[k], "patient %d: %s"
+                                                   % (index + k, reasons[k]))
                             self._raise_for(chunk[k], weights, kw, index + k, status[k])
                         except KneeError as e:
                             if errors == "raise":
