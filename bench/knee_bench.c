@@ -94,8 +94,7 @@ static double run_process(char *const argv[], long *rss)
     return t[2];
 }
 
-/* ---- the operations ---------------------------------------------------------------------------
- */
+/* ---- the operations -------------------------------------------------------------------------- */
 
 typedef struct ctx {
     const char *path; /* NULL: the built-in rules */
@@ -174,8 +173,7 @@ static void make_patient(knee_patient *p, unsigned k)
     knee_patient_set_text(p, "payer", payers[k % 5]);
 }
 
-/* ---- threads ----------------------------------------------------------------------------------
- */
+/* ---- threads --------------------------------------------------------------------------------- */
 
 typedef struct worker {
     const knee_ruleset *rs;
@@ -486,8 +484,7 @@ static int plain_init(plain *pl, const knee_ruleset *rs)
     return 0;
 }
 
-/* ---- cost per option as options grow -----------------------------------------------------------
- */
+/* ---- cost per option as options grow --------------------------------------------------------- */
 
 /* One file's compare time per option (dominance on, as knee_compare does up to 256 options), a
  * pool of varied patients; 0 if the file does not load. */
@@ -524,8 +521,7 @@ static void scale(const char *small, const char *big)
         printf("%-52s %12.2f x\n", "per option, larger / smaller file", b / a);
 }
 
-/* ---- memory -----------------------------------------------------------------------------------
- */
+/* ---- memory ---------------------------------------------------------------------------------- */
 
 static size_t heap_used(void)
 {

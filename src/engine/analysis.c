@@ -237,8 +237,7 @@ int knee__dominance(knee_result *r)
     return KNEE_OK;
 }
 
-/* ---- sensitivity ------------------------------------------------------------------------------
- */
+/* ---- sensitivity ----------------------------------------------------------------------------- */
 
 /* The candidates at the top under weights w: the best and every candidate tied with it (not
  * beaten, knee__beats, chained as in the ranking), in candidate order into top[]; returns how
@@ -423,8 +422,7 @@ int knee__sensitivity(knee_result *r, const knee_compare_options *o)
     return KNEE_OK;
 }
 
-/* ---- SMAA-2 ------------------------------------------------------------------------------------
- */
+/* ---- SMAA-2 ---------------------------------------------------------------------------------- */
 
 /* Utilities for one sample: numeric values drawn from triangular(low, typical, high) and put
  * through the criterion's value function; unknown values scored over a range (interval) drawn
@@ -505,8 +503,7 @@ int knee__smaa_run(knee_result *r, const knee_compare_options *o)
     return knee__smaa(&in, &out, r->work) == 0 ? KNEE_OK : KNEE_EINVAL;
 }
 
-/* ---- why A ranks where it does against B --------------------------------------------------------
- */
+/* ---- why A ranks where it does against B ----------------------------------------------------- */
 
 /* Option t's contribution on criterion j at the worst and best of its value's range. */
 static void contribution_range(const knee_result *r, size_t t, size_t j, double *lo, double *hi)

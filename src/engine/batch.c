@@ -160,8 +160,7 @@ int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
     return KNEE_OK;
 }
 
-/* ---- building a column ------------------------------------------------------------------------
- */
+/* ---- building a column ----------------------------------------------------------------------- */
 
 /* The fact's index if it exists and its type is one of want (0: any), else the error. */
 static int find(knee_batch *b, const char *fact, int want1, int want2, size_t *index)
@@ -524,8 +523,7 @@ int knee_batch_set_text(knee_batch *b, const char *fact, const char *const *valu
     return end(b, &w, f, mode, rc);
 }
 
-/* ---- comparing rows ---------------------------------------------------------------------------
- */
+/* ---- comparing rows -------------------------------------------------------------------------- */
 
 /* Check the arguments and point p at the scratch result's fact array (filled per row). */
 static int begin(const knee_ruleset *rs, const knee_batch *b, size_t first, size_t count,

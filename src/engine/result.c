@@ -326,8 +326,7 @@ const char *knee_result_missing_fact(const knee_result *r, size_t k)
     return r && r->rs && k < r->missing_n ? r->missing[k] : NULL;
 }
 
-/* ---- method figures, dominance, analyses ------------------------------------------------------
- */
+/* ---- method figures, dominance, analyses ----------------------------------------------------- */
 
 int knee_result_option_metric(const knee_result *r, size_t i, const char *name, double *value)
 {
@@ -461,8 +460,7 @@ int knee_result_winner_fragile(const knee_result *r)
     return knee_result_has_sensitivity(r) ? r->fragile : 0;
 }
 
-/* ---- texts for two audiences ------------------------------------------------------------------
- */
+/* ---- texts for two audiences ----------------------------------------------------------------- */
 
 const char *knee_result_reason_patient_text(const knee_result *r, size_t i, size_t k)
 {

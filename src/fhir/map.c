@@ -22,8 +22,7 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-/* ---- the entry point --------------------------------------------------------------------------
- */
+/* ---- the entry point ------------------------------------------------------------------------- */
 
 static int first_byte(const unsigned char *b, size_t len)
 {

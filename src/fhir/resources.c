@@ -18,8 +18,7 @@
 #include "patient/patient.h"
 #include "util/strbuf.h"
 
-/* ---- resources --------------------------------------------------------------------------------
- */
+/* ---- resources ------------------------------------------------------------------------------- */
 
 static size_t count_named(const knee__fnode *n, const char *name, size_t len);
 

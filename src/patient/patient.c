@@ -587,8 +587,7 @@ int knee_patient_rank_criteria(knee_patient *p, const char *const *ids, size_t n
     return ok(p);
 }
 
-/* ---- patient files ----------------------------------------------------------------------------
- */
+/* ---- patient files --------------------------------------------------------------------------- */
 
 static void trim(const char *s, const char **b, size_t *n)
 {

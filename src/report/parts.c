@@ -68,8 +68,7 @@ void knee__report_table_end(knee__html *h)
     knee__html_end(h); /* div */
 }
 
-/* ---- the head, sections, paragraphs and texts --------------------------------------------------
- */
+/* ---- the head, sections, paragraphs and texts ------------------------------------------------ */
 
 int knee__report_is_web_url(const char *url)
 {

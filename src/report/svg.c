@@ -184,8 +184,7 @@ static void th_scope(knee__html *h, const char *scope, const char *cls, const ch
     knee__html_end(h);
 }
 
-/* ---- scores split into contributions ----------------------------------------------------------
- */
+/* ---- scores split into contributions --------------------------------------------------------- */
 
 /* Scores that split into the criteria's contributions, with ranges (base/names.h). */
 static int weighted_sum(const knee_result *r)
@@ -380,8 +379,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
     scores_table(h, r);
 }
 
-/* ---- SMAA-2 rank acceptabilities --------------------------------------------------------------
- */
+/* ---- SMAA-2 rank acceptabilities ------------------------------------------------------------- */
 
 static const char *ordinal(size_t rank, char *buf, size_t size)
 {

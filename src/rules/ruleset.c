@@ -307,8 +307,7 @@ int knee_ruleset_source_year(const knee_ruleset *rs, size_t i)
     return src_at(rs, i) ? src_at(rs, i)->year : 0;
 }
 
-/* ---- texts for two audiences ------------------------------------------------------------------
- */
+/* ---- texts for two audiences ----------------------------------------------------------------- */
 
 const char *knee_ruleset_description(const knee_ruleset *rs, int audience)
 {

@@ -270,8 +270,7 @@ static void test_endless_stream(void)
     knee_diag_free(d);
 }
 
-/* ---- KNEE_LIMIT_XML_DEPTH, KNEE_LIMIT_ELEMENTS, KNEE_LIMIT_RULES -------------------------------
- */
+/* ---- KNEE_LIMIT_XML_DEPTH, KNEE_LIMIT_ELEMENTS, KNEE_LIMIT_RULES ----------------------------- */
 
 static void test_xml_depth(void)
 {
@@ -340,8 +339,7 @@ static void test_rules(void)
     knee_options_free(past);
 }
 
-/* ---- KNEE_LIMIT_EXPR_BYTES and KNEE_LIMIT_EXPR_DEPTH ------------------------------------------
- */
+/* ---- KNEE_LIMIT_EXPR_BYTES and KNEE_LIMIT_EXPR_DEPTH ----------------------------------------- */
 
 /* mini.xml with rule b-old's condition replaced. */
 static char *mini_when(const char *cond)
@@ -419,8 +417,7 @@ static void test_expr_depth(void)
     knee_options_free(higher);
 }
 
-/* ---- KNEE_LIMIT_STRING_BYTES ------------------------------------------------------------------
- */
+/* ---- KNEE_LIMIT_STRING_BYTES ----------------------------------------------------------------- */
 
 static void test_string_bytes(void)
 {
@@ -455,8 +452,7 @@ static void test_string_bytes(void)
     knee_ruleset_free(rs);
 }
 
-/* ---- KNEE_LIMIT_REGEX_MATCH / _DEPTH / _HEAP_KIB, through the public API -----------------------
- */
+/* ---- KNEE_LIMIT_REGEX_MATCH / _DEPTH / _HEAP_KIB, through the public API --------------------- */
 
 /* Compare a patient whose payer is subject against mini.xml with rule b-medicare's pattern
  * replaced; return the status and time it. */

@@ -442,8 +442,7 @@ static void test_locale(void)
     knee_ruleset_free(rs);
 }
 
-/* ---- the API's edges --------------------------------------------------------------------------
- */
+/* ---- the API's edges ------------------------------------------------------------------------- */
 
 static void test_api(void)
 {
@@ -945,8 +944,7 @@ static void test_patient_unknown_for_you(void)
     knee_ruleset_free(rs);
 }
 
-/* ---- allocation failures ----------------------------------------------------------------------
- */
+/* ---- allocation failures --------------------------------------------------------------------- */
 
 static void test_faults(void)
 {
