@@ -174,6 +174,9 @@ class PatientErrorTest(unittest.TestCase):
             ({"diabetes": ["x"]}, "fact 'diabetes' is a boolean, not a set (it takes yes/no, "
                                   "true/false or 1/0)"),
             ({"payer": []}, "fact 'payer' is a string, not a set (it takes any text)"),
+            # a list for a fact that is not a set says so, whatever its members are
+            ({"age": [72]}, "fact 'age' is a number, not a set (it takes a number from 0 to "
+                            "120)"),
         ]
         for facts, message in fixes:
             with self.subTest(facts=facts):

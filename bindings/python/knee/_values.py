@@ -73,10 +73,9 @@ def read(fact: str, ftype: Optional[str], value: Any) -> Reading:
             raise _wrong(fact, ftype, "boolean", (BOOL, value))
         return BOOL, value
     if t in SETS or (t is not int and t is not float and isinstance(value, SETS)):
-        members = [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
-        if ftype not in ("set", None):
-            raise _wrong(fact, ftype, "set", (MEMBERS, members))
-        return MEMBERS, members
+        if ftype not in ("set", None):   # before its members: [72] for age is not a set
+            raise _wrong(fact, ftype, "set", (MEMBERS, []))
+        return MEMBERS, [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
     if t is not int and t is not float:
         converted, plain = _foreign(value)
         if converted:
