@@ -140,7 +140,8 @@ class PatientErrorTest(unittest.TestCase):
         self.assertPatientError(S.EPARSE, {"diabetes": "maybe"}, mentions="diabetes")
         # A number for a boolean fact reads as the CLI reads it written out: only 1 and 0.
         self.assertPatientError(S.EPARSE, {"diabetes": 2}, mentions="'2' is not true or false")
-        self.assertPatientError(S.EPARSE, {"diabetes": 1.0}, mentions="'1.0'")
+        self.assertPatientError(S.EPARSE, {"diabetes": 0.5}, mentions="'0.5'")
+        self.assertPatientError(S.EPARSE, {"diabetes": 2.0}, mentions="'2' is not true")
         self.assertPatientError(S.ETYPE, {"age": True}, mentions="age")
         self.assertPatientError(S.ETYPE, {"kl_grade": 2.5}, mentions="kl_grade")
         self.assertPatientError(S.ETYPE, {"payer": 3}, mentions="payer")

@@ -5,6 +5,7 @@ extension types, bad cells named by row, column and fix without stopping the fra
 column, unknown columns, threads, and pandas imported only when used. Debian's python3-pandas
 (CTest runs this suite with /usr/bin/python3)."""
 
+import io
 import math
 import os
 import subprocess
@@ -122,6 +123,25 @@ class FrameTest(unittest.TestCase):
                  {"age": 60.5, "kl_grade": 2, "diabetes": False, "sex": "male", "payer": "va"}]
         for k, facts in enumerate(plain):
             self.assertRowEqualsCompare(out.iloc[k], facts)
+
+    def test_yes_no_column_with_gaps(self):
+        """pandas reads a 0/1 column with an empty cell as float64: its 1.0 and 0.0 are the
+        file's 1 and 0, read as the knee command reads the same CSV (every row failed with
+        "'1.0' is not true or false" before); 2 is still an error, and only the bad cell is."""
+        text = "id,age,diabetes,ckd\nx1,70,1,0\nx2,71,,1\nx3,500,0,\nx4,60,2,1\n"
+        df = pandas.read_csv(io.StringIO(text))
+        self.assertEqual(str(df["diabetes"].dtype), "float64")
+        out = self.rules.compare_frame(df)
+        self.assertEqual(list(out["status"]), ["ok", "ok", "error", "error"])
+        self.assertRowEqualsCompare(out.iloc[0], {"age": 70, "diabetes": 1, "ckd": 0})
+        self.assertRowEqualsCompare(out.iloc[1], {"age": 71, "ckd": "1"})
+        self.assertEqual(out["error"][2], "out-of-range: row 2, column 'age': fact 'age': 500 "
+                         "is above the maximum 120 (it takes a number from 0 to 120)")
+        self.assertEqual(out["error"][3], "bad-value: row 3, column 'diabetes': fact "
+                         "'diabetes': '2' is not true or false (it takes yes/no, true/false "
+                         "or 1/0)")
+        df["ckd"] = df["ckd"].astype("Float64")                 # pandas' nullable float too
+        self.assertRowEqualsCompare(self.rules.compare_frame(df).iloc[1], {"age": 71, "ckd": 1})
 
     def test_bad_cells_name_row_column_and_fix(self):
         df = pandas.DataFrame({"age": [72, 500, 60, 70], "sex": ["female", "male", "femal", 3],
