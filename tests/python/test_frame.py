@@ -181,6 +181,9 @@ class FrameTest(unittest.TestCase):
         self.assertIn("column 'agee': unknown fact 'agee'", e.exception.message)
         self.assertIn("did you mean 'age'?", e.exception.message)
         self.assertIn("column 7: a column name must be a fact id", e.exception.message)
+        # the fix, as the knee command's --id-column / --ignore-unknown-columns hint says it
+        self.assertIn("(id_column= names the id column; ignore_unknown_columns=True skips the "
+                      "others)", e.exception.message)
         out = self.rules.compare_frame(df, ignore_unknown_columns=True)
         self.assertRowEqualsCompare(out.iloc[0], {"sex": "male"})
         with self.assertRaises(knee.KneeValueError):
