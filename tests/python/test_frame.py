@@ -217,10 +217,10 @@ class FrameTest(unittest.TestCase):
             options = r.options
             criteria = list(r.weights)
         self.assertEqual(list(frame.index), [o.id for o in options])
-        self.assertEqual(list(frame.columns[:10]),
+        self.assertEqual(list(frame.columns[:11]),
                          ["name", "rank", "score", "score_low", "score_high", "best_rank",
-                          "worst_rank", "excluded", "tied_with", "cautions"])
-        self.assertEqual(list(frame.columns[10:]), criteria)
+                          "worst_rank", "excluded", "tied_with", "cautions", "unknown"])
+        self.assertEqual(list(frame.columns[11:]), criteria)
         for o in options:
             row = frame.loc[o.id]
             self.assertEqual(row["name"], o.name)
@@ -237,8 +237,15 @@ class FrameTest(unittest.TestCase):
                                  (o.rank_range.best, o.rank_range.worst))
             self.assertEqual(row["tied_with"], o.tied_with)
             self.assertEqual(row["cautions"], [n.text for n in o.cautions])
-            self.assertEqual([row[c] for c in criteria], [c.utility for c in o.criteria])
+            # an unknown value's stand-in utility must not read as a measured one
+            self.assertEqual(row["unknown"], [c.id for c in o.criteria if not c.known])
+            for c in o.criteria:
+                if c.known:
+                    self.assertEqual(row[c.id], c.utility)
+                else:
+                    self.assertTrue(math.isnan(row[c.id]), (o.id, c.id))
         self.assertEqual(str(frame["rank"].dtype), "Int64")
+        self.assertTrue(any(frame["unknown"]), "the patient must have unknown values")
 
     def test_pandas_imported_only_when_used(self):
         code = ("import sys, knee\n"
