@@ -62,7 +62,8 @@ def pack(r: int, size_hint: int, spares: List[Any]) -> Any:
 
 class Strings(dict):
     """A ruleset's strings by address (0: None), each decoded the first time it is met: the
-    strings of a packed result live as long as the ruleset, so a dict lookup reads them."""
+    strings of a packed result live as long as the ruleset, so a dict lookup reads them. It
+    also keeps what else the ruleset's packed results share (below)."""
 
     def __init__(self) -> None:
         super().__init__({0: None})
@@ -71,6 +72,8 @@ class Strings(dict):
         self.texts: Dict[Tuple[int, int], Any] = {}
         # Buffers of packed results no longer read, for the next (pack, Packed.__del__).
         self.spares: List[Any] = []
+        # The criterion ids, the same in every result of the ruleset (Packed.ids).
+        self.ids: Optional[List[Optional[str]]] = None
 
     def __missing__(self, addr: int) -> str:
         text = self[addr] = ctypes.string_at(addr).decode("utf-8", "replace")
@@ -88,25 +91,27 @@ class Packed:
 
     def __init__(self, buf: Any, strings: Strings, rules: Handle) -> None:
         self._buf = buf
+        self.strings = strings
+        self._rules: Optional[Handle] = None
         self.raw = memoryview(buf).cast("B")
         self.h = _HEADER.unpack_from(self.raw, 0)
         if self.h[0] != VERSION:
             raise KneeError(Status.EINVAL, "packed result version %d, not %d"
                             % (self.h[0], VERSION))
-        self.strings = strings
         rules.hold()
-        self._rules: Optional[Handle] = rules
-        self.ids = self.texts(self.h[4], self.h[10])
+        self._rules = rules
+        ids = strings.ids
+        if ids is None:
+            ids = strings.ids = self.texts(self.h[4], self.h[10])
+        self.ids = ids
 
     def __del__(self) -> None:
-        rules = getattr(self, "_rules", None)
+        rules, buf = self._rules, self._buf
+        self._rules = self._buf = None
         if rules is not None:
-            self._rules = None
             rules.release()
-        buf = getattr(self, "_buf", None)
-        spares = self.strings.spares if hasattr(self, "strings") else None
-        if buf is not None and spares is not None and len(spares) < _SPARES_MAX:
-            self._buf = None
+        spares = self.strings.spares
+        if buf is not None and len(spares) < _SPARES_MAX:
             spares.append(buf)
 
     def slots(self, n: int, off: int) -> Tuple[int, ...]:
