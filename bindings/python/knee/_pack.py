@@ -90,9 +90,9 @@ class Packed:
     __slots__ = ("raw", "h", "strings", "ids", "_rules", "_buf")
 
     def __init__(self, buf: Any, strings: Strings, rules: Handle) -> None:
-        self._buf = buf
         self.strings = strings
         self._rules: Optional[Handle] = None
+        self._buf: Any = None   # kept for reuse once read right (set last)
         self.raw = memoryview(buf).cast("B")
         self.h = _HEADER.unpack_from(self.raw, 0)
         if self.h[0] != VERSION:
@@ -104,6 +104,7 @@ class Packed:
         if ids is None:
             ids = strings.ids = self.texts(self.h[4], self.h[10])
         self.ids = ids
+        self._buf = buf
 
     def __del__(self) -> None:
         rules, buf = self._rules, self._buf
