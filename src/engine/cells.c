@@ -77,13 +77,26 @@ int knee__cell_counted(const knee_result *r, size_t t, size_t j)
     return knee__cell_score(r, t, j, &u, &lo, &hi);
 }
 
-double knee__cell_weight(const knee_result *r, size_t t, size_t j)
+static double weight_if(const knee_result *r, size_t t, size_t j, int counted)
 {
     double total = r->opts[t].counted_weight;
-    return total > 0 && knee__cell_counted(r, t, j) ? r->weights[j] / total : 0;
+    return total > 0 && counted ? r->weights[j] / total : 0;
+}
+
+double knee__cell_weight(const knee_result *r, size_t t, size_t j)
+{
+    return weight_if(r, t, j, knee__cell_counted(r, t, j));
 }
 
 double knee__cell_contribution(const knee_result *r, size_t t, size_t j)
 {
     return r->opts[t].excluded ? 0 : knee__cell_weight(r, t, j) * knee__cell_utility(r, t, j);
+}
+
+int knee__cell_figures(const knee_result *r, size_t t, size_t j, knee__cell_figs *f)
+{
+    f->counted = knee__cell_score(r, t, j, &f->utility, &f->low, &f->high);
+    f->weight = weight_if(r, t, j, f->counted);
+    f->contribution = r->opts[t].excluded ? 0 : f->weight * f->utility;
+    return f->counted;
 }

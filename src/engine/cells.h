@@ -31,4 +31,12 @@ double knee__cell_weight(const knee_result *r, size_t t, size_t j);
 /* weight x utility; 0 for an excluded option. */
 double knee__cell_contribution(const knee_result *r, size_t t, size_t j);
 
+/* All of the above at once, finding the value once (the packer reads them all): the same
+ * doubles as knee__cell_score, knee__cell_weight and knee__cell_contribution. */
+typedef struct knee__cell_figs {
+    double utility, low, high, weight, contribution;
+    int counted;
+} knee__cell_figs;
+int knee__cell_figures(const knee_result *r, size_t t, size_t j, knee__cell_figs *f);
+
 #endif

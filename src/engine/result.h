@@ -170,6 +170,9 @@ void knee__result_json(struct knee__strbuf *b, const knee_result *r);
  * And the "regional_rules" key of the JSON. */
 int knee__note_regions(knee_result *r, const knee__factval *facts);
 void knee__regions_json(struct knee__strbuf *b, const knee_result *r);
+/* The first rule from document index *i on (*i moves to it) applied on region fact k, or NULL:
+ * a region's rules in one pass, `for (i = 0; (id = next(r, k, &i)); i++)`. */
+const char *knee__regional_rule_next(const knee_result *r, size_t k, size_t *i);
 
 /* Make room for n elements in a result vector; KNEE_OK or KNEE_ENOMEM. The capacity check is
  * inline: after warm-up it is all the hot path pays. */

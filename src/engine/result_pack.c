@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "engine/cells.h"
 #include "engine/result.h"
 
@@ -84,31 +85,52 @@ static void notes(packer *p, size_t at, const knee_result *r, size_t i, size_t n
     }
 }
 
-static void option(packer *p, size_t at, const knee_result *r, size_t i)
+/* The mask bit (metric_names) of each figure of r's method, or -1, found once per pack: the
+ * figures are then read directly, as knee_result_option_metric() finds them by name. */
+static void metric_bits(const knee_result *r, int bits[KNEE__METHOD_FIGURES])
 {
-    double lo, hi, v;
+    const knee__method *d = knee__method_of(r->method);
+    size_t f, k;
+    for (f = 0; f < KNEE__METHOD_FIGURES; f++) {
+        bits[f] = -1;
+        for (k = 0; d && d->figures[f] && k < sizeof metric_names / sizeof *metric_names; k++)
+            if (strcmp(d->figures[f], metric_names[k]) == 0)
+                bits[f] = (int)k;
+        if (!d || !d->figures[f])
+            break; /* NULL-ended: the rest stay -1 */
+    }
+    for (; f < KNEE__METHOD_FIGURES; f++)
+        bits[f] = -1;
+}
+
+static void option(packer *p, size_t at, const knee_result *r, size_t i, const int *bits)
+{
+    double lo, hi;
     int best, worst;
     size_t k, n, first;
     int64_t mask = 0;
-    int excluded = knee_result_option_excluded(r, i);
+    const knee__opt *o = &r->opts[r->order[i]];
+    int excluded = o->excluded;
     put_s(p, at, knee_result_option_id(r, i));
     put_s(p, at + 1, knee_result_option_name(r, i));
     put_i(p, at + 2, (int64_t)r->order[i]);
-    put_i(p, at + 3, knee_result_option_rank(r, i));
+    put_i(p, at + 3, o->rank);
     put_i(p, at + 4, excluded);
-    put_f(p, at + 5, excluded ? NAN : knee_result_option_score(r, i));
-    put_f(p, at + 6, knee_result_option_metric(r, i, "weighted_sum", &v) ? v : NAN);
+    put_f(p, at + 5, excluded ? NAN : o->score);
+    put_f(p, at + 6, excluded ? NAN : o->ws_score);
     knee_result_option_score_range(r, i, &lo, &hi);
     put_f(p, at + 7, lo);
     put_f(p, at + 8, hi);
     knee_result_option_rank_range(r, i, &best, &worst);
     put_i(p, at + 9, best);
     put_i(p, at + 10, worst);
-    for (k = 0; k < sizeof metric_names / sizeof *metric_names; k++) {
-        int has = knee_result_option_metric(r, i, metric_names[k], &v);
-        mask |= (int64_t)has << k;
-        put_f(p, at + 12 + k, has ? v : NAN);
-    }
+    for (k = 0; k < sizeof metric_names / sizeof *metric_names; k++)
+        put_f(p, at + 12 + k, NAN);
+    for (k = 0; !excluded && k < KNEE__METHOD_FIGURES; k++)
+        if (bits[k] >= 0) {
+            mask |= (int64_t)1 << bits[k];
+            put_f(p, at + 12 + (size_t)bits[k], r->metrics[r->order[i]].figure[k]);
+        }
     put_i(p, at + 11, mask);
     put_i(p, at + 19, knee_result_option_in_compromise(r, i));
     notes(p, at + 20, r, i, knee_result_reason_count(r, i), knee_result_reason_text,
@@ -142,16 +164,17 @@ static void cell(packer *p, size_t at, const knee_result *r, size_t i, size_t j)
     const knee__change *changes = changed ? &r->changes[changed->change_off] : NULL;
     size_t n_changes = changed ? changed->change_n : 0;
     int numeric = v->known && v->level == KNEE__NONE;
-    double u, lo, hi;
-    int counted = knee__cell_score(r, t, j, &u, &lo, &hi);
+    knee__cell_figs f;
+    int counted = knee__cell_figures(r, t, j, &f);
+    double lo = f.low, hi = f.high;
     put_i(p, at, v->known);
     put_f(p, at + 1, numeric ? v->typical : NAN);
     put_f(p, at + 2, numeric ? v->low : NAN);
     put_f(p, at + 3, numeric ? v->high : NAN);
     put_s(p, at + 4, v->known && v->level != KNEE__NONE ? c->levels[v->level].id : NULL);
-    put_f(p, at + 5, u);
-    put_f(p, at + 6, knee__cell_weight(r, t, j));
-    put_f(p, at + 7, knee__cell_contribution(r, t, j));
+    put_f(p, at + 5, f.utility);
+    put_f(p, at + 6, f.weight);
+    put_f(p, at + 7, f.contribution);
     put_s(p, at + 8, v->known ? NULL : knee__cell_policy_name(r, j));
     n = v->sources.n; /* the value's sources, then each changing rule's */
     for (k = 0; k < n_changes; k++)
@@ -191,6 +214,8 @@ static size_t pack(packer *p, const knee_result *r)
     size_t no = knee_result_option_count(r), nc = knee_result_criterion_count(r);
     size_t options = HEADER_SLOTS, cells = options + no * OPTION_SLOTS;
     size_t weights = cells + no * nc * CELL_SLOTS, ids = weights + nc, i, j, k, n, first;
+    int bits[KNEE__METHOD_FIGURES];
+    metric_bits(r, bits);
     p->next = ids + nc;
     put_i(p, 0, KNEE_PACK_VERSION);
     put_i(p, 1, HEADER_SLOTS);
@@ -212,7 +237,7 @@ static size_t pack(packer *p, const knee_result *r)
         put_s(p, ids + j, knee_result_criterion_id(r, j));
     }
     for (i = 0; i < no; i++) {
-        option(p, options + i * OPTION_SLOTS, r, i);
+        option(p, options + i * OPTION_SLOTS, r, i, bits);
         for (j = 0; j < nc; j++)
             cell(p, cells + (i * nc + j) * CELL_SLOTS, r, i, j);
     }
@@ -225,10 +250,11 @@ static size_t pack(packer *p, const knee_result *r)
     for (k = 0; k < n; k++) {
         size_t s = first + k * REGION_SLOTS, m, nr = knee_result_regional_rule_count(r, k);
         size_t rules = list(p, s + 2, nr);
+        const char *id;
         put_s(p, s, knee_result_region_fact(r, k));
         put_s(p, s + 1, knee_result_region_value(r, k));
-        for (m = 0; m < nr; m++)
-            put_s(p, rules + m, knee_result_regional_rule(r, k, m));
+        for (m = 0; (id = knee__regional_rule_next(r, k, &m)) != NULL; m++)
+            put_s(p, rules++, id);
     }
     put_i(p, 2, (int64_t)(p->next * 8));
     return p->next;

@@ -50,51 +50,50 @@ static int applied(const knee_result *r, const knee__rule *ru, size_t f)
     return 0;
 }
 
-/* The m-th rule (document order) applied on region fact k, or NULL; *count gets how many. */
-static const char *regional_rule(const knee_result *r, size_t k, size_t m, size_t *count)
+const char *knee__regional_rule_next(const knee_result *r, size_t k, size_t *i)
 {
-    const knee_ruleset *rs = r->rs;
-    const char *found = NULL;
-    size_t i, n = 0;
-    if (k >= knee_result_region_count(r)) {
-        *count = 0;
+    const knee_ruleset *rs;
+    if (k >= knee_result_region_count(r))
         return NULL;
-    }
-    for (i = 0; i < rs->n_rules; i++)
-        if (applied(r, &rs->rules[i], rs->region_facts[k]) && n++ == m)
-            found = rs->rules[i].id;
-    *count = n;
-    return found;
+    rs = r->rs;
+    for (; *i < rs->n_rules; ++*i)
+        if (applied(r, &rs->rules[*i], rs->region_facts[k]))
+            return rs->rules[*i].id;
+    return NULL;
 }
 
 size_t knee_result_regional_rule_count(const knee_result *r, size_t k)
 {
-    size_t n;
-    regional_rule(r, k, (size_t)-1, &n);
+    size_t i, n = 0;
+    for (i = 0; knee__regional_rule_next(r, k, &i); i++)
+        n++;
     return n;
 }
 
 const char *knee_result_regional_rule(const knee_result *r, size_t k, size_t m)
 {
-    size_t n;
-    return regional_rule(r, k, m, &n);
+    size_t i;
+    const char *id = NULL;
+    for (i = 0; (id = knee__regional_rule_next(r, k, &i)) != NULL && m > 0; i++)
+        m--;
+    return id;
 }
 
 void knee__regions_json(knee__strbuf *b, const knee_result *r)
 {
-    size_t k, m, n = knee_result_region_count(r);
+    size_t k, i, m, n = knee_result_region_count(r);
     knee__sb_str(b, ",\n \"regional_rules\":[");
     for (k = 0; k < n; k++) {
-        size_t count = knee_result_regional_rule_count(r, k);
+        const char *id;
         knee__sb_str(b, k ? ",{\"fact\":" : "{\"fact\":");
         knee__sb_json_str(b, knee_result_region_fact(r, k));
         knee__sb_str(b, ",\"value\":");
         knee__sb_json_str(b, knee_result_region_value(r, k));
         knee__sb_str(b, ",\"rules\":[");
-        for (m = 0; m < count; m++) {
+        for (i = m = 0; (id = knee__regional_rule_next(r, k, &i)) != NULL; i++, m++) {
             if (m)
                 knee__sb_str(b, ",");
-            knee__sb_json_str(b, knee_result_regional_rule(r, k, m));
+            knee__sb_json_str(b, id);
         }
         knee__sb_str(b, "]}");
     }

@@ -804,6 +804,27 @@ class LazyViewTest(unittest.TestCase):
                 self.assertEqual((o.cautions, o.tied_with), (e.cautions, e.tied_with))
             self.assertEqual(options, expected)
 
+    def test_buffer_reused_only_when_no_view_is_left(self):
+        """A packed result's buffer serves a later compare() only once nothing reads it: views
+        held while other results are packed, read and dropped keep their own values."""
+        want, held = [], []
+        for facts in self.PATIENTS:
+            with self.rules.compare(facts) as r:
+                want.append([knee.OptionResult.from_dict(o) for o in r.to_dict()["options"]])
+                held.append(r.options)              # no lazy field read yet
+        for _ in range(3):
+            for facts in reversed(self.PATIENTS):   # packed, read, dropped: buffers to reuse
+                with self.rules.compare(facts) as r:
+                    r.options[0].cautions
+        spare = self.rules._strings.spares[-1]
+        with self.rules.compare(self.PATIENTS[3]) as r:
+            self.assertEqual(r.options, want[3])
+            self.assertIs(r._pack._buf, spare)      # the spare was taken
+        for options, expected in zip(held, want):
+            for o, e in zip(options, expected):
+                self.assertEqual([c.sources for c in o.criteria], [c.sources for c in e.criteria])
+            self.assertEqual(options, expected)
+
     def test_views_outlive_the_ruleset(self):
         rules = knee.Ruleset.default()
         with rules.compare(self.PATIENTS[1]) as r:

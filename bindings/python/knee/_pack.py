@@ -32,30 +32,48 @@ _CELL = struct.Struct("=qdddQdddQqqqqQQqddqdd")
 _METRICS = ("closeness", "phi_plus", "phi_minus", "phi_net", "S", "R", "Q")
 
 
-def pack(r: int, size_hint: int) -> Any:
-    """The packed form of the C result r: a ctypes array of 8-byte slots (one C call when
-    size_hint bytes are enough, else two)."""
+#: Spare buffers kept per ruleset (Strings.spares).
+_SPARES_MAX = 4
+
+
+def _buffer(size: int) -> Any:
+    return (ctypes.c_uint64 * max((size + 7) // 8, 1))()
+
+
+def pack(r: int, size_hint: int, spares: List[Any]) -> Any:
+    """The packed form of the C result r: a ctypes array of 8-byte slots (one C call when the
+    buffer is big enough, else two). The buffer is a spare one of a result read before whose
+    views are gone (Packed.__del__), else a new one of size_hint bytes: a new 46 KB buffer
+    is zeroed and written cold each time (about 2 us of a read of the default rules)."""
     size = ctypes.c_size_t()
-    for cap in (size_hint, None):
-        slots = ((cap if cap is not None else size.value) + 7) // 8
-        buf = (ctypes.c_uint64 * max(slots, 1))()
-        rc = lib.knee_result_pack(r, buf, 8 * slots, ctypes.byref(size))
+    try:
+        buf = spares.pop()
+    except IndexError:
+        buf = _buffer(size_hint)
+    for _ in range(2):
+        rc = lib.knee_result_pack(r, buf, ctypes.sizeof(buf), ctypes.byref(size))
         if rc == 0:
             return buf
         if rc != Status.ERANGE:
             raise KneeError(rc, lib.knee_strerror(rc))
+        buf = _buffer(size.value)
     raise KneeError(Status.ERANGE, "the packed result did not fit")  # pragma: no cover
 
 
 class Strings(dict):
     """A ruleset's strings by address (0: None), each decoded the first time it is met: the
-    strings of a packed result live as long as the ruleset, so a dict lookup reads them."""
+    strings of a packed result live as long as the ruleset, so a dict lookup reads them. It
+    also keeps what else the ruleset's packed results share (below)."""
 
     def __init__(self) -> None:
         super().__init__({0: None})
         # Texts (frozen, so shared) by the addresses of their two strings: a criterion's
         # note repeats in every result, and making a frozen dataclass is slow.
         self.texts: Dict[Tuple[int, int], Any] = {}
+        # Buffers of packed results no longer read, for the next (pack, Packed.__del__).
+        self.spares: List[Any] = []
+        # The criterion ids, the same in every result of the ruleset (Packed.ids).
+        self.ids: Optional[List[Optional[str]]] = None
 
     def __missing__(self, addr: int) -> str:
         text = self[addr] = ctypes.string_at(addr).decode("utf-8", "replace")
@@ -65,26 +83,37 @@ class Strings(dict):
 class Packed:
     """A packed result, read: its header, string lookup through the ruleset's cache, and the
     slots decoded on demand. It holds the C ruleset (released when it is collected), so the
-    strings its lazy fields decode stay valid even after Ruleset.close()."""
+    strings its lazy fields decode stay valid even after Ruleset.close(). Every view of the
+    result holds it, so when it is collected nothing reads its buffer any more: the buffer
+    is then kept for the ruleset's next packed result."""
 
-    __slots__ = ("raw", "h", "strings", "ids", "_rules")
+    __slots__ = ("raw", "h", "strings", "ids", "_rules", "_buf")
 
     def __init__(self, buf: Any, strings: Strings, rules: Handle) -> None:
+        self.strings = strings
+        self._rules: Optional[Handle] = None
+        self._buf: Any = None   # kept for reuse once read right (set last)
         self.raw = memoryview(buf).cast("B")
         self.h = _HEADER.unpack_from(self.raw, 0)
         if self.h[0] != VERSION:
             raise KneeError(Status.EINVAL, "packed result version %d, not %d"
                             % (self.h[0], VERSION))
-        self.strings = strings
         rules.hold()
-        self._rules: Optional[Handle] = rules
-        self.ids = self.texts(self.h[4], self.h[10])
+        self._rules = rules
+        ids = strings.ids
+        if ids is None:
+            ids = strings.ids = self.texts(self.h[4], self.h[10])
+        self.ids = ids
+        self._buf = buf
 
     def __del__(self) -> None:
-        rules = getattr(self, "_rules", None)
+        rules, buf = self._rules, self._buf
+        self._rules = self._buf = None
         if rules is not None:
-            self._rules = None
             rules.release()
+        spares = self.strings.spares
+        if buf is not None and len(spares) < _SPARES_MAX:
+            spares.append(buf)
 
     def slots(self, n: int, off: int) -> Tuple[int, ...]:
         """n slots from slot off, as unsigned integers (string addresses, counts, offsets)."""
@@ -248,12 +277,24 @@ def read_options(p: Packed) -> List[OptionResult]:
     """Every option of the packed result, in result order, as lazily read views."""
     h = p.h
     no, nc, osize, csize = h[3], h[4], h[5], h[6]
-    # Per option: id, name, (index), rank, excluded, score; per cell: utility, weight,
-    # contribution. Plain stores in one loop: the cheapest way to fill 200 objects.
-    heads = iter(_records("QQ8xqqd", 6, osize, no).unpack_from(p.raw, 8 * h[7]))
+    # Per cell: utility, weight, contribution; per option: id, name, (index), rank, excluded,
+    # score. Plain stores in one flat loop over the cells, then one over the options, each
+    # taking its criteria as a slice: the cheapest way found to fill 200 objects.
     numbers = iter(_records("40xddd", 8, csize, no * nc).unpack_from(p.raw, 8 * h[8]))
-    cell_numbers = iter(range(no * nc))
-    s, ids, new = p.strings, p.ids, object.__new__
+    new = object.__new__
+    cells: List[Any] = []
+    append = cells.append
+    for k, cid, u, w, c in zip(range(no * nc), p.ids * no, numbers, numbers, numbers):
+        cell = new(_CellView)
+        cell.id = cid
+        cell.utility = u
+        cell.weight = w
+        cell.contribution = c
+        cell._p = p
+        cell._k = k
+        append(cell)
+    heads = iter(_records("QQ8xqqd", 6, osize, no).unpack_from(p.raw, 8 * h[7]))
+    s = p.strings
     out: List[OptionResult] = []
     for i, (oid, name, rank, excluded, score) in enumerate(zip(heads, heads, heads, heads,
                                                                heads)):
@@ -266,15 +307,6 @@ def read_options(p: Packed) -> List[OptionResult]:
             o.excluded, o.rank, o.score = False, rank, score
         o._p = p
         o._i = i
-        o.criteria = cells = []
-        for cid, u, w, c, k in zip(ids, numbers, numbers, numbers, cell_numbers):
-            cell = new(_CellView)
-            cell.id = cid
-            cell.utility = u
-            cell.weight = w
-            cell.contribution = c
-            cell._p = p
-            cell._k = k
-            cells.append(cell)
+        o.criteria = cells[i * nc:(i + 1) * nc]
         out.append(o)
     return out

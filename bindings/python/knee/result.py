@@ -73,7 +73,7 @@ class Result:
         def packed(r: int) -> Any:
             if self._pack is None:
                 rules = self.ruleset
-                buf = _pack.pack(r, rules._pack_size)
+                buf = _pack.pack(r, rules._pack_size, rules._strings.spares)
                 rules._pack_size = max(rules._pack_size, ctypes.sizeof(buf))
                 self._pack = _pack.Packed(buf, rules._strings, rules._handle)
             return read(self._pack)
