@@ -861,10 +861,17 @@ class NotebookTest(unittest.TestCase):
                     self.assertIn(html.escape(n.text), page)
             spans = [o for o in ranked if o.score_range.low < o.score_range.high]
             self.assertTrue(spans)
-            self.assertIn("%.3f&ndash;%.3f" % (spans[0].score_range.low,
-                                               spans[0].score_range.high), page)
+            nowrap = '<td style="white-space:nowrap">'   # a range is not split over lines
+            self.assertIn(nowrap + "%.3f&ndash;%.3f</td>" % (spans[0].score_range.low,
+                                                              spans[0].score_range.high), page)
             self.assertIn("<i>excluded: %s" % html.escape(excluded[0].reasons[0].text),
                           page)
+            for o in ranked:    # a range narrower than the figures shown reads as none
+                low, high = "%.3f" % o.score_range.low, "%.3f" % o.score_range.high
+                self.assertNotIn("%s&ndash;%s</td>" % (low, low), page)
+                k = o.rank_range   # a rank the unknowns cannot move shows as that rank
+                self.assertIn("<td>%s</td>" % k.best if k.best == k.worst else
+                              nowrap + "%d&ndash;%d</td>" % (k.best, k.worst), page)
         self.assertEqual(r._repr_html_(), "<p>knee.Result (closed)</p>")
 
     def test_ties_read_equal(self):

@@ -140,7 +140,8 @@ class PatientErrorTest(unittest.TestCase):
         self.assertPatientError(S.EPARSE, {"diabetes": "maybe"}, mentions="diabetes")
         # A number for a boolean fact reads as the CLI reads it written out: only 1 and 0.
         self.assertPatientError(S.EPARSE, {"diabetes": 2}, mentions="'2' is not true or false")
-        self.assertPatientError(S.EPARSE, {"diabetes": 1.0}, mentions="'1.0'")
+        self.assertPatientError(S.EPARSE, {"diabetes": 0.5}, mentions="'0.5'")
+        self.assertPatientError(S.EPARSE, {"diabetes": 2.0}, mentions="'2' is not true")
         self.assertPatientError(S.ETYPE, {"age": True}, mentions="age")
         self.assertPatientError(S.ETYPE, {"kl_grade": 2.5}, mentions="kl_grade")
         self.assertPatientError(S.ETYPE, {"payer": 3}, mentions="payer")
@@ -174,6 +175,9 @@ class PatientErrorTest(unittest.TestCase):
             ({"diabetes": ["x"]}, "fact 'diabetes' is a boolean, not a set (it takes yes/no, "
                                   "true/false or 1/0)"),
             ({"payer": []}, "fact 'payer' is a string, not a set (it takes any text)"),
+            # a list for a fact that is not a set says so, whatever its members are
+            ({"age": [72]}, "fact 'age' is a number, not a set (it takes a number from 0 to "
+                            "120)"),
         ]
         for facts, message in fixes:
             with self.subTest(facts=facts):

@@ -5,6 +5,7 @@ extension types, bad cells named by row, column and fix without stopping the fra
 column, unknown columns, threads, and pandas imported only when used. Debian's python3-pandas
 (CTest runs this suite with /usr/bin/python3)."""
 
+import io
 import math
 import os
 import subprocess
@@ -123,6 +124,25 @@ class FrameTest(unittest.TestCase):
         for k, facts in enumerate(plain):
             self.assertRowEqualsCompare(out.iloc[k], facts)
 
+    def test_yes_no_column_with_gaps(self):
+        """pandas reads a 0/1 column with an empty cell as float64: its 1.0 and 0.0 are the
+        file's 1 and 0, read as the knee command reads the same CSV (every row failed with
+        "'1.0' is not true or false" before); 2 is still an error, and only the bad cell is."""
+        text = "id,age,diabetes,ckd\nx1,70,1,0\nx2,71,,1\nx3,500,0,\nx4,60,2,1\n"
+        df = pandas.read_csv(io.StringIO(text))
+        self.assertEqual(str(df["diabetes"].dtype), "float64")
+        out = self.rules.compare_frame(df)
+        self.assertEqual(list(out["status"]), ["ok", "ok", "error", "error"])
+        self.assertRowEqualsCompare(out.iloc[0], {"age": 70, "diabetes": 1, "ckd": 0})
+        self.assertRowEqualsCompare(out.iloc[1], {"age": 71, "ckd": "1"})
+        self.assertEqual(out["error"][2], "out-of-range: row 2, column 'age': fact 'age': 500 "
+                         "is above the maximum 120 (it takes a number from 0 to 120)")
+        self.assertEqual(out["error"][3], "bad-value: row 3, column 'diabetes': fact "
+                         "'diabetes': '2' is not true or false (it takes yes/no, true/false "
+                         "or 1/0)")
+        df["ckd"] = df["ckd"].astype("Float64")                 # pandas' nullable float too
+        self.assertRowEqualsCompare(self.rules.compare_frame(df).iloc[1], {"age": 71, "ckd": 1})
+
     def test_bad_cells_name_row_column_and_fix(self):
         df = pandas.DataFrame({"age": [72, 500, 60, 70], "sex": ["female", "male", "femal", 3],
                                "kl_grade": [4, 2, 2.5, 1]},
@@ -161,6 +181,9 @@ class FrameTest(unittest.TestCase):
         self.assertIn("column 'agee': unknown fact 'agee'", e.exception.message)
         self.assertIn("did you mean 'age'?", e.exception.message)
         self.assertIn("column 7: a column name must be a fact id", e.exception.message)
+        # the fix, as the knee command's --id-column / --ignore-unknown-columns hint says it
+        self.assertIn("(id_column= names the id column; ignore_unknown_columns=True skips the "
+                      "others)", e.exception.message)
         out = self.rules.compare_frame(df, ignore_unknown_columns=True)
         self.assertRowEqualsCompare(out.iloc[0], {"sex": "male"})
         with self.assertRaises(knee.KneeValueError):
@@ -194,10 +217,10 @@ class FrameTest(unittest.TestCase):
             options = r.options
             criteria = list(r.weights)
         self.assertEqual(list(frame.index), [o.id for o in options])
-        self.assertEqual(list(frame.columns[:10]),
+        self.assertEqual(list(frame.columns[:11]),
                          ["name", "rank", "score", "score_low", "score_high", "best_rank",
-                          "worst_rank", "excluded", "tied_with", "cautions"])
-        self.assertEqual(list(frame.columns[10:]), criteria)
+                          "worst_rank", "excluded", "tied_with", "cautions", "unknown"])
+        self.assertEqual(list(frame.columns[11:]), criteria)
         for o in options:
             row = frame.loc[o.id]
             self.assertEqual(row["name"], o.name)
@@ -214,8 +237,15 @@ class FrameTest(unittest.TestCase):
                                  (o.rank_range.best, o.rank_range.worst))
             self.assertEqual(row["tied_with"], o.tied_with)
             self.assertEqual(row["cautions"], [n.text for n in o.cautions])
-            self.assertEqual([row[c] for c in criteria], [c.utility for c in o.criteria])
+            # an unknown value's stand-in utility must not read as a measured one
+            self.assertEqual(row["unknown"], [c.id for c in o.criteria if not c.known])
+            for c in o.criteria:
+                if c.known:
+                    self.assertEqual(row[c.id], c.utility)
+                else:
+                    self.assertTrue(math.isnan(row[c.id]), (o.id, c.id))
         self.assertEqual(str(frame["rank"].dtype), "Int64")
+        self.assertTrue(any(frame["unknown"]), "the patient must have unknown values")
 
     def test_pandas_imported_only_when_used(self):
         code = ("import sys, knee\n"

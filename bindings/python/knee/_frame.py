@@ -71,7 +71,8 @@ def plan(ruleset: Any, df: Any, id_column: Optional[str],
     unknown = [c for c in facts if not isinstance(c, str) or c not in ruleset._fact_types]
     if unknown and not ignore_unknown_columns:
         raise PatientError(Status.EUNKNOWN, "columns that are not facts of rule file '%s' "
-                           "(or pass ignore_unknown_columns=True): %s"
+                           "(id_column= names the id column; ignore_unknown_columns=True "
+                           "skips the others): %s"
                            % (ruleset.id, "; ".join(_unknown_column(ruleset, c)
                                                    for c in unknown)))
     return id_column, [c for c in facts if c not in unknown]

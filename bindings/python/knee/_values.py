@@ -9,8 +9,8 @@ read() turns a value into one of five readings, each a C setter:
 ``NUMBER``     knee_patient_set_number (a float): int, float, numpy numbers, for number facts
 ``BOOL``       knee_patient_set_bool: bool and numpy.bool_, for boolean facts
 ``TEXT``       knee_patient_set_text (UTF-8 bytes): a str, read by the fact's type as the CLI
-               reads a cell; also a number for a boolean fact, written out (1 and 0 read as
-               true and false, like the CLI's "1" and "0")
+               reads a cell; also a number for a boolean fact, written out (1 and 0, and
+               1.0 and 0.0, read as true and false, like the CLI's "1" and "0")
 ``MEMBERS``    knee_patient_add_to_set per member (a list of UTF-8 bytes; empty: known empty)
 =============  ===================================================================
 
@@ -73,10 +73,9 @@ def read(fact: str, ftype: Optional[str], value: Any) -> Reading:
             raise _wrong(fact, ftype, "boolean", (BOOL, value))
         return BOOL, value
     if t in SETS or (t is not int and t is not float and isinstance(value, SETS)):
-        members = [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
-        if ftype not in ("set", None):
-            raise _wrong(fact, ftype, "set", (MEMBERS, members))
-        return MEMBERS, members
+        if ftype not in ("set", None):   # before its members: [72] for age is not a set
+            raise _wrong(fact, ftype, "set", (MEMBERS, []))
+        return MEMBERS, [cstr(m, "a member of fact '%s'" % fact, PatientError) for m in value]
     if t is not int and t is not float:
         converted, plain = _foreign(value)
         if converted:
@@ -87,11 +86,19 @@ def read(fact: str, ftype: Optional[str], value: Any) -> Reading:
     if value != value:                           # NaN: unknown, whatever the fact's type
         return _UNKNOWN
     if ftype == "boolean":                       # as the CLI reads the number written out
-        text = str(int(value)) if isinstance(value, numbers.Integral) else repr(_float(fact, value))
-        return TEXT, text.encode()
+        return TEXT, _written(fact, value).encode()
     if ftype not in ("number", "integer", None):
         raise _wrong(fact, ftype, "number", (NUMBER, _float(fact, value)))
     return NUMBER, _float(fact, value)
+
+
+def _written(fact: str, value: Any) -> str:
+    """A number written out: a whole one as an integer (1.0 is "1", as pandas' float64 column
+    of 0/1 with gaps holds the file's 1), any other as repr ("0.5", "inf")."""
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    f = _float(fact, value)
+    return str(int(f)) if f.is_integer() and abs(f) < 2.0 ** 53 else repr(f)
 
 
 def _float(fact: str, value: Any) -> float:

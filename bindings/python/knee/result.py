@@ -269,8 +269,12 @@ class Result:
         result order, indexed by option id: ``name``, ``rank`` (Int64, <NA> when excluded),
         ``score``, ``score_low``, ``score_high`` (NaN: none), ``best_rank``, ``worst_rank``
         (Int64), ``excluded``, ``tied_with`` and ``cautions`` (lists: option ids, the
-        cautions' texts for the clinician), then one column per criterion (its id) with the
-        option's utility on it. The same columns as Ruleset.compare_frame's per option."""
+        cautions' texts for the clinician), ``unknown`` (list: the criteria whose value is not
+        known for the option), then one column per criterion (its id) with the option's utility
+        on it, NaN where the value is unknown: the utility the score counted for it is a
+        stand-in (the missing policy's), and a stand-in must not read as a measurement; its
+        effect is in score_low/score_high. The same first columns as Ruleset.compare_frame's
+        per option."""
         from . import _frame
         numpy, pandas = _frame.modules()
         options = self.options
@@ -289,9 +293,11 @@ class Result:
             "excluded": [o.excluded for o in options],
             "tied_with": [list(o.tied_with) for o in options],
             "cautions": [[n.text for n in o.cautions] for o in options],
+            "unknown": [[c.id for c in o.criteria if not c.known] for o in options],
         }
         for j, criterion in enumerate(self.weights):
-            data[criterion] = [o.criteria[j].utility for o in options]
+            data[criterion] = [o.criteria[j].utility if o.criteria[j].known else nan
+                               for o in options]
         frame = pandas.DataFrame(data, index=pandas.Index([o.id for o in options],
                                                           name="option"))
         return frame
@@ -316,18 +322,23 @@ class Result:
                      "%.3f" % o.score]
             if ranged:
                 r, k = o.score_range, o.rank_range
-                cells.append("" if r is None or r.low == r.high else
-                             "%.3f&ndash;%.3f" % (r.low, r.high))
-                cells.append("" if k is None or k.best == k.worst else
+                low, high = ("%.3f" % r.low, "%.3f" % r.high) if r else ("", "")
+                # a range that rounds to one figure is shown as none, not "0.692-0.692"
+                cells.append("" if low == high else "%s&ndash;%s" % (low, high))
+                # a rank the unknowns cannot move reads as that rank, not as a blank
+                cells.append("" if k is None else "%d" % k.best if k.best == k.worst else
                              "%d&ndash;%d" % (k.best, k.worst))
             cells.append("<br>".join(e(n.text) for n in o.cautions))
-            rows.append("<tr>%s</tr>" % "".join("<td>%s</td>" % c for c in cells))
+            # ranges stay on one line: "0.739-" above "0.823" reads as two numbers
+            rows.append("<tr>%s</tr>" % "".join(
+                '<td style="white-space:nowrap">%s</td>' % c if "&ndash;" in c else
+                "<td>%s</td>" % c for c in cells))
         head = ["rank", "option", "score"] + (["score range", "rank range"] if ranged else []) \
             + ["cautions"]
         caption = "%s &middot; %s &middot; unknown values: %s" % (
             e(self.ruleset._label), e(self.method), e(self.missing_policy))
         missing = self.missing_facts
-        if missing:
+        if missing:   # by id: what a notebook user passes to compare() (labels run long)
             caption += " &middot; asking for %s would sharpen it" % e(", ".join(missing))
         return ('<table class="knee-result"><caption style="text-align:left">%s</caption>'
                 "<thead><tr>%s</tr></thead><tbody>%s</tbody></table>"
