@@ -60,8 +60,8 @@ int pop_worker_init(pop_worker *w)
     w->order = calloc(n_options, sizeof *w->order);
     w->count = calloc(n_options + 1, sizeof *w->count);
     w->touched = calloc(n_facts, sizeof *w->touched);
-    if (!w->slow || !w->status || !w->rank || !w->score || !w->json_at || !w->values ||
-        !w->order || !w->count || !w->touched)
+    if (!w->slow || !w->status || !w->rank || !w->score || !w->json_at || !w->values || !w->order ||
+        !w->count || !w->touched)
         return -1;
     if (w->sh->input_format != CLI_POP_JSONL)
         return 0;
@@ -222,8 +222,8 @@ static int json_row(pop_worker *w, const pop_chunk *c, size_t i)
     int rc = 0;
 
     w->id_at[i] = NONE;
-    if (row->read_code || !(obj = json_loadb(c->text + f->offset, f->len, JSON_REJECT_DUPLICATES,
-                                             NULL)))
+    if (row->read_code ||
+        !(obj = json_loadb(c->text + f->offset, f->len, JSON_REJECT_DUPLICATES, NULL)))
         return -1;
     if (!json_is_object(obj)) {
         json_decref(obj);
@@ -303,8 +303,7 @@ static void score_batch(pop_worker *w, const pop_chunk *c)
     if (knee_batch_new(&b, rs, n) == KNEE_OK && knee_batch_copy_weights(b, w->p) == KNEE_OK)
         rc = w->sh->input_format == CLI_POP_JSONL ? json_columns(w, c, b) : csv_columns(w, c, b);
     if (rc == 0 && w->sh->pop->full) {
-        knee_compare_batch_json(rs, b, w->opts, 0, n, w->r, &w->json, NULL, w->json_at,
-                                w->status);
+        knee_compare_batch_json(rs, b, w->opts, 0, n, w->r, &w->json, NULL, w->json_at, w->status);
         rc = w->json ? 0 : -1;
     } else if (rc == 0) {
         rc = knee_compare_batch(rs, b, w->opts, 0, n, w->r, w->rank, w->score, w->status);
