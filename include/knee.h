@@ -923,6 +923,16 @@ KNEE_API size_t knee_ruleset_criterion_index(const knee_ruleset *rs, const char 
  * same thread use as knee_batch_row_status (safe beside knee_compare_batch on b). Since 0.3. */
 KNEE_API const char *knee_batch_row_errmsg(const knee_batch *b, size_t row);
 
+/* ---- a patient's weights for a whole batch; since 0.3 -------------------------------------- */
+
+/* Give every row of b the weights of p: those set with knee_patient_set_weight, _set_swing or
+ * _rank_criteria, each criterion p leaves unset keeping the rule file's weight; weights set on b
+ * before are replaced (p's facts are not read). For a caller that takes weights the patient's
+ * ways (a ranking has no batch setter) and scores many patients with them. KNEE_OK, or
+ * KNEE_EINVAL for a NULL b or p or a patient of another ruleset (b unchanged). Thread use: as
+ * knee_batch_set_weight; p is only read. Since 0.3. */
+KNEE_API int knee_batch_copy_weights(knee_batch *b, const knee_patient *p);
+
 #ifdef __cplusplus
 }
 #endif

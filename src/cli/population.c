@@ -453,7 +453,7 @@ static int read_header(pipeline *pl)
 
 static int make_workers(pipeline *pl, cli_session *s, size_t n)
 {
-    size_t k, n_options = knee_ruleset_option_count(pl->sh.rs);
+    size_t k;
     int status;
 
     if (!(pl->workers = calloc(n, sizeof *pl->workers)))
@@ -471,14 +471,7 @@ static int make_workers(pipeline *pl, cli_session *s, size_t n)
             return CLI_EXIT_FAIL;
         if (!(w->opts = cli_session_make_options(s)))
             return CLI_EXIT_FAIL;
-        for (w->option_slots = 16; w->option_slots < 4 * n_options; w->option_slots *= 2)
-            ;
-        w->option_ptr = calloc(w->option_slots, sizeof *w->option_ptr);
-        w->option_index = calloc(w->option_slots, sizeof *w->option_index);
-        w->rank = calloc(n_options + 1, sizeof *w->rank);
-        w->score = calloc(n_options + 1, sizeof *w->score);
-        w->touched = calloc(knee_ruleset_fact_count(pl->sh.rs) + 1, sizeof *w->touched);
-        if (!w->rank || !w->score || !w->touched || !w->option_ptr || !w->option_index)
+        if (pop_worker_init(w) != 0)
             return cli_fail("threads", KNEE_ENOMEM, NULL);
     }
     return CLI_EXIT_OK;
@@ -487,17 +480,8 @@ static int make_workers(pipeline *pl, cli_session *s, size_t n)
 static void release(pipeline *pl)
 {
     size_t k;
-    for (k = 0; k < pl->n_workers; k++) {
-        pop_worker *w = &pl->workers[k];
-        knee_patient_free(w->p);
-        knee_result_free(w->r);
-        knee_compare_options_free(w->opts);
-        free(w->option_ptr);
-        free(w->option_index);
-        free(w->rank);
-        free(w->score);
-        free(w->touched);
-    }
+    for (k = 0; k < pl->n_workers; k++)
+        pop_worker_release(&pl->workers[k]);
     free(pl->workers);
     for (k = 0; k < pl->n_slots; k++) {
         free(pl->slots[k].fields);
@@ -510,6 +494,7 @@ static void release(pipeline *pl)
         free(pl->sh.columns[k]);
     free(pl->sh.columns);
     free(pl->sh.column_fact);
+    free(pl->sh.by_name);
     cli_csv_record_release(&pl->rec);
     cli_csv_free(pl->csv);
     if (pl->in && pl->in != stdin)
@@ -601,6 +586,8 @@ static int open_run(pipeline *pl, cli_session *s, size_t n_threads, int *out_fai
         return cli_fail("input", KNEE_ENOMEM, NULL);
     if (pl->sh.input_format == CLI_POP_CSV && read_header(pl) != CLI_EXIT_OK)
         return CLI_EXIT_FAIL;
+    if (pop_list_options(&pl->sh) != 0)
+        return cli_fail("options", KNEE_ENOMEM, NULL);
     if (make_workers(pl, s, n_threads) != CLI_EXIT_OK)
         return CLI_EXIT_FAIL;
     pl->row_bytes = pop_probe_row_bytes(&pl->workers[0]);

@@ -1,5 +1,6 @@
-/* population_row.c - `knee compare --patients`: score the rows of one chunk and write their
- * output rows (CSV or JSON lines) and their problems, in a worker thread. */
+/* population_row.c - `knee compare --patients`: one row alone (the rows a batch does not take:
+ * every problem of a bad row worded, a row compared on the worker's patient), and the output
+ * rows (CSV or JSON lines) of every row, in a worker thread. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -127,29 +128,6 @@ static void add_message(pop_buf *b, const char *s)
         pop_buf_add(b, (*s == '\n' || *s == '\r' || *s == '\t') ? " " : s, 1);
 }
 
-/* ---- lookups ------------------------------------------------------------------------------ */
-
-/* The ruleset index of a result's option id. The result borrows its ids from the ruleset, so
- * the pointers stay the same for the whole run: a small pointer-keyed table remembers them and
- * spares a search by name per option per row. */
-static long find_option(pop_worker *w, const char *id)
-{
-    size_t mask = w->option_slots - 1, h = ((size_t)(uintptr_t)id >> 3) & mask;
-    long o;
-    while (w->option_ptr[h]) {
-        if (w->option_ptr[h] == id)
-            return w->option_index[h];
-        h = (h + 1) & mask;
-    }
-    o = (long)knee_ruleset_option_index(w->sh->rs, id); /* -1 when absent */
-    if (o >= 0 && w->option_used * 2 < w->option_slots) {
-        w->option_ptr[h] = id;
-        w->option_index[h] = o;
-        w->option_used++;
-    }
-    return o;
-}
-
 /* ---- the header --------------------------------------------------------------------------- */
 
 void pop_write_header(const pop_shared *sh, pop_buf *out)
@@ -173,20 +151,9 @@ void pop_write_header(const pop_shared *sh, pop_buf *out)
 
 /* ---- one row ------------------------------------------------------------------------------ */
 
-/* What a row has found so far. */
-typedef struct row_state {
-    const char *id; /* the id cell's text, or NULL */
-    size_t id_len;
-    int n_problems;
-    const char *code; /* the first problem */
-    unsigned long line;
-    size_t column;
-    char message[600];
-} row_state;
-
 /* Report a problem of the row: a "FILE:LINE:COLUMN: code: message" line for stderr, and the
  * first one kept for the output row. where is "column 3 'age'" or similar, or NULL. */
-static void problem(pop_worker *w, pop_chunk *c, row_state *st, const char *code,
+static void problem(pop_worker *w, pop_chunk *c, pop_row_state *st, const char *code,
                     unsigned long line, size_t column, const char *where, const char *msg)
 {
     pop_buf_printf(&c->err, "%s:%lu:%zu: %s: ", w->sh->input_name, line, column, code);
@@ -224,17 +191,23 @@ static const char *value_code(int status)
     }
 }
 
-static void score_csv_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state *st)
+void pop_csv_id(const pop_worker *w, const pop_chunk *c, const pop_row *row, pop_row_state *st)
+{
+    long id = w->sh->id_column;
+    if (id >= 0 && (size_t)id < row->n_fields) {
+        const cli_csv_field *f = &c->fields[row->first_field + (size_t)id];
+        st->id = c->text + f->offset;
+        st->id_len = f->len;
+    }
+}
+
+static void score_csv_row(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st)
 {
     const pop_shared *sh = w->sh;
     char where[300];
     size_t k;
 
-    if (sh->id_column >= 0 && (size_t)sh->id_column < row->n_fields) {
-        const cli_csv_field *f = &c->fields[row->first_field + (size_t)sh->id_column];
-        st->id = c->text + f->offset;
-        st->id_len = f->len;
-    }
+    pop_csv_id(w, c, row, st);
     if (row->read_code) {
         problem(w, c, st, row->read_code, row->read_line, row->read_column, NULL,
                 c->text + row->read_message);
@@ -301,7 +274,7 @@ const char *pop_fact_hint(knee_patient *p, const char *name)
 
 /* A JSON number as written out ("1", "0.5", "1.0"): how a boolean fact reads it, as the CSV
  * cell "1" (true) or "1.0" (not true or false) and the Python binding's 1 and 1.0. */
-static void number_text(json_t *v, char *out, size_t size)
+void pop_number_text(const json_t *v, char *out, size_t size)
 {
     if (json_is_integer(v)) {
         snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -340,7 +313,7 @@ static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size
     case JSON_REAL:
         if (type == KNEE_FACT_BOOLEAN) {
             char text[64];
-            number_text(v, text, sizeof text);
+            pop_number_text(v, text, sizeof text);
             status = knee_patient_set_text(p, id, text);
         } else {
             status = knee_patient_set_number(p, id, json_number_value(v));
@@ -372,7 +345,7 @@ static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size
     return status;
 }
 
-static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state *st,
+static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st,
                            pop_buf *id_text)
 {
     const pop_shared *sh = w->sh;
@@ -439,9 +412,75 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, row_state 
     json_decref(obj);
 }
 
+/* ---- the per-row path --------------------------------------------------------------------- */
+
+int pop_result_cells(pop_worker *w, int *rank, double *score, char **json)
+{
+    size_t k, n = knee_ruleset_option_count(w->sh->rs);
+    *json = NULL;
+    for (k = 0; k < n; k++) {
+        rank[k] = 0;
+        score[k] = 0;
+    }
+    for (k = 0; k < knee_result_option_count(w->r); k++) {
+        size_t o = knee_ruleset_option_index(w->sh->rs, knee_result_option_id(w->r, k));
+        if (o < n) {
+            rank[o] = knee_result_option_rank(w->r, k);
+            score[o] = knee_result_option_score(w->r, k);
+        }
+    }
+    if (w->sh->pop->full && knee_result_to_json(w->r, json, NULL) != KNEE_OK)
+        return KNEE_ENOMEM;
+    return KNEE_OK;
+}
+
+void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st, pop_buf *id_text,
+                  int *rank, double *score, char **json)
+{
+    *json = NULL;
+    if (w->sh->input_format == CLI_POP_JSONL)
+        score_json_row(w, c, row, st, id_text);
+    else
+        score_csv_row(w, c, row, st);
+    if (!st->n_problems) {
+        int status = knee_compare_ex(w->sh->rs, w->p, w->opts, w->r);
+        if (status != KNEE_OK)
+            problem(w, c, st, "compare", row->line, 0, NULL, knee_result_errmsg(w->r));
+        else if (pop_result_cells(w, rank, score, json) != KNEE_OK)
+            c->out.oom = 1;
+    }
+}
+
 /* ---- output rows -------------------------------------------------------------------------- */
 
-static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const row_state *st)
+/* The options of a row in the order its result lists them: by rank, ties by name, then the
+ * excluded ones (rank 0) in rule-file order (a counting sort of the options by name). */
+static const size_t *result_order(pop_worker *w, const int *rank)
+{
+    size_t k, n = knee_ruleset_option_count(w->sh->rs), at = 0;
+    for (k = 0; k <= n; k++)
+        w->count[k] = 0;
+    for (k = 0; k < n; k++)
+        if (rank[k] > 0 && (size_t)rank[k] <= n)
+            w->count[rank[k] - 1]++;
+    for (k = 0; k < n; k++) { /* count[r - 1] becomes the first place of rank r */
+        size_t m = w->count[k];
+        w->count[k] = at;
+        at += m;
+    }
+    for (k = 0; k < n; k++) {
+        size_t o = w->sh->by_name[k];
+        if (rank[o] > 0 && (size_t)rank[o] <= n)
+            w->order[w->count[rank[o] - 1]++] = o;
+    }
+    for (k = 0; k < n; k++)
+        if (!(rank[k] > 0 && (size_t)rank[k] <= n))
+            w->order[at++] = k;
+    return w->order;
+}
+
+static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
+                          const int *rank, const double *score)
 {
     const pop_shared *sh = w->sh;
     size_t k, n = knee_ruleset_option_count(sh->rs);
@@ -469,35 +508,46 @@ static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const
         return;
     }
     pop_buf_str(out, ",ok,,");
-    for (k = 0; k < n; k++) {
-        w->rank[k] = 0;
-        w->score[k] = 0;
-    }
-    for (k = 0; k < knee_result_option_count(w->r); k++) {
-        long o = find_option(w, knee_result_option_id(w->r, k));
-        if (o < 0)
-            continue;
-        w->rank[o] = knee_result_option_rank(w->r, k);
-        w->score[o] = knee_result_option_score(w->r, k);
-        if (k == 0 && w->rank[o] == 1)
-            add_csv(out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
+    for (k = 0; k < n; k++) { /* the top: the first of the options ranked 1, by name */
+        const char *id = knee_ruleset_option_id(sh->rs, sh->by_name[k]);
+        if (rank[sh->by_name[k]] == 1) {
+            add_csv(out, id, strlen(id));
+            break;
+        }
     }
     for (k = 0; k < n; k++) {
         /* An excluded option has no rank and no score (null in the JSON result too). */
-        if (w->rank[k] > 0) {
+        if (rank[k] > 0) {
             pop_buf_add(out, ",", 1);
-            add_uint(out, (unsigned long long)w->rank[k]);
+            add_uint(out, (unsigned long long)rank[k]);
             pop_buf_add(out, ",", 1);
-            pop_buf_str(out, knee__num_decimal(num, sizeof num, w->score[k], 6));
+            pop_buf_str(out, knee__num_decimal(num, sizeof num, score[k], 6));
         } else
             pop_buf_add(out, ",,", 2);
     }
     pop_buf_add(out, "\n", 1);
 }
 
-static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, const row_state *st)
+/* --full: the row's result, on one line: the library's JSON breaks lines only between tokens
+ * (a line break inside a string is written as \n), so dropping them keeps the same JSON. */
+static void add_result(pop_buf *out, const char *json, size_t len)
 {
-    size_t k, n;
+    const char *p, *end, *nl;
+    pop_buf_str(out, ",\"result\":");
+    for (p = json, end = json + len; p < end; p = nl + 1) {
+        if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+            nl = end;
+        pop_buf_add(out, p, (size_t)(nl - p));
+    }
+    pop_buf_str(out, "}\n");
+}
+
+static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
+                           const int *rank, const double *score, const char *json, size_t len)
+{
+    const knee_ruleset *rs = w->sh->rs;
+    size_t k, n = knee_ruleset_option_count(rs);
+    const size_t *order;
     char num[64];
 
     pop_buf_str(out, "{\"row\":");
@@ -519,43 +569,26 @@ static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, cons
     }
     pop_buf_str(out, ",\"status\":\"ok\"");
     if (w->sh->pop->full) {
-        char *json = NULL;
-        const char *p, *end, *nl;
-        size_t len = 0;
-        int status = knee_result_to_json(w->r, &json, &len);
-        if (status != KNEE_OK) {
-            out->oom = 1;
-            return;
-        }
-        pop_buf_str(out, ",\"result\":");
-        /* One line: the library's JSON breaks lines only between tokens (a line break inside
-         * a string is written as \n), so dropping them keeps the same JSON. */
-        for (p = json, end = json + len; p < end; p = nl + 1) {
-            if (!(nl = memchr(p, '\n', (size_t)(end - p))))
-                nl = end;
-            pop_buf_add(out, p, (size_t)(nl - p));
-        }
-        knee_free(json);
-        pop_buf_str(out, "}\n");
+        add_result(out, json, len);
         return;
     }
-    n = knee_result_option_count(w->r);
+    order = result_order(w, rank);
     pop_buf_str(out, ",\"top\":");
-    if (n && knee_result_option_rank(w->r, 0) == 1)
-        add_json(out, knee_result_option_id(w->r, 0), strlen(knee_result_option_id(w->r, 0)));
+    if (n && rank[order[0]] == 1)
+        add_json(out, knee_ruleset_option_id(rs, order[0]),
+                 strlen(knee_ruleset_option_id(rs, order[0])));
     else
         pop_buf_str(out, "null");
     pop_buf_str(out, ",\"options\":[");
     for (k = 0; k < n; k++) {
-        int rank = knee_result_option_rank(w->r, k);
+        size_t o = order[k];
         pop_buf_str(out, k ? ",{\"id\":" : "{\"id\":");
-        add_json(out, knee_result_option_id(w->r, k), strlen(knee_result_option_id(w->r, k)));
-        if (rank > 0) {
+        add_json(out, knee_ruleset_option_id(rs, o), strlen(knee_ruleset_option_id(rs, o)));
+        if (rank[o] > 0) {
             pop_buf_str(out, ",\"rank\":");
-            add_uint(out, (unsigned long long)rank);
+            add_uint(out, (unsigned long long)rank[o]);
             pop_buf_str(out, ",\"score\":");
-            pop_buf_str(out,
-                        knee__num_decimal(num, sizeof num, knee_result_option_score(w->r, k), 6));
+            pop_buf_str(out, knee__num_decimal(num, sizeof num, score[o], 6));
             pop_buf_str(out, ",\"excluded\":false}");
         } else /* as in the JSON result: an excluded option has no rank and no score */
             pop_buf_str(out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
@@ -563,58 +596,11 @@ static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, cons
     pop_buf_str(out, "]}\n");
 }
 
-static void write_row(pop_worker *w, pop_buf *out, const pop_row *row, const row_state *st)
+void pop_write_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
+                   const int *rank, const double *score, const char *json, size_t len)
 {
     if (w->sh->output_format == CLI_POP_JSONL)
-        write_json_row(w, out, row, st);
+        write_json_row(w, out, row, st, rank, score, json, len);
     else
-        write_csv_row(w, out, row, st);
-}
-
-void pop_score_chunk(pop_worker *w, pop_chunk *c)
-{
-    pop_buf id_text = {NULL, 0, 0, 0};
-    size_t i;
-
-    c->out.len = 0;
-    c->err.len = 0;
-    for (i = 0; i < c->n_rows; i++) {
-        pop_row *row = &c->rows[i];
-        row_state st;
-        memset(&st, 0, sizeof st);
-        id_text.len = 0;
-        if (w->sh->input_format == CLI_POP_JSONL)
-            score_json_row(w, c, row, &st, &id_text);
-        else
-            score_csv_row(w, c, row, &st);
-        if (!st.n_problems) {
-            int status = knee_compare_ex(w->sh->rs, w->p, w->opts, w->r);
-            if (status != KNEE_OK)
-                problem(w, c, &st, "compare", row->line, 0, NULL, knee_result_errmsg(w->r));
-        }
-        write_row(w, &c->out, row, &st);
-        row->failed = st.n_problems > 0;
-        row->out_end = c->out.len;
-        row->err_end = c->err.len;
-    }
-    pop_buf_free(&id_text);
-}
-
-size_t pop_probe_row_bytes(pop_worker *w)
-{
-    pop_buf out = {NULL, 0, 0, 0};
-    pop_row row;
-    row_state st;
-    size_t n = 0;
-
-    memset(&row, 0, sizeof row);
-    memset(&st, 0, sizeof st);
-    row.number = ~0ULL; /* the widest numbers */
-    row.line = ~0UL;
-    if (knee_compare_ex(w->sh->rs, w->p, w->opts, w->r) == KNEE_OK) {
-        write_row(w, &out, &row, &st);
-        n = out.oom ? 0 : out.len;
-    }
-    pop_buf_free(&out);
-    return n;
+        write_csv_row(w, out, row, st, rank, score);
 }

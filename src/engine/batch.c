@@ -160,6 +160,21 @@ int knee_batch_set_weight(knee_batch *b, const char *criterion, double weight)
     return KNEE_OK;
 }
 
+int knee_batch_copy_weights(knee_batch *b, const knee_patient *p)
+{
+    size_t n;
+    if (!b || !p || p->rs != b->rs)
+        return KNEE_EINVAL;
+    n = b->rs->n_criteria;
+    if (n) {
+        memcpy(b->weights, p->weights, n * sizeof *b->weights);
+        memcpy(b->weight_set, p->weight_set, n);
+    }
+    b->error_row = KNEE__NONE;
+    b->errmsg[0] = '\0';
+    return KNEE_OK;
+}
+
 /* ---- building a column ----------------------------------------------------------------------- */
 
 /* The fact's index if it exists and its type is one of want (0: any), else the error. */

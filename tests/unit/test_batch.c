@@ -205,6 +205,65 @@ static void test_equal_to_one_by_one(void)
     knee_batch_free(bm);
 }
 
+/* knee_batch_copy_weights: a ranking and a swing set on a patient (which have no batch setter)
+ * score every row as they score the same patient one at a time; a NULL or foreign patient is
+ * refused and leaves the batch's weights as they were. */
+static void test_copy_weights(void)
+{
+    const char *ranked[2];
+    knee_batch *b = make_batch(0);
+    knee_patient *pw = NULL, *p = NULL;
+    knee_ruleset *other = NULL;
+    knee_result *r = NULL;
+    int *ranks = malloc(N * nt * sizeof *ranks), status[N];
+    double *scores = malloc(N * nt * sizeof *scores);
+    size_t i, k, t, bad = 0;
+    CU_ASSERT_FATAL(knee_ruleset_criterion_count(rs) >= 3);
+    ranked[0] = knee_ruleset_criterion_id(rs, 2);
+    ranked[1] = knee_ruleset_criterion_id(rs, 0);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&pw, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_rank_criteria(pw, ranked, 2, KNEE_RANKING_ROC), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_patient_set_swing(pw, knee_ruleset_criterion_id(rs, 1), 70), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_batch_copy_weights(b, pw), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_batch_copy_weights(b, NULL), KNEE_EINVAL);
+    CU_ASSERT_EQUAL(knee_batch_copy_weights(NULL, pw), KNEE_EINVAL);
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_default(&other, NULL), KNEE_OK);
+    knee_patient_free(p);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, other), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_batch_copy_weights(b, p), KNEE_EINVAL);
+    knee_patient_free(p);
+    knee_ruleset_free(other);
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL(knee_compare_batch(rs, b, NULL, 0, N, r, ranks, scores, status), KNEE_OK);
+    for (i = 0; i < N; i++) {
+        fill_patient(p, i, 0);
+        CU_ASSERT_EQUAL(knee_patient_rank_criteria(p, ranked, 2, KNEE_RANKING_ROC), KNEE_OK);
+        CU_ASSERT_EQUAL(knee_patient_set_swing(p, knee_ruleset_criterion_id(rs, 1), 70), KNEE_OK);
+        CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, p, NULL, r), KNEE_OK);
+        for (k = 0; k < nt; k++) {
+            t = knee_ruleset_option_index(rs, knee_result_option_id(r, k));
+            if (ranks[i * nt + t] != knee_result_option_rank(r, k) ||
+                scores[i * nt + t] != knee_result_option_score(r, k))
+                bad++;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* and the weights matter: without them some row scores differently */
+    knee_patient_clear(p);
+    fill_patient(p, 0, 0);
+    CU_ASSERT_EQUAL_FATAL(knee_compare_ex(rs, p, NULL, r), KNEE_OK);
+    t = knee_ruleset_option_index(rs, knee_result_option_id(r, 0));
+    CU_ASSERT(scores[t] != knee_result_option_score(r, 0));
+    free(ranks);
+    free(scores);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_patient_free(pw);
+    knee_batch_free(b);
+}
+
 /* Each row's JSON is knee_result_to_json's text for the same patient. */
 static void test_json_rows(void)
 {
@@ -627,6 +686,7 @@ int main(void)
     s = CU_add_suite("batch", setup, teardown);
     CU_add_test(s, "equal to one patient at a time", test_equal_to_one_by_one);
     CU_add_test(s, "JSON rows", test_json_rows);
+    CU_add_test(s, "a patient's weights for every row", test_copy_weights);
     CU_add_test(s, "bad cells by row and fact", test_bad_cells);
     CU_add_test(s, "each bad row's own reason", test_row_messages);
     CU_add_test(s, "a failed comparison per row", test_compare_failure);
