@@ -2,6 +2,7 @@
  * every problem of a bad row worded, a row compared on the worker's patient), and the output
  * rows (CSV or JSON lines) of every row, in a worker thread. */
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -272,17 +273,18 @@ const char *pop_fact_hint(knee_patient *p, const char *name)
     return m ? m : "";
 }
 
-/* A JSON number as written out ("1", "0.5", "1.0"): how a boolean fact reads it, as the CSV
- * cell "1" (true) or "1.0" (not true or false) and the Python binding's 1 and 1.0. */
+/* A JSON number as a boolean fact reads it: a whole one as the integer ("1", also for 1.0, the
+ * same number in JSON, as pandas' to_json writes a 0/1 column with gaps), any other as %.17g
+ * ("0.5"); so 1 and 1.0 are true as in the Python binding, 2.0 and 0.5 are not true or false. */
 void pop_number_text(const json_t *v, char *out, size_t size)
 {
-    if (json_is_integer(v)) {
+    double x = json_is_integer(v) ? 0 : json_real_value(v);
+    if (json_is_integer(v))
         snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return;
-    }
-    snprintf(out, size, "%.17g", json_real_value(v));
-    if (!strpbrk(out, ".eEn")) /* a whole real keeps its ".0", as it was written */
-        strncat(out, ".0", size - strlen(out) - 1);
+    else if (x == floor(x) && fabs(x) < 9007199254740992.0) /* whole, exactly an integer */
+        snprintf(out, size, "%.0f", x);
+    else
+        snprintf(out, size, "%.17g", x);
 }
 
 /* Set fact (index `fact`) from a JSON value, read as the same value in a CSV cell or in Python
