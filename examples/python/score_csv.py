@@ -2,12 +2,13 @@
 """Score a CSV of patients with libknee and write one CSV row of results per patient.
 
     python3 score_csv.py patients.csv results.csv [--rules FILE] [--weight cost=3]
+                         [--id-column patient_id]
 
-Input: a header row of fact ids (see `knee list`), plus an optional `patient` column that is
-copied to the output; one patient per row. A cell is the fact's value as text ("72", "yes",
+Input: a header row of fact ids (see `knee list`), plus an optional id column (`patient`, or
+the one --id-column names) that is copied to the output; one patient per row. A cell is the fact's value as text ("72", "yes",
 "a,b" for a set); an empty cell means unknown.
 
-Output columns: row (the input's data row, from 1), patient (if given), top (the id of the
+Output columns: row (the input's data row, from 1), the id column (if given), top (the id of the
 option ranked first), error (why the row could not be scored, else empty), then for each
 option <id>_rank and <id>_score (both empty for an excluded option).
 
@@ -28,7 +29,7 @@ import knee
 
 
 def score(rules: knee.Ruleset, rows: Iterator[Dict[str, str]], writer: "csv.DictWriter[str]",
-          weights: Dict[str, float], label: bool) -> int:
+          weights: Dict[str, float], id_column: Optional[str]) -> int:
     """Write one output row per input row; returns the number of rows in error."""
     facts = {f.id for f in rules.facts}
     pending: "collections.deque[Dict[str, object]]" = collections.deque()
@@ -36,7 +37,7 @@ def score(rules: knee.Ruleset, rows: Iterator[Dict[str, str]], writer: "csv.Dict
 
     def patients() -> Iterator[Dict[str, str]]:
         for n, row in enumerate(rows, 1):
-            pending.append({"row": n, "patient": row.get("patient", "")})
+            pending.append({"row": n, **({id_column: row[id_column]} if id_column else {})})
             # Empty cells are unknown: leave them out.
             yield {k: v for k, v in row.items() if k in facts and v is not None and v.strip()}
 
@@ -51,7 +52,7 @@ def score(rules: knee.Ruleset, rows: Iterator[Dict[str, str]], writer: "csv.Dict
             for r in item:
                 out[r.id + "_rank"] = "" if r.rank is None else r.rank
                 out[r.id + "_score"] = "" if r.score is None else repr(r.score)
-        writer.writerow(out if label else {k: v for k, v in out.items() if k != "patient"})
+        writer.writerow(out)
     return errors
 
 
@@ -61,6 +62,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("output", help="CSV of results to write ('-' for standard output)")
     ap.add_argument("--rules", help="a rule file (default: the rules built into libknee)")
     ap.add_argument("--weight", action="append", default=[], metavar="CRITERION=N")
+    ap.add_argument("--id-column", default="patient", metavar="NAME",
+                    help="the column copied to the output as the row's id (default: patient)")
     args = ap.parse_args(argv)
     weights = {}
     for item in args.weight:
@@ -75,14 +78,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     with rules, open(args.input, newline="", encoding="utf-8") as fin:
         reader = csv.DictReader(fin)
         columns = reader.fieldnames or []
-        known = {f.id for f in rules.facts} | {"patient"}
+        known = {f.id for f in rules.facts} | {args.id_column}
         unknown = [c for c in columns if c not in known]
         if unknown:
-            print("score_csv: %s: columns that are not facts of %s: %s"
-                  % (args.input, rules.id, ", ".join(unknown)), file=sys.stderr)
+            print("score_csv: %s: columns that are not facts of %s: %s (--id-column names "
+                  "the id column)" % (args.input, rules.id, ", ".join(unknown)), file=sys.stderr)
             return 1
-        label = "patient" in columns
-        header = ["row"] + (["patient"] if label else []) + ["top", "error"]
+        id_column = args.id_column if args.id_column in columns else None
+        header = ["row"] + ([id_column] if id_column else []) + ["top", "error"]
         for o in rules.options:
             header += [o.id + "_rank", o.id + "_score"]
         fout = sys.stdout if args.output == "-" else open(args.output, "w", newline="",
@@ -90,7 +93,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         try:
             writer = csv.DictWriter(fout, header)
             writer.writeheader()
-            errors = score(rules, reader, writer, weights, label)
+            errors = score(rules, reader, writer, weights, id_column)
         finally:
             if fout is not sys.stdout:
                 fout.close()

@@ -80,6 +80,20 @@ class ScoreCsvTest(unittest.TestCase):
         self.assertIn("above the maximum", rows[1]["error"])
         self.assertTrue(all(r["top"] for r in rows if not r["error"]))
 
+    def test_id_column(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "in.csv")
+            with open(src, "w") as f:
+                f.write("patient_id,age\nA-1,70\nB-2,55\n")
+            refused = run(SCORE_CSV, src, "-")   # not a fact, and not named as the id
+            out = run(SCORE_CSV, src, "-", "--id-column", "patient_id")
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("patient_id", refused.stderr)
+        self.assertIn("--id-column", refused.stderr)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        rows = list(csv.DictReader(io.StringIO(out.stdout)))
+        self.assertEqual([(r["row"], r["patient_id"]) for r in rows], [("1", "A-1"), ("2", "B-2")])
+
     def test_unknown_column(self):
         with tempfile.TemporaryDirectory() as tmp:
             src = os.path.join(tmp, "in.csv")
