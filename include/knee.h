@@ -933,6 +933,15 @@ KNEE_API const char *knee_batch_row_errmsg(const knee_batch *b, size_t row);
  * knee_batch_set_weight; p is only read. Since 0.3. */
 KNEE_API int knee_batch_copy_weights(knee_batch *b, const knee_patient *p);
 
+/* ---- the order ties are listed in; since 0.3 ------------------------------------------------ */
+
+/* Option i's place (0 first) in the order a result lists options of equal rank: by name, then
+ * id, as knee_result_option_id() and the JSON and reports list a tie. For a caller that keeps
+ * ranks without results (knee_compare_batch) and lists a row's options as a result would, so the
+ * rule lives here only. (size_t)-1 for a NULL rs or an i out of range. Thread-safe on a shared
+ * ruleset. Since 0.3. */
+KNEE_API size_t knee_ruleset_option_tie_order(const knee_ruleset *rs, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -494,7 +494,7 @@ static void release(pipeline *pl)
         free(pl->sh.columns[k]);
     free(pl->sh.columns);
     free(pl->sh.column_fact);
-    free(pl->sh.by_name);
+    free(pl->sh.tie_order);
     cli_csv_record_release(&pl->rec);
     cli_csv_free(pl->csv);
     if (pl->in && pl->in != stdin)

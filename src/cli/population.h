@@ -67,7 +67,7 @@ typedef struct pop_shared {
     size_t n_columns;
     long id_column;     /* CSV: the id column's index, or -1 */
     const char *id_key; /* JSON lines: the id member's name */
-    size_t *by_name;    /* the option indices by name, then id: how a result lists ties */
+    size_t *tie_order;  /* the option indices in the order a result lists ties (the library's) */
 } pop_shared;
 
 /* One worker's objects, on the shared ruleset. A chunk's rows are scored together as one
@@ -129,7 +129,7 @@ int pop_result_cells(pop_worker *w, int *rank, double *score, char **json);
 /* A JSON number as written out ("1", "0.5", "1.0"), for a boolean fact reading it as text. */
 void pop_number_text(const json_t *v, char *out, size_t size);
 
-/* The shared option order (sh->by_name): 0, or -1 when out of memory. */
+/* The shared option order (sh->tie_order): 0, or -1 when out of memory. */
 int pop_list_options(pop_shared *sh);
 /* Make a worker's arrays (its patient, result and options are made by the caller): 0, or -1
  * when out of memory. pop_worker_release frees everything of the worker. */

@@ -14,35 +14,13 @@
 
 /* ---- setting up --------------------------------------------------------------------------- */
 
-typedef struct named {
-    const char *name, *id;
-    size_t index;
-} named;
-
-static int by_name(const void *a, const void *b)
-{
-    const named *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c ? c : strcmp(x->id, y->id);
-}
-
 int pop_list_options(pop_shared *sh)
 {
     size_t k, n = knee_ruleset_option_count(sh->rs);
-    named *v = calloc(n + 1, sizeof *v);
-    if (!v || !(sh->by_name = calloc(n + 1, sizeof *sh->by_name))) {
-        free(v);
+    if (!(sh->tie_order = calloc(n + 1, sizeof *sh->tie_order)))
         return -1;
-    }
-    for (k = 0; k < n; k++) {
-        v[k].name = knee_ruleset_option_name(sh->rs, k);
-        v[k].id = knee_ruleset_option_id(sh->rs, k);
-        v[k].index = k;
-    }
-    qsort(v, n, sizeof *v, by_name); /* ids are unique: no two compare equal */
-    for (k = 0; k < n; k++)
-        sh->by_name[k] = v[k].index;
-    free(v);
+    for (k = 0; k < n; k++) /* the library's order for ties: a result's, whatever it is */
+        sh->tie_order[knee_ruleset_option_tie_order(sh->rs, k)] = k;
     return 0;
 }
 

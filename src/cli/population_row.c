@@ -455,8 +455,9 @@ void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st, 
 
 /* ---- output rows -------------------------------------------------------------------------- */
 
-/* The options of a row in the order its result lists them: by rank, ties by name, then the
- * excluded ones (rank 0) in rule-file order (a counting sort of the options by name). */
+/* The options of a row in the order its result lists them: by rank, ties in the library's tie
+ * order (knee_ruleset_option_tie_order), then the excluded ones (rank 0) in rule-file order (a
+ * counting sort of the options in tie order). */
 static const size_t *result_order(pop_worker *w, const int *rank)
 {
     size_t k, n = knee_ruleset_option_count(w->sh->rs), at = 0;
@@ -471,7 +472,7 @@ static const size_t *result_order(pop_worker *w, const int *rank)
         at += m;
     }
     for (k = 0; k < n; k++) {
-        size_t o = w->sh->by_name[k];
+        size_t o = w->sh->tie_order[k];
         if (rank[o] > 0 && (size_t)rank[o] <= n)
             w->order[w->count[rank[o] - 1]++] = o;
     }
@@ -511,8 +512,8 @@ static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const
     }
     pop_buf_str(out, ",ok,,");
     for (k = 0; k < n; k++) { /* the top: the first of the options ranked 1, by name */
-        const char *id = knee_ruleset_option_id(sh->rs, sh->by_name[k]);
-        if (rank[sh->by_name[k]] == 1) {
+        const char *id = knee_ruleset_option_id(sh->rs, sh->tie_order[k]);
+        if (rank[sh->tie_order[k]] == 1) {
             add_csv(out, id, strlen(id));
             break;
         }

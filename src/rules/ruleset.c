@@ -177,6 +177,10 @@ const char *knee_ruleset_option_name(const knee_ruleset *rs, size_t i)
 {
     return opt_at(rs, i) ? opt_at(rs, i)->name : NULL;
 }
+size_t knee_ruleset_option_tie_order(const knee_ruleset *rs, size_t i)
+{
+    return opt_at(rs, i) ? rs->listed[i] : KNEE__NONE;
+}
 
 const char *knee_ruleset_criterion_id(const knee_ruleset *rs, size_t i)
 {

@@ -212,6 +212,53 @@ static void test_lookups(void)
     knee_ruleset_free(rs);
 }
 
+/* Ties: the library's order (by name, then id) is every result's order for equal ranks, and the
+ * public tie order that callers without results (the knee command's batch output) list by. */
+static void test_tie_order(void)
+{
+    knee_ruleset *rs = NULL;
+    knee_patient *p = NULL;
+    knee_result *r = NULL;
+    char path[1024];
+    size_t i, n, seen = 0, ties = 0;
+    char *text, *name;
+    size_t len;
+    snprintf(path, sizeof path, "%s/report-ties.xml", KNEE_TEST_DATA);
+    text = kt_read(path, &len);
+    name = strstr(text, "name=\"Option A\""); /* "Option Z": by name A is now listed after B */
+    CU_ASSERT_FATAL(name != NULL);
+    name[strlen("name=\"Option ")] = 'Z';
+    CU_ASSERT_EQUAL_FATAL(knee_ruleset_load_memory(&rs, text, len, "ties.xml", NULL, NULL),
+                          KNEE_OK);
+    free(text);
+    n = knee_ruleset_option_count(rs);
+    for (i = 0; i < n; i++) { /* a permutation of 0..n-1: each place once */
+        size_t at = knee_ruleset_option_tie_order(rs, i);
+        CU_ASSERT_FATAL(at < n && at < 8 * sizeof seen);
+        CU_ASSERT_FALSE(seen & (size_t)1 << at);
+        seen |= (size_t)1 << at;
+    }
+    CU_ASSERT_EQUAL_FATAL(knee_patient_new(&p, rs), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_result_new(&r), KNEE_OK);
+    CU_ASSERT_EQUAL_FATAL(knee_compare(rs, p, r), KNEE_OK);
+    for (i = 0; i + 1 < knee_result_option_count(r); i++) {
+        size_t a = knee_ruleset_option_index(rs, knee_result_option_id(r, i));
+        size_t b = knee_ruleset_option_index(rs, knee_result_option_id(r, i + 1));
+        int rank = knee_result_option_rank(r, i);
+        if (rank > 0 && rank == knee_result_option_rank(r, i + 1)) { /* tied: listed in order */
+            CU_ASSERT(knee_ruleset_option_tie_order(rs, a) < knee_ruleset_option_tie_order(rs, b));
+            ties++;
+        }
+    }
+    CU_ASSERT(ties > 0); /* the file's options A and B tie first */
+    CU_ASSERT_STRING_EQUAL(knee_result_option_id(r, 0), "b"); /* by name, not by file order */
+    CU_ASSERT_EQUAL(knee_ruleset_option_tie_order(rs, n), (size_t)-1);
+    CU_ASSERT_EQUAL(knee_ruleset_option_tie_order(NULL, 0), (size_t)-1);
+    knee_result_free(r);
+    knee_patient_free(p);
+    knee_ruleset_free(rs);
+}
+
 int main(void)
 {
     CU_pSuite s;
@@ -225,5 +272,6 @@ int main(void)
     CU_add_test(s, "NULL handling", test_null_handling);
     CU_add_test(s, "no facts, no rules, no cases", test_zero_counts);
     CU_add_test(s, "lookups by id", test_lookups);
+    CU_add_test(s, "the order ties are listed in", test_tie_order);
     return kt_run();
 }
