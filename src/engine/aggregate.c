@@ -118,7 +118,8 @@ static int reserve_work(knee_result *r, size_t n, size_t nc)
     return KNEE_OK;
 }
 
-double *knee__out_row(knee_result *r, size_t k)
+/* Output row k (0..3) of the work space, cands_n doubles. */
+static double *out_row(knee_result *r, size_t k)
 {
     return r->work + OUT(r->cands_n, r->rs->n_criteria) + k * r->cands_n;
 }
@@ -229,8 +230,7 @@ int knee__scores_for_weights(knee_result *r, int method, double setting, const d
 {
     const knee__method *d = knee__method_of(method);
     kernel_entry k = kernel_of(method);
-    double *const fig[KNEE__METHOD_FIGURES] = {knee__out_row(r, 0), knee__out_row(r, 1),
-                                               knee__out_row(r, 2)};
+    double *const fig[KNEE__METHOD_FIGURES] = {out_row(r, 0), out_row(r, 1), out_row(r, 2)};
     knee__matrix m;
     int rc;
     if (!k)
@@ -264,14 +264,14 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o)
         return KNEE_OK;
     if (KNEE__RESERVE(r, metrics, r->opts_n))
         return KNEE_ENOMEM;
-    scores = knee__out_row(r, 3);
+    scores = out_row(r, 3);
     if ((rc = knee__scores_for_weights(r, r->method, r->vikor_v, r->weights, scores)) != KNEE_OK)
         return rc;
     for (a = 0; a < n; a++) {
         knee__metrics *m = &r->metrics[r->cands[a]];
         r->opts[r->cands[a]].score = scores[a];
         for (k = 0; k < KNEE__METHOD_FIGURES && d->figures[k]; k++)
-            m->figure[k] = knee__out_row(r, k)[a];
+            m->figure[k] = out_row(r, k)[a];
         m->in_compromise = d->flags & KNEE__METHOD_COMPROMISE ? r->flags[a] : 0;
     }
     return KNEE_OK;

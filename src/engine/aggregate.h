@@ -20,8 +20,6 @@ int knee__aggregate(knee_result *r, const knee_compare_options *o);
 /* The candidates' scores under weights w (sum 1) by method, into out[cands_n]. */
 int knee__scores_for_weights(knee_result *r, int method, double vikor_v, const double *w,
                              double *out);
-/* Output row k (0..3) of the work space, cands_n doubles. */
-double *knee__out_row(knee_result *r, size_t k);
 
 /* analysis.c */
 int knee__dominance(knee_result *r);

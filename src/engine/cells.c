@@ -71,7 +71,8 @@ double knee__cell_utility(const knee_result *r, size_t t, size_t j)
     return u;
 }
 
-int knee__cell_counted(const knee_result *r, size_t t, size_t j)
+/* 1 if the value takes part in the option's score. */
+static int cell_counted(const knee_result *r, size_t t, size_t j)
 {
     double u, lo, hi;
     return knee__cell_score(r, t, j, &u, &lo, &hi);
@@ -85,7 +86,7 @@ static double weight_if(const knee_result *r, size_t t, size_t j, int counted)
 
 double knee__cell_weight(const knee_result *r, size_t t, size_t j)
 {
-    return weight_if(r, t, j, knee__cell_counted(r, t, j));
+    return weight_if(r, t, j, cell_counted(r, t, j));
 }
 
 double knee__cell_contribution(const knee_result *r, size_t t, size_t j)

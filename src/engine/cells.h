@@ -24,8 +24,6 @@ int knee__cell_score(const knee_result *r, size_t t, size_t j, double *u, double
                      double *high);
 /* The point utility as scored. */
 double knee__cell_utility(const knee_result *r, size_t t, size_t j);
-/* 1 if the value takes part in the option's score. */
-int knee__cell_counted(const knee_result *r, size_t t, size_t j);
 /* The criterion's weight for this option: its share of the counted criteria's weight, or 0. */
 double knee__cell_weight(const knee_result *r, size_t t, size_t j);
 /* weight x utility; 0 for an excluded option. */

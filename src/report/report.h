@@ -74,8 +74,6 @@ int knee__html_finish(knee__html *h, char **out, size_t *len);
 
 /* Number of fills (colour + mark) the charts cycle through. */
 #define KNEE__REPORT_FILLS 8
-/* A legend swatch for fill k (decorative; the text beside it names it). */
-void knee__report_swatch(knee__html *h, size_t k);
 /* The ranked bar chart of weighted-sum scores split into criterion contributions, with its
  * data table. */
 void knee__report_chart_scores(knee__html *h, const knee_result *r);

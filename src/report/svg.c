@@ -106,7 +106,8 @@ static void swatch(knee__html *h, const fill *f)
     knee__html_end(h);
 }
 
-void knee__report_swatch(knee__html *h, size_t k)
+/* A legend swatch for fill k (decorative; the text beside it names it). */
+static void report_swatch(knee__html *h, size_t k)
 {
     swatch(h, &criterion_fills[k % KNEE__REPORT_FILLS]);
 }
@@ -357,7 +358,7 @@ void knee__report_chart_scores(knee__html *h, const knee_result *r)
     knee__html_attr(h, "aria-label", "Key to the criteria");
     for (j = 0; j < nc; j++) {
         knee__html_start(h, "li");
-        knee__report_swatch(h, j);
+        report_swatch(h, j);
         knee__html_elem(h, "span", NULL, knee__report_criterion_label(r, j));
         knee__html_end(h);
     }

@@ -44,7 +44,8 @@ const knee__fhir_kind knee__fhir_kinds[KNEE__FM_COUNT] = {
 };
 #undef FT
 
-int knee__fhir_unit_known(const char *to)
+/* 1 when some observation unit converts to `to`. */
+static int fhir_unit_known(const char *to)
 {
     size_t i;
     for (i = 0; i < N_UNITS; i++)
@@ -291,7 +292,7 @@ static void build_rule(fbuild *b, knee__fhir_rule *r, const knee__xnode *n)
         ferr(b, "fhir-mapping", n->pos, fact, "<%s> needs %s; '%s' is not", name, kind->needs,
              fact);
     /* Caught here, not as a `unit` skip on every observation at run time. */
-    if (kind->unit && r->unit && !knee__fhir_unit_known(r->unit)) {
+    if (kind->unit && r->unit && !fhir_unit_known(r->unit)) {
         char units[128];
         known_units(units, sizeof units);
         ferr(b, "fhir-unit", n->pos, fact,

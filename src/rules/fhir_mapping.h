@@ -89,9 +89,8 @@ int knee__fhir_rules_build(knee_ruleset *rs, const struct knee__xnode *sec, cons
                            knee_diag *diag);
 
 /* The one UCUM conversion table (fhir_mapping.c), shared by the load check of unit= and the
- * mapper. knee__fhir_unit_known: 1 when some observation unit converts to `to`.
- * knee__fhir_unit_convert: *v from `from` into `to`; 0, or -1 (no conversion, *v unchanged). */
-int knee__fhir_unit_known(const char *to);
+ * mapper. knee__fhir_unit_convert: *v from `from` into `to`; 0, or -1 (no conversion, *v
+ * unchanged). */
 int knee__fhir_unit_convert(const char *from, const char *to, double *v);
 
 #endif
