@@ -1,5 +1,6 @@
 """Ruleset.compare_many: the same results as compare(), lazily, with one C patient and result."""
 
+import os
 import unittest
 
 import knee
@@ -50,6 +51,18 @@ class BatchTest(unittest.TestCase):
             with self.rules.compare(facts) as one:
                 self.assertEqual(rankings, [(o.id, o.rank, o.score) for o in one.options])
                 self.assertIsInstance(rankings[0], knee.Ranking)
+
+    def test_light_lists_ties_as_compare(self):
+        """Tied options in the library's order (by name: "Option B" before "Option Z"), not
+        the file's (a, then b)."""
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                            "report-ties.xml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read().replace('name="Option A"', 'name="Option Z"', 1)
+        with knee.Ruleset.from_string(text) as rules, rules.compare({}) as one:
+            light = next(iter(rules.compare_many([{}], full=False)))
+            self.assertEqual([r.id for r in light][:2], ["b", "a"])
+            self.assertEqual(light, [(o.id, o.rank, o.score) for o in one.options])
 
     def test_no_leftovers_between_patients(self):
         """The reused C patient is cleared: facts of one patient never reach the next."""

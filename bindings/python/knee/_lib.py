@@ -284,6 +284,8 @@ _SIGNATURES: Mapping[str, Tuple[Tuple[Any, Optional[Callable]], List[Any]]] = {
     "knee_ruleset_fact_index": (_SIZE, [_P, c_char_p]),
     "knee_ruleset_option_index": (_SIZE, [_P, c_char_p]),
     "knee_ruleset_criterion_index": (_SIZE, [_P, c_char_p]),
+    # the order a result lists tied options in (since 0.3)
+    "knee_ruleset_option_tie_order": (_SIZE, [_P, _S]),
 }
 
 

@@ -240,14 +240,13 @@ def _run(rs: int, p: int, opts: Optional[Handle], r: int) -> None:
 
 class _Light:
     """compare_many(full=False) items: each row's Ranking list in result order (ranked options
-    by rank, tied ones by name then id, then excluded ones in rule-file order). Populations
-    repeat the same outcome over and over (rules fire on a few thresholds), so lists are kept
-    by the row's bytes and copied: equal bytes, equal list."""
+    by rank, tied ones in the library's tie order, then excluded ones in rule-file order).
+    Populations repeat the same outcome over and over (rules fire on a few thresholds), so
+    lists are kept by the row's bytes and copied: equal bytes, equal list."""
 
-    def __init__(self, options: List["OptionInfo"]) -> None:
+    def __init__(self, options: List["OptionInfo"], tie_order: List[int]) -> None:
         self.ids = [o.id for o in options]
-        # Python orders str by code point, as the library's strcmp orders UTF-8 bytes
-        self.order_key = [(o.name, o.id) for o in options]
+        self.order_key = tie_order   # knee_ruleset_option_tie_order: the rule is the library's
         self.n = len(self.ids)
         self.excluded = [Ranking(i, None, None) for i in self.ids]
         self.cache: Dict[bytes, Tuple[Ranking, ...]] = {}
@@ -692,7 +691,9 @@ class Ruleset:
         try:
             workers = _Workers(self._handle, threads)
             source, index = iter(patients), 0
-            light = _Light(self.options) if not full else None
+            light = None if full else _Light(self.options, self._get(
+                lambda rs: [lib.knee_ruleset_option_tie_order(rs, i)
+                            for i in range(lib.knee_ruleset_option_count(rs))]))
             while True:
                 chunk = list(itertools.islice(source, size))
                 if not chunk:
