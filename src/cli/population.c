@@ -274,7 +274,7 @@ static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
     unsigned long long failed = 0;
     unsigned long stopped = 0;
 
-    if (c->out.oom || c->err.oom) {
+    if (c->out.failed || c->err.failed) {
         fputs("knee: out of memory\n", stderr);
         return -1;
     }
@@ -292,11 +292,11 @@ static int write_chunk(pipeline *pl, pop_chunk *c, int progress)
     if (err_len && !pl->errors_capped) {
         if (progress)
             clear_progress();
-        write_problems(pl, c->err.data, err_len);
+        write_problems(pl, c->err.s, err_len);
     }
     /* A whole chunk at a time, pushed out at once: the output ends at a whole row whenever
      * the run stops, and a write error is seen before the rows are counted. */
-    if (cli_output_write(&pl->out, c->out.data, out_len) != 0 || cli_output_flush(&pl->out) != 0)
+    if (cli_output_write(&pl->out, c->out.s, out_len) != 0 || cli_output_flush(&pl->out) != 0)
         return -1;
     pl->rows_out += n;
     pl->rows_failed += failed;
@@ -486,8 +486,8 @@ static void release(pipeline *pl)
     for (k = 0; k < pl->n_slots; k++) {
         free(pl->slots[k].fields);
         free(pl->slots[k].text);
-        pop_buf_free(&pl->slots[k].out);
-        pop_buf_free(&pl->slots[k].err);
+        knee__sb_release(&pl->slots[k].out);
+        knee__sb_release(&pl->slots[k].err);
     }
     free(pl->slots);
     for (k = 0; k < pl->sh.n_columns && pl->sh.columns; k++)
@@ -572,7 +572,7 @@ static int open_run(pipeline *pl, cli_session *s, size_t n_threads, int *out_fai
 {
     const cli_population *pop = pl->sh.pop;
     struct stat st;
-    pop_buf header = {NULL, 0, 0, 0};
+    knee__strbuf header = {0};
 
     if (strcmp(pop->input, "-") == 0) {
         pl->in = stdin;
@@ -601,10 +601,10 @@ static int open_run(pipeline *pl, cli_session *s, size_t n_threads, int *out_fai
     /* From here a signal only stops the writer at a whole row (stop_interrupted). */
     cli_signals_defer(1);
     pop_write_header(&pl->sh, &header);
-    if (header.oom || cli_output_write(&pl->out, header.data, header.len) != 0 ||
+    if (header.failed || cli_output_write(&pl->out, header.s, header.len) != 0 ||
         cli_output_flush(&pl->out) != 0)
         *out_failed = 1;
-    pop_buf_free(&header);
+    knee__sb_release(&header);
     return CLI_EXIT_OK;
 }
 

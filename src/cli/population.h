@@ -16,17 +16,7 @@
 #define POP_CHUNK_BYTES (256 * 1024)
 #define POP_CHUNK_OUT_BYTES (1024 * 1024)
 
-/* Growable text; oom is set (and further appends ignored) when an allocation fails. */
-typedef struct pop_buf {
-    char *data;
-    size_t len, cap;
-    int oom;
-} pop_buf;
-
-void pop_buf_add(pop_buf *b, const char *s, size_t n);
-void pop_buf_str(pop_buf *b, const char *s);
-void pop_buf_printf(pop_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
-void pop_buf_free(pop_buf *b);
+/* Text is built in util/strbuf.h's knee__strbuf, the library's own growable string. */
 
 /* One input row. */
 typedef struct pop_row {
@@ -52,7 +42,7 @@ typedef struct pop_chunk {
     char *text;
     size_t text_len, text_cap;
     unsigned long long bytes_end; /* input bytes consumed when the chunk closed */
-    pop_buf out, err;             /* output rows, and messages for stderr */
+    knee__strbuf out, err;        /* output rows, and messages for stderr */
 } pop_chunk;
 
 /* What every worker reads and nobody changes once the run starts. */
@@ -90,7 +80,7 @@ typedef struct pop_worker {
     const char **values;
     size_t *order, *count; /* one row's options in the result's order */
     /* JSON lines: the chunk's cells, fact by fact (kind: 0 none, else POP_CELL_*) */
-    pop_buf text;           /* the cells' text and the rows' ids, each ending in NUL */
+    knee__strbuf text;      /* the cells' text and the rows' ids, each ending in NUL */
     size_t *id_at, *id_len; /* per row: where its id is in text ((size_t)-1: none) */
     unsigned char *kind;    /* per fact */
     size_t *cell_at;        /* facts x rows: where a text cell is in text ((size_t)-1: none) */
@@ -115,13 +105,13 @@ typedef struct pop_row_state {
  * problem line on c->err for each bad one, and compare it when they are all good: its ranks and
  * scores into rank and score (rule-file order) and, with --full, its result's JSON into *json
  * (freed with knee_free; NULL otherwise). id_text holds a JSON row's id. */
-void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st, pop_buf *id_text,
-                  int *rank, double *score, char **json);
+void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st,
+                  knee__strbuf *id_text, int *rank, double *score, char **json);
 /* The CSV row's id cell into st. */
 void pop_csv_id(const pop_worker *w, const pop_chunk *c, const pop_row *row, pop_row_state *st);
 /* Write a row's output row: its first problem, or its ranks and scores (and json, len bytes,
  * with --full). */
-void pop_write_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
+void pop_write_row(pop_worker *w, knee__strbuf *out, const pop_row *row, const pop_row_state *st,
                    const int *rank, const double *score, const char *json, size_t len);
 /* w->r's ranks and scores in rule-file order, and with --full its JSON (*json, freed with
  * knee_free). KNEE_OK, or KNEE_ENOMEM with *json NULL. */
@@ -136,7 +126,7 @@ int pop_list_options(pop_shared *sh);
 int pop_worker_init(pop_worker *w);
 void pop_worker_release(pop_worker *w);
 /* The output's header line (CSV), or nothing (JSON lines). */
-void pop_write_header(const pop_shared *sh, pop_buf *out);
+void pop_write_header(const pop_shared *sh, knee__strbuf *out);
 /* Score every row of a chunk: output rows into c->out, messages into c->err. */
 void pop_score_chunk(pop_worker *w, pop_chunk *c);
 /* The size of the output row of a patient with no facts (0 if the comparison fails), compared

@@ -66,7 +66,7 @@ void pop_worker_release(pop_worker *w)
     free(w->values);
     free(w->order);
     free(w->count);
-    pop_buf_free(&w->text);
+    knee__sb_release(&w->text);
     free(w->id_at);
     free(w->id_len);
     free(w->kind);
@@ -124,7 +124,7 @@ static int text_cell(pop_worker *w, size_t fact, size_t i, size_t n_rows, const 
     if (!at)
         return -1;
     *at = w->text.len;
-    pop_buf_add(&w->text, s, strlen(s) + 1);
+    knee__sb_add(&w->text, s, strlen(s) + 1);
     return 0;
 }
 
@@ -145,10 +145,10 @@ static int list_cell(pop_worker *w, size_t fact, size_t i, size_t n_rows, const 
     for (k = 0; k < json_array_size(v); k++) {
         const char *m = json_string_value(json_array_get(v, k));
         if (k)
-            pop_buf_add(&w->text, ",", 1);
-        pop_buf_add(&w->text, m, strlen(m));
+            knee__sb_add(&w->text, ",", 1);
+        knee__sb_add(&w->text, m, strlen(m));
     }
-    pop_buf_add(&w->text, "", 1);
+    knee__sb_add(&w->text, "", 1);
     return 0;
 }
 
@@ -210,9 +210,9 @@ static int json_row(pop_worker *w, const pop_chunk *c, size_t i)
     if ((v = json_object_get(obj, sh->id_key)) != NULL && !json_is_null(v)) {
         w->id_at[i] = w->text.len;
         if (json_is_string(v))
-            pop_buf_str(&w->text, json_string_value(v));
+            knee__sb_str(&w->text, json_string_value(v));
         else if (json_is_integer(v))
-            pop_buf_printf(&w->text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            knee__sb_printf(&w->text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         else
             rc = -1;
         w->id_len[i] = w->text.len - w->id_at[i];
@@ -248,13 +248,13 @@ static int json_columns(pop_worker *w, const pop_chunk *c, knee_batch *b)
         const char *id = knee_ruleset_fact_id(w->sh->rs, fact);
         int kind = w->kind[fact];
         w->kind[fact] = 0;
-        if (rc != 0 || w->text.oom) {
+        if (rc != 0 || w->text.failed) {
             rc = -1;
             continue;
         }
         for (i = 0; i < c->n_rows; i++) {
             size_t t = w->cell_at[at + i];
-            w->values[i] = w->slow[i] || t == NONE ? NULL : w->text.data + t;
+            w->values[i] = w->slow[i] || t == NONE ? NULL : w->text.s + t;
             nums[i] = w->slow[i] ? NAN : w->cell_num[at + i];
         }
         if (kind == CELL_TEXT)
@@ -263,7 +263,7 @@ static int json_columns(pop_worker *w, const pop_chunk *c, knee_batch *b)
             rc = knee_batch_set_numbers(b, id, nums, KNEE_BATCH_MARK_ROW);
         rc = rc == KNEE_OK ? 0 : -1;
     }
-    return rc == 0 && !w->text.oom ? 0 : -1;
+    return rc == 0 && !w->text.failed ? 0 : -1;
 }
 
 /* ---- scoring a chunk ---------------------------------------------------------------------- */
@@ -295,7 +295,7 @@ static void score_batch(pop_worker *w, const pop_chunk *c)
 void pop_score_chunk(pop_worker *w, pop_chunk *c)
 {
     size_t n_options = knee_ruleset_option_count(w->sh->rs), i;
-    pop_buf id_text = {NULL, 0, 0, 0};
+    knee__strbuf id_text = {0};
 
     c->out.len = 0;
     c->err.len = 0;
@@ -314,7 +314,7 @@ void pop_score_chunk(pop_worker *w, pop_chunk *c)
             knee_free(json);
         } else {
             if (w->sh->input_format == CLI_POP_JSONL && w->id_at[i] != NONE) {
-                st.id = w->text.data ? w->text.data + w->id_at[i] : "";
+                st.id = w->text.s ? w->text.s + w->id_at[i] : "";
                 st.id_len = w->id_len[i];
             } else if (w->sh->input_format != CLI_POP_JSONL) {
                 pop_csv_id(w, c, row, &st);
@@ -329,12 +329,12 @@ void pop_score_chunk(pop_worker *w, pop_chunk *c)
     }
     knee_free(w->json);
     w->json = NULL;
-    pop_buf_free(&id_text);
+    knee__sb_release(&id_text);
 }
 
 size_t pop_probe_row_bytes(pop_worker *w)
 {
-    pop_buf out = {NULL, 0, 0, 0};
+    knee__strbuf out = {0};
     pop_row row;
     pop_row_state st;
     char *json = NULL;
@@ -347,9 +347,9 @@ size_t pop_probe_row_bytes(pop_worker *w)
     if (knee_compare_ex(w->sh->rs, w->p, w->opts, w->r) == KNEE_OK &&
         pop_result_cells(w, w->rank, w->score, &json) == KNEE_OK) {
         pop_write_row(w, &out, &row, &st, w->rank, w->score, json, json ? strlen(json) : 0);
-        n = out.oom ? 0 : out.len;
+        n = out.failed ? 0 : out.len;
     }
     knee_free(json);
-    pop_buf_free(&out);
+    knee__sb_release(&out);
     return n;
 }

@@ -11,61 +11,10 @@
 #include "cli/population.h"
 #include "util/utf8.h"
 
-/* ---- growable text ------------------------------------------------------------------------ */
-
-void pop_buf_add(pop_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap && knee__grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != 0) {
-        b->oom = 1;
-        return;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void pop_buf_str(pop_buf *b, const char *s)
-{
-    pop_buf_add(b, s, strlen(s));
-}
-
-void pop_buf_printf(pop_buf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        pop_buf_add(b, small, (size_t)n);
-    } else {
-        char *big = malloc((size_t)n + 1);
-        if (!big) {
-            b->oom = 1;
-            return;
-        }
-        va_start(ap, fmt);
-        vsnprintf(big, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        pop_buf_add(b, big, (size_t)n);
-        free(big);
-    }
-}
-
-void pop_buf_free(pop_buf *b)
-{
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
+/* ---- text --------------------------------------------------------------------------------- */
 
 /* A whole number without printf (millions of cells: printf's cost shows). */
-static void add_uint(pop_buf *b, unsigned long long v)
+static void add_uint(knee__strbuf *b, unsigned long long v)
 {
     char digits[24];
     size_t k = sizeof digits;
@@ -73,81 +22,81 @@ static void add_uint(pop_buf *b, unsigned long long v)
         digits[--k] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    pop_buf_add(b, digits + k, sizeof digits - k);
+    knee__sb_add(b, digits + k, sizeof digits - k);
 }
 
 /* ---- quoting ------------------------------------------------------------------------------ */
 
 /* A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
-static void add_csv(pop_buf *b, const char *s, size_t n)
+static void add_csv(knee__strbuf *b, const char *s, size_t n)
 {
     size_t i;
     if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-        pop_buf_add(b, s, n);
+        knee__sb_add(b, s, n);
         return;
     }
-    pop_buf_add(b, "\"", 1);
+    knee__sb_add(b, "\"", 1);
     for (i = 0; i < n; i++) {
         if (s[i] == '"')
-            pop_buf_add(b, "\"", 1);
-        pop_buf_add(b, s + i, 1);
+            knee__sb_add(b, "\"", 1);
+        knee__sb_add(b, s + i, 1);
     }
-    pop_buf_add(b, "\"", 1);
+    knee__sb_add(b, "\"", 1);
 }
 
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so that every line stays valid JSON. */
-static void add_json(pop_buf *b, const char *s, size_t n)
+static void add_json(knee__strbuf *b, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    pop_buf_add(b, "\"", 1);
+    knee__sb_add(b, "\"", 1);
     while (i < n) {
         size_t len;
         uint32_t cp;
         if (u[i] == '"' || u[i] == '\\') {
-            pop_buf_add(b, "\\", 1);
-            pop_buf_add(b, s + i, 1);
+            knee__sb_add(b, "\\", 1);
+            knee__sb_add(b, s + i, 1);
             i++;
         } else if (u[i] < 0x20) {
-            pop_buf_printf(b, "\\u%04x", u[i]);
+            knee__sb_printf(b, "\\u%04x", u[i]);
             i++;
         } else if ((len = knee__utf8_decode(u + i, n - i, &cp)) == 0) {
-            pop_buf_str(b, "\\ufffd");
+            knee__sb_str(b, "\\ufffd");
             i++;
         } else {
-            pop_buf_add(b, s + i, len);
+            knee__sb_add(b, s + i, len);
             i += len;
         }
     }
-    pop_buf_add(b, "\"", 1);
+    knee__sb_add(b, "\"", 1);
 }
 
 /* Message text for one line of stderr: line breaks and tabs become spaces. */
-static void add_message(pop_buf *b, const char *s)
+static void add_message(knee__strbuf *b, const char *s)
 {
     for (; *s; s++)
-        pop_buf_add(b, (*s == '\n' || *s == '\r' || *s == '\t') ? " " : s, 1);
+        knee__sb_add(b, (*s == '\n' || *s == '\r' || *s == '\t') ? " " : s, 1);
 }
 
 /* ---- the header --------------------------------------------------------------------------- */
 
-void pop_write_header(const pop_shared *sh, pop_buf *out)
+void pop_write_header(const pop_shared *sh, knee__strbuf *out)
 {
     size_t k, n = knee_ruleset_option_count(sh->rs);
     if (sh->output_format != CLI_POP_CSV)
         return;
-    pop_buf_str(out, "row,line,id,status,error,top");
+    knee__sb_str(out, "row,line,id,status,error,top");
     for (k = 0; k < n; k++) {
         const char *id = knee_ruleset_option_id(sh->rs, k);
         char name[512];
         snprintf(name, sizeof name, "%s_rank", id);
-        pop_buf_add(out, ",", 1);
+        knee__sb_add(out, ",", 1);
         add_csv(out, name, strlen(name));
         snprintf(name, sizeof name, "%s_score", id);
-        pop_buf_add(out, ",", 1);
+        knee__sb_add(out, ",", 1);
         add_csv(out, name, strlen(name));
     }
-    pop_buf_add(out, "\n", 1);
+    knee__sb_add(out, "\n", 1);
 }
 
 /* ---- one row ------------------------------------------------------------------------------ */
@@ -157,13 +106,13 @@ void pop_write_header(const pop_shared *sh, pop_buf *out)
 static void problem(pop_worker *w, pop_chunk *c, pop_row_state *st, const char *code,
                     unsigned long line, size_t column, const char *where, const char *msg)
 {
-    pop_buf_printf(&c->err, "%s:%lu:%zu: %s: ", w->sh->input_name, line, column, code);
+    knee__sb_printf(&c->err, "%s:%lu:%zu: %s: ", w->sh->input_name, line, column, code);
     if (where) {
         add_message(&c->err, where);
-        pop_buf_str(&c->err, ": ");
+        knee__sb_str(&c->err, ": ");
     }
     add_message(&c->err, msg);
-    pop_buf_add(&c->err, "\n", 1);
+    knee__sb_add(&c->err, "\n", 1);
     if (st->n_problems++ == 0) {
         st->code = code;
         st->line = line;
@@ -348,7 +297,7 @@ static int set_json_value(pop_worker *w, size_t fact, json_t *v, char *msg, size
 }
 
 static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st,
-                           pop_buf *id_text)
+                           knee__strbuf *id_text)
 {
     const pop_shared *sh = w->sh;
     const cli_csv_field *f = &c->fields[row->first_field];
@@ -378,10 +327,10 @@ static void score_json_row(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_st
     if ((v = json_object_get(obj, sh->id_key)) != NULL && !json_is_null(v)) {
         if (json_is_string(v) || json_is_integer(v)) {
             if (json_is_string(v))
-                pop_buf_str(id_text, json_string_value(v));
+                knee__sb_str(id_text, json_string_value(v));
             else
-                pop_buf_printf(id_text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-            st->id = id_text->data ? id_text->data : "";
+                knee__sb_printf(id_text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            st->id = id_text->s ? id_text->s : "";
             st->id_len = id_text->len;
         } else {
             snprintf(where, sizeof where, "member '%.200s'", sh->id_key);
@@ -436,8 +385,8 @@ int pop_result_cells(pop_worker *w, int *rank, double *score, char **json)
     return KNEE_OK;
 }
 
-void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st, pop_buf *id_text,
-                  int *rank, double *score, char **json)
+void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st,
+                  knee__strbuf *id_text, int *rank, double *score, char **json)
 {
     *json = NULL;
     if (w->sh->input_format == CLI_POP_JSONL)
@@ -449,7 +398,7 @@ void pop_row_path(pop_worker *w, pop_chunk *c, pop_row *row, pop_row_state *st, 
         if (status != KNEE_OK)
             problem(w, c, st, "compare", row->line, 0, NULL, knee_result_errmsg(w->r));
         else if (pop_result_cells(w, rank, score, json) != KNEE_OK)
-            c->out.oom = 1;
+            c->out.failed = 1;
     }
 }
 
@@ -482,17 +431,17 @@ static const size_t *result_order(pop_worker *w, const int *rank)
     return w->order;
 }
 
-static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
-                          const int *rank, const double *score)
+static void write_csv_row(pop_worker *w, knee__strbuf *out, const pop_row *row,
+                          const pop_row_state *st, const int *rank, const double *score)
 {
     const pop_shared *sh = w->sh;
     size_t k, n = knee_ruleset_option_count(sh->rs);
     char num[64];
 
     add_uint(out, row->number);
-    pop_buf_add(out, ",", 1);
+    knee__sb_add(out, ",", 1);
     add_uint(out, row->line);
-    pop_buf_add(out, ",", 1);
+    knee__sb_add(out, ",", 1);
     if (st->id)
         add_csv(out, st->id, st->id_len);
     if (st->n_problems) {
@@ -502,15 +451,15 @@ static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const
                      st->n_problems - 1);
         else
             snprintf(msg, sizeof msg, "%s: %s", st->code, st->message);
-        pop_buf_str(out, ",error,");
+        knee__sb_str(out, ",error,");
         add_csv(out, msg, strlen(msg));
-        pop_buf_add(out, ",", 1); /* no top option */
+        knee__sb_add(out, ",", 1); /* no top option */
         for (k = 0; k < n; k++)
-            pop_buf_add(out, ",,", 2);
-        pop_buf_add(out, "\n", 1);
+            knee__sb_add(out, ",,", 2);
+        knee__sb_add(out, "\n", 1);
         return;
     }
-    pop_buf_str(out, ",ok,,");
+    knee__sb_str(out, ",ok,,");
     for (k = 0; k < n; k++) { /* the top: the first of the options ranked 1, by name */
         const char *id = knee_ruleset_option_id(sh->rs, sh->tie_order[k]);
         if (rank[sh->tie_order[k]] == 1) {
@@ -521,85 +470,86 @@ static void write_csv_row(pop_worker *w, pop_buf *out, const pop_row *row, const
     for (k = 0; k < n; k++) {
         /* An excluded option has no rank and no score (null in the JSON result too). */
         if (rank[k] > 0) {
-            pop_buf_add(out, ",", 1);
+            knee__sb_add(out, ",", 1);
             add_uint(out, (unsigned long long)rank[k]);
-            pop_buf_add(out, ",", 1);
-            pop_buf_str(out, knee__num_decimal(num, sizeof num, score[k], 6));
+            knee__sb_add(out, ",", 1);
+            knee__sb_str(out, knee__num_decimal(num, sizeof num, score[k], 6));
         } else
-            pop_buf_add(out, ",,", 2);
+            knee__sb_add(out, ",,", 2);
     }
-    pop_buf_add(out, "\n", 1);
+    knee__sb_add(out, "\n", 1);
 }
 
 /* --full: the row's result, on one line: the library's JSON breaks lines only between tokens
  * (a line break inside a string is written as \n), so dropping them keeps the same JSON. */
-static void add_result(pop_buf *out, const char *json, size_t len)
+static void add_result(knee__strbuf *out, const char *json, size_t len)
 {
     const char *p, *end, *nl;
-    pop_buf_str(out, ",\"result\":");
+    knee__sb_str(out, ",\"result\":");
     for (p = json, end = json + len; p < end; p = nl + 1) {
         if (!(nl = memchr(p, '\n', (size_t)(end - p))))
             nl = end;
-        pop_buf_add(out, p, (size_t)(nl - p));
+        knee__sb_add(out, p, (size_t)(nl - p));
     }
-    pop_buf_str(out, "}\n");
+    knee__sb_str(out, "}\n");
 }
 
-static void write_json_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
-                           const int *rank, const double *score, const char *json, size_t len)
+static void write_json_row(pop_worker *w, knee__strbuf *out, const pop_row *row,
+                           const pop_row_state *st, const int *rank, const double *score,
+                           const char *json, size_t len)
 {
     const knee_ruleset *rs = w->sh->rs;
     size_t k, n = knee_ruleset_option_count(rs);
     const size_t *order;
     char num[64];
 
-    pop_buf_str(out, "{\"row\":");
+    knee__sb_str(out, "{\"row\":");
     add_uint(out, row->number);
-    pop_buf_str(out, ",\"line\":");
+    knee__sb_str(out, ",\"line\":");
     add_uint(out, row->line);
-    pop_buf_str(out, ",\"id\":");
+    knee__sb_str(out, ",\"id\":");
     if (st->id)
         add_json(out, st->id, st->id_len);
     else
-        pop_buf_str(out, "null");
+        knee__sb_str(out, "null");
     if (st->n_problems) {
-        pop_buf_str(out, ",\"status\":\"error\",\"error\":{\"code\":");
+        knee__sb_str(out, ",\"status\":\"error\",\"error\":{\"code\":");
         add_json(out, st->code, strlen(st->code));
-        pop_buf_printf(out, ",\"line\":%lu,\"column\":%zu,\"message\":", st->line, st->column);
+        knee__sb_printf(out, ",\"line\":%lu,\"column\":%zu,\"message\":", st->line, st->column);
         add_json(out, st->message, strlen(st->message));
-        pop_buf_printf(out, ",\"problems\":%d}}\n", st->n_problems);
+        knee__sb_printf(out, ",\"problems\":%d}}\n", st->n_problems);
         return;
     }
-    pop_buf_str(out, ",\"status\":\"ok\"");
+    knee__sb_str(out, ",\"status\":\"ok\"");
     if (w->sh->pop->full) {
         add_result(out, json, len);
         return;
     }
     order = result_order(w, rank);
-    pop_buf_str(out, ",\"top\":");
+    knee__sb_str(out, ",\"top\":");
     if (n && rank[order[0]] == 1)
         add_json(out, knee_ruleset_option_id(rs, order[0]),
                  strlen(knee_ruleset_option_id(rs, order[0])));
     else
-        pop_buf_str(out, "null");
-    pop_buf_str(out, ",\"options\":[");
+        knee__sb_str(out, "null");
+    knee__sb_str(out, ",\"options\":[");
     for (k = 0; k < n; k++) {
         size_t o = order[k];
-        pop_buf_str(out, k ? ",{\"id\":" : "{\"id\":");
+        knee__sb_str(out, k ? ",{\"id\":" : "{\"id\":");
         add_json(out, knee_ruleset_option_id(rs, o), strlen(knee_ruleset_option_id(rs, o)));
         if (rank[o] > 0) {
-            pop_buf_str(out, ",\"rank\":");
+            knee__sb_str(out, ",\"rank\":");
             add_uint(out, (unsigned long long)rank[o]);
-            pop_buf_str(out, ",\"score\":");
-            pop_buf_str(out, knee__num_decimal(num, sizeof num, score[o], 6));
-            pop_buf_str(out, ",\"excluded\":false}");
+            knee__sb_str(out, ",\"score\":");
+            knee__sb_str(out, knee__num_decimal(num, sizeof num, score[o], 6));
+            knee__sb_str(out, ",\"excluded\":false}");
         } else /* as in the JSON result: an excluded option has no rank and no score */
-            pop_buf_str(out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
+            knee__sb_str(out, ",\"rank\":null,\"score\":null,\"excluded\":true}");
     }
-    pop_buf_str(out, "]}\n");
+    knee__sb_str(out, "]}\n");
 }
 
-void pop_write_row(pop_worker *w, pop_buf *out, const pop_row *row, const pop_row_state *st,
+void pop_write_row(pop_worker *w, knee__strbuf *out, const pop_row *row, const pop_row_state *st,
                    const int *rank, const double *score, const char *json, size_t len)
 {
     if (w->sh->output_format == CLI_POP_JSONL)
