@@ -118,6 +118,10 @@ class DeadlineTest(unittest.TestCase):
                     got += chunk
                 except socket.timeout:
                     pass
+                except ConnectionResetError:
+                    # closed with our trickled bytes still unread: the kernel sends a reset
+                    # instead of an orderly close (seen on a loaded CI machine)
+                    return True, got
                 try:
                     sock.sendall(byte)
                 except OSError:
