@@ -227,7 +227,7 @@ const char *pop_fact_hint(knee_patient *p, const char *name)
  * ("0.5"); so 1 and 1.0 are true as in the Python binding, 2.0 and 0.5 are not true or false. */
 void pop_number_text(const json_t *v, char *out, size_t size)
 {
-    double x = json_is_integer(v) ? 0 : json_real_value(v);
+    double x = json_real_value(v); /* 0 for an integer, written below as its digits */
     if (json_is_integer(v))
         snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     else if (x == floor(x) && fabs(x) < 9007199254740992.0) /* whole, exactly an integer */

@@ -311,6 +311,8 @@ class Result:
         e = html.escape
         options = self.options
         ranged = any(o.score_range for o in options)
+        # a range stays on one line: "0.739-" above "0.823" reads as two numbers
+        td, span = "<td>%s</td>", '<td style="white-space:nowrap">%s&ndash;%s</td>'
         rows = []
         for o in options:
             if o.excluded:
@@ -318,21 +320,19 @@ class Result:
                 rows.append('<tr><td>&ndash;</td><td>%s</td><td colspan="%d"><i>excluded: %s'
                             '</i></td></tr>' % (e(o.name), 4 if ranged else 2, e(why)))
                 continue
-            cells = ["%d%s" % (o.rank, "=" if o.tied_with else ""), e(o.name),
-                     "%.3f" % o.score]
+            cells = [td % ("%d%s" % (o.rank, "=" if o.tied_with else "")), td % e(o.name),
+                     td % ("%.3f" % o.score)]
             if ranged:
                 r, k = o.score_range, o.rank_range
                 low, high = ("%.3f" % r.low, "%.3f" % r.high) if r else ("", "")
                 # a range that rounds to one figure is shown as none, not "0.692-0.692"
-                cells.append("" if low == high else "%s&ndash;%s" % (low, high))
-                # a rank the unknowns cannot move reads as that rank, not as a blank
-                cells.append("" if k is None else "%d" % k.best if k.best == k.worst else
-                             "%d&ndash;%d" % (k.best, k.worst))
-            cells.append("<br>".join(e(n.text) for n in o.cautions))
-            # ranges stay on one line: "0.739-" above "0.823" reads as two numbers
-            rows.append("<tr>%s</tr>" % "".join(
-                '<td style="white-space:nowrap">%s</td>' % c if "&ndash;" in c else
-                "<td>%s</td>" % c for c in cells))
+                cells.append(td % "" if low == high else span % (low, high))
+                if k is None or k.best == k.worst:   # a rank the unknowns cannot move: itself
+                    cells.append(td % ("" if k is None else k.best))
+                else:
+                    cells.append(span % (k.best, k.worst))
+            cells.append(td % "<br>".join(e(n.text) for n in o.cautions))
+            rows.append("<tr>%s</tr>" % "".join(cells))
         head = ["rank", "option", "score"] + (["score range", "rank range"] if ranged else []) \
             + ["cautions"]
         caption = "%s &middot; %s &middot; unknown values: %s" % (
